@@ -1,1 +1,3 @@
-return 0;
+using LiftPipeline.Cli;
+
+return await LiftApp.RunAsync(args, Console.Out, Console.Error);

@@ -6,6 +6,9 @@ public static class ExportErrorCodes
     /// <summary>Not Parquet, truncated, or damaged so that it cannot be decoded.</summary>
     public const string CorruptFile = "corrupt-file";
 
+    /// <summary>The columns match neither export contract.</summary>
+    public const string UnknownContract = "unknown-contract";
+
     /// <summary>The file holds no rows.</summary>
     public const string EmptyFile = "empty-file";
 
