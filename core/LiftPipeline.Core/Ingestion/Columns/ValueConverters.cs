@@ -85,7 +85,7 @@ internal readonly struct BigEndianDecimalToDouble(double divisor) : IValueConver
         }
         if (bytes.Length <= 8)
         {
-            long unscaled = (sbyte)bytes[0];
+            long unscaled = unchecked((sbyte)bytes[0]);
             for (int i = 1; i < bytes.Length; i++)
             {
                 unscaled = unchecked((unscaled << 8) | bytes[i]);
