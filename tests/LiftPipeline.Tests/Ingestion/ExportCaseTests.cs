@@ -72,13 +72,7 @@ public sealed class ExportCaseTests
 
     private static async Task AssertExperimentAsync(string path, JsonElement options, JsonElement expect)
     {
-        await using var file = await ExportFile.OpenAsync(path);
-        var reader = ExperimentExportReader.Open(file, ExperimentOptions(options));
-        long rows = 0;
-        await foreach (var batch in reader.ReadBatchesAsync())
-        {
-            rows += batch.Count;
-        }
+        var (reader, rows) = await ReadExperimentAsync(path, options);
         Assert.Equal(expect.GetProperty("rows").GetInt64(), rows);
         Assert.Equal(expect.GetProperty("arms").EnumerateArray().Select(a => a.GetString()!), reader.Arms.Names);
         Assert.Equal(expect.GetProperty("outcomes").EnumerateArray().Select(a => a.GetString()!), reader.Outcomes);
@@ -93,7 +87,7 @@ public sealed class ExportCaseTests
             AllowTreatmentReversal = options.ValueKind == JsonValueKind.Object && options.TryGetProperty("allowTreatmentReversal", out var allow) && allow.GetBoolean(),
         });
 
-    private static async Task<long> ReadExperimentAsync(string path, JsonElement options)
+    private static async Task<(ExperimentExportReader Reader, long Rows)> ReadExperimentAsync(string path, JsonElement options)
     {
         await using var file = await ExportFile.OpenAsync(path);
         var reader = ExperimentExportReader.Open(file, ExperimentOptions(options));
@@ -102,7 +96,7 @@ public sealed class ExportCaseTests
         {
             rows += batch.Count;
         }
-        return rows;
+        return (reader, rows);
     }
 
     private static ExperimentExportOptions ExperimentOptions(JsonElement options) => new()
