@@ -202,15 +202,19 @@ internal sealed record ExperimentLayout(
         var resolver = new ContractColumnResolver(file, options.Columns, errors);
         var customer = resolver.Required(ContractColumns.CustomerId, ColumnDecoders.CanBeCategory, "text or integer");
         var arm = resolver.Required(ContractColumns.Arm, ColumnDecoders.CanBeCategory, "text or integer");
-        var segment = resolver.Optional(ContractColumns.Segment, ColumnDecoders.CanBeCategory, "text or integer");
-        var surface = resolver.Optional(ContractColumns.Surface, ColumnDecoders.CanBeCategory, "text or integer");
-        var market = resolver.Optional(ContractColumns.Market, ColumnDecoders.CanBeCategory, "text or integer");
-        var exposed = resolver.Optional(ContractColumns.Exposed, ColumnDecoders.CanBeFlag, "boolean or 0/1 integer");
-        var spend = resolver.Optional(ContractColumns.Spend, ColumnDecoders.CanBeNumber, "numeric");
-        var covariates = file.Columns
+        ParquetColumnInfo? Optional(string name, Func<ParquetColumnType, bool> accepts, string expected) =>
+            options.OptionalColumns is { } wanted && !wanted.Contains(name) ? null : resolver.Optional(name, accepts, expected);
+        var segment = Optional(ContractColumns.Segment, ColumnDecoders.CanBeCategory, "text or integer");
+        var surface = Optional(ContractColumns.Surface, ColumnDecoders.CanBeCategory, "text or integer");
+        var market = Optional(ContractColumns.Market, ColumnDecoders.CanBeCategory, "text or integer");
+        var exposed = Optional(ContractColumns.Exposed, ColumnDecoders.CanBeFlag, "boolean or 0/1 integer");
+        var spend = Optional(ContractColumns.Spend, ColumnDecoders.CanBeNumber, "numeric");
+        var allCovariates = file.Columns
             .Where(c => !c.IsNested && c.Name.StartsWith(ContractColumns.PrePrefix, StringComparison.Ordinal) && c.Type.IsNumeric)
             .ToArray();
-        var outcomes = resolver.Metrics(options.Outcomes, [customer, arm, segment, surface, market, exposed, spend, .. covariates]);
+        var covariates = options.Covariates is null ? allCovariates : resolver.Metrics(options.Covariates, []).ToArray();
+        var outcomes = resolver.Metrics(options.Outcomes, [customer, arm, file.Find(ContractColumns.Segment), file.Find(ContractColumns.Surface), file.Find(ContractColumns.Market),
+            file.Find(ContractColumns.Exposed), file.Find(ContractColumns.Spend), .. allCovariates]);
         errors.ThrowIfAny();
         if (file.Rows == 0)
         {
