@@ -1,1 +1,30 @@
-return 0;
+using LiftPipeline.Bench;
+
+// Benchmarks of LiftPipeline, one subcommand each. Always run in Release:
+//   dotnet run -c Release --project bench/LiftPipeline.Bench -- ingest [--rows N] [--runs R] [--no-results]
+if (args.Length >= 2 && args[0] == PeakMemory.Mode)
+{
+    int workers = args.Length >= 4 && args[2] == "--workers" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
+    return await PeakMemory.ChildAsync(args[1], workers);
+}
+
+string? command = args.Length > 0 ? args[0] : null;
+switch (command)
+{
+    case "ingest":
+        return await IngestBenchmark.RunAsync(args[1..]);
+    default:
+        Console.Error.WriteLine("""
+            usage: LiftPipeline.Bench <benchmark> [options]
+
+            benchmarks:
+              ingest   streaming ingestion + per-arm sums vs DuckDB (1 thread and all threads) on a Snappy export
+                       --rows N        rows in the generated export (default 10000000)
+                       --runs R        timed runs per contender after one warm-up (default 5)
+                       --small-rows M  the smaller export for the peak-memory comparison (default rows/4)
+                       --plain-strings write/read the string columns PLAIN instead of dictionary-encoded
+                       --results / --no-results
+                                       write bench/RESULTS.md (default: only at the default --rows and --runs)
+            """);
+        return command is null or "-h" or "--help" ? 0 : 2;
+}
