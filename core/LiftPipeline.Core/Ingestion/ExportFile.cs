@@ -17,6 +17,7 @@ public sealed class ExportFile : IAsyncDisposable
     private readonly ParquetFooter _footer;
     private readonly ParquetReader _reader;
     private readonly DataField?[] _fields;
+    private readonly bool[] _pagesChecked;
 
     private ExportFile(string name, Stream stream, bool leaveOpen, ParquetFooter footer, ParquetReader reader)
     {
@@ -26,6 +27,7 @@ public sealed class ExportFile : IAsyncDisposable
         _footer = footer;
         _reader = reader;
         _fields = new DataField?[footer.Columns.Count];
+        _pagesChecked = new bool[footer.RowGroupRows.Count * footer.Columns.Count];
         foreach (var field in reader.Schema.Fields)
         {
             if (field is DataField data && Find(field.Name) is { IsNested: false } column)
@@ -130,6 +132,7 @@ public sealed class ExportFile : IAsyncDisposable
             ?? throw ExportValidationException.Single(Name, ExportErrorCodes.UnsupportedColumn, "nested or repeated columns cannot be read as export columns", column.Path);
         try
         {
+            await CheckPagesAsync(rowGroup, column, cancellationToken).ConfigureAwait(false);
             var group = _reader.RowGroups[rowGroup];
             await group.ReadRawAsync(field, values, definitions, null, cancellationToken).ConfigureAwait(false);
         }
@@ -180,6 +183,7 @@ public sealed class ExportFile : IAsyncDisposable
         string? problem;
         try
         {
+            await CheckPagesAsync(rowGroup, column, cancellationToken).ConfigureAwait(false);
             using var data = await _reader.RowGroups[rowGroup].ReadRawColumnDataBaseAsync(field, cancellationToken).ConfigureAwait(false);
             var repetitions = field.MaxRepetitionLevel > 0 ? data.RepetitionLevels : default;
             int rowStarts = 0;
@@ -200,6 +204,19 @@ public sealed class ExportFile : IAsyncDisposable
         {
             throw ExportValidationException.Single(Name, ExportErrorCodes.CorruptFile, $"row group {rowGroup} cannot be decoded: {problem}", column.Path);
         }
+    }
+
+    // Parquet.Net trusts page headers; ours are checked first, once per chunk (see ParquetPageScanner).
+    private async ValueTask CheckPagesAsync(int rowGroup, ParquetColumnInfo column, CancellationToken cancellationToken)
+    {
+        int index = rowGroup * Columns.Count + column.Index;
+        if (_pagesChecked[index])
+        {
+            return;
+        }
+        await ParquetPageScanner.CheckAsync(_stream, _footer.Chunks[rowGroup][column.Index], _footer.DataLength, RowGroupRows[rowGroup], !column.IsNested, cancellationToken)
+            .ConfigureAwait(false);
+        _pagesChecked[index] = true;
     }
 
     /// <inheritdoc/>

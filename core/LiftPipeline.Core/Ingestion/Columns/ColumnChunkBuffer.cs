@@ -62,6 +62,13 @@ internal sealed class ColumnChunkBuffer(ParquetColumnInfo column)
             ParquetPhysicalType.Double => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _doubles, rows), definitions, cancellationToken).ConfigureAwait(false),
             _ => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _bytes, rows), definitions, cancellationToken).ConfigureAwait(false),
         };
+        // A flat optional column has definition levels 0 and 1 only; damaged levels would make Present overrun the values.
+        if (Column.IsOptional && (Present > rows || _definitions.AsSpan(0, rows).ContainsAnyExcept(0, 1)))
+        {
+            Rows = Present = 0;
+            throw ExportValidationException.Single(file.Name, ExportErrorCodes.CorruptFile,
+                $"row group {rowGroup} cannot be decoded: its definition levels are not 0 or 1", Column.Path);
+        }
     }
 
     /// <summary>True when row <paramref name="row"/> of the loaded chunk is null.</summary>

@@ -54,6 +54,9 @@ internal sealed class ParquetFooter
 
     public IReadOnlyList<long> RowGroupRows { get; }
 
+    /// <summary>Where each column chunk lies, by row group then column (filled by the range check when the footer is read).</summary>
+    public ParquetChunkRange[][] Chunks { get; private set; } = [];
+
     /// <summary>Compression codecs used by any column chunk, in the specification's spelling.</summary>
     public IReadOnlyList<string> Codecs { get; }
 
@@ -88,6 +91,7 @@ internal sealed class ParquetFooter
         stream.Position = length - 8 - footerLength;
         await stream.ReadExactlyAsync(footer, cancellationToken).ConfigureAwait(false);
         var parsed = Parse(footer);
+        ThriftShape.FileMetaData.Check(parsed, "the footer");
         var result = new ParquetFooter(length, footer, parsed);
         result.CheckChunkRanges(parsed);
         return result;
@@ -211,9 +215,12 @@ internal sealed class ParquetFooter
     private void CheckChunkRanges(ThriftStruct metadata)
     {
         int g = 0;
+        var ranges = new List<ParquetChunkRange[]>();
         foreach (var group in metadata.GetList(4)?.Items ?? [])
         {
             var chunks = ((ThriftStruct)group).GetList(1)!.Items;
+            var groupRanges = new ParquetChunkRange[chunks.Count];
+            ranges.Add(groupRanges);
             for (int c = 0; c < chunks.Count; c++)
             {
                 var chunk = (ThriftStruct)chunks[c];
@@ -231,9 +238,11 @@ internal sealed class ParquetFooter
                     throw new ParquetFormatException(
                         $"row group {g}, column '{Columns[c].Path}': chunk at bytes {start}..{start + size} lies outside the data (4..{DataLength})");
                 }
+                groupRanges[c] = new ParquetChunkRange(start, size, meta.GetInt(5) ?? 0, meta.GetInt(6) ?? 0, meta.GetInt(4) ?? 0);
             }
             g++;
         }
+        Chunks = ranges.ToArray();
     }
 
     private static string CodecName(long codec) => codec switch
