@@ -59,7 +59,7 @@ public static class PanelExportReader
             }
             var periods = rows.Periods.AsSpan(offset, n);
             int nullPeriods = ColumnDecoders.Periods(periodChunk, periods, isNull);
-            CheckPeriods(errors, layout.Period, periods, isNull.AsSpan(0, n), nullPeriods, offset);
+            CheckPeriods(errors, layout.Period, periods, isNull.AsSpan(0, n), nullPeriods, ColumnDecoders.PeriodKindOf(layout.Period.Type)!.Value, offset);
             var treated = rows.Treated.AsSpan(offset, n);
             ColumnDecoders.Flags(treatedChunk, treated);
             CheckFlags(errors, layout.Treated, treated, offset);
@@ -92,15 +92,16 @@ public static class PanelExportReader
         }
     }
 
-    private static void CheckPeriods(ExportErrorCollector errors, ParquetColumnInfo column, ReadOnlySpan<long> periods, ReadOnlySpan<bool> isNull, int nulls, int offset)
+    private static void CheckPeriods(ExportErrorCollector errors, ParquetColumnInfo column, ReadOnlySpan<long> periods, ReadOnlySpan<bool> isNull, int nulls, PeriodKind kind, int offset)
     {
+        var (min, max) = Period.Range(kind);
         for (int i = 0; i < periods.Length; i++)
         {
             if (nulls > 0 && isNull[i])
             {
                 errors.Add(ExportErrorCodes.NullValue, column.Name, "null period", offset + i);
             }
-            else if (periods[i] == ColumnDecoders.InvalidPeriod || periods[i] == long.MaxValue)
+            else if (periods[i] < min || periods[i] > max)
             {
                 errors.Add(ExportErrorCodes.InvalidValue, column.Name, "not a date (text periods must be yyyy-MM-dd) or outside the representable range", offset + i);
             }

@@ -25,6 +25,14 @@ public readonly record struct Period(PeriodKind Kind, long Value) : IComparable<
     /// <inheritdoc cref="MinDay"/>
     internal static long MaxDay { get; } = DateOnly.MaxValue.DayNumber - EpochDayNumber;
 
+    /// <summary>The values a period of <paramref name="kind"/> may take: dates and instants within years 1–9999.</summary>
+    internal static (long Min, long Max) Range(PeriodKind kind) => kind switch
+    {
+        PeriodKind.Date => (MinDay, MaxDay),
+        PeriodKind.Timestamp => ((DateTime.MinValue.Ticks - DateTime.UnixEpoch.Ticks) / 10, (DateTime.MaxValue.Ticks - DateTime.UnixEpoch.Ticks) / 10),
+        _ => (long.MinValue + 1, long.MaxValue),
+    };
+
     /// <summary>An integer period.</summary>
     public static Period FromInteger(long value) => new(PeriodKind.Integer, value);
 

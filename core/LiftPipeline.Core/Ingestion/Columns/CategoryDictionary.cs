@@ -101,7 +101,7 @@ public sealed class CategoryDictionary
         }
         var hash = new HashCode();
         hash.AddBytes(utf8);
-        return Mix((ulong)(uint)hash.ToHashCode() ^ ((ulong)utf8.Length << 32));
+        return Mix(unchecked((ulong)(uint)hash.ToHashCode()) ^ ((ulong)utf8.Length << 32));
     }
 
     // MurmurHash3's 64-bit finaliser: every input bit reaches every output bit, so low bits make good slots.

@@ -81,6 +81,20 @@ public sealed class ValueConverterTests
     }
 
     [Fact]
+    public void Many_distinct_categories_keep_their_codes_as_the_table_grows()
+    {
+        var dictionary = new CategoryDictionary();
+        var names = Enumerable.Range(0, 5000).Select(i => i % 2 == 0 ? $"u{i}" : $"a-much-longer-unit-name-{i}").ToArray();
+
+        var first = names.Select(n => dictionary.GetOrAdd(System.Text.Encoding.UTF8.GetBytes(n))).ToArray();
+        var second = names.Select(n => dictionary.GetOrAdd(System.Text.Encoding.UTF8.GetBytes(n))).ToArray();
+
+        Assert.Equal(Enumerable.Range(0, 5000), first);
+        Assert.Equal(first, second);
+        Assert.Equal(names, dictionary.Names);
+    }
+
+    [Fact]
     public void Periods_print_in_iso_form_and_order_by_value()
     {
         Assert.Equal("2021-04-01", Period.FromDate(new DateOnly(2021, 4, 1)).ToString());
@@ -101,6 +115,8 @@ public sealed class ValueConverterTests
         Assert.Equal(2, dictionary.GetOrAdd(42L));
         Assert.Equal(2, dictionary.GetOrAdd("42"));
         Assert.Equal(3, dictionary.GetOrAdd("Zürich"u8));
-        Assert.Equal(["vbo", "holdout", "42", "Zürich"], dictionary.Names);
+        Assert.Equal(4, dictionary.GetOrAdd("a value longer than one machine word"u8));
+        Assert.Equal(4, dictionary.GetOrAdd("a value longer than one machine word"));
+        Assert.Equal(["vbo", "holdout", "42", "Zürich", "a value longer than one machine word"], dictionary.Names);
     }
 }
