@@ -10,7 +10,14 @@ namespace LiftPipeline.Bench;
 /// </summary>
 internal static class OurIngestion
 {
-    private static readonly ExperimentExportOptions Options = new() { CountOutcomes = new HashSet<string> { "conversions" } };
+    // Column projection: the same four columns DuckDB's query reads (arm, conversions, revenue, pre_revenue).
+    private static readonly ExperimentExportOptions Options = new()
+    {
+        CountOutcomes = new HashSet<string> { "conversions" },
+        Outcomes = ["conversions", "revenue"],
+        Covariates = ["pre_revenue"],
+        OptionalColumns = new HashSet<string>(),
+    };
 
     /// <summary>Time split of one worker: waiting on <see cref="ExperimentExportReader.ReadRowGroupAsync"/> vs the aggregation loop.</summary>
     public sealed record Split(TimeSpan Open, TimeSpan Read, TimeSpan Aggregate);
