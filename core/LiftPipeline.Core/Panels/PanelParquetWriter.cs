@@ -1,4 +1,5 @@
 using LiftPipeline.Core.Ingestion;
+using LiftPipeline.Core.Ingestion.ParquetFormat;
 using Parquet;
 using Parquet.Schema;
 
@@ -8,6 +9,7 @@ namespace LiftPipeline.Core.Panels;
 /// Writes a <see cref="Panel"/> as a panel export in the contract's long form — <c>unit</c>, <c>period</c>
 /// (DATE, INT64 or TIMESTAMP), <c>treated</c>, optional <c>arm</c>, then one DOUBLE column per metric —
 /// ordered by unit then period, Snappy-compressed. Reading the file back gives the same panel.
+/// Timestamp periods are written as INT64 microseconds and annotated afterwards (see <see cref="TimestampAnnotation"/>).
 /// </summary>
 public static class PanelParquetWriter
 {
@@ -18,12 +20,24 @@ public static class PanelParquetWriter
     {
         ArgumentNullException.ThrowIfNull(panel);
         ArgumentNullException.ThrowIfNull(output);
+        if (panel.Periods.Count > 0 && panel.Periods[0].Kind == PeriodKind.Timestamp)
+        {
+            using var buffer = new MemoryStream();
+            await WriteColumnsAsync(panel, buffer, cancellationToken).ConfigureAwait(false);
+            var annotated = TimestampAnnotation.AnnotateMicros(buffer.ToArray(), ContractColumns.Period);
+            await output.WriteAsync(annotated, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await WriteColumnsAsync(panel, output, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task WriteColumnsAsync(Panel panel, Stream output, CancellationToken cancellationToken)
+    {
         var kind = panel.Periods.Count > 0 ? panel.Periods[0].Kind : PeriodKind.Integer;
         var unitField = new DataField<string>(ContractColumns.Unit, nullable: false);
         DataField periodField = kind switch
         {
             PeriodKind.Date => new DateTimeDataField(ContractColumns.Period, DateTimeFormat.Date, isNullable: false),
-            PeriodKind.Timestamp => new DateTimeDataField(ContractColumns.Period, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: false),
             _ => new DataField<long>(ContractColumns.Period, nullable: false),
         };
         var treatedField = new DataField<bool>(ContractColumns.Treated, nullable: false);
@@ -63,7 +77,7 @@ public static class PanelParquetWriter
     private static async Task WritePeriodsAsync(ParquetRowGroupWriter group, DataField field, PeriodKind kind, Panel panel, int start, int count, CancellationToken cancellationToken)
     {
         int t = panel.Periods.Count;
-        if (kind == PeriodKind.Integer)
+        if (kind is PeriodKind.Integer or PeriodKind.Timestamp)
         {
             var values = new long[count];
             for (int i = 0; i < count; i++)
@@ -77,9 +91,7 @@ public static class PanelParquetWriter
         for (int i = 0; i < count; i++)
         {
             var period = panel.Periods[(start + i) % t];
-            instants[i] = kind == PeriodKind.Date
-                ? period.ToDate().ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)
-                : DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks(period.Value * 10), DateTimeKind.Utc);
+            instants[i] = period.ToDate().ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         }
         await group.WriteAsync(field, (ReadOnlyMemory<DateTime>)instants, null, null, cancellationToken).ConfigureAwait(false);
     }

@@ -70,9 +70,7 @@ public sealed class PanelParquetWriterTests
         Assert.Equal("TIMESTAMP WITH TIME ZONE", DuckDBColumnType(path, "period"));
     }
 
-    [Fact(Skip = "Bug in the written file: Parquet.Net records the min/max statistics of the TIMESTAMP(MICROS) period column in " +
-        "milliseconds (DuckDB's parquet_metadata shows 1970-01-20 for 2024-03-30). DuckDB trusts them when sorting and returns " +
-        "wrong instants under ORDER BY. Unskip once PanelParquetWriter writes consistent statistics (or none) for timestamps.")]
+    [Fact]
     public async Task DuckDB_reads_timestamp_periods_to_the_same_instants()
     {
         using var temp = TestData.TempDirectory();
