@@ -55,7 +55,7 @@ public static class PanelExportReader
             var units = rows.Units.AsSpan(offset, n);
             if (ColumnDecoders.Categories(unitChunk, rows.UnitNames, units) > 0)
             {
-                ReportNulls(errors, layout.Unit, units, offset, code => code < 0);
+                ReportNullCodes(errors, layout.Unit, units, offset);
             }
             var periods = rows.Periods.AsSpan(offset, n);
             int nullPeriods = ColumnDecoders.Periods(periodChunk, periods, isNull);
@@ -81,11 +81,11 @@ public static class PanelExportReader
         return rows;
     }
 
-    private static void ReportNulls(ExportErrorCollector errors, ParquetColumnInfo column, ReadOnlySpan<int> codes, int offset, Func<int, bool> isNull)
+    private static void ReportNullCodes(ExportErrorCollector errors, ParquetColumnInfo column, ReadOnlySpan<int> codes, int offset)
     {
         for (int i = 0; i < codes.Length; i++)
         {
-            if (isNull(codes[i]))
+            if (codes[i] < 0)
             {
                 errors.Add(ExportErrorCodes.NullValue, column.Name, "null value", offset + i);
             }

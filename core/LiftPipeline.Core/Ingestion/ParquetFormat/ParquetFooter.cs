@@ -100,14 +100,14 @@ internal sealed class ParquetFooter
     /// <summary>
     /// The footer Parquet.Net is given: leaf annotations removed so pages decode to physical values,
     /// INT96 presented as 12-byte fixed-length arrays (its plain encoding is exactly that), and only the
-    /// fields page decoding needs. Statistics, key-value metadata, page-index and bloom-filter pointers are
+    /// fields page decoding needs (those <see cref="ThriftShape"/> lists). Statistics, key-value metadata, page-index and bloom-filter pointers are
     /// left out: writers' extensions there (Dremio puts a struct where the specification has an i32)
     /// would otherwise derail the decoder's footer parser.
     /// </summary>
     public byte[] BuildDecodingFooter()
     {
         var metadata = Parse(_footerBytes);
-        Keep(metadata, 1, 2, 3, 4, 6);
+        ThriftShape.FileMetaData.Prune(metadata);
         foreach (var item in metadata.GetList(2)!.Items)
         {
             var element = (ThriftStruct)item;
@@ -115,7 +115,7 @@ internal sealed class ParquetFooter
             {
                 continue;
             }
-            Keep(element, 1, 2, 3, 4, 5, 9);
+            ThriftShape.SchemaElement.Prune(element);
             if (physical == (long)ParquetPhysicalType.Int96)
             {
                 element.Set(1, ThriftType.I32, (long)ParquetPhysicalType.FixedLenByteArray);
@@ -124,16 +124,16 @@ internal sealed class ParquetFooter
         }
         foreach (var group in metadata.GetList(4)?.Items ?? [])
         {
-            Keep((ThriftStruct)group, 1, 2, 3, 5, 6, 7);
+            ThriftShape.RowGroup.Prune((ThriftStruct)group);
         }
         foreach (var chunk in ColumnChunks(metadata))
         {
-            Keep(chunk, 1, 2, 3);
+            ThriftShape.ColumnChunk.Prune(chunk);
             if (chunk.GetStruct(3) is not { } meta)
             {
                 continue;
             }
-            Keep(meta, 1, 2, 3, 4, 5, 6, 7, 9, 11);
+            ThriftShape.ColumnMetaData.Prune(meta);
             if (meta.GetInt(1) == (long)ParquetPhysicalType.Int96)
             {
                 meta.Set(1, ThriftType.I32, (long)ParquetPhysicalType.FixedLenByteArray);
@@ -145,12 +145,6 @@ internal sealed class ParquetFooter
             }
         }
         return ThriftCompactWriter.Serialize(metadata);
-    }
-
-    private static void Keep(ThriftStruct value, params ReadOnlySpan<short> ids)
-    {
-        var keep = ids.ToArray();
-        value.Fields.RemoveAll(f => Array.IndexOf(keep, f.Id) < 0);
     }
 
     private static ThriftStruct Parse(byte[] footer)

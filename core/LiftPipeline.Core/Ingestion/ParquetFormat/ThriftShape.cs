@@ -55,6 +55,9 @@ internal sealed class ThriftShape
         .Field(1, ThriftType.I32).List(2, ThriftType.Struct, SchemaElement).Field(3, ThriftType.I64)
         .List(4, ThriftType.Struct, RowGroup).Field(6, ThriftType.Binary);
 
+    /// <summary>Removes the fields of <paramref name="value"/> (not of nested structs) that this shape does not list.</summary>
+    public void Prune(ThriftStruct value) => value.Fields.RemoveAll(f => !_fields.ContainsKey(f.Id));
+
     /// <summary>Throws <see cref="ParquetFormatException"/> when a known field of <paramref name="value"/> (recursively) has another wire type or an integer outside its width.</summary>
     public void Check(ThriftStruct value, string where)
     {
