@@ -15,18 +15,19 @@ public static class LiftApp
     /// <summary>Exit code for usage errors (unknown option, missing argument).</summary>
     public const int UsageError = 2;
 
-    /// <summary>Builds the root command writing to <paramref name="output"/>.</summary>
-    public static RootCommand Build(TextWriter output)
+    /// <summary>Builds the root command writing results to <paramref name="output"/> and problems to <paramref name="error"/>.</summary>
+    public static RootCommand Build(TextWriter output, TextWriter? error = null)
     {
         var root = new RootCommand("LiftPipeline: measure whether marketing works, from Parquet exports of campaign experiments.");
         root.Subcommands.Add(InspectCommand.Create(output));
+        root.Subcommands.Add(MeasureCommand.Create(output, error ?? TextWriter.Null));
         return root;
     }
 
     /// <summary>Parses <paramref name="args"/> and runs the command; returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var parsed = Build(output).Parse(args);
+        var parsed = Build(output, error).Parse(args);
         if (parsed.Errors.Count > 0)
         {
             foreach (var problem in parsed.Errors)

@@ -37,4 +37,18 @@ public static class PanelEstimators
             _ => throw new ArgumentException($"Unknown estimator '{name}'; expected one of {string.Join(", ", Names)} or all."),
         };
     }
+
+    /// <summary>True when <see cref="Create"/> accepts <paramref name="name"/> (a name or an alias).</summary>
+    public static bool IsKnown(string name)
+    {
+        try
+        {
+            Create(name);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using LiftPipeline.Core.Estimators;
+
+namespace LiftPipeline.Cli.Rendering;
+
+/// <summary>The one JSON object <c>lift measure --json</c> prints. Numbers that are not finite are written as null.</summary>
+internal static class MeasurementJson
+{
+    public static string Write(PanelMeasurement measurement)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("design", "panel");
+            writer.WriteString("metric", measurement.Metric);
+            writer.WriteNumber("units", measurement.Units);
+            writer.WriteNumber("periods", measurement.Periods);
+            writer.WriteStartArray("treatedUnits");
+            foreach (var unit in measurement.TreatedUnits)
+            {
+                writer.WriteStringValue(unit);
+            }
+            writer.WriteEndArray();
+            writer.WriteStartArray("estimates");
+            foreach (var estimate in measurement.Estimates)
+            {
+                WriteEstimate(writer, estimate);
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteEstimate(Utf8JsonWriter writer, MeasuredEstimate estimate)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("estimator", estimate.Estimator);
+        if (estimate.Cell is not null)
+        {
+            writer.WriteString("cell", estimate.Cell);
+        }
+        Number(writer, "att", estimate.Att);
+        var uncertainty = estimate.Uncertainty;
+        Number(writer, "se", uncertainty?.StandardError ?? double.NaN);
+        writer.WriteStartArray("ci");
+        Value(writer, uncertainty?.CiLow ?? double.NaN);
+        Value(writer, uncertainty?.CiHigh ?? double.NaN);
+        writer.WriteEndArray();
+        Number(writer, "pValue", uncertainty?.PValue ?? double.NaN);
+        if (uncertainty is not null)
+        {
+            writer.WriteString("seMethod", uncertainty.Method);
+            writer.WriteNumber("replications", uncertainty.Replications);
+        }
+        Number(writer, "lift", estimate.Lift);
+        Number(writer, "incremental", estimate.Incremental);
+        Number(writer, "preFitRmse", estimate.Fit.Rmse);
+        Number(writer, "l2Imbalance", estimate.Fit.L2Imbalance);
+        Number(writer, "scaledL2Imbalance", estimate.Fit.ScaledL2Imbalance);
+        writer.WriteStartArray("treatedUnits");
+        foreach (var unit in estimate.TreatedUnits)
+        {
+            writer.WriteStringValue(unit);
+        }
+        writer.WriteEndArray();
+        writer.WriteStartObject("unitWeights");
+        foreach (var weight in estimate.UnitWeights ?? [])
+        {
+            Number(writer, weight.Unit, weight.Weight);
+        }
+        writer.WriteEndObject();
+        writer.WriteStartObject("timeWeights");
+        foreach (var weight in estimate.TimeWeights ?? [])
+        {
+            Number(writer, weight.Period.ToString(), weight.Weight);
+        }
+        writer.WriteEndObject();
+        if (estimate.Tuning.Count > 0)
+        {
+            writer.WriteStartObject("tuning");
+            foreach (var (name, value) in estimate.Tuning)
+            {
+                Number(writer, name, value);
+            }
+            writer.WriteEndObject();
+        }
+        writer.WriteStartArray("effects");
+        foreach (var effect in estimate.Effects)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("period", effect.Period.ToString());
+            Number(writer, "effect", effect.Effect);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void Number(Utf8JsonWriter writer, string name, double value)
+    {
+        writer.WritePropertyName(name);
+        Value(writer, value);
+    }
+
+    private static void Value(Utf8JsonWriter writer, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using LiftPipeline.Core.Estimators;
+using Spectre.Console;
+
+namespace LiftPipeline.Cli.Rendering;
+
+/// <summary>The human view of <c>lift measure</c>: one row per estimate, then weights and an effect chart per estimate.</summary>
+internal static class MeasurementView
+{
+    private const int ChartWidth = 40;
+    private const int WeightsShown = 8;
+
+    public static void Render(IAnsiConsole console, string file, PanelMeasurement measurement)
+    {
+        console.MarkupLine($"[bold]{Markup.Escape(file)}[/]: metric [bold]{Markup.Escape(measurement.Metric)}[/], {measurement.Units} units × {measurement.Periods} periods, treated: {Markup.Escape(string.Join(", ", measurement.TreatedUnits))}");
+        bool cells = measurement.Estimates.Any(e => e.Cell is not null);
+        var table = new Table().Border(TableBorder.Rounded);
+        if (cells)
+        {
+            table.AddColumn("cell");
+        }
+        table.AddColumns("estimator", "ATT", "se", "95% CI", "p", "lift", "incremental", "pre-fit RMSE", "scaled L2");
+        foreach (var column in table.Columns.Skip(cells ? 2 : 1))
+        {
+            column.RightAligned();
+        }
+        foreach (var estimate in measurement.Estimates)
+        {
+            var u = estimate.Uncertainty;
+            var row = new List<string>();
+            if (cells)
+            {
+                row.Add(Markup.Escape(estimate.Cell ?? "-"));
+            }
+            row.AddRange([
+                estimate.Estimator,
+                Format(estimate.Att),
+                u is null ? "-" : Format(u.StandardError),
+                u is null ? "-" : $"[{Format(u.CiLow)}, {Format(u.CiHigh)}]",
+                u is null ? "-" : Format(u.PValue, "0.000"),
+                Format(estimate.Lift * 100, "0.0") + "%",
+                Format(estimate.Incremental, "N0"),
+                Format(estimate.Fit.Rmse),
+                Format(estimate.Fit.ScaledL2Imbalance, "0.0000"),
+            ]);
+            table.AddRow(row.Select(Markup.Escape).ToArray());
+        }
+        console.Write(table);
+        var method = measurement.Estimates.Select(e => e.Uncertainty).FirstOrDefault(u => u is not null);
+        if (method is not null)
+        {
+            console.MarkupLine($"se: {Markup.Escape(method.Method)}, {method.Replications} replications");
+        }
+        foreach (var estimate in measurement.Estimates)
+        {
+            RenderDetail(console, estimate);
+        }
+    }
+
+    private static void RenderDetail(IAnsiConsole console, MeasuredEstimate estimate)
+    {
+        console.WriteLine();
+        console.MarkupLine($"[bold]{estimate.Estimator}[/]{(estimate.Cell is null ? "" : " — " + Markup.Escape(estimate.Cell))}");
+        if (estimate.UnitWeights is { Count: > 0 } equalUnits && AllEqual(equalUnits.Select(w => w.Weight)))
+        {
+            console.MarkupLine($"  unit weights: equal, 1/{equalUnits.Count} on each control");
+        }
+        else if (estimate.UnitWeights is { Count: > 0 } weights)
+        {
+            var top = weights.Where(w => Math.Abs(w.Weight) > 5e-4).OrderByDescending(w => Math.Abs(w.Weight)).ToArray();
+            var shown = string.Join(", ", top.Take(WeightsShown).Select(w => $"{w.Unit} {w.Weight.ToString("0.000", CultureInfo.InvariantCulture)}"));
+            console.MarkupLine($"  unit weights: {Markup.Escape(shown)}{(top.Length > WeightsShown ? $" … ({top.Length - WeightsShown} more)" : "")}");
+        }
+        if (estimate.TimeWeights is { Count: > 0 } equalTimes && AllEqual(equalTimes.Select(w => w.Weight)))
+        {
+            console.MarkupLine($"  time weights: equal, 1/{equalTimes.Count} on each pre period");
+        }
+        else if (estimate.TimeWeights is { Count: > 0 } times)
+        {
+            var shown = string.Join(", ", times.Where(w => w.Weight > 5e-4).Select(w => $"{w.Period} {w.Weight.ToString("0.000", CultureInfo.InvariantCulture)}"));
+            console.MarkupLine($"  time weights: {Markup.Escape(shown)}");
+        }
+        console.MarkupLine("  effect per period (observed − counterfactual):");
+        double scale = estimate.Effects.Count == 0 ? 0 : estimate.Effects.Max(e => Math.Abs(e.Effect));
+        foreach (var effect in estimate.Effects)
+        {
+            int length = scale > 0 && double.IsFinite(effect.Effect) ? (int)Math.Round(Math.Abs(effect.Effect) / scale * ChartWidth) : 0;
+            string bar = effect.Effect < 0
+                ? new string(' ', ChartWidth - length) + new string('█', length) + "|"
+                : new string(' ', ChartWidth) + "|" + new string('█', length);
+            console.MarkupLine($"  {Markup.Escape(effect.Period.ToString()),-12}{Format(effect.Effect),12} {bar}");
+        }
+    }
+
+    private static bool AllEqual(IEnumerable<double> values)
+    {
+        var array = values.ToArray();
+        return array.All(v => Math.Abs(v - array[0]) < 1e-12);
+    }
+
+    private static string Format(double value, string format = "0.000") =>
+        double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "-";
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+
+namespace LiftPipeline.Tests.Cli;
+
+public sealed class MeasureCommandTests
+{
+    [Fact]
+    public async Task Measure_json_prints_one_object_with_the_published_did_estimate()
+    {
+        var (code, output, _) = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--estimator", "did", "--se", "none", "--json");
+
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal("panel", root.GetProperty("design").GetString());
+        Assert.Equal("packs_per_capita", root.GetProperty("metric").GetString());
+        Assert.Equal(39, root.GetProperty("units").GetInt32());
+        Assert.Equal(31, root.GetProperty("periods").GetInt32());
+        Assert.Equal(["California"], root.GetProperty("treatedUnits").EnumerateArray().Select(e => e.GetString()));
+        var estimate = Assert.Single(root.GetProperty("estimates").EnumerateArray());
+        Assert.Equal("did", estimate.GetProperty("estimator").GetString());
+        Assert.Equal(-27.3491110836, estimate.GetProperty("att").GetDouble(), 8);
+        Assert.Equal(JsonValueKind.Null, estimate.GetProperty("se").ValueKind);
+        Assert.Equal(38, estimate.GetProperty("unitWeights").EnumerateObject().Count());
+        Assert.Equal(19, estimate.GetProperty("timeWeights").EnumerateObject().Count());
+        var effects = estimate.GetProperty("effects").EnumerateArray().ToArray();
+        Assert.Equal(12, effects.Length);
+        Assert.Equal("1989", effects[0].GetProperty("period").GetString());
+        Assert.Equal(-27.3491110836, effects.Average(e => e.GetProperty("effect").GetDouble()), 8);
+    }
+
+    [Fact]
+    public async Task Measure_on_a_multi_cell_export_reports_each_cell_against_the_controls()
+    {
+        var (code, output, _) = await CliRunner.RunAsync("measure", TestData.Panel("GeoLift_Test_MultiCell.parquet"), "--estimator", "did", "--se", "none", "--json");
+
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        var estimates = json.RootElement.GetProperty("estimates").EnumerateArray().ToArray();
+        Assert.Equal(["cell1", "cell2"], estimates.Select(e => e.GetProperty("cell").GetString()));
+        Assert.Equal(["chicago", "cincinnati"], estimates[0].GetProperty("treatedUnits").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(36, estimates[0].GetProperty("unitWeights").EnumerateObject().Count());
+    }
+
+    [Fact]
+    public async Task Measure_table_shows_the_estimate_and_an_effect_row_per_post_period()
+    {
+        var (code, output, _) = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--estimator", "did", "--se", "none");
+
+        Assert.Equal(0, code);
+        Assert.Contains("-27.349", output);
+        Assert.Contains("unit weights: equal, 1/38 on each control", output);
+        Assert.Equal(12, output.Split('\n').Count(line => line.TrimEnd().EndsWith('|') || line.Contains("|█")));
+    }
+
+    [Fact]
+    public async Task Unknown_estimator_is_a_usage_error_naming_the_choices()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--estimator", "magic");
+
+        Assert.Equal(2, code);
+        Assert.Contains("Unknown estimator 'magic'", error);
+        Assert.Contains("did", error);
+    }
+
+    [Fact]
+    public async Task Unknown_metric_is_a_usage_error_listing_the_metrics()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--metric", "sales", "--estimator", "did", "--se", "none");
+
+        Assert.Equal(2, code);
+        Assert.Contains("no metric 'sales'", error);
+        Assert.Contains("packs_per_capita", error);
+    }
+
+    [Fact]
+    public async Task An_invalid_export_exits_1_with_the_file_and_problem()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("measure", TestData.Corpus("parquet-testing", "bad_data", "PARQUET-1481.parquet"), "--estimator", "did", "--se", "none");
+
+        Assert.Equal(1, code);
+        Assert.Contains("PARQUET-1481.parquet", error);
+        Assert.Contains("[corrupt-file]", error);
+    }
+}
