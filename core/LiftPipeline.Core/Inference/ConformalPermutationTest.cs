@@ -15,7 +15,8 @@ public enum ConformalPermutation
 /// <summary>
 /// The conformal permutation test of one panel for a null effect θ on every treated post cell
 /// (Chernozhukov, Wüthrich and Zhu 2021, Algorithm 1): impose θ, refit on all periods, permute the residuals in time.
-/// The iid permutations are drawn once from the seed and reused for every θ, so the p-value is a function of θ alone.
+/// The iid permutations are drawn once from the seed and reused for every θ, so the p-value is a function of θ alone;
+/// with T1 = 1 the iid test enumerates its T distinct permutations exactly (the same set as the cyclic shifts).
 /// </summary>
 internal sealed class ConformalPermutationTest
 {
@@ -34,7 +35,8 @@ internal sealed class ConformalPermutationTest
         _estimator = estimator;
         _data = data;
         _q = q;
-        if (permutation == ConformalPermutation.Iid)
+        // With one post period the iid permutations move one of the T periods into the post slot: the cyclic shifts enumerate them exactly.
+        if (permutation == ConformalPermutation.Iid && data.T1 > 1)
         {
             _iidCount = Math.Max(1, replications);
             _iidPositions = DrawPostPositions(data.T, data.T1, _iidCount, seed);
