@@ -2,6 +2,7 @@ using LiftPipeline.Bench;
 
 // Benchmarks of LiftPipeline, one subcommand each. Always run in Release:
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- ingest [--rows N] [--runs R] [--no-results]
+//   dotnet run -c Release --project bench/LiftPipeline.Bench -- simulate [--reps N] [--out FILE]
 if (args.Length >= 2 && args[0] == PeakMemory.Mode)
 {
     int workers = args.Length >= 4 && args[2] == "--workers" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
@@ -13,6 +14,8 @@ switch (command)
 {
     case "ingest":
         return await IngestBenchmark.RunAsync(args[1..]);
+    case "simulate":
+        return SimulateCommand.Run(args[1..]);
     default:
         Console.Error.WriteLine("""
             usage: LiftPipeline.Bench <benchmark> [options]
@@ -25,6 +28,13 @@ switch (command)
                        --plain-strings write/read the string columns PLAIN instead of dictionary-encoded
                        --results / --no-results
                                        write bench/RESULTS.md (default: only at the default --rows and --runs)
+              simulate bias, RMSE, coverage and size of every estimator × variance method on factor-model panels
+                       --reps N          panels per design (default 1000)
+                       --variance-reps R replications per variance method (default 200)
+                       --seed S          (default 1)
+                       --estimators a,b  --variances x,y   subsets by name (default all registered)
+                       --n0 --n1 --t0 --t1  panel shape (default 39, 1, 30, 10)
+                       --out FILE        also write the markdown table there
             """);
         return command is null or "-h" or "--help" ? 0 : 2;
 }

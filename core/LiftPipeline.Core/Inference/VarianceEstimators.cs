@@ -4,7 +4,7 @@ namespace LiftPipeline.Core.Inference;
 public static class VarianceEstimators
 {
     /// <summary>Every name <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = [];
+    public static IReadOnlyList<string> Names { get; } = ["conformal", "conformal-iid", "jackknife+", "conditional", "time-placebo"];
 
     /// <summary>The variance estimator called <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">No variance estimator has that name.</exception>
@@ -13,6 +13,11 @@ public static class VarianceEstimators
         options ??= new VarianceOptions();
         return name.ToLowerInvariant() switch
         {
+            "conformal" => new ConformalInference(ConformalPermutation.MovingBlock, options),
+            "conformal-iid" => new ConformalInference(ConformalPermutation.Iid, options),
+            "jackknife+" => new JackknifePlusVariance(options),
+            "conditional" => new ConditionalVariance(options),
+            "time-placebo" => new TimePlaceboVariance(options),
             _ => throw new ArgumentException($"Unknown variance method '{name}'; expected one of {string.Join(", ", Names)}."),
         };
     }
