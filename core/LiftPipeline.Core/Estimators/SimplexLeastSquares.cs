@@ -10,7 +10,7 @@ namespace LiftPipeline.Core.Estimators;
 /// </summary>
 internal static class SimplexLeastSquares
 {
-    private const int MaxGradientIterations = 20_000;
+    private const int MaxGradientIterations = 3_000;
 
     /// <summary>The simplex weights minimising ½ω'Gω − c'ω; <paramref name="gram"/> is n×n row-major.</summary>
     /// <param name="gram">G = A'A, row-major, symmetric positive semi-definite.</param>
@@ -60,7 +60,7 @@ internal static class SimplexLeastSquares
                 y[i] = next[i] + momentum * (next[i] - w[i]);
                 w[i] = next[i];
             }
-            if (change < 1e-13)
+            if (change < 1e-10)
             {
                 break;
             }
