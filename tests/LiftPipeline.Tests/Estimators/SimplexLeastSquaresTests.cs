@@ -61,3 +61,37 @@ public sealed class SimplexLeastSquaresTests
         Assert.Equal([1.0, 0.0, 0.0], far);
     }
 }
+
+public sealed class SimplexLeastSquaresOptimalityTests
+{
+    public static TheoryData<string> Panels => ["prop99", "geolift"];
+
+    [Theory]
+    [MemberData(nameof(Panels))]
+    public void Geolift_weights_satisfy_the_kkt_conditions_even_with_more_controls_than_pre_periods(string name)
+    {
+        // Prop99 has N0 = 38 > T0 = 19, so G is singular; the optimum is still characterised by KKT:
+        // (Gω − c)_i = μ on the support and ≥ μ off it.
+        var data = name == "prop99" ? ReferencePanels.Prop99 : ReferencePanels.GeoLiftTest;
+        var (x, x1) = GeoLiftSyntheticControl.CentredPrePeriod(data);
+        var a = Matrix<double>.Build.Dense(data.T0, data.N0, (s, i) => x[i * data.T0 + s]);
+        var b = Vector<double>.Build.DenseOfArray(x1);
+        var omega = Vector<double>.Build.DenseOfEnumerable(new GeoLiftSyntheticControl().Estimate(data).UnitWeights!.Select(w => w.Weight));
+
+        var gradient = a.TransposeThisAndMultiply(a * omega - b);
+        int top = omega.MaximumIndex();
+        double mu = gradient[top], tolerance = 1e-7 * gradient.AbsoluteMaximum();
+        for (int i = 0; i < data.N0; i++)
+        {
+            Assert.True(omega[i] >= 0);
+            if (omega[i] > 1e-9)
+            {
+                Assert.Equal(mu, gradient[i], tolerance);
+            }
+            else
+            {
+                Assert.True(gradient[i] >= mu - tolerance, $"{data.Units[i]}: {gradient[i]} < {mu}");
+            }
+        }
+    }
+}
