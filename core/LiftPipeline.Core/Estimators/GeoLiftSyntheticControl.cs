@@ -56,7 +56,7 @@ public sealed class GeoLiftSyntheticControl : IPanelEstimator
         var tuning = new Dictionary<string, double>();
         if (Ridge)
         {
-            (omega, double lambda) = RidgeAugmentation.Fit(x, x1, n0, t0, omega);
+            (omega, double lambda) = RidgeAugmentation.Fit(x, x1, gram, c, omega);
             tuning["lambda"] = lambda;
         }
         // Intercept with uniform pre-period weights = adding back the unit pre-period means (augsynth's demean_data).

@@ -15,7 +15,7 @@ internal static class SimplexLeastSquares
     /// <summary>The simplex weights minimising ½ω'Gω − c'ω; <paramref name="gram"/> is n×n row-major.</summary>
     /// <param name="gram">G = A'A, row-major, symmetric positive semi-definite.</param>
     /// <param name="c">c = A'b.</param>
-    /// <param name="start">A warm start on the simplex, or null for equal weights.</param>
+    /// <param name="start">A warm start on the simplex (its support seeds the active set), or null to find the support by projected gradient.</param>
     public static double[] Solve(double[] gram, double[] c, double[]? start = null)
     {
         int n = c.Length;
@@ -23,7 +23,8 @@ internal static class SimplexLeastSquares
         {
             return [1.0];
         }
-        var w = ProjectedGradient(gram, c, start);
+        // A warm start (a nearby problem's optimum, as in cross-validation folds) goes straight to the active set.
+        var w = start ?? ProjectedGradient(gram, c, null);
         return ActiveSet(gram, c, w);
     }
 
