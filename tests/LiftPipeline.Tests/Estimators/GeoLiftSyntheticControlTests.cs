@@ -71,6 +71,26 @@ public sealed class GeoLiftSyntheticControlTests
     }
 
     [Fact]
+    public void Ridge_correction_equals_the_direct_ridge_formula_in_period_space()
+    {
+        // Slow reference: ω_aug − ω_sc = X(X'X + λI)⁻¹(x₁ − X'ω_sc) with the T0×T0 system, X the centred controls (N0×T0).
+        var data = ReferencePanels.GeoLiftTest;
+        var (x, x1) = GeoLiftSyntheticControl.CentredPrePeriod(data);
+        var matrix = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(data.N0, data.T0, (i, s) => x[i * data.T0 + s]);
+        var omega = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfEnumerable(Plain.Value.UnitWeights!.Select(w => w.Weight));
+        var residual = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(x1) - matrix.TransposeThisAndMultiply(omega);
+        var system = matrix.TransposeThisAndMultiply(matrix)
+            + MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(data.T0) * Ridge.Value.Tuning["lambda"];
+        var expected = omega + matrix * system.Solve(residual);
+
+        var actual = Ridge.Value.UnitWeights!.Select(w => w.Weight).ToArray();
+        for (int i = 0; i < data.N0; i++)
+        {
+            Assert.Equal(expected[i], actual[i], 9);
+        }
+    }
+
+    [Fact]
     public void Multi_cell_walkthrough_matches_published_ridge_estimates_per_cell()
     {
         var panel = ReferencePanels.GeoLiftMultiCell;
