@@ -49,7 +49,8 @@ public sealed record PanelMeasurement(string Metric, int Units, int Periods, IRe
 
 /// <summary>
 /// Runs the requested estimators (and variance method) on a panel: a block design directly, a multi-cell panel
-/// (<see cref="Panel.Arms"/>) cell by cell against the controls with the other cells removed.
+/// (<see cref="Panel.Arms"/>) cell by cell against the controls with the other cells removed, and staggered adoption
+/// (treated units starting in different periods) cohort by cohort, aggregated by <see cref="StaggeredAdoption"/>.
 /// </summary>
 public static class PanelMeasurer
 {
@@ -62,6 +63,13 @@ public static class PanelMeasurer
         var results = new List<MeasuredEstimate>();
         foreach (var (cell, units) in Cells(panel))
         {
+            if (StaggeredAdoption.IsStaggered(panel, units))
+            {
+                var cohorts = StaggeredAdoption.Cohorts(panel, options.Metric, units);
+                results.AddRange(estimators.Select(estimator =>
+                    StaggeredAdoption.Measure(cohorts, estimator, variance, options.VarianceOptions.Level, cell, cancellationToken)));
+                continue;
+            }
             var data = BlockPanel.FromPanel(panel, options.Metric, units);
             foreach (var estimator in estimators)
             {
