@@ -2,6 +2,7 @@ using LiftPipeline.Bench;
 
 // Benchmarks of LiftPipeline, one subcommand each. Always run in Release:
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- ingest [--rows N] [--runs R] [--no-results]
+//   dotnet run -c Release --project bench/LiftPipeline.Bench -- mc [--runs R]
 if (args.Length >= 2 && args[0] == PeakMemory.Mode)
 {
     int workers = args.Length >= 4 && args[2] == "--workers" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
@@ -13,6 +14,8 @@ switch (command)
 {
     case "ingest":
         return await IngestBenchmark.RunAsync(args[1..]);
+    case "mc":
+        return await McBenchmark.RunAsync(args[1..]);
     default:
         Console.Error.WriteLine("""
             usage: LiftPipeline.Bench <benchmark> [options]
@@ -25,6 +28,8 @@ switch (command)
                        --plain-strings write/read the string columns PLAIN instead of dictionary-encoded
                        --results / --no-results
                                        write bench/RESULTS.md (default: only at the default --rows and --runs)
+              mc       matrix completion with cross-validation on a simulated 100 x 140 panel, TROP tuning + estimate on Prop99
+                       --runs R        timed runs after one warm-up (default 3); always writes bench/RESULTS.md
             """);
         return command is null or "-h" or "--help" ? 0 : 2;
 }
