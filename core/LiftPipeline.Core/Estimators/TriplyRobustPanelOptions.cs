@@ -35,4 +35,10 @@ public sealed record TriplyRobustPanelOptions
 
     /// <summary>Cap on singular value thresholding steps per fit. Default 500.</summary>
     public int MaxIterations { get; init; } = 500;
+
+    /// <summary>Relative objective tolerance of the fits inside tuning (N0·T1 fits per candidate, so looser). Default 1e-4.</summary>
+    public double TuningTolerance { get; init; } = 1e-4;
+
+    /// <summary>Cap on steps per fit inside tuning. Default 100.</summary>
+    public int TuningMaxIterations { get; init; } = 100;
 }

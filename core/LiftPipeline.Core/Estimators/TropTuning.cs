@@ -37,7 +37,7 @@ internal sealed class TropTuning
                 untreated[j * data.T + s] = 0;
                 _cells[j][s - data.T0] = (j, s);
             }
-            _pseudo[j] = new TropProblem(y, untreated, data.N0, data.T, options.Tolerance, options.MaxIterations);
+            _pseudo[j] = new TropProblem(y, untreated, data.N0, data.T, options.TuningTolerance, options.TuningMaxIterations);
         }
     }
 
@@ -48,10 +48,13 @@ internal sealed class TropTuning
         {
             return q;
         }
+        // Pseudo-treated units are independent problems: fit them in parallel, sum in a fixed order.
+        var sums = new double[_pseudo.Length];
+        Parallel.For(0, _pseudo.Length, j => _pseudo[j].FitCells(_cells[j], lambdas, (_, tau, _) => sums[j] += tau * tau));
         double sum = 0;
-        for (int j = 0; j < _pseudo.Length; j++)
+        foreach (double x in sums)
         {
-            _pseudo[j].FitCells(_cells[j], lambdas, (_, tau, _) => sum += tau * tau);
+            sum += x;
         }
         _criterion[lambdas] = sum;
         return sum;

@@ -32,16 +32,20 @@ public sealed class MatrixCompletionTests
         Assert.True(Math.Abs(estimate.Att - PublishedDid) > 0.1, $"MC at λ = 0.3 gave {estimate.Att}");
     }
 
-    [Fact]
-    public void Cross_validated_mc_on_prop99_lands_near_the_published_estimate()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Cross_validated_mc_on_prop99_matches_the_published_estimate(int seed)
     {
-        // Published −20.2 (synthdid paper, MCPanel mcnnm_cv with its own random splits). The chosen λ depends on the
-        // splits, and over the grid points near the optimum MC on Prop99 ranges over roughly −17…−23, so ±3.5 is
-        // the tolerance we can defend without reproducing the reference's C++ random number stream.
-        var estimate = new MatrixCompletion(new MatrixCompletionOptions { Seed = 1 }).Estimate(ReferencePanels.Prop99);
+        // Published −20.2 (synthdid paper: MCPanel mcnnm_cv, 20 penalties, its own random splits). We cannot replay the
+        // reference's C++ random stream, so the splits differ; over seeds 1–5 we get −20.13 … −20.18 with λ between
+        // 0.013 and 0.020. ±0.5 covers that split-to-split spread with room; a wrong grid or scaling misses by several packs
+        // (λ_max gives DiD −27.3, λ = 0 leaves L free).
+        var estimate = new MatrixCompletion(new MatrixCompletionOptions { Seed = seed }).Estimate(ReferencePanels.Prop99);
 
-        Assert.InRange(estimate.Att, -20.2 - 3.5, -20.2 + 3.5);
-        Assert.InRange(estimate.Tuning["lambda"], 0, 0.5694);
+        Assert.Equal(-20.2, estimate.Att, 0.5);
+        Assert.InRange(estimate.Tuning["lambda"], 0.005, 0.05);
     }
 
     [Fact]
