@@ -85,13 +85,23 @@ public sealed class MatrixCompletion : IPanelEstimator
             lambdaMax = Math.Max(lambdaMax, TwoWayLowRankFit.PenaltyMax(y, splits[f], n, t));
         }
         var grid = Grid(lambdaMax);
-        var mse = new double[grid.Length];
-        foreach (var training in splits)
+        // Splits are independent paths: run them in parallel, then average in split order so the result does not depend on threads.
+        var perSplit = new double[splits.Length][];
+        Parallel.For(0, splits.Length, f =>
         {
-            var fits = Path(y, training, n, t, grid);
+            var fits = Path(y, splits[f], n, t, grid);
+            perSplit[f] = new double[grid.Length];
             for (int g = 0; g < grid.Length; g++)
             {
-                mse[g] += ValidationMse(y, mask, training, fits[g]) / splits.Length;
+                perSplit[f][g] = ValidationMse(y, mask, splits[f], fits[g]);
+            }
+        });
+        var mse = new double[grid.Length];
+        foreach (var errors in perSplit)
+        {
+            for (int g = 0; g < grid.Length; g++)
+            {
+                mse[g] += errors[g] / splits.Length;
             }
         }
         best = 0;

@@ -3,7 +3,7 @@ namespace LiftPipeline.Core.Estimators;
 /// <summary>
 /// Options of <see cref="MatrixCompletion"/>. Defaults follow the MCPanel reference (<c>mcnnm_cv</c>) as the synthdid
 /// paper ran it: 20 penalties (19 log-spaced from λ_max down to λ_max/1000, then 0), 5 random 80/20 training/validation
-/// splits of the observed cells, relative objective tolerance 1e-5, seed 1. Immutable.
+/// splits of the observed cells, relative objective tolerance 1e-5, at most 400 steps per penalty, seed 1. Immutable.
 /// </summary>
 public sealed record MatrixCompletionOptions
 {
@@ -25,8 +25,8 @@ public sealed record MatrixCompletionOptions
     /// <summary>Stop when the objective's relative decrease falls below this (MCPanel <c>rel_tol</c>). Default 1e-5.</summary>
     public double Tolerance { get; init; } = 1e-5;
 
-    /// <summary>Cap on singular value thresholding steps per penalty (MCPanel <c>niter</c>). Default 1000.</summary>
-    public int MaxIterations { get; init; } = 1000;
+    /// <summary>Cap on singular value thresholding steps per penalty (MCPanel <c>niter</c>). Default 400.</summary>
+    public int MaxIterations { get; init; } = 400;
 
     /// <summary>Seed of the training/validation splits. Default 1.</summary>
     public int Seed { get; init; } = 1;
