@@ -1,17 +1,25 @@
 namespace LiftPipeline.Core.Estimators;
 
 /// <summary>
-/// The Triply Robust Panel estimator, TROP (Athey, Imbens, Qu, Viviano 2025, arXiv:2508.21536; the "doubly weighted"
-/// estimator of Imbens' AMLC talk, hence the alias <c>dwcp</c>). For each treated cell (i, t) it fits weighted two-way
-/// fixed effects plus a nuclear-norm-penalised low-rank term on the untreated cells,
-/// minimising Σ w_js (Y_js − α_j − β_s − L_js)² / Σ w + λ_nn‖L‖_* with w_js = ω_j·θ_s, θ_s = exp(−λ_time·|t − s|) and
+/// The Triply Robust Panel estimator, TROP (Athey, Imbens, Qu, Viviano 2025, arXiv:2508.21536, Algorithm 2; the "doubly
+/// weighted" estimator of Imbens' AMLC talk, hence the alias <c>dwcp</c>). For each treated cell (i, t) it fits weighted
+/// two-way fixed effects plus a nuclear-norm-penalised low-rank term on the untreated cells, minimising
+/// Σ w_js (Y_js − α_j − β_s − L_js)² / Σ w + λ_nn‖L‖_* with w_js = ω_j·θ_s, θ_s = exp(−λ_time·|t − s|) and
 /// ω_j = exp(−λ_unit·RMS gap between units j and i over periods both are untreated); τ_it = Y_it − (α_i + β_t + L_it)
-/// and the ATT is the mean of τ_it over treated cells. The normalisation by Σ w makes uniform weights exactly
-/// <see cref="MatrixCompletion"/> with λ = λ_nn, and (λ_time, λ_unit, λ_nn) = (0, 0, ∞) exactly DiD.
-/// Unset λs are tuned by <see cref="TropTuning"/> (pseudo-treating each control unit's last T1 periods). The reported
-/// counterfactual for a post period is the mean fitted value of the treated units' models for that period; for a pre
+/// and the ATT is the mean of τ_it over treated cells.
+/// <para>Scaling: dividing the loss by Σ w makes uniform weights (λ_time = λ_unit = 0) exactly <see cref="MatrixCompletion"/>
+/// with λ = λ_nn, and (0, 0, ∞) exactly DiD.</para>
+/// <para>Tuning (λs not fixed in <see cref="TriplyRobustPanelOptions"/>): leave-one-unit-out pseudo-treatment on the
+/// control units alone — each control unit in turn is treated as if treated in the last T1 periods and the criterion
+/// Σ (pseudo-effect)² over those N0·T1 cells is minimised (the paper's cross-validation on control cells, in its
+/// block-design form). The search is coordinate-wise over small grids (λ_time per period, λ_unit in multiples of 1/D
+/// with D the median pre-period RMS gap between a control and a treated unit, λ_nn in multiples of MC's λ_max),
+/// starting from DiD (0, 0, ∞), for <see cref="TriplyRobustPanelOptions.Cycles"/> passes; fits inside tuning use the
+/// looser <see cref="TriplyRobustPanelOptions.TuningTolerance"/>, and pseudo-treated units run in parallel (the result
+/// does not depend on the number of threads).</para>
+/// <para>Reported path: for a post period, the mean over treated units of their model's α_i + β_t + L_it; for a pre
 /// period, the mean over each treated unit's T1 models of their in-sample fitted values. Tuning reports lambda_time,
-/// lambda_unit, lambda_nn (only when finite) and low_rank (1 when a low-rank term is used). Immutable and thread-safe.
+/// lambda_unit, low_rank (1 when a low-rank term is used) and lambda_nn (only when finite). Immutable and thread-safe.</para>
 /// </summary>
 public sealed class TriplyRobustPanel : IPanelEstimator
 {

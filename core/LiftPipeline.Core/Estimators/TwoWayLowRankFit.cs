@@ -41,7 +41,7 @@ internal sealed class TwoWayLowRankFit
 
     /// <summary>
     /// Solves the problem by accelerated proximal gradient on L with the fixed effects profiled out: at each step the
-    /// fixed effects are re-fitted exactly (weighted alternating means) and L takes one proximal step — singular value
+    /// fixed effects are re-fitted exactly (<see cref="WeightedTwoWayEffects"/>) and L takes one proximal step — singular value
     /// soft-thresholding of L + (v/v_max)∘R at penalty/(2 v_max), the MCPanel step — until the relative decrease of the
     /// objective is below <paramref name="tolerance"/>. Warm-starts from <paramref name="start"/>.
     /// </summary>
