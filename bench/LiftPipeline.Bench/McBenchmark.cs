@@ -93,7 +93,7 @@ internal static class McBenchmark
         s.AppendLine(begin);
         s.AppendLine("## `mc`: matrix completion with cross-validation, and TROP tuning");
         s.AppendLine();
-        s.AppendLine(Inv($"Recorded {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `dotnet run -c Release --project bench/LiftPipeline.Bench -- mc` on {Environment.ProcessorCount} cores ({RuntimeInformation.OSDescription}, .NET {Environment.Version}); one warm-up, median of {runs} runs, single-threaded."));
+        s.AppendLine(Inv($"Recorded {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `dotnet run -c Release --project bench/LiftPipeline.Bench -- mc` on {Environment.ProcessorCount} cores ({RuntimeInformation.OSDescription}, .NET {Environment.Version}); one warm-up, median of {runs} runs; cross-validation splits and TROP's pseudo-treated units run in parallel on all cores."));
         s.AppendLine();
         s.AppendLine("| what | data | time | result |");
         s.AppendLine("|---|---|---:|---|");
