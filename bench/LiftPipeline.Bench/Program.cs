@@ -3,6 +3,7 @@ using LiftPipeline.Bench;
 // Benchmarks of LiftPipeline, one subcommand each. Always run in Release:
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- ingest [--rows N] [--runs R] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- simulate [--reps N] [--out FILE]
+//   dotnet run -c Release --project bench/LiftPipeline.Bench -- mc [--runs R]
 if (args.Length >= 2 && args[0] == PeakMemory.Mode)
 {
     int workers = args.Length >= 4 && args[2] == "--workers" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
@@ -16,6 +17,8 @@ switch (command)
         return await IngestBenchmark.RunAsync(args[1..]);
     case "simulate":
         return SimulateCommand.Run(args[1..]);
+    case "mc":
+        return await McBenchmark.RunAsync(args[1..]);
     default:
         Console.Error.WriteLine("""
             usage: LiftPipeline.Bench <benchmark> [options]
@@ -35,6 +38,8 @@ switch (command)
                        --estimators a,b  --variances x,y   subsets by name (default all registered)
                        --n0 --n1 --t0 --t1  panel shape (default 39, 1, 30, 10)
                        --out FILE        also write the markdown table there
+              mc       matrix completion with cross-validation on a simulated 100 x 140 panel, TROP tuning + estimate on Prop99
+                       --runs R        timed runs after one warm-up (default 3); always writes bench/RESULTS.md
             """);
         return command is null or "-h" or "--help" ? 0 : 2;
 }
