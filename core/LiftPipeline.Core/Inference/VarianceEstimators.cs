@@ -4,7 +4,7 @@ namespace LiftPipeline.Core.Inference;
 public static class VarianceEstimators
 {
     /// <summary>Every name <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = [];
+    public static IReadOnlyList<string> Names { get; } = ["placebo", "jackknife", "bootstrap"];
 
     /// <summary>The variance estimator called <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">No variance estimator has that name.</exception>
@@ -13,6 +13,9 @@ public static class VarianceEstimators
         options ??= new VarianceOptions();
         return name.ToLowerInvariant() switch
         {
+            "placebo" => new PlaceboVariance(options),
+            "jackknife" => new JackknifeVariance(options),
+            "bootstrap" => new BootstrapVariance(options),
             _ => throw new ArgumentException($"Unknown variance method '{name}'; expected one of {string.Join(", ", Names)}."),
         };
     }
