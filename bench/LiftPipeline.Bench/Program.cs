@@ -2,6 +2,7 @@ using LiftPipeline.Bench;
 
 // Benchmarks of LiftPipeline, one subcommand each. Always run in Release:
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- ingest [--rows N] [--runs R] [--no-results]
+//   dotnet run -c Release --project bench/LiftPipeline.Bench -- sdid [--replications R] [--no-results]
 if (args.Length >= 2 && args[0] == PeakMemory.Mode)
 {
     int workers = args.Length >= 4 && args[2] == "--workers" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
@@ -13,6 +14,8 @@ switch (command)
 {
     case "ingest":
         return await IngestBenchmark.RunAsync(args[1..]);
+    case "sdid":
+        return SdidBenchmark.Run(args[1..]);
     default:
         Console.Error.WriteLine("""
             usage: LiftPipeline.Bench <benchmark> [options]
@@ -25,6 +28,11 @@ switch (command)
                        --plain-strings write/read the string columns PLAIN instead of dictionary-encoded
                        --results / --no-results
                                        write bench/RESULTS.md (default: only at the default --rows and --runs)
+              sdid     SDID + 200 placebo replications (reference and exact solvers) on Prop99 and two simulated
+                       panels vs the synthdid R package's timings
+                       --replications R  placebo replications (default 200; the R timings are for 200)
+                       --results / --no-results
+                                       write bench/RESULTS.md (default: only at 200 replications)
             """);
         return command is null or "-h" or "--help" ? 0 : 2;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace LiftPipeline.Core.Estimators;
 
 /// <summary>
@@ -15,7 +16,8 @@ internal sealed class ExactSimplexSolver
     private readonly SimplexProblem _problem;
     private readonly int _n;
     private readonly double[] _chol;   // lower-triangular L of H_SS, row-major k×k with stride n
-    private readonly int[] _support;
+    private readonly int[] _support, _candidates;
+    private readonly double[] _candidateGradient, _cosines, _sines;
     private readonly double[] _gradient, _a, _e, _z;
     private int _k;
 
@@ -25,6 +27,10 @@ internal sealed class ExactSimplexSolver
         _n = problem.N;
         _chol = new double[_n * _n];
         _support = new int[_n];
+        _candidates = new int[_n];
+        _candidateGradient = new double[_n];
+        _cosines = new double[_n];
+        _sines = new double[_n];
         _gradient = new double[_n];
         _a = new double[_n];
         _e = new double[_n];
@@ -36,6 +42,7 @@ internal sealed class ExactSimplexSolver
 
     private double H(int a, int b) => _problem.G(a, b) + (a == b ? _problem.Eta : 0);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     private void Run(double[] x)
     {
         Start(x);
@@ -53,22 +60,32 @@ internal sealed class ExactSimplexSolver
                 continue;
             }
             _problem.HalfGradient(x, _gradient);
-            int enter = -1;
-            double most = -nu - tol;   // on S the half-gradient equals −ν
-            for (int a = 0; a < _n; a++)
-            {
-                if (x[a] == 0 && _gradient[a] < most)
-                {
-                    most = _gradient[a];
-                    enter = a;
-                }
-            }
-            if (enter < 0)
+            if (!AddViolators(x, -nu - tol))   // on S the half-gradient equals −ν
             {
                 return;
             }
-            Append(enter);
         }
+    }
+
+    /// <summary>
+    /// Adds to S the variables outside it whose half-gradient is below <paramref name="bound"/>, most negative first,
+    /// at most max(1, N/16) per round so a dense optimum is reached in a few rounds; false when there is none (optimal).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
+    private bool AddViolators(double[] x, double bound)
+    {
+        int count = 0;
+        for (int a = 0; a < _n; a++)
+        {
+            if (x[a] == 0 && _gradient[a] < bound)
+            {
+                _candidateGradient[count] = _gradient[a];
+                _candidates[count++] = a;
+            }
+        }
+        Array.Sort(_candidateGradient, _candidates, 0, count);
+        AppendBatch(_candidates.AsSpan(0, Math.Min(count, Math.Max(1, _n / 16))));
+        return count > 0;
     }
 
     /// <summary>The support of a valid start, or the single best vertex (smallest H_aa − 2c_a).</summary>
@@ -109,6 +126,7 @@ internal sealed class ExactSimplexSolver
     /// <summary>
     /// z_S = H_SS⁻¹(c_S − ν1) with 1ᵀz = 1 (the equality-constrained optimum on S, half-gradient −ν on S), written to _z; returns ν.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     private double SolveOnSupport()
     {
         for (int p = 0; p < _k; p++)
@@ -116,8 +134,7 @@ internal sealed class ExactSimplexSolver
             _a[p] = _problem.Linear[_support[p]];
             _e[p] = 1;
         }
-        CholeskySolve(_a);
-        CholeskySolve(_e);
+        CholeskySolve(_a, _e);
         double sumA = 0, sumE = 0;
         for (int p = 0; p < _k; p++)
         {
@@ -134,8 +151,9 @@ internal sealed class ExactSimplexSolver
 
     /// <summary>
     /// Moves x toward z along the segment; when z has a non-positive weight, stops where the first weight reaches
-    /// zero, drops it from S (refactorising) and returns false.
+    /// zero, drops it from S and returns false.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     private bool StepToSupportSolution(double[] x)
     {
         double alpha = 1;
@@ -163,31 +181,56 @@ internal sealed class ExactSimplexSolver
         for (int p = 0; p < _k; p++)
         {
             int a = _support[p];
-            x[a] += alpha * (_z[p] - x[a]);
+            x[a] = Math.Max(x[a] + alpha * (_z[p] - x[a]), 0);
         }
         x[_support[leave]] = 0;
-        Refactor(x);
+        Remove(leave);
         return false;
     }
 
-    /// <summary>Rebuilds S and its Cholesky factor from the positive entries of x (renormalised).</summary>
-    private void Refactor(double[] x)
+    /// <summary>
+    /// Drops the p-th support variable: rows below p lose column p, and the trailing block absorbs it by a
+    /// rank-one Cholesky update (L₂₂L₂₂ᵀ + wwᵀ), O(k²).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
+    private void Remove(int p)
     {
-        double sum = 0;
-        for (int a = 0; a < _n; a++)
+        int m = _k - 1 - p;
+        var w = _e;   // scratch: the removed column below p
+        for (int q = 0; q < m; q++)
         {
-            x[a] = Math.Max(x[a], 0);
-            sum += x[a];
-        }
-        _k = 0;
-        for (int a = 0; a < _n; a++)
-        {
-            x[a] /= sum;
-            if (x[a] > 0)
+            int from = (p + 1 + q) * _n, to = (p + q) * _n;
+            w[q] = _chol[from + p];
+            for (int j = 0; j < p; j++)
             {
-                Append(a);
+                _chol[to + j] = _chol[from + j];
+            }
+            for (int j = p; j < p + q + 1; j++)
+            {
+                _chol[to + j] = _chol[from + j + 1];
             }
         }
+        // Row by row, so L is read contiguously: row i first takes the rotations of the rows above it, then defines its own.
+        for (int i = 0; i < m; i++)
+        {
+            int row = (p + i) * _n + p;
+            double wi = w[i];
+            for (int j = 0; j < i; j++)
+            {
+                double l = (_chol[row + j] + _sines[j] * wi) / _cosines[j];
+                wi = _cosines[j] * wi - _sines[j] * l;
+                _chol[row + j] = l;
+            }
+            double diagonal = _chol[row + i], r = Math.Sqrt(diagonal * diagonal + wi * wi);
+            _cosines[i] = r / diagonal;
+            _sines[i] = wi / diagonal;
+            _chol[row + i] = r;
+        }
+        for (int q = p; q < _k - 1; q++)
+        {
+            _support[q] = _support[q + 1];
+        }
+        _k--;
     }
 
     /// <summary>Adds variable a to S, extending L by one row: L l = H_S,a, d = √(H_aa − ‖l‖²).</summary>
@@ -197,12 +240,8 @@ internal sealed class ExactSimplexSolver
         double squares = 0;
         for (int p = 0; p < _k; p++)
         {
-            double sum = H(_support[p], a);
             int rowP = p * _n;
-            for (int q = 0; q < p; q++)
-            {
-                sum -= _chol[rowP + q] * _chol[row + q];
-            }
+            double sum = H(_support[p], a) - VectorMath.Dot(_chol.AsSpan(rowP, p), _chol.AsSpan(row, p));
             double l = sum / _chol[rowP + p];
             _chol[row + p] = l;
             squares += l * l;
@@ -212,27 +251,61 @@ internal sealed class ExactSimplexSolver
         _support[_k++] = a;
     }
 
-    /// <summary>Solves L Lᵀ v = v in place for the first k entries.</summary>
-    private void CholeskySolve(double[] v)
+    /// <summary>
+    /// Appends several variables: their rows against the existing k rows of L are computed together, reading each
+    /// row of L once for the whole batch (the factor is larger than the cache for big N), then among themselves.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
+    private void AppendBatch(ReadOnlySpan<int> variables)
+    {
+        int k = _k, m = variables.Length;
+        for (int p = 0; p < k; p++)
+        {
+            int rowP = p * _n;
+            var lp = _chol.AsSpan(rowP, p);
+            double diagonal = _chol[rowP + p];
+            for (int j = 0; j < m; j++)
+            {
+                int row = (k + j) * _n;
+                _chol[row + p] = (H(_support[p], variables[j]) - VectorMath.Dot(lp, _chol.AsSpan(row, p))) / diagonal;
+            }
+        }
+        for (int j = 0; j < m; j++)
+        {
+            int row = (k + j) * _n;
+            for (int i = 0; i < j; i++)
+            {
+                int rowI = (k + i) * _n;
+                _chol[row + k + i] = (H(variables[i], variables[j]) - VectorMath.Dot(_chol.AsSpan(rowI, k + i), _chol.AsSpan(row, k + i))) / _chol[rowI + k + i];
+            }
+            var l = _chol.AsSpan(row, k + j);
+            // In exact arithmetic the Schur complement of G + ηI is at least η; keep it so rounding cannot break L.
+            _chol[row + k + j] = Math.Sqrt(Math.Max(H(variables[j], variables[j]) - VectorMath.Dot(l, l), _problem.Eta));
+            _support[k + j] = variables[j];
+        }
+        _k = k + m;
+    }
+
+    /// <summary>Solves L Lᵀ v = v in place for the first k entries of both vectors, reading L once per sweep.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
+    private void CholeskySolve(double[] u, double[] v)
     {
         for (int p = 0; p < _k; p++)
         {
-            double sum = v[p];
             int rowP = p * _n;
-            for (int q = 0; q < p; q++)
-            {
-                sum -= _chol[rowP + q] * v[q];
-            }
-            v[p] = sum / _chol[rowP + p];
+            var lp = _chol.AsSpan(rowP, p);
+            u[p] = (u[p] - VectorMath.Dot(lp, u)) / _chol[rowP + p];
+            v[p] = (v[p] - VectorMath.Dot(lp, v)) / _chol[rowP + p];
         }
-        for (int p = _k - 1; p >= 0; p--)
+        // Lᵀv = y by rows of L: once v_q is known, remove its term L[q, p]·v_q from every earlier y_p.
+        for (int q = _k - 1; q >= 0; q--)
         {
-            double sum = v[p];
-            for (int q = p + 1; q < _k; q++)
-            {
-                sum -= _chol[q * _n + p] * v[q];
-            }
-            v[p] = sum / _chol[p * _n + p];
+            int rowQ = q * _n;
+            var lq = _chol.AsSpan(rowQ, q);
+            u[q] /= _chol[rowQ + q];
+            v[q] /= _chol[rowQ + q];
+            VectorMath.AddScaled(u.AsSpan(0, q), lq, -u[q]);
+            VectorMath.AddScaled(v.AsSpan(0, q), lq, -v[q]);
         }
     }
 }

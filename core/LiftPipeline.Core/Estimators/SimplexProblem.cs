@@ -1,8 +1,9 @@
+using System.Runtime.CompilerServices;
 namespace LiftPipeline.Core.Estimators;
 
 /// <summary>
 /// One synthdid weight problem in Gram form: minimise ‖Ax − b‖² + η‖x‖² over the unit simplex, given only
-/// G = AᵀA (a sub-matrix of a shared Gram, selected by <see cref="Index"/>, repeats allowed), c = Aᵀb and ‖b‖².
+/// G = AᵀA (copied from a shared Gram by an index, repeats allowed), c = Aᵀb and ‖b‖².
 /// The reference's reported objective is that divided by <see cref="Rows"/> (the rows of A), i.e. ζ²‖x‖² + ‖Ax − b‖²/rows.
 /// </summary>
 internal sealed class SimplexProblem
@@ -16,11 +17,22 @@ internal sealed class SimplexProblem
     /// <param name="bSquared">‖b‖².</param>
     /// <param name="eta">η = rows·ζ².</param>
     /// <param name="rows">Rows of A.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     public SimplexProblem(double[] gram, int stride, int[] index, double[] linear, double bSquared, double eta, int rows)
     {
-        _gram = gram;
-        _stride = stride;
-        Index = index;
+        // A dense copy of the selected sub-matrix, so columns are contiguous in the solvers' inner loops.
+        int n = index.Length;
+        _gram = new double[n * n];
+        _stride = n;
+        for (int a = 0; a < n; a++)
+        {
+            var from = gram.AsSpan(index[a] * stride, stride);
+            var to = _gram.AsSpan(a * n, n);
+            for (int b = 0; b < n; b++)
+            {
+                to[b] = from[index[b]];
+            }
+        }
         Linear = linear;
         BSquared = bSquared;
         Eta = eta;
@@ -28,9 +40,7 @@ internal sealed class SimplexProblem
     }
 
     /// <summary>Number of variables.</summary>
-    public int N => Index.Length;
-
-    public int[] Index { get; }
+    public int N => _stride;
 
     public double[] Linear { get; }
 
@@ -41,20 +51,16 @@ internal sealed class SimplexProblem
     public int Rows { get; }
 
     /// <summary>G[a, b] of the problem's variables a and b.</summary>
-    public double G(int a, int b) => _gram[Index[a] * _stride + Index[b]];
+    public double G(int a, int b) => _gram[a * _stride + b];
+
+    /// <summary>G[:, a] (= G[a, :]), contiguous.</summary>
+    public ReadOnlySpan<double> Column(int a) => _gram.AsSpan(a * _stride, _stride);
 
     /// <summary>Adds <paramref name="scale"/>·G[:, a] to <paramref name="target"/> (length N).</summary>
-    public void AddColumn(int a, double scale, Span<double> target)
-    {
-        var row = _gram.AsSpan(Index[a] * _stride, _stride);
-        var index = Index;
-        for (int b = 0; b < target.Length; b++)
-        {
-            target[b] += scale * row[index[b]];
-        }
-    }
+    public void AddColumn(int a, double scale, Span<double> target) => VectorMath.AddScaled(target, Column(a), scale);
 
     /// <summary>Gx for a (possibly sparse) x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     public void Multiply(ReadOnlySpan<double> x, Span<double> gx)
     {
         gx.Clear();

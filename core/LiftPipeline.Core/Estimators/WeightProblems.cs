@@ -1,5 +1,4 @@
-using System.Numerics;
-
+using System.Runtime.CompilerServices;
 namespace LiftPipeline.Core.Estimators;
 
 /// <summary>
@@ -59,6 +58,7 @@ internal sealed class WeightProblems
     /// ω's problem (Arkhangelsky et al. 2021, eq. (2)): columns of A are the selected controls' pre-period paths,
     /// b the selected treated units' mean path, all centred over time with an intercept; η = T0·ζ_ω².
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     public SimplexProblem Omega(ReadOnlySpan<int> rows, int n0, double zetaOmega)
     {
         int N = _data.N, n1 = rows.Length - n0;
@@ -85,6 +85,7 @@ internal sealed class WeightProblems
     /// λ's problem (Arkhangelsky et al. 2021, eq. (3)): columns of A are the pre periods over the selected controls,
     /// b their post-period means, all centred over the controls; η = N0·ζ_λ².
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     public SimplexProblem Lambda(ReadOnlySpan<int> rows, int n0, double zetaLambda)
     {
         int T0 = _data.T0, width = T0 + 1;
@@ -143,6 +144,7 @@ internal sealed class WeightProblems
         z[T0] = post / _data.T1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     private static double[] UnitGram(BlockPanel data, bool centre)
     {
         int N = data.N, T0 = data.T0;
@@ -178,33 +180,7 @@ internal sealed class WeightProblems
         return gram;
     }
 
-    internal static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        var sums = Vector<double>.Zero;
-        int width = Vector<double>.Count, t = 0;
-        for (; t <= x.Length - width; t += width)
-        {
-            sums += new Vector<double>(x[t..]) * new Vector<double>(y[t..]);
-        }
-        double sum = Vector.Sum(sums);
-        for (; t < x.Length; t++)
-        {
-            sum += x[t] * y[t];
-        }
-        return sum;
-    }
+    private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => VectorMath.Dot(x, y);
 
-    private static void AddScaled(Span<double> target, ReadOnlySpan<double> x, double scale)
-    {
-        int width = Vector<double>.Count, t = 0;
-        var factor = new Vector<double>(scale);
-        for (; t <= x.Length - width; t += width)
-        {
-            (new Vector<double>(target[t..]) + factor * new Vector<double>(x[t..])).CopyTo(target[t..]);
-        }
-        for (; t < x.Length; t++)
-        {
-            target[t] += scale * x[t];
-        }
-    }
+    private static void AddScaled(Span<double> target, ReadOnlySpan<double> x, double scale) => VectorMath.AddScaled(target, x, scale);
 }
