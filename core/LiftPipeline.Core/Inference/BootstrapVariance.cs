@@ -8,6 +8,7 @@ namespace LiftPipeline.Core.Inference;
 /// (for the synthdid family: same penalties, warm-started weights) and se = √((r−1)/r)·sd.
 /// Needs N1 ≥ 2, as the reference. Thread-safe and reproducible from the seed whatever the degree of parallelism.
 /// </summary>
+/// <param name="options">Replications, seed, level and degree of parallelism.</param>
 public sealed class BootstrapVariance(VarianceOptions options) : IVarianceEstimator
 {
     /// <inheritdoc />

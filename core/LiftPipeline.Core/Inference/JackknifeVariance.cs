@@ -7,6 +7,7 @@ namespace LiftPipeline.Core.Inference;
 /// with the weights held fixed (ω renormalised over the remaining controls, λ unchanged) for the synthdid family
 /// (other estimators are re-run); se = √((N−1)/N · Σ(τ₍ᵢ₎ − τ̄)²). Deterministic; uses no replications or seed.
 /// </summary>
+/// <param name="options">Replications, seed, level and degree of parallelism.</param>
 public sealed class JackknifeVariance(VarianceOptions options) : IVarianceEstimator
 {
     /// <inheritdoc />

@@ -8,6 +8,7 @@ namespace LiftPipeline.Core.Inference;
 /// weights warm-started from the original), and se = √((r−1)/r)·sd of the placebo estimates. Needs N0 &gt; N1.
 /// Thread-safe; replications run in parallel and reproduce from the seed whatever the degree of parallelism.
 /// </summary>
+/// <param name="options">Replications, seed, level and degree of parallelism.</param>
 public sealed class PlaceboVariance(VarianceOptions options) : IVarianceEstimator
 {
     /// <inheritdoc />
