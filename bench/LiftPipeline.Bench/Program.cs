@@ -4,6 +4,7 @@ using LiftPipeline.Bench;
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- ingest [--rows N] [--runs R] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- simulate [--reps N] [--out FILE]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- mc [--runs R]
+//   dotnet run -c Release --project bench/LiftPipeline.Bench -- sdid [--replications R] [--no-results]
 if (args.Length >= 2 && args[0] == PeakMemory.Mode)
 {
     int workers = args.Length >= 4 && args[2] == "--workers" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
@@ -19,6 +20,8 @@ switch (command)
         return SimulateCommand.Run(args[1..]);
     case "mc":
         return await McBenchmark.RunAsync(args[1..]);
+    case "sdid":
+        return SdidBenchmark.Run(args[1..]);
     default:
         Console.Error.WriteLine("""
             usage: LiftPipeline.Bench <benchmark> [options]
@@ -40,6 +43,11 @@ switch (command)
                        --out FILE        also write the markdown table there
               mc       matrix completion with cross-validation on a simulated 100 x 140 panel, TROP tuning + estimate on Prop99
                        --runs R        timed runs after one warm-up (default 3); always writes bench/RESULTS.md
+              sdid     SDID + 200 placebo replications (reference and exact solvers) on Prop99 and two simulated
+                       panels vs the synthdid R package's timings
+                       --replications R  placebo replications (default 200; the R timings are for 200)
+                       --results / --no-results
+                                       write bench/RESULTS.md (default: only at 200 replications)
             """);
         return command is null or "-h" or "--help" ? 0 : 2;
 }

@@ -24,7 +24,7 @@ public sealed record PanelEstimatorSettings
 public static class PanelEstimators
 {
     /// <summary>Every name <see cref="Create"/> accepts, in the order <c>all</c> runs them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["did", "mc", "trop", "geolift", "geolift-ridge"];
+    public static IReadOnlyList<string> Names { get; } = ["did", "sc", "difp", "sdid", "mc", "trop", "geolift", "geolift-ridge"];
 
     /// <summary>The estimator called <paramref name="name"/> (case-insensitive; <c>dwcp</c> is an alias of <c>trop</c>).</summary>
     /// <exception cref="ArgumentException">No estimator has that name.</exception>
@@ -38,6 +38,9 @@ public static class PanelEstimators
             "geolift-ridge" => new GeoLiftSyntheticControl(ridge: true),
             "mc" => new MatrixCompletion(new MatrixCompletionOptions { Seed = settings.Seed }),
             "trop" or "dwcp" => new TriplyRobustPanel(),
+            "sc" => new SynthdidEstimator(SynthdidOptions.SyntheticControl(settings.Solver)),
+            "difp" => new SynthdidEstimator(SynthdidOptions.Difp(settings.Solver)),
+            "sdid" => new SynthdidEstimator(SynthdidOptions.Sdid(settings.Solver)),
             _ => throw new ArgumentException($"Unknown estimator '{name}'; expected one of {string.Join(", ", Names)} or all."),
         };
     }

@@ -4,7 +4,7 @@ namespace LiftPipeline.Core.Inference;
 public static class VarianceEstimators
 {
     /// <summary>Every name <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["conformal", "conformal-iid", "jackknife+", "conditional", "time-placebo"];
+    public static IReadOnlyList<string> Names { get; } = ["placebo", "jackknife", "bootstrap", "conformal", "conformal-iid", "jackknife+", "conditional", "time-placebo"];
 
     /// <summary>The variance estimator called <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">No variance estimator has that name.</exception>
@@ -18,6 +18,9 @@ public static class VarianceEstimators
             "jackknife+" => new JackknifePlusVariance(options),
             "conditional" => new ConditionalVariance(options),
             "time-placebo" => new TimePlaceboVariance(options),
+            "placebo" => new PlaceboVariance(options),
+            "jackknife" => new JackknifeVariance(options),
+            "bootstrap" => new BootstrapVariance(options),
             _ => throw new ArgumentException($"Unknown variance method '{name}'; expected one of {string.Join(", ", Names)}."),
         };
     }
