@@ -10,7 +10,7 @@ namespace LiftPipeline.Core.Estimators;
 /// λ with the smallest mean validation MSE; the final fit follows the same path on all observed cells.
 /// Immutable and thread-safe. At λ ≥ λ_max, L = 0 and the estimate is exactly DiD.
 /// </summary>
-public sealed class MatrixCompletion : IPanelEstimator
+public sealed class MatrixCompletion : ITunedEstimator
 {
     /// <summary>Matrix completion with the given options (defaults when null).</summary>
     public MatrixCompletion(MatrixCompletionOptions? options = null)
@@ -39,7 +39,9 @@ public sealed class MatrixCompletion : IPanelEstimator
         if (Options.Lambda is double fixedLambda)
         {
             lambda = fixedLambda;
-            fit = TwoWayLowRankFit.Solve(y, mask, data.N, data.T, lambda, null, Options.Tolerance, Options.MaxIterations);
+            // Warm-started down the grid to λ, as the cross-validated fit is: at small λ a cold start stops far from the optimum.
+            var path = Grid(lambdaMax).Where(g => g > lambda).Append(lambda).ToArray();
+            fit = Path(y, mask, data.N, data.T, path)[^1];
         }
         else
         {
@@ -171,4 +173,8 @@ public sealed class MatrixCompletion : IPanelEstimator
         }
         return (data.TreatedMean(), counterfactual);
     }
+
+    /// <inheritdoc />
+    public IPanelEstimator WithTuningOf(PanelEstimate estimate) =>
+        new MatrixCompletion(Options with { Lambda = estimate.Tuning["lambda"] });
 }

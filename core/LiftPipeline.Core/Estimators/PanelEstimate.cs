@@ -61,6 +61,9 @@ public sealed record PanelEstimate
     /// <summary>Tuning parameters the estimator chose (for example MC's λ, the ridge penalty), by name.</summary>
     public IReadOnlyDictionary<string, double> Tuning { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>The estimator variance methods re-run: this one, with its tuning held fixed when it tunes itself.</summary>
+    internal IPanelEstimator Replicator => Estimator is ITunedEstimator tuned ? tuned.WithTuningOf(this) : Estimator;
+
     /// <summary>ω as numbers in control-row order (length N0), when the estimator has unit weights.</summary>
     internal double[]? Omega { get; init; }
 

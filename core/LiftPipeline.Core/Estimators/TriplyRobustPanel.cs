@@ -21,7 +21,7 @@ namespace LiftPipeline.Core.Estimators;
 /// period, the mean over each treated unit's T1 models of their in-sample fitted values. Tuning reports lambda_time,
 /// lambda_unit, low_rank (1 when a low-rank term is used) and lambda_nn (only when finite). Immutable and thread-safe.</para>
 /// </summary>
-public sealed class TriplyRobustPanel : IPanelEstimator
+public sealed class TriplyRobustPanel : ITunedEstimator
 {
     /// <summary>TROP with the given options (defaults when null).</summary>
     public TriplyRobustPanel(TriplyRobustPanelOptions? options = null)
@@ -101,4 +101,12 @@ public sealed class TriplyRobustPanel : IPanelEstimator
             counterfactual[s] += fit.Fitted(i, s) / (data.N1 * data.T1);
         }
     }
+
+    /// <inheritdoc />
+    public IPanelEstimator WithTuningOf(PanelEstimate estimate) => new TriplyRobustPanel(Options with
+    {
+        LambdaTime = estimate.Tuning["lambda_time"],
+        LambdaUnit = estimate.Tuning["lambda_unit"],
+        LambdaNuclear = estimate.Tuning["low_rank"] > 0 ? estimate.Tuning["lambda_nn"] : double.PositiveInfinity,
+    });
 }

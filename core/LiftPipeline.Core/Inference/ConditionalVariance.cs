@@ -31,9 +31,9 @@ public sealed class ConditionalVariance : IVarianceEstimator
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxDegreeOfParallelism), CancellationToken = cancellationToken };
         var data = estimate.Data;
         int r = Math.Max(2, _options.Replications);
-        double unit = PlaceboComponents.UnitPlacebo(estimate.Estimator, data, r, _options.Seed, parallel);
-        double time = PlaceboComponents.TimePlacebo(estimate.Estimator, data, parallel);
-        double both = PlaceboComponents.UnitTimePlacebo(estimate.Estimator, data, r, unchecked(_options.Seed + 7919), parallel);
+        double unit = PlaceboComponents.UnitPlacebo(estimate.Replicator, data, r, _options.Seed, parallel);
+        double time = PlaceboComponents.TimePlacebo(estimate.Replicator, data, parallel);
+        double both = PlaceboComponents.UnitTimePlacebo(estimate.Replicator, data, r, unchecked(_options.Seed + 7919), parallel);
         // Two-way variance model σ²_it = a_i b_t: V(treated units, post) = V(controls, post) · V(treated, pre) / V(controls, pre).
         double variance = both > 0 ? unit * time / both : double.NaN;
         return Uncertainty.FromStandardError(Name, estimate.Att, Math.Sqrt(variance), r, _options.Level);

@@ -53,7 +53,7 @@ public sealed class ConformalInference : IVarianceEstimator
     }
 
     private ConformalPermutationTest Test(PanelEstimate estimate) =>
-        new(estimate.Estimator, estimate.Data, Permutation, Q, _options.Replications, _options.Seed);
+        new(estimate.Replicator, estimate.Data, Permutation, Q, _options.Replications, _options.Seed);
 
     /// <summary>Grid step: the residual scale at θ = τ̂ divided by 2√T1, the order of the interval's half-width over a few steps.</summary>
     private static double Step(ConformalPermutationTest test, PanelEstimate estimate)

@@ -38,7 +38,7 @@ public sealed class JackknifePlusVariance : IVarianceEstimator
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxDegreeOfParallelism), CancellationToken = cancellationToken };
         Parallel.For(0, data.N0, parallel, i =>
         {
-            var (leaveOut, residual) = LeaveOneOut(estimate.Estimator, data, i);
+            var (leaveOut, residual) = LeaveOneOut(estimate.Replicator, data, i);
             lower[i] = leaveOut - residual;
             upper[i] = leaveOut + residual;
             _options.Progress?.Report(i + 1);

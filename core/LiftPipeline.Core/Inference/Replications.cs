@@ -71,6 +71,7 @@ internal static class Replications
             var reestimator = reestimable.Reestimator(estimate);
             return (rows, n0) => reestimator.Att(rows, n0, updateWeights);
         }
-        return (rows, n0) => estimate.Estimator.Estimate(estimate.Data.WithRows(rows, n0)).Att;
+        var estimator = estimate.Replicator;
+        return (rows, n0) => estimator.Estimate(estimate.Data.WithRows(rows, n0)).Att;
     }
 }

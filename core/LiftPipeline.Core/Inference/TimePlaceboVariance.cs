@@ -24,7 +24,7 @@ public sealed class TimePlaceboVariance : IVarianceEstimator
     public Uncertainty Estimate(PanelEstimate estimate, CancellationToken cancellationToken = default)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxDegreeOfParallelism), CancellationToken = cancellationToken };
-        double variance = PlaceboComponents.TimePlacebo(estimate.Estimator, estimate.Data, parallel);
+        double variance = PlaceboComponents.TimePlacebo(estimate.Replicator, estimate.Data, parallel);
         return Uncertainty.FromStandardError(Name, estimate.Att, Math.Sqrt(variance), PlaceboComponents.Windows(estimate.Data), _options.Level);
     }
 }
