@@ -82,4 +82,42 @@ public sealed class MeasureCommandTests
         Assert.Contains("PARQUET-1481.parquet", error);
         Assert.Contains("[corrupt-file]", error);
     }
+
+    [Fact]
+    public async Task Measure_with_the_synthdid_solver_reproduces_the_published_sdid_estimate_and_time_weights()
+    {
+        var (code, output, _) = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--estimator", "sdid", "--solver", "synthdid", "--se", "none", "--json");
+
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        var estimate = Assert.Single(json.RootElement.GetProperty("estimates").EnumerateArray());
+        Assert.Equal(-15.6038278727, estimate.GetProperty("att").GetDouble(), 6);
+        var lambda = estimate.GetProperty("timeWeights");
+        Assert.Equal(0.366, lambda.GetProperty("1986").GetDouble(), 3);
+        Assert.Equal(0.427, lambda.GetProperty("1988").GetDouble(), 3);
+        Assert.Equal(0.124, estimate.GetProperty("unitWeights").GetProperty("Nevada").GetDouble(), 3);
+    }
+
+    [Fact]
+    public async Task Measure_all_with_jackknife_on_a_single_treated_unit_explains_why_it_cannot()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--estimator", "did", "--se", "jackknife");
+
+        Assert.Equal(1, code);
+        Assert.Contains("california_prop99.parquet", error);
+        Assert.Contains("treated", error);
+    }
+
+    [Fact]
+    public async Task Placebo_standard_errors_are_reproducible_from_the_seed()
+    {
+        var first = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--estimator", "sc", "--reps", "50", "--seed", "7", "--json");
+        var second = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--estimator", "sc", "--reps", "50", "--seed", "7", "--json");
+        var other = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--estimator", "sc", "--reps", "50", "--seed", "8", "--json");
+
+        double Se(string output) => JsonDocument.Parse(output).RootElement.GetProperty("estimates")[0].GetProperty("se").GetDouble();
+        Assert.Equal(Se(first.Output), Se(second.Output));
+        Assert.NotEqual(Se(first.Output), Se(other.Output));
+        Assert.InRange(Se(first.Output), 5, 15);
+    }
 }
