@@ -3,6 +3,7 @@ using LiftPipeline.Cli.Rendering;
 using LiftPipeline.Core.Estimators;
 using LiftPipeline.Core.Inference;
 using LiftPipeline.Core.Ingestion;
+using Spectre.Console;
 
 namespace LiftPipeline.Cli.Commands;
 
@@ -88,26 +89,57 @@ internal static class MeasureCommand
                 VarianceOptions = new VarianceOptions { Replications = parse.GetValue(reps), Seed = parse.GetValue(seed) },
             };
             PanelMeasurement measurement;
+            bool asJson = parse.GetValue(json);
+            var console = ConsoleFactory.Create(output);
             try
             {
-                measurement = PanelMeasurer.Measure(panel, options, cancellationToken);
+                measurement = !asJson && console.Profile.Capabilities.Interactive
+                    ? MeasureWithProgress(console, panel, options, cancellationToken)
+                    : PanelMeasurer.Measure(panel, options, cancellationToken);
             }
             catch (Exception problem) when (problem is InvalidOperationException or ArgumentException)
             {
                 await error.WriteLineAsync($"{Path.GetFileName(path)}: {problem.Message}").ConfigureAwait(false);
                 return LiftApp.DataProblem;
             }
-            if (parse.GetValue(json))
+            if (asJson)
             {
                 await output.WriteLineAsync(MeasurementJson.Write(measurement)).ConfigureAwait(false);
             }
             else
             {
-                MeasurementView.Render(ConsoleFactory.Create(output), Path.GetFileName(path), measurement);
+                MeasurementView.Render(console, Path.GetFileName(path), measurement);
             }
             return LiftApp.Ok;
         });
         return command;
+    }
+
+    /// <summary>On a terminal: one progress bar over all estimates, naming the running one and its replications.</summary>
+    private static PanelMeasurement MeasureWithProgress(IAnsiConsole console, Core.Panels.Panel panel, PanelMeasureOptions options, CancellationToken cancellationToken) =>
+        console.Progress().AutoClear(true).Start(context =>
+        {
+            var task = context.AddTask("measuring", maxValue: 1);
+            var progress = new ProgressBar(p =>
+            {
+                double share = p.Replications > 0 ? (double)p.ReplicationsDone / p.Replications : 0;
+                task.Value = (p.Index + share) / p.Count;
+                task.Description = Markup.Escape($"{p.Estimator}{(p.Cell is null ? "" : " " + p.Cell)} {p.ReplicationsDone}/{p.Replications}");
+            });
+            return PanelMeasurer.Measure(panel, options with { Progress = progress }, cancellationToken);
+        });
+
+    private sealed class ProgressBar(Action<MeasureProgress> report) : IProgress<MeasureProgress>
+    {
+        private readonly Lock _gate = new();
+
+        public void Report(MeasureProgress value)
+        {
+            lock (_gate)
+            {
+                report(value);
+            }
+        }
     }
 
     private static string[] ParseEstimators(string value)

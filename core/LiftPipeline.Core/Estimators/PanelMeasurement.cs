@@ -20,6 +20,33 @@ public sealed record PanelMeasureOptions
 
     /// <summary>Replications, seed and level for the variance method.</summary>
     public VarianceOptions VarianceOptions { get; init; } = new();
+
+    /// <summary>Reports which estimate is running and its completed variance replications, for progress displays.</summary>
+    public IProgress<MeasureProgress>? Progress { get; init; }
+}
+
+/// <summary>Progress of <see cref="PanelMeasurer.Measure"/>: estimate <paramref name="Index"/> of <paramref name="Count"/>, and its replications done.</summary>
+public readonly record struct MeasureProgress(string Estimator, string? Cell, int Index, int Count, int ReplicationsDone, int Replications);
+
+internal static class MeasureProgressExtensions
+{
+    /// <summary>Variance options whose replication counts are forwarded as <see cref="MeasureProgress"/> for one estimate.</summary>
+    public static VarianceOptions Reporting(this PanelMeasureOptions options, string estimator, string? cell, int index, int count)
+    {
+        var progress = options.Progress;
+        if (progress is null)
+        {
+            return options.VarianceOptions;
+        }
+        int total = options.VarianceOptions.Replications;
+        progress.Report(new MeasureProgress(estimator, cell, index, count, 0, total));
+        return options.VarianceOptions with { Progress = new Forward(done => progress.Report(new MeasureProgress(estimator, cell, index, count, done, total))) };
+    }
+
+    private sealed class Forward(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
 }
 
 /// <summary>One estimator's result on one cell (or the whole panel), flattened for reports and JSON.</summary>
@@ -59,22 +86,29 @@ public static class PanelMeasurer
     public static PanelMeasurement Measure(Panel panel, PanelMeasureOptions options, CancellationToken cancellationToken = default)
     {
         var estimators = options.Estimators.Select(name => PanelEstimators.Create(name, options.Settings)).ToArray();
-        var variance = options.Variance is null ? null : VarianceEstimators.Create(options.Variance, options.VarianceOptions);
-        var results = new List<MeasuredEstimate>();
-        foreach (var (cell, units) in Cells(panel))
+        if (options.Variance is not null)
         {
-            if (StaggeredAdoption.IsStaggered(panel, units))
-            {
-                var cohorts = StaggeredAdoption.Cohorts(panel, options.Metric, units);
-                results.AddRange(estimators.Select(estimator =>
-                    StaggeredAdoption.Measure(cohorts, estimator, variance, options.VarianceOptions.Level, cell, cancellationToken)));
-                continue;
-            }
-            var data = BlockPanel.FromPanel(panel, options.Metric, units);
+            VarianceEstimators.Create(options.Variance, options.VarianceOptions);   // an unknown name fails before any work
+        }
+        var cells = Cells(panel).ToArray();
+        int count = cells.Length * estimators.Length, index = 0;
+        var results = new List<MeasuredEstimate>();
+        foreach (var (cell, units) in cells)
+        {
+            bool staggered = StaggeredAdoption.IsStaggered(panel, units);
+            var cohorts = staggered ? StaggeredAdoption.Cohorts(panel, options.Metric, units) : null;
+            var data = staggered ? null : BlockPanel.FromPanel(panel, options.Metric, units);
             foreach (var estimator in estimators)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var estimate = estimator.Estimate(data);
+                var varianceOptions = options.Reporting(estimator.Name, cell, index++, count);
+                var variance = options.Variance is null ? null : VarianceEstimators.Create(options.Variance, varianceOptions);
+                if (cohorts is not null)
+                {
+                    results.Add(StaggeredAdoption.Measure(cohorts, estimator, variance, options.VarianceOptions.Level, cell, cancellationToken));
+                    continue;
+                }
+                var estimate = estimator.Estimate(data!);
                 var uncertainty = variance?.Estimate(estimate, cancellationToken);
                 results.Add(MeasuredEstimate.From(estimate, uncertainty, cell));
             }
