@@ -39,8 +39,7 @@ public sealed class MatrixCompletion : ITunedEstimator
         if (Options.Lambda is double fixedLambda)
         {
             lambda = fixedLambda;
-            // Warm-started down the grid to λ, as the cross-validated fit is: at small λ a cold start stops far from the optimum.
-            var path = Grid(lambdaMax).Where(g => g > lambda).Append(lambda).ToArray();
+            double[] path = Options.WarmStartPath ? [.. Grid(lambdaMax).Where(g => g > fixedLambda), fixedLambda] : [fixedLambda];
             fit = Path(y, mask, data.N, data.T, path)[^1];
         }
         else
@@ -176,5 +175,5 @@ public sealed class MatrixCompletion : ITunedEstimator
 
     /// <inheritdoc />
     public IPanelEstimator WithTuningOf(PanelEstimate estimate) =>
-        new MatrixCompletion(Options with { Lambda = estimate.Tuning["lambda"] });
+        new MatrixCompletion(Options with { Lambda = estimate.Tuning["lambda"], WarmStartPath = true });
 }

@@ -40,7 +40,7 @@ public sealed class TunedEstimatorTests
         var data = FactorPanel.Simulate(seed: 5, effect: 1);
         var options = new VarianceOptions { Replications = 8, Seed = 3 };
         var estimate = new MatrixCompletion().Estimate(data);
-        var fixedLambda = new MatrixCompletion(new MatrixCompletionOptions { Lambda = estimate.Tuning["lambda"] });
+        var fixedLambda = new MatrixCompletion(new MatrixCompletionOptions { Lambda = estimate.Tuning["lambda"], WarmStartPath = true });
 
         var tuned = VarianceEstimators.Create("placebo", options).Estimate(estimate);
         var direct = VarianceEstimators.Create("placebo", options).Estimate(fixedLambda.Estimate(data));
