@@ -19,7 +19,7 @@ internal static class MeasureCommand
         var metric = new Option<string?>("--metric") { Description = "The metric column to measure. Default: the export's only metric." };
         var estimators = new Option<string>("--estimator")
         {
-            Description = "Comma-separated estimators, or 'all': " + string.Join(", ", PanelEstimators.Names) + ".",
+            Description = "Comma-separated estimators, or 'all': " + string.Join(", ", PanelEstimators.Names) + " (dwcp is an alias of trop).",
             DefaultValueFactory = _ => "sdid",
         };
         var solver = new Option<WeightSolver>("--solver")
