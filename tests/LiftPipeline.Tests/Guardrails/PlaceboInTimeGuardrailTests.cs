@@ -1,0 +1,104 @@
+using LiftPipeline.Core.Estimators;
+using LiftPipeline.Core.Guardrails;
+using LiftPipeline.Core.Inference;
+using LiftPipeline.Tests.Estimators;
+
+namespace LiftPipeline.Tests.Guardrails;
+
+public sealed class PlaceboInTimeGuardrailTests
+{
+    private static IVarianceEstimator Placebo => VarianceEstimators.Create("placebo", new VarianceOptions { Replications = 100, Seed = 1 });
+
+    [Fact]
+    public void The_fake_start_is_one_post_window_before_treatment_when_the_pre_period_is_long_enough()
+    {
+        var data = ReferencePanels.GeoLiftTest;
+
+        var placebo = PlaceboInTimeGuardrail.PrePeriodPlacebo(data)!;
+
+        Assert.Equal((38, 2, 75, 15), (placebo.N0, placebo.N1, placebo.T0, placebo.T1));
+        Assert.Equal(data.Periods.Take(90), placebo.Periods);
+        Assert.Equal(data.Row(39)[..90].ToArray(), placebo.Row(39).ToArray());
+        Assert.Equal(data.Units, placebo.Units);
+    }
+
+    [Fact]
+    public void The_fake_start_halves_a_pre_period_shorter_than_two_post_windows()
+    {
+        var placebo = PlaceboInTimeGuardrail.PrePeriodPlacebo(ReferencePanels.Prop99)!;   // T0 = 19, T1 = 12
+
+        Assert.Equal((9, 10), (placebo.T0, placebo.T1));
+        Assert.Equal("1979", placebo.Periods[placebo.T0].ToString());
+    }
+
+    [Fact]
+    public void Sdid_on_geolift_test_shows_no_placebo_effect_before_treatment()
+    {
+        var estimate = PanelEstimators.Create("sdid").Estimate(ReferencePanels.GeoLiftTest);
+
+        var result = new PlaceboInTimeGuardrail().Check(estimate, Placebo);
+
+        Assert.Equal(GuardrailStatus.Pass, result.Status);
+        Assert.Equal(54.67, result.Evidence["fakeAtt"], 2);
+        Assert.Equal(0.83, result.Evidence["pValue"], 2);
+        Assert.Equal(75, result.Evidence["fakeStart"]);
+    }
+
+    [Fact]
+    public void An_injected_pre_trend_on_geolift_test_is_a_placebo_effect_before_treatment()
+    {
+        // Treated units drift upward by 100 conversions a day from day 60, long before the real start at day 90.
+        var drifting = ReferencePanels.GeoLiftTest.WithTreatedRows((_, t, y) => t >= 60 ? y + 100.0 * (t - 60) : y);
+        var estimate = PanelEstimators.Create("sdid").Estimate(drifting);
+
+        var result = new PlaceboInTimeGuardrail().Check(estimate, Placebo);
+
+        Assert.Equal(GuardrailStatus.Breach, result.Status);
+        Assert.True(result.Evidence["pValue"] < 0.05, $"p = {result.Evidence["pValue"]}");
+        Assert.True(result.Evidence["fakeAtt"] > 1000, $"fake ATT = {result.Evidence["fakeAtt"]}");
+        Assert.Contains("A placebo effect before treatment", result.Message);
+    }
+
+    [Fact]
+    public void The_post_period_does_not_change_the_verdict()
+    {
+        var data = ReferencePanels.Prop99;
+        var shifted = data.WithTreatedRows((_, t, y) => t >= data.T0 ? y + 50 : y);
+        var sdid = PanelEstimators.Create("sdid");
+        var guardrail = new PlaceboInTimeGuardrail();
+
+        var original = guardrail.Check(sdid.Estimate(data), Placebo);
+        var moved = guardrail.Check(sdid.Estimate(shifted), Placebo);
+
+        Assert.NotEqual(original.Evidence["att"], moved.Evidence["att"]);
+        Assert.Equal(original.Evidence["fakeAtt"], moved.Evidence["fakeAtt"]);
+        Assert.Equal(original.Evidence["pValue"], moved.Evidence["pValue"]);
+        Assert.Equal(GuardrailStatus.Pass, original.Status);
+    }
+
+    [Fact]
+    public void A_single_pre_period_cannot_be_tested_and_warns()
+    {
+        var data = new BlockPanel([1, 2, 3, 4, 5, 6, 7, 8, 9], 2, 1, 1, 2);
+        var estimate = PanelEstimators.Create("did").Estimate(data);
+
+        var result = new PlaceboInTimeGuardrail().Check(estimate, Placebo);
+
+        Assert.Equal(GuardrailStatus.Warn, result.Status);
+        Assert.Equal(1, result.Evidence["preperiods"]);
+    }
+
+    [Fact]
+    public void A_variance_method_the_design_does_not_allow_warns_with_its_reason()
+    {
+        // Two controls and two treated units: the unit placebo needs more controls than treated units.
+        double[] y = [1, 2, 3, 4, 5, 2, 3, 5, 6, 7, 3, 5, 6, 8, 9, 4, 5, 7, 9, 12];
+        var estimate = PanelEstimators.Create("did").Estimate(new BlockPanel(y, 2, 2, 4, 1));
+
+        var result = new PlaceboInTimeGuardrail().Check(estimate, Placebo);
+
+        Assert.Equal(GuardrailStatus.Warn, result.Status);
+        Assert.Contains("could not run placebo", result.Message);
+        Assert.True(result.Evidence.ContainsKey("fakeAtt"));
+    }
+}
