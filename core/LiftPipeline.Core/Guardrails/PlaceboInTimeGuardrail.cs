@@ -82,10 +82,10 @@ public sealed class PlaceboInTimeGuardrail
         {
             return new(Name, GuardrailStatus.Breach,
                 $"A placebo effect before treatment: with a fake start on {placebo.Periods[placebo.T0]}, {fake.Estimator.Name} finds {fake.Att:G4} "
-                + $"over {window} (p = {uncertainty.PValue:0.####} < {_alpha}). The treated units drift from their counterfactual without treatment; "
+                + $"over {window} (p = {uncertainty.PValue:G3} < {_alpha}). The treated units drift from their counterfactual without treatment; "
                 + "the real estimate may be that drift. Check for earlier campaigns, seasonality or a different control set.", evidence);
         }
         return new(Name, GuardrailStatus.Pass,
-            $"No placebo effect before treatment: fake effect {fake.Att:G4} over {window} (p = {uncertainty.PValue:0.####}, α = {_alpha}).", evidence);
+            $"No placebo effect before treatment: fake effect {fake.Att:G4} over {window} (p = {uncertainty.PValue:G3}, α = {_alpha}).", evidence);
     }
 }

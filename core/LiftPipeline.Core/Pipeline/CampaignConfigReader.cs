@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using LiftPipeline.Core.Estimators;
 using LiftPipeline.Core.Guardrails;
 using LiftPipeline.Core.Inference;
@@ -82,7 +81,7 @@ internal sealed partial class CampaignConfigReader
         var subscribers = Subscribers(root);
         var guardrails = Guardrails(root);
         var columns = Columns(root);
-        if (design is null && !root.TryGetProperty("design", out _))
+        if (design is null && !TryGet(root, "design", out _))
         {
             Error("design", "is required; set \"design\": \"panel\" (a unit × period export) or \"holdout\" (a customer-level experiment)");
         }

@@ -54,9 +54,10 @@ public sealed class PlaceboInTimeGuardrailTests
         var result = new PlaceboInTimeGuardrail().Check(estimate, Placebo);
 
         Assert.Equal(GuardrailStatus.Breach, result.Status);
-        Assert.True(result.Evidence["pValue"] < 0.05, $"p = {result.Evidence["pValue"]}");
-        Assert.True(result.Evidence["fakeAtt"] > 1000, $"fake ATT = {result.Evidence["fakeAtt"]}");
-        Assert.Contains("A placebo effect before treatment", result.Message);
+        Assert.Equal(1832.02, result.Evidence["fakeAtt"], 2);
+        Assert.Equal(257.38, result.Evidence["standardError"], 2);
+        Assert.True(result.Evidence["pValue"] < 1e-9, $"p = {result.Evidence["pValue"]}");
+        Assert.Contains("A placebo effect before treatment: with a fake start on 2021-03-17", result.Message);
     }
 
     [Fact]
@@ -73,6 +74,8 @@ public sealed class PlaceboInTimeGuardrailTests
         Assert.NotEqual(original.Evidence["att"], moved.Evidence["att"]);
         Assert.Equal(original.Evidence["fakeAtt"], moved.Evidence["fakeAtt"]);
         Assert.Equal(original.Evidence["pValue"], moved.Evidence["pValue"]);
+        Assert.Equal(-6.19, original.Evidence["fakeAtt"], 2);
+        Assert.Equal(0.376, original.Evidence["pValue"], 3);
         Assert.Equal(GuardrailStatus.Pass, original.Status);
     }
 

@@ -160,6 +160,14 @@ public sealed class CampaignConfigTests
     }
 
     [Fact]
+    public void A_null_design_counts_as_missing()
+    {
+        var error = Fails("""{ "id": "spring-geo", "name": "S", "design": null, "metrics": ["m"] }""");
+
+        Assert.Equal("design", Assert.Single(error.Errors).Path);
+    }
+
+    [Fact]
     public void A_holdout_without_a_treatment_window_is_an_error()
     {
         var error = Fails("""{ "id": "spring-geo", "name": "S", "design": "holdout", "metrics": ["m"] }""");
