@@ -22,7 +22,7 @@ internal static class ReportCharts
     public static string Paths(MeasuredEstimate e)
     {
         var svg = new SvgDocument(Width, Height, $"Observed and counterfactual {e.Estimator} path of the average treated unit", "chart paths");
-        var frame = new ChartFrame(svg, 64, 28, 16, 40);
+        var frame = new ChartFrame(svg, 64, 28, 40, 40);
         if (e.Periods is not { Count: > 0 } periods || e.Observed is null || e.Counterfactual is null)
         {
             return Empty(frame, "This estimate has no single counterfactual path (for example staggered cohorts).");
@@ -52,7 +52,7 @@ internal static class ReportCharts
     public static string Effects(MeasuredEstimate e, double level)
     {
         var svg = new SvgDocument(Width, Height, $"Effect per post period ({e.Estimator}) with its band", "chart effects");
-        var frame = new ChartFrame(svg, 64, 28, 16, 40);
+        var frame = new ChartFrame(svg, 64, 28, 40, 40);
         if (e.Effects.Count == 0)
         {
             return Empty(frame, "This estimate has no per-period effects.");

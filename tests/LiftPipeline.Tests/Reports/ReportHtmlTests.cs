@@ -34,8 +34,8 @@ public sealed partial class ReportHtmlTests
         double x = double.Parse((string)marker.Attribute("x1")!, CultureInfo.InvariantCulture);
         Assert.Equal(x, double.Parse((string)marker.Attribute("x2")!, CultureInfo.InvariantCulture));
         Assert.Equal(observed[index].X, x);
-        // Plot area 64..704 px over period indices 0..104: 64 + 90/104·640.
-        Assert.Equal(617.85, x);
+        // Plot area 64..680 px over period indices 0..104: 64 + 90/104·616.
+        Assert.Equal(597.08, x);
         Assert.Contains(paths.Elements("text"), t => t.Value == "treatment start 2021-04-01");
     }
 
