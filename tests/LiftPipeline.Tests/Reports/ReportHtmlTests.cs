@@ -107,6 +107,24 @@ public sealed partial class ReportHtmlTests
         Assert.Equal(crafted, charts[2].Root!.Elements("text").First(t => (string?)t.Attribute("class") == "unit").Value);
     }
 
+    [Fact]
+    public void An_estimate_without_paths_weights_or_interval_still_renders_three_charts_with_notes()
+    {
+        var measurement = ReportSamples.Measurement;
+        var bare = measurement.Estimates[0] with { Observed = null, Counterfactual = null, Periods = null, UnitWeights = null, Uncertainty = null };
+        var report = LiftReport.Create("geo-test", "run-2", ReportSamples.GeneratedAt, measurement with { Estimates = [bare] }, []);
+
+        var charts = Charts(ReportHtml.ToHtml(report));
+
+        Assert.Equal(Recommendation.Extend, report.Recommendation);
+        Assert.Equal(3, charts.Count);
+        Assert.Contains(charts[0].Root!.Elements("text"), t => t.Value.StartsWith("This estimate has no single counterfactual path", StringComparison.Ordinal));
+        Assert.DoesNotContain(charts[1].Root!.Elements("polygon"), p => (string?)p.Attribute("class") == "band");
+        Assert.Contains(charts[2].Root!.Elements("text"), t => t.Value == "This estimator has no unit weights.");
+        Assert.Contains("\"paths\": null", ReportJson.ToJson(report), StringComparison.Ordinal);
+        Assert.Contains("\"uncertainty\": null", ReportJson.ToJson(report), StringComparison.Ordinal);
+    }
+
     /// <summary>Each &lt;svg&gt;…&lt;/svg&gt; of the page, parsed as XML (which fails on anything unescaped or unclosed).</summary>
     private static List<XDocument> Charts(string html) => SvgElement().Matches(html).Select(m => XDocument.Parse(m.Value)).ToList();
 
