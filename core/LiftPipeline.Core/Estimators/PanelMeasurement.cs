@@ -64,11 +64,25 @@ public sealed record MeasuredEstimate(
     IReadOnlyList<string> TreatedUnits,
     IReadOnlyDictionary<string, double> Tuning)
 {
+    /// <summary>The average treated unit's observed path over <see cref="Periods"/>; null when there is no single path (staggered cohorts).</summary>
+    public IReadOnlyList<double>? Observed { get; init; }
+
+    /// <summary>The average treated unit's counterfactual path over <see cref="Periods"/>; null with <see cref="Observed"/>.</summary>
+    public IReadOnlyList<double>? Counterfactual { get; init; }
+
+    /// <summary>The periods of <see cref="Observed"/> and <see cref="Counterfactual"/>, all T of them; null with them.</summary>
+    public IReadOnlyList<Period>? Periods { get; init; }
+
     /// <summary>Flattens a block-design estimate and its uncertainty.</summary>
     public static MeasuredEstimate From(PanelEstimate estimate, Uncertainty? uncertainty, string? cell) => new(
         estimate.Estimator.Name, cell, estimate.Att, uncertainty, estimate.Lift, estimate.Incremental, estimate.Fit,
         estimate.UnitWeights, estimate.TimeWeights, estimate.Effects,
-        estimate.Data.Units.Skip(estimate.Data.N0).ToArray(), estimate.Tuning);
+        estimate.Data.Units.Skip(estimate.Data.N0).ToArray(), estimate.Tuning)
+    {
+        Observed = estimate.Observed,
+        Counterfactual = estimate.Counterfactual,
+        Periods = estimate.Data.Periods,
+    };
 }
 
 /// <summary>All estimates for one metric of one panel.</summary>
