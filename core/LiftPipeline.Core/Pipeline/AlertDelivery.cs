@@ -54,7 +54,7 @@ public sealed class AlertDelivery
         return path;
     }
 
-    /// <summary>Stores the alert, then delivers it to each subscriber in turn (see the class remarks). One outcome per subscriber, in order.</summary>
+    /// <summary>Stores the alert, then delivers it to each subscriber in turn (see the class summary). One outcome per subscriber, in order.</summary>
     /// <exception cref="ObjectStoreException">The store failed; deliveries not yet recorded stay pending or claimed.</exception>
     public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(Alert alert, IReadOnlyList<AlertSubscriber> subscribers, CancellationToken cancellationToken = default)
     {
@@ -80,8 +80,9 @@ public sealed class AlertDelivery
     /// The next-run redelivery: retries every delivery whose record is <c>pending</c>, or <c>sending</c> with a lapsed
     /// claim, to the subscriber recorded with it. Delivered records are skipped. Returns what was attempted.
     /// </summary>
+    /// <remarks>A record or alert that cannot be read is reported as a Pending result (AlertId = the record's object name,
+    /// Subscriber empty, Error naming the object) and left in place; the other deliveries go ahead.</remarks>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
-    /// <exception cref="AlertFormatException">A record or its alert is unreadable; the message names the object.</exception>
     public async Task<IReadOnlyList<PendingDeliveryResult>> DeliverPendingAsync(CancellationToken cancellationToken = default)
     {
         var results = new List<PendingDeliveryResult>();
@@ -92,14 +93,25 @@ public sealed class AlertDelivery
             {
                 continue;
             }
-            var record = DeliveryRecord.Parse(stored.Content.Span, item.Name);
-            if (!IsDue(record))
+            DeliveryRecord record;
+            Alert alert;
+            try
             {
+                record = DeliveryRecord.Parse(stored.Content.Span, item.Name);
+                if (!IsDue(record))
+                {
+                    continue;
+                }
+                var alertContent = await _store.ReadAsync(record.AlertPath, cancellationToken).ConfigureAwait(false)
+                    ?? throw new AlertFormatException(record.AlertPath, $"delivery record {item.Name} refers to this alert, which is missing; restore it or delete the record");
+                alert = AlertJson.Read(alertContent.Content.Span, record.AlertPath);
+            }
+            catch (AlertFormatException e)
+            {
+                // One unreadable record must not hold up every other delivery; it is reported and left in place.
+                results.Add(new PendingDeliveryResult(item.Name, "", new DeliveryOutcome(DeliveryStatus.Pending, 0, null, e.Message)));
                 continue;
             }
-            var alertContent = await _store.ReadAsync(record.AlertPath, cancellationToken).ConfigureAwait(false)
-                ?? throw new AlertFormatException(record.AlertPath, $"delivery record {item.Name} refers to this alert, which is missing; restore it or delete the record");
-            var alert = AlertJson.Read(alertContent.Content.Span, record.AlertPath);
             var outcome = await DeliverStoredAsync(alert, record.AlertPath, record.Subscriber, cancellationToken).ConfigureAwait(false);
             results.Add(new PendingDeliveryResult(alert.Id, record.Subscriber.Name, outcome));
         }

@@ -167,6 +167,26 @@ public sealed class AlertDeliveryTests
         Assert.Equal(DeliveryState.Delivered, (await delivery.ReadRecordAsync(alert.Id, "finance"))!.State);
     }
 
+    [Fact]
+    public async Task An_unreadable_delivery_record_is_reported_and_does_not_hold_up_the_others()
+    {
+        using var kit = new AlertTestKit();
+        var store = new MemoryObjectStore();
+        var delivery = new AlertDelivery(store, kit.Sink, kit.Clock);
+        await using var receiver = new WebhookReceiver().Answer(503).Answer(503).Answer(503).Answer(503).Answer(503).Start();
+        var alert = AlertTestKit.SampleAlert();
+        await delivery.DeliverAsync(alert, AlertTestKit.Subscriber(receiver.Url));
+        await store.WriteAsync("alerts/deliveries/0000/broken.json", "{ not json"u8.ToArray());
+
+        var results = await delivery.DeliverPendingAsync();
+
+        Assert.Equal(2, results.Count);
+        Assert.Equal("alerts/deliveries/0000/broken.json", results[0].AlertId);
+        Assert.StartsWith("alerts/deliveries/0000/broken.json: not a valid delivery record", results[0].Outcome.Error);
+        Assert.Equal(DeliveryStatus.Delivered, results[1].Outcome.Status);
+        Assert.Equal(6, receiver.Received.Count);
+    }
+
     private static async Task<List<StoredObject>> ToListAsync(IAsyncEnumerable<StoredObject> items)
     {
         var list = new List<StoredObject>();
