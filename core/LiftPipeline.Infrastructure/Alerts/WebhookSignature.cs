@@ -43,6 +43,20 @@ public static class WebhookSignature
         return CryptographicOperations.FixedTimeEquals(given, Mac(secret, timestamp, body));
     }
 
+    /// <summary>
+    /// <see cref="Verify(string, string, ReadOnlySpan{byte}, string?)"/>, and also false unless the timestamp (Unix
+    /// seconds) is within <paramref name="tolerance"/> of <paramref name="now"/> — the replay check receivers should make.
+    /// </summary>
+    public static bool Verify(string secret, string timestamp, ReadOnlySpan<byte> body, string? header, DateTimeOffset now, TimeSpan tolerance)
+    {
+        if (!long.TryParse(timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long seconds)
+            || Math.Abs((double)seconds - now.ToUnixTimeSeconds()) > tolerance.TotalSeconds)
+        {
+            return false;
+        }
+        return Verify(secret, timestamp, body, header);
+    }
+
     private static byte[] Mac(string secret, string timestamp, ReadOnlySpan<byte> body)
     {
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret));

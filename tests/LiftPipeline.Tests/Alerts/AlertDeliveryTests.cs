@@ -187,6 +187,25 @@ public sealed class AlertDeliveryTests
         Assert.Equal(6, receiver.Received.Count);
     }
 
+    [Fact]
+    public async Task A_cancelled_delivery_hands_its_claim_back_so_the_next_run_retries_at_once()
+    {
+        using var kit = new AlertTestKit();
+        var delivery = new AlertDelivery(new MemoryObjectStore(), kit.Sink, kit.Clock);
+        await using var receiver = new WebhookReceiver().Answer(200, delay: TimeSpan.FromSeconds(2)).Start();
+        var alert = AlertTestKit.SampleAlert();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => delivery.DeliverAsync(alert, AlertTestKit.Subscriber(receiver.Url), cancel.Token));
+        var record = await delivery.ReadRecordAsync(alert.Id, "acme-ops");
+        var retried = await delivery.DeliverPendingAsync();
+
+        Assert.Equal(DeliveryState.Pending, record!.State);
+        Assert.Null(record.ClaimedUntil);
+        Assert.StartsWith("delivery interrupted", record.LastError);
+        Assert.Equal(DeliveryStatus.Delivered, Assert.Single(retried).Outcome.Status);
+    }
+
     private static async Task<List<StoredObject>> ToListAsync(IAsyncEnumerable<StoredObject> items)
     {
         var list = new List<StoredObject>();

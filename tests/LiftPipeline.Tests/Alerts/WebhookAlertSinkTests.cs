@@ -182,6 +182,44 @@ public sealed class WebhookAlertSinkTests
     }
 
     [Fact]
+    public void A_signature_with_a_stale_timestamp_is_refused_by_the_replay_check()
+    {
+        var now = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        var header = WebhookSignature.Compute("key", "1700000000", "{}"u8);
+
+        Assert.True(WebhookSignature.Verify("key", "1700000000", "{}"u8, header, now.AddMinutes(4), TimeSpan.FromMinutes(5)));
+        Assert.False(WebhookSignature.Verify("key", "1700000000", "{}"u8, header, now.AddMinutes(6), TimeSpan.FromMinutes(5)));
+        Assert.False(WebhookSignature.Verify("key", "-1700000000", "{}"u8, header, now, TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public async Task A_redirect_is_not_followed_nor_retried()
+    {
+        using var kit = new AlertTestKit();
+        await using var elsewhere = new WebhookReceiver().Start();
+        await using var receiver = new WebhookReceiver().Answer(307, new Dictionary<string, string> { ["Location"] = elsewhere.Url.AbsoluteUri }).Start();
+
+        var outcome = await kit.Sink.DeliverAsync(AlertTestKit.SampleAlert(), AlertTestKit.Subscriber(receiver.Url), CancellationToken.None);
+
+        Assert.Equal(DeliveryStatus.Pending, outcome.Status);
+        Assert.Equal(1, outcome.Attempts);
+        Assert.Equal(307, outcome.LastStatusCode);
+        Assert.Single(receiver.Received);
+        Assert.Empty(elsewhere.Received);
+    }
+
+    [Fact]
+    public async Task Cancelling_the_call_throws_instead_of_reporting_a_timeout()
+    {
+        using var kit = new AlertTestKit();
+        await using var receiver = new WebhookReceiver().Answer(200, delay: TimeSpan.FromSeconds(2)).Start();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => kit.Sink.DeliverAsync(AlertTestKit.SampleAlert(), AlertTestKit.Subscriber(receiver.Url), cancel.Token));
+    }
+
+    [Fact]
     public void Signature_matches_a_hand_computed_hmac_test_vector()
     {
         // HMAC-SHA256(key "key", "1700000000.{}") computed independently with Python's hmac module.
