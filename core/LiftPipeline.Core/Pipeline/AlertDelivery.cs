@@ -156,7 +156,14 @@ public sealed class AlertDelivery
         {
             // Hand the claim back so the next run retries at once instead of waiting for it to lapse.
             var released = claimed! with { State = DeliveryState.Pending, ClaimedUntil = null, LastError = $"delivery interrupted: {e.Message}", UpdatedAt = _clock.GetUtcNow() };
-            await TryWriteAsync(name, released, claimETag).ConfigureAwait(false);
+            try
+            {
+                await TryWriteAsync(name, released, claimETag).ConfigureAwait(false);
+            }
+            catch (ObjectStoreException)
+            {
+                // The store is failing too; the claim lapses on its own and the original error matters more.
+            }
             throw;
         }
 
