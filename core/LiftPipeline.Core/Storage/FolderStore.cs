@@ -47,9 +47,9 @@ public sealed class FolderStore : IObjectStore
             var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
             return new ObjectContent(name, bytes, ETagOf(bytes));
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException || Directory.Exists(path))
         {
-            return null;
+            return null; // a folder of other objects is not an object (as in blob storage)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -68,7 +68,7 @@ public sealed class FolderStore : IObjectStore
             Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, FileOptions.Asynchronous);
             return Task.FromResult<Stream?>(stream);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException || Directory.Exists(path))
         {
             return Task.FromResult<Stream?>(null);
         }

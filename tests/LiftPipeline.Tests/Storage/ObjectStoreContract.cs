@@ -56,6 +56,17 @@ public abstract class ObjectStoreContract
     }
 
     [Fact]
+    public async Task A_name_that_only_prefixes_other_objects_reads_as_null()
+    {
+        var store = await CreateStoreAsync();
+        await store.WriteAsync("reports/c1/latest.json", Bytes("{}"));
+
+        Assert.Null(await store.ReadAsync("reports/c1"));
+        Assert.Null(await store.OpenReadAsync("reports/c1"));
+        Assert.Null(await store.GetAsync("reports/c1"));
+    }
+
+    [Fact]
     public async Task Deleted_objects_are_gone()
     {
         var store = await CreateStoreAsync();
