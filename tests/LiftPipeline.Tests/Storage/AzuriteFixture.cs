@@ -49,6 +49,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
                 return;
             }
             reasons.Add($"{file} {string.Join(' ', prefixArgs)}: {started}");
+            _location?.Delete(recursive: true);
+            _location = null;
         }
         Failure = InstallHint + (reasons.Count == 0 ? " (no azurite-blob and no npx found)" : " Tried: " + string.Join("; ", reasons));
     }
