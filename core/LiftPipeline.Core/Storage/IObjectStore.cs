@@ -48,7 +48,8 @@ public interface IObjectStore
 
     /// <summary>
     /// Takes an exclusive lease on <paramref name="name"/> (created empty if missing) for <paramref name="duration"/>,
-    /// or returns null when someone else holds it. Dispose the lease to release it.
+    /// or returns null when someone else holds it. Dispose the lease to release it. Lease a dedicated marker object
+    /// (e.g. <c>locks/{campaign}</c>), not data you write: blob storage refuses writes to a leased blob.
     /// </summary>
     Task<IObjectLease?> TryAcquireLeaseAsync(string name, TimeSpan duration, CancellationToken cancellationToken = default);
 }

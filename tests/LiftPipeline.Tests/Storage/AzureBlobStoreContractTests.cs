@@ -1,0 +1,16 @@
+using LiftPipeline.Core.Storage;
+using LiftPipeline.Infrastructure.Storage;
+
+namespace LiftPipeline.Tests.Storage;
+
+/// <summary>The store contract against <see cref="AzureBlobStore"/> on Azurite, one fresh container per test.</summary>
+[Collection("Azurite")]
+public sealed class AzureBlobStoreContractTests(AzuriteFixture azurite) : ObjectStoreContract
+{
+    protected override async Task<IObjectStore> CreateStoreAsync()
+    {
+        var store = new AzureBlobStore(azurite.RequireConnectionString(), "lift-" + Guid.NewGuid().ToString("N"));
+        await store.EnsureCreatedAsync();
+        return store;
+    }
+}
