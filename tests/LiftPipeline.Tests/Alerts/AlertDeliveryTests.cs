@@ -4,13 +4,20 @@ using LiftPipeline.Core.Storage;
 
 namespace LiftPipeline.Tests.Alerts;
 
-public sealed class AlertDeliveryTests
+/// <summary>Delivery records live in a real <see cref="FolderStore"/>, whose conditional writes the claims rely on.</summary>
+public sealed class AlertDeliveryTests : IDisposable
 {
+    private readonly TempDirectory _root = TestData.TempDirectory();
+
+    public void Dispose() => _root.Dispose();
+
+    private FolderStore NewStore() => new(Path.Combine(_root.FullName, Guid.NewGuid().ToString("N")));
+
     [Fact]
     public async Task An_alert_for_a_receiver_that_is_down_stays_pending_and_the_next_run_delivers_it_exactly_once()
     {
         using var kit = new AlertTestKit();
-        var store = new MemoryObjectStore();
+        var store = NewStore();
         var delivery = new AlertDelivery(store, kit.Sink, kit.Clock);
         await using var receiver = new WebhookReceiver();
         var alert = AlertTestKit.SampleAlert();
@@ -48,7 +55,7 @@ public sealed class AlertDeliveryTests
     public async Task Delivering_the_same_alert_twice_sends_one_request()
     {
         using var kit = new AlertTestKit();
-        var delivery = new AlertDelivery(new MemoryObjectStore(), kit.Sink, kit.Clock);
+        var delivery = new AlertDelivery(NewStore(), kit.Sink, kit.Clock);
         await using var receiver = new WebhookReceiver().Start();
         var subscriber = AlertTestKit.Subscriber(receiver.Url);
 
@@ -66,7 +73,7 @@ public sealed class AlertDeliveryTests
     public async Task Two_concurrent_deliverers_of_the_same_alert_send_one_request()
     {
         using var kit = new AlertTestKit();
-        var store = new MemoryObjectStore();
+        var store = NewStore();
         await using var receiver = new WebhookReceiver().Answer(200, delay: TimeSpan.FromMilliseconds(300)).Start();
         var subscriber = AlertTestKit.Subscriber(receiver.Url);
         var one = new AlertDelivery(store, kit.Sink, kit.Clock);
@@ -85,7 +92,7 @@ public sealed class AlertDeliveryTests
     public async Task A_second_deliverer_arriving_while_the_first_is_sending_backs_off_without_sending()
     {
         using var kit = new AlertTestKit();
-        var store = new MemoryObjectStore();
+        var store = NewStore();
         await using var receiver = new WebhookReceiver().Answer(200, delay: TimeSpan.FromSeconds(1)).Start();
         var subscriber = AlertTestKit.Subscriber(receiver.Url);
         var first = Task.Run(() => new AlertDelivery(store, kit.Sink, kit.Clock).DeliverAsync(AlertTestKit.SampleAlert(), subscriber));
@@ -107,7 +114,7 @@ public sealed class AlertDeliveryTests
     public async Task Reprocessing_the_same_input_stores_one_alert_object_with_the_first_content()
     {
         using var kit = new AlertTestKit();
-        var store = new MemoryObjectStore();
+        var store = NewStore();
         var delivery = new AlertDelivery(store, kit.Sink, kit.Clock);
         var alert = AlertTestKit.SampleAlert();
 
@@ -125,7 +132,7 @@ public sealed class AlertDeliveryTests
     public async Task A_claim_left_by_a_crashed_deliverer_blocks_until_it_lapses_then_the_next_run_sends()
     {
         using var kit = new AlertTestKit();
-        var store = new MemoryObjectStore();
+        var store = NewStore();
         var delivery = new AlertDelivery(store, kit.Sink, kit.Clock, new AlertDeliveryOptions { ClaimDuration = TimeSpan.FromMinutes(15) });
         await using var receiver = new WebhookReceiver().Start();
         var alert = AlertTestKit.SampleAlert();
@@ -151,7 +158,7 @@ public sealed class AlertDeliveryTests
     public async Task Each_subscriber_has_its_own_record_and_only_the_undelivered_one_is_retried()
     {
         using var kit = new AlertTestKit();
-        var delivery = new AlertDelivery(new MemoryObjectStore(), kit.Sink, kit.Clock);
+        var delivery = new AlertDelivery(NewStore(), kit.Sink, kit.Clock);
         await using var ops = new WebhookReceiver().Start();
         await using var finance = new WebhookReceiver().Answer(400).Start();
         var alert = AlertTestKit.SampleAlert();
@@ -171,7 +178,7 @@ public sealed class AlertDeliveryTests
     public async Task An_unreadable_delivery_record_is_reported_and_does_not_hold_up_the_others()
     {
         using var kit = new AlertTestKit();
-        var store = new MemoryObjectStore();
+        var store = NewStore();
         var delivery = new AlertDelivery(store, kit.Sink, kit.Clock);
         await using var receiver = new WebhookReceiver().Answer(503).Answer(503).Answer(503).Answer(503).Answer(503).Start();
         var alert = AlertTestKit.SampleAlert();
@@ -191,7 +198,7 @@ public sealed class AlertDeliveryTests
     public async Task A_cancelled_delivery_hands_its_claim_back_so_the_next_run_retries_at_once()
     {
         using var kit = new AlertTestKit();
-        var delivery = new AlertDelivery(new MemoryObjectStore(), kit.Sink, kit.Clock);
+        var delivery = new AlertDelivery(NewStore(), kit.Sink, kit.Clock);
         await using var receiver = new WebhookReceiver().Answer(200, delay: TimeSpan.FromSeconds(2)).Start();
         var alert = AlertTestKit.SampleAlert();
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
