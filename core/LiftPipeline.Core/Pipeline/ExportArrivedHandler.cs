@@ -1,0 +1,118 @@
+using System.Text.Json;
+using LiftPipeline.Core.Guardrails;
+using LiftPipeline.Core.Ingestion;
+using LiftPipeline.Core.Panels;
+using LiftPipeline.Core.Storage;
+
+namespace LiftPipeline.Core.Pipeline;
+
+/// <summary>What happened to one export.</summary>
+public enum ExportDisposition
+{
+    /// <summary>Valid: the panel was read and a measurement can follow.</summary>
+    Accepted,
+
+    /// <summary>Invalid: copied untouched to quarantine with the reason, and a data-quality alert stored.</summary>
+    Quarantined,
+
+    /// <summary>The export object does not exist (a late or duplicate trigger).</summary>
+    NotFound,
+}
+
+/// <summary>The outcome of <see cref="ExportArrivedHandler.HandleAsync"/>.</summary>
+public sealed record ExportOutcome(ExportName Export, ExportDisposition Disposition, string Message, Panel? Panel = null, Alert? Alert = null);
+
+/// <summary>
+/// The ExportArrived handler, independent of any host: validates one export against its campaign's column mapping; a
+/// rejected export is copied byte for byte to <c>quarantine/{campaign}/{file}</c> with <c>{file}.error.json</c>, and a
+/// data-quality alert is stored. The export itself is never modified or deleted. Every write is a conditional create,
+/// so processing the same export again (at-least-once triggers) changes nothing and yields the same alert id.
+/// </summary>
+public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
+{
+    /// <summary>The guardrail name of alerts raised for rejected exports.</summary>
+    public const string DataQualityGuardrail = "data-quality";
+
+    /// <summary>Handles the export named <paramref name="exportName"/> for run <paramref name="runId"/>.</summary>
+    /// <exception cref="ObjectStoreException">The name is unsafe (before any storage call), or the store failed.</exception>
+    /// <exception cref="CampaignConfigException">The campaign's campaign.json is invalid (the export is left where it is).</exception>
+    public async Task<ExportOutcome> HandleAsync(string exportName, string runId, CancellationToken cancellationToken = default)
+    {
+        var export = ExportName.Parse(exportName);
+        var content = await store.ReadAsync(export.Path, cancellationToken).ConfigureAwait(false);
+        if (content is null)
+        {
+            return new ExportOutcome(export, ExportDisposition.NotFound, $"{export.Path} does not exist.");
+        }
+        var options = await ReadOptionsAsync(export, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var stream = new MemoryStream(content.Content.ToArray(), writable: false);
+            var file = await ExportFile.OpenAsync(stream, export.File, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var panel = await PanelExportReader.ReadAsync(file, options, cancellationToken).ConfigureAwait(false);
+            return new ExportOutcome(export, ExportDisposition.Accepted, $"{export.Path}: {panel.Units.Count} units × {panel.Periods.Count} periods.", panel);
+        }
+        catch (ExportValidationException invalid)
+        {
+            var alert = await QuarantineAsync(export, content, invalid, runId, cancellationToken).ConfigureAwait(false);
+            return new ExportOutcome(export, ExportDisposition.Quarantined, invalid.Message, Alert: alert);
+        }
+    }
+
+    private async Task<PanelExportOptions?> ReadOptionsAsync(ExportName export, CancellationToken cancellationToken)
+    {
+        var config = await store.ReadAsync(export.CampaignConfigPath, cancellationToken).ConfigureAwait(false);
+        return config is null ? null : CampaignConfig.Parse(export.Campaign, config.Content.Span).ToPanelExportOptions();
+    }
+
+    private async Task<Alert> QuarantineAsync(ExportName export, ObjectContent content, ExportValidationException invalid, string runId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await store.TryCreateAsync(export.QuarantinePath, content.Content, cancellationToken).ConfigureAwait(false);
+        await store.TryCreateAsync(export.ErrorPath, ErrorJson(export, content.ETag, invalid, now), cancellationToken).ConfigureAwait(false);
+        var alert = new Alert(
+            Alert.CreateId(export.Campaign, DataQualityGuardrail, $"{export.Path}@{content.ETag}"),
+            export.Campaign,
+            DataQualityGuardrail,
+            AlertSeverity.Breach,
+            $"Export rejected and quarantined: {invalid.Message}",
+            new Dictionary<string, double> { ["problems"] = invalid.Errors.Count, ["bytes"] = content.Content.Length },
+            now,
+            runId,
+            export.ErrorPath);
+        await store.TryCreateAsync(alert.StoragePath, AlertJson.Write(alert), cancellationToken).ConfigureAwait(false);
+        return alert;
+    }
+
+    /// <summary>The reason file: the export, its ETag, when, and every problem with its code, column and rows.</summary>
+    internal static byte[] ErrorJson(ExportName export, string etag, ExportValidationException invalid, DateTimeOffset at)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("export", export.Path);
+            writer.WriteString("etag", etag);
+            writer.WriteString("quarantinedAt", at.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteString("message", invalid.Message);
+            writer.WriteStartArray("errors");
+            foreach (var error in invalid.Errors)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("code", error.Code);
+                writer.WriteString("column", error.Column);
+                writer.WriteStartArray("rows");
+                foreach (long row in error.Rows)
+                {
+                    writer.WriteNumberValue(row);
+                }
+                writer.WriteEndArray();
+                writer.WriteString("message", error.Message);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,153 @@
+using System.Text;
+using System.Text.Json;
+using LiftPipeline.Core.Guardrails;
+using LiftPipeline.Core.Pipeline;
+using LiftPipeline.Core.Storage;
+using LiftPipeline.Infrastructure.Storage;
+using LiftPipeline.Tests.Storage;
+
+namespace LiftPipeline.Tests.Pipeline;
+
+/// <summary>ExportArrived on a real store: valid exports are accepted, bad ones quarantined untouched, reprocessing is idempotent.</summary>
+public abstract class ExportArrivedHandlerContract
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 2, 0, 0, TimeSpan.Zero);
+
+    protected abstract Task<IObjectStore> CreateStoreAsync();
+
+    [Fact]
+    public async Task A_corrupt_export_is_quarantined_byte_for_byte_with_its_reason_and_an_alert_and_the_original_is_untouched()
+    {
+        var store = await CreateStoreAsync();
+        var bytes = await File.ReadAllBytesAsync(TestData.Corpus("parquet-testing", "bad_data", "PARQUET-1481.parquet"));
+        string etag = await store.WriteAsync("exports/geo-test/day1.parquet", bytes);
+
+        var outcome = await Handler(store).HandleAsync("exports/geo-test/day1.parquet", "run-1");
+
+        Assert.Equal(ExportDisposition.Quarantined, outcome.Disposition);
+        Assert.Equal(bytes, (await store.ReadAsync("quarantine/geo-test/day1.parquet"))!.Content.ToArray());
+        var original = await store.ReadAsync("exports/geo-test/day1.parquet");
+        Assert.Equal(bytes, original!.Content.ToArray());
+        Assert.Equal(etag, original.ETag);
+        using var reason = JsonDocument.Parse((await store.ReadAsync("quarantine/geo-test/day1.parquet.error.json"))!.Content);
+        Assert.Equal("exports/geo-test/day1.parquet", reason.RootElement.GetProperty("export").GetString());
+        Assert.Equal("corrupt-file", reason.RootElement.GetProperty("errors")[0].GetProperty("code").GetString());
+        Assert.Contains("day1.parquet", reason.RootElement.GetProperty("message").GetString());
+        var alert = AlertJson.Read((await store.ReadAsync(outcome.Alert!.StoragePath))!.Content.Span);
+        Assert.Equal(("geo-test", "data-quality", AlertSeverity.Breach), (alert.Campaign, alert.Guardrail, alert.Severity));
+        Assert.Equal("quarantine/geo-test/day1.parquet.error.json", alert.ReportPath);
+    }
+
+    [Fact]
+    public async Task Processing_the_same_bad_export_twice_changes_nothing_and_gives_the_same_alert_id()
+    {
+        var store = await CreateStoreAsync();
+        await store.WriteAsync("exports/geo-test/day1.parquet", await File.ReadAllBytesAsync(TestData.Corpus("parquet-testing", "bad_data", "PARQUET-1481.parquet")));
+
+        var first = await Handler(store).HandleAsync("exports/geo-test/day1.parquet", "run-1");
+        var snapshot = await Snapshot(store);
+        var second = await new ExportArrivedHandler(store, new FixedClock(Now.AddHours(1))).HandleAsync("exports/geo-test/day1.parquet", "run-2");
+
+        Assert.Equal(first.Alert!.Id, second.Alert!.Id);
+        Assert.Equal(snapshot, await Snapshot(store));
+    }
+
+    [Fact]
+    public async Task A_valid_export_is_accepted_with_its_panel_and_nothing_is_quarantined()
+    {
+        var store = await CreateStoreAsync();
+        await store.WriteAsync("exports/geo-test/test.parquet", await File.ReadAllBytesAsync(TestData.Panel("GeoLift_Test.parquet")));
+
+        var outcome = await Handler(store).HandleAsync("exports/geo-test/test.parquet", "run-1");
+
+        Assert.Equal(ExportDisposition.Accepted, outcome.Disposition);
+        Assert.Equal((40, 105), (outcome.Panel!.Units.Count, outcome.Panel.Periods.Count));
+        Assert.Empty(await Names(store, "quarantine/"));
+        Assert.Empty(await Names(store, "alerts/"));
+    }
+
+    [Fact]
+    public async Task The_campaign_column_mapping_applies_and_a_missing_metric_quarantines_the_export()
+    {
+        var store = await CreateStoreAsync();
+        await store.WriteAsync("campaigns/geo-test/campaign.json", Encoding.UTF8.GetBytes("""{"id": "geo-test", "name": "Geo test", "design": "panel", "metrics": ["revenue"]}"""));
+        await store.WriteAsync("exports/geo-test/test.parquet", await File.ReadAllBytesAsync(TestData.Panel("GeoLift_Test.parquet")));
+
+        var outcome = await Handler(store).HandleAsync("exports/geo-test/test.parquet", "run-1");
+
+        Assert.Equal(ExportDisposition.Quarantined, outcome.Disposition);
+        Assert.Contains("[missing-column]", outcome.Message);
+        Assert.Contains("revenue", outcome.Message);
+    }
+
+    [Theory]
+    [InlineData("exports/../campaigns/x/campaign.json")]
+    [InlineData("exports/Geo Test/a.parquet")]
+    [InlineData("exports/geo-test/sub/a.parquet")]
+    [InlineData("datasets/geo-test/a.parquet")]
+    [InlineData("exports/geo-test/..")]
+    public async Task Unsafe_or_misplaced_export_names_are_rejected_before_any_storage_call(string name)
+    {
+        var store = await CreateStoreAsync();
+
+        var error = await Assert.ThrowsAsync<ObjectStoreException>(() => Handler(store).HandleAsync(name, "run-1"));
+
+        Assert.Equal(ObjectStoreException.InvalidName, error.Code);
+        Assert.Empty(await Names(store, ""));
+    }
+
+    [Fact]
+    public async Task A_missing_export_is_reported_not_found()
+    {
+        var outcome = await Handler(await CreateStoreAsync()).HandleAsync("exports/geo-test/gone.parquet", "run-1");
+
+        Assert.Equal(ExportDisposition.NotFound, outcome.Disposition);
+    }
+
+    private static ExportArrivedHandler Handler(IObjectStore store) => new(store, new FixedClock(Now));
+
+    private static async Task<List<string>> Names(IObjectStore store, string prefix)
+    {
+        var names = new List<string>();
+        await foreach (var item in store.ListAsync(prefix))
+        {
+            names.Add(item.Name);
+        }
+        return names;
+    }
+
+    private static async Task<string> Snapshot(IObjectStore store)
+    {
+        var text = new StringBuilder();
+        foreach (var name in await Names(store, ""))
+        {
+            text.Append(name).Append(' ').AppendLine(Convert.ToHexString((await store.ReadAsync(name))!.Content.Span));
+        }
+        return text.ToString();
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
+
+public sealed class FolderStoreExportArrivedTests : ExportArrivedHandlerContract, IDisposable
+{
+    private readonly TempDirectory _root = TestData.TempDirectory();
+
+    public void Dispose() => _root.Dispose();
+
+    protected override Task<IObjectStore> CreateStoreAsync() => Task.FromResult<IObjectStore>(new FolderStore(Path.Combine(_root.FullName, Guid.NewGuid().ToString("N"))));
+}
+
+[Collection("Azurite")]
+public sealed class AzureBlobStoreExportArrivedTests(AzuriteFixture azurite) : ExportArrivedHandlerContract
+{
+    protected override async Task<IObjectStore> CreateStoreAsync()
+    {
+        var store = new AzureBlobStore(azurite.RequireConnectionString(), "lift-" + Guid.NewGuid().ToString("N"));
+        await store.EnsureCreatedAsync();
+        return store;
+    }
+}
