@@ -145,7 +145,7 @@ internal sealed class PanelAssembler(string file, PanelLayout layout, PanelRows 
             for (int p = 0; p < t; p++)
             {
                 bool w = treated[u * t + p];
-                if (w && p == 0)
+                if (w && p == 0 && !options.Increment)
                 {
                     _errors.Add(ExportErrorCodes.NoPrePeriod, layout.Treated.Name, "treatment starts in the first period, leaving no pre-period to learn from", cellRow[u * t]);
                 }
@@ -158,7 +158,7 @@ internal sealed class PanelAssembler(string file, PanelLayout layout, PanelRows 
             }
             treatedUnits += seen ? 1 : 0;
         }
-        if (treatedUnits == n)
+        if (treatedUnits == n && !options.Increment)
         {
             _errors.Add(ExportErrorCodes.NoControlUnits, layout.Treated.Name, $"all {n} units are treated at some point; at least one never-treated unit is needed as a control");
         }

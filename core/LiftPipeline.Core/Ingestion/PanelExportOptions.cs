@@ -14,4 +14,10 @@ public sealed record PanelExportOptions
 
     /// <summary>Allow a unit's treated flag to go from 1 back to 0 (switchback designs). Default: false.</summary>
     public bool AllowTreatmentReversal { get; init; }
+
+    /// <summary>
+    /// The export is an increment of a campaign's dataset (new periods or units): the checks that need the whole panel —
+    /// a pre-period before treatment and a never-treated unit — are skipped here and left to measurement, since increments may arrive in any order. Default false.
+    /// </summary>
+    public bool Increment { get; init; }
 }

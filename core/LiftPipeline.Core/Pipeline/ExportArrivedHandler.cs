@@ -9,7 +9,7 @@ namespace LiftPipeline.Core.Pipeline;
 /// <summary>What happened to one export.</summary>
 public enum ExportDisposition
 {
-    /// <summary>Valid: the panel was read and a measurement can follow.</summary>
+    /// <summary>Valid: the panel was read and merged into the campaign's dataset; a measurement can follow.</summary>
     Accepted,
 
     /// <summary>Invalid: copied untouched to quarantine with the reason, and a data-quality alert stored.</summary>
@@ -20,11 +20,11 @@ public enum ExportDisposition
 }
 
 /// <summary>The outcome of <see cref="ExportArrivedHandler.HandleAsync"/>.</summary>
-public sealed record ExportOutcome(ExportName Export, ExportDisposition Disposition, string Message, Panel? Panel = null, Alert? Alert = null);
+public sealed record ExportOutcome(ExportName Export, ExportDisposition Disposition, string Message, Panel? Panel = null, Alert? Alert = null, DatasetManifest? Dataset = null);
 
 /// <summary>
-/// The ExportArrived handler, independent of any host: validates one export against its campaign's column mapping; a
-/// rejected export is copied byte for byte to <c>quarantine/{campaign}/{file}</c> with <c>{file}.error.json</c>, and a
+/// The ExportArrived handler, independent of any host: validates one export against its campaign's column mapping and
+/// merges it into the campaign's dataset (<see cref="CampaignDataset"/>, later exports win cell by cell); a rejected export is copied byte for byte to <c>quarantine/{campaign}/{file}</c> with <c>{file}.error.json</c>, and a
 /// data-quality alert is stored. The export itself is never modified or deleted. Every write is a conditional create,
 /// so processing the same export again (at-least-once triggers) changes nothing and yields the same alert id.
 /// </summary>
@@ -50,7 +50,8 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             using var stream = new MemoryStream(content.Content.ToArray(), writable: false);
             var file = await ExportFile.OpenAsync(stream, export.File, cancellationToken: cancellationToken).ConfigureAwait(false);
             var panel = await PanelExportReader.ReadAsync(file, options, cancellationToken).ConfigureAwait(false);
-            return new ExportOutcome(export, ExportDisposition.Accepted, $"{export.Path}: {panel.Units.Count} units × {panel.Periods.Count} periods.", panel);
+            var dataset = await new CampaignDataset(store, export.Campaign).MergeAsync(export, content.ETag, panel, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            return new ExportOutcome(export, ExportDisposition.Accepted, $"{export.Path}: {panel.Units.Count} units × {panel.Periods.Count} periods merged into {dataset.Dataset}.", panel, Dataset: dataset);
         }
         catch (ExportValidationException invalid)
         {
@@ -62,7 +63,8 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
     private async Task<PanelExportOptions?> ReadOptionsAsync(ExportName export, CancellationToken cancellationToken)
     {
         var config = await store.ReadAsync(export.CampaignConfigPath, cancellationToken).ConfigureAwait(false);
-        return config is null ? null : CampaignConfig.Parse(export.Campaign, config.Content.Span).ToPanelExportOptions();
+        var options = config is null ? new PanelExportOptions() : CampaignConfig.Parse(export.Campaign, config.Content.Span).ToPanelExportOptions();
+        return options with { Increment = true };
     }
 
     private async Task<Alert> QuarantineAsync(ExportName export, ObjectContent content, ExportValidationException invalid, string runId, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using LiftPipeline.Core.Guardrails;
 using LiftPipeline.Core.Pipeline;
 using LiftPipeline.Core.Storage;
 using LiftPipeline.Infrastructure.Storage;
+using LiftPipeline.Tests.Estimators;
 using LiftPipeline.Tests.Storage;
 
 namespace LiftPipeline.Tests.Pipeline;
@@ -78,6 +79,62 @@ public abstract class ExportArrivedHandlerContract
         Assert.Equal(ExportDisposition.Quarantined, outcome.Disposition);
         Assert.Contains("[missing-column]", outcome.Message);
         Assert.Contains("revenue", outcome.Message);
+    }
+
+    [Fact]
+    public async Task Exports_of_different_periods_merge_into_one_dataset_equal_to_the_whole_panel()
+    {
+        var store = await CreateStoreAsync();
+        var whole = ReferencePanels.GeoLiftTestAsPanel;
+        await store.WriteAsync("exports/geo-test/pre.parquet", await PanelSlice.ParquetAsync(whole, 0, 90));
+        await store.WriteAsync("exports/geo-test/post.parquet", await PanelSlice.ParquetAsync(whole, 90, 105));
+
+        await Handler(store).HandleAsync("exports/geo-test/pre.parquet", "run-1");
+        var outcome = await Handler(store).HandleAsync("exports/geo-test/post.parquet", "run-1");
+
+        Assert.Equal(["exports/geo-test/pre.parquet", "exports/geo-test/post.parquet"], outcome.Dataset!.Exports.Select(e => e.Export));
+        var dataset = await new CampaignDataset(store, "geo-test").ReadPanelAsync();
+        PanelSlice.AssertEqual(whole, dataset!);
+    }
+
+    [Fact]
+    public async Task Reprocessing_an_export_does_not_merge_it_again_and_a_later_export_wins_for_its_cells()
+    {
+        var store = await CreateStoreAsync();
+        var whole = ReferencePanels.GeoLiftTestAsPanel;
+        await store.WriteAsync("exports/geo-test/all.parquet", await PanelSlice.ParquetAsync(whole, 0, 105));
+        await store.WriteAsync("exports/geo-test/fix.parquet", await PanelSlice.ParquetAsync(whole, 104, 105, add: 1000));
+
+        var first = await Handler(store).HandleAsync("exports/geo-test/all.parquet", "run-1");
+        var again = await Handler(store).HandleAsync("exports/geo-test/all.parquet", "run-2");
+        var fix = await Handler(store).HandleAsync("exports/geo-test/fix.parquet", "run-2");
+
+        Assert.Equal(first.Dataset!.Dataset, again.Dataset!.Dataset);
+        Assert.Equal(first.Dataset.Exports, again.Dataset.Exports);
+        Assert.Equal(2, fix.Dataset!.Exports.Count);
+        var dataset = (await new CampaignDataset(store, "geo-test").ReadPanelAsync())!;
+        var conversions = dataset.Metric("conversions");
+        var original = whole.Metric("conversions");
+        Assert.Equal(original[0, 104] + 1000, conversions[0, 104]);
+        Assert.Equal(original[0, 103], conversions[0, 103]);
+    }
+
+    [Fact]
+    public async Task Two_exports_of_one_campaign_processed_concurrently_lose_nothing()
+    {
+        var store = await CreateStoreAsync();
+        var whole = ReferencePanels.GeoLiftTestAsPanel;
+        for (int k = 0; k < 4; k++)
+        {
+            await store.WriteAsync($"exports/geo-test/part{k}.parquet", await PanelSlice.ParquetAsync(whole, k * 30, Math.Min(105, (k + 1) * 30)));
+        }
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(k => Task.Run(() => Handler(store).HandleAsync($"exports/geo-test/part{k}.parquet", "run-1"))));
+        Assert.All(outcomes, o => Assert.True(o.Disposition == ExportDisposition.Accepted, o.Message));
+
+        var manifest = await new CampaignDataset(store, "geo-test").ReadManifestAsync();
+        Assert.Equal(4, manifest!.Exports.Count);
+        PanelSlice.AssertEqual(whole, (await new CampaignDataset(store, "geo-test").ReadPanelAsync())!);
     }
 
     [Theory]
