@@ -201,9 +201,17 @@ public sealed class AlertDeliveryTests : IDisposable
         var delivery = new AlertDelivery(NewStore(), kit.Sink, kit.Clock);
         await using var receiver = new WebhookReceiver().Answer(200, delay: TimeSpan.FromSeconds(2)).Start();
         var alert = AlertTestKit.SampleAlert();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        using var cancel = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => delivery.DeliverAsync(alert, AlertTestKit.Subscriber(receiver.Url), cancel.Token));
+        // Cancel while the receiver holds the request, not on a timer: on a busy machine a timer can fire before the claim.
+        var sending = delivery.DeliverAsync(alert, AlertTestKit.Subscriber(receiver.Url), cancel.Token);
+        for (int wait = 0; wait < 200 && receiver.Received.Count == 0; wait++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.Single(receiver.Received);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
         var record = await delivery.ReadRecordAsync(alert.Id, "acme-ops");
         var retried = await delivery.DeliverPendingAsync();
 
