@@ -47,7 +47,7 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         var options = await ReadOptionsAsync(export, cancellationToken).ConfigureAwait(false);
         try
         {
-            using var stream = new MemoryStream(content.Content.ToArray(), writable: false);
+            using var stream = AsStream(content.Content);
             var file = await ExportFile.OpenAsync(stream, export.File, cancellationToken: cancellationToken).ConfigureAwait(false);
             var panel = await PanelExportReader.ReadAsync(file, options, cancellationToken).ConfigureAwait(false);
             var dataset = await new CampaignDataset(store, export.Campaign).MergeAsync(export, content.ETag, panel, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
@@ -59,6 +59,12 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             return new ExportOutcome(export, ExportDisposition.Quarantined, invalid.Message, Alert: alert);
         }
     }
+
+    /// <summary>A read-only stream over the bytes already in memory, without copying them when they sit in an array.</summary>
+    private static MemoryStream AsStream(ReadOnlyMemory<byte> bytes) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(bytes.ToArray(), writable: false);
 
     private async Task<PanelExportOptions?> ReadOptionsAsync(ExportName export, CancellationToken cancellationToken)
     {

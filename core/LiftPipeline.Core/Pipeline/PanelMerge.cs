@@ -47,6 +47,7 @@ public static class PanelMerge
     {
         int T = periods.Length;
         var periodIndex = source.Periods.Select(p => Array.BinarySearch(periods, p)).ToArray();
+        var matrices = source.MetricNames.Select(source.Metric).ToArray();
         for (int u = 0; u < source.Units.Count; u++)
         {
             int row = Array.BinarySearch(units, source.Units[u], StringComparer.Ordinal);
@@ -61,7 +62,7 @@ public static class PanelMerge
                 treated[cell] = source.IsTreated(u, t);
                 for (int m = 0; m < values.Length; m++)
                 {
-                    values[m][cell] = source.Metric(source.MetricNames[m])[u, t];
+                    values[m][cell] = matrices[m][u, t];
                 }
             }
         }
