@@ -73,6 +73,9 @@ public sealed record MeasuredEstimate(
     /// <summary>The periods of <see cref="Observed"/> and <see cref="Counterfactual"/>, all T of them; null with them.</summary>
     public IReadOnlyList<Period>? Periods { get; init; }
 
+    /// <summary>The block-design estimate this was flattened from, so guardrails can re-run it; null for staggered cohorts.</summary>
+    public PanelEstimate? Source { get; init; }
+
     /// <summary>Flattens a block-design estimate and its uncertainty.</summary>
     public static MeasuredEstimate From(PanelEstimate estimate, Uncertainty? uncertainty, string? cell) => new(
         estimate.Estimator.Name, cell, estimate.Att, uncertainty, estimate.Lift, estimate.Incremental, estimate.Fit,
@@ -82,6 +85,7 @@ public sealed record MeasuredEstimate(
         Observed = estimate.Observed,
         Counterfactual = estimate.Counterfactual,
         Periods = estimate.Data.Periods,
+        Source = estimate,
     };
 }
 

@@ -37,6 +37,11 @@ public sealed class CampaignDataset(IObjectStore store, string campaign)
         return manifest is null ? null : await ReadPanelAsync(manifest.Dataset, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The panel <paramref name="manifest"/> names (dataset objects are written once, so a manifest read earlier still resolves).</summary>
+    /// <exception cref="ObjectStoreException">The named object is missing, or the store failed.</exception>
+    public Task<Panel> ReadPanelAsync(DatasetManifest manifest, CancellationToken cancellationToken = default) =>
+        ReadPanelAsync((manifest ?? throw new ArgumentNullException(nameof(manifest))).Dataset, cancellationToken);
+
     /// <summary>Merges <paramref name="panel"/>, read from <paramref name="export"/> at <paramref name="etag"/>; returns the manifest after it.</summary>
     /// <exception cref="ExportValidationException">The export does not fit the dataset (other metrics, or it would leave cells empty).</exception>
     public async Task<DatasetManifest> MergeAsync(ExportName export, string etag, Panel panel, DateTimeOffset at, CancellationToken cancellationToken = default)

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text.Json;
+using LiftPipeline.Core.Reports;
+using LiftPipeline.Core.Storage;
+
+namespace LiftPipeline.Core.Pipeline;
+
+/// <summary>
+/// <c>reports/{campaign}/latest.json</c>: a small pointer to the campaign's newest report — run, time, recommendation,
+/// the primary estimate and the three report files — for dashboards and people who want "the current answer". It only
+/// moves forward: a report older than the one it names (a late duplicate invocation) leaves it alone.
+/// </summary>
+public static class LatestReport
+{
+    private const int MaxAttempts = 10;
+
+    /// <summary>Points latest.json at <paramref name="report"/>, stored under <paramref name="folder"/>, unless it already names a report as new or newer.</summary>
+    /// <returns>True when latest.json was written.</returns>
+    /// <exception cref="ObjectStoreException">The store failed.</exception>
+    public static async Task<bool> WriteAsync(IObjectStore store, LiftReport report, string folder, CancellationToken cancellationToken = default)
+    {
+        var path = MeasureCampaignHandler.LatestPath(report.Campaign);
+        var json = ToJson(report, folder);
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await store.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            if (current is null)
+            {
+                if (await store.TryCreateAsync(path, json, cancellationToken).ConfigureAwait(false))
+                {
+                    return true;
+                }
+                continue;
+            }
+            if (!IsOlder(current.Content.Span, report))
+            {
+                return false;
+            }
+            try
+            {
+                await store.WriteAsync(path, json, current.ETag, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (ObjectStoreException conflict) when (conflict.Code == ObjectStoreException.PreconditionFailed)
+            {
+                // Another report landed in between; compare again.
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The pointer's JSON.</summary>
+    public static byte[] ToJson(LiftReport report, string folder)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("schemaVersion", LiftReport.SchemaVersion);
+            writer.WriteString("campaign", report.Campaign);
+            writer.WriteString("runId", report.RunId);
+            writer.WriteString("generatedAt", report.GeneratedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            writer.WriteString("metric", report.Metric);
+            writer.WriteString("recommendation", report.Recommendation.ToString().ToLowerInvariant());
+            writer.WriteString("reason", report.RecommendationReason);
+            if (report.Primary is { } primary)
+            {
+                writer.WriteString("estimator", primary.Estimator);
+                WriteNumber(writer, "att", primary.Att);
+                WriteNumber(writer, "lift", primary.Lift);
+                WriteNumber(writer, "pValue", primary.Uncertainty?.PValue ?? double.NaN);
+            }
+            writer.WriteString("json", folder + "report.json");
+            writer.WriteString("html", folder + "report.html");
+            writer.WriteString("markdown", folder + "report.md");
+            writer.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    private static void WriteNumber(Utf8JsonWriter writer, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumber(name, value);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
+    /// <summary>True when the stored pointer names another run generated before <paramref name="report"/> (or is unreadable).</summary>
+    private static bool IsOlder(ReadOnlySpan<byte> stored, LiftReport report)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(stored);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            if (root.GetProperty("runId").GetString() == report.RunId)
+            {
+                return false;
+            }
+            return root.GetProperty("generatedAt").GetDateTimeOffset() <= report.GeneratedAt;
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return true;   // a damaged pointer is replaced rather than left pointing nowhere
+        }
+    }
+}
