@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 namespace LiftPipeline.Tests.Infra;
 
 /// <summary>
-/// infra/main.bicep compiled once per test run with the pinned Bicep compiler (PackageDownload of
-/// Azure.Bicep.CommandLine.linux-x64), plus the linter's output for the same file.
+/// infra/main.bicep compiled once per test class with the pinned Bicep compiler (PackageDownload of
+/// Azure.Bicep.CommandLine.linux-x64).
 /// </summary>
 public sealed class BicepTemplate
 {
@@ -21,20 +21,13 @@ public sealed class BicepTemplate
         }
         Json = JsonNode.Parse(build.StdOut)!.AsObject();
         BuildDiagnostics = build.StdErr.Trim();
-        var lint = Run(bicep, "lint", source);
-        LintExitCode = lint.ExitCode;
-        LintOutput = (lint.StdOut + lint.StdErr).Trim();
     }
 
     /// <summary>The ARM JSON template.</summary>
     public JsonObject Json { get; }
 
-    /// <summary>Warnings printed by <c>bicep build</c> (empty when clean).</summary>
+    /// <summary>Compiler and linter warnings printed by <c>bicep build</c> (which runs the linter); empty when clean.</summary>
     public string BuildDiagnostics { get; }
-
-    public int LintExitCode { get; }
-
-    public string LintOutput { get; }
 
     /// <summary>Every resource object of the template (a list: the file uses no symbolic names).</summary>
     public IReadOnlyList<JsonObject> Resources => Json["resources"]!.AsArray().Select(r => r!.AsObject()).ToList();
