@@ -71,13 +71,16 @@ public sealed class LocalPipeline
         return await RunAsync(exports, problems, h => h.RunAsync(scheduledAt, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The frequent beat of <c>lift watch</c>: handles new exports and measures each campaign that received data (a run per dataset), then delivers.</summary>
+    /// <summary>
+    /// The frequent beat of <c>lift watch</c>: handles new exports and measures each campaign that received data (a run
+    /// per dataset), then delivers the alerts raised. Pending deliveries from earlier are left to the next run.
+    /// </summary>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
     public async Task<PipelineRunSummary> ProcessNewExportsAsync(CancellationToken cancellationToken = default)
     {
         var problems = new List<string>();
         var exports = await HandleExportsAsync(measureEach: true, problems, cancellationToken).ConfigureAwait(false);
-        var (measured, delivered) = await DrainAsync(problems, cancellationToken).ConfigureAwait(false);
+        var (measured, delivered) = await DrainAsync(retryPending: false, problems, cancellationToken).ConfigureAwait(false);
         return new PipelineRunSummary(null, null, exports, measured, delivered, problems);
     }
 
@@ -94,7 +97,7 @@ public sealed class LocalPipeline
         {
             problems.Add($"{failed.Campaign}: {failed.Error}");
         }
-        var (measured, delivered) = await DrainAsync(problems, cancellationToken).ConfigureAwait(false);
+        var (measured, delivered) = await DrainAsync(retryPending: true, problems, cancellationToken).ConfigureAwait(false);
         return new PipelineRunSummary(run.RunId, run.Start, exports, measured, delivered, problems);
     }
 
@@ -128,14 +131,14 @@ public sealed class LocalPipeline
         return outcomes;
     }
 
-    /// <summary>Retries pending deliveries, then works the queue until it is empty (measurements queue deliveries).</summary>
-    private async Task<(List<MeasureOutcome>, List<SubscriberDelivery>)> DrainAsync(List<string> problems, CancellationToken cancellationToken)
+    /// <summary>Retries pending deliveries (runs only: a frequent export beat would hammer a subscriber that is down), then works the queue until it is empty (measurements queue deliveries).</summary>
+    private async Task<(List<MeasureOutcome>, List<SubscriberDelivery>)> DrainAsync(bool retryPending, List<string> problems, CancellationToken cancellationToken)
     {
         var measured = new List<MeasureOutcome>();
         var delivered = new List<SubscriberDelivery>();
         var measure = new MeasureCampaignHandler(_store, _queue, _clock) { Progress = MeasureReporter() };
         var sent = new HashSet<string>(StringComparer.Ordinal);
-        if (_deliver is not null)
+        if (_deliver is not null && retryPending)
         {
             // Earlier runs' undelivered alerts first, so this run's fresh failures wait for the next run rather than being retried at once.
             Progress?.Report(new PipelineProgress("deliver", "pending"));
