@@ -201,10 +201,5 @@ public sealed class FolderStoreExportArrivedTests : ExportArrivedHandlerContract
 [Collection("Azurite")]
 public sealed class AzureBlobStoreExportArrivedTests(AzuriteFixture azurite) : ExportArrivedHandlerContract
 {
-    protected override async Task<IObjectStore> CreateStoreAsync()
-    {
-        var store = new AzureBlobStore(azurite.RequireConnectionString(), "lift-" + Guid.NewGuid().ToString("N"));
-        await store.EnsureCreatedAsync();
-        return store;
-    }
+    protected override async Task<IObjectStore> CreateStoreAsync() => await azurite.NewStoreAsync();
 }

@@ -223,10 +223,5 @@ public sealed class FolderStorePipelineTests : PipelineEndToEndContract, IDispos
 [Collection("Azurite")]
 public sealed class AzureBlobStorePipelineTests(AzuriteFixture azurite) : PipelineEndToEndContract
 {
-    protected override async Task<IObjectStore> CreateStoreAsync()
-    {
-        var store = new AzureBlobStore(azurite.RequireConnectionString(), "lift-" + Guid.NewGuid().ToString("N"));
-        await store.EnsureCreatedAsync();
-        return store;
-    }
+    protected override async Task<IObjectStore> CreateStoreAsync() => await azurite.NewStoreAsync();
 }

@@ -7,10 +7,5 @@ namespace LiftPipeline.Tests.Storage;
 [Collection("Azurite")]
 public sealed class AzureBlobStoreContractTests(AzuriteFixture azurite) : ObjectStoreContract
 {
-    protected override async Task<IObjectStore> CreateStoreAsync()
-    {
-        var store = new AzureBlobStore(azurite.RequireConnectionString(), "lift-" + Guid.NewGuid().ToString("N"));
-        await store.EnsureCreatedAsync();
-        return store;
-    }
+    protected override async Task<IObjectStore> CreateStoreAsync() => await azurite.NewStoreAsync();
 }

@@ -1,3 +1,4 @@
+using LiftPipeline.Infrastructure.Storage;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -33,6 +34,14 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>The connection string, or throws with the install hint so the calling test fails visibly.</summary>
     public string RequireConnectionString() =>
         ConnectionString ?? throw new InvalidOperationException(Failure ?? InstallHint);
+
+    /// <summary>An <see cref="AzureBlobStore"/> over a new, empty container, so tests never see each other's blobs.</summary>
+    public async Task<AzureBlobStore> NewStoreAsync()
+    {
+        var store = new AzureBlobStore(RequireConnectionString(), "lift-" + Guid.NewGuid().ToString("N"));
+        await store.EnsureCreatedAsync().ConfigureAwait(false);
+        return store;
+    }
 
     public async Task InitializeAsync()
     {
