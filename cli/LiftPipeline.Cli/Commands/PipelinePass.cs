@@ -17,6 +17,10 @@ internal static class PipelinePass
         bool asJson, Func<LocalPipeline, CancellationToken, Task<PipelineRunSummary>> pass, CancellationToken cancellationToken)
     {
         var console = ConsoleFactory.Create(output);
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            console.Profile.Width = 240;   // redirected: keep each table row on one line for grep and logs
+        }
         try
         {
             await using var session = await PipelineSession.OpenAsync(location, host, cancellationToken).ConfigureAwait(false);
@@ -32,7 +36,7 @@ internal static class PipelinePass
             }
             else
             {
-                PipelineSummaryView.Render(console, summary, Locator(location));
+                PipelineSummaryView.Render(console, output, summary, Locator(location));
             }
             return (PipelineSummaryView.HasFailures(summary) ? LiftApp.DataProblem : LiftApp.Ok, summary);
         }

@@ -14,34 +14,42 @@ namespace LiftPipeline.Cli.Rendering;
 /// </summary>
 internal static class PipelineSummaryView
 {
-    /// <summary>Writes the summary; <paramref name="locate"/> turns an object name into the path a user opens.</summary>
-    public static void Render(IAnsiConsole console, PipelineRunSummary summary, Func<string, string> locate)
+    /// <summary>
+    /// Writes the summary: the table through <paramref name="console"/>, every other line straight to
+    /// <paramref name="output"/> (never wrapped, so it can be searched). Report paths in the table are object names in
+    /// the store; <paramref name="locate"/> turns an object name into the path a user opens.
+    /// </summary>
+    public static void Render(IAnsiConsole console, TextWriter output, PipelineRunSummary summary, Func<string, string> locate)
     {
         console.MarkupLine($"[bold]{Markup.Escape(Headline(summary))}[/]");
-        console.WriteLine(ExportsLine(summary.Exports));
+        output.WriteLine(ExportsLine(summary.Exports));
         if (summary.Measurements.Count > 0)
         {
-            console.Write(Table(summary.Measurements, locate));
+            console.Write(Table(summary.Measurements));
         }
         foreach (var quarantined in summary.Exports.Where(e => e.Disposition == ExportDisposition.Quarantined))
         {
-            console.WriteLine($"quarantined {quarantined.Export.Path} → {locate(quarantined.Export.QuarantinePath)}");
-            console.WriteLine($"  reason: {quarantined.Message}");
+            output.WriteLine($"quarantined {quarantined.Export.Path} → {locate(quarantined.Export.QuarantinePath)}");
+            output.WriteLine($"  reason: {quarantined.Message}");
         }
         foreach (var outcome in summary.Measurements.Where(m => m.Report is null))
         {
-            console.WriteLine($"{Status(outcome)} {outcome.Campaign}: {outcome.Message}");
+            output.WriteLine($"{Status(outcome)} {outcome.Campaign}: {outcome.Message}");
         }
-        console.WriteLine(DeliveriesLine(summary.Deliveries));
+        output.WriteLine(DeliveriesLine(summary.Deliveries));
         foreach (var delivery in summary.Deliveries)
         {
             var o = delivery.Outcome;
             var what = o.Status == DeliveryStatus.Delivered ? "delivered" : "pending";
-            console.WriteLine($"  {what} {delivery.AlertId} → {delivery.Subscriber}" + (o.Attempts > 0 ? $" ({o.Attempts} attempts)" : "") + (o.Error is null ? "" : $": {o.Error}"));
+            output.WriteLine($"  {what} {delivery.AlertId} → {delivery.Subscriber}" + (o.Attempts > 0 ? $" ({o.Attempts} attempts)" : "") + (o.Error is null ? "" : $": {o.Error}"));
+        }
+        if (summary.Deliveries.Any(d => d.Outcome.Status == DeliveryStatus.Pending))
+        {
+            output.WriteLine($"  pending deliveries are kept and retried by the next run; signing secrets are read from {Hosting.WebhookSecretsFromEnvironment.Prefix}{{SECRETNAME}}");
         }
         foreach (var problem in summary.Problems)
         {
-            console.MarkupLine($"[red]problem[/] {Markup.Escape(problem)}");
+            output.WriteLine($"problem {problem}");
         }
     }
 
@@ -74,7 +82,7 @@ internal static class PipelineSummaryView
         ? "New exports"
         : $"Run {summary.RunId}" + (summary.Start == RunStart.LeaseHeld ? " (not started: another run holds the lease)" : "");
 
-    private static Table Table(IReadOnlyList<MeasureOutcome> measurements, Func<string, string> locate)
+    private static Table Table(IReadOnlyList<MeasureOutcome> measurements)
     {
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumns("campaign", "estimator", "ATT", "interval", "lift", "guardrails", "recommendation", "report");
@@ -85,7 +93,7 @@ internal static class PipelineSummaryView
             if (outcome.Report is not { } report)
             {
                 table.AddRow(Markup.Escape(outcome.Campaign), "-", "-", "-", "-", "-", Status(outcome),
-                    Markup.Escape(outcome.ReportFolder is null ? "-" : locate(outcome.ReportFolder + "report.html")));
+                    Markup.Escape(outcome.ReportFolder is null ? "-" : outcome.ReportFolder + "report.html"));
                 continue;
             }
             bool first = true;
@@ -99,7 +107,7 @@ internal static class PipelineSummaryView
                     Number(estimate.Lift * 100) + "%",
                     first ? Markup.Escape(Guardrails(report.Guardrails)) : "",
                     first ? report.Recommendation.ToString().ToLowerInvariant() : "",
-                    first && outcome.ReportFolder is { } folder ? Markup.Escape(locate(folder + "report.html")) : "");
+                    first && outcome.ReportFolder is { } folder ? Markup.Escape(folder + "report.html") : "");
                 first = false;
             }
         }
