@@ -22,6 +22,9 @@ internal static class TestData
 
     public static string Panel(string file) => Path("panels", file);
 
+    /// <summary>A path in the repository's sample store (samples/, laid out like the object store), which sits two levels above tests/data.</summary>
+    public static string Samples(params string[] parts) => System.IO.Path.GetFullPath(System.IO.Path.Combine([Root.Value, "..", "..", "samples", .. parts]));
+
     /// <summary>A fresh empty directory under the system temp folder, removed when disposed.</summary>
     public static TempDirectory TempDirectory() => new();
 }

@@ -69,7 +69,7 @@ public sealed class AzureBlobStore : IObjectStore
         try
         {
             var result = (await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
-            return new ObjectContent(name, result.Content.ToMemory(), result.Details.ETag.ToString());
+            return new ObjectContent(name, result.Content.ToMemory(), Quoted(result.Details.ETag));
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -132,7 +132,7 @@ public sealed class AzureBlobStore : IObjectStore
         try
         {
             var info = await blob.UploadAsync(new BinaryData(content), options, cancellationToken).ConfigureAwait(false);
-            return info.Value.ETag.ToString();
+            return Quoted(info.Value.ETag);
         }
         catch (RequestFailedException ex) when (ifMatch is not null && ex.Status is 412 or 404 && ex.ErrorCode != BlobErrorCode.LeaseIdMissing)
         {
@@ -152,7 +152,7 @@ public sealed class AzureBlobStore : IObjectStore
         try
         {
             var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-            return new StoredObject(name, properties.ContentLength, properties.ETag.ToString(), properties.LastModified);
+            return new StoredObject(name, properties.ContentLength, Quoted(properties.ETag), properties.LastModified);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -185,7 +185,7 @@ public sealed class AzureBlobStore : IObjectStore
             }
             var item = items.Current;
             // The service lists in name order; blob names outside our naming rules were not written by the pipeline.
-            yield return new StoredObject(item.Name, item.Properties.ContentLength ?? 0, item.Properties.ETag?.ToString() ?? "",
+            yield return new StoredObject(item.Name, item.Properties.ContentLength ?? 0, item.Properties.ETag is { } etag ? Quoted(etag) : "",
                 item.Properties.LastModified ?? DateTimeOffset.MinValue);
         }
     }
@@ -242,5 +242,12 @@ public sealed class AzureBlobStore : IObjectStore
     {
         var end = message.IndexOfAny(['\r', '\n']);
         return end < 0 ? message : message[..end];
+    }
+
+    /// <summary>The ETag in its quoted HTTP form: blob listings report it bare while reads report it quoted, and callers compare the two.</summary>
+    private static string Quoted(ETag etag)
+    {
+        var text = etag.ToString();
+        return text.StartsWith('"') ? text : $"\"{text}\"";
     }
 }

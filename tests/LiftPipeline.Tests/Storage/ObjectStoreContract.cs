@@ -24,6 +24,19 @@ public abstract class ObjectStoreContract
     ];
 
     [Fact]
+    public async Task A_listing_reports_the_same_etag_as_a_read_so_callers_can_compare_them()
+    {
+        var store = await CreateStoreAsync();
+        var etag = await store.WriteAsync("exports/c1/a.parquet", Bytes("abc"));
+
+        var listed = Assert.Single(await ListAllAsync(store, "exports/"));
+
+        Assert.Equal(etag, listed.ETag);
+        Assert.Equal(etag, (await store.ReadAsync("exports/c1/a.parquet"))!.ETag);
+        Assert.Equal(etag, (await store.GetAsync("exports/c1/a.parquet"))!.ETag);
+    }
+
+    [Fact]
     public async Task Written_content_reads_back_with_the_etag_the_write_returned()
     {
         var store = await CreateStoreAsync();
