@@ -77,7 +77,9 @@ internal static class DemoCommand
         await output.WriteLineAsync("Next, try (from the repository, `lift` is `dotnet run --project cli/LiftPipeline.Cli --`):").ConfigureAwait(false);
         await output.WriteLineAsync($"  lift run --store {store}                 run again: no new exports, every campaign re-measured").ConfigureAwait(false);
         await output.WriteLineAsync($"  lift watch --store {store} --poll 5s     then drop a .parquet into {locate("exports/{campaign}/")}").ConfigureAwait(false);
-        var export = summary.Exports.FirstOrDefault(e => e.Disposition == ExportDisposition.Accepted);
+        // An export that is a whole panel on its own (its campaign's only accepted export, with treated units) measures by itself.
+        var export = summary.Exports.Where(e => e.Disposition == ExportDisposition.Accepted).GroupBy(e => e.Export.Campaign)
+            .Where(g => g.Count() == 1).Select(g => g.First()).FirstOrDefault(e => e.Panel is { TreatedUnits.Count: > 0 });
         if (export is not null)
         {
             await output.WriteLineAsync($"  lift measure {Quote(locate(export.Export.Path))} --estimator all").ConfigureAwait(false);

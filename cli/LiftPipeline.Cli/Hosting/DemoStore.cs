@@ -41,7 +41,7 @@ internal static class DemoStore
     }
 
     /// <summary>
-    /// Copies <paramref name="samples"/> into <paramref name="target"/>. An earlier demo folder (it holds <see cref="Marker"/>)
+    /// Copies the <c>campaigns/</c> and <c>exports/</c> folders of <paramref name="samples"/> into <paramref name="target"/>. An earlier demo folder (it holds <see cref="Marker"/>)
     /// is emptied first so the demo starts fresh; any other non-empty folder is refused unless <paramref name="force"/>,
     /// in which case the samples are copied over it and nothing else in it is removed. Returns the number of files copied.
     /// </summary>
@@ -75,7 +75,9 @@ internal static class DemoStore
         }
         Directory.CreateDirectory(target);
         int copied = 0;
-        foreach (var file in Directory.EnumerateFiles(samples, "*", SearchOption.AllDirectories))
+        var files = new[] { "campaigns", "exports" }.Select(folder => Path.Combine(samples, folder)).Where(Directory.Exists)
+            .SelectMany(folder => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories));
+        foreach (var file in files)
         {
             var relative = Path.GetRelativePath(samples, file);
             var destination = Path.Combine(target, relative);
