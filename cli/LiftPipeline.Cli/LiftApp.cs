@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LiftPipeline.Cli.Commands;
+using LiftPipeline.Cli.Hosting;
 
 namespace LiftPipeline.Cli;
 
@@ -16,18 +17,29 @@ public static class LiftApp
     public const int UsageError = 2;
 
     /// <summary>Builds the root command writing results to <paramref name="output"/> and problems to <paramref name="error"/>.</summary>
-    public static RootCommand Build(TextWriter output, TextWriter? error = null)
+    public static RootCommand Build(TextWriter output, TextWriter? error = null) => Build(output, error, CliHost.System);
+
+    /// <summary>Builds the command tree over <paramref name="host"/> (clock, waiting, environment, current directory).</summary>
+    internal static RootCommand Build(TextWriter output, TextWriter? error, CliHost host)
     {
+        error ??= TextWriter.Null;
         var root = new RootCommand("LiftPipeline: measure whether marketing works, from Parquet exports of campaign experiments.");
         root.Subcommands.Add(InspectCommand.Create(output));
-        root.Subcommands.Add(MeasureCommand.Create(output, error ?? TextWriter.Null));
+        root.Subcommands.Add(MeasureCommand.Create(output, error));
+        root.Subcommands.Add(RunCommand.Create(output, error, host));
+        root.Subcommands.Add(WatchCommand.Create(output, error, host));
+        root.Subcommands.Add(DemoCommand.Create(output, error, host));
         return root;
     }
 
     /// <summary>Parses <paramref name="args"/> and runs the command; returns the exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, CliHost.System, cancellationToken);
+
+    /// <summary>Parses <paramref name="args"/> and runs the command over <paramref name="host"/>; returns the exit code.</summary>
+    internal static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliHost host, CancellationToken cancellationToken = default)
     {
-        var parsed = Build(output, error).Parse(args);
+        var parsed = Build(output, error, host).Parse(args);
         if (parsed.Errors.Count > 0)
         {
             foreach (var problem in parsed.Errors)

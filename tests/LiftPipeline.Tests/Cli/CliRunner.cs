@@ -12,4 +12,13 @@ internal static class CliRunner
         int code = await LiftApp.RunAsync(args, output, error);
         return (code, output.ToString(), error.ToString());
     }
+
+    /// <summary>Runs <c>lift</c> over <paramref name="host"/> (a manual clock, a scripted delay, an environment).</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(LiftPipeline.Cli.Hosting.CliHost host, CancellationToken cancellationToken, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = await LiftApp.RunAsync(args, output, error, host, cancellationToken);
+        return (code, output.ToString(), error.ToString());
+    }
 }

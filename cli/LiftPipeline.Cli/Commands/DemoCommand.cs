@@ -1,0 +1,90 @@
+using System.CommandLine;
+using LiftPipeline.Cli.Hosting;
+using LiftPipeline.Core.Pipeline;
+
+namespace LiftPipeline.Cli.Commands;
+
+/// <summary>
+/// <c>lift demo [--dir DIR] [--force] [--samples DIR]</c>: copies the repository's sample store into a folder, runs one
+/// pipeline pass over it exactly as <c>lift run</c> does, and says where to look and what to try next.
+/// </summary>
+internal static class DemoCommand
+{
+    public const string DefaultDir = "lift-demo";
+
+    public static Command Create(TextWriter output, TextWriter error, CliHost host)
+    {
+        var dir = new Option<string>("--dir")
+        {
+            Description = "Folder for the demo store; a folder made by an earlier demo is replaced. Default: ./lift-demo.",
+            DefaultValueFactory = _ => DefaultDir,
+        };
+        var force = new Option<bool>("--force") { Description = "Copy the samples into --dir even when it is a non-empty folder not made by lift demo (nothing in it is deleted). Default: false.", DefaultValueFactory = _ => false };
+        var samples = new Option<string?>("--samples")
+        {
+            Description = "The sample store to copy (campaigns/{id}/campaign.json, exports/{id}/*.parquet). Default: the first samples/ with campaigns/ found walking up from the current directory, then from the lift executable's folder.",
+        };
+        var command = new Command("demo",
+            "Run the pipeline on the sample campaigns: copy samples/ into --dir, process its exports (one is malformed and gets quarantined), measure every campaign, " +
+            "write reports and print where they are. Exit codes as for lift run." + StoreOptions.SecretsHelp)
+        {
+            dir, force, samples,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            string current = host.CurrentDirectory();
+            string target = Path.GetFullPath(parse.GetValue(dir)!, current);
+            try
+            {
+                var source = DemoStore.LocateSamples(parse.GetValue(samples), current);
+                int copied = DemoStore.Prepare(source, target, parse.GetValue(force));
+                await output.WriteLineAsync($"demo: copied {copied} sample files from {source} to {target}").ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is DemoStoreException or IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+                return LiftApp.UsageError;
+            }
+            var location = new StoreLocation(StoreKind.Folder, target, StoreLocator.DefaultContainer);
+            var (code, summary) = await PipelinePass.RunAsync(location, host, output, error, asJson: false,
+                (pipeline, ct) => pipeline.RunOnceAsync(null, ct), cancellationToken).ConfigureAwait(false);
+            if (summary is not null)
+            {
+                await WhereToLookAsync(output, target, summary).ConfigureAwait(false);
+            }
+            return code;
+        });
+        return command;
+    }
+
+    private static async Task WhereToLookAsync(TextWriter output, string target, PipelineRunSummary summary)
+    {
+        var locate = PipelinePass.Locator(new StoreLocation(StoreKind.Folder, target, StoreLocator.DefaultContainer));
+        await output.WriteLineAsync().ConfigureAwait(false);
+        await output.WriteLineAsync("Where to look:").ConfigureAwait(false);
+        foreach (var m in summary.Measurements.Where(m => m.ReportFolder is not null))
+        {
+            await output.WriteLineAsync($"  {m.Campaign}: {locate(MeasureCampaignHandler.LatestPath(m.Campaign))}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  {new string(' ', m.Campaign.Length)}  {locate(m.ReportFolder + "report.html")} (open in a browser)").ConfigureAwait(false);
+        }
+        if (summary.Exports.Any(e => e.Disposition == ExportDisposition.Quarantined))
+        {
+            await output.WriteLineAsync($"  quarantined exports and their reasons: {locate("quarantine/")}").ConfigureAwait(false);
+        }
+        await output.WriteLineAsync($"  alerts: {locate("alerts/")}   run manifests: {locate("runs/")}").ConfigureAwait(false);
+        var store = Quote(target);
+        await output.WriteLineAsync().ConfigureAwait(false);
+        await output.WriteLineAsync("Next, try (from the repository, `lift` is `dotnet run --project cli/LiftPipeline.Cli --`):").ConfigureAwait(false);
+        await output.WriteLineAsync($"  lift run --store {store}                 run again: no new exports, every campaign re-measured").ConfigureAwait(false);
+        await output.WriteLineAsync($"  lift watch --store {store} --poll 5s     then drop a .parquet into {locate("exports/{campaign}/")}").ConfigureAwait(false);
+        // An export that is a whole panel on its own (its campaign's only accepted export, with treated units) measures by itself.
+        var export = summary.Exports.Where(e => e.Disposition == ExportDisposition.Accepted).GroupBy(e => e.Export.Campaign)
+            .Where(g => g.Count() == 1).Select(g => g.First()).FirstOrDefault(e => e.Panel is { TreatedUnits.Count: > 0 });
+        if (export is not null)
+        {
+            await output.WriteLineAsync($"  lift measure {Quote(locate(export.Export.Path))} --estimator all").ConfigureAwait(false);
+        }
+    }
+
+    private static string Quote(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using LiftPipeline.Cli.Hosting;
+
+namespace LiftPipeline.Cli.Commands;
+
+/// <summary>The <c>--store</c> and <c>--container</c> options shared by <c>lift run</c>, <c>watch</c> and <c>demo</c>.</summary>
+internal sealed class StoreOptions
+{
+    /// <summary>Help text appended to the commands that deliver alerts.</summary>
+    public const string SecretsHelp =
+        " Webhook signing secrets come from environment variables LIFT_WEBHOOK_SECRET_{SECRETNAME}: a subscriber's secretName upper-cased with '-' as '_' (secretName growth-hook → LIFT_WEBHOOK_SECRET_GROWTH_HOOK).";
+
+    public Option<string> Store { get; } = new("--store")
+    {
+        Description = "The store: a folder (created when missing), an Azure Storage connection string (AccountName=…, BlobEndpoint=… or UseDevelopmentStorage=true; Azurite works), or an https://{account}.blob.core.windows.net URL signed in with DefaultAzureCredential. Default: ./lift-store.",
+        DefaultValueFactory = _ => StoreLocator.DefaultStore,
+    };
+
+    public Option<string> Container { get; } = new("--container")
+    {
+        Description = "Blob container of a connection-string or URL store (ignored for a folder). Default: lift.",
+        DefaultValueFactory = _ => StoreLocator.DefaultContainer,
+    };
+
+    /// <summary>Adds both options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Store);
+        command.Options.Add(Container);
+    }
+
+    /// <summary>The location named on the command line, or null after writing why it is unusable to <paramref name="error"/>.</summary>
+    public async Task<StoreLocation?> LocateAsync(ParseResult parse, CliHost host, TextWriter error)
+    {
+        try
+        {
+            return StoreLocator.Parse(parse.GetValue(Store)!, parse.GetValue(Container)!, host.CurrentDirectory());
+        }
+        catch (StoreLocationException invalid)
+        {
+            await error.WriteLineAsync(invalid.Message).ConfigureAwait(false);
+            return null;
+        }
+    }
+}

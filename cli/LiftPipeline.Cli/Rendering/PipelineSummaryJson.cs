@@ -1,0 +1,117 @@
+using System.Text.Json;
+using LiftPipeline.Core.Pipeline;
+using LiftPipeline.Core.Storage;
+
+namespace LiftPipeline.Cli.Rendering;
+
+/// <summary>
+/// The one JSON object <c>lift run --json</c> prints: <c>runId</c>, <c>exports</c>, <c>measurements</c> (with each
+/// report's estimates, guardrails and recommendation), <c>deliveries</c> and <c>problems</c>. Numbers that are not finite are null.
+/// </summary>
+internal static class PipelineSummaryJson
+{
+    public static string Write(PipelineRunSummary summary, Func<string, string> locate)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("runId", summary.RunId);
+            w.WriteStartArray("exports");
+            foreach (var e in summary.Exports)
+            {
+                w.WriteStartObject();
+                w.WriteString("export", e.Export.Path);
+                w.WriteString("campaign", e.Export.Campaign);
+                w.WriteString("disposition", e.Disposition.ToString().ToLowerInvariant());
+                w.WriteString("message", e.Message);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("measurements");
+            foreach (var m in summary.Measurements)
+            {
+                WriteMeasurement(w, m, locate);
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("deliveries");
+            foreach (var d in summary.Deliveries)
+            {
+                w.WriteStartObject();
+                w.WriteString("alertId", d.AlertId);
+                w.WriteString("subscriber", d.Subscriber);
+                w.WriteString("status", d.Outcome.Status == DeliveryStatus.Delivered ? "delivered" : "pending");
+                w.WriteNumber("attempts", d.Outcome.Attempts);
+                w.WriteString("error", d.Outcome.Error);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("problems");
+            foreach (var p in summary.Problems)
+            {
+                w.WriteStringValue(p);
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteMeasurement(Utf8JsonWriter w, MeasureOutcome m, Func<string, string> locate)
+    {
+        w.WriteStartObject();
+        w.WriteString("campaign", m.Campaign);
+        w.WriteString("runId", m.RunId);
+        w.WriteString("status", m.Status.ToString().ToLowerInvariant());
+        w.WriteBoolean("alreadyMeasured", m.AlreadyMeasured);
+        w.WriteString("message", m.Message);
+        w.WriteString("report", m.ReportFolder is null ? null : locate(m.ReportFolder + "report.html"));
+        w.WriteStartArray("alerts");
+        foreach (var a in m.Alerts)
+        {
+            w.WriteStringValue(a);
+        }
+        w.WriteEndArray();
+        if (m.Report is { } report)
+        {
+            w.WriteString("metric", report.Metric);
+            w.WriteString("recommendation", report.Recommendation.ToString().ToLowerInvariant());
+            w.WriteStartArray("estimates");
+            foreach (var e in report.Estimates)
+            {
+                w.WriteStartObject();
+                w.WriteString("estimator", e.Estimator);
+                w.WriteString("cell", e.Cell);
+                Number(w, "att", e.Att);
+                Number(w, "ciLow", e.Uncertainty?.CiLow);
+                Number(w, "ciHigh", e.Uncertainty?.CiHigh);
+                Number(w, "lift", e.Lift);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("guardrails");
+            foreach (var g in report.Guardrails)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", g.Name);
+                w.WriteString("status", g.Status.ToString().ToLowerInvariant());
+                w.WriteString("message", g.Message);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using LiftPipeline.Core.Estimators;
+using LiftPipeline.Core.Guardrails;
+using LiftPipeline.Core.Pipeline;
+using LiftPipeline.Core.Storage;
+using Spectre.Console;
+
+namespace LiftPipeline.Cli.Rendering;
+
+/// <summary>
+/// The human view of a pipeline pass (<c>lift run</c>, <c>lift demo</c>, each beat of <c>lift watch</c>): the exports
+/// line, one table row per estimate (campaign, estimator and cell, ATT, interval, lift, guardrails, recommendation,
+/// report), then quarantined exports with their reason, deliveries and problems.
+/// </summary>
+internal static class PipelineSummaryView
+{
+    /// <summary>
+    /// Writes the summary: the table through <paramref name="console"/>, every other line straight to
+    /// <paramref name="output"/> (never wrapped, so it can be searched). Report paths in the table are object names in
+    /// the store; <paramref name="locate"/> turns an object name into the path a user opens.
+    /// </summary>
+    public static void Render(IAnsiConsole console, TextWriter output, PipelineRunSummary summary, Func<string, string> locate)
+    {
+        console.MarkupLine($"[bold]{Markup.Escape(Headline(summary))}[/]");
+        output.WriteLine(ExportsLine(summary.Exports));
+        if (summary.Measurements.Count > 0)
+        {
+            console.Write(Table(summary.Measurements));
+        }
+        foreach (var quarantined in summary.Exports.Where(e => e.Disposition == ExportDisposition.Quarantined))
+        {
+            output.WriteLine($"quarantined {quarantined.Export.Path} → {locate(quarantined.Export.QuarantinePath)}");
+            output.WriteLine($"  reason: {quarantined.Message}");
+        }
+        foreach (var outcome in summary.Measurements.Where(m => m.Report is null))
+        {
+            output.WriteLine($"{Status(outcome)} {outcome.Campaign}: {outcome.Message}");
+        }
+        output.WriteLine(DeliveriesLine(summary.Deliveries));
+        foreach (var delivery in summary.Deliveries)
+        {
+            var o = delivery.Outcome;
+            var what = o.Status == DeliveryStatus.Delivered ? "delivered" : "pending";
+            output.WriteLine($"  {what} {delivery.AlertId} → {delivery.Subscriber}" + (o.Attempts > 0 ? $" ({o.Attempts} attempts)" : "") + (o.Error is null ? "" : $": {o.Error}"));
+        }
+        if (summary.Deliveries.Any(d => d.Outcome.Status == DeliveryStatus.Pending))
+        {
+            output.WriteLine($"  pending deliveries are kept and retried by the next run; signing secrets are read from {Hosting.WebhookSecretsFromEnvironment.Prefix}{{SECRETNAME}}");
+        }
+        foreach (var problem in summary.Problems)
+        {
+            output.WriteLine($"problem {problem}");
+        }
+    }
+
+    /// <summary>True when some campaign failed or a problem was reported: the exit code is then 1.</summary>
+    public static bool HasFailures(PipelineRunSummary summary) =>
+        summary.Problems.Count > 0 || summary.Measurements.Any(m => m.Status == CampaignRunStatus.Failed);
+
+    /// <summary>"N new exports: a accepted, q quarantined".</summary>
+    public static string ExportsLine(IReadOnlyList<ExportOutcome> exports)
+    {
+        int accepted = exports.Count(e => e.Disposition == ExportDisposition.Accepted);
+        int quarantined = exports.Count(e => e.Disposition == ExportDisposition.Quarantined);
+        return $"{exports.Count} new export{(exports.Count == 1 ? "" : "s")}: {accepted} accepted, {quarantined} quarantined";
+    }
+
+    /// <summary>The guardrails of a report in one cell: each name with its worst status, e.g. "pre-fit breach, placebo-in-time pass".</summary>
+    public static string Guardrails(IReadOnlyList<GuardrailResult> results) => string.Join(", ",
+        results.GroupBy(r => r.Name).Select(g =>
+        {
+            var worst = g.Max(r => r.Status);
+            int count = g.Count(r => r.Status == worst);
+            var status = worst.ToString().ToLowerInvariant();
+            return g.Count() > 1 && count < g.Count() ? $"{g.Key} {status} ({count} of {g.Count()} cells)" : $"{g.Key} {status}";
+        }));
+
+    /// <summary>The fixed format of ATT, interval bounds and lift in the table: three decimals, invariant culture.</summary>
+    public static string Number(double value) => double.IsFinite(value) ? value.ToString("0.000", CultureInfo.InvariantCulture) : "-";
+
+    private static string Headline(PipelineRunSummary summary) => summary.RunId is null
+        ? "New exports"
+        : $"Run {summary.RunId}" + (summary.Start == RunStart.LeaseHeld ? " (not started: another run holds the lease)" : "");
+
+    private static Table Table(IReadOnlyList<MeasureOutcome> measurements)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumns("campaign", "estimator", "ATT", "interval", "lift", "guardrails", "recommendation", "report");
+        table.Columns[2].RightAligned();
+        table.Columns[4].RightAligned();
+        foreach (var outcome in measurements)
+        {
+            if (outcome.Report is not { } report)
+            {
+                table.AddRow(Markup.Escape(outcome.Campaign), "-", "-", "-", "-", "-", Status(outcome),
+                    Markup.Escape(outcome.ReportFolder is null ? "-" : outcome.ReportFolder + "report.html"));
+                continue;
+            }
+            bool first = true;
+            foreach (var estimate in report.Estimates)
+            {
+                table.AddRow(
+                    first ? Markup.Escape(outcome.Campaign) : "",
+                    Markup.Escape(estimate.Estimator + (estimate.Cell is null ? "" : $" ({estimate.Cell})")),
+                    Number(estimate.Att),
+                    Interval(estimate),
+                    Number(estimate.Lift * 100) + "%",
+                    first ? Markup.Escape(Guardrails(report.Guardrails)) : "",
+                    first ? report.Recommendation.ToString().ToLowerInvariant() : "",
+                    first && outcome.ReportFolder is { } folder ? Markup.Escape(folder + "report.html") : "");
+                first = false;
+            }
+        }
+        return table;
+    }
+
+    private static string Interval(MeasuredEstimate estimate) =>
+        estimate.Uncertainty is { } u ? Markup.Escape($"[{Number(u.CiLow)}, {Number(u.CiHigh)}]") : "-";
+
+    private static string Status(MeasureOutcome outcome) => outcome.AlreadyMeasured
+        ? "already measured"
+        : outcome.Status switch
+        {
+            CampaignRunStatus.NoData => "no data",
+            CampaignRunStatus.Skipped => "skipped",
+            CampaignRunStatus.Failed => "failed",
+            _ => outcome.Status.ToString().ToLowerInvariant(),
+        };
+
+    private static string DeliveriesLine(IReadOnlyList<SubscriberDelivery> deliveries)
+    {
+        int delivered = deliveries.Count(d => d.Outcome.Status == DeliveryStatus.Delivered);
+        return $"{deliveries.Count} deliver{(deliveries.Count == 1 ? "y" : "ies")}: {delivered} delivered, {deliveries.Count - delivered} pending";
+    }
+}

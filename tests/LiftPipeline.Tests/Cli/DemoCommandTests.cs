@@ -1,0 +1,77 @@
+using LiftPipeline.Cli.Hosting;
+using LiftPipeline.Tests.Alerts;
+
+namespace LiftPipeline.Tests.Cli;
+
+public sealed class DemoCommandTests
+{
+    private static readonly CliHost Host = new() { Clock = new ManualClock(new DateTimeOffset(2021, 6, 1, 9, 0, 0, TimeSpan.Zero)) };
+
+    [Fact]
+    public async Task Demo_on_the_repository_samples_measures_each_campaign_and_quarantines_the_malformed_export()
+    {
+        using var dir = TestData.TempDirectory();
+        var target = Path.Combine(dir.FullName, "demo");
+        var samples = Path.Combine(Path.GetDirectoryName(TestData.Path())!, "..", "samples");
+
+        var (code, output, error) = await CliRunner.RunAsync(Host, CancellationToken.None, "demo", "--dir", target, "--samples", samples);
+
+        Assert.True(code == 0, output + error);
+        Assert.Contains("5 new exports: 4 accepted, 1 quarantined", output, StringComparison.Ordinal);
+        foreach (var campaign in new[] { "geolift-test", "multicell", "prop99" })
+        {
+            Assert.Contains($"│ {campaign} ", output, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(target, "reports", campaign, "latest.json")), campaign);
+            Assert.Contains(Path.Combine(target, "reports", campaign, "latest.json"), output, StringComparison.Ordinal);
+        }
+        Assert.Contains("quarantined exports/geolift-test/2021-q2-fix.parquet", output, StringComparison.Ordinal);
+        Assert.Contains("[duplicate-cell]", output, StringComparison.Ordinal);
+        Assert.Contains("lift run --store " + target, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_refuses_a_non_empty_folder_it_did_not_make_and_replaces_one_it_did()
+    {
+        using var dir = TestData.TempDirectory();
+        var samples = StandInSamples(dir.FullName);
+        var foreign = Path.Combine(dir.FullName, "mine");
+        Directory.CreateDirectory(foreign);
+        File.WriteAllText(Path.Combine(foreign, "keep.txt"), "x");
+        var demo = Path.Combine(dir.FullName, "demo");
+
+        var refused = await CliRunner.RunAsync(Host, CancellationToken.None, "demo", "--dir", foreign, "--samples", samples);
+        var first = await CliRunner.RunAsync(Host, CancellationToken.None, "demo", "--dir", demo, "--samples", samples);
+        var again = await CliRunner.RunAsync(Host, CancellationToken.None, "demo", "--dir", demo, "--samples", samples);
+        var forced = await CliRunner.RunAsync(Host, CancellationToken.None, "demo", "--dir", foreign, "--samples", samples, "--force");
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("not empty and was not made by lift demo", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("1 new export: 1 accepted, 0 quarantined", again.Output, StringComparison.Ordinal);
+        Assert.Equal(0, forced.ExitCode);
+        Assert.True(File.Exists(Path.Combine(foreign, "keep.txt")));
+        Assert.True(File.Exists(Path.Combine(foreign, "reports", LocalStoreKit.Campaign, "latest.json")));
+    }
+
+    [Fact]
+    public void Samples_are_found_walking_up_from_the_current_directory()
+    {
+        using var dir = TestData.TempDirectory();
+        var samples = StandInSamples(dir.FullName);
+        var deep = Path.Combine(dir.FullName, "a", "b");
+        Directory.CreateDirectory(deep);
+
+        Assert.Equal(samples, DemoStore.LocateSamples(null, deep));
+        Assert.Throws<DemoStoreException>(() => DemoStore.LocateSamples(deep, dir.FullName));
+    }
+
+    /// <summary>A one-campaign sample store in a temp folder: samples/campaigns/geo and samples/exports/geo.</summary>
+    private static string StandInSamples(string root)
+    {
+        var samples = Path.Combine(root, "samples");
+        LocalStoreKit.WriteCampaign(samples);
+        LocalStoreKit.DropPanel(samples);
+        return samples;
+    }
+}
