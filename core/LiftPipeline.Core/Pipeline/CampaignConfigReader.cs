@@ -36,6 +36,10 @@ internal sealed partial class CampaignConfigReader
         {
             throw new CampaignConfigException(campaignId ?? "", [new("$", $"the campaign folder '{campaignId}' is not a campaign id; ids are 1 to 64 characters of a-z, 0-9 and '-'")]);
         }
+        if (json.StartsWith("\uFEFF"u8))
+        {
+            json = json[3..];   // editors on Windows often save UTF-8 with a byte-order mark
+        }
         JsonDocument document;
         try
         {

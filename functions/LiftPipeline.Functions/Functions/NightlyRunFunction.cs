@@ -10,8 +10,8 @@ namespace LiftPipeline.Functions.Functions;
 /// NightlyRun (timer trigger <c>timer</c>, schedule <c>%NightlySchedule%</c>): runs <see cref="NightlyRunHandler"/> for
 /// the current minute (run id <c>nightly-yyyyMMdd-HHmm</c>, so a timer that fires twice in a minute queues nothing new),
 /// returns one measurement request per queued campaign on output <c>measure</c>, then retries pending alert deliveries
-/// (<see cref="DeliverAlertsHandler.DeliverPendingAsync"/>). A store failure answers 500 (the run is logged as failed;
-/// the next schedule runs again).
+/// (<see cref="DeliverAlertsHandler.DeliverPendingAsync"/>). A store failure while requesting answers 500 (the next
+/// schedule runs again); a failure while redelivering is logged and the requests still go out.
 /// </summary>
 public sealed class NightlyRunFunction(IObjectStore store, IAlertSink sink, TimeProvider clock, ILogger<NightlyRunFunction> logger)
 {
@@ -58,6 +58,13 @@ public sealed class NightlyRunFunction(IObjectStore store, IAlertSink sink, Time
             {
                 result.Output(MeasureOutput, item);
             }
+        }
+        catch (ObjectStoreException e)
+        {
+            return result.Log(LogLevel.Error, $"NightlyRun: storage failed ({e.Code}) on {e.ObjectName}: {e.Message}").ToResult(StatusCodes.Status500InternalServerError);
+        }
+        try
+        {
             var pending = await new DeliverAlertsHandler(store, new AlertDelivery(store, sink, clock)).DeliverPendingAsync(cancellationToken).ConfigureAwait(false);
             foreach (var delivery in pending)
             {
@@ -66,7 +73,8 @@ public sealed class NightlyRunFunction(IObjectStore store, IAlertSink sink, Time
         }
         catch (ObjectStoreException e)
         {
-            return result.Log(LogLevel.Error, $"NightlyRun: storage failed ({e.Code}) on {e.ObjectName}: {e.Message}").ToResult(StatusCodes.Status500InternalServerError);
+            // The measurement requests above must still go out: a failed redelivery stays pending for the next run.
+            result.Log(LogLevel.Error, $"NightlyRun: retrying pending deliveries failed ({e.Code}) on {e.ObjectName}: {e.Message}; they stay pending.");
         }
         return result.ToResult();
     }

@@ -37,6 +37,14 @@ public sealed class CampaignConfigTests
     }
 
     [Fact]
+    public void A_file_saved_with_a_utf8_byte_order_mark_parses()
+    {
+        byte[] json = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""{ "id": "spring-geo", "name": "Spring", "design": "panel", "metrics": ["conversions"] }""")];
+
+        Assert.Equal("spring-geo", CampaignConfig.Parse("spring-geo", json).Id);
+    }
+
+    [Fact]
     public void Comments_and_trailing_commas_are_allowed()
     {
         var config = Parse("""
