@@ -49,7 +49,7 @@ public sealed class PreFitGuardrail
         {
             return new(Name, GuardrailStatus.Breach,
                 $"{estimator}'s counterfactual does not track the treated units before treatment: scaled L2 imbalance {scaled:0.###} exceeds {_threshold:0.###}. "
-                + "The estimate is not credible; try SDID or SC, more control units, or a longer pre-period.", evidence);
+                + $"The estimate is not credible; {Remedy(estimator)}.", evidence);
         }
         if (scaled > WarnFraction * _threshold)
         {
@@ -58,4 +58,12 @@ public sealed class PreFitGuardrail
         }
         return new(Name, GuardrailStatus.Pass, $"{estimator}'s pre-period fit is good: scaled L2 imbalance {scaled:0.###} (limit {_threshold:0.###}).", evidence);
     }
+
+    /// <summary>What to try instead: estimators that fit the pre-period more closely than this one, then more data.</summary>
+    private static string Remedy(string estimator) => estimator switch
+    {
+        "did" => "try SDID or SC, more control units, or a longer pre-period",
+        "sc" or "geolift" or "geolift-ridge" => "try more control units or a longer pre-period",
+        _ => "try SC or geolift, which fit the pre-period directly, more control units, or a longer pre-period",
+    };
 }

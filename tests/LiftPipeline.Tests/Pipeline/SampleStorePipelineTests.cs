@@ -78,7 +78,7 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
     {
         var report = run.Measured("geolift-test").Report!;
         var whole = PanelMeasurer.Measure(ReferencePanels.GeoLiftTestAsPanel,
-            new PanelMeasureOptions { Metric = "conversions", Estimators = ["sdid", "geolift"], Variance = "placebo", VarianceOptions = new() { Replications = 200, Seed = 1 } });
+            new PanelMeasureOptions { Metric = "conversions", Estimators = ["geolift", "sdid"], Variance = "placebo", VarianceOptions = new() { Replications = 200, Seed = 1 } });
 
         Assert.Equal(whole.Estimates.Select(e => e.Att), report.Estimates.Select(e => e.Att));
         Assert.Equal(whole.Estimates.Select(e => e.Uncertainty!.StandardError), report.Estimates.Select(e => e.Uncertainty!.StandardError));

@@ -54,7 +54,7 @@ public sealed class SampleStoreTests
     {
         Assert.Equal(["sdid", "sc", "did"], Config("prop99").Estimators);
         Assert.Equal(["packs_per_capita"], Config("prop99").Metrics);
-        Assert.Equal(["sdid", "geolift"], Config("geolift-test").Estimators);
+        Assert.Equal(["geolift", "sdid"], Config("geolift-test").Estimators);
         Assert.Equal(["conversions"], Config("geolift-test").Metrics);
         Assert.Equal(["sdid"], Config("multicell").Estimators);
         Assert.Equal(["conversions"], Config("multicell").Metrics);
