@@ -59,6 +59,9 @@ public sealed record CampaignConfig
     /// <summary>Contract column name → the export's column name, for exports whose names differ. Default empty.</summary>
     public IReadOnlyDictionary<string, string> Columns { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The holdout settings; set (with defaults) exactly when <see cref="Design"/> is holdout.</summary>
+    public HoldoutSettings? Holdout { get; init; }
+
     /// <summary><see cref="Columns"/> as the mapping the export readers take.</summary>
     public ColumnMapping ColumnMapping => Columns.Count == 0 ? ColumnMapping.Default : new ColumnMapping(Columns);
 

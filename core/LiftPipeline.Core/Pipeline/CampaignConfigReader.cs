@@ -18,10 +18,16 @@ internal sealed partial class CampaignConfigReader
     internal static IReadOnlyDictionary<string, IReadOnlyList<string>> Properties { get; } = new Dictionary<string, IReadOnlyList<string>>
     {
         [""] = ["id", "name", "active", "design", "metrics", "estimators", "variance", "replications", "seed", "solver",
-            "treatment", "arms", "alpha", "subscribers", "guardrails", "columns"],
+            "treatment", "arms", "alpha", "subscribers", "guardrails", "columns", "holdout"],
         ["treatment"] = ["start", "end"],
         ["subscribers[]"] = ["name", "url", "secretName"],
-        ["guardrails"] = ["maxScaledL2Imbalance", "placeboInTimeAlpha", "maxMissingPeriods", "lateAfterDays"],
+        ["guardrails"] = ["maxScaledL2Imbalance", "placeboInTimeAlpha", "maxMissingPeriods", "lateAfterDays",
+            "srmAlpha", "maxControlExposure", "targetRelativeMde", "harm"],
+        ["guardrails.harm[]"] = ["metric", "margin", "higherIsBetter"],
+        ["holdout"] = ["control", "allocation", "contrasts", "conversionMetric", "revenueMetric", "ratios", "capQuantile", "adjustment",
+            "sequentialTuningN", "spend"],
+        ["holdout.contrasts[]"] = ["treatment", "control"],
+        ["holdout.ratios[]"] = ["name", "numerator", "denominator"],
         ["columns"] = [ContractColumns.Unit, ContractColumns.Period, ContractColumns.Treated, ContractColumns.Arm, ContractColumns.Spend,
             ContractColumns.CustomerId, ContractColumns.Segment, ContractColumns.Surface, ContractColumns.Market, ContractColumns.Exposed],
     };
@@ -83,7 +89,8 @@ internal sealed partial class CampaignConfigReader
         var arms = StringList(root, "", "arms", required: false, allowed: null);
         double alpha = Level(root, "", "alpha", 0.05);
         var subscribers = Subscribers(root);
-        var guardrails = Guardrails(root);
+        var guardrails = Guardrails(root, metrics);
+        var holdout = Holdout(root, design, metrics);
         var columns = Columns(root);
         if (design is null && !TryGet(root, "design", out _))
         {
@@ -99,6 +106,7 @@ internal sealed partial class CampaignConfigReader
             Metrics = metrics!, Estimators = estimators, Variance = variance == "none" ? null : variance,
             Replications = replications, Seed = seed, Solver = solver == "synthdid" ? WeightSolver.Synthdid : WeightSolver.Exact,
             Treatment = treatment, Arms = arms, Alpha = alpha, Subscribers = subscribers, Guardrails = guardrails, Columns = columns,
+            Holdout = holdout,
         };
     }
 
@@ -204,7 +212,7 @@ internal sealed partial class CampaignConfigReader
         return subscribers;
     }
 
-    private GuardrailThresholds Guardrails(JsonElement root)
+    private GuardrailThresholds Guardrails(JsonElement root, IReadOnlyList<string>? metrics)
     {
         var defaults = new GuardrailThresholds();
         if (!root.TryGetProperty("guardrails", out var element) || element.ValueKind == JsonValueKind.Null || !IsObject(element, "guardrails", "the guardrail thresholds"))
@@ -218,6 +226,12 @@ internal sealed partial class CampaignConfigReader
             PlaceboInTimeAlpha = Level(element, "guardrails", "placeboInTimeAlpha", defaults.PlaceboInTimeAlpha),
             MaxMissingPeriods = Int(element, "guardrails", "maxMissingPeriods", defaults.MaxMissingPeriods, 0, int.MaxValue),
             LateAfterDays = Int(element, "guardrails", "lateAfterDays", defaults.LateAfterDays, 0, 36_500),
+            SrmAlpha = Number(element, "guardrails", "srmAlpha", defaults.SrmAlpha, v => v > 0 && v < 0.5, "a level strictly between 0 and 0.5, such as 0.001"),
+            MaxControlExposure = Number(element, "guardrails", "maxControlExposure", defaults.MaxControlExposure, v => v >= 0 && v < 1, "a share from 0 to 1, such as 0.01"),
+            TargetRelativeMde = TryGet(element, "targetRelativeMde", out _)
+                ? Positive(element, "guardrails", "targetRelativeMde", 0.05)
+                : null,
+            Harm = Harm(element, metrics),
         };
     }
 

@@ -47,14 +47,7 @@ public sealed partial class CampaignDocsTests
     {
         using var schema = JsonDocument.Parse(File.ReadAllBytes(Docs("campaign.schema.json")));
         var root = schema.RootElement;
-        var objects = new Dictionary<string, JsonElement>
-        {
-            [""] = root,
-            ["treatment"] = root.GetProperty("properties").GetProperty("treatment"),
-            ["subscribers[]"] = root.GetProperty("properties").GetProperty("subscribers").GetProperty("items"),
-            ["guardrails"] = root.GetProperty("properties").GetProperty("guardrails"),
-            ["columns"] = root.GetProperty("properties").GetProperty("columns"),
-        };
+        var objects = CampaignConfigReader.Properties.Keys.ToDictionary(path => path, path => SchemaObject(root, path));
 
         Assert.Equal(CampaignConfigReader.Properties.Keys.Order(StringComparer.Ordinal), objects.Keys.Order(StringComparer.Ordinal));
         foreach (var (path, element) in objects)
@@ -63,6 +56,22 @@ public sealed partial class CampaignDocsTests
             Assert.Equal(CampaignConfigReader.Properties[path].Order(StringComparer.Ordinal), names);
             Assert.False(element.GetProperty("additionalProperties").GetBoolean());
         }
+    }
+
+    /// <summary>The schema object at a reader path: "a.b" is properties.a.properties.b, "a[]" the items of a list.</summary>
+    private static JsonElement SchemaObject(JsonElement root, string path)
+    {
+        var element = root;
+        foreach (var part in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            bool list = part.EndsWith("[]", StringComparison.Ordinal);
+            element = element.GetProperty("properties").GetProperty(list ? part[..^2] : part);
+            if (list)
+            {
+                element = element.GetProperty("items");
+            }
+        }
+        return element;
     }
 
     [Fact]
