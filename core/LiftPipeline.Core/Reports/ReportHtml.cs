@@ -12,7 +12,7 @@ namespace LiftPipeline.Core.Reports;
 /// </summary>
 public static class ReportHtml
 {
-    private const string Style = """
+    internal const string Style = """
         body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:60rem;color:#1f2933;line-height:1.45}
         h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d9dee3}
         .headline{font-size:1.1rem}.meta{color:#5f6b76;font-size:.9rem}
@@ -30,7 +30,7 @@ public static class ReportHtml
         svg .treatment-start{stroke:#7b8794;stroke-width:1.5;stroke-dasharray:3 3}
         svg .effect{fill:none;stroke:#1f6feb;stroke-width:2}svg .band{fill:#1f6feb;fill-opacity:.15;stroke:none}
         svg .zero{stroke:#52606d;stroke-width:1}svg .att{stroke:#1b7f3b;stroke-width:1.5;stroke-dasharray:6 4}
-        svg .bar{fill:#1f6feb}
+        svg .bar{fill:#1f6feb}svg .ci{stroke:#1f6feb;stroke-width:2}svg .ci-valid{stroke:#9aa5b1;stroke-width:6;stroke-opacity:.5}svg .point{fill:#1f6feb}svg .label{fill:#3e4c59}
         """;
 
     /// <summary>The HTML page of <paramref name="report"/>.</summary>
@@ -107,10 +107,10 @@ public static class ReportHtml
         Figure(sb, ReportCharts.Weights(e), "The ten largest control unit weights of the synthetic control.");
     }
 
-    private static void Figure(StringBuilder sb, string svg, string caption) =>
+    internal static void Figure(StringBuilder sb, string svg, string caption) =>
         sb.Append($"<figure>\n{svg}\n<figcaption>{Html(caption)}</figcaption>\n</figure>\n");
 
-    private static void Guardrails(StringBuilder sb, IReadOnlyList<GuardrailResult> guardrails)
+    internal static void Guardrails(StringBuilder sb, IReadOnlyList<GuardrailResult> guardrails)
     {
         sb.Append("<h2>Guardrails</h2>\n");
         if (guardrails.Count == 0)

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using LiftPipeline.Core.Experiments;
+using LiftPipeline.Core.Guardrails;
+using LiftPipeline.Core.Reports;
+
+namespace LiftPipeline.Tests.Experiments;
+
+public sealed class HoldoutReportTests
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 23, 2, 0, 0, TimeSpan.Zero);
+
+    private static HoldoutContrast Contrast(string treatment, double relative, Interval alwaysValid, string? segment = null) => new()
+    {
+        Treatment = treatment, Control = "holdout", Metric = "revenue", Segment = segment, TreatmentN = 1000, ControlN = 1000,
+        TreatmentMean = 10 * (1 + relative), ControlMean = 10, Absolute = 10 * relative, Relative = relative,
+        Ci = new Interval(10 * relative - 1, 10 * relative + 1), RelativeCi = new Interval(relative - 0.1, relative + 0.1),
+        AlwaysValidRelativeCi = alwaysValid, PValue = 0.01, PAdjusted = segment is null ? null : 0.03, Iroas = 2.5,
+    };
+
+    private static HoldoutMeasurement Measurement(IReadOnlyList<HoldoutContrast> contrasts, params GuardrailResult[] guardrails) =>
+        new("holdout", 0.95, [new ArmCount("holdout", 1000, 3, 0), new ArmCount("vbo_1p", 1000, 800, 2500)], contrasts, [], guardrails);
+
+    [Theory]
+    [InlineData(0.2, 0.05, 0.35, "Scale")]
+    [InlineData(-0.2, -0.35, -0.05, "Stop")]
+    [InlineData(0.2, -0.01, 0.41, "Extend")]
+    public void The_recommendation_reads_the_primary_contrasts_always_valid_interval(double relative, double lower, double upper, string expected)
+    {
+        var report = HoldoutReport.Create("vbo-test", "run-1", At, Measurement([Contrast("vbo_1p", relative, new Interval(lower, upper))]));
+
+        Assert.Equal(expected, report.Recommendation.ToString());
+    }
+
+    [Fact]
+    public void A_breached_guardrail_holds_whatever_the_interval_says()
+    {
+        var srm = new GuardrailResult("srm", GuardrailStatus.Breach, "Sample ratio mismatch", new Dictionary<string, double> { ["pValue"] = 1e-9 });
+
+        var report = HoldoutReport.Create("vbo-test", "run-1", At, Measurement([Contrast("vbo_1p", 0.2, new Interval(0.05, 0.35))], srm));
+
+        Assert.Equal(Recommendation.Hold, report.Recommendation);
+        Assert.Contains("srm", report.RecommendationReason);
+    }
+
+    [Fact]
+    public void The_json_html_and_markdown_carry_the_contrasts_and_a_forest_plot_per_contrast_with_segments()
+    {
+        var report = HoldoutReport.Create("vbo-test", "run-1", At, Measurement([
+            Contrast("vbo_1p", 0.2, new Interval(0.05, 0.35)),
+            Contrast("vbo_1p", 0.3, new Interval(0.01, 0.6), segment: "<loyal>"),
+            Contrast("vbo_1p", 0.1, new Interval(-0.2, 0.4), segment: "new"),
+        ]));
+
+        using var buffer = new MemoryStream();
+        HoldoutReport.WriteJson(report, buffer);
+        using var json = JsonDocument.Parse(buffer.ToArray());
+        var contrasts = json.RootElement.GetProperty("measurement").GetProperty("contrasts");
+        Assert.Equal(3, contrasts.GetArrayLength());
+        Assert.Equal(0.2, contrasts[0].GetProperty("relative").GetDouble(), 12);
+        Assert.Equal(JsonValueKind.Null, contrasts[0].GetProperty("pAdjusted").ValueKind);
+        Assert.Equal(0.03, contrasts[1].GetProperty("pAdjusted").GetDouble(), 12);
+        Assert.Equal([0.05, 0.35], contrasts[0].GetProperty("ciAlwaysValidRelative").EnumerateArray().Select(v => v.GetDouble()));
+        string html = HoldoutReport.ToHtml(report);
+        Assert.Equal(1, CountOf(html, "<svg class=\"chart forest\""));
+        Assert.Contains("segment &lt;loyal&gt;", html);
+        Assert.DoesNotContain("<loyal>", html);
+        string markdown = HoldoutReport.ToMarkdown(report);
+        Assert.Contains("**Recommendation: scale.**", markdown);
+        Assert.Contains("segment <loyal>".Replace("<", "&lt;").Replace(">", "&gt;"), markdown);
+    }
+
+    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
+}
