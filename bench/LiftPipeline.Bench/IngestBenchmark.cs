@@ -291,7 +291,7 @@ internal static class IngestBenchmark
         return limited.Length == 2 ? (limited[0], limited[1]) : null;
     }
 
-    private static List<(string Key, string Value)> Machine()
+    internal static List<(string Key, string Value)> Machine()
     {
         string cpu = "?";
         if (File.Exists("/proc/cpuinfo"))
@@ -341,7 +341,7 @@ internal static class IngestBenchmark
         }
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {

@@ -12,20 +12,29 @@ internal static class PeakMemory
 {
     public const string Mode = "--measure-peak";
 
+    /// <summary>The child mode that measures an <c>experiment-stats</c> pass instead of ingestion.</summary>
+    public const string StatisticsMode = "--measure-stats-peak";
+
     public sealed record Figures(long? HeapLimitMiB, long Rows, int Workers, long BaselineHwmKb, long PeakHwmKb, long AllocatedBytes, int Gen0, int Gen1, int Gen2, double PauseSeconds, double Seconds);
 
     /// <summary>The child side: one ingestion run, then one line of figures on stdout.</summary>
-    public static async Task<int> ChildAsync(string path, int workers)
+    public static async Task<int> ChildAsync(string path, int workers, bool statistics = false)
     {
         long baseline = ReadStatusKb("VmHWM");
         long start = Stopwatch.GetTimestamp();
-        var totals = await OurIngestion.RunAsync(path, workers);
-        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long rows = 0;
-        foreach (var t in totals)
+        if (statistics)
         {
-            rows += t.Count;
+            rows = (await ExperimentStatsBenchmark.OursAsync(path, workers)).N;
         }
+        else
+        {
+            foreach (var t in await OurIngestion.RunAsync(path, workers))
+            {
+                rows += t.Count;
+            }
+        }
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long peak = ReadStatusKb("VmHWM");
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -34,7 +43,7 @@ internal static class PeakMemory
     }
 
     /// <summary>The parent side: runs the child on <paramref name="path"/> and parses its figures.</summary>
-    public static Figures Measure(string path, int workers, long? heapLimitMiB = null)
+    public static Figures Measure(string path, int workers, long? heapLimitMiB = null, string mode = Mode)
     {
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         string host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell which executable runs the bench.");
@@ -48,7 +57,7 @@ internal static class PeakMemory
         {
             start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + (limit * 1048576).ToString("X", CultureInfo.InvariantCulture);
         }
-        start.ArgumentList.Add(Mode);
+        start.ArgumentList.Add(mode);
         start.ArgumentList.Add(path);
         start.ArgumentList.Add("--workers");
         start.ArgumentList.Add(workers.ToString(CultureInfo.InvariantCulture));
