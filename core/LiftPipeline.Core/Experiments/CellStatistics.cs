@@ -69,4 +69,15 @@ public sealed class CellStatistics
         double cross = x == y ? _sums[_layout.SumSquares(y)] : _sums[_layout.Pair(y, x)];
         return new(N, _sums[_layout.Sum(y)], _sums[_layout.SumSquares(y)], _sums[_layout.Sum(x)], _sums[_layout.SumSquares(x)], cross);
     }
+
+    /// <summary>
+    /// The outcome paired with exposure, for the effect on the treated: y = <paramref name="outcome"/>, x = exposed (0/1),
+    /// so Σx = Σx² = exposed customers and Σxy = the outcome summed over the exposed. Only meaningful when
+    /// <see cref="WithExposure"/> = <see cref="N"/> (the export has an <c>exposed</c> column).
+    /// </summary>
+    public PairedMoments Exposure(string outcome)
+    {
+        int y = _layout.OutcomeIndex(outcome);
+        return new(N, _sums[_layout.Sum(y)], _sums[_layout.SumSquares(y)], Exposed, Exposed, _sums[_layout.ExposedCross(y)]);
+    }
 }

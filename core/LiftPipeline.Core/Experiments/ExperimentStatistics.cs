@@ -6,7 +6,7 @@ namespace LiftPipeline.Core.Experiments;
 /// <see cref="QuantileSketch"/> per (arm, outcome) for capping and tail fitting. Built by
 /// <see cref="ExperimentStatisticsBuilder"/>; the statistics of a union of exports are <see cref="Combine"/> of theirs —
 /// counts exactly, sums up to rounding (compensated, ~1e-15 relative).
-/// Memory: cells × (2·(2O + 2C + O·C + O(O−1)/2 + 1) doubles + 3 longs) for O outcomes and C covariates — 72 cells × 2 outcomes
+/// Memory: cells × (2·(2O + 2C + O·C + O(O−1)/2 + O + 1) doubles + 3 longs) for O outcomes and C covariates — 72 cells × 2 outcomes
 /// × 1 covariate is about 17 KB — plus the sketches (≈ 1,000 longs per arm × outcome at α = 1 %); independent of rows.
 /// Immutable: <see cref="Merge"/> returns new statistics.
 /// </summary>

@@ -109,6 +109,15 @@ internal sealed class StatisticsAccumulator
             {
                 _sketchesByArm[arms[i]][o].Add(y[i]);
             }
+            if (hasExposure)
+            {
+                var exposed = batch.Exposed.Slice(start, n);
+                int cross = _layout.ExposedCross(o);
+                for (int i = 0; i < cellOf.Length; i++)
+                {
+                    block[cellOf[i] * w + cross] += y[i] * exposed[i];
+                }
+            }
             for (int j = o + 1; j < _layout.O; j++)
             {
                 var z = Outcome(batch, j, start, n);

@@ -2,7 +2,7 @@ namespace LiftPipeline.Core.Experiments;
 
 /// <summary>
 /// Where each running sum of a cell lives in its row of doubles: Σy and Σy² per outcome, Σx and Σx² per covariate,
-/// Σyx per (outcome, covariate), Σy_i·y_j per pair of outcomes i &lt; j, then Σspend. Counts (n, exposed, with an
+/// Σyx per (outcome, covariate), Σy_i·y_j per pair of outcomes i &lt; j, Σy·exposed per outcome, then Σspend. Counts (n, exposed, with an
 /// exposure value) live in a separate row of longs.
 /// </summary>
 internal sealed class StatisticsLayout
@@ -18,7 +18,7 @@ internal sealed class StatisticsLayout
         Covariates = [.. covariates];
         O = Outcomes.Length;
         C = Covariates.Length;
-        Width = 2 * O + 2 * C + O * C + O * (O - 1) / 2 + 1;
+        Width = 2 * O + 2 * C + O * C + O * (O - 1) / 2 + O + 1;
     }
 
     public string[] Outcomes { get; }
@@ -51,6 +51,9 @@ internal sealed class StatisticsLayout
         }
         return 2 * O + 2 * C + O * C + i * O - i * (i + 1) / 2 + (j - i - 1);
     }
+
+    /// <summary>Σ y·exposed of an outcome (the outcome among the exposed), for the effect on the treated.</summary>
+    public int ExposedCross(int outcome) => 2 * O + 2 * C + O * C + O * (O - 1) / 2 + outcome;
 
     public int Spend => Width - 1;
 

@@ -18,7 +18,7 @@ public sealed class ExperimentStatisticsTests
     private static string ReferenceSql(string source, string groupBy) => $"""
         SELECT {groupBy}, count(*), sum(conversions::DOUBLE), sum((conversions * conversions)::DOUBLE), sum(revenue), sum(revenue * revenue),
           sum(pre_revenue), sum(pre_revenue * pre_revenue), sum(revenue * pre_revenue), sum(conversions * pre_revenue),
-          sum(conversions * revenue), sum(spend), count_if(exposed)::DOUBLE
+          sum(conversions * revenue), sum(spend), count_if(exposed)::DOUBLE, sum(CASE WHEN exposed THEN revenue ELSE 0 END)
         FROM {source} GROUP BY {groupBy}
         """;
 
@@ -30,7 +30,7 @@ public sealed class ExperimentStatisticsTests
         var revenue = cell.Cuped("revenue", "pre_revenue");
         var ratio = cell.Ratio("revenue", "conversions");
         double[] actual = [conversions.Sum, conversions.SumSquares, revenue.SumY, revenue.SumY2, revenue.SumX, revenue.SumX2, revenue.SumXY,
-            cell.Cuped("conversions", "pre_revenue").SumXY, ratio.SumXY, cell.Spend, cell.Exposed];
+            cell.Cuped("conversions", "pre_revenue").SumXY, ratio.SumXY, cell.Spend, cell.Exposed, cell.Exposure("revenue").SumXY];
         for (int k = 0; k < actual.Length; k++)
         {
             AssertClose(Double(row[first + 1 + k]), actual[k], $"{name} column {k}");
