@@ -1,3 +1,4 @@
+using LiftPipeline.Core.Experiments;
 using LiftPipeline.Core.Estimators;
 using LiftPipeline.Core.Guardrails;
 using LiftPipeline.Core.Inference;

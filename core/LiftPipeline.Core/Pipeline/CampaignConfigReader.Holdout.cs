@@ -1,3 +1,4 @@
+using LiftPipeline.Core.Experiments;
 using System.Text.Json;
 using LiftPipeline.Core.Guardrails;
 

@@ -1,3 +1,4 @@
+using LiftPipeline.Core.Experiments;
 using System.Globalization;
 using System.Text.Json;
 using LiftPipeline.Core.Estimators;

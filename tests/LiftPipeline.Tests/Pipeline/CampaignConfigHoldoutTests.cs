@@ -1,3 +1,4 @@
+using LiftPipeline.Core.Experiments;
 using System.Text;
 using LiftPipeline.Core.Guardrails;
 using LiftPipeline.Core.Pipeline;

@@ -1,4 +1,4 @@
-namespace LiftPipeline.Core.Pipeline;
+namespace LiftPipeline.Core.Experiments;
 
 /// <summary>How a family of tests is adjusted for multiplicity.</summary>
 public enum MultipleTestingAdjustment
