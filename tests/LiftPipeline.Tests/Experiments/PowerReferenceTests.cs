@@ -4,7 +4,7 @@ using LiftPipeline.Core.Experiments;
 namespace LiftPipeline.Tests.Experiments;
 
 /// <summary>Published power and sample-size numbers (tests/data/experiments/power-reference.json), one case per row.</summary>
-public sealed class PowerReferenceTests
+public sealed class PowerReferenceTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     public static TheoryData<string> Cases()
     {
@@ -31,6 +31,7 @@ public sealed class PowerReferenceTests
             "normal-n" => PowerAnalysis.SampleSize(Get("sd"), Get("delta"), new PowerOptions { Alpha = Get("alpha"), Power = Get("power") }).ArmSizes[0],
             var kind => throw new InvalidOperationException($"Unknown case kind {kind}"),
         };
+        log.WriteLine($"{id}: {actual:R}");
         Assert.True(Math.Abs(actual - Get("expected")) <= Get("tolerance"), $"{id}: expected {Get("expected")}, got {actual:R}");
     }
 
