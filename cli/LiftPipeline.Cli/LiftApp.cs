@@ -26,6 +26,7 @@ public static class LiftApp
         var root = new RootCommand("LiftPipeline: measure whether marketing works, from Parquet exports of campaign experiments.");
         root.Subcommands.Add(InspectCommand.Create(output));
         root.Subcommands.Add(MeasureCommand.Create(output, error));
+        root.Subcommands.Add(PowerCommand.Create(output, error));
         root.Subcommands.Add(RunCommand.Create(output, error, host));
         root.Subcommands.Add(WatchCommand.Create(output, error, host));
         root.Subcommands.Add(DemoCommand.Create(output, error, host));
