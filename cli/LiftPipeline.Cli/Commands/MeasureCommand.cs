@@ -16,7 +16,7 @@ internal static class MeasureCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var file = new Argument<FileInfo>("file") { Description = "A panel export (unit, period, treated, metric columns; optional arm)." };
-        var metric = new Option<string?>("--metric") { Description = "The metric column to measure. Default: the export's only metric." };
+        var metric = new Option<string?>("--metric") { Description = "The metric column to measure (holdout: a comma list, primary first). Default: the export's only metric (holdout: every outcome)." };
         var estimators = new Option<string>("--estimator")
         {
             Description = "Comma-separated estimators, or 'all': " + string.Join(", ", PanelEstimators.Names) + " (dwcp is an alias of trop).",
@@ -35,13 +35,29 @@ internal static class MeasureCommand
         var reps = new Option<int>("--reps") { Description = "Replications for placebo, bootstrap and permutation methods.", DefaultValueFactory = _ => 200 };
         var seed = new Option<int>("--seed") { Description = "Seed for every random draw; the same seed gives the same numbers.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object instead of tables.", DefaultValueFactory = _ => false };
-        var command = new Command("measure", "Estimate the effect of treatment in a panel export (geo test, market panel): ATT, uncertainty, lift, incremental total, weights and effect per period. Exit code 1 when the export is invalid.")
+        var design = new Option<string?>("--design") { Description = "panel (unit × period export) or holdout (customer-level experiment). Default: from the export's columns." };
+        var holdout = new HoldoutMeasure();
+        var command = new Command("measure", "Estimate the effect of treatment. A panel export (geo test, market panel): ATT, uncertainty, lift, incremental total, weights and effect per period. A holdout (customer-level experiment, --design holdout): every arm against the control and extra contrasts, per metric, segment, surface and market, with fixed and always-valid intervals, CUPED on pre_* columns, iROAS and guardrails. Exit code 1 when the export is invalid.")
         {
-            file, metric, estimators, solver, se, reps, seed, json,
+            file, metric, estimators, solver, se, reps, seed, json, design,
         };
+        foreach (var option in holdout.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!.FullName;
+            string? chosenDesign = parse.GetValue(design);
+            if (chosenDesign is not null and not "panel" and not "holdout")
+            {
+                await error.WriteLineAsync($"Unknown --design '{chosenDesign}'; expected panel or holdout.").ConfigureAwait(false);
+                return LiftApp.UsageError;
+            }
+            if (chosenDesign == "holdout" || (chosenDesign is null && await IsExperimentAsync(path, cancellationToken).ConfigureAwait(false)))
+            {
+                return await holdout.RunAsync(parse, path, parse.GetValue(metric), parse.GetValue(json), output, error, cancellationToken).ConfigureAwait(false);
+            }
             var names = ParseEstimators(parse.GetValue(estimators)!);
             var variance = parse.GetValue(se)!;
             foreach (var name in names)
@@ -139,6 +155,20 @@ internal static class MeasureCommand
             {
                 report(value);
             }
+        }
+    }
+
+    /// <summary>True when the file has the experiment contract's columns (customer_id, arm) rather than the panel's.</summary>
+    private static async Task<bool> IsExperimentAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var file = await ExportFile.OpenAsync(path, cancellationToken).ConfigureAwait(false);
+            return ExportInspector.Detect(file) == ExportContract.Experiment;
+        }
+        catch (Exception e) when (e is ExportValidationException or IOException)
+        {
+            return false;   // the panel path reports the problem with the file
         }
     }
 

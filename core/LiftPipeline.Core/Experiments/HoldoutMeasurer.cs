@@ -86,7 +86,11 @@ public static class HoldoutMeasurer
         return pairs;
     }
 
-    private static List<MetricTail> Tails(ExperimentStatistics statistics, IReadOnlyList<string> metrics, IReadOnlyDictionary<string, OutcomeCap>? caps)
+    /// <summary>
+    /// The upper tail of each metric, fitted as a spliced binned-Pareto from the pooled sketch of <paramref name="statistics"/>
+    /// (pass uncapped statistics); metrics without a positive tail (0/1 flags) are left out.
+    /// </summary>
+    public static List<MetricTail> Tails(ExperimentStatistics statistics, IReadOnlyList<string> metrics, IReadOnlyDictionary<string, OutcomeCap>? caps)
     {
         var tails = new List<MetricTail>();
         foreach (var metric in metrics)
