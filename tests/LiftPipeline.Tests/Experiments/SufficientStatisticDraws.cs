@@ -57,7 +57,7 @@ internal static class SufficientStatisticDraws
 
     /// <summary>
     /// Splits n customers over segments with the given shares. The counts are binomial; at the sizes simulated here
-    /// (n·share ≥ 1,000) they are drawn from the normal approximation, rounded, with the last segment taking the rest —
+    /// (every expected count ≥ 100) they are drawn from the normal approximation, rounded, with the last segment taking the rest —
     /// an error far below what coverage at 10⁻³ resolution can see.
     /// </summary>
     public static long[] SegmentCounts(Random rng, long n, ReadOnlySpan<double> shares)
