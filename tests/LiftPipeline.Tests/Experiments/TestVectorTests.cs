@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using LiftPipeline.Core.Experiments;
+using Xunit.Abstractions;
 
 namespace LiftPipeline.Tests.Experiments;
 
@@ -9,7 +10,7 @@ namespace LiftPipeline.Tests.Experiments;
 /// on "kind". Each expected number must be reproduced to the precision it is printed with (half a unit in its last
 /// digit); a kind the runner does not know fails.
 /// </summary>
-public sealed class TestVectorTests
+public sealed class TestVectorTests(ITestOutputHelper output)
 {
     private static readonly Lazy<JsonDocument> Vectors = new(() =>
         JsonDocument.Parse(File.ReadAllText(TestData.Path("experiments", "test-vectors.json"))));
@@ -31,30 +32,31 @@ public sealed class TestVectorTests
         var c = Vectors.Value.RootElement.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("id").GetString() == id);
         var expected = c.GetProperty("expected");
         var misses = new List<string>();
+        var reproduced = new List<string>();
         switch (c.GetProperty("kind").GetString())
         {
             case "ttest":
             case "sequential":
             case "cuped":
                 var estimate = Contrast(c);
-                Check(misses, expected, "effect", estimate.Effect);
-                Check(misses, expected, "se", estimate.StandardError);
-                Check(misses, expected, "p", estimate.PValue);
+                Check(misses, reproduced, expected, "effect", estimate.Effect);
+                Check(misses, reproduced, expected, "se", estimate.StandardError);
+                Check(misses, reproduced, expected, "p", estimate.PValue);
                 if (expected.TryGetProperty("ci", out var ci))
                 {
-                    Check(misses, "ci[0]", ci[0], estimate.Lower);
-                    Check(misses, "ci[1]", ci[1], estimate.Upper);
+                    Check(misses, reproduced, "ci[0]", ci[0], estimate.Lower);
+                    Check(misses, reproduced, "ci[1]", ci[1], estimate.Upper);
                 }
                 break;
             case "theta":
                 var units = Paired(Doubles(c.GetProperty("post")), Doubles(c.GetProperty("pre")));
-                Check(misses, expected, "theta", CupedAdjustment.PooledTheta([units, units]));
+                Check(misses, reproduced, expected, "theta", CupedAdjustment.PooledTheta([units, units]));
                 break;
             case "srm":
                 var counts = c.GetProperty("counts").EnumerateArray().Select(e => e.GetInt64()).ToArray();
                 var srm = SampleRatioMismatch.Test(counts, Doubles(c.GetProperty("weights")));
-                Check(misses, expected, "chi2", srm.ChiSquare);
-                Check(misses, expected, "p", srm.PValue);
+                Check(misses, reproduced, expected, "chi2", srm.ChiSquare);
+                Check(misses, reproduced, expected, "p", srm.PValue);
                 break;
             case "adjust":
                 var p = Doubles(c.GetProperty("p"));
@@ -67,12 +69,13 @@ public sealed class TestVectorTests
                 var want = expected.GetProperty("adjusted");
                 for (int i = 0; i < adjusted.Length; i++)
                 {
-                    Check(misses, $"adjusted[{i}]", want[i], adjusted[i]);
+                    Check(misses, reproduced, $"adjusted[{i}]", want[i], adjusted[i]);
                 }
                 break;
             case var kind:
                 throw new InvalidOperationException($"Case {id}: unknown kind '{kind}'; teach this runner the kind instead of skipping it.");
         }
+        output.WriteLine($"{id}: {string.Join(", ", reproduced)}");
         Assert.True(misses.Count == 0, $"Case {id}:\n" + string.Join("\n", misses));
     }
 
@@ -122,17 +125,18 @@ public sealed class TestVectorTests
 
     private static double[] Doubles(JsonElement array) => array.EnumerateArray().Select(e => e.GetDouble()).ToArray();
 
-    private static void Check(List<string> misses, JsonElement expected, string name, double actual)
+    private static void Check(List<string> misses, List<string> reproduced, JsonElement expected, string name, double actual)
     {
         if (expected.TryGetProperty(name, out var value))
         {
-            Check(misses, name, value, actual);
+            Check(misses, reproduced, name, value, actual);
         }
     }
 
     /// <summary>Compares with the printed value: null means an unbounded end (±∞); otherwise within half a unit in its last printed digit.</summary>
-    private static void Check(List<string> misses, string name, JsonElement expected, double actual)
+    private static void Check(List<string> misses, List<string> reproduced, string name, JsonElement expected, double actual)
     {
+        reproduced.Add($"{name} = {actual:G10} (expected {expected.GetRawText()})");
         if (expected.ValueKind == JsonValueKind.Null)
         {
             if (!double.IsInfinity(actual))
