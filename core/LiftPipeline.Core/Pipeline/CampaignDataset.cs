@@ -105,7 +105,7 @@ public sealed class CampaignDataset(IObjectStore store, string campaign)
         return buffer.ToArray();
     }
 
-    private static byte[] WriteManifest(DatasetManifest manifest)
+    internal static byte[] WriteManifest(DatasetManifest manifest)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -127,7 +127,7 @@ public sealed class CampaignDataset(IObjectStore store, string campaign)
         return buffer.ToArray();
     }
 
-    private static DatasetManifest ParseManifest(ReadOnlySpan<byte> json)
+    internal static DatasetManifest ParseManifest(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
         using var document = JsonDocument.ParseValue(ref reader);

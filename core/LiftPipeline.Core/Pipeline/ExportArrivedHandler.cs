@@ -1,3 +1,4 @@
+using LiftPipeline.Core.Experiments;
 using System.Text.Json;
 using LiftPipeline.Core.Guardrails;
 using LiftPipeline.Core.Ingestion;
@@ -44,9 +45,14 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         {
             return new ExportOutcome(export, ExportDisposition.NotFound, $"{export.Path} does not exist.");
         }
-        var options = await ReadOptionsAsync(export, cancellationToken).ConfigureAwait(false);
+        var config = await ReadConfigAsync(export, cancellationToken).ConfigureAwait(false);
         try
         {
+            if (config is { Design: CampaignDesign.Holdout })
+            {
+                return await AcceptHoldoutAsync(export, content, config, cancellationToken).ConfigureAwait(false);
+            }
+            var options = (config is null ? new PanelExportOptions() : config.ToPanelExportOptions()) with { Increment = true };
             using var stream = AsStream(content.Content);
             var file = await ExportFile.OpenAsync(stream, export.File, cancellationToken: cancellationToken).ConfigureAwait(false);
             var panel = await PanelExportReader.ReadAsync(file, options, cancellationToken).ConfigureAwait(false);
@@ -60,17 +66,27 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         }
     }
 
+    /// <summary>A holdout export: validated by one full statistics pass (every row group), then recorded as a shard of the campaign's dataset.</summary>
+    private async Task<ExportOutcome> AcceptHoldoutAsync(ExportName export, ObjectContent content, CampaignConfig config, CancellationToken cancellationToken)
+    {
+        var options = new ExperimentExportOptions { Columns = config.ColumnMapping, Outcomes = config.Metrics };
+        Func<CancellationToken, Task<ExportFile>> open = ct => ExportFile.OpenAsync(AsStream(content.Content), export.File, cancellationToken: ct);
+        var statistics = await ExperimentStatisticsBuilder.ComputeAsync(open, options, new ExperimentStatisticsOptions(), cancellationToken).ConfigureAwait(false);
+        var dataset = await new HoldoutDataset(store, export.Campaign).RecordAsync(export, content, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return new ExportOutcome(export, ExportDisposition.Accepted,
+            $"{export.Path}: {statistics.N:N0} customers in arms {string.Join(", ", statistics.Arms)} recorded as a shard of {dataset.Dataset}.", Dataset: dataset);
+    }
+
     /// <summary>A read-only stream over the bytes already in memory, without copying them when they sit in an array.</summary>
     private static MemoryStream AsStream(ReadOnlyMemory<byte> bytes) =>
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(bytes.ToArray(), writable: false);
 
-    private async Task<PanelExportOptions?> ReadOptionsAsync(ExportName export, CancellationToken cancellationToken)
+    private async Task<CampaignConfig?> ReadConfigAsync(ExportName export, CancellationToken cancellationToken)
     {
         var config = await store.ReadAsync(export.CampaignConfigPath, cancellationToken).ConfigureAwait(false);
-        var options = config is null ? new PanelExportOptions() : CampaignConfig.Parse(export.Campaign, config.Content.Span).ToPanelExportOptions();
-        return options with { Increment = true };
+        return config is null ? null : CampaignConfig.Parse(export.Campaign, config.Content.Span);
     }
 
     private async Task<Alert> QuarantineAsync(ExportName export, ObjectContent content, ExportValidationException invalid, string runId, CancellationToken cancellationToken)

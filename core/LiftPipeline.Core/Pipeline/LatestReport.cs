@@ -17,10 +17,16 @@ public static class LatestReport
     /// <summary>Points latest.json at <paramref name="report"/>, stored under <paramref name="folder"/>, unless it already names a report as new or newer.</summary>
     /// <returns>True when latest.json was written.</returns>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
-    public static async Task<bool> WriteAsync(IObjectStore store, LiftReport report, string folder, CancellationToken cancellationToken = default)
+    public static Task<bool> WriteAsync(IObjectStore store, LiftReport report, string folder, CancellationToken cancellationToken = default) =>
+        WriteAsync(store, report.Campaign, report.RunId, report.GeneratedAt, ToJson(report, folder), cancellationToken);
+
+    /// <summary>Points latest.json at a holdout report stored under <paramref name="folder"/>; see the other overload.</summary>
+    public static Task<bool> WriteAsync(IObjectStore store, HoldoutReport report, string folder, CancellationToken cancellationToken = default) =>
+        WriteAsync(store, report.Campaign, report.RunId, report.GeneratedAt, ToJson(report, folder), cancellationToken);
+
+    private static async Task<bool> WriteAsync(IObjectStore store, string campaign, string runId, DateTimeOffset generatedAt, byte[] json, CancellationToken cancellationToken)
     {
-        var path = MeasureCampaignHandler.LatestPath(report.Campaign);
-        var json = ToJson(report, folder);
+        var path = MeasureCampaignHandler.LatestPath(campaign);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var current = await store.ReadAsync(path, cancellationToken).ConfigureAwait(false);
@@ -32,7 +38,7 @@ public static class LatestReport
                 }
                 continue;
             }
-            if (!IsOlder(current.Content.Span, report))
+            if (!IsOlder(current.Content.Span, runId, generatedAt))
             {
                 return false;
             }
@@ -78,6 +84,35 @@ public static class LatestReport
         return buffer.ToArray();
     }
 
+    /// <summary>The pointer's JSON for a holdout report: the primary contrast instead of the primary estimate.</summary>
+    public static byte[] ToJson(HoldoutReport report, string folder)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("schemaVersion", HoldoutReport.SchemaVersion);
+            writer.WriteString("campaign", report.Campaign);
+            writer.WriteString("runId", report.RunId);
+            writer.WriteString("generatedAt", report.GeneratedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            writer.WriteString("design", "holdout");
+            writer.WriteString("recommendation", report.Recommendation.ToString().ToLowerInvariant());
+            writer.WriteString("reason", report.RecommendationReason);
+            if (report.Primary is { } primary)
+            {
+                writer.WriteString("contrast", $"{primary.Treatment} vs {primary.Control}");
+                writer.WriteString("metric", primary.Metric);
+                WriteNumber(writer, "relative", primary.Relative);
+                WriteNumber(writer, "pValue", primary.PValue);
+            }
+            writer.WriteString("json", folder + "report.json");
+            writer.WriteString("html", folder + "report.html");
+            writer.WriteString("markdown", folder + "report.md");
+            writer.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
     private static void WriteNumber(Utf8JsonWriter writer, string name, double value)
     {
         if (double.IsFinite(value))
@@ -91,18 +126,18 @@ public static class LatestReport
     }
 
     /// <summary>True when the stored pointer names another run generated before <paramref name="report"/> (or is unreadable).</summary>
-    private static bool IsOlder(ReadOnlySpan<byte> stored, LiftReport report)
+    private static bool IsOlder(ReadOnlySpan<byte> stored, string runId, DateTimeOffset generatedAt)
     {
         try
         {
             var reader = new Utf8JsonReader(stored);
             using var document = JsonDocument.ParseValue(ref reader);
             var root = document.RootElement;
-            if (root.GetProperty("runId").GetString() == report.RunId)
+            if (root.GetProperty("runId").GetString() == runId)
             {
                 return false;
             }
-            return root.GetProperty("generatedAt").GetDateTimeOffset() <= report.GeneratedAt;
+            return root.GetProperty("generatedAt").GetDateTimeOffset() <= generatedAt;
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -24,7 +24,11 @@ public sealed record MeasureOutcome(
     LiftReport? Report,
     string? ReportFolder,
     IReadOnlyList<string> Alerts,
-    bool AlreadyMeasured = false);
+    bool AlreadyMeasured = false)
+{
+    /// <summary>The report of a holdout campaign, when measured by this call (then <see cref="Report"/> is null).</summary>
+    public HoldoutReport? Holdout { get; init; }
+}
 
 /// <summary>
 /// The MeasureCampaign handler, independent of any host. For one campaign and run it reads campaign.json and the merged
@@ -57,11 +61,9 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         ObjectName.ValidateCampaign(campaign);
         RunIds.ValidateOptional(runId);
         var config = await ReadConfigAsync(campaign, cancellationToken).ConfigureAwait(false);
-        if (config is null || config.Design != CampaignDesign.Panel)
+        if (config is null)
         {
-            string reason = config is null
-                ? $"campaigns/{campaign}/campaign.json is missing; add one to measure the campaign."
-                : $"{campaign} is a holdout campaign; this pipeline measures panel designs.";
+            string reason = $"campaigns/{campaign}/campaign.json is missing; add one to measure the campaign.";
             return await RecordAsync(new MeasureOutcome(campaign, runId ?? "unmeasured", CampaignRunStatus.Skipped, reason, null, null, []), runId is not null, null, cancellationToken).ConfigureAwait(false);
         }
         var dataset = new CampaignDataset(store, campaign);
@@ -79,8 +81,9 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
             return done;
         }
         var started = clock.GetUtcNow();
-        var panel = await ReadPanelAsync(dataset, manifest, cancellationToken).ConfigureAwait(false);
-        var outcome = await MeasureAsync(config, panel, manifest.Dataset, runId, cancellationToken).ConfigureAwait(false);
+        var outcome = config.Design == CampaignDesign.Holdout
+            ? await new HoldoutCampaignMeasurement(store, clock).MeasureAsync(config, manifest, runId, cancellationToken).ConfigureAwait(false)
+            : await MeasureAsync(config, await ReadPanelAsync(dataset, manifest, cancellationToken).ConfigureAwait(false), manifest.Dataset, runId, cancellationToken).ConfigureAwait(false);
         await RecordAsync(outcome, true, started, cancellationToken).ConfigureAwait(false);
         await QueueDeliveriesAsync(config, outcome.Alerts, runId, cancellationToken).ConfigureAwait(false);
         return outcome;
@@ -103,10 +106,8 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            var failure = NewAlert(config.Id, MeasurementGuardrail, $"{datasetName}|{options.Metric}", runId, now,
-                $"{config.Name}: the measurement failed and no report was written: {e.Message}", new Dictionary<string, double> { ["units"] = panel.Units.Count, ["periods"] = panel.Periods.Count }, null);
-            await store.TryCreateAsync(failure.StoragePath, AlertJson.Write(failure), cancellationToken).ConfigureAwait(false);
-            return new MeasureOutcome(config.Id, runId, CampaignRunStatus.Failed, e.Message, null, null, [failure.StoragePath]);
+            return await FailedAsync(store, config, $"{datasetName}|{options.Metric}", runId, now, e.Message,
+                new Dictionary<string, double> { ["units"] = panel.Units.Count, ["periods"] = panel.Periods.Count }, cancellationToken).ConfigureAwait(false);
         }
         var checks = Guardrails(config, panel, measurement, options, now, cancellationToken);
         var report = LiftReport.Create(config.Id, runId, now, measurement, checks.Select(c => c.Result).ToArray(), 1 - config.Alpha);
@@ -156,7 +157,16 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
     private static GuardrailResult InCell(string? cell, GuardrailResult result) =>
         cell is null ? result : result with { Message = $"Cell {cell}: {result.Message}" };
 
-    private static Alert NewAlert(string campaign, string guardrail, string identity, string runId, DateTimeOffset now, string message,
+    /// <summary>Records a measurement that could not run: a breach alert of guardrail <c>measurement</c> naming the reason.</summary>
+    internal static async Task<MeasureOutcome> FailedAsync(IObjectStore store, CampaignConfig config, string identity, string runId, DateTimeOffset now, string reason,
+        IReadOnlyDictionary<string, double> evidence, CancellationToken cancellationToken)
+    {
+        var failure = NewAlert(config.Id, MeasurementGuardrail, identity, runId, now, $"{config.Name}: the measurement failed and no report was written: {reason}", evidence, null);
+        await store.TryCreateAsync(failure.StoragePath, AlertJson.Write(failure), cancellationToken).ConfigureAwait(false);
+        return new MeasureOutcome(config.Id, runId, CampaignRunStatus.Failed, reason, null, null, [failure.StoragePath]);
+    }
+
+    internal static Alert NewAlert(string campaign, string guardrail, string identity, string runId, DateTimeOffset now, string message,
         IReadOnlyDictionary<string, double> evidence, string? reportPath) =>
         new(Alert.CreateId(campaign, guardrail, identity), campaign, guardrail, AlertSeverity.Breach, message, evidence, now, runId, reportPath);
 
@@ -168,7 +178,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         await LatestReport.WriteAsync(store, report, folder, cancellationToken).ConfigureAwait(false);
     }
 
-    private static byte[] Render(LiftReport report, Action<LiftReport, Stream> write)
+    internal static byte[] Render<T>(T report, Action<T, Stream> write)
     {
         using var buffer = new MemoryStream();
         write(report, buffer);

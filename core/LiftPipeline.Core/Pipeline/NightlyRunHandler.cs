@@ -22,8 +22,8 @@ public sealed record RunOutcome(string RunId, RunStart Start, RunManifest? Manif
 /// <summary>
 /// The NightlyRun handler, independent of any host: takes the lease on <see cref="LeaseName"/> so only one run proceeds
 /// at a time, reads every <c>campaigns/{id}/campaign.json</c>, requests a measurement (a <see cref="WorkKind.Measure"/>
-/// item) for each active panel campaign, and records every campaign in <c>runs/{runId}.json</c> — queued, skipped
-/// (inactive or a holdout design) or failed (campaign.json invalid, with the reason). A campaign the run has already
+/// item) for each active campaign (panel or holdout), and records every campaign in <c>runs/{runId}.json</c> — queued,
+/// skipped (inactive) or failed (campaign.json invalid, with the reason). A campaign the run has already
 /// measured is not requested again, so a timer that fires twice queues nothing new. Thread-safe.
 /// </summary>
 public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, TimeProvider clock)
@@ -119,7 +119,6 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         {
             var config = CampaignConfig.Parse(campaign, content.Content.Span);
             return !config.Active ? new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "inactive (\"active\": false)")
-                : config.Design != CampaignDesign.Panel ? new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "holdout design; this pipeline measures panel designs")
                 : new CampaignRunEntry(campaign, CampaignRunStatus.Queued, QueuedAt: now);
         }
         catch (CampaignConfigException e)

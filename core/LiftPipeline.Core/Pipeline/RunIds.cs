@@ -18,11 +18,15 @@ public static class RunIds
     public static string Manual(DateTimeOffset at) =>
         "run-" + at.UtcDateTime.ToString("yyyyMMdd'-'HHmmss", CultureInfo.InvariantCulture);
 
-    /// <summary>The id of a measurement of the dataset object <paramref name="dataset"/> (<c>datasets/{c}/panel-{hash}.parquet</c>): <c>data-{hash[..16]}</c>.</summary>
+    /// <summary>The id of a measurement of the dataset object <paramref name="dataset"/> (<c>datasets/{c}/panel-{hash}.parquet</c> or <c>holdout-{hash}.json</c>): <c>data-{hash[..16]}</c>.</summary>
     public static string ForDataset(string dataset)
     {
         var file = dataset[(dataset.LastIndexOf('/') + 1)..];
-        var hash = file.StartsWith("panel-", StringComparison.Ordinal) ? file["panel-".Length..].Split('.')[0] : file;
+        var hash = file.Split('.')[0];
+        foreach (var prefix in new[] { "panel-", "holdout-" })
+        {
+            hash = hash.StartsWith(prefix, StringComparison.Ordinal) ? hash[prefix.Length..] : hash;
+        }
         var id = "data-" + new string(hash.Where(char.IsAsciiLetterOrDigit).Take(16).ToArray()).ToLowerInvariant();
         return Validate(id);
     }

@@ -181,6 +181,72 @@ public abstract class PipelineEndToEndContract
         Assert.Equal(CampaignRunStatus.NoData, Assert.Single(summary.Measurements).Status);
     }
 
+    [Fact]
+    public async Task Holdout_shards_become_one_holdout_report_and_the_srm_breach_reaches_the_subscriber_once()
+    {
+        var store = await CreateStoreAsync();
+        await using var receiver = new WebhookReceiver().Start();
+        using var kit = new AlertTestKit();
+        using var dir = TestData.TempDirectory();
+        // Equal planned shares against a 20/40/40 export: a sample ratio mismatch by design.
+        await store.WriteAsync("campaigns/vbo/campaign.json", Encoding.UTF8.GetBytes($$"""
+            {"id": "vbo", "name": "VBO vs VBO+1P", "design": "holdout", "metrics": ["revenue", "conversions"], "treatment": {"start": "2026-10-01"},
+             "holdout": {"contrasts": [{"treatment": "vbo_1p", "control": "vbo"}], "sequentialTuningN": 5000},
+             "subscribers": [{ "name": "growth", "url": "{{receiver.Url}}", "secretName": "acme-signing" }]}
+            """));
+        string whole = Path.Combine(dir.FullName, "whole.parquet");
+        Experiments.ExperimentExportKit.Write(whole, Experiments.ExperimentExportKit.Rows(12_000), 4_000);
+        foreach (var (name, where) in new[] { ("even.parquet", "i % 2 = 0"), ("odd.parquet", "i % 2 = 1") })
+        {
+            string shard = Path.Combine(dir.FullName, name);
+            Experiments.ExperimentExportKit.Write(shard, Experiments.ExperimentExportKit.Rows(12_000, where), 4_000);
+            await store.WriteAsync($"exports/vbo/{name}", await File.ReadAllBytesAsync(shard));
+        }
+
+        var summary = await new LocalPipeline(store, kit.Sink, kit.Clock).ProcessNewExportsAsync();
+        var again = await new LocalPipeline(store, kit.Sink, kit.Clock).RunOnceAsync("run-2");
+
+        Assert.All(summary.Exports, e => Assert.Equal(ExportDisposition.Accepted, e.Disposition));
+        // Each accepted shard requests a measurement of the same dataset: the second finds it measured.
+        Assert.Equal([false, true], summary.Measurements.Select(m => m.AlreadyMeasured));
+        var measured = summary.Measurements[0];
+        Assert.Equal(CampaignRunStatus.Measured, measured.Status);
+        var expected = Core.Experiments.HoldoutMeasurer.Measure(await Core.Experiments.ExperimentStatisticsBuilder.ComputeAsync(whole),
+            new Core.Experiments.HoldoutMeasureOptions { Metrics = ["revenue", "conversions"], Settings = new() { Contrasts = [new("vbo_1p", "vbo")], SequentialTuningN = 5000 } });
+        using var report = JsonDocument.Parse((await store.ReadAsync($"reports/vbo/{measured.RunId}/report.json"))!.Content);
+        var contrasts = report.RootElement.GetProperty("measurement").GetProperty("contrasts");
+        Assert.Equal("holdout", report.RootElement.GetProperty("design").GetString());
+        Assert.Equal(expected.Contrasts.Count, contrasts.GetArrayLength());
+        Assert.Equal(expected.Contrasts[0].Absolute, contrasts[0].GetProperty("absolute").GetDouble(), 9);
+        Assert.Equal("hold", report.RootElement.GetProperty("recommendation").GetString());
+        // The kit's export exposes 60% of the holdout too: contamination breaches as well as SRM.
+        var alerts = new List<Alert>();
+        foreach (var path in measured.Alerts)
+        {
+            alerts.Add(AlertJson.Read((await store.ReadAsync(path))!.Content.Span));
+        }
+        Assert.Equal([Core.Experiments.HoldoutGuardrails.Srm, Core.Experiments.HoldoutGuardrails.Contamination], alerts.Select(a => a.Guardrail).Order(StringComparer.Ordinal).Reverse());
+        Assert.Equal(alerts.Select(a => a.Id).Order(StringComparer.Ordinal), receiver.Received.Select(r => r.Headers["X-Lift-Alert-Id"]!).Order(StringComparer.Ordinal));
+        Assert.Equal(CampaignRunStatus.Measured, Assert.Single(again.Measurements).Status);
+        Assert.Equal(2, receiver.Received.Count);   // the same data in another run raises the same alert ids: not delivered again
+    }
+
+    [Fact]
+    public async Task A_panel_file_dropped_into_a_holdout_campaign_is_quarantined_naming_the_missing_columns()
+    {
+        var store = await CreateStoreAsync();
+        await store.WriteAsync("campaigns/vbo/campaign.json", Encoding.UTF8.GetBytes(
+            """{"id": "vbo", "name": "VBO", "design": "holdout", "metrics": ["conversions"], "treatment": {"start": "2026-10-01"}}"""));
+        await store.WriteAsync("exports/vbo/wrong.parquet", await File.ReadAllBytesAsync(TestData.Panel("GeoLift_Test.parquet")));
+
+        var outcome = await new ExportArrivedHandler(store, TimeProvider.System).HandleAsync("exports/vbo/wrong.parquet", "run-1");
+
+        Assert.Equal(ExportDisposition.Quarantined, outcome.Disposition);
+        Assert.Contains("[missing-column]", outcome.Message);
+        Assert.Contains("customer_id", outcome.Message);
+        Assert.Null(await store.GetAsync("datasets/vbo/manifest.json"));
+    }
+
     private static async Task<(MeasureOutcome Measured, IReadOnlyList<SubscriberDelivery> Deliveries)> HandleExportAsync(IObjectStore store, AlertTestKit kit)
     {
         // The Functions path, step by step: blob trigger → measure message → deliver message.
