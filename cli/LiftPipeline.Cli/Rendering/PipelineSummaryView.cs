@@ -35,6 +35,10 @@ internal static class PipelineSummaryView
         foreach (var outcome in summary.Measurements.Where(m => m.Report is null))
         {
             output.WriteLine($"{Status(outcome)} {outcome.Campaign}: {outcome.Message}");
+            if (outcome.Holdout is { } holdout)
+            {
+                HoldoutLines(output, holdout);
+            }
         }
         output.WriteLine(DeliveriesLine(summary.Deliveries));
         foreach (var delivery in summary.Deliveries)
@@ -51,6 +55,19 @@ internal static class PipelineSummaryView
         {
             output.WriteLine($"problem {problem}");
         }
+    }
+
+    /// <summary>A holdout's overall contrasts on its primary metric (and ratios), then its guardrails, one line each.</summary>
+    private static void HoldoutLines(TextWriter output, Core.Reports.HoldoutReport report)
+    {
+        var m = report.Measurement;
+        string? primary = m.Contrasts.FirstOrDefault()?.Metric;
+        foreach (var c in m.Contrasts.Where(c => c.Segment is null && c.Surface is null && c.Market is null && c.Kind != Core.Experiments.ContrastKind.OnTreated && c.Metric == primary))
+        {
+            output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"  {c.Treatment} vs {c.Control} {c.Metric}: {100 * c.Relative:+0.0;-0.0}% [{100 * c.RelativeCi.Lower:0.0}%, {100 * c.RelativeCi.Upper:0.0}%], always valid [{100 * c.AlwaysValidRelativeCi.Lower:0.0}%, {100 * c.AlwaysValidRelativeCi.Upper:0.0}%], p {c.PValue:0.0000}"));
+        }
+        output.WriteLine("  guardrails: " + string.Join(", ", m.Guardrails.Select(g => $"{g.Name} {g.Status.ToString().ToLowerInvariant()}")) + $"; recommendation {report.Recommendation.ToString().ToLowerInvariant()}");
     }
 
     /// <summary>True when some campaign failed or a problem was reported: the exit code is then 1.</summary>

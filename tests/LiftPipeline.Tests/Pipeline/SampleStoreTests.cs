@@ -1,3 +1,4 @@
+using LiftPipeline.Core.Experiments;
 using LiftPipeline.Core.Ingestion;
 using LiftPipeline.Core.Panels;
 using LiftPipeline.Core.Pipeline;
@@ -14,7 +15,8 @@ public sealed class SampleStoreTests
 
     private static string[] CampaignIds => [.. Directory.GetDirectories(TestData.Samples("campaigns")).Select(dir => Path.GetFileName(dir)).Order(StringComparer.Ordinal)];
 
-    public static TheoryData<string> Campaigns => new(CampaignIds);
+    /// <summary>The panel campaigns (the fourth sample, vbo-holdout, is a customer-level holdout).</summary>
+    public static TheoryData<string> Campaigns => new(CampaignIds.Where(id => id != "vbo-holdout"));
 
     /// <summary>Every export but the malformed one: campaign/file, units, periods, first and last period, treated cells.</summary>
     public static TheoryData<string, int, int, string, string, int> Exports => new()
@@ -26,13 +28,13 @@ public sealed class SampleStoreTests
     };
 
     [Fact]
-    public void The_store_holds_the_three_documented_campaigns_and_five_exports()
+    public void The_store_holds_the_four_documented_campaigns_and_six_exports()
     {
-        Assert.Equal(["geolift-test", "multicell", "prop99"], CampaignIds);
+        Assert.Equal(["geolift-test", "multicell", "prop99", "vbo-holdout"], CampaignIds);
         var exports = Directory.GetFiles(TestData.Samples("exports"), "*", SearchOption.AllDirectories)
             .Select(file => Path.GetRelativePath(TestData.Samples("exports"), file).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
-        Assert.Equal(["geolift-test/2021-q1.parquet", "geolift-test/2021-q2-fix.parquet", "geolift-test/2021-q2.parquet", "multicell/2021-cells.parquet", "prop99/california-1970-2000.parquet"], exports);
+        Assert.Equal(["geolift-test/2021-q1.parquet", "geolift-test/2021-q2-fix.parquet", "geolift-test/2021-q2.parquet", "multicell/2021-cells.parquet", "prop99/california-1970-2000.parquet", "vbo-holdout/customers.parquet"], exports);
     }
 
     [Theory]
@@ -125,7 +127,7 @@ public sealed class SampleStoreTests
         var handler = new ExportArrivedHandler(store, new ManualClock(new DateTimeOffset(2026, 11, 23, 2, 0, 0, TimeSpan.Zero)));
 
         var outcomes = new Dictionary<string, ExportOutcome>();
-        foreach (var name in names.Where(n => n.StartsWith("exports/", StringComparison.Ordinal)))
+        foreach (var name in names.Where(n => n.StartsWith("exports/", StringComparison.Ordinal) && !n.StartsWith("exports/vbo-holdout/", StringComparison.Ordinal)))
         {
             outcomes[name] = await handler.HandleAsync(name, "demo");
         }
@@ -138,6 +140,21 @@ public sealed class SampleStoreTests
         var multicell = (await new CampaignDataset(store, "multicell").ReadPanelAsync())!;
         PanelSlice.AssertEqual(ReferencePanels.GeoLiftMultiCell, multicell);
         Assert.Equal(ReferencePanels.GeoLiftMultiCell.Arms, multicell.Arms);
+    }
+
+    [Fact]
+    public async Task The_holdout_sample_has_its_documented_arms_and_segments_and_parses_as_a_holdout()
+    {
+        var config = Config("vbo-holdout");
+        var statistics = await ExperimentStatisticsBuilder.ComputeAsync(TestData.Samples("exports", "vbo-holdout", "customers.parquet"));
+
+        Assert.Equal(CampaignDesign.Holdout, config.Design);
+        Assert.Equal(["revenue", "conversions", "unsubscribes"], config.Metrics);
+        Assert.Equal(200_000, statistics.N);
+        Assert.Equal(["holdout", "vbo", "vbo_1p"], statistics.Arms);
+        Assert.Equal(["pre_revenue"], statistics.Covariates);
+        Assert.InRange(statistics.ForArm("holdout").N / 200_000.0, 0.19, 0.21);
+        Assert.Equal(["new", "regular", "vip"], statistics.ByArmAnd(ExperimentDimension.Segment).Select(c => c.Key.Segment).Distinct().OfType<string>().Order(StringComparer.Ordinal));
     }
 
     private static string CampaignOf(string export) => export[..export.IndexOf('/', StringComparison.Ordinal)];
