@@ -32,13 +32,13 @@ internal static class PipelineSummaryView
             output.WriteLine($"quarantined {quarantined.Export.Path} → {locate(quarantined.Export.QuarantinePath)}");
             output.WriteLine($"  reason: {quarantined.Message}");
         }
-        foreach (var outcome in summary.Measurements.Where(m => m.Report is null))
+        foreach (var outcome in summary.Measurements.Where(m => m.Report is null && m.Holdout is null))
         {
             output.WriteLine($"{Status(outcome)} {outcome.Campaign}: {outcome.Message}");
-            if (outcome.Holdout is { } holdout)
-            {
-                HoldoutLines(output, holdout);
-            }
+        }
+        foreach (var outcome in summary.Measurements.Where(m => m.Holdout is not null))
+        {
+            HoldoutLines(output, outcome.Campaign, outcome.Holdout!);
         }
         output.WriteLine(DeliveriesLine(summary.Deliveries));
         foreach (var delivery in summary.Deliveries)
@@ -57,17 +57,18 @@ internal static class PipelineSummaryView
         }
     }
 
-    /// <summary>A holdout's overall contrasts on its primary metric (and ratios), then its guardrails, one line each.</summary>
-    private static void HoldoutLines(TextWriter output, Core.Reports.HoldoutReport report)
+    /// <summary>A holdout's overall contrasts on its primary metric with their always-valid intervals, then its recommendation.</summary>
+    private static void HoldoutLines(TextWriter output, string campaign, Core.Reports.HoldoutReport report)
     {
         var m = report.Measurement;
+        output.WriteLine($"{campaign} (holdout; the nightly run looks daily, so decisions read the always-valid interval):");
         string? primary = m.Contrasts.FirstOrDefault()?.Metric;
         foreach (var c in m.Contrasts.Where(c => c.Segment is null && c.Surface is null && c.Market is null && c.Kind != Core.Experiments.ContrastKind.OnTreated && c.Metric == primary))
         {
             output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"  {c.Treatment} vs {c.Control} {c.Metric}: {100 * c.Relative:+0.0;-0.0}% [{100 * c.RelativeCi.Lower:0.0}%, {100 * c.RelativeCi.Upper:0.0}%], always valid [{100 * c.AlwaysValidRelativeCi.Lower:0.0}%, {100 * c.AlwaysValidRelativeCi.Upper:0.0}%], p {c.PValue:0.0000}"));
         }
-        output.WriteLine("  guardrails: " + string.Join(", ", m.Guardrails.Select(g => $"{g.Name} {g.Status.ToString().ToLowerInvariant()}")) + $"; recommendation {report.Recommendation.ToString().ToLowerInvariant()}");
+        output.WriteLine($"  {report.RecommendationReason}");
     }
 
     /// <summary>True when some campaign failed or a problem was reported: the exit code is then 1.</summary>
@@ -107,6 +108,11 @@ internal static class PipelineSummaryView
         table.Columns[4].RightAligned();
         foreach (var outcome in measurements)
         {
+            if (outcome.Holdout is { } holdout)
+            {
+                AddHoldoutRows(table, outcome, holdout);
+                continue;
+            }
             if (outcome.Report is not { } report)
             {
                 table.AddRow(Markup.Escape(outcome.Campaign), "-", "-", "-", "-", "-", Status(outcome),
@@ -129,6 +135,27 @@ internal static class PipelineSummaryView
             }
         }
         return table;
+    }
+
+    /// <summary>A holdout in the table: one row per overall contrast on its primary metric (ATT per customer, relative lift).</summary>
+    private static void AddHoldoutRows(Table table, MeasureOutcome outcome, Core.Reports.HoldoutReport holdout)
+    {
+        var m = holdout.Measurement;
+        string? primary = m.Contrasts.FirstOrDefault()?.Metric;
+        bool first = true;
+        foreach (var c in m.Contrasts.Where(c => c.Kind == Core.Experiments.ContrastKind.Mean && c.Metric == primary && c.Segment is null && c.Surface is null && c.Market is null))
+        {
+            table.AddRow(
+                first ? Markup.Escape(outcome.Campaign) : "",
+                Markup.Escape($"{c.Treatment} vs {c.Control}"),
+                Number(c.Absolute),
+                Markup.Escape($"[{Number(c.Ci.Lower)}, {Number(c.Ci.Upper)}]"),
+                Number(c.Relative * 100) + "%",
+                first ? Markup.Escape(Guardrails(m.Guardrails)) : "",
+                first ? holdout.Recommendation.ToString().ToLowerInvariant() : "",
+                first && outcome.ReportFolder is { } folder ? Markup.Escape(folder + "report.html") : "");
+            first = false;
+        }
     }
 
     private static string Interval(MeasuredEstimate estimate) =>
