@@ -3,6 +3,9 @@ namespace LiftPipeline.Core.Experiments;
 /// <summary>Computes the contrasts of one holdout measurement (see <see cref="HoldoutMeasurer"/>); holds its settings.</summary>
 internal sealed class ContrastContext(ExperimentStatistics statistics, HoldoutMeasureOptions options, IReadOnlyList<string> metrics)
 {
+    /// <summary>iROAS and cost per incremental conversion need incremental spend of at least this share of the treatment arm's spend.</summary>
+    public const double MinimumSpendShare = 0.05;
+
     private readonly ContrastOptions _absolute = new(options.Alpha, EffectScale.Absolute);
     private readonly ContrastOptions _relative = new(options.Alpha, EffectScale.Relative);
     private readonly double _tuningN = options.Settings.SequentialTuningN;
@@ -74,6 +77,10 @@ internal sealed class ContrastContext(ExperimentStatistics statistics, HoldoutMe
         {
             var t = arms[treatment];
             var c = arms[control];
+            if (!StrongFirstStage(t, c))
+            {
+                continue;   // the arms barely differ in exposure (e.g. two funded arms): the ratio would divide by noise
+            }
             foreach (var metric in metrics)
             {
                 ContrastEstimate estimate;
@@ -98,6 +105,18 @@ internal sealed class ContrastContext(ExperimentStatistics statistics, HoldoutMe
                 };
             }
         }
+    }
+
+    /// <summary>
+    /// The exposure gap is a strong instrument: first-stage F = gap² / Var(gap) of at least 10 (Staiger and Stock 1997,
+    /// "Instrumental Variables Regression with Weak Instruments", Econometrica 65).
+    /// </summary>
+    private static bool StrongFirstStage(CellStatistics t, CellStatistics c)
+    {
+        double et = (double)t.Exposed / t.N, ec = (double)c.Exposed / c.N;
+        double variance = et * (1 - et) / t.N + ec * (1 - ec) / c.N;
+        double gap = et - ec;
+        return variance > 0 ? gap * gap / variance >= 10 : gap != 0;
     }
 
     /// <summary>The mean contrasts per level of <paramref name="dimension"/>, p-values adjusted within each (pair, metric) family.</summary>
@@ -153,7 +172,8 @@ internal sealed class ContrastContext(ExperimentStatistics statistics, HoldoutMe
         double spendC = overall ? SpendOf(c, control) : c.Spend;
         // The control's spend scaled to the treatment arm's size: what the treatment arm would have cost at the control's rate.
         double incrementalSpend = spendT - spendC * t.N / c.N;
-        if (!(incrementalSpend > 0))
+        // Between two funded arms with the same spend rate the incremental spend is noise; a ratio over it would be too.
+        if (!(incrementalSpend > MinimumSpendShare * spendT))
         {
             return contrast;
         }

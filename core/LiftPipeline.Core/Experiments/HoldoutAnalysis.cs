@@ -4,8 +4,8 @@ namespace LiftPipeline.Core.Experiments;
 
 /// <summary>
 /// A holdout measured from its exports: one streaming pass per export into mergeable statistics, combined; when
-/// <see cref="HoldoutSettings.CapQuantile"/> is set, caps at that pooled quantile (and 1 − it below) from the first pass
-/// and a second, capped pass. Tails are fitted on the uncapped data. Exports are shards of one experiment (disjoint
+/// <see cref="HoldoutSettings.CapQuantile"/> is set, caps each continuous metric at that pooled quantile (and 1 − it
+/// below) from the first pass and makes a second, capped pass (0/1 metrics are never capped). Tails are fitted on the uncapped data. Exports are shards of one experiment (disjoint
 /// customers, e.g. one per market); the same customer in two exports would be counted twice.
 /// </summary>
 public static class HoldoutAnalysis
@@ -29,10 +29,18 @@ public static class HoldoutAnalysis
         {
             return HoldoutMeasurer.Measure(raw, options);
         }
-        var caps = metrics.Where(raw.Outcomes.Contains).ToDictionary(m => m, m => CappingPlan.FromQuantiles(raw, m, 1 - q, q), StringComparer.Ordinal);
+        // 0/1 metrics are never capped: their quantiles are 0 or 1, and a sketch's approximate 1 would shave every conversion.
+        var caps = metrics.Where(m => raw.Outcomes.Contains(m) && !IsBinary(raw, m)).ToDictionary(m => m, m => CappingPlan.FromQuantiles(raw, m, 1 - q, q), StringComparer.Ordinal);
         var capped = await PassAsync(openers, exportOptions, statisticsOptions with { Caps = caps }, cancellationToken).ConfigureAwait(false);
         var measurement = HoldoutMeasurer.Measure(capped, options with { Caps = caps, FitTails = false });
         return measurement with { Tails = HoldoutMeasurer.Tails(raw, metrics, caps) };
+    }
+
+    /// <summary>True when every value of the metric is 0 or 1 (then Σy² = Σy, and no other values give that with y ≥ 0 outside (0, 1)).</summary>
+    internal static bool IsBinary(ExperimentStatistics statistics, string metric)
+    {
+        var pooled = statistics.Arms.Select(a => statistics.ForArm(a).Outcome(metric)).Aggregate((a, b) => a + b);
+        return Math.Abs(pooled.SumSquares - pooled.Sum) <= 1e-9 * Math.Max(1, pooled.Sum) && statistics.PooledSketch(metric).Quantile(0) >= 0;
     }
 
     private static async Task<ExperimentStatistics> PassAsync(IReadOnlyList<Func<CancellationToken, Task<ExportFile>>> openers, ExperimentExportOptions exportOptions,

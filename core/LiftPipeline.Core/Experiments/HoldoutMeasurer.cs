@@ -93,7 +93,7 @@ public static class HoldoutMeasurer
     public static List<MetricTail> Tails(ExperimentStatistics statistics, IReadOnlyList<string> metrics, IReadOnlyDictionary<string, OutcomeCap>? caps)
     {
         var tails = new List<MetricTail>();
-        foreach (var metric in metrics)
+        foreach (var metric in metrics.Where(m => !HoldoutAnalysis.IsBinary(statistics, m)))
         {
             var buckets = statistics.PooledSketch(metric).Buckets().Where(b => b.Count > 0 && b.Upper > 0)
                 .Select(b => new HistogramBucket(b.Lower, b.Upper, b.Count)).ToArray();

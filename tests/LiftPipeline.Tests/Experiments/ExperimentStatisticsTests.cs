@@ -134,8 +134,10 @@ public sealed class ExperimentStatisticsTests
         Write(second, ExperimentExportKit.Rows(Rows, "i % 2 = 1") + " ORDER BY arm, segment NULLS LAST, market", 2048);
 
         var all = await ExperimentStatisticsBuilder.ComputeAsync(whole);
-        var a = await ExperimentStatisticsBuilder.ComputeAsync(first);
-        var b = await ExperimentStatisticsBuilder.ComputeAsync(second);
+        // One worker each, so the cells come out in the order the file meets them (with several, in the order workers finish).
+        var serial = new ExperimentStatisticsOptions { MaxDegreeOfParallelism = 1 };
+        var a = await ExperimentStatisticsBuilder.ComputeAsync(first, options: serial);
+        var b = await ExperimentStatisticsBuilder.ComputeAsync(second, options: serial);
 
         Assert.Equal("vbo_1p", a.Cells[0].Arm);
         Assert.Equal("holdout", b.Cells[0].Arm);

@@ -32,7 +32,7 @@ public sealed class MeasureCampaignHandlerTests : IDisposable
     }
 
     [Fact]
-    public async Task A_campaign_without_config_a_holdout_and_one_without_data_are_reported_not_measured()
+    public async Task A_campaign_without_config_is_skipped_and_holdout_or_panel_campaigns_without_data_report_no_data()
     {
         var store = Store();
         var handler = new MeasureCampaignHandler(store, new InProcessWorkQueue(), _clock);
@@ -43,7 +43,7 @@ public sealed class MeasureCampaignHandlerTests : IDisposable
         await store.WriteAsync("campaigns/geo/campaign.json", Config());
         var empty = await handler.HandleAsync("geo", "run-2");
 
-        Assert.Equal((CampaignRunStatus.Skipped, CampaignRunStatus.Skipped, CampaignRunStatus.NoData), (missing.Status, holdout.Status, empty.Status));
+        Assert.Equal((CampaignRunStatus.Skipped, CampaignRunStatus.NoData, CampaignRunStatus.NoData), (missing.Status, holdout.Status, empty.Status));
         Assert.Contains("campaigns/geo/campaign.json is missing", missing.Message);
         Assert.Equal(CampaignRunStatus.NoData, (await new RunLedger(store).ReadAsync("run-2"))!.Campaigns[0].Status);
         Assert.Null(await store.GetAsync("reports/geo/latest.json"));

@@ -129,6 +129,13 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
         var vip = report.Measurement.Contrasts.Single(c => c.Treatment == "vbo_1p" && c.Control == "vbo" && c.Metric == "revenue" && c.Segment == "vip");
         Assert.True(vip.PAdjusted < 0.05, $"VIP adjusted p {vip.PAdjusted}");
         Assert.True(Overall("vbo", "holdout").Iroas > 0);
+        // Both funded arms spend 0.40 per exposed customer: no incremental spend to divide by, and no exposure gap for an effect on the exposed.
+        Assert.Null(Overall("vbo_1p", "vbo").Iroas);
+        Assert.DoesNotContain(report.Measurement.Contrasts, c => c.Kind == ContrastKind.OnTreated && c.Control == "vbo");
+        Assert.Contains(report.Measurement.Contrasts, c => c.Kind == ContrastKind.OnTreated && c.Treatment == "vbo_1p" && c.Control == "holdout");
+        // conversions is 0/1: never capped, no tail.
+        Assert.DoesNotContain(report.Measurement.Tails, t => t.Metric == "conversions");
+        Assert.Single(report.Measurement.Tails, t => t.Metric == "revenue");
         Assert.Equal(GuardrailStatus.Pass, report.Measurement.Guardrails.Single(g => g.Name == HoldoutGuardrails.Srm).Status);
         Assert.Equal(GuardrailStatus.Pass, report.Measurement.Guardrails.Single(g => g.Name == HoldoutGuardrails.Contamination).Status);
         var tail = report.Measurement.Tails.Single(t => t.Metric == "revenue");
