@@ -29,7 +29,7 @@ internal static class PowerCommand
         var cuped = new Option<double>("--cuped-r2") { Description = "R² of the CUPED pre-period covariate; the variance is multiplied by 1 - R².", DefaultValueFactory = _ => 0 };
         var inflation = new Option<double>("--variance-inflation") { Description = "Variance multiplier (>= 1) for heavy-tailed metrics.", DefaultValueFactory = _ => 1 };
         var traffic = new Option<double?>("--daily-traffic") { Description = "Eligible customers per day over all arms, for the duration. Default: none (no duration)." };
-        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object {nPerArm, totalN, days, mdeAbsolute, mdeRelative} instead of a table.", DefaultValueFactory = _ => false };
+        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object {nPerArm, totalN, days, mdeAbsolute, mdeRelative, armSizes} instead of a table (nPerArm: the largest arm; armSizes: control first).", DefaultValueFactory = _ => false };
         var command = new Command("power", "Plan a customer-level experiment: customers per arm, total and days to detect a relative lift, or the MDE a given size detects. Exit code 2 on invalid inputs.")
         {
             design, baseline, sd, relativeMde, nPerArm, alpha, power, arms, allocation, cuped, inflation, traffic, json,
@@ -92,12 +92,8 @@ internal static class PowerCommand
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();
-            writer.WriteStartArray("nPerArm");
-            foreach (long n in plan.ArmSizes)
-            {
-                writer.WriteNumberValue(n);
-            }
-            writer.WriteEndArray();
+            // One number, as the contract asks: the largest arm (every arm's size when the allocation is equal).
+            writer.WriteNumber("nPerArm", plan.ArmSizes.Max());
             writer.WriteNumber("totalN", plan.TotalN);
             if (plan.Days is long days)
             {
@@ -109,6 +105,12 @@ internal static class PowerCommand
             }
             writer.WriteNumber("mdeAbsolute", plan.MdeAbsolute);
             writer.WriteNumber("mdeRelative", plan.MdeRelative);
+            writer.WriteStartArray("armSizes");
+            foreach (long n in plan.ArmSizes)
+            {
+                writer.WriteNumberValue(n);
+            }
+            writer.WriteEndArray();
             writer.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());

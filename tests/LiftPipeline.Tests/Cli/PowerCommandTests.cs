@@ -13,8 +13,9 @@ public sealed class PowerCommandTests
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
-        Assert.Equal(["nPerArm", "totalN", "days", "mdeAbsolute", "mdeRelative"], root.EnumerateObject().Select(p => p.Name));
-        Assert.Equal([25117L, 25117L], root.GetProperty("nPerArm").EnumerateArray().Select(e => e.GetInt64())); // 2·2.8015852²·1600 = 25116.6
+        Assert.Equal(["nPerArm", "totalN", "days", "mdeAbsolute", "mdeRelative", "armSizes"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(25117L, root.GetProperty("nPerArm").GetInt64()); // 2·2.8015852²·1600 = 25116.6
+        Assert.Equal([25117L, 25117L], root.GetProperty("armSizes").EnumerateArray().Select(e => e.GetInt64()));
         Assert.Equal(50234, root.GetProperty("totalN").GetInt64());
         Assert.Equal(6, root.GetProperty("days").GetInt64());
         Assert.Equal(1.0, root.GetProperty("mdeAbsolute").GetDouble(), 4);
@@ -45,7 +46,8 @@ public sealed class PowerCommandTests
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
         // N = 6·(z_0.9875 + z_0.8)²·(1 − 0.5)/0.01 = 300·3.0830239² = 2851.5; control N/2, treatments N/4.
-        Assert.Equal([1426L, 713L, 713L], json.RootElement.GetProperty("nPerArm").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Equal([1426L, 713L, 713L], json.RootElement.GetProperty("armSizes").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Equal(1426L, json.RootElement.GetProperty("nPerArm").GetInt64());
     }
 
     [Fact]
