@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LiftPipeline.Core.Reports;
 using LiftPipeline.Core.Estimators;
 
 namespace LiftPipeline.Cli.Rendering;
@@ -41,24 +42,24 @@ internal static class MeasurementJson
         {
             writer.WriteString("cell", estimate.Cell);
         }
-        Number(writer, "att", estimate.Att);
+        writer.WriteFinite("att", estimate.Att);
         var uncertainty = estimate.Uncertainty;
-        Number(writer, "se", uncertainty?.StandardError ?? double.NaN);
+        writer.WriteFinite("se", uncertainty?.StandardError ?? double.NaN);
         writer.WriteStartArray("ci");
-        Value(writer, uncertainty?.CiLow ?? double.NaN);
-        Value(writer, uncertainty?.CiHigh ?? double.NaN);
+        writer.WriteFiniteValue(uncertainty?.CiLow ?? double.NaN);
+        writer.WriteFiniteValue(uncertainty?.CiHigh ?? double.NaN);
         writer.WriteEndArray();
-        Number(writer, "pValue", uncertainty?.PValue ?? double.NaN);
+        writer.WriteFinite("pValue", uncertainty?.PValue ?? double.NaN);
         if (uncertainty is not null)
         {
             writer.WriteString("seMethod", uncertainty.Method);
             writer.WriteNumber("replications", uncertainty.Replications);
         }
-        Number(writer, "lift", estimate.Lift);
-        Number(writer, "incremental", estimate.Incremental);
-        Number(writer, "preFitRmse", estimate.Fit.Rmse);
-        Number(writer, "l2Imbalance", estimate.Fit.L2Imbalance);
-        Number(writer, "scaledL2Imbalance", estimate.Fit.ScaledL2Imbalance);
+        writer.WriteFinite("lift", estimate.Lift);
+        writer.WriteFinite("incremental", estimate.Incremental);
+        writer.WriteFinite("preFitRmse", estimate.Fit.Rmse);
+        writer.WriteFinite("l2Imbalance", estimate.Fit.L2Imbalance);
+        writer.WriteFinite("scaledL2Imbalance", estimate.Fit.ScaledL2Imbalance);
         writer.WriteStartArray("treatedUnits");
         foreach (var unit in estimate.TreatedUnits)
         {
@@ -68,13 +69,13 @@ internal static class MeasurementJson
         writer.WriteStartObject("unitWeights");
         foreach (var weight in estimate.UnitWeights ?? [])
         {
-            Number(writer, weight.Unit, weight.Weight);
+            writer.WriteFinite(weight.Unit, weight.Weight);
         }
         writer.WriteEndObject();
         writer.WriteStartObject("timeWeights");
         foreach (var weight in estimate.TimeWeights ?? [])
         {
-            Number(writer, weight.Period.ToString(), weight.Weight);
+            writer.WriteFinite(weight.Period.ToString(), weight.Weight);
         }
         writer.WriteEndObject();
         if (estimate.Tuning.Count > 0)
@@ -82,7 +83,7 @@ internal static class MeasurementJson
             writer.WriteStartObject("tuning");
             foreach (var (name, value) in estimate.Tuning)
             {
-                Number(writer, name, value);
+                writer.WriteFinite(name, value);
             }
             writer.WriteEndObject();
         }
@@ -91,28 +92,12 @@ internal static class MeasurementJson
         {
             writer.WriteStartObject();
             writer.WriteString("period", effect.Period.ToString());
-            Number(writer, "effect", effect.Effect);
+            writer.WriteFinite("effect", effect.Effect);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
     }
 
-    private static void Number(Utf8JsonWriter writer, string name, double value)
-    {
-        writer.WritePropertyName(name);
-        Value(writer, value);
-    }
 
-    private static void Value(Utf8JsonWriter writer, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumberValue(value);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LiftPipeline.Core.Reports;
 using LiftPipeline.Core.Pipeline;
 using LiftPipeline.Core.Storage;
 
@@ -82,10 +83,10 @@ internal static class PipelineSummaryJson
                 w.WriteStartObject();
                 w.WriteString("estimator", e.Estimator);
                 w.WriteString("cell", e.Cell);
-                Number(w, "att", e.Att);
-                Number(w, "ciLow", e.Uncertainty?.CiLow);
-                Number(w, "ciHigh", e.Uncertainty?.CiHigh);
-                Number(w, "lift", e.Lift);
+                w.WriteFinite("att", e.Att);
+                w.WriteFinite("ciLow", e.Uncertainty?.CiLow);
+                w.WriteFinite("ciHigh", e.Uncertainty?.CiHigh);
+                w.WriteFinite("lift", e.Lift);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -103,15 +104,4 @@ internal static class PipelineSummaryJson
         w.WriteEndObject();
     }
 
-    private static void Number(Utf8JsonWriter w, string name, double? value)
-    {
-        if (value is { } v && double.IsFinite(v))
-        {
-            w.WriteNumber(name, v);
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
-    }
 }

@@ -68,16 +68,20 @@ public sealed class CampaignDataset(IObjectStore store, string campaign)
         throw new ObjectStoreException(ObjectStoreException.PreconditionFailed, ManifestPath, $"gave up after {MaxAttempts} concurrent updates");
     }
 
-    private async Task<bool> TrySwapAsync(ObjectContent? current, DatasetManifest next, CancellationToken cancellationToken)
+    private Task<bool> TrySwapAsync(ObjectContent? current, DatasetManifest next, CancellationToken cancellationToken) =>
+        TrySwapAsync(store, ManifestPath, current, next, cancellationToken);
+
+    /// <summary>Writes <paramref name="next"/> over the manifest read as <paramref name="current"/> (If-Match; create when none); false on a conflict.</summary>
+    internal static async Task<bool> TrySwapAsync(IObjectStore store, string manifestPath, ObjectContent? current, DatasetManifest next, CancellationToken cancellationToken)
     {
         var json = WriteManifest(next);
         if (current is null)
         {
-            return await store.TryCreateAsync(ManifestPath, json, cancellationToken).ConfigureAwait(false);
+            return await store.TryCreateAsync(manifestPath, json, cancellationToken).ConfigureAwait(false);
         }
         try
         {
-            await store.WriteAsync(ManifestPath, json, current.ETag, cancellationToken).ConfigureAwait(false);
+            await store.WriteAsync(manifestPath, json, current.ETag, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (ObjectStoreException conflict) when (conflict.Code == ObjectStoreException.PreconditionFailed)

@@ -70,23 +70,8 @@ public sealed class HoldoutDataset(IObjectStore store, string campaign)
         }
     }
 
-    private async Task<bool> TrySwapAsync(ObjectContent? current, DatasetManifest next, CancellationToken cancellationToken)
-    {
-        var json = CampaignDataset.WriteManifest(next);
-        if (current is null)
-        {
-            return await store.TryCreateAsync(ManifestPath, json, cancellationToken).ConfigureAwait(false);
-        }
-        try
-        {
-            await store.WriteAsync(ManifestPath, json, current.ETag, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (ObjectStoreException conflict) when (conflict.Code == ObjectStoreException.PreconditionFailed)
-        {
-            return false;
-        }
-    }
+    private Task<bool> TrySwapAsync(ObjectContent? current, DatasetManifest next, CancellationToken cancellationToken) =>
+        CampaignDataset.TrySwapAsync(store, ManifestPath, current, next, cancellationToken);
 
     private static byte[] WriteShards(IReadOnlyList<Shard> shards)
     {

@@ -72,9 +72,9 @@ public static class LatestReport
             if (report.Primary is { } primary)
             {
                 writer.WriteString("estimator", primary.Estimator);
-                WriteNumber(writer, "att", primary.Att);
-                WriteNumber(writer, "lift", primary.Lift);
-                WriteNumber(writer, "pValue", primary.Uncertainty?.PValue ?? double.NaN);
+                writer.WriteFinite("att", primary.Att);
+                writer.WriteFinite("lift", primary.Lift);
+                writer.WriteFinite("pValue", primary.Uncertainty?.PValue ?? double.NaN);
             }
             writer.WriteString("json", folder + "report.json");
             writer.WriteString("html", folder + "report.html");
@@ -102,8 +102,8 @@ public static class LatestReport
             {
                 writer.WriteString("contrast", $"{primary.Treatment} vs {primary.Control}");
                 writer.WriteString("metric", primary.Metric);
-                WriteNumber(writer, "relative", primary.Relative);
-                WriteNumber(writer, "pValue", primary.PValue);
+                writer.WriteFinite("relative", primary.Relative);
+                writer.WriteFinite("pValue", primary.PValue);
             }
             writer.WriteString("json", folder + "report.json");
             writer.WriteString("html", folder + "report.html");
@@ -113,17 +113,6 @@ public static class LatestReport
         return buffer.ToArray();
     }
 
-    private static void WriteNumber(Utf8JsonWriter writer, string name, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumber(name, value);
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
-    }
 
     /// <summary>True when the stored pointer names another run generated before <paramref name="report"/> (or is unreadable).</summary>
     private static bool IsOlder(ReadOnlySpan<byte> stored, string runId, DateTimeOffset generatedAt)

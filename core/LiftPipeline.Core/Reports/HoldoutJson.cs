@@ -26,7 +26,7 @@ public static class HoldoutJson
             writer.WriteString("arm", arm.Arm);
             writer.WriteNumber("n", arm.N);
             writer.WriteNumber("exposed", arm.Exposed);
-            Number(writer, "spend", arm.Spend);
+            writer.WriteFinite("spend", arm.Spend);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
@@ -41,10 +41,10 @@ public static class HoldoutJson
         {
             writer.WriteStartObject();
             writer.WriteString("metric", tail.Metric);
-            Number(writer, "tailIndex", tail.TailIndex);
-            Number(writer, "standardError", tail.StandardError);
+            writer.WriteFinite("tailIndex", tail.TailIndex);
+            writer.WriteFinite("standardError", tail.StandardError);
             writer.WriteBoolean("tooHeavyForNormalInterval", tail.TooHeavy);
-            Number(writer, "cap", tail.Cap ?? double.NaN);
+            writer.WriteFinite("cap", tail.Cap ?? double.NaN);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
@@ -80,24 +80,24 @@ public static class HoldoutJson
         Text(writer, "market", c.Market);
         writer.WriteNumber("treatmentN", c.TreatmentN);
         writer.WriteNumber("controlN", c.ControlN);
-        Number(writer, "treatmentMean", c.TreatmentMean);
-        Number(writer, "controlMean", c.ControlMean);
-        Number(writer, "absolute", c.Absolute);
-        Number(writer, "se", c.AbsoluteStandardError);
-        Number(writer, "relative", c.Relative);
+        writer.WriteFinite("treatmentMean", c.TreatmentMean);
+        writer.WriteFinite("controlMean", c.ControlMean);
+        writer.WriteFinite("absolute", c.Absolute);
+        writer.WriteFinite("se", c.AbsoluteStandardError);
+        writer.WriteFinite("relative", c.Relative);
         Pair(writer, "ci", c.Ci);
         Pair(writer, "ciAlwaysValid", c.AlwaysValidCi);
         Pair(writer, "ciRelative", c.RelativeCi);
         Pair(writer, "ciAlwaysValidRelative", c.AlwaysValidRelativeCi);
-        Number(writer, "pValue", c.PValue);
-        Number(writer, "pAdjusted", c.PAdjusted ?? double.NaN);
+        writer.WriteFinite("pValue", c.PValue);
+        writer.WriteFinite("pAdjusted", c.PAdjusted ?? double.NaN);
         writer.WriteBoolean("cuped", c.Cuped);
-        Number(writer, "incremental", c.Incremental);
+        writer.WriteFinite("incremental", c.Incremental);
         Pair(writer, "ciIncremental", c.IncrementalCi);
-        Number(writer, "incrementalPer1000", c.IncrementalPer1000);
-        Number(writer, "iroas", c.Iroas ?? double.NaN);
+        writer.WriteFinite("incrementalPer1000", c.IncrementalPer1000);
+        writer.WriteFinite("iroas", c.Iroas ?? double.NaN);
         Pair(writer, "ciIroas", c.IroasCi);
-        Number(writer, "costPerIncrementalConversion", c.CostPerIncrementalConversion ?? double.NaN);
+        writer.WriteFinite("costPerIncrementalConversion", c.CostPerIncrementalConversion ?? double.NaN);
         Pair(writer, "ciCostPerIncrementalConversion", c.CostPerIncrementalConversionCi);
         writer.WriteEndObject();
     }
@@ -111,7 +111,7 @@ public static class HoldoutJson
         writer.WriteStartObject("evidence");
         foreach (var (key, value) in guardrail.Evidence)
         {
-            Number(writer, key, value);
+            writer.WriteFinite(key, value);
         }
         writer.WriteEndObject();
         writer.WriteEndObject();
@@ -137,26 +137,10 @@ public static class HoldoutJson
             return;
         }
         writer.WriteStartArray(name);
-        Value(writer, interval.Lower);
-        Value(writer, interval.Upper);
+        writer.WriteFiniteValue(interval.Lower);
+        writer.WriteFiniteValue(interval.Upper);
         writer.WriteEndArray();
     }
 
-    private static void Number(Utf8JsonWriter writer, string name, double value)
-    {
-        writer.WritePropertyName(name);
-        Value(writer, value);
-    }
 
-    private static void Value(Utf8JsonWriter writer, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumberValue(value);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
 }

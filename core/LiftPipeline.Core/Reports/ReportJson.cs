@@ -42,7 +42,7 @@ public static class ReportJson
         w.WriteString("generatedAt", report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
         w.WriteString("design", LiftReport.Design);
         w.WriteString("metric", report.Metric);
-        Number(w, "level", report.Level);
+        w.WriteFinite("level", report.Level);
         WriteDataset(w, report.Dataset);
         w.WriteStartObject("recommendation");
         w.WriteString("action", report.Recommendation.ToString().ToLowerInvariant());
@@ -80,14 +80,14 @@ public static class ReportJson
         w.WriteStartObject();
         w.WriteString("estimator", e.Estimator);
         w.WriteString("cell", e.Cell);
-        Number(w, "att", e.Att);
+        w.WriteFinite("att", e.Att);
         WriteUncertainty(w, e.Uncertainty);
-        Number(w, "lift", e.Lift);
-        Number(w, "incremental", e.Incremental);
+        w.WriteFinite("lift", e.Lift);
+        w.WriteFinite("incremental", e.Incremental);
         w.WriteStartObject("preFit");
-        Number(w, "rmse", e.Fit.Rmse);
-        Number(w, "l2Imbalance", e.Fit.L2Imbalance);
-        Number(w, "scaledL2Imbalance", e.Fit.ScaledL2Imbalance);
+        w.WriteFinite("rmse", e.Fit.Rmse);
+        w.WriteFinite("l2Imbalance", e.Fit.L2Imbalance);
+        w.WriteFinite("scaledL2Imbalance", e.Fit.ScaledL2Imbalance);
         w.WriteEndObject();
         if (e.UnitWeights is null)
         {
@@ -100,7 +100,7 @@ public static class ReportJson
             {
                 w.WriteStartObject();
                 w.WriteString("unit", u.Unit);
-                Number(w, "weight", u.Weight);
+                w.WriteFinite("weight", u.Weight);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -116,7 +116,7 @@ public static class ReportJson
             {
                 w.WriteStartObject();
                 w.WriteString("period", t.Period.ToString());
-                Number(w, "weight", t.Weight);
+                w.WriteFinite("weight", t.Weight);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -126,7 +126,7 @@ public static class ReportJson
         {
             w.WriteStartObject();
             w.WriteString("period", effect.Period.ToString());
-            Number(w, "effect", effect.Effect);
+            w.WriteFinite("effect", effect.Effect);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -145,10 +145,10 @@ public static class ReportJson
         }
         w.WriteStartObject("uncertainty");
         w.WriteString("method", u.Method);
-        Number(w, "standardError", u.StandardError);
-        Number(w, "ciLow", u.CiLow);
-        Number(w, "ciHigh", u.CiHigh);
-        Number(w, "pValue", u.PValue);
+        w.WriteFinite("standardError", u.StandardError);
+        w.WriteFinite("ciLow", u.CiLow);
+        w.WriteFinite("ciHigh", u.CiHigh);
+        w.WriteFinite("pValue", u.PValue);
         w.WriteNumber("replications", u.Replications);
         w.WriteEndObject();
     }
@@ -177,18 +177,6 @@ public static class ReportJson
         w.WriteEndObject();
     }
 
-    /// <summary>A number, or null when it is NaN or infinite (JSON has neither).</summary>
-    private static void Number(Utf8JsonWriter w, string name, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            w.WriteNumber(name, value);
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
-    }
 
     private static void Numbers(Utf8JsonWriter w, string name, IReadOnlyList<double> values)
     {
@@ -223,7 +211,7 @@ public static class ReportJson
         w.WriteStartObject(name);
         foreach (var key in values.Keys.Order(StringComparer.Ordinal))
         {
-            Number(w, key, values[key]);
+            w.WriteFinite(key, values[key]);
         }
         w.WriteEndObject();
     }

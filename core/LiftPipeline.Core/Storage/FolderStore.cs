@@ -85,7 +85,13 @@ public sealed class FolderStore : IObjectStore
         var temp = await WriteTempAsync(name, path, content, cancellationToken).ConfigureAwait(false);
         try
         {
-            // A move that refuses an existing target (link/rename without replace): of concurrent creators exactly one wins.
+            // File.Move without overwrite may check-then-rename on some file systems (two creators both win), so creators
+            // take the same per-object lock as writers: of concurrent creators exactly one wins.
+            await using var held = await FolderLock.AcquireAsync(name, path, cancellationToken).ConfigureAwait(false);
+            if (File.Exists(path))
+            {
+                return false;
+            }
             File.Move(temp, path, overwrite: false);
             return true;
         }
