@@ -43,6 +43,20 @@ public sealed partial class CampaignDocsTests
     }
 
     [Fact]
+    public void The_documented_holdout_example_parses_as_a_holdout_with_its_settings()
+    {
+        string markdown = File.ReadAllText(Docs("campaign.md"));
+        string example = ExampleBlock().Match(markdown[markdown.IndexOf("A customer-level holdout", StringComparison.Ordinal)..]).Groups[1].Value;
+
+        var config = CampaignConfig.Parse("vbo-holdout", Encoding.UTF8.GetBytes(example));
+
+        Assert.Equal(CampaignDesign.Holdout, config.Design);
+        Assert.Equal(0.2, config.Holdout!.Allocation!["holdout"]);
+        Assert.Equal(new LiftPipeline.Core.Experiments.ArmContrast("vbo_1p", "vbo"), Assert.Single(config.Holdout.Contrasts));
+        Assert.Equal(0.05, Assert.Single(config.Guardrails.Harm).Margin);
+    }
+
+    [Fact]
     public void The_schema_lists_exactly_the_properties_the_parser_accepts()
     {
         using var schema = JsonDocument.Parse(File.ReadAllBytes(Docs("campaign.schema.json")));
