@@ -32,7 +32,7 @@ internal static class HoldoutView
         foreach (var c in notable)
         {
             string where = c.Segment is not null ? $"segment {c.Segment}" : c.Surface is not null ? $"surface {c.Surface}" : $"market {c.Market}";
-            console.MarkupLine(Markup.Escape($"  {c.Treatment} vs {c.Control}, {c.Metric}, {where}: {Percent(c.Relative)} [{Range(c.RelativeCi, Percent)}], adjusted p {P(c.PAdjusted!.Value)}"));
+            console.MarkupLine(Markup.Escape($"  {c.Treatment} vs {c.Control}, {c.Metric}, {where}: {Percent(c.Relative)} {Range(c.RelativeCi, Percent)}, adjusted p {P(c.PAdjusted!.Value)}"));
         }
         foreach (var t in m.Tails)
         {
