@@ -149,6 +149,29 @@ public sealed class FunctionsAppTests(AzuriteFixture azurite)
         Assert.Contains($"runs/{runId}.json", await host.NamesAsync("runs/"));
     }
 
+    [Fact]
+    public async Task A_holdout_export_flows_through_export_arrived_and_measure_campaign_to_a_holdout_report()
+    {
+        await using var host = await FunctionsHost.StartAsync(azurite);
+        using var dir = TestData.TempDirectory();
+        await host.Store.WriteAsync("campaigns/vbo/campaign.json", Encoding.UTF8.GetBytes(
+            """{"id": "vbo", "name": "VBO", "design": "holdout", "metrics": ["revenue"], "treatment": {"start": "2026-10-01"}, "holdout": {"allocation": {"holdout": 0.2, "vbo": 0.4, "vbo_1p": 0.4}}}"""));
+        string file = Path.Combine(dir.FullName, "customers.parquet");
+        Experiments.ExperimentExportKit.Write(file, Experiments.ExperimentExportKit.Rows(6_000), 2_000);
+        await host.Store.WriteAsync("exports/vbo/customers.parquet", await File.ReadAllBytesAsync(file));
+
+        var arrived = await host.InvokeAsync("ExportArrived", FunctionsHost.EventGridPayload(host.BlobUrl("exports/vbo/customers.parquet")));
+        var measured = await host.InvokeAsync("MeasureCampaign", FunctionsHost.QueuePayload(Assert.Single(arrived.Output("measure"))));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (arrived.Status, measured.Status));
+        var latest = await host.Store.ReadAsync("reports/vbo/latest.json");
+        using var pointer = System.Text.Json.JsonDocument.Parse(latest!.Content);
+        Assert.Equal("holdout", pointer.RootElement.GetProperty("design").GetString());
+        Assert.Equal("vbo vs holdout", pointer.RootElement.GetProperty("contrast").GetString());
+        Assert.NotNull(await host.Store.GetAsync(pointer.RootElement.GetProperty("html").GetString()!));
+        Assert.Empty(measured.Output("deliver"));   // no subscribers
+    }
+
     [Theory]
     [InlineData("MeasureCampaign", "this is not json")]
     [InlineData("MeasureCampaign", """{"kind":"measure","campaign":"../campaigns"}""")]
