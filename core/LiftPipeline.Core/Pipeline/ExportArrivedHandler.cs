@@ -40,18 +40,18 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
     public async Task<ExportOutcome> HandleAsync(string exportName, string runId, CancellationToken cancellationToken = default)
     {
         var export = ExportName.Parse(exportName);
+        var config = await ReadConfigAsync(export, cancellationToken).ConfigureAwait(false);
+        if (config is { Design: CampaignDesign.Holdout })
+        {
+            return await HandleHoldoutAsync(export, config, runId, cancellationToken).ConfigureAwait(false);
+        }
         var content = await store.ReadAsync(export.Path, cancellationToken).ConfigureAwait(false);
         if (content is null)
         {
             return new ExportOutcome(export, ExportDisposition.NotFound, $"{export.Path} does not exist.");
         }
-        var config = await ReadConfigAsync(export, cancellationToken).ConfigureAwait(false);
         try
         {
-            if (config is { Design: CampaignDesign.Holdout })
-            {
-                return await AcceptHoldoutAsync(export, content, config, cancellationToken).ConfigureAwait(false);
-            }
             var options = (config is null ? new PanelExportOptions() : config.ToPanelExportOptions()) with { Increment = true };
             using var stream = AsStream(content.Content);
             var file = await ExportFile.OpenAsync(stream, export.File, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -61,20 +61,54 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         }
         catch (ExportValidationException invalid)
         {
-            var alert = await QuarantineAsync(export, content, invalid, runId, cancellationToken).ConfigureAwait(false);
+            var alert = await QuarantineAsync(export, content.ETag, content.Content.Length, invalid, runId,
+                ct => store.TryCreateAsync(export.QuarantinePath, content.Content, ct), cancellationToken).ConfigureAwait(false);
             return new ExportOutcome(export, ExportDisposition.Quarantined, invalid.Message, Alert: alert);
         }
     }
 
-    /// <summary>A holdout export: validated by one full statistics pass (every row group), then recorded as a shard of the campaign's dataset.</summary>
-    private async Task<ExportOutcome> AcceptHoldoutAsync(ExportName export, ObjectContent content, CampaignConfig config, CancellationToken cancellationToken)
+    /// <summary>
+    /// A holdout export, which may hold hundreds of millions of rows: streamed to a local file (never whole in memory),
+    /// validated by one full statistics pass over every row group, then streamed into a content-addressed shard of the
+    /// campaign's dataset — or into quarantine.
+    /// </summary>
+    private async Task<ExportOutcome> HandleHoldoutAsync(ExportName export, CampaignConfig config, string runId, CancellationToken cancellationToken)
     {
-        var options = new ExperimentExportOptions { Columns = config.ColumnMapping, Outcomes = config.Metrics };
-        Func<CancellationToken, Task<ExportFile>> open = ct => ExportFile.OpenAsync(AsStream(content.Content), export.File, cancellationToken: ct);
-        var statistics = await ExperimentStatisticsBuilder.ComputeAsync(open, options, new ExperimentStatisticsOptions(), cancellationToken).ConfigureAwait(false);
-        var dataset = await new HoldoutDataset(store, export.Campaign).RecordAsync(export, content, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        return new ExportOutcome(export, ExportDisposition.Accepted,
-            $"{export.Path}: {statistics.N:N0} customers in arms {string.Join(", ", statistics.Arms)} recorded as a shard of {dataset.Dataset}.", Dataset: dataset);
+        string folder = LocalCopy.NewFolder();
+        try
+        {
+            var local = await LocalCopy.DownloadAsync(store, export.Path, folder, cancellationToken).ConfigureAwait(false);
+            if (local is null)
+            {
+                return new ExportOutcome(export, ExportDisposition.NotFound, $"{export.Path} does not exist.");
+            }
+            try
+            {
+                var options = new ExperimentExportOptions { Columns = config.ColumnMapping, Outcomes = config.Metrics };
+                var statistics = await ExperimentStatisticsBuilder.ComputeAsync(local.Path, options, new ExperimentStatisticsOptions(), cancellationToken).ConfigureAwait(false);
+                string shard = $"datasets/{export.Campaign}/shard-{local.Sha256[..32]}.parquet";
+                await using (var stream = File.OpenRead(local.Path))
+                {
+                    await store.TryCreateAsync(shard, stream, cancellationToken).ConfigureAwait(false);
+                }
+                var dataset = await new HoldoutDataset(store, export.Campaign).RecordAsync(export, local.ETag, shard, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                return new ExportOutcome(export, ExportDisposition.Accepted,
+                    $"{export.Path}: {statistics.N:N0} customers in arms {string.Join(", ", statistics.Arms)} recorded as a shard of {dataset.Dataset}.", Dataset: dataset);
+            }
+            catch (ExportValidationException invalid)
+            {
+                var alert = await QuarantineAsync(export, local.ETag, local.Length, invalid, runId, async ct =>
+                {
+                    await using var stream = File.OpenRead(local.Path);
+                    return await store.TryCreateAsync(export.QuarantinePath, stream, ct).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
+                return new ExportOutcome(export, ExportDisposition.Quarantined, invalid.Message, Alert: alert);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     /// <summary>A read-only stream over the bytes already in memory, without copying them when they sit in an array.</summary>
@@ -89,18 +123,19 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         return config is null ? null : CampaignConfig.Parse(export.Campaign, config.Content.Span);
     }
 
-    private async Task<Alert> QuarantineAsync(ExportName export, ObjectContent content, ExportValidationException invalid, string runId, CancellationToken cancellationToken)
+    private async Task<Alert> QuarantineAsync(ExportName export, string etag, long length, ExportValidationException invalid, string runId,
+        Func<CancellationToken, Task<bool>> copy, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await store.TryCreateAsync(export.QuarantinePath, content.Content, cancellationToken).ConfigureAwait(false);
-        await store.TryCreateAsync(export.ErrorPath, ErrorJson(export, content.ETag, invalid, now), cancellationToken).ConfigureAwait(false);
+        await copy(cancellationToken).ConfigureAwait(false);
+        await store.TryCreateAsync(export.ErrorPath, ErrorJson(export, etag, invalid, now), cancellationToken).ConfigureAwait(false);
         var alert = new Alert(
-            Alert.CreateId(export.Campaign, DataQualityGuardrail, $"{export.Path}@{content.ETag}"),
+            Alert.CreateId(export.Campaign, DataQualityGuardrail, $"{export.Path}@{etag}"),
             export.Campaign,
             DataQualityGuardrail,
             AlertSeverity.Breach,
             $"Export rejected and quarantined: {invalid.Message}",
-            new Dictionary<string, double> { ["problems"] = invalid.Errors.Count, ["bytes"] = content.Content.Length },
+            new Dictionary<string, double> { ["problems"] = invalid.Errors.Count, ["bytes"] = length },
             now,
             runId,
             export.ErrorPath);

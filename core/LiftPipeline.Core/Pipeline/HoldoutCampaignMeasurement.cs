@@ -18,14 +18,15 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
     {
         var now = clock.GetUtcNow();
         var shards = await new HoldoutDataset(store, config.Id).ReadShardsAsync(manifest, cancellationToken).ConfigureAwait(false);
-        var local = TempFolder();
+        var local = LocalCopy.NewFolder();
         try
         {
             var openers = new List<Func<CancellationToken, Task<ExportFile>>>();
             foreach (var shard in shards)
             {
-                string path = await DownloadAsync(shard.Copy, local, cancellationToken).ConfigureAwait(false);
-                openers.Add(ct => ExportFile.OpenAsync(path, ct));
+                var copy = await LocalCopy.DownloadAsync(store, shard.Copy, local, cancellationToken).ConfigureAwait(false)
+                    ?? throw new ObjectStoreException(ObjectStoreException.Unavailable, shard.Copy, "the shard list names a shard that does not exist");
+                openers.Add(ct => ExportFile.OpenAsync(copy.Path, ct));
             }
             var options = new HoldoutMeasureOptions
             {
@@ -63,25 +64,5 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
         {
             Directory.Delete(local, recursive: true);
         }
-    }
-
-    private static string TempFolder()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "lift-holdout-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
-
-    /// <summary>Copies a shard to a local file so every worker can open it and seek (blob streams cannot).</summary>
-    private async Task<string> DownloadAsync(string name, string folder, CancellationToken cancellationToken)
-    {
-        await using var source = await store.OpenReadAsync(name, cancellationToken).ConfigureAwait(false)
-            ?? throw new ObjectStoreException(ObjectStoreException.Unavailable, name, "the shard list names a shard that does not exist");
-        string path = Path.Combine(folder, Path.GetFileName(name));
-        await using (var target = File.Create(path))
-        {
-            await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
-        }
-        return path;
     }
 }

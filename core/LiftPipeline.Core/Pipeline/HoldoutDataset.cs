@@ -6,8 +6,8 @@ namespace LiftPipeline.Core.Pipeline;
 
 /// <summary>
 /// A holdout campaign's dataset: the validated experiment exports it is measured from. Each export is a shard of the
-/// experiment (disjoint customers, e.g. one per market or day of enrolment); a shard is copied once to the
-/// content-addressed <c>datasets/{campaign}/shard-{hash}.parquet</c>, so later edits of the export cannot change what was
+/// experiment (disjoint customers, e.g. one per market or day of enrolment); a shard is streamed once to the
+/// content-addressed <c>datasets/{campaign}/shard-{hash}.parquet</c> (by ExportArrived, after validation), so later edits of the export cannot change what was
 /// validated, and a re-export under the same name replaces its earlier version. <c>datasets/{campaign}/manifest.json</c>
 /// (the same format as a panel dataset's) names <c>datasets/{campaign}/holdout-{hash}.json</c>, the list of current
 /// shards, and is swapped with If-Match, so concurrent exports lose nothing and reprocessing is a no-op.
@@ -21,28 +21,30 @@ public sealed class HoldoutDataset(IObjectStore store, string campaign)
 
     private string ManifestPath { get; } = $"datasets/{ObjectName.ValidateCampaign(campaign)}/manifest.json";
 
-    /// <summary>Records <paramref name="content"/> of <paramref name="export"/> (already validated) as a shard; returns the manifest after it.</summary>
+    /// <summary>
+    /// Records the shard <paramref name="copy"/> (already written: the validated content of <paramref name="export"/> read
+    /// at <paramref name="etag"/>) in the dataset; returns the manifest after it.
+    /// </summary>
     /// <exception cref="ObjectStoreException">The store failed, or the manifest kept changing.</exception>
-    public async Task<DatasetManifest> RecordAsync(ExportName export, ObjectContent content, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<DatasetManifest> RecordAsync(ExportName export, string etag, string copy, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        string copy = $"datasets/{campaign}/shard-{Hash(content.Content.Span)}.parquet";
-        await store.TryCreateAsync(copy, content.Content, cancellationToken).ConfigureAwait(false);
+        ObjectName.Validate(copy);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var current = await store.ReadAsync(ManifestPath, cancellationToken).ConfigureAwait(false);
             var manifest = current is null ? null : CampaignDataset.ParseManifest(current.Content.Span);
-            if (manifest is not null && manifest.Exports.Any(e => e.Export == export.Path && e.ETag == content.ETag))
+            if (manifest is not null && manifest.Exports.Any(e => e.Export == export.Path && e.ETag == etag))
             {
                 return manifest;
             }
             var shards = manifest is null ? [] : (await ReadShardsAsync(manifest, cancellationToken).ConfigureAwait(false)).ToList();
             shards.RemoveAll(s => s.Export == export.Path);
-            shards.Add(new Shard(export.Path, content.ETag, copy));
+            shards.Add(new Shard(export.Path, etag, copy));
             shards.Sort((a, b) => string.CompareOrdinal(a.Export, b.Export));
             var list = WriteShards(shards);
             string listName = $"datasets/{campaign}/holdout-{Hash(list)}.json";
             await store.TryCreateAsync(listName, list, cancellationToken).ConfigureAwait(false);
-            var next = new DatasetManifest(listName, [.. manifest?.Exports ?? [], new MergedExport(export.Path, content.ETag, at)]);
+            var next = new DatasetManifest(listName, [.. manifest?.Exports ?? [], new MergedExport(export.Path, etag, at)]);
             if (await TrySwapAsync(current, next, cancellationToken).ConfigureAwait(false))
             {
                 return next;

@@ -79,10 +79,20 @@ public sealed class FolderStore : IObjectStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    public Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        TryCreateAsync(name, (target, ct) => target.WriteAsync(content, ct).AsTask(), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> TryCreateAsync(string name, Stream content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        return TryCreateAsync(name, (target, ct) => content.CopyToAsync(target, ct), cancellationToken);
+    }
+
+    private async Task<bool> TryCreateAsync(string name, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         var path = PathOf(name);
-        var temp = await WriteTempAsync(name, path, content, cancellationToken).ConfigureAwait(false);
+        var temp = await WriteTempAsync(name, path, write, cancellationToken).ConfigureAwait(false);
         try
         {
             // File.Move without overwrite may check-then-rename on some file systems (two creators both win), so creators
@@ -261,7 +271,10 @@ public sealed class FolderStore : IObjectStore
         return full;
     }
 
-    private async Task<string> WriteTempAsync(string name, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    private Task<string> WriteTempAsync(string name, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        WriteTempAsync(name, path, (target, ct) => target.WriteAsync(content, ct).AsTask(), cancellationToken);
+
+    private async Task<string> WriteTempAsync(string name, string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         var temp = $"{path}{SideFileMarker}{Guid.NewGuid():N}.tmp";
         try
@@ -269,7 +282,7 @@ public sealed class FolderStore : IObjectStore
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
             {
-                await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+                await write(stream, cancellationToken).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }
             return temp;

@@ -31,6 +31,14 @@ public interface IObjectStore
     Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// <see cref="TryCreateAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/> from a stream read to its end, for
+    /// objects too large to hold in memory (exports of hundreds of millions of rows). The stream stays open.
+    /// </summary>
+    /// <returns>True when this call created the object; false when it already existed (nothing written).</returns>
+    /// <exception cref="ObjectStoreException">The name is unsafe (before any storage call), or the store failed.</exception>
+    Task<bool> TryCreateAsync(string name, Stream content, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Writes the object atomically. With <paramref name="ifMatch"/> the write succeeds only if the object is still at
     /// that ETag (optimistic concurrency for merges); null overwrites unconditionally. Returns the new ETag.
     /// </summary>

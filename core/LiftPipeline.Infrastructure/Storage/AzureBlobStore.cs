@@ -101,13 +101,24 @@ public sealed class AzureBlobStore : IObjectStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    public Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        TryCreateAsync(name, (blob, options, ct) => blob.UploadAsync(new BinaryData(content), options, ct), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> TryCreateAsync(string name, Stream content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        // Uploaded in blocks as the stream is read, so the object never has to fit in memory.
+        return TryCreateAsync(name, (blob, options, ct) => blob.UploadAsync(content, options, ct), cancellationToken);
+    }
+
+    private async Task<bool> TryCreateAsync(string name, Func<BlobClient, BlobUploadOptions, CancellationToken, Task> upload, CancellationToken cancellationToken)
     {
         var blob = BlobOf(name);
         var options = new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } };
         try
         {
-            await blob.UploadAsync(new BinaryData(content), options, cancellationToken).ConfigureAwait(false);
+            await upload(blob, options, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)

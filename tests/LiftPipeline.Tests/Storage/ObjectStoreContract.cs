@@ -24,6 +24,24 @@ public abstract class ObjectStoreContract
     ];
 
     [Fact]
+    public async Task Creating_from_a_stream_stores_every_byte_once_and_a_second_create_changes_nothing()
+    {
+        var store = await CreateStoreAsync();
+        var big = new byte[5 * 1024 * 1024 + 17];   // beyond one upload block
+        new Random(7).NextBytes(big);
+
+        using var first = new MemoryStream(big, writable: false);
+        bool created = await store.TryCreateAsync("datasets/c1/shard.parquet", first);
+        using var second = new MemoryStream(Bytes("other"), writable: false);
+        bool again = await store.TryCreateAsync("datasets/c1/shard.parquet", second);
+
+        Assert.True(created);
+        Assert.False(again);
+        Assert.Equal(big, (await store.ReadAsync("datasets/c1/shard.parquet"))!.Content.ToArray());
+        Assert.Single(await ListAllAsync(store, "datasets/"));
+    }
+
+    [Fact]
     public async Task A_listing_reports_the_same_etag_as_a_read_so_callers_can_compare_them()
     {
         var store = await CreateStoreAsync();
