@@ -99,7 +99,7 @@ public static class HoldoutGuardrails
         string primary = options.Metrics?.FirstOrDefault() ?? overall.FirstOrDefault()?.Metric ?? "";
         var relevant = overall.Where(c => c.Metric == primary).ToArray();
         // MDE = (z_{1−α/2} + z_{power}) · SE of the relative effect at the current sample size (two-sided normal test).
-        var mde = relevant.Select(c => (c.Treatment, Mde: z * (c.RelativeCi.Upper - c.RelativeCi.Lower) / (2 * Normal.InvCDF(0, 1, 1 - options.Alpha / 2)))).ToArray();
+        var mde = relevant.Select(c => (c.Treatment, Mde: z * c.RelativeStandardError)).ToArray();
         if (mde.Length == 0)
         {
             return new(Underpowered, GuardrailStatus.Warn, $"No contrast of {primary} against the control to size.", new Dictionary<string, double> { ["target"] = target });

@@ -54,6 +54,7 @@ public sealed record HoldoutContrast
 
     /// <summary><see cref="Absolute"/> ÷ |control mean|.</summary>
     public double Relative { get; init; }
+    public double RelativeStandardError { get; init; } = double.NaN;
     public Interval RelativeCi { get; init; } = Interval.None;
     public Interval AlwaysValidCi { get; init; } = Interval.None;
     public Interval AlwaysValidRelativeCi { get; init; } = Interval.None;

@@ -83,7 +83,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         var started = clock.GetUtcNow();
         var outcome = config.Design == CampaignDesign.Holdout
             ? await new HoldoutCampaignMeasurement(store, clock).MeasureAsync(config, manifest, runId, cancellationToken).ConfigureAwait(false)
-            : await MeasureAsync(config, await ReadPanelAsync(dataset, manifest, cancellationToken).ConfigureAwait(false), manifest.Dataset, runId, cancellationToken).ConfigureAwait(false);
+            : await MeasureAsync(config, await dataset.ReadPanelAsync(manifest, cancellationToken).ConfigureAwait(false), manifest.Dataset, runId, cancellationToken).ConfigureAwait(false);
         await RecordAsync(outcome, true, started, cancellationToken).ConfigureAwait(false);
         await QueueDeliveriesAsync(config, outcome.Alerts, runId, cancellationToken).ConfigureAwait(false);
         return outcome;
@@ -234,7 +234,4 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         var content = await store.ReadAsync($"campaigns/{campaign}/campaign.json", cancellationToken).ConfigureAwait(false);
         return content is null ? null : CampaignConfig.Parse(campaign, content.Content.Span);
     }
-
-    private static async Task<Panel> ReadPanelAsync(CampaignDataset dataset, DatasetManifest manifest, CancellationToken cancellationToken) =>
-        await dataset.ReadPanelAsync(manifest, cancellationToken).ConfigureAwait(false);
 }

@@ -51,7 +51,7 @@ public static class HoldoutJson
         writer.WriteStartArray("guardrails");
         foreach (var guardrail in measurement.Guardrails)
         {
-            WriteGuardrail(writer, guardrail);
+            ReportJson.WriteGuardrail(writer, guardrail);
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
@@ -85,6 +85,7 @@ public static class HoldoutJson
         writer.WriteFinite("absolute", c.Absolute);
         writer.WriteFinite("se", c.AbsoluteStandardError);
         writer.WriteFinite("relative", c.Relative);
+        writer.WriteFinite("seRelative", c.RelativeStandardError);
         Pair(writer, "ci", c.Ci);
         Pair(writer, "ciAlwaysValid", c.AlwaysValidCi);
         Pair(writer, "ciRelative", c.RelativeCi);
@@ -99,21 +100,6 @@ public static class HoldoutJson
         Pair(writer, "ciIroas", c.IroasCi);
         writer.WriteFinite("costPerIncrementalConversion", c.CostPerIncrementalConversion ?? double.NaN);
         Pair(writer, "ciCostPerIncrementalConversion", c.CostPerIncrementalConversionCi);
-        writer.WriteEndObject();
-    }
-
-    internal static void WriteGuardrail(Utf8JsonWriter writer, GuardrailResult guardrail)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("name", guardrail.Name);
-        writer.WriteString("status", guardrail.Status.ToString().ToLowerInvariant());
-        writer.WriteString("message", guardrail.Message);
-        writer.WriteStartObject("evidence");
-        foreach (var (key, value) in guardrail.Evidence)
-        {
-            writer.WriteFinite(key, value);
-        }
-        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 

@@ -167,7 +167,8 @@ public static class ReportJson
         w.WriteEndObject();
     }
 
-    private static void WriteGuardrail(Utf8JsonWriter w, GuardrailResult g)
+    /// <summary>One guardrail result: name, status, message and its evidence in key order (shared with <see cref="HoldoutJson"/>).</summary>
+    internal static void WriteGuardrail(Utf8JsonWriter w, GuardrailResult g)
     {
         w.WriteStartObject();
         w.WriteString("name", g.Name);

@@ -172,6 +172,21 @@ public sealed class HoldoutMeasurerTests : IClassFixture<HoldoutMeasurerTests.Ex
     }
 
     [Fact]
+    public void The_underpowered_guardrail_states_the_mde_of_the_least_powered_arm_at_80_percent_power()
+    {
+        var m = Measure(guardrails: new GuardrailThresholds { MaxControlExposure = 0.05, TargetRelativeMde = 0.001 });
+
+        var result = m.Guardrails.Single(g => g.Name == HoldoutGuardrails.Underpowered);
+        double z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.975) + MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.8);
+        double worst = new[] { "vbo", "vbo_1p" }.Max(arm => Overall(m, arm, "holdout", "revenue").RelativeStandardError);
+        Assert.Equal(GuardrailStatus.Breach, result.Status);
+        Assert.Equal(z * worst, result.Evidence["mdeRelative"], 12);
+        var vbo = Overall(m, "vbo", "holdout", "revenue");
+        // The stated SE is the one behind the interval: half its width over the t quantile (≈ 1.96 at these sizes).
+        Assert.InRange((vbo.RelativeCi.Upper - vbo.RelativeCi.Lower) / 2 / (1.96 * vbo.RelativeStandardError), 0.999, 1.001);
+    }
+
+    [Fact]
     public void A_missing_control_arm_is_named_with_the_arms_the_export_has()
     {
         var error = Assert.Throws<ArgumentException>(() => Measure(new HoldoutSettings { Control = "ghost" }));
