@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 using DuckDB.NET.Data;
-using LiftPipeline.Core.Experiments;
-using LiftPipeline.Core.Ingestion;
+using LiftPipeline.Ingestion.Experiments;
+using LiftPipeline.Statistics.Experiments;
 
 namespace LiftPipeline.Bench;
 

@@ -1,4 +1,4 @@
-using LiftPipeline.Core.Ingestion;
+using LiftPipeline.Ingestion;
 using Parquet;
 using Parquet.Schema;
 

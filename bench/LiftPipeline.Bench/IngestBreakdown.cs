@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using LiftPipeline.Core.Ingestion;
-using LiftPipeline.Core.Ingestion.Columns;
+using LiftPipeline.Ingestion;
+using LiftPipeline.Ingestion.Columns;
+using LiftPipeline.Ingestion.Experiments;
 
 namespace LiftPipeline.Bench;
 

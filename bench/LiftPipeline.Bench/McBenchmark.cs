@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Ingestion;
+using LiftPipeline.Ingestion.Panels;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Bench;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using LiftPipeline.Core.Ingestion;
+using LiftPipeline.Ingestion;
+using LiftPipeline.Ingestion.Experiments;
 
 namespace LiftPipeline.Bench;
 

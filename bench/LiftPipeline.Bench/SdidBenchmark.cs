@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Inference;
-using LiftPipeline.Core.Ingestion;
+using LiftPipeline.Ingestion.Panels;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Inference;
+using LiftPipeline.Statistics.Panels;
 using MathNet.Numerics.Distributions;
 
 namespace LiftPipeline.Bench;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Inference;
-using LiftPipeline.Tests.Simulation;
+using LiftPipeline.Simulation;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Inference;
 
 namespace LiftPipeline.Bench;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LiftPipeline.Cli.Hosting;
-using LiftPipeline.Core.Pipeline;
+using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Hosting;
 
 namespace LiftPipeline.Cli.Commands;
 

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using LiftPipeline.Cli.Rendering;
-using LiftPipeline.Core.Experiments;
-using LiftPipeline.Core.Ingestion;
-using LiftPipeline.Core.Reports;
+using LiftPipeline.Ingestion;
+using LiftPipeline.Ingestion.Experiments;
+using LiftPipeline.Pipeline.Measurement;
+using LiftPipeline.Pipeline.Reports;
+using LiftPipeline.Statistics.Measurement;
 
 namespace LiftPipeline.Cli.Commands;
 

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using LiftPipeline.Cli.Rendering;
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Inference;
-using LiftPipeline.Core.Ingestion;
+using LiftPipeline.Ingestion;
+using LiftPipeline.Ingestion.Panels;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Inference;
+using LiftPipeline.Statistics.Measurement;
 using Spectre.Console;
 
 namespace LiftPipeline.Cli.Commands;
@@ -74,7 +76,7 @@ internal static class MeasureCommand
                 await error.WriteLineAsync($"Unknown --se '{variance}'; expected one of {string.Join(", ", VarianceEstimators.Names)} or none.").ConfigureAwait(false);
                 return LiftApp.UsageError;
             }
-            Core.Panels.Panel panel;
+            Statistics.Panels.Panel panel;
             try
             {
                 panel = await PanelExportReader.ReadAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -132,7 +134,7 @@ internal static class MeasureCommand
     }
 
     /// <summary>On a terminal: one progress bar over all estimates, naming the running one and its replications.</summary>
-    private static PanelMeasurement MeasureWithProgress(IAnsiConsole console, Core.Panels.Panel panel, PanelMeasureOptions options, CancellationToken cancellationToken) =>
+    private static PanelMeasurement MeasureWithProgress(IAnsiConsole console, Statistics.Panels.Panel panel, PanelMeasureOptions options, CancellationToken cancellationToken) =>
         console.Progress().AutoClear(true).Start(context =>
         {
             var task = context.AddTask("measuring", maxValue: 1);

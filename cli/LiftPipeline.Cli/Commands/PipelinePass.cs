@@ -1,7 +1,7 @@
 using LiftPipeline.Cli.Hosting;
 using LiftPipeline.Cli.Rendering;
-using LiftPipeline.Core.Pipeline;
-using LiftPipeline.Core.Storage;
+using LiftPipeline.Pipeline.Hosting;
+using LiftPipeline.Pipeline.Storage;
 using Spectre.Console;
 
 namespace LiftPipeline.Cli.Commands;

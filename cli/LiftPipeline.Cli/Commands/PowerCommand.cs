@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LiftPipeline.Cli.Rendering;
-using LiftPipeline.Core.Experiments;
+using LiftPipeline.Statistics.Experiments.Power;
 using Spectre.Console;
 
 namespace LiftPipeline.Cli.Commands;

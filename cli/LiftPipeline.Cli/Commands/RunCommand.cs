@@ -1,7 +1,7 @@
 using System.CommandLine;
 using LiftPipeline.Cli.Hosting;
-using LiftPipeline.Core.Pipeline;
-using LiftPipeline.Core.Storage;
+using LiftPipeline.Pipeline.Runs;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Cli.Commands;
 

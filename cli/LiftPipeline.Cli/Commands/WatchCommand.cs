@@ -1,6 +1,6 @@
 using System.CommandLine;
 using LiftPipeline.Cli.Hosting;
-using LiftPipeline.Core.Storage;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Cli.Commands;
 

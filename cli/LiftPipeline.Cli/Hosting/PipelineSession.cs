@@ -1,6 +1,7 @@
-using LiftPipeline.Core.Pipeline;
-using LiftPipeline.Core.Storage;
 using LiftPipeline.Infrastructure.Alerts;
+using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Hosting;
+using LiftPipeline.Pipeline.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LiftPipeline.Cli.Hosting;

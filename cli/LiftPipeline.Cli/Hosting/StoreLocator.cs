@@ -1,5 +1,5 @@
-using LiftPipeline.Core.Storage;
 using LiftPipeline.Infrastructure.Storage;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Cli.Hosting;
 
@@ -36,7 +36,7 @@ internal sealed class StoreLocationException(string message) : Exception(message
 /// a value containing <c>AccountName=</c>, <c>BlobEndpoint=</c> or <c>UseDevelopmentStorage=true</c> is an Azure Storage
 /// connection string; an <c>https://</c> URL whose host ends in <c>.blob.core.windows.net</c> is a blob account signed in
 /// with <c>DefaultAzureCredential</c>; any other URL or <c>key=value;</c> text is an error; everything else is a folder path
-/// (relative to <paramref name="currentDirectory"/>).
+/// (relative to the current directory).
 /// </summary>
 internal static class StoreLocator
 {

@@ -1,7 +1,9 @@
 using System.Globalization;
 using LiftPipeline.Cli.Rendering;
-using LiftPipeline.Core.Pipeline;
-using LiftPipeline.Core.Storage;
+using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Hosting;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Cli.Hosting;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using LiftPipeline.Core.Experiments;
-using LiftPipeline.Core.Guardrails;
+using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Measurement;
 using Spectre.Console;
 
 namespace LiftPipeline.Cli.Rendering;

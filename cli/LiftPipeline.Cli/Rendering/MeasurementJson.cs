@@ -1,6 +1,6 @@
 using System.Text.Json;
-using LiftPipeline.Core.Reports;
-using LiftPipeline.Core.Estimators;
+using LiftPipeline.Pipeline.Reports;
+using LiftPipeline.Statistics.Measurement;
 
 namespace LiftPipeline.Cli.Rendering;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using LiftPipeline.Core.Estimators;
+using LiftPipeline.Statistics.Measurement;
 using Spectre.Console;
 
 namespace LiftPipeline.Cli.Rendering;

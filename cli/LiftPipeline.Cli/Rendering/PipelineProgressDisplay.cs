@@ -1,4 +1,4 @@
-using LiftPipeline.Core.Pipeline;
+using LiftPipeline.Pipeline.Hosting;
 using Spectre.Console;
 
 namespace LiftPipeline.Cli.Rendering;

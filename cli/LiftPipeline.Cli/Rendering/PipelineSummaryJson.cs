@@ -1,7 +1,8 @@
 using System.Text.Json;
-using LiftPipeline.Core.Reports;
-using LiftPipeline.Core.Pipeline;
-using LiftPipeline.Core.Storage;
+using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Hosting;
+using LiftPipeline.Pipeline.Reports;
 
 namespace LiftPipeline.Cli.Rendering;
 

@@ -1,8 +1,10 @@
 using System.Globalization;
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Pipeline;
-using LiftPipeline.Core.Storage;
+using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Hosting;
+using LiftPipeline.Pipeline.Runs;
+using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Measurement;
 using Spectre.Console;
 
 namespace LiftPipeline.Cli.Rendering;
@@ -58,12 +60,12 @@ internal static class PipelineSummaryView
     }
 
     /// <summary>A holdout's overall contrasts on its primary metric with their always-valid intervals, then its recommendation.</summary>
-    private static void HoldoutLines(TextWriter output, string campaign, Core.Reports.HoldoutReport report)
+    private static void HoldoutLines(TextWriter output, string campaign, Pipeline.Reports.HoldoutReport report)
     {
         var m = report.Measurement;
         output.WriteLine($"{campaign} (holdout; the nightly run looks daily, so decisions read the always-valid interval):");
         string? primary = m.Contrasts.FirstOrDefault()?.Metric;
-        foreach (var c in m.Contrasts.Where(c => c.Segment is null && c.Surface is null && c.Market is null && c.Kind != Core.Experiments.ContrastKind.OnTreated && c.Metric == primary))
+        foreach (var c in m.Contrasts.Where(c => c.Segment is null && c.Surface is null && c.Market is null && c.Kind != Statistics.Measurement.ContrastKind.OnTreated && c.Metric == primary))
         {
             output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"  {c.Treatment} vs {c.Control} {c.Metric}: {100 * c.Relative:+0.0;-0.0}% [{100 * c.RelativeCi.Lower:0.0}%, {100 * c.RelativeCi.Upper:0.0}%], always valid [{100 * c.AlwaysValidRelativeCi.Lower:0.0}%, {100 * c.AlwaysValidRelativeCi.Upper:0.0}%], p {c.PValue:0.0000}"));
@@ -138,12 +140,12 @@ internal static class PipelineSummaryView
     }
 
     /// <summary>A holdout in the table: one row per overall contrast on its primary metric (ATT per customer, relative lift).</summary>
-    private static void AddHoldoutRows(Table table, MeasureOutcome outcome, Core.Reports.HoldoutReport holdout)
+    private static void AddHoldoutRows(Table table, MeasureOutcome outcome, Pipeline.Reports.HoldoutReport holdout)
     {
         var m = holdout.Measurement;
         string? primary = m.Contrasts.FirstOrDefault()?.Metric;
         bool first = true;
-        foreach (var c in m.Contrasts.Where(c => c.Kind == Core.Experiments.ContrastKind.Mean && c.Metric == primary && c.Segment is null && c.Surface is null && c.Market is null))
+        foreach (var c in m.Contrasts.Where(c => c.Kind == Statistics.Measurement.ContrastKind.Mean && c.Metric == primary && c.Segment is null && c.Surface is null && c.Market is null))
         {
             table.AddRow(
                 first ? Markup.Escape(outcome.Campaign) : "",

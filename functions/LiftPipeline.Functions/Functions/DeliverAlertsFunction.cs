@@ -1,9 +1,8 @@
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Pipeline;
-using LiftPipeline.Core.Storage;
 using LiftPipeline.Functions.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Campaigns;
+using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Functions.Functions;
 

@@ -1,9 +1,9 @@
-using LiftPipeline.Core.Pipeline;
-using LiftPipeline.Core.Storage;
 using LiftPipeline.Functions.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
+using LiftPipeline.Pipeline.Campaigns;
+using LiftPipeline.Pipeline.Datasets;
+using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Runs;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Functions.Functions;
 

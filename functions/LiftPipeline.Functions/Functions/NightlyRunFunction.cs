@@ -1,8 +1,7 @@
-using LiftPipeline.Core.Pipeline;
-using LiftPipeline.Core.Storage;
 using LiftPipeline.Functions.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Functions.Functions;
 

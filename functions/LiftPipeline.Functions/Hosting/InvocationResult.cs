@@ -1,7 +1,5 @@
 using System.Text.Json;
-using LiftPipeline.Core.Pipeline;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using LiftPipeline.Pipeline.Handlers;
 
 namespace LiftPipeline.Functions.Hosting;
 

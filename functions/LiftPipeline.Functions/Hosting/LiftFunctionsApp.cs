@@ -1,13 +1,8 @@
 using System.Globalization;
 using System.Net;
-using LiftPipeline.Core.Storage;
 using LiftPipeline.Functions.Functions;
 using LiftPipeline.Infrastructure.Alerts;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Functions.Hosting;
 

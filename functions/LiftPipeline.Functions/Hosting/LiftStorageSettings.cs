@@ -1,6 +1,5 @@
-using LiftPipeline.Core.Storage;
 using LiftPipeline.Infrastructure.Storage;
-using Microsoft.Extensions.Configuration;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Functions.Hosting;
 

@@ -1,5 +1,4 @@
-using LiftPipeline.Core.Pipeline;
-using Microsoft.Extensions.Logging;
+using LiftPipeline.Pipeline.Handlers;
 
 namespace LiftPipeline.Functions.Hosting;
 

@@ -1,6 +1,5 @@
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Pipeline;
-using LiftPipeline.Core.Storage;
+using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Tests.Alerts;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using LiftPipeline.Core.Guardrails;
+using LiftPipeline.Pipeline.Alerts;
 
 namespace LiftPipeline.Tests.Alerts;
 

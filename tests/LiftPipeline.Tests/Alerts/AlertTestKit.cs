@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Storage;
 using LiftPipeline.Infrastructure.Alerts;
+using LiftPipeline.Pipeline.Alerts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LiftPipeline.Tests.Alerts;

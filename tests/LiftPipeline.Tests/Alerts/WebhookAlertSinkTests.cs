@@ -1,7 +1,6 @@
 using System.Globalization;
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Storage;
 using LiftPipeline.Infrastructure.Alerts;
+using LiftPipeline.Pipeline.Alerts;
 
 namespace LiftPipeline.Tests.Alerts;
 

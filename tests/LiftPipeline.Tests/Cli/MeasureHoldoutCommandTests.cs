@@ -1,5 +1,6 @@
 using System.Text.Json;
-using LiftPipeline.Core.Experiments;
+using LiftPipeline.Ingestion.Experiments;
+using LiftPipeline.Statistics.Measurement;
 using LiftPipeline.Tests.Experiments;
 
 namespace LiftPipeline.Tests.Cli;

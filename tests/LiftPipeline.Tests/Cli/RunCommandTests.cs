@@ -1,8 +1,8 @@
 using System.Text.Json;
 using LiftPipeline.Cli.Hosting;
 using LiftPipeline.Cli.Rendering;
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Ingestion;
+using LiftPipeline.Ingestion.Panels;
+using LiftPipeline.Statistics.Measurement;
 using LiftPipeline.Tests.Alerts;
 
 namespace LiftPipeline.Tests.Cli;

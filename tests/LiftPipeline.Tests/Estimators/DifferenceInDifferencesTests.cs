@@ -1,4 +1,4 @@
-using LiftPipeline.Core.Estimators;
+using LiftPipeline.Statistics.Estimators;
 
 namespace LiftPipeline.Tests.Estimators;
 

@@ -1,4 +1,6 @@
-using LiftPipeline.Core.Estimators;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Measurement;
+using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Tests.Estimators;
 

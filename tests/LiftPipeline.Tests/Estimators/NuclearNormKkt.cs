@@ -1,4 +1,4 @@
-using LiftPipeline.Core.Estimators;
+using LiftPipeline.Statistics.Estimators;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace LiftPipeline.Tests.Estimators;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Inference;
+using LiftPipeline.Statistics.Inference;
+using LiftPipeline.Statistics.Measurement;
 
 namespace LiftPipeline.Tests.Estimators;
 

@@ -1,6 +1,5 @@
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Ingestion;
-using LiftPipeline.Core.Panels;
+using LiftPipeline.Ingestion.Panels;
+using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Tests.Estimators;
 

@@ -1,4 +1,5 @@
-using LiftPipeline.Core.Estimators;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Estimators.Solvers;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace LiftPipeline.Tests.Estimators;

@@ -1,6 +1,7 @@
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Inference;
-using LiftPipeline.Core.Panels;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Inference;
+using LiftPipeline.Statistics.Measurement;
+using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Tests.Estimators;
 

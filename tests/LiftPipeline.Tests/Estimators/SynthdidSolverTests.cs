@@ -1,4 +1,5 @@
-using LiftPipeline.Core.Estimators;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Tests.Estimators;
 

@@ -1,5 +1,5 @@
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Inference;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Inference;
 
 namespace LiftPipeline.Tests.Estimators;
 

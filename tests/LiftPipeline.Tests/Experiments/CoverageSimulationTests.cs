@@ -1,4 +1,5 @@
-using LiftPipeline.Core.Experiments;
+using LiftPipeline.Statistics.Experiments;
+using LiftPipeline.Statistics.Experiments.Contrasts;
 using MathNet.Numerics.Distributions;
 using Xunit.Abstractions;
 using static LiftPipeline.Tests.Experiments.SufficientStatisticDraws;

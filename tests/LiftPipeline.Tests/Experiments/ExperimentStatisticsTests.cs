@@ -1,6 +1,7 @@
 using System.Globalization;
-using LiftPipeline.Core.Experiments;
-using LiftPipeline.Core.Ingestion;
+using LiftPipeline.Ingestion;
+using LiftPipeline.Ingestion.Experiments;
+using LiftPipeline.Statistics.Experiments;
 using static LiftPipeline.Tests.Experiments.ExperimentExportKit;
 
 namespace LiftPipeline.Tests.Experiments;

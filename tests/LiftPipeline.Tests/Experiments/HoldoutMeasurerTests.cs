@@ -1,6 +1,8 @@
 using System.Globalization;
-using LiftPipeline.Core.Experiments;
-using LiftPipeline.Core.Guardrails;
+using LiftPipeline.Ingestion.Experiments;
+using LiftPipeline.Statistics.Experiments;
+using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Measurement;
 using static LiftPipeline.Tests.Experiments.ExperimentExportKit;
 
 namespace LiftPipeline.Tests.Experiments;

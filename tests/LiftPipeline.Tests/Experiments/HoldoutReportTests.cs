@@ -1,7 +1,7 @@
 using System.Text.Json;
-using LiftPipeline.Core.Experiments;
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Reports;
+using LiftPipeline.Pipeline.Reports;
+using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Measurement;
 
 namespace LiftPipeline.Tests.Experiments;
 

@@ -1,4 +1,4 @@
-using LiftPipeline.Core.Experiments;
+using LiftPipeline.Statistics.Experiments.Power;
 
 namespace LiftPipeline.Tests.Experiments;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LiftPipeline.Core.Experiments;
+using LiftPipeline.Statistics.Experiments.Power;
 
 namespace LiftPipeline.Tests.Experiments;
 

@@ -1,4 +1,4 @@
-using LiftPipeline.Core.Experiments;
+using LiftPipeline.Statistics.Experiments;
 
 namespace LiftPipeline.Tests.Experiments;
 

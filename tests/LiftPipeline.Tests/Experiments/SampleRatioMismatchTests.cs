@@ -1,4 +1,4 @@
-using LiftPipeline.Core.Experiments;
+using LiftPipeline.Statistics.Experiments.Contrasts;
 using MathNet.Numerics;
 using Xunit.Abstractions;
 using static LiftPipeline.Tests.Experiments.SufficientStatisticDraws;

@@ -1,4 +1,4 @@
-using LiftPipeline.Core.Experiments;
+using LiftPipeline.Statistics.Experiments.Tails;
 using Xunit.Abstractions;
 
 namespace LiftPipeline.Tests.Experiments;

@@ -1,4 +1,4 @@
-using LiftPipeline.Core.Experiments;
+using LiftPipeline.Statistics.Experiments;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Random;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using LiftPipeline.Core.Experiments;
+using LiftPipeline.Statistics.Experiments;
+using LiftPipeline.Statistics.Experiments.Contrasts;
 using Xunit.Abstractions;
 
 namespace LiftPipeline.Tests.Experiments;

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text;
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Pipeline;
 using LiftPipeline.Infrastructure.Alerts;
+using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Datasets;
+using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Tests.Alerts;
 using LiftPipeline.Tests.Storage;
 

@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using LiftPipeline.Core.Storage;
 using LiftPipeline.Functions.Hosting;
 using LiftPipeline.Infrastructure.Storage;
+using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Tests.Storage;
 using Microsoft.AspNetCore.Builder;
 

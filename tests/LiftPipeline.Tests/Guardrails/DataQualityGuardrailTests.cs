@@ -1,5 +1,5 @@
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Panels;
+using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Tests.Guardrails;
 

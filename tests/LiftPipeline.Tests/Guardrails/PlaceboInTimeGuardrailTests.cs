@@ -1,6 +1,7 @@
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Inference;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Inference;
+using LiftPipeline.Statistics.Panels;
 using LiftPipeline.Tests.Estimators;
 
 namespace LiftPipeline.Tests.Guardrails;

@@ -1,5 +1,6 @@
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Guardrails;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Measurement;
 using LiftPipeline.Tests.Estimators;
 
 namespace LiftPipeline.Tests.Guardrails;
@@ -52,8 +53,8 @@ public sealed class PreFitGuardrailTests
             new PanelMeasureOptions { Metric = "packs_per_capita", Estimators = ["sc", "did"], Variance = null });
         var guardrail = new PreFitGuardrail();
 
-        var sc = guardrail.Check(measurement.Estimates[0]);
-        var did = guardrail.Check(measurement.Estimates[1]);
+        var sc = guardrail.Check(measurement.Estimates[0].Estimator, measurement.Estimates[0].Fit);
+        var did = guardrail.Check(measurement.Estimates[1].Estimator, measurement.Estimates[1].Fit);
 
         Assert.Equal(GuardrailStatus.Pass, sc.Status);
         Assert.Equal(0.1032, sc.Evidence["scaledL2Imbalance"], 4);

@@ -1,7 +1,7 @@
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Inference;
+using LiftPipeline.Simulation;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Inference;
 using LiftPipeline.Tests.Estimators;
-using LiftPipeline.Tests.Simulation;
 
 namespace LiftPipeline.Tests.Inference;
 

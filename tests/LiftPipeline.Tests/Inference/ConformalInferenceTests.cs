@@ -1,5 +1,6 @@
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Inference;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Inference;
+using LiftPipeline.Statistics.Panels;
 using LiftPipeline.Tests.Estimators;
 
 namespace LiftPipeline.Tests.Inference;

@@ -1,5 +1,5 @@
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Inference;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Inference;
 using LiftPipeline.Tests.Estimators;
 
 namespace LiftPipeline.Tests.Inference;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using LiftPipeline.Core.Ingestion;
-using LiftPipeline.Core.Ingestion.Columns;
-using LiftPipeline.Core.Ingestion.ParquetFormat;
-using LiftPipeline.Core.Panels;
+using LiftPipeline.Ingestion;
+using LiftPipeline.Ingestion.Columns;
+using LiftPipeline.Ingestion.ParquetFormat;
+using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Tests.Ingestion;
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
-using LiftPipeline.Core.Ingestion;
+using LiftPipeline.Ingestion;
+using LiftPipeline.Ingestion.Experiments;
+using LiftPipeline.Ingestion.Panels;
 
 namespace LiftPipeline.Tests.Ingestion;
 
@@ -79,7 +81,7 @@ public sealed class ExportCaseTests
         Assert.Equal(expect.GetProperty("covariates").EnumerateArray().Select(a => a.GetString()!), reader.Covariates);
     }
 
-    private static async Task<Core.Panels.Panel> ReadPanelAsync(string path, JsonElement options) =>
+    private static async Task<Statistics.Panels.Panel> ReadPanelAsync(string path, JsonElement options) =>
         await PanelExportReader.ReadAsync(path, new PanelExportOptions
         {
             Columns = Mapping(options),

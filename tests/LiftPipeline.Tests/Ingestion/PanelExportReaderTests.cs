@@ -1,6 +1,6 @@
 using System.Globalization;
-using LiftPipeline.Core.Ingestion;
-using LiftPipeline.Core.Panels;
+using LiftPipeline.Ingestion.Panels;
+using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Tests.Ingestion;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using LiftPipeline.Core.Ingestion;
+using LiftPipeline.Ingestion;
 
 namespace LiftPipeline.Tests.Ingestion;
 

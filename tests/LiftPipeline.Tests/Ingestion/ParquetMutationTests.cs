@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using LiftPipeline.Core.Ingestion;
+using LiftPipeline.Ingestion;
+using LiftPipeline.Ingestion.Panels;
 using Xunit.Abstractions;
 
 namespace LiftPipeline.Tests.Ingestion;

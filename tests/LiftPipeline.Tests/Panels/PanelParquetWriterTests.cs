@@ -1,6 +1,7 @@
 using DuckDB.NET.Data;
-using LiftPipeline.Core.Ingestion;
-using LiftPipeline.Core.Panels;
+using LiftPipeline.Ingestion;
+using LiftPipeline.Ingestion.Panels;
+using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Tests.Panels;
 

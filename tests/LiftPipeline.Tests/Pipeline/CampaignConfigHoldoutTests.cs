@@ -1,7 +1,7 @@
-using LiftPipeline.Core.Experiments;
 using System.Text;
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Pipeline;
+using LiftPipeline.Pipeline.Campaigns;
+using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Measurement;
 
 namespace LiftPipeline.Tests.Pipeline;
 

@@ -1,7 +1,7 @@
 using System.Text;
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Panels;
-using LiftPipeline.Core.Pipeline;
+using LiftPipeline.Pipeline.Campaigns;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Tests.Pipeline;
 

@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Inference;
-using LiftPipeline.Core.Panels;
-using LiftPipeline.Core.Pipeline;
+using LiftPipeline.Pipeline.Campaigns;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Inference;
+using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Tests.Pipeline;
 
@@ -52,7 +52,7 @@ public sealed partial class CampaignDocsTests
 
         Assert.Equal(CampaignDesign.Holdout, config.Design);
         Assert.Equal(0.2, config.Holdout!.Allocation!["holdout"]);
-        Assert.Equal(new LiftPipeline.Core.Experiments.ArmContrast("vbo_1p", "vbo"), Assert.Single(config.Holdout.Contrasts));
+        Assert.Equal(new LiftPipeline.Statistics.Measurement.ArmContrast("vbo_1p", "vbo"), Assert.Single(config.Holdout.Contrasts));
         Assert.Equal(0.05, Assert.Single(config.Guardrails.Harm).Margin);
     }
 

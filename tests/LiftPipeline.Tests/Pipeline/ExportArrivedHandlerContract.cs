@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Pipeline;
-using LiftPipeline.Core.Storage;
-using LiftPipeline.Infrastructure.Storage;
+using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Datasets;
+using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Tests.Estimators;
 using LiftPipeline.Tests.Storage;
 

@@ -1,8 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Pipeline;
-using LiftPipeline.Core.Storage;
+using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Datasets;
+using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Runs;
+using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Tests.Alerts;
 
 namespace LiftPipeline.Tests.Pipeline;

@@ -1,4 +1,5 @@
-using LiftPipeline.Core.Panels;
+using LiftPipeline.Ingestion.Panels;
+using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Tests.Pipeline;
 

@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json;
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Pipeline;
-using LiftPipeline.Core.Storage;
 using LiftPipeline.Infrastructure.Alerts;
-using LiftPipeline.Infrastructure.Storage;
+using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Hosting;
+using LiftPipeline.Pipeline.Runs;
+using LiftPipeline.Pipeline.Storage;
+using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Measurement;
 using LiftPipeline.Tests.Alerts;
 using LiftPipeline.Tests.Estimators;
 using LiftPipeline.Tests.Storage;
@@ -211,8 +213,8 @@ public abstract class PipelineEndToEndContract
         Assert.Equal([false, true], summary.Measurements.Select(m => m.AlreadyMeasured));
         var measured = summary.Measurements[0];
         Assert.Equal(CampaignRunStatus.Measured, measured.Status);
-        var expected = Core.Experiments.HoldoutMeasurer.Measure(await Core.Experiments.ExperimentStatisticsBuilder.ComputeAsync(whole),
-            new Core.Experiments.HoldoutMeasureOptions { Metrics = ["revenue", "conversions"], Settings = new() { Contrasts = [new("vbo_1p", "vbo")], SequentialTuningN = 5000 } });
+        var expected = Statistics.Measurement.HoldoutMeasurer.Measure(await LiftPipeline.Ingestion.Experiments.ExperimentStatisticsBuilder.ComputeAsync(whole),
+            new Statistics.Measurement.HoldoutMeasureOptions { Metrics = ["revenue", "conversions"], Settings = new() { Contrasts = [new("vbo_1p", "vbo")], SequentialTuningN = 5000 } });
         using var report = JsonDocument.Parse((await store.ReadAsync($"reports/vbo/{measured.RunId}/report.json"))!.Content);
         var contrasts = report.RootElement.GetProperty("measurement").GetProperty("contrasts");
         Assert.Equal("holdout", report.RootElement.GetProperty("design").GetString());
@@ -225,7 +227,7 @@ public abstract class PipelineEndToEndContract
         {
             alerts.Add(AlertJson.Read((await store.ReadAsync(path))!.Content.Span));
         }
-        Assert.Equal([Core.Experiments.HoldoutGuardrails.Srm, Core.Experiments.HoldoutGuardrails.Contamination], alerts.Select(a => a.Guardrail).Order(StringComparer.Ordinal).Reverse());
+        Assert.Equal([Statistics.Measurement.HoldoutGuardrails.Srm, Statistics.Measurement.HoldoutGuardrails.Contamination], alerts.Select(a => a.Guardrail).Order(StringComparer.Ordinal).Reverse());
         Assert.Equal(alerts.Select(a => a.Id).Order(StringComparer.Ordinal), receiver.Received.Select(r => r.Headers["X-Lift-Alert-Id"]!).Order(StringComparer.Ordinal));
         Assert.Equal(CampaignRunStatus.Measured, Assert.Single(again.Measurements).Status);
         Assert.Equal(2, receiver.Received.Count);   // the same data in another run raises the same alert ids: not delivered again

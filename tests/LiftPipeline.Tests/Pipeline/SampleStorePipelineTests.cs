@@ -1,10 +1,11 @@
-using LiftPipeline.Core.Experiments;
 using System.Text.Json;
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Pipeline;
-using LiftPipeline.Core.Reports;
-using LiftPipeline.Core.Storage;
+using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Hosting;
+using LiftPipeline.Pipeline.Reports;
+using LiftPipeline.Pipeline.Runs;
+using LiftPipeline.Pipeline.Storage;
+using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Measurement;
 using LiftPipeline.Tests.Alerts;
 using LiftPipeline.Tests.Estimators;
 

@@ -1,8 +1,12 @@
-using LiftPipeline.Core.Experiments;
-using LiftPipeline.Core.Ingestion;
-using LiftPipeline.Core.Panels;
-using LiftPipeline.Core.Pipeline;
-using LiftPipeline.Core.Storage;
+using LiftPipeline.Ingestion;
+using LiftPipeline.Ingestion.Experiments;
+using LiftPipeline.Ingestion.Panels;
+using LiftPipeline.Pipeline.Campaigns;
+using LiftPipeline.Pipeline.Datasets;
+using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Storage;
+using LiftPipeline.Statistics.Experiments;
+using LiftPipeline.Statistics.Panels;
 using LiftPipeline.Tests.Alerts;
 using LiftPipeline.Tests.Estimators;
 

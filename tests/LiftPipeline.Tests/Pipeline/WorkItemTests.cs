@@ -1,5 +1,6 @@
 using System.Text;
-using LiftPipeline.Core.Pipeline;
+using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Runs;
 
 namespace LiftPipeline.Tests.Pipeline;
 
@@ -60,7 +61,7 @@ public sealed class RunManifestTests
         Assert.Equal("nightly-20261124-0200", RunIds.Nightly(At.AddSeconds(42)));
         Assert.Equal("run-20261124-020000", RunIds.Manual(At));
         Assert.Equal("data-0a1b2c3d4e5f6a7b", RunIds.ForDataset("datasets/geo/panel-0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d.parquet"));
-        Assert.Throws<LiftPipeline.Core.Storage.ObjectStoreException>(() => RunIds.Validate("../runs"));
+        Assert.Throws<LiftPipeline.Pipeline.Storage.ObjectStoreException>(() => RunIds.Validate("../runs"));
     }
 
     [Fact]

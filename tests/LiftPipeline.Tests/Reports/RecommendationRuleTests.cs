@@ -1,6 +1,6 @@
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Inference;
-using LiftPipeline.Core.Reports;
+using LiftPipeline.Pipeline.Reports;
+using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Inference;
 
 namespace LiftPipeline.Tests.Reports;
 

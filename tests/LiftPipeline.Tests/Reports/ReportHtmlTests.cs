@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Reports;
+using LiftPipeline.Pipeline.Reports;
+using LiftPipeline.Statistics.Estimators;
 
 namespace LiftPipeline.Tests.Reports;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Reports;
+using LiftPipeline.Pipeline.Reports;
+using LiftPipeline.Statistics.Guardrails;
 
 namespace LiftPipeline.Tests.Reports;
 

@@ -1,5 +1,5 @@
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Reports;
+using LiftPipeline.Pipeline.Reports;
+using LiftPipeline.Statistics.Guardrails;
 
 namespace LiftPipeline.Tests.Reports;
 

@@ -1,7 +1,7 @@
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Guardrails;
-using LiftPipeline.Core.Inference;
-using LiftPipeline.Core.Reports;
+using LiftPipeline.Pipeline.Reports;
+using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Inference;
+using LiftPipeline.Statistics.Measurement;
 using LiftPipeline.Tests.Estimators;
 
 namespace LiftPipeline.Tests.Reports;

@@ -1,4 +1,5 @@
-using LiftPipeline.Core.Inference;
+using LiftPipeline.Simulation;
+using LiftPipeline.Statistics.Inference;
 using Xunit.Abstractions;
 
 namespace LiftPipeline.Tests.Simulation;

@@ -1,5 +1,5 @@
-using LiftPipeline.Core.Estimators;
-using LiftPipeline.Core.Inference;
+using LiftPipeline.Simulation;
+using LiftPipeline.Statistics.Inference;
 
 namespace LiftPipeline.Tests.Simulation;
 

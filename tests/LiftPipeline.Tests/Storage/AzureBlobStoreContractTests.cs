@@ -1,5 +1,5 @@
-using LiftPipeline.Core.Storage;
 using LiftPipeline.Infrastructure.Storage;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Tests.Storage;
 

@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Storage.Blobs;
-using LiftPipeline.Core.Storage;
 using LiftPipeline.Infrastructure.Storage;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Tests.Storage;
 

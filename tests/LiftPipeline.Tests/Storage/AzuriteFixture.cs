@@ -1,7 +1,7 @@
-using LiftPipeline.Infrastructure.Storage;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using LiftPipeline.Infrastructure.Storage;
 
 namespace LiftPipeline.Tests.Storage;
 

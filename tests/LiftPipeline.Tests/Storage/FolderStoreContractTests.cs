@@ -1,4 +1,4 @@
-using LiftPipeline.Core.Storage;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Tests.Storage;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using LiftPipeline.Core.Storage;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Tests.Storage;
 

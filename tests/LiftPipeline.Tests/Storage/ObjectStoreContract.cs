@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using LiftPipeline.Core.Storage;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Tests.Storage;
 

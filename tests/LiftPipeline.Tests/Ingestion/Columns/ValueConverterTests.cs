@@ -1,5 +1,5 @@
-using LiftPipeline.Core.Ingestion.Columns;
-using LiftPipeline.Core.Panels;
+using LiftPipeline.Ingestion.Columns;
+using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Tests.Ingestion.Columns;
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using LiftPipeline.Core.Ingestion.ParquetFormat;
+using LiftPipeline.Ingestion.ParquetFormat;
 
 namespace LiftPipeline.Tests.Ingestion.ParquetFormat;
 

@@ -1,0 +1,85 @@
+using LiftPipeline.Ingestion.ParquetFormat;
+
+namespace LiftPipeline.Ingestion.Columns;
+
+/// <summary>
+/// Reusable buffers holding one column chunk as physical values: non-null values packed at the front,
+/// and for optional columns one definition level per row (1 = present). Buffers grow to the largest
+/// row group seen and are reused, so reading a file allocates per row group size, not per row.
+/// </summary>
+internal sealed class ColumnChunkBuffer(ParquetColumnInfo column)
+{
+    private int[] _definitions = [];
+    private bool[] _bools = [];
+    private int[] _ints = [];
+    private long[] _longs = [];
+    private float[] _floats = [];
+    private double[] _doubles = [];
+    private ReadOnlyMemory<byte>[] _bytes = [];
+
+    public ParquetColumnInfo Column { get; } = column;
+
+    public ParquetColumnType Type => Column.Type;
+
+    /// <summary>Rows in the chunk last loaded.</summary>
+    public int Rows { get; private set; }
+
+    /// <summary>Non-null values in the chunk last loaded.</summary>
+    public int Present { get; private set; }
+
+    public bool HasNulls => Present < Rows;
+
+    public ReadOnlySpan<int> Definitions => Column.IsOptional ? _definitions.AsSpan(0, Rows) : default;
+
+    public ReadOnlySpan<bool> Bools => _bools.AsSpan(0, Present);
+
+    public ReadOnlySpan<int> Ints => _ints.AsSpan(0, Present);
+
+    public ReadOnlySpan<long> Longs => _longs.AsSpan(0, Present);
+
+    public ReadOnlySpan<float> Floats => _floats.AsSpan(0, Present);
+
+    public ReadOnlySpan<double> Doubles => _doubles.AsSpan(0, Present);
+
+    public ReadOnlySpan<ReadOnlyMemory<byte>> Bytes => _bytes.AsSpan(0, Present);
+
+    public async ValueTask LoadAsync(ExportFile file, int rowGroup, CancellationToken cancellationToken)
+    {
+        int rows = checked((int)file.RowGroupRows[rowGroup]);
+        Memory<int>? definitions = null;
+        if (Column.IsOptional)
+        {
+            Grow(ref _definitions, rows);
+            definitions = _definitions.AsMemory(0, rows);
+        }
+        Rows = rows;
+        Present = Type.Physical switch
+        {
+            ParquetPhysicalType.Boolean => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _bools, rows), definitions, cancellationToken).ConfigureAwait(false),
+            ParquetPhysicalType.Int32 => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _ints, rows), definitions, cancellationToken).ConfigureAwait(false),
+            ParquetPhysicalType.Int64 => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _longs, rows), definitions, cancellationToken).ConfigureAwait(false),
+            ParquetPhysicalType.Float => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _floats, rows), definitions, cancellationToken).ConfigureAwait(false),
+            ParquetPhysicalType.Double => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _doubles, rows), definitions, cancellationToken).ConfigureAwait(false),
+            _ => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _bytes, rows), definitions, cancellationToken).ConfigureAwait(false),
+        };
+        // A flat optional column has definition levels 0 and 1 only; damaged levels would make Present overrun the values.
+        if (Column.IsOptional && (Present > rows || _definitions.AsSpan(0, rows).ContainsAnyExcept(0, 1)))
+        {
+            Rows = Present = 0;
+            throw ExportValidationException.Single(file.Name, ExportErrorCodes.CorruptFile,
+                $"row group {rowGroup} cannot be decoded: its definition levels are not 0 or 1", Column.Path);
+        }
+    }
+
+    /// <summary>True when row <paramref name="row"/> of the loaded chunk is null.</summary>
+    public bool IsNull(int row) => Column.IsOptional && _definitions[row] == 0;
+
+    private static Memory<T> Grow<T>(ref T[] buffer, int rows)
+    {
+        if (buffer.Length < rows)
+        {
+            buffer = new T[rows];
+        }
+        return buffer.AsMemory(0, rows);
+    }
+}

@@ -1,0 +1,14 @@
+namespace LiftPipeline.Ingestion;
+
+/// <summary>Which export contract a file follows, judged by its columns.</summary>
+public enum ExportContract
+{
+    /// <summary>Neither contract's key columns are present.</summary>
+    Unknown,
+
+    /// <summary>One row per unit and period: <c>unit</c>, <c>period</c>, <c>treated</c>.</summary>
+    Panel,
+
+    /// <summary>One row per customer: <c>customer_id</c>, <c>arm</c>.</summary>
+    Experiment,
+}

@@ -1,0 +1,23 @@
+namespace LiftPipeline.Ingestion.Panels;
+
+/// <summary>How to read a panel export. Defaults follow the contract in DESIGN.md.</summary>
+public sealed record PanelExportOptions
+{
+    /// <summary>Contract name → file column. Default: the contract names themselves.</summary>
+    public ColumnMapping Columns { get; init; } = ColumnMapping.Default;
+
+    /// <summary>Metric columns to load. Default (null): every numeric, non-boolean column outside the contract.</summary>
+    public IReadOnlyList<string>? Metrics { get; init; }
+
+    /// <summary>Metrics declared counts (conversions, orders): a negative value is an error. Default: none.</summary>
+    public IReadOnlySet<string> CountMetrics { get; init; } = new HashSet<string>();
+
+    /// <summary>Allow a unit's treated flag to go from 1 back to 0 (switchback designs). Default: false.</summary>
+    public bool AllowTreatmentReversal { get; init; }
+
+    /// <summary>
+    /// The export is an increment of a campaign's dataset (new periods or units): the checks that need the whole panel —
+    /// a pre-period before treatment and a never-treated unit — are skipped here and left to measurement, since increments may arrive in any order. Default false.
+    /// </summary>
+    public bool Increment { get; init; }
+}

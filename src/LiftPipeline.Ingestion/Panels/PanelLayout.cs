@@ -1,0 +1,25 @@
+using LiftPipeline.Ingestion.Columns;
+using LiftPipeline.Ingestion.ParquetFormat;
+
+namespace LiftPipeline.Ingestion.Panels;
+
+/// <summary>The file columns that play each role of the panel contract, checked for presence and type.</summary>
+internal sealed record PanelLayout(ParquetColumnInfo Unit, ParquetColumnInfo Period, ParquetColumnInfo Treated, ParquetColumnInfo? Arm, IReadOnlyList<ParquetColumnInfo> Metrics)
+{
+    public static PanelLayout Resolve(ExportFile file, PanelExportOptions options)
+    {
+        var errors = new ExportErrorCollector(file.Name);
+        var resolver = new ContractColumnResolver(file, options.Columns, errors);
+        var unit = resolver.Required(ContractColumns.Unit, ColumnDecoders.CanBeCategory, "text or integer");
+        var period = resolver.Required(ContractColumns.Period, t => ColumnDecoders.PeriodKindOf(t) is not null, "DATE, TIMESTAMP, INT96, integer or yyyy-MM-dd text");
+        var treated = resolver.Required(ContractColumns.Treated, ColumnDecoders.CanBeFlag, "boolean or 0/1 integer");
+        var arm = resolver.Optional(ContractColumns.Arm, ColumnDecoders.CanBeCategory, "text or integer");
+        var metrics = resolver.Metrics(options.Metrics, [unit, period, treated, arm]);
+        errors.ThrowIfAny();
+        if (file.Rows == 0)
+        {
+            throw ExportValidationException.Single(file.Name, ExportErrorCodes.EmptyFile, "the export holds no rows");
+        }
+        return new PanelLayout(unit!, period!, treated!, arm, metrics);
+    }
+}

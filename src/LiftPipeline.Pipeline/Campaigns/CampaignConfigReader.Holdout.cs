@@ -1,0 +1,181 @@
+using System.Text.Json;
+using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Measurement;
+
+namespace LiftPipeline.Pipeline.Campaigns;
+
+/// <summary>The holdout section and the holdout guardrails of campaign.json.</summary>
+internal sealed partial class CampaignConfigReader
+{
+    private HoldoutSettings? Holdout(JsonElement root, string? design, IReadOnlyList<string>? metrics)
+    {
+        bool present = root.TryGetProperty("holdout", out var element) && element.ValueKind != JsonValueKind.Null;
+        if (!present)
+        {
+            return design == "holdout" ? new HoldoutSettings() : null;
+        }
+        if (design == "panel")
+        {
+            Error("holdout", "is only for \"design\": \"holdout\"; remove it or change the design");
+            return null;
+        }
+        if (!IsObject(element, "holdout", "the holdout settings"))
+        {
+            return null;
+        }
+        CheckProperties(element, "holdout", Properties["holdout"]);
+        var defaults = new HoldoutSettings();
+        string control = String(element, "holdout", "control", required: false) ?? defaults.Control;
+        var allocation = ArmNumbers(element, "allocation", v => v > 0 && v < 1, "a share strictly between 0 and 1");
+        if (allocation is not null && Math.Abs(allocation.Values.Sum() - 1) > 1e-6)
+        {
+            Error("holdout.allocation", $"shares sum to {allocation.Values.Sum():0.######}; planned shares must sum to 1");
+        }
+        if (allocation is not null && !allocation.ContainsKey(control))
+        {
+            Error("holdout.allocation", $"has no share for the control arm '{control}'");
+        }
+        return new HoldoutSettings
+        {
+            Control = control,
+            Allocation = allocation,
+            Contrasts = Contrasts(element),
+            ConversionMetric = MetricName(element, "conversionMetric", metrics),
+            RevenueMetric = MetricName(element, "revenueMetric", metrics),
+            Ratios = Ratios(element, metrics),
+            CapQuantile = TryGet(element, "capQuantile", out _)
+                ? Number(element, "holdout", "capQuantile", 0.999, v => v > 0.5 && v < 1, "an upper quantile strictly between 0.5 and 1, such as 0.999")
+                : null,
+            Adjustment = Choice(element, "holdout", "adjustment", ["holm", "bh"], "holm") == "bh" ? MultipleTestingAdjustment.BenjaminiHochberg : MultipleTestingAdjustment.Holm,
+            SequentialTuningN = Int(element, "holdout", "sequentialTuningN", defaults.SequentialTuningN, 1, 1_000_000_000),
+            Spend = ArmNumbers(element, "spend", v => v >= 0, "an amount of 0 or more"),
+        };
+    }
+
+    private string? MetricName(JsonElement obj, string name, IReadOnlyList<string>? metrics)
+    {
+        string? metric = String(obj, "holdout", name, required: false);
+        if (metric is not null && metrics is not null && !metrics.Contains(metric))
+        {
+            Error($"holdout.{name}", $"'{metric}' is not one of the campaign's metrics ({string.Join(", ", metrics)}); add it to \"metrics\"");
+        }
+        return metric;
+    }
+
+    private Dictionary<string, double>? ArmNumbers(JsonElement obj, string name, Func<double, bool> valid, string expected)
+    {
+        string path = "holdout." + name;
+        if (!TryGet(obj, name, out var value))
+        {
+            return null;
+        }
+        if (!IsObject(value, path, "a map from arm to number"))
+        {
+            return null;
+        }
+        var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var arm in value.EnumerateObject())
+        {
+            if (arm.Value.ValueKind == JsonValueKind.Number && arm.Value.TryGetDouble(out double number) && double.IsFinite(number) && valid(number))
+            {
+                numbers[arm.Name] = number;
+            }
+            else
+            {
+                Error($"{path}.{arm.Name}", $"is {Show(arm.Value)}; give {expected}");
+            }
+        }
+        return numbers;
+    }
+
+    private List<ArmContrast> Contrasts(JsonElement obj)
+    {
+        var contrasts = new List<ArmContrast>();
+        foreach (var (item, at) in Items(obj, "holdout", "contrasts"))
+        {
+            CheckProperties(item, at, Properties["holdout.contrasts[]"]);
+            string? treatment = String(item, at, "treatment", required: true);
+            string? control = String(item, at, "control", required: true);
+            if (treatment is not null && treatment == control)
+            {
+                Error(at, $"compares '{treatment}' with itself; name two different arms");
+            }
+            else if (treatment is not null && control is not null)
+            {
+                contrasts.Add(new ArmContrast(treatment, control));
+            }
+        }
+        return contrasts;
+    }
+
+    private List<RatioMetric> Ratios(JsonElement obj, IReadOnlyList<string>? metrics)
+    {
+        var ratios = new List<RatioMetric>();
+        foreach (var (item, at) in Items(obj, "holdout", "ratios"))
+        {
+            CheckProperties(item, at, Properties["holdout.ratios[]"]);
+            string? name = String(item, at, "name", required: true);
+            string? numerator = MetricIn(item, at, "numerator", metrics);
+            string? denominator = MetricIn(item, at, "denominator", metrics);
+            if (name is not null && numerator is not null && denominator is not null)
+            {
+                ratios.Add(new RatioMetric(name, numerator, denominator));
+            }
+        }
+        return ratios;
+    }
+
+    private List<HarmCheck> Harm(JsonElement obj, IReadOnlyList<string>? metrics)
+    {
+        var checks = new List<HarmCheck>();
+        foreach (var (item, at) in Items(obj, "guardrails", "harm"))
+        {
+            CheckProperties(item, at, Properties["guardrails.harm[]"]);
+            string? metric = MetricIn(item, at, "metric", metrics);
+            double margin = Number(item, at, "margin", 0.01, v => v >= 0 && v < 1, "a relative margin from 0 to 1, such as 0.02 for 2%");
+            bool higherIsBetter = Bool(item, at, "higherIsBetter", true);
+            if (metric is not null)
+            {
+                checks.Add(new HarmCheck(metric, margin, higherIsBetter));
+            }
+        }
+        return checks;
+    }
+
+    private string? MetricIn(JsonElement item, string at, string name, IReadOnlyList<string>? metrics)
+    {
+        string? metric = String(item, at, name, required: true);
+        if (metric is not null && metrics is not null && !metrics.Contains(metric))
+        {
+            Error(Join(at, name), $"'{metric}' is not one of the campaign's metrics ({string.Join(", ", metrics)}); add it to \"metrics\"");
+            return null;
+        }
+        return metric;
+    }
+
+    /// <summary>The objects of an optional list property, each with its JSON path (<c>parent.name[i]</c>).</summary>
+    private List<(JsonElement Item, string Path)> Items(JsonElement obj, string parent, string name)
+    {
+        var items = new List<(JsonElement, string)>();
+        string path = Join(parent, name);
+        if (!TryGet(obj, name, out var value))
+        {
+            return items;
+        }
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            Error(path, $"is {Show(value)}; give a list of objects");
+            return items;
+        }
+        int i = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            string at = $"{path}[{i++}]";
+            if (IsObject(item, at, "an object"))
+            {
+                items.Add((item, at));
+            }
+        }
+        return items;
+    }
+}

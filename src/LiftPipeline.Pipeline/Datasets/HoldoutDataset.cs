@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using LiftPipeline.Pipeline.Storage;
+
+namespace LiftPipeline.Pipeline.Datasets;
+
+/// <summary>
+/// A holdout campaign's dataset: the validated experiment exports it is measured from. Each export is a shard of the
+/// experiment (disjoint customers, e.g. one per market or day of enrolment); a shard is streamed once to the
+/// content-addressed <c>datasets/{campaign}/shard-{hash}.parquet</c> (by ExportArrived, after validation), so later edits of the export cannot change what was
+/// validated, and a re-export under the same name replaces its earlier version. <c>datasets/{campaign}/manifest.json</c>
+/// (the same format as a panel dataset's) names <c>datasets/{campaign}/holdout-{hash}.json</c>, the list of current
+/// shards, and is swapped with If-Match, so concurrent exports lose nothing and reprocessing is a no-op.
+/// </summary>
+public sealed class HoldoutDataset(IObjectStore store, string campaign)
+{
+    private const int MaxAttempts = 20;
+
+    /// <summary>One shard: the export it came from, the export's ETag, and the copy measured.</summary>
+    public sealed record Shard(string Export, string ETag, string Copy);
+
+    private string ManifestPath { get; } = $"datasets/{ObjectName.ValidateCampaign(campaign)}/manifest.json";
+
+    /// <summary>
+    /// Records the shard <paramref name="copy"/> (already written: the validated content of <paramref name="export"/> read
+    /// at <paramref name="etag"/>) in the dataset; returns the manifest after it.
+    /// </summary>
+    /// <exception cref="ObjectStoreException">The store failed, or the manifest kept changing.</exception>
+    public async Task<DatasetManifest> RecordAsync(ExportName export, string etag, string copy, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ObjectName.Validate(copy);
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await store.ReadAsync(ManifestPath, cancellationToken).ConfigureAwait(false);
+            var manifest = current is null ? null : CampaignDataset.ParseManifest(current.Content.Span);
+            if (manifest is not null && manifest.Exports.Any(e => e.Export == export.Path && e.ETag == etag))
+            {
+                return manifest;
+            }
+            var shards = manifest is null ? [] : (await ReadShardsAsync(manifest, cancellationToken).ConfigureAwait(false)).ToList();
+            shards.RemoveAll(s => s.Export == export.Path);
+            shards.Add(new Shard(export.Path, etag, copy));
+            shards.Sort((a, b) => string.CompareOrdinal(a.Export, b.Export));
+            var list = WriteShards(shards);
+            string listName = $"datasets/{campaign}/holdout-{Hash(list)}.json";
+            await store.TryCreateAsync(listName, list, cancellationToken).ConfigureAwait(false);
+            var next = new DatasetManifest(listName, [.. manifest?.Exports ?? [], new MergedExport(export.Path, etag, at)]);
+            if (await TrySwapAsync(current, next, cancellationToken).ConfigureAwait(false))
+            {
+                return next;
+            }
+        }
+        throw new ObjectStoreException(ObjectStoreException.PreconditionFailed, ManifestPath, $"gave up after {MaxAttempts} concurrent updates");
+    }
+
+    /// <summary>The shards <paramref name="manifest"/> names.</summary>
+    /// <exception cref="ObjectStoreException">The shard list is missing or unreadable.</exception>
+    public async Task<IReadOnlyList<Shard>> ReadShardsAsync(DatasetManifest manifest, CancellationToken cancellationToken = default)
+    {
+        var content = await store.ReadAsync(manifest.Dataset, cancellationToken).ConfigureAwait(false)
+            ?? throw new ObjectStoreException(ObjectStoreException.Unavailable, manifest.Dataset, "the manifest names a shard list that does not exist");
+        try
+        {
+            using var document = JsonDocument.Parse(content.Content);
+            return document.RootElement.GetProperty("shards").EnumerateArray()
+                .Select(s => new Shard(s.GetProperty("export").GetString()!, s.GetProperty("etag").GetString()!, ObjectName.Validate(s.GetProperty("copy").GetString()!)))
+                .ToArray();
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new ObjectStoreException(ObjectStoreException.Unavailable, manifest.Dataset, $"the shard list is unreadable: {e.Message}");
+        }
+    }
+
+    private Task<bool> TrySwapAsync(ObjectContent? current, DatasetManifest next, CancellationToken cancellationToken) =>
+        CampaignDataset.TrySwapAsync(store, ManifestPath, current, next, cancellationToken);
+
+    private static byte[] WriteShards(IReadOnlyList<Shard> shards)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("shards");
+            foreach (var shard in shards)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("export", shard.Export);
+                writer.WriteString("etag", shard.ETag);
+                writer.WriteString("copy", shard.Copy);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    private static string Hash(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes))[..32];
+}

@@ -1,0 +1,241 @@
+using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Campaigns;
+using LiftPipeline.Pipeline.Datasets;
+using LiftPipeline.Pipeline.Reports;
+using LiftPipeline.Pipeline.Runs;
+using LiftPipeline.Pipeline.Storage;
+using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Inference;
+using LiftPipeline.Statistics.Measurement;
+using LiftPipeline.Statistics.Panels;
+
+namespace LiftPipeline.Pipeline.Handlers;
+
+/// <summary>The outcome of <see cref="MeasureCampaignHandler.HandleAsync"/>.</summary>
+/// <param name="Campaign">Campaign id.</param>
+/// <param name="RunId">The run the measurement belongs to.</param>
+/// <param name="Status">Measured, no data, skipped or failed.</param>
+/// <param name="Message">One line for logs and the console.</param>
+/// <param name="Report">The report, when measured by this call (null when it had already been measured).</param>
+/// <param name="ReportFolder"><c>reports/{campaign}/{runId}/</c>, when there is a report.</param>
+/// <param name="Alerts">Object names of the alerts raised (also when already measured).</param>
+/// <param name="AlreadyMeasured">True when the run had measured this campaign before and nothing was redone.</param>
+public sealed record MeasureOutcome(
+    string Campaign,
+    string RunId,
+    CampaignRunStatus Status,
+    string Message,
+    LiftReport? Report,
+    string? ReportFolder,
+    IReadOnlyList<string> Alerts,
+    bool AlreadyMeasured = false)
+{
+    /// <summary>The report of a holdout campaign, when measured by this call (then <see cref="Report"/> is null).</summary>
+    public HoldoutReport? Holdout { get; init; }
+}
+
+/// <summary>
+/// The MeasureCampaign handler, independent of any host. For one campaign and run it reads campaign.json and the merged
+/// dataset, runs the configured estimators and variance method on the primary metric, checks guardrails v1 (data
+/// quality of the panel; pre-period fit and placebo in time of the primary estimator, per cell), stores an alert per
+/// breach, writes <c>reports/{campaign}/{runId}/report.{html,md,json}</c> (report.json last, as the commit mark) and
+/// <c>reports/{campaign}/latest.json</c>, records the campaign's line in <c>runs/{runId}.json</c>, and queues a delivery per
+/// alert when the campaign has subscribers.
+/// <para>
+/// Idempotent: a run id names its input (a nightly run its time, a data-triggered run its dataset object), every result
+/// is a conditional create, the alert id is derived from campaign, guardrail and dataset, and a campaign already measured
+/// in a run is not measured again (its alerts are queued again; delivery is once per subscriber regardless).
+/// </para>
+/// A failed measurement (a design the estimators cannot handle) is recorded as failed and raises a breach alert of
+/// guardrail <c>measurement</c>, so a broken campaign is not silent. Thread-safe.
+/// </summary>
+public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue, TimeProvider clock)
+{
+    /// <summary>The guardrail name of the alert raised when a measurement fails.</summary>
+    public const string MeasurementGuardrail = "measurement";
+
+    /// <summary>Receives estimator and replication progress of long measurements; null for none.</summary>
+    public IProgress<MeasureProgress>? Progress { get; init; }
+
+    /// <summary>Measures <paramref name="campaign"/> for <paramref name="runId"/> (null: the run of the current dataset).</summary>
+    /// <exception cref="ObjectStoreException">The campaign or run id is unsafe (before any storage call), or the store failed.</exception>
+    /// <exception cref="CampaignConfigException">The campaign's campaign.json is invalid.</exception>
+    public async Task<MeasureOutcome> HandleAsync(string campaign, string? runId, CancellationToken cancellationToken = default)
+    {
+        ObjectName.ValidateCampaign(campaign);
+        RunIds.ValidateOptional(runId);
+        var config = await ReadConfigAsync(campaign, cancellationToken).ConfigureAwait(false);
+        if (config is null)
+        {
+            string reason = $"campaigns/{campaign}/campaign.json is missing; add one to measure the campaign.";
+            return await RecordAsync(new MeasureOutcome(campaign, runId ?? "unmeasured", CampaignRunStatus.Skipped, reason, null, null, []), runId is not null, null, cancellationToken).ConfigureAwait(false);
+        }
+        var dataset = new CampaignDataset(store, campaign);
+        var manifest = await dataset.ReadManifestAsync(cancellationToken).ConfigureAwait(false);
+        if (manifest is null)
+        {
+            var none = new MeasureOutcome(campaign, runId ?? "unmeasured", CampaignRunStatus.NoData, $"{campaign}: no export has been accepted yet.", null, null, []);
+            return await RecordAsync(none, runId is not null, null, cancellationToken).ConfigureAwait(false);
+        }
+        runId ??= RunIds.ForDataset(manifest.Dataset);
+        var done = await AlreadyMeasuredAsync(campaign, runId, cancellationToken).ConfigureAwait(false);
+        if (done is not null)
+        {
+            await QueueDeliveriesAsync(config, done.Alerts, runId, cancellationToken).ConfigureAwait(false);
+            return done;
+        }
+        var started = clock.GetUtcNow();
+        var outcome = config.Design == CampaignDesign.Holdout
+            ? await new HoldoutCampaignMeasurement(store, clock).MeasureAsync(config, manifest, runId, cancellationToken).ConfigureAwait(false)
+            : await MeasureAsync(config, await dataset.ReadPanelAsync(manifest, cancellationToken).ConfigureAwait(false), manifest.Dataset, runId, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(outcome, true, started, cancellationToken).ConfigureAwait(false);
+        await QueueDeliveriesAsync(config, outcome.Alerts, runId, cancellationToken).ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <summary>The folder of a run's report.</summary>
+    public static string ReportFolder(string campaign, string runId) => $"reports/{ObjectName.ValidateCampaign(campaign)}/{RunIds.Validate(runId)}/";
+
+    /// <summary>The pointer to a campaign's newest report.</summary>
+    public static string LatestPath(string campaign) => $"reports/{ObjectName.ValidateCampaign(campaign)}/latest.json";
+
+    private async Task<MeasureOutcome> MeasureAsync(CampaignConfig config, Panel panel, string datasetName, string runId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var options = config.ToPanelMeasureOptions() with { Progress = Progress };
+        PanelMeasurement measurement;
+        try
+        {
+            measurement = PanelMeasurer.Measure(panel, options, cancellationToken);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return await FailedAsync(store, config, $"{datasetName}|{options.Metric}", runId, now, e.Message,
+                new Dictionary<string, double> { ["units"] = panel.Units.Count, ["periods"] = panel.Periods.Count }, cancellationToken).ConfigureAwait(false);
+        }
+        var checks = Guardrails(config, panel, measurement, options, now, cancellationToken);
+        var report = LiftReport.Create(config.Id, runId, now, measurement, checks.Select(c => c.Result).ToArray(), 1 - config.Alpha);
+        var folder = ReportFolder(config.Id, runId);
+        var alerts = new List<string>();
+        foreach (var (cell, result) in checks)
+        {
+            if (result.Status != GuardrailStatus.Breach)
+            {
+                continue;
+            }
+            var alert = NewAlert(config.Id, result.Name, $"{datasetName}|{options.Metric}|{cell}", runId, now,
+                $"{config.Name}: {result.Message}", result.Evidence, folder + "report.html");
+            await store.TryCreateAsync(alert.StoragePath, AlertJson.Write(alert), cancellationToken).ConfigureAwait(false);
+            alerts.Add(alert.StoragePath);
+        }
+        await WriteReportAsync(report, folder, cancellationToken).ConfigureAwait(false);
+        return new MeasureOutcome(config.Id, runId, CampaignRunStatus.Measured,
+            $"{config.Id}: {report.Estimates.Count} estimates of {report.Metric}, {report.Recommendation.ToString().ToLowerInvariant()}, {alerts.Count} alerts; report {folder}",
+            report, folder, alerts);
+    }
+
+    /// <summary>Guardrails v1: data quality of the panel, then per cell pre-fit and placebo in time of the primary estimator.</summary>
+    private static List<(string? Cell, GuardrailResult Result)> Guardrails(CampaignConfig config, Panel panel, PanelMeasurement measurement,
+        PanelMeasureOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var results = new List<(string?, GuardrailResult)> { (null, new DataQualityGuardrail(config.Guardrails).Check(panel, now)) };
+        var preFit = new PreFitGuardrail(config.Guardrails);
+        var placebo = new PlaceboInTimeGuardrail(config.Guardrails);
+        var variance = VarianceEstimators.Create(config.Variance ?? "placebo", options.VarianceOptions);
+        string primary = options.Estimators[0];
+        foreach (var estimate in measurement.Estimates)
+        {
+            if (!string.Equals(estimate.Estimator, primary, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            results.Add((estimate.Cell, InCell(estimate.Cell, preFit.Check(estimate.Estimator, estimate.Fit))));
+            var inTime = estimate.Source is { } source
+                ? placebo.Check(source, variance, cancellationToken)
+                : new GuardrailResult(PlaceboInTimeGuardrail.Name, GuardrailStatus.Warn, "Placebo in time is not run for staggered adoption cohorts.", new Dictionary<string, double>());
+            results.Add((estimate.Cell, InCell(estimate.Cell, inTime)));
+        }
+        return results;
+    }
+
+    private static GuardrailResult InCell(string? cell, GuardrailResult result) =>
+        cell is null ? result : result with { Message = $"Cell {cell}: {result.Message}" };
+
+    /// <summary>Records a measurement that could not run: a breach alert of guardrail <c>measurement</c> naming the reason.</summary>
+    internal static async Task<MeasureOutcome> FailedAsync(IObjectStore store, CampaignConfig config, string identity, string runId, DateTimeOffset now, string reason,
+        IReadOnlyDictionary<string, double> evidence, CancellationToken cancellationToken)
+    {
+        var failure = NewAlert(config.Id, MeasurementGuardrail, identity, runId, now, $"{config.Name}: the measurement failed and no report was written: {reason}", evidence, null);
+        await store.TryCreateAsync(failure.StoragePath, AlertJson.Write(failure), cancellationToken).ConfigureAwait(false);
+        return new MeasureOutcome(config.Id, runId, CampaignRunStatus.Failed, reason, null, null, [failure.StoragePath]);
+    }
+
+    internal static Alert NewAlert(string campaign, string guardrail, string identity, string runId, DateTimeOffset now, string message,
+        IReadOnlyDictionary<string, double> evidence, string? reportPath) =>
+        new(Alert.CreateId(campaign, guardrail, identity), campaign, guardrail, AlertSeverity.Breach, message, evidence, now, runId, reportPath);
+
+    private async Task WriteReportAsync(LiftReport report, string folder, CancellationToken cancellationToken)
+    {
+        await store.TryCreateAsync(folder + "report.html", Render(report, ReportHtml.Write), cancellationToken).ConfigureAwait(false);
+        await store.TryCreateAsync(folder + "report.md", Render(report, ReportMarkdown.Write), cancellationToken).ConfigureAwait(false);
+        await store.TryCreateAsync(folder + "report.json", Render(report, ReportJson.Write), cancellationToken).ConfigureAwait(false);
+        await LatestReport.WriteAsync(store, report, folder, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static byte[] Render<T>(T report, Action<T, Stream> write)
+    {
+        using var buffer = new MemoryStream();
+        write(report, buffer);
+        return buffer.ToArray();
+    }
+
+    private async Task<MeasureOutcome?> AlreadyMeasuredAsync(string campaign, string runId, CancellationToken cancellationToken)
+    {
+        var manifest = await new RunLedger(store).ReadAsync(runId, cancellationToken).ConfigureAwait(false);
+        var entry = manifest?.Campaigns.FirstOrDefault(e => e.Campaign == campaign);
+        if (entry is not { Status: CampaignRunStatus.Measured or CampaignRunStatus.Failed })
+        {
+            return null;
+        }
+        if (entry.Status == CampaignRunStatus.Measured && await store.GetAsync(ReportFolder(campaign, runId) + "report.json", cancellationToken).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+        return new MeasureOutcome(campaign, runId, entry.Status, $"{campaign}: already measured in run {runId}; nothing redone.", null, entry.Report, entry.Alerts ?? [], AlreadyMeasured: true);
+    }
+
+    private async Task<MeasureOutcome> RecordAsync(MeasureOutcome outcome, bool record, DateTimeOffset? started, CancellationToken cancellationToken)
+    {
+        if (!record)
+        {
+            return outcome;
+        }
+        var entry = new CampaignRunEntry(outcome.Campaign, outcome.Status, null, started, started is null ? null : clock.GetUtcNow(),
+            outcome.ReportFolder, outcome.Alerts, outcome.Status is CampaignRunStatus.Measured ? null : outcome.Message);
+        await new RunLedger(store).UpdateAsync(outcome.RunId,
+            () => new RunManifest(outcome.RunId, TriggerOf(outcome.RunId), started ?? clock.GetUtcNow(), []),
+            manifest => manifest.With(entry), cancellationToken).ConfigureAwait(false);
+        return outcome;
+    }
+
+    private static string TriggerOf(string runId) =>
+        runId.StartsWith("nightly-", StringComparison.Ordinal) ? "nightly" : runId.StartsWith("data-", StringComparison.Ordinal) ? "export" : "manual";
+
+    private async Task QueueDeliveriesAsync(CampaignConfig config, IReadOnlyList<string> alerts, string runId, CancellationToken cancellationToken)
+    {
+        if (config.Subscribers.Count == 0)
+        {
+            return;
+        }
+        foreach (var alert in alerts)
+        {
+            await queue.EnqueueAsync(WorkItem.Deliver(config.Id, alert, runId), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<CampaignConfig?> ReadConfigAsync(string campaign, CancellationToken cancellationToken)
+    {
+        var content = await store.ReadAsync($"campaigns/{campaign}/campaign.json", cancellationToken).ConfigureAwait(false);
+        return content is null ? null : CampaignConfig.Parse(campaign, content.Content.Span);
+    }
+}

@@ -1,0 +1,131 @@
+using LiftPipeline.Pipeline.Campaigns;
+using LiftPipeline.Pipeline.Runs;
+using LiftPipeline.Pipeline.Storage;
+
+namespace LiftPipeline.Pipeline.Handlers;
+
+/// <summary>How a scheduled run went.</summary>
+public enum RunStart
+{
+    /// <summary>The run took the lease and requested its measurements.</summary>
+    Started,
+
+    /// <summary>Another run holds the lease; this one did nothing.</summary>
+    LeaseHeld,
+}
+
+/// <summary>The outcome of <see cref="NightlyRunHandler.RunAsync(string, string, CancellationToken)"/>.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Start">Started, or skipped because another run holds the lease.</param>
+/// <param name="Manifest">The run manifest after this call; null when the lease was held.</param>
+/// <param name="Queued">Campaigns whose measurement this call requested.</param>
+public sealed record RunOutcome(string RunId, RunStart Start, RunManifest? Manifest, IReadOnlyList<string> Queued);
+
+/// <summary>
+/// The NightlyRun handler, independent of any host: takes the lease on <see cref="LeaseName"/> so only one run proceeds
+/// at a time, reads every <c>campaigns/{id}/campaign.json</c>, requests a measurement (a <see cref="WorkKind.Measure"/>
+/// item) for each active campaign (panel or holdout), and records every campaign in <c>runs/{runId}.json</c> — queued,
+/// skipped (inactive) or failed (campaign.json invalid, with the reason). A campaign the run has already
+/// measured is not requested again, so a timer that fires twice queues nothing new. Thread-safe.
+/// </summary>
+public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, TimeProvider clock)
+{
+    /// <summary>The object whose lease serializes runs.</summary>
+    public const string LeaseName = "runs/nightly.lease";
+
+    /// <summary>How long the lease is taken for; requesting the measurements takes seconds.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
+
+    /// <summary>The scheduled run: id <c>nightly-yyyyMMdd-HHmm</c> from <paramref name="scheduledAt"/>, trigger <c>nightly</c>.</summary>
+    public Task<RunOutcome> RunAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken = default) =>
+        RunAsync(RunIds.Nightly(scheduledAt), "nightly", cancellationToken);
+
+    /// <summary>Requests a measurement of every active campaign under <paramref name="runId"/>; see the class summary.</summary>
+    /// <param name="runId">The run id (<c>[a-z0-9-]{1,64}</c>).</param>
+    /// <param name="trigger">What started the run, recorded in the manifest (<c>nightly</c>, <c>manual</c>).</param>
+    /// <param name="cancellationToken">Cancels the run; requests already queued stay queued.</param>
+    /// <exception cref="ObjectStoreException">The run id is unsafe, or the store failed.</exception>
+    public async Task<RunOutcome> RunAsync(string runId, string trigger, CancellationToken cancellationToken = default)
+    {
+        RunIds.Validate(runId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(trigger);
+        await using var lease = await store.TryAcquireLeaseAsync(LeaseName, LeaseDuration, cancellationToken).ConfigureAwait(false);
+        if (lease is null)
+        {
+            return new RunOutcome(runId, RunStart.LeaseHeld, null, []);
+        }
+        var ledger = new RunLedger(store);
+        var before = await ledger.ReadAsync(runId, cancellationToken).ConfigureAwait(false);
+        var now = clock.GetUtcNow();
+        var entries = new List<CampaignRunEntry>();
+        var queued = new List<string>();
+        await foreach (var (campaign, entry) in CampaignsAsync(now, cancellationToken).ConfigureAwait(false))
+        {
+            var earlier = before?.Campaigns.FirstOrDefault(e => e.Campaign == campaign);
+            if (earlier is not null && earlier.Status != CampaignRunStatus.Queued)
+            {
+                continue;   // this run already measured (or judged) it
+            }
+            entries.Add(entry);
+            if (entry.Status == CampaignRunStatus.Queued)
+            {
+                await queue.EnqueueAsync(WorkItem.Measure(campaign, runId), cancellationToken).ConfigureAwait(false);
+                queued.Add(campaign);
+            }
+        }
+        var manifest = await ledger.UpdateAsync(runId, () => new RunManifest(runId, trigger, now, []),
+            current => entries.Aggregate(current, (m, e) => Keeps(m, e) ? m : m.With(e)), cancellationToken).ConfigureAwait(false);
+        return new RunOutcome(runId, RunStart.Started, manifest, queued);
+    }
+
+    /// <summary>True when the manifest already holds a finished line for the campaign (a measurement beat this write).</summary>
+    private static bool Keeps(RunManifest manifest, CampaignRunEntry entry) =>
+        manifest.Campaigns.Any(e => e.Campaign == entry.Campaign && e.Status != CampaignRunStatus.Queued);
+
+    /// <summary>Every campaign with a campaign.json, in name order, with the line the run records for it.</summary>
+    private async IAsyncEnumerable<(string Campaign, CampaignRunEntry Entry)> CampaignsAsync(DateTimeOffset now,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        await foreach (var item in store.ListAsync("campaigns/", cancellationToken).ConfigureAwait(false))
+        {
+            var parts = item.Name.Split('/');
+            if (parts.Length == 3 && parts[2] == "campaign.json")
+            {
+                names.Add(parts[1]);
+            }
+        }
+        names.Sort(StringComparer.Ordinal);
+        foreach (var campaign in names)
+        {
+            yield return (campaign, await EntryAsync(campaign, now, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    private async Task<CampaignRunEntry> EntryAsync(string campaign, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            ObjectName.ValidateCampaign(campaign);
+        }
+        catch (ObjectStoreException e)
+        {
+            return new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: $"campaigns/{campaign}/: {e.Message}");
+        }
+        var content = await store.ReadAsync($"campaigns/{campaign}/campaign.json", cancellationToken).ConfigureAwait(false);
+        if (content is null)
+        {
+            return new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "campaign.json disappeared during the run");
+        }
+        try
+        {
+            var config = CampaignConfig.Parse(campaign, content.Content.Span);
+            return !config.Active ? new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "inactive (\"active\": false)")
+                : new CampaignRunEntry(campaign, CampaignRunStatus.Queued, QueuedAt: now);
+        }
+        catch (CampaignConfigException e)
+        {
+            return new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: e.Message);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using System.Text.Json;
+using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Runs;
+using LiftPipeline.Pipeline.Storage;
+
+namespace LiftPipeline.Pipeline.Handlers;
+
+/// <summary>What a queued piece of work asks for.</summary>
+public enum WorkKind
+{
+    /// <summary>Measure one campaign (<see cref="MeasureCampaignHandler"/>).</summary>
+    Measure,
+
+    /// <summary>Deliver one stored alert to its campaign's subscribers (<see cref="DeliverAlertsHandler"/>).</summary>
+    Deliver,
+}
+
+/// <summary>
+/// One message on the pipeline's work queues: measure <paramref name="Campaign"/> for <paramref name="RunId"/>, or deliver the
+/// alert stored at <paramref name="AlertPath"/>. <see cref="ToJson"/> and <see cref="Parse"/> are the queue message format
+/// (<c>{"kind":"measure","campaign":"…","runId":"…"}</c>); parsing checks every name, so a forged message cannot reach
+/// outside the campaign's paths.
+/// </summary>
+/// <param name="Kind">Measure or deliver.</param>
+/// <param name="Campaign">Campaign id.</param>
+/// <param name="RunId">The run the work belongs to; null lets the measurement derive one from its input.</param>
+/// <param name="AlertPath">For <see cref="WorkKind.Deliver"/>: the stored alert's object name under <c>alerts/</c>.</param>
+public sealed record WorkItem(WorkKind Kind, string Campaign, string? RunId = null, string? AlertPath = null)
+{
+    /// <summary>The queue that carries measurement requests.</summary>
+    public const string MeasureQueue = "measure-requests";
+
+    /// <summary>The queue that carries alert deliveries.</summary>
+    public const string DeliverQueue = "alert-deliveries";
+
+    /// <summary>The queue this item belongs on.</summary>
+    public string Queue => Kind == WorkKind.Measure ? MeasureQueue : DeliverQueue;
+
+    /// <summary>A measurement request.</summary>
+    public static WorkItem Measure(string campaign, string? runId) => new(WorkKind.Measure, ObjectName.ValidateCampaign(campaign), RunIds.ValidateOptional(runId));
+
+    /// <summary>A delivery request for an alert already stored at <paramref name="alertPath"/>.</summary>
+    public static WorkItem Deliver(string campaign, string alertPath, string? runId) =>
+        new(WorkKind.Deliver, ObjectName.ValidateCampaign(campaign), RunIds.ValidateOptional(runId), ValidateAlertPath(alertPath));
+
+    /// <summary>The message body: compact UTF-8 JSON.</summary>
+    public byte[] ToJson()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("kind", Kind == WorkKind.Measure ? "measure" : "deliver");
+            writer.WriteString("campaign", Campaign);
+            if (RunId is not null)
+            {
+                writer.WriteString("runId", RunId);
+            }
+            if (AlertPath is not null)
+            {
+                writer.WriteString("alertPath", AlertPath);
+            }
+            writer.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Reads a message written by <see cref="ToJson"/> and checks every name in it.</summary>
+    /// <exception cref="FormatException">Not such a message; the text says which field is wrong.</exception>
+    public static WorkItem Parse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException("A work message is a JSON object with kind and campaign.");
+            }
+            string kind = Required(root, "kind");
+            string campaign = Required(root, "campaign");
+            string? runId = Optional(root, "runId");
+            return kind switch
+            {
+                "measure" => Measure(campaign, runId),
+                "deliver" => Deliver(campaign, Required(root, "alertPath"), runId),
+                _ => throw new FormatException($"kind: '{kind}' is not a work kind; use measure or deliver."),
+            };
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"A work message must be JSON: {e.Message}", e);
+        }
+        catch (ObjectStoreException e)
+        {
+            throw new FormatException($"A work message names something unsafe: {e.Message}", e);
+        }
+    }
+
+    private static string Required(JsonElement root, string name) =>
+        Optional(root, name) ?? throw new FormatException($"{name}: missing; a work message needs a string '{name}'.");
+
+    private static string? Optional(JsonElement root, string name) =>
+        !root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : throw new FormatException($"{name}: must be a string.");
+
+    private static string ValidateAlertPath(string alertPath)
+    {
+        ObjectName.Validate(alertPath);
+        if (!alertPath.StartsWith("alerts/", StringComparison.Ordinal) || alertPath.StartsWith(AlertPaths.DeliveriesPrefix, StringComparison.Ordinal)
+            || !alertPath.EndsWith(".json", StringComparison.Ordinal))
+        {
+            throw new ObjectStoreException(ObjectStoreException.InvalidName, alertPath, "an alert path is alerts/{yyyy}/{MM}/{dd}/{alertId}.json");
+        }
+        return alertPath;
+    }
+}
+
+/// <summary>The pipeline's outbound port for work: a queue in Azure, an in-process list locally.</summary>
+public interface IWorkQueue
+{
+    /// <summary>Adds <paramref name="item"/> to the queue it belongs on (<see cref="WorkItem.Queue"/>).</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A work queue that keeps items in memory, in order: the local host drains it, and a Functions invocation returns its items as output bindings. Thread-safe.</summary>
+public sealed class InProcessWorkQueue : IWorkQueue
+{
+    private readonly Queue<WorkItem> _items = new();
+    private readonly Lock _gate = new();
+
+    /// <summary>Items waiting.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _items.Count;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            _items.Enqueue(item);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Takes the oldest item, or returns false when empty.</summary>
+    public bool TryDequeue(out WorkItem item)
+    {
+        lock (_gate)
+        {
+            return _items.TryDequeue(out item!);
+        }
+    }
+
+    /// <summary>Takes every item, oldest first.</summary>
+    public IReadOnlyList<WorkItem> DrainAll()
+    {
+        lock (_gate)
+        {
+            var all = _items.ToArray();
+            _items.Clear();
+            return all;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Campaigns;
+using LiftPipeline.Pipeline.Datasets;
+using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Runs;
+using LiftPipeline.Pipeline.Storage;
+using LiftPipeline.Statistics.Measurement;
+
+namespace LiftPipeline.Pipeline.Hosting;
+
+/// <summary>What the local pipeline is doing, for progress displays.</summary>
+/// <param name="Stage"><c>export</c>, <c>schedule</c>, <c>measure</c> or <c>deliver</c>.</param>
+/// <param name="Subject">The export, campaign or alert being worked on.</param>
+/// <param name="Measure">Estimator and replication progress inside a measurement.</param>
+public sealed record PipelineProgress(string Stage, string? Subject, MeasureProgress? Measure = null);
+
+/// <summary>Everything one pass of the local pipeline did.</summary>
+/// <param name="RunId">The run that measured every campaign; null for a pass that only handled new exports.</param>
+/// <param name="Start">Whether that run got the lease; null without such a run.</param>
+/// <param name="Exports">Each new export's outcome.</param>
+/// <param name="Measurements">Each measurement's outcome.</param>
+/// <param name="Deliveries">Each delivery attempted, new and pending.</param>
+/// <param name="Problems">Work that could not be done (an invalid campaign.json, an unreadable alert), one line each.</param>
+public sealed record PipelineRunSummary(
+    string? RunId,
+    RunStart? Start,
+    IReadOnlyList<ExportOutcome> Exports,
+    IReadOnlyList<MeasureOutcome> Measurements,
+    IReadOnlyList<SubscriberDelivery> Deliveries,
+    IReadOnlyList<string> Problems);
+
+/// <summary>
+/// The pipeline on one machine: the same handlers the Functions app runs, driven over any <see cref="IObjectStore"/>
+/// with an in-process queue. <see cref="RunOnceAsync"/> is <c>lift run</c>; <see cref="ProcessNewExportsAsync"/> and
+/// <see cref="NightlyAsync"/> are the two beats of <c>lift watch</c>. Not thread-safe; run one pass at a time per instance
+/// (several processes may share a store: the handlers are idempotent and the run lease keeps runs apart).
+/// </summary>
+public sealed class LocalPipeline
+{
+    private readonly IObjectStore _store;
+    private readonly TimeProvider _clock;
+    private readonly InProcessWorkQueue _queue = new();
+    private readonly DeliverAlertsHandler? _deliver;
+
+    /// <summary>A pipeline over <paramref name="store"/>, delivering alerts through <paramref name="sink"/> (null: alerts are stored, not sent).</summary>
+    public LocalPipeline(IObjectStore store, IAlertSink? sink, TimeProvider clock, AlertDeliveryOptions? deliveryOptions = null)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _clock = clock ?? throw new ArgumentNullException(nameof(clock));
+        _deliver = sink is null ? null : new DeliverAlertsHandler(store, new AlertDelivery(store, sink, clock, deliveryOptions));
+    }
+
+    /// <summary>Receives progress; null for none.</summary>
+    public IProgress<PipelineProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// <c>lift run</c>: handles new exports, then measures every active campaign under one run
+    /// (<paramref name="runId"/>, default <c>run-yyyyMMdd-HHmmss</c>), then delivers its alerts and every pending one.
+    /// </summary>
+    /// <exception cref="ObjectStoreException">The store failed.</exception>
+    public async Task<PipelineRunSummary> RunOnceAsync(string? runId = null, CancellationToken cancellationToken = default)
+    {
+        var problems = new List<string>();
+        var exports = await HandleExportsAsync(measureEach: false, problems, cancellationToken).ConfigureAwait(false);
+        runId ??= RunIds.Manual(_clock.GetUtcNow());
+        return await RunAsync(exports, problems, h => h.RunAsync(runId, "manual", cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The scheduled beat of <c>lift watch</c>: new exports, then the nightly run for <paramref name="scheduledAt"/>, then deliveries.</summary>
+    /// <exception cref="ObjectStoreException">The store failed.</exception>
+    public async Task<PipelineRunSummary> NightlyAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken = default)
+    {
+        var problems = new List<string>();
+        var exports = await HandleExportsAsync(measureEach: false, problems, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(exports, problems, h => h.RunAsync(scheduledAt, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The frequent beat of <c>lift watch</c>: handles new exports and measures each campaign that received data (a run
+    /// per dataset), then delivers the alerts raised. Pending deliveries from earlier are left to the next run.
+    /// </summary>
+    /// <exception cref="ObjectStoreException">The store failed.</exception>
+    public async Task<PipelineRunSummary> ProcessNewExportsAsync(CancellationToken cancellationToken = default)
+    {
+        var problems = new List<string>();
+        var exports = await HandleExportsAsync(measureEach: true, problems, cancellationToken).ConfigureAwait(false);
+        var (measured, delivered) = await DrainAsync(retryPending: false, problems, cancellationToken).ConfigureAwait(false);
+        return new PipelineRunSummary(null, null, exports, measured, delivered, problems);
+    }
+
+    private async Task<PipelineRunSummary> RunAsync(IReadOnlyList<ExportOutcome> exports, List<string> problems,
+        Func<NightlyRunHandler, Task<RunOutcome>> start, CancellationToken cancellationToken)
+    {
+        Progress?.Report(new PipelineProgress("schedule", null));
+        var run = await start(new NightlyRunHandler(_store, _queue, _clock)).ConfigureAwait(false);
+        if (run.Start == RunStart.LeaseHeld)
+        {
+            problems.Add($"Run {run.RunId} not started: another run holds {NightlyRunHandler.LeaseName}.");
+        }
+        foreach (var failed in run.Manifest?.Campaigns.Where(e => e.Status == CampaignRunStatus.Failed && e.StartedAt is null) ?? [])
+        {
+            problems.Add($"{failed.Campaign}: {failed.Error}");
+        }
+        var (measured, delivered) = await DrainAsync(retryPending: true, problems, cancellationToken).ConfigureAwait(false);
+        return new PipelineRunSummary(run.RunId, run.Start, exports, measured, delivered, problems);
+    }
+
+    private async Task<IReadOnlyList<ExportOutcome>> HandleExportsAsync(bool measureEach, List<string> problems, CancellationToken cancellationToken)
+    {
+        var handler = new ExportArrivedHandler(_store, _clock);
+        var outcomes = new List<ExportOutcome>();
+        foreach (var name in await new ExportScanner(_store).FindNewAsync(cancellationToken).ConfigureAwait(false))
+        {
+            Progress?.Report(new PipelineProgress("export", name));
+            ExportOutcome outcome;
+            try
+            {
+                outcome = await handler.HandleAsync(name, RunIds.Manual(_clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            }
+            catch (CampaignConfigException e)
+            {
+                problems.Add($"{name} left unprocessed: {e.Message}");
+                continue;
+            }
+            outcomes.Add(outcome);
+            if (outcome.Disposition == ExportDisposition.Accepted && measureEach)
+            {
+                await _queue.EnqueueAsync(WorkItem.Measure(outcome.Export.Campaign, null), cancellationToken).ConfigureAwait(false);
+            }
+            else if (outcome.Alert is { } alert)
+            {
+                await _queue.EnqueueAsync(WorkItem.Deliver(alert.Campaign, alert.StoragePath, alert.RunId), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return outcomes;
+    }
+
+    /// <summary>Retries pending deliveries (runs only: a frequent export beat would hammer a subscriber that is down), then works the queue until it is empty (measurements queue deliveries).</summary>
+    private async Task<(List<MeasureOutcome>, List<SubscriberDelivery>)> DrainAsync(bool retryPending, List<string> problems, CancellationToken cancellationToken)
+    {
+        var measured = new List<MeasureOutcome>();
+        var delivered = new List<SubscriberDelivery>();
+        var measure = new MeasureCampaignHandler(_store, _queue, _clock) { Progress = MeasureReporter() };
+        var sent = new HashSet<string>(StringComparer.Ordinal);
+        if (_deliver is not null && retryPending)
+        {
+            // Earlier runs' undelivered alerts first, so this run's fresh failures wait for the next run rather than being retried at once.
+            Progress?.Report(new PipelineProgress("deliver", "pending"));
+            delivered.AddRange(await _deliver.DeliverPendingAsync(cancellationToken).ConfigureAwait(false));
+        }
+        while (_queue.TryDequeue(out var item))
+        {
+            try
+            {
+                if (item.Kind == WorkKind.Measure)
+                {
+                    _current = item.Campaign;
+                    Progress?.Report(new PipelineProgress("measure", item.Campaign));
+                    measured.Add(await measure.HandleAsync(item.Campaign, item.RunId, cancellationToken).ConfigureAwait(false));
+                }
+                else if (_deliver is not null && sent.Add(item.AlertPath!))
+                {
+                    Progress?.Report(new PipelineProgress("deliver", item.AlertPath));
+                    delivered.AddRange(await _deliver.HandleAsync(item, cancellationToken).ConfigureAwait(false));
+                }
+            }
+            catch (Exception e) when (e is CampaignConfigException or AlertFormatException)
+            {
+                problems.Add($"{item.Campaign}: {e.Message}");
+            }
+        }
+        return (measured, delivered);
+    }
+
+    private string? _current;
+
+    private IProgress<MeasureProgress>? MeasureReporter() =>
+        Progress is null ? null : new InlineProgress<MeasureProgress>(p => Progress.Report(new PipelineProgress("measure", _current, p)));
+
+    /// <summary>Reports synchronously on the measuring thread (Progress&lt;T&gt; would post to a context and arrive late).</summary>
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

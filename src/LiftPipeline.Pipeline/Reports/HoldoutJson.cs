@@ -1,0 +1,131 @@
+using System.Text.Json;
+using LiftPipeline.Statistics.Measurement;
+
+namespace LiftPipeline.Pipeline.Reports;
+
+/// <summary>
+/// The JSON of a holdout measurement (<c>lift measure --design holdout --json</c>, and the holdout report):
+/// <c>{"design":"holdout","control","level","arms":[{"arm","n","exposed","spend"}],"contrasts":[{…}],"tails":[…],"guardrails":[{"name","status","evidence"}]}</c>.
+/// In a contrast, <c>ci</c> and <c>ciAlwaysValid</c> bound <c>absolute</c> (per customer); <c>ciRelative</c> and
+/// <c>ciAlwaysValidRelative</c> bound <c>relative</c>. Numbers that are not defined are null.
+/// </summary>
+public static class HoldoutJson
+{
+    /// <summary>Writes the measurement as one JSON object.</summary>
+    public static void Write(HoldoutMeasurement measurement, Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("design", "holdout");
+        writer.WriteString("control", measurement.Control);
+        writer.WriteNumber("level", measurement.Level);
+        writer.WriteStartArray("arms");
+        foreach (var arm in measurement.Arms)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("arm", arm.Arm);
+            writer.WriteNumber("n", arm.N);
+            writer.WriteNumber("exposed", arm.Exposed);
+            writer.WriteFinite("spend", arm.Spend);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteStartArray("contrasts");
+        foreach (var contrast in measurement.Contrasts)
+        {
+            WriteContrast(writer, contrast);
+        }
+        writer.WriteEndArray();
+        writer.WriteStartArray("tails");
+        foreach (var tail in measurement.Tails)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("metric", tail.Metric);
+            writer.WriteFinite("tailIndex", tail.TailIndex);
+            writer.WriteFinite("standardError", tail.StandardError);
+            writer.WriteBoolean("tooHeavyForNormalInterval", tail.TooHeavy);
+            writer.WriteFinite("cap", tail.Cap ?? double.NaN);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteStartArray("guardrails");
+        foreach (var guardrail in measurement.Guardrails)
+        {
+            ReportJson.WriteGuardrail(writer, guardrail);
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The measurement as indented JSON text.</summary>
+    public static string ToJson(HoldoutMeasurement measurement)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            Write(measurement, writer);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteContrast(Utf8JsonWriter writer, HoldoutContrast c)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("treatment", c.Treatment);
+        writer.WriteString("control", c.Control);
+        writer.WriteString("metric", c.Metric);
+        writer.WriteString("kind", c.Kind switch { ContrastKind.Ratio => "ratio", ContrastKind.OnTreated => "on-treated", _ => "mean" });
+        Text(writer, "segment", c.Segment);
+        Text(writer, "surface", c.Surface);
+        Text(writer, "market", c.Market);
+        writer.WriteNumber("treatmentN", c.TreatmentN);
+        writer.WriteNumber("controlN", c.ControlN);
+        writer.WriteFinite("treatmentMean", c.TreatmentMean);
+        writer.WriteFinite("controlMean", c.ControlMean);
+        writer.WriteFinite("absolute", c.Absolute);
+        writer.WriteFinite("se", c.AbsoluteStandardError);
+        writer.WriteFinite("relative", c.Relative);
+        writer.WriteFinite("seRelative", c.RelativeStandardError);
+        Pair(writer, "ci", c.Ci);
+        Pair(writer, "ciAlwaysValid", c.AlwaysValidCi);
+        Pair(writer, "ciRelative", c.RelativeCi);
+        Pair(writer, "ciAlwaysValidRelative", c.AlwaysValidRelativeCi);
+        writer.WriteFinite("pValue", c.PValue);
+        writer.WriteFinite("pAdjusted", c.PAdjusted ?? double.NaN);
+        writer.WriteBoolean("cuped", c.Cuped);
+        writer.WriteFinite("incremental", c.Incremental);
+        Pair(writer, "ciIncremental", c.IncrementalCi);
+        writer.WriteFinite("incrementalPer1000", c.IncrementalPer1000);
+        writer.WriteFinite("iroas", c.Iroas ?? double.NaN);
+        Pair(writer, "ciIroas", c.IroasCi);
+        writer.WriteFinite("costPerIncrementalConversion", c.CostPerIncrementalConversion ?? double.NaN);
+        Pair(writer, "ciCostPerIncrementalConversion", c.CostPerIncrementalConversionCi);
+        writer.WriteEndObject();
+    }
+
+    private static void Text(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void Pair(Utf8JsonWriter writer, string name, Interval interval)
+    {
+        if (!double.IsFinite(interval.Lower) && !double.IsFinite(interval.Upper))
+        {
+            writer.WriteNull(name);
+            return;
+        }
+        writer.WriteStartArray(name);
+        writer.WriteFiniteValue(interval.Lower);
+        writer.WriteFiniteValue(interval.Upper);
+        writer.WriteEndArray();
+    }
+
+
+}

@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using LiftPipeline.Pipeline.Reports.Svg;
+using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Measurement;
+using static LiftPipeline.Pipeline.Reports.ReportText;
+using static LiftPipeline.Pipeline.Reports.Svg.Markup;
+
+namespace LiftPipeline.Pipeline.Reports;
+
+/// <summary>
+/// The report of one measurement of a customer-level holdout: the measurement, and a recommendation from the primary
+/// contrast (the first arm against the control on the primary metric) read off its always-valid interval, because the
+/// nightly run looks every day. Renders to JSON, self-contained HTML (with a forest plot) and Markdown, deterministically.
+/// </summary>
+public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset GeneratedAt, HoldoutMeasurement Measurement,
+    Recommendation Recommendation, string RecommendationReason)
+{
+    /// <summary>Version of the report JSON.</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>The contrast the recommendation follows: the first overall one, or null.</summary>
+    public HoldoutContrast? Primary => Measurement.Contrasts.FirstOrDefault(IsOverall);
+
+    /// <summary>Builds the report; breach → hold, otherwise the always-valid relative interval decides scale, stop or extend.</summary>
+    public static HoldoutReport Create(string campaign, string runId, DateTimeOffset generatedAt, HoldoutMeasurement measurement)
+    {
+        ArgumentNullException.ThrowIfNull(measurement);
+        var primary = measurement.Contrasts.FirstOrDefault(IsOverall);
+        var breached = measurement.Guardrails.Where(g => g.Status == GuardrailStatus.Breach).Select(g => g.Name).Distinct().ToArray();
+        var (action, reason) = breached.Length > 0
+            ? (Recommendation.Hold, $"Hold: guardrail {string.Join(", ", breached)} breached; resolve it before acting on the result.")
+            : primary is null ? (Recommendation.Extend, "Extend: there is no contrast to read yet.")
+            : primary.AlwaysValidRelativeCi.Lower > 0 ? (Recommendation.Scale, $"Scale: {primary.Treatment} beats {primary.Control} on {primary.Metric}; the always-valid interval excludes zero.")
+            : primary.AlwaysValidRelativeCi.Upper < 0 ? (Recommendation.Stop, $"Stop: {primary.Treatment} does worse than {primary.Control} on {primary.Metric}; the always-valid interval excludes zero.")
+            : (Recommendation.Extend, $"Extend: the always-valid interval of {primary.Treatment} against {primary.Control} on {primary.Metric} still contains zero.");
+        return new HoldoutReport(campaign, runId, generatedAt, measurement, action, reason);
+    }
+
+    internal static bool IsOverall(HoldoutContrast c) => c.Segment is null && c.Surface is null && c.Market is null;
+
+    /// <summary>The report JSON: <c>{"schemaVersion","campaign","runId","generatedAt","recommendation","reason","measurement":{…HoldoutJson…}}</c>.</summary>
+    public static void WriteJson(HoldoutReport report, Stream stream)
+    {
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        writer.WriteStartObject();
+        writer.WriteNumber("schemaVersion", SchemaVersion);
+        writer.WriteString("campaign", report.Campaign);
+        writer.WriteString("runId", report.RunId);
+        writer.WriteString("generatedAt", report.GeneratedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        writer.WriteString("design", "holdout");
+        writer.WriteString("recommendation", report.Recommendation.ToString().ToLowerInvariant());
+        writer.WriteString("reason", report.RecommendationReason);
+        writer.WritePropertyName("measurement");
+        HoldoutJson.Write(report.Measurement, writer);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The HTML page.</summary>
+    public static void WriteHtml(HoldoutReport report, Stream stream) => stream.Write(new UTF8Encoding(false).GetBytes(ToHtml(report)));
+
+    /// <summary>The Markdown summary.</summary>
+    public static void WriteMarkdown(HoldoutReport report, Stream stream) => stream.Write(new UTF8Encoding(false).GetBytes(ToMarkdown(report)));
+
+    /// <summary>The HTML page as text.</summary>
+    public static string ToHtml(HoldoutReport report)
+    {
+        var m = report.Measurement;
+        var sb = new StringBuilder();
+        sb.Append($"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Lift report: {Html(report.Campaign)}</title>\n<style>\n{ReportHtml.Style}\n</style>\n</head>\n<body>\n");
+        sb.Append($"<h1>Lift report: {Html(report.Campaign)}</h1>\n");
+        sb.Append($"<p class=\"meta\">Run {Html(report.RunId)}, generated {Html(report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture))}, holdout design, control arm {Html(m.Control)}, report schema {SchemaVersion}.</p>\n");
+        string action = report.Recommendation.ToString().ToLowerInvariant();
+        sb.Append($"<p><span class=\"recommendation rec-{action}\">Recommendation: {action}</span> {Html(report.RecommendationReason)}</p>\n");
+        sb.Append("<h2>Arms</h2>\n<table>\n<thead><tr><th>Arm</th><th>Customers</th><th>Exposed</th><th>Spend</th></tr></thead>\n<tbody>\n");
+        foreach (var arm in m.Arms)
+        {
+            sb.Append($"<tr><td>{Html(arm.Arm)}</td><td>{Whole(arm.N)}</td><td>{Whole(arm.Exposed)}</td><td>{Number(arm.Spend)}</td></tr>\n");
+        }
+        sb.Append("</tbody>\n</table>\n");
+        sb.Append($"<h2>Contrasts</h2>\n<table>\n<thead><tr><th>Comparison</th><th>Metric</th><th>Absolute</th><th>{Level(m.Level)} CI</th><th>Relative</th><th>{Level(m.Level)} CI</th><th>Always valid</th><th>p</th><th>Incremental</th><th>iROAS</th><th>Cost / incr. conversion</th></tr></thead>\n<tbody>\n");
+        foreach (var c in m.Contrasts.Where(IsOverall))
+        {
+            sb.Append($"<tr><td>{Html($"{c.Treatment} vs {c.Control}")}{(c.Cuped ? " (CUPED)" : "")}</td><td>{Html(c.Metric)}</td><td>{Number(c.Absolute)}</td><td>{Html(Range(c.Ci, Number))}</td>");
+            sb.Append($"<td>{Percent(c.Relative)}</td><td>{Html(Range(c.RelativeCi, Percent))}</td><td>{Html(Range(c.AlwaysValidRelativeCi, Percent))}</td><td>{Html(PValue(c.PValue))}</td>");
+            sb.Append($"<td>{Whole(c.Incremental)}</td><td>{Number(c.Iroas ?? double.NaN)}</td><td>{Number(c.CostPerIncrementalConversion ?? double.NaN)}</td></tr>\n");
+        }
+        sb.Append("</tbody>\n</table>\n");
+        foreach (var group in m.Contrasts.Where(c => c.Kind == ContrastKind.Mean).GroupBy(c => (c.Treatment, c.Control, c.Metric)))
+        {
+            if (group.Count() < 2)
+            {
+                continue;
+            }
+            ReportHtml.Figure(sb, ForestPlot(group.ToArray(), m.Level),
+                $"Relative lift of {group.Key.Treatment} against {group.Key.Control} on {group.Key.Metric}, overall and per segment, surface and market: dot and thin line the estimate and its {Level(m.Level)} interval, the wide grey bar the always-valid interval. Adjusted p-values are in the JSON.");
+        }
+        if (m.Tails.Count > 0)
+        {
+            sb.Append("<h2>Tails</h2>\n<ul>\n");
+            foreach (var t in m.Tails)
+            {
+                sb.Append($"<li>{Html(t.Metric)}: tail index ξ = {Number(t.TailIndex)} (se {Number(t.StandardError)}){(t.TooHeavy ? ": too heavy for a normal interval; read the capped metric" : "")}{(t.Cap is { } cap ? $", capped at {Number(cap)}" : "")}.</li>\n");
+            }
+            sb.Append("</ul>\n");
+        }
+        ReportHtml.Guardrails(sb, m.Guardrails);
+        sb.Append("</body>\n</html>\n");
+        return sb.ToString();
+    }
+
+    /// <summary>The Markdown summary as text.</summary>
+    public static string ToMarkdown(HoldoutReport report)
+    {
+        var m = report.Measurement;
+        var sb = new StringBuilder();
+        sb.Append($"# Lift report: {Markdown(report.Campaign)}\n\nRun {Markdown(report.RunId)}, holdout design, control arm {Markdown(m.Control)}.\n\n");
+        sb.Append($"**Recommendation: {report.Recommendation.ToString().ToLowerInvariant()}.** {Markdown(report.RecommendationReason)}\n\n");
+        sb.Append($"| comparison | metric | absolute | relative | {Level(m.Level)} CI (relative) | always valid | p | iROAS |\n|---|---|---|---|---|---|---|---|\n");
+        foreach (var c in m.Contrasts.Where(IsOverall))
+        {
+            sb.Append($"| {Markdown($"{c.Treatment} vs {c.Control}")} | {Markdown(c.Metric)} | {Number(c.Absolute)} | {Percent(c.Relative)} | {Range(c.RelativeCi, Percent)} | {Range(c.AlwaysValidRelativeCi, Percent)} | {PValue(c.PValue)} | {Number(c.Iroas ?? double.NaN)} |\n");
+        }
+        var significant = m.Contrasts.Where(c => !IsOverall(c) && c.PAdjusted < 1 - m.Level).ToArray();
+        sb.Append(significant.Length == 0 ? "\nNo segment, surface or market differs significantly after adjustment.\n" : "\nSignificant after adjustment:\n\n");
+        foreach (var c in significant)
+        {
+            sb.Append($"- {Markdown($"{c.Treatment} vs {c.Control}, {c.Metric}, {Where(c)}")}: {Percent(c.Relative)} (adjusted p {PValue(c.PAdjusted!.Value)})\n");
+        }
+        sb.Append("\n## Guardrails\n\n");
+        foreach (var g in m.Guardrails)
+        {
+            sb.Append($"- **{Markdown(g.Name)}**: {g.Status.ToString().ToLowerInvariant()}. {Markdown(g.Message)}\n");
+        }
+        return sb.ToString();
+    }
+
+    private static string Where(HoldoutContrast c) =>
+        c.Segment is not null ? $"segment {c.Segment}" : c.Surface is not null ? $"surface {c.Surface}" : c.Market is not null ? $"market {c.Market}" : "overall";
+
+    private static string Range(Interval i, Func<double, string> format) =>
+        double.IsFinite(i.Lower) || double.IsFinite(i.Upper) ? $"{format(i.Lower)} to {format(i.Upper)}" : "n/a";
+
+    /// <summary>A forest plot of relative lift: one row per contrast, point estimate with its interval and the always-valid bar.</summary>
+    private static string ForestPlot(IReadOnlyList<HoldoutContrast> rows, double level)
+    {
+        const double width = 720, rowHeight = 22, left = 190, right = 30, top = 24, bottom = 36;
+        double height = top + bottom + rowHeight * rows.Count;
+        var svg = new SvgDocument(width, height, $"Relative lift with {Level(level)} and always-valid intervals", "chart forest");
+        var frame = new ChartFrame(svg, left, top, right, bottom);
+        var bounds = rows.SelectMany(r => new[] { r.RelativeCi.Lower, r.RelativeCi.Upper, r.AlwaysValidRelativeCi.Lower, r.AlwaysValidRelativeCi.Upper, r.Relative, 0 })
+            .Where(double.IsFinite).DefaultIfEmpty(0).ToArray();
+        var (x, ticks) = LinearScale.Nice(bounds.Min(), bounds.Max(), frame.Left, frame.Right);
+        frame.BottomAxis(ticks.Select(t => (x.Map(t), Percent(t))).ToArray());
+        svg.Line(x.Map(0), frame.Top, x.Map(0), frame.Bottom, "zero");
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            double y = top + rowHeight * (i + 0.5);
+            svg.Text(left - 8, y + 4, Where(r), "label", "end");
+            if (double.IsFinite(r.AlwaysValidRelativeCi.Lower) && double.IsFinite(r.AlwaysValidRelativeCi.Upper))
+            {
+                svg.Line(x.Map(Clamp(r.AlwaysValidRelativeCi.Lower, x)), y, x.Map(Clamp(r.AlwaysValidRelativeCi.Upper, x)), y, "ci-valid");
+            }
+            if (double.IsFinite(r.RelativeCi.Lower) && double.IsFinite(r.RelativeCi.Upper))
+            {
+                svg.Line(x.Map(r.RelativeCi.Lower), y, x.Map(r.RelativeCi.Upper), y, "ci");
+            }
+            if (double.IsFinite(r.Relative))
+            {
+                svg.Rect(x.Map(r.Relative) - 3, y - 3, 6, 6, "point");
+            }
+        }
+        return svg.ToString();
+    }
+
+    private static double Clamp(double value, LinearScale x) => Math.Clamp(value, x.Min, x.Max);
+}

@@ -1,0 +1,82 @@
+using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Measurement;
+
+namespace LiftPipeline.Pipeline.Reports;
+
+/// <summary>
+/// The input a report describes: <paramref name="Units"/> and <paramref name="Periods"/> of the panel, its treated
+/// units, the first treated period (<paramref name="TreatmentStart"/>, ISO form) and the first and last periods.
+/// The period fields are null when no estimate carries its periods.
+/// </summary>
+public sealed record ReportDataset(int Units, int Periods, IReadOnlyList<string> TreatedUnits, string? TreatmentStart, string? FirstPeriod, string? LastPeriod);
+
+/// <summary>
+/// A lift report of one measurement run of one campaign: what was measured, every estimate, the guardrail results
+/// and the recommendation. Immutable; <see cref="ReportJson"/>, <see cref="ReportHtml"/> and
+/// <see cref="ReportMarkdown"/> render it, and the same report always renders to the same bytes.
+/// </summary>
+/// <param name="Campaign">Campaign id.</param>
+/// <param name="RunId">The run that produced the report.</param>
+/// <param name="GeneratedAt">When the report was made, from the injected clock (never read here).</param>
+/// <param name="Metric">The measured metric.</param>
+/// <param name="Level">Confidence level of the intervals (0.95 by default).</param>
+/// <param name="Dataset">The input data.</param>
+/// <param name="Estimates">Every estimate; the first is the primary one the recommendation and the charts follow.</param>
+/// <param name="Guardrails">Guardrail results, in the order they were checked.</param>
+/// <param name="Recommendation">See <see cref="RecommendationRule"/>.</param>
+/// <param name="RecommendationReason">One sentence explaining the recommendation.</param>
+public sealed record LiftReport(
+    string Campaign,
+    string RunId,
+    DateTimeOffset GeneratedAt,
+    string Metric,
+    double Level,
+    ReportDataset Dataset,
+    IReadOnlyList<MeasuredEstimate> Estimates,
+    IReadOnlyList<GuardrailResult> Guardrails,
+    Recommendation Recommendation,
+    string RecommendationReason)
+{
+    /// <summary>Version of the JSON schema (docs/reports.md); bumped on any breaking change.</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>The study design the report covers.</summary>
+    public const string Design = "panel";
+
+    /// <summary>The estimate the recommendation and the charts follow: the first estimator on the first cell, or null when there is none.</summary>
+    public MeasuredEstimate? Primary => Estimates.Count > 0 ? Estimates[0] : null;
+
+    /// <summary>Builds the report of <paramref name="measurement"/> and applies <see cref="RecommendationRule"/> to its primary estimate.</summary>
+    /// <param name="campaign">Campaign id.</param>
+    /// <param name="runId">Run id.</param>
+    /// <param name="generatedAt">The time to stamp, from the caller's clock.</param>
+    /// <param name="measurement">The estimates of one metric.</param>
+    /// <param name="guardrails">Guardrail results (may be empty).</param>
+    /// <param name="level">Confidence level the measurement's intervals were computed at. Default 0.95.</param>
+    /// <exception cref="ArgumentException">An empty campaign or run id, or a level outside (0, 1).</exception>
+    public static LiftReport Create(string campaign, string runId, DateTimeOffset generatedAt, PanelMeasurement measurement,
+        IReadOnlyList<GuardrailResult> guardrails, double level = 0.95)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(campaign);
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentNullException.ThrowIfNull(measurement);
+        ArgumentNullException.ThrowIfNull(guardrails);
+        if (!(level > 0 && level < 1))
+        {
+            throw new ArgumentException($"The confidence level must lie strictly between 0 and 1 (got {level}).", nameof(level));
+        }
+        var primary = measurement.Estimates.Count > 0 ? measurement.Estimates[0] : null;
+        var (action, reason) = RecommendationRule.Decide(primary?.Uncertainty, guardrails);
+        return new LiftReport(campaign, runId, generatedAt, measurement.Metric, level, Describe(measurement),
+            measurement.Estimates, guardrails, action, reason);
+    }
+
+    private static ReportDataset Describe(PanelMeasurement measurement)
+    {
+        var starts = measurement.Estimates.Where(e => e.Effects.Count > 0).Select(e => e.Effects[0].Period).ToArray();
+        var periods = measurement.Estimates.Select(e => e.Periods).FirstOrDefault(p => p is { Count: > 0 });
+        return new ReportDataset(measurement.Units, measurement.Periods, measurement.TreatedUnits,
+            starts.Length > 0 ? starts.Min().ToString() : null,
+            periods?[0].ToString(), periods?[^1].ToString());
+    }
+}

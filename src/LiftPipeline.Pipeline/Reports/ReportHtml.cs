@@ -1,0 +1,131 @@
+using System.Text;
+using LiftPipeline.Statistics.Guardrails;
+using static LiftPipeline.Pipeline.Reports.ReportText;
+using static LiftPipeline.Pipeline.Reports.Svg.Markup;
+
+namespace LiftPipeline.Pipeline.Reports;
+
+/// <summary>
+/// Writes a <see cref="LiftReport"/> as one self-contained HTML page: inline CSS, no scripts, no external URLs,
+/// every text from the data HTML-escaped, and three inline SVG charts of the primary estimate (observed vs
+/// counterfactual path, effect per post period with its band, top unit weights). Deterministic; thread-safe.
+/// </summary>
+public static class ReportHtml
+{
+    internal const string Style = """
+        body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:60rem;color:#1f2933;line-height:1.45}
+        h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d9dee3}
+        .headline{font-size:1.1rem}.meta{color:#5f6b76;font-size:.9rem}
+        .recommendation{display:inline-block;padding:.3rem .7rem;border-radius:.3rem;font-weight:600}
+        .rec-scale{background:#dcf3e3}.rec-hold{background:#fde2e1}.rec-extend{background:#fff3cd}.rec-stop{background:#e8e8e8}
+        table{border-collapse:collapse;font-size:.9rem}th,td{padding:.25rem .6rem;border-bottom:1px solid #e4e7eb;text-align:right}
+        th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}
+        dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}
+        figure{margin:1.5rem 0}figcaption{color:#5f6b76;font-size:.85rem}
+        .status-pass{color:#1b7f3b}.status-warn{color:#9a6700}.status-breach{color:#b42318;font-weight:600}
+        svg{font-size:11px;background:#fff}svg .axis{stroke:#52606d;stroke-width:1}svg .grid{stroke:#e4e7eb;stroke-width:1}
+        svg .tick,svg .unit,svg .value,svg .legend,svg .marker,svg .empty{fill:#3e4c59}
+        svg .observed{fill:none;stroke:#1f6feb;stroke-width:2}svg .counterfactual{fill:none;stroke:#e8590c;stroke-width:2;stroke-dasharray:6 4}
+        svg .observed-label{fill:#1f6feb}svg .counterfactual-label{fill:#e8590c}
+        svg .treatment-start{stroke:#7b8794;stroke-width:1.5;stroke-dasharray:3 3}
+        svg .effect{fill:none;stroke:#1f6feb;stroke-width:2}svg .band{fill:#1f6feb;fill-opacity:.15;stroke:none}
+        svg .zero{stroke:#52606d;stroke-width:1}svg .att{stroke:#1b7f3b;stroke-width:1.5;stroke-dasharray:6 4}
+        svg .bar{fill:#1f6feb}svg .ci{stroke:#1f6feb;stroke-width:2}svg .ci-valid{stroke:#9aa5b1;stroke-width:6;stroke-opacity:.5}svg .point{fill:#1f6feb}svg .label{fill:#3e4c59}
+        """;
+
+    /// <summary>The HTML page of <paramref name="report"/>.</summary>
+    public static string ToHtml(LiftReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        sb.Append($"<title>Lift report: {Html(report.Campaign)}</title>\n<style>\n{Style}\n</style>\n</head>\n<body>\n");
+        sb.Append($"<h1>Lift report: {Html(report.Campaign)}</h1>\n");
+        sb.Append($"<p class=\"meta\">Run {Html(report.RunId)}, generated {Html(report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture))}, ");
+        sb.Append($"{LiftReport.Design} design, metric {Html(report.Metric)}, report schema {LiftReport.SchemaVersion}.</p>\n");
+        sb.Append($"<p class=\"headline\">{Html(Headline(report))}</p>\n");
+        string action = report.Recommendation.ToString().ToLowerInvariant();
+        sb.Append($"<p><span class=\"recommendation rec-{action}\">Recommendation: {action}</span> {Html(report.RecommendationReason)}</p>\n");
+        Dataset(sb, report.Dataset);
+        Estimates(sb, report);
+        Charts(sb, report);
+        Guardrails(sb, report.Guardrails);
+        sb.Append("</body>\n</html>\n");
+        return sb.ToString();
+    }
+
+    /// <summary>Writes the page as UTF-8 (no byte-order mark) to <paramref name="stream"/>, which stays open.</summary>
+    public static void Write(LiftReport report, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var bytes = new UTF8Encoding(false).GetBytes(ToHtml(report));
+        stream.Write(bytes);
+    }
+
+    private static void Dataset(StringBuilder sb, ReportDataset d)
+    {
+        sb.Append("<h2>Data</h2>\n<dl>\n");
+        sb.Append($"<dt>Units</dt><dd>{d.Units}</dd>\n<dt>Periods</dt><dd>{d.Periods}");
+        if (d.FirstPeriod is not null && d.LastPeriod is not null)
+        {
+            sb.Append($" ({Html(d.FirstPeriod)} to {Html(d.LastPeriod)})");
+        }
+        sb.Append("</dd>\n");
+        sb.Append($"<dt>Treated units</dt><dd>{Html(string.Join(", ", d.TreatedUnits))}</dd>\n");
+        sb.Append($"<dt>Treatment start</dt><dd>{Html(d.TreatmentStart ?? "n/a")}</dd>\n</dl>\n");
+    }
+
+    private static void Estimates(StringBuilder sb, LiftReport report)
+    {
+        sb.Append("<h2>Estimates</h2>\n<table>\n<thead><tr><th>Estimator</th><th>Cell</th><th>ATT</th><th>SE</th>");
+        sb.Append($"<th>{Level(report.Level)} CI</th><th>p-value</th><th>Lift</th><th>Incremental</th><th>Pre-fit RMSE</th><th>Inference</th></tr></thead>\n<tbody>\n");
+        foreach (var e in report.Estimates)
+        {
+            var u = e.Uncertainty;
+            string ci = u is null ? "n/a" : $"{Number(u.CiLow)} to {Number(u.CiHigh)}";
+            string inference = u is null ? "none" : $"{u.Method} ({u.Replications} reps)";
+            sb.Append($"<tr><td>{Html(e.Estimator)}</td><td>{Html(e.Cell ?? "all")}</td><td>{Number(e.Att)}</td>");
+            sb.Append($"<td>{Number(u?.StandardError ?? double.NaN)}</td><td>{Html(ci)}</td><td>{Html(PValue(u?.PValue ?? double.NaN))}</td>");
+            sb.Append($"<td>{Percent(e.Lift)}</td><td>{Whole(e.Incremental)}</td><td>{Number(e.Fit.Rmse)}</td><td>{Html(inference)}</td></tr>\n");
+        }
+        sb.Append("</tbody>\n</table>\n");
+    }
+
+    private static void Charts(StringBuilder sb, LiftReport report)
+    {
+        var e = report.Primary;
+        if (e is null)
+        {
+            return;
+        }
+        string which = $"{e.Estimator}{(e.Cell is null ? "" : ", cell " + e.Cell)}";
+        sb.Append($"<h2>Charts ({Html(which)})</h2>\n");
+        Figure(sb, ReportCharts.Paths(e),
+            "Observed and counterfactual path of the average treated unit; the dashed vertical line marks the treatment start.");
+        Figure(sb, ReportCharts.Effects(e, report.Level),
+            $"Effect per post period (observed minus counterfactual) and the ATT (dashed). The band is effect ± z·se with the ATT's standard error and z for {Level(report.Level)}: an approximation, since per-period standard errors are not estimated.");
+        Figure(sb, ReportCharts.Weights(e), "The ten largest control unit weights of the synthetic control.");
+    }
+
+    internal static void Figure(StringBuilder sb, string svg, string caption) =>
+        sb.Append($"<figure>\n{svg}\n<figcaption>{Html(caption)}</figcaption>\n</figure>\n");
+
+    internal static void Guardrails(StringBuilder sb, IReadOnlyList<GuardrailResult> guardrails)
+    {
+        sb.Append("<h2>Guardrails</h2>\n");
+        if (guardrails.Count == 0)
+        {
+            sb.Append("<p>No guardrails were checked.</p>\n");
+            return;
+        }
+        sb.Append("<ul>\n");
+        foreach (var g in guardrails)
+        {
+            string status = g.Status.ToString().ToLowerInvariant();
+            string evidence = string.Join(", ", g.Evidence.Keys.Order(StringComparer.Ordinal).Select(k => $"{k} = {Number(g.Evidence[k])}"));
+            sb.Append($"<li class=\"status-{status}\"><strong>{Html(g.Name)}</strong>: {status}. {Html(g.Message)}");
+            sb.Append(evidence.Length > 0 ? $" <span class=\"meta\">({Html(evidence)})</span></li>\n" : "</li>\n");
+        }
+        sb.Append("</ul>\n");
+    }
+}

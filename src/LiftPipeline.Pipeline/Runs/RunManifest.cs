@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace LiftPipeline.Pipeline.Runs;
+
+/// <summary>Where one campaign stands in a run.</summary>
+public enum CampaignRunStatus
+{
+    /// <summary>Requested, not measured yet.</summary>
+    Queued,
+
+    /// <summary>Measured; the report was written.</summary>
+    Measured,
+
+    /// <summary>Nothing to measure yet: no accepted export.</summary>
+    NoData,
+
+    /// <summary>Not measured: the campaign is inactive, or its design is not measured by this pipeline yet.</summary>
+    Skipped,
+
+    /// <summary>The measurement failed; <see cref="CampaignRunEntry.Error"/> says why.</summary>
+    Failed,
+}
+
+/// <summary>One campaign's line in a run manifest.</summary>
+/// <param name="Campaign">Campaign id.</param>
+/// <param name="Status">Where it stands.</param>
+/// <param name="QueuedAt">When the run requested it; null when measured without a request.</param>
+/// <param name="StartedAt">When its measurement started.</param>
+/// <param name="FinishedAt">When its measurement finished.</param>
+/// <param name="Report">The report folder, <c>reports/{campaign}/{runId}/</c>, when written.</param>
+/// <param name="Alerts">Object names of the alerts the measurement raised.</param>
+/// <param name="Error">Why it failed or was skipped.</param>
+public sealed record CampaignRunEntry(
+    string Campaign,
+    CampaignRunStatus Status,
+    DateTimeOffset? QueuedAt = null,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? FinishedAt = null,
+    string? Report = null,
+    IReadOnlyList<string>? Alerts = null,
+    string? Error = null)
+{
+    /// <summary>Seconds from start to finish, when both are known.</summary>
+    public double? Seconds => StartedAt is { } s && FinishedAt is { } f ? (f - s).TotalSeconds : null;
+}
+
+/// <summary>
+/// <c>runs/{runId}.json</c>: what a run asked for and what became of it — per campaign its status, timings, report and
+/// alerts. The nightly run writes it with every campaign queued; each measurement updates its own line.
+/// </summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Trigger"><c>nightly</c>, <c>export</c> or <c>manual</c>.</param>
+/// <param name="StartedAt">When the run began.</param>
+/// <param name="Campaigns">One line per campaign, in request order.</param>
+/// <param name="Note">Anything the run wants read first (e.g. a campaign.json that could not be parsed).</param>
+public sealed record RunManifest(string RunId, string Trigger, DateTimeOffset StartedAt, IReadOnlyList<CampaignRunEntry> Campaigns, string? Note = null)
+{
+    /// <summary>The manifest's object name.</summary>
+    public static string PathOf(string runId) => $"runs/{RunIds.Validate(runId)}.json";
+
+    /// <summary>This manifest with <paramref name="entry"/> replacing the campaign's line (or appended).</summary>
+    public RunManifest With(CampaignRunEntry entry)
+    {
+        var lines = Campaigns.ToList();
+        int at = lines.FindIndex(e => e.Campaign == entry.Campaign);
+        if (at < 0)
+        {
+            lines.Add(entry);
+        }
+        else
+        {
+            lines[at] = entry with { QueuedAt = entry.QueuedAt ?? lines[at].QueuedAt };
+        }
+        return this with { Campaigns = lines };
+    }
+
+    /// <summary>Indented UTF-8 JSON.</summary>
+    public byte[] ToJson()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("schemaVersion", 1);
+            writer.WriteString("runId", RunId);
+            writer.WriteString("trigger", Trigger);
+            writer.WriteString("startedAt", Stamp(StartedAt));
+            if (Note is not null)
+            {
+                writer.WriteString("note", Note);
+            }
+            writer.WriteStartArray("campaigns");
+            foreach (var entry in Campaigns)
+            {
+                WriteEntry(writer, entry);
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Reads a manifest written by <see cref="ToJson"/>.</summary>
+    /// <exception cref="FormatException">The document is not a run manifest; names <paramref name="source"/>.</exception>
+    public static RunManifest Parse(ReadOnlySpan<byte> json, string source)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            var campaigns = root.GetProperty("campaigns").EnumerateArray().Select(ReadEntry).ToArray();
+            return new RunManifest(root.GetProperty("runId").GetString()!, root.GetProperty("trigger").GetString()!,
+                root.GetProperty("startedAt").GetDateTimeOffset(), campaigns,
+                root.TryGetProperty("note", out var note) ? note.GetString() : null);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            throw new FormatException($"{source} is not a run manifest: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The JSON name of a status.</summary>
+    public static string StatusName(CampaignRunStatus status) => status switch
+    {
+        CampaignRunStatus.Queued => "queued",
+        CampaignRunStatus.Measured => "measured",
+        CampaignRunStatus.NoData => "no-data",
+        CampaignRunStatus.Skipped => "skipped",
+        _ => "failed",
+    };
+
+    private static CampaignRunStatus ParseStatus(string? name) => name switch
+    {
+        "queued" => CampaignRunStatus.Queued,
+        "measured" => CampaignRunStatus.Measured,
+        "no-data" => CampaignRunStatus.NoData,
+        "skipped" => CampaignRunStatus.Skipped,
+        "failed" => CampaignRunStatus.Failed,
+        _ => throw new FormatException($"'{name}' is not a run status"),
+    };
+
+    private static void WriteEntry(Utf8JsonWriter writer, CampaignRunEntry entry)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("campaign", entry.Campaign);
+        writer.WriteString("status", StatusName(entry.Status));
+        WriteTime(writer, "queuedAt", entry.QueuedAt);
+        WriteTime(writer, "startedAt", entry.StartedAt);
+        WriteTime(writer, "finishedAt", entry.FinishedAt);
+        if (entry.Seconds is { } seconds)
+        {
+            writer.WriteNumber("seconds", Math.Round(seconds, 3));
+        }
+        if (entry.Report is not null)
+        {
+            writer.WriteString("report", entry.Report);
+        }
+        if (entry.Alerts is { Count: > 0 } alerts)
+        {
+            writer.WriteStartArray("alerts");
+            foreach (var alert in alerts)
+            {
+                writer.WriteStringValue(alert);
+            }
+            writer.WriteEndArray();
+        }
+        if (entry.Error is not null)
+        {
+            writer.WriteString("error", entry.Error);
+        }
+        writer.WriteEndObject();
+    }
+
+    private static CampaignRunEntry ReadEntry(JsonElement e) => new(
+        e.GetProperty("campaign").GetString()!,
+        ParseStatus(e.GetProperty("status").GetString()),
+        Time(e, "queuedAt"), Time(e, "startedAt"), Time(e, "finishedAt"),
+        e.TryGetProperty("report", out var report) ? report.GetString() : null,
+        e.TryGetProperty("alerts", out var alerts) ? alerts.EnumerateArray().Select(a => a.GetString()!).ToArray() : null,
+        e.TryGetProperty("error", out var error) ? error.GetString() : null);
+
+    private static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? value)
+    {
+        if (value is { } v)
+        {
+            writer.WriteString(name, Stamp(v));
+        }
+    }
+
+    private static DateTimeOffset? Time(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.GetDateTimeOffset() : null;
+
+    private static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss.fff'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,46 @@
+namespace LiftPipeline.Pipeline.Storage;
+
+/// <summary>
+/// An exclusive OS lock on <c>{object}~lock</c>, held while <see cref="FolderStore"/> compares and swaps one object.
+/// The lock is the open handle (FileShare.None), so it is released when the holder disposes it or its process dies;
+/// the file itself stays (deleting it would let two holders lock different files of the same name).
+/// </summary>
+internal sealed class FolderLock : IAsyncDisposable
+{
+    /// <summary>About ten seconds of brief retries before reporting the object as busy.</summary>
+    private const int MaxAttempts = 2000;
+
+    private readonly FileStream _handle;
+
+    private FolderLock(FileStream handle) => _handle = handle;
+
+    /// <summary>Waits (briefly retrying) until this caller holds the lock for the object stored at <paramref name="objectPath"/>.</summary>
+    public static async Task<FolderLock> AcquireAsync(string name, string objectPath, CancellationToken cancellationToken)
+    {
+        var lockPath = objectPath + FolderStore.SideFileMarker + "lock";
+        for (var attempt = 0; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                return new FolderLock(new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
+            }
+            catch (DirectoryNotFoundException)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
+            }
+            catch (IOException ex) when (attempt < MaxAttempts)
+            {
+                _ = ex; // held by another writer: wait a moment and retry
+                await Task.Delay(Random.Shared.Next(1, 10), cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                throw new ObjectStoreException(ObjectStoreException.Unavailable, name,
+                    $"the lock {lockPath} stayed held by another writer; retry later, or check for a stuck lift process", ex);
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync() => _handle.DisposeAsync();
+}

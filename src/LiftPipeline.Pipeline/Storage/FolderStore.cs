@@ -1,0 +1,363 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+
+namespace LiftPipeline.Pipeline.Storage;
+
+/// <summary>
+/// The local default <see cref="IObjectStore"/>: each object is a file under <see cref="Root"/>, its name the relative
+/// path. Writes go to a temp file in the same directory and are renamed into place, so readers see all or nothing.
+/// ETags are the SHA-256 hex of the content (identical bytes, identical ETag). Conditional writes, deletes and leases
+/// serialise on a lock file (<c>{name}~lock</c>, an exclusive OS file lock) so they are safe between threads and between
+/// processes on one machine. Side files (<c>~lock</c>, <c>~lease</c>, <c>~…tmp</c>) contain '~', which no valid object
+/// name can, so they never collide with objects and are never listed. Thread-safe.
+/// </summary>
+public sealed class FolderStore : IObjectStore
+{
+    internal const char SideFileMarker = '~';
+
+    private readonly string _rootWithSeparator;
+    private readonly TimeProvider _clock;
+    private readonly ConcurrentDictionary<string, (long Length, DateTime Written, string ETag)> _etagCache = new(StringComparer.Ordinal);
+
+    /// <summary>Opens (and creates if missing) the store rooted at <paramref name="root"/>.</summary>
+    /// <param name="root">The folder holding the objects.</param>
+    /// <param name="clock">The clock lease expiry is read from; defaults to the system clock.</param>
+    public FolderStore(string root, TimeProvider? clock = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        Root = Path.GetFullPath(root);
+        _rootWithSeparator = Path.EndsInDirectorySeparator(Root) ? Root : Root + Path.DirectorySeparatorChar;
+        _clock = clock ?? TimeProvider.System;
+        Directory.CreateDirectory(Root);
+    }
+
+    /// <summary>The folder holding the objects (a full path).</summary>
+    public string Root { get; }
+
+    /// <inheritdoc />
+    public string Description => Root;
+
+    /// <inheritdoc />
+    public async Task<ObjectContent?> ReadAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(name);
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            return new ObjectContent(name, bytes, ETagOf(bytes));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException || Directory.Exists(path))
+        {
+            return null; // a folder of other objects is not an object (as in blob storage)
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Unavailable(name, "read", path, ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<Stream?> OpenReadAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(name);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            // FileShare.Delete lets writers rename a new version over the file while this reader keeps the old one.
+            Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, FileOptions.Asynchronous);
+            return Task.FromResult<Stream?>(stream);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException || Directory.Exists(path))
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Unavailable(name, "open", path, ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        TryCreateAsync(name, (target, ct) => target.WriteAsync(content, ct).AsTask(), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> TryCreateAsync(string name, Stream content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        return TryCreateAsync(name, (target, ct) => content.CopyToAsync(target, ct), cancellationToken);
+    }
+
+    private async Task<bool> TryCreateAsync(string name, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        var path = PathOf(name);
+        var temp = await WriteTempAsync(name, path, write, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // File.Move without overwrite may check-then-rename on some file systems (two creators both win), so creators
+            // take the same per-object lock as writers: of concurrent creators exactly one wins.
+            await using var held = await FolderLock.AcquireAsync(name, path, cancellationToken).ConfigureAwait(false);
+            if (File.Exists(path))
+            {
+                return false;
+            }
+            File.Move(temp, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Unavailable(name, "create", path, ex);
+        }
+        finally
+        {
+            DeleteQuietly(temp);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<string> WriteAsync(string name, ReadOnlyMemory<byte> content, string? ifMatch = null, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(name);
+        var temp = await WriteTempAsync(name, path, content, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var held = await FolderLock.AcquireAsync(name, path, cancellationToken).ConfigureAwait(false);
+            if (ifMatch is not null)
+            {
+                var current = await CurrentETagAsync(name, path, cancellationToken).ConfigureAwait(false);
+                if (!string.Equals(current, ifMatch, StringComparison.Ordinal))
+                {
+                    throw new ObjectStoreException(ObjectStoreException.PreconditionFailed, name,
+                        current is null
+                            ? $"expected ETag {ifMatch} but the object no longer exists; read it again and retry"
+                            : $"expected ETag {ifMatch} but the object is now at {current}; read it again and retry");
+                }
+            }
+            File.Move(temp, path, overwrite: true);
+            return ETagOf(content.Span);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Unavailable(name, "write", path, ex);
+        }
+        finally
+        {
+            DeleteQuietly(temp);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredObject?> GetAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(name);
+        try
+        {
+            var info = new FileInfo(path);
+            return info.Exists ? await DescribeAsync(name, info, cancellationToken).ConfigureAwait(false) : null;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Unavailable(name, "inspect", path, ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredObject> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ObjectName.ValidatePrefix(prefix);
+        // Only the folder holding the prefix's last complete segment can contain matches.
+        var slash = prefix.LastIndexOf('/');
+        var start = slash < 0 ? Root : PathOf(prefix[..slash]);
+        if (!Directory.Exists(start))
+        {
+            yield break;
+        }
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+        var names = new List<(string Name, FileInfo Info)>();
+        foreach (var file in new DirectoryInfo(start).EnumerateFiles("*", options))
+        {
+            var name = Path.GetRelativePath(Root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            if (name.StartsWith(prefix, StringComparison.Ordinal) && !name.Contains(SideFileMarker) && IsValidName(name))
+            {
+                names.Add((name, file));
+            }
+        }
+        names.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        foreach (var (name, info) in names)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            StoredObject? described;
+            try
+            {
+                described = await DescribeAsync(name, info, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                described = null; // deleted while listing
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw Unavailable(name, "list", info.FullName, ex);
+            }
+            if (described is not null)
+            {
+                yield return described;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(name);
+        if (!Directory.Exists(Path.GetDirectoryName(path)))
+        {
+            return;
+        }
+        try
+        {
+            await using var held = await FolderLock.AcquireAsync(name, path, cancellationToken).ConfigureAwait(false);
+            File.Delete(path);
+            _etagCache.TryRemove(path, out _);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Unavailable(name, "delete", path, ex);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The lease lives in <c>{name}~lease</c> (owner id and expiry); an expired lease may be taken over. Durations
+    /// must be positive. Leases do not block writes here; the Azure store refuses writes to a leased blob, so lease a
+    /// dedicated marker object rather than the data you write.
+    /// </remarks>
+    public async Task<IObjectLease?> TryAcquireLeaseAsync(string name, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(name);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        await TryCreateAsync(name, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await FolderLease.TryAcquireAsync(name, path, duration, _clock, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Unavailable(name, "lease", path, ex);
+        }
+    }
+
+    /// <summary>The object's ETag: lower-case SHA-256 hex of its content.</summary>
+    public static string ETagOf(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    /// <summary>Maps a validated name to its file, refusing anything that would resolve outside the root.</summary>
+    private string PathOf(string name)
+    {
+        ObjectName.Validate(name);
+        var full = Path.GetFullPath(Path.Combine(Root, name.Replace('/', Path.DirectorySeparatorChar)));
+        if (!full.StartsWith(_rootWithSeparator, StringComparison.Ordinal))
+        {
+            throw new ObjectStoreException(ObjectStoreException.InvalidName, name, $"resolves outside the store root {Root}");
+        }
+        return full;
+    }
+
+    private Task<string> WriteTempAsync(string name, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        WriteTempAsync(name, path, (target, ct) => target.WriteAsync(content, ct).AsTask(), cancellationToken);
+
+    private async Task<string> WriteTempAsync(string name, string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        var temp = $"{path}{SideFileMarker}{Guid.NewGuid():N}.tmp";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            {
+                await write(stream, cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+            return temp;
+        }
+        catch (Exception ex)
+        {
+            DeleteQuietly(temp);
+            if (ex is IOException or UnauthorizedAccessException)
+            {
+                throw Unavailable(name, "write", path, ex);
+            }
+            throw;
+        }
+    }
+
+    private static async Task<string?> CurrentETagAsync(string name, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, FileOptions.Asynchronous);
+            var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
+            return Convert.ToHexStringLower(hash);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw Unavailable(name, "read", path, ex);
+        }
+    }
+
+    /// <summary>Properties from the file; the content hash is cached per (length, write time) so listings stay cheap.</summary>
+    private async Task<StoredObject?> DescribeAsync(string name, FileInfo info, CancellationToken cancellationToken)
+    {
+        var (length, written) = (info.Length, info.LastWriteTimeUtc);
+        if (!_etagCache.TryGetValue(info.FullName, out var cached) || cached.Length != length || cached.Written != written)
+        {
+            var etag = await CurrentETagAsync(name, info.FullName, cancellationToken).ConfigureAwait(false);
+            if (etag is null)
+            {
+                return null;
+            }
+            cached = (length, written, etag);
+            _etagCache[info.FullName] = cached;
+        }
+        return new StoredObject(name, length, cached.ETag, new DateTimeOffset(written, TimeSpan.Zero));
+    }
+
+    private static bool IsValidName(string name)
+    {
+        try
+        {
+            ObjectName.Validate(name);
+            return true;
+        }
+        catch (ObjectStoreException)
+        {
+            return false;
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: a leftover temp file carries '~' and is never listed as an object.
+        }
+    }
+
+    private static ObjectStoreException Unavailable(string name, string action, string path, Exception inner) =>
+        new(ObjectStoreException.Unavailable, name, $"could not {action} {path}: {inner.Message}", inner);
+}

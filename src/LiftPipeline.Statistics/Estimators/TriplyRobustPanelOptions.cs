@@ -1,0 +1,44 @@
+namespace LiftPipeline.Statistics.Estimators;
+
+/// <summary>
+/// Options of <see cref="TriplyRobustPanel"/>. A tuning parameter given here is held fixed; the others are chosen by
+/// leave-one-unit-out pseudo-treatment over the grids (see <see cref="TriplyRobustPanel"/>). Grids are scale-free:
+/// <see cref="UnitGrid"/> in multiples of 1/D (D = median RMS gap between a control and a treated unit) and
+/// <see cref="NuclearGrid"/> in multiples of λ_max of the uniform-weight matrix-completion problem, so tuning is
+/// unchanged when outcomes are rescaled. Immutable.
+/// </summary>
+public sealed record TriplyRobustPanelOptions
+{
+    /// <summary>Fixed λ_time (per period of distance; 0 = uniform time weights), or null to tune.</summary>
+    public double? LambdaTime { get; init; }
+
+    /// <summary>Fixed λ_unit (per outcome unit of RMS gap; 0 = uniform unit weights), or null to tune.</summary>
+    public double? LambdaUnit { get; init; }
+
+    /// <summary>Fixed λ_nn in matrix completion's scaling (∞ = no low-rank term), or null to tune.</summary>
+    public double? LambdaNuclear { get; init; }
+
+    /// <summary>λ_time candidates. Default 0, 0.1, 0.3, 1 (weight e^{-λ} per period of distance).</summary>
+    public IReadOnlyList<double> TimeGrid { get; init; } = [0, 0.1, 0.3, 1];
+
+    /// <summary>λ_unit candidates in multiples of 1/D. Default 0, 0.5, 1, 2, 4.</summary>
+    public IReadOnlyList<double> UnitGrid { get; init; } = [0, 0.5, 1, 2, 4];
+
+    /// <summary>λ_nn candidates in multiples of λ_max (∞ = no low-rank term). Default ∞, 0.3, 0.1, 0.03.</summary>
+    public IReadOnlyList<double> NuclearGrid { get; init; } = [double.PositiveInfinity, 0.3, 0.1, 0.03];
+
+    /// <summary>Passes of coordinate-wise search over (λ_time, λ_unit, λ_nn). Default 2.</summary>
+    public int Cycles { get; init; } = 2;
+
+    /// <summary>Relative objective tolerance of each weighted low-rank fit. Default 1e-6.</summary>
+    public double Tolerance { get; init; } = 1e-6;
+
+    /// <summary>Cap on singular value thresholding steps per fit. Default 500.</summary>
+    public int MaxIterations { get; init; } = 500;
+
+    /// <summary>Relative objective tolerance of the fits inside tuning (N0·T1 fits per candidate, so looser). Default 1e-4.</summary>
+    public double TuningTolerance { get; init; } = 1e-4;
+
+    /// <summary>Cap on steps per fit inside tuning. Default 100.</summary>
+    public int TuningMaxIterations { get; init; } = 100;
+}

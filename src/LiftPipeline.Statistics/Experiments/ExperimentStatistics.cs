@@ -1,0 +1,238 @@
+namespace LiftPipeline.Statistics.Experiments;
+
+/// <summary>
+/// Mergeable sufficient statistics of a customer-level experiment export, per cell (arm × segment × surface × market, by
+/// category name): everything difference-in-means, CUPED, ratio-metric and exposure (CACE) contrasts need, plus one
+/// <see cref="QuantileSketch"/> per (arm, outcome) for capping and tail fitting. Built by
+/// the streaming builder (Ingestion); the statistics of a union of exports are <see cref="Combine"/> of theirs —
+/// counts exactly, sums up to rounding (compensated, ~1e-15 relative).
+/// Memory: cells × (2·(2O + 2C + O·C + O(O−1)/2 + O + 1) doubles + 3 longs) for O outcomes and C covariates — 72 cells × 2 outcomes
+/// × 1 covariate is about 17 KB — plus the sketches (≈ 1,000 longs per arm × outcome at α = 1 %); independent of rows.
+/// Immutable: <see cref="Merge"/> returns new statistics.
+/// </summary>
+public sealed class ExperimentStatistics
+{
+    private readonly StatisticsLayout _layout;
+    private readonly List<ExperimentCell> _cells;
+    private readonly Dictionary<ExperimentCell, int> _index;
+    private readonly double[] _sums;
+    private readonly double[] _compensations;
+    private readonly long[] _counts;
+    private readonly Dictionary<string, QuantileSketch[]> _sketches;
+
+    internal ExperimentStatistics(StatisticsLayout layout, double sketchAccuracy, List<ExperimentCell> cells, double[] sums, double[] compensations,
+        long[] counts, Dictionary<string, QuantileSketch[]> sketches)
+    {
+        _layout = layout;
+        SketchRelativeAccuracy = sketchAccuracy;
+        _cells = cells;
+        _index = new Dictionary<ExperimentCell, int>(cells.Count);
+        for (int i = 0; i < cells.Count; i++)
+        {
+            _index.Add(cells[i], i);
+        }
+        _sums = sums;
+        _compensations = compensations;
+        _counts = counts;
+        _sketches = sketches;
+    }
+
+    /// <summary>Outcome names, in index order.</summary>
+    public IReadOnlyList<string> Outcomes => _layout.Outcomes;
+
+    /// <summary>Pre-period covariate names, in index order.</summary>
+    public IReadOnlyList<string> Covariates => _layout.Covariates;
+
+    /// <summary>The relative accuracy α of the quantile sketches.</summary>
+    public double SketchRelativeAccuracy { get; }
+
+    /// <summary>Every non-empty cell, in order of first appearance.</summary>
+    public IReadOnlyList<ExperimentCell> Cells => _cells;
+
+    /// <summary>Arm names, ordinal order.</summary>
+    public IReadOnlyList<string> Arms => [.. _sketches.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>Customers in all cells.</summary>
+    public long N
+    {
+        get
+        {
+            long n = 0;
+            for (int i = 0; i < _cells.Count; i++)
+            {
+                n += _counts[i * StatisticsLayout.CountWidth + StatisticsLayout.CountN];
+            }
+            return n;
+        }
+    }
+
+    /// <summary>The statistics of one cell; throws <see cref="KeyNotFoundException"/> when no customer falls in it.</summary>
+    public CellStatistics Cell(ExperimentCell cell) =>
+        _index.TryGetValue(cell, out int i) ? Aggregate(cell, [i]) : throw new KeyNotFoundException($"no customers in cell {cell}");
+
+    /// <summary>The statistics of arm <paramref name="arm"/> summed over segments, surfaces and markets.</summary>
+    public CellStatistics ForArm(string arm)
+    {
+        var members = Members(c => c.Arm == arm);
+        return members.Count > 0 ? Aggregate(new ExperimentCell(arm, null, null, null), members)
+            : throw new KeyNotFoundException($"no customers in arm '{arm}' (arms: {string.Join(", ", Arms)})");
+    }
+
+    /// <summary>Per (arm, level of <paramref name="dimension"/>) statistics, summed over the other dimensions; ordered by arm then level.</summary>
+    public IReadOnlyList<CellStatistics> ByArmAnd(ExperimentDimension dimension)
+    {
+        var keys = new SortedSet<(string Arm, string? Level)>(Comparer<(string, string?)>.Create((a, b) =>
+            string.CompareOrdinal(a.Item1, b.Item1) is var byArm and not 0 ? byArm : string.CompareOrdinal(a.Item2, b.Item2)));
+        foreach (var cell in _cells)
+        {
+            keys.Add((cell.Arm, cell.Level(dimension)));
+        }
+        var result = new List<CellStatistics>(keys.Count);
+        foreach (var (arm, name) in keys)
+        {
+            var key = new ExperimentCell(arm, dimension == ExperimentDimension.Segment ? name : null, dimension == ExperimentDimension.Surface ? name : null,
+                dimension == ExperimentDimension.Market ? name : null);
+            result.Add(Aggregate(key, Members(c => c.Arm == arm && c.Level(dimension) == name)));
+        }
+        return result;
+    }
+
+    /// <summary>The sketch of <paramref name="outcome"/> in arm <paramref name="arm"/> (a copy).</summary>
+    public QuantileSketch Sketch(string arm, string outcome) =>
+        _sketches.TryGetValue(arm, out var sketches) ? sketches[_layout.OutcomeIndex(outcome)].Clone()
+            : throw new KeyNotFoundException($"no customers in arm '{arm}'");
+
+    /// <summary>The sketch of <paramref name="outcome"/> over every arm (a copy).</summary>
+    public QuantileSketch PooledSketch(string outcome)
+    {
+        int o = _layout.OutcomeIndex(outcome);
+        var pooled = new QuantileSketch(SketchRelativeAccuracy);
+        foreach (var sketches in _sketches.Values)
+        {
+            pooled.Merge(sketches[o]);
+        }
+        return pooled;
+    }
+
+    /// <summary>The statistics of the union of the customers of this and <paramref name="other"/>, matching cells by category names.</summary>
+    /// <exception cref="ArgumentException">The two hold different outcomes or covariates, or sketches of different accuracy.</exception>
+    public ExperimentStatistics Merge(ExperimentStatistics other) => Combine([this, other]);
+
+    /// <summary>The statistics of the union of every part's customers; cells are matched by category names.</summary>
+    /// <exception cref="ArgumentException">No parts, or parts with different outcomes, covariates or sketch accuracy.</exception>
+    public static ExperimentStatistics Combine(IEnumerable<ExperimentStatistics> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var list = parts.ToList();
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("nothing to combine", nameof(parts));
+        }
+        var first = list[0];
+        var cells = new List<ExperimentCell>();
+        var index = new Dictionary<ExperimentCell, int>();
+        foreach (var part in list)
+        {
+            if (!part._layout.SameAs(first._layout) || part.SketchRelativeAccuracy != first.SketchRelativeAccuracy)
+            {
+                throw new ArgumentException(
+                    $"cannot combine statistics of outcomes [{string.Join(", ", part.Outcomes)}] / covariates [{string.Join(", ", part.Covariates)}] / α {part.SketchRelativeAccuracy} " +
+                    $"with [{string.Join(", ", first.Outcomes)}] / [{string.Join(", ", first.Covariates)}] / α {first.SketchRelativeAccuracy}", nameof(parts));
+            }
+            foreach (var cell in part._cells)
+            {
+                if (index.TryAdd(cell, cells.Count))
+                {
+                    cells.Add(cell);
+                }
+            }
+        }
+        int w = first._layout.Width;
+        var sums = new double[cells.Count * w];
+        var compensations = new double[cells.Count * w];
+        var counts = new long[cells.Count * StatisticsLayout.CountWidth];
+        var sketches = new Dictionary<string, QuantileSketch[]>(StringComparer.Ordinal);
+        foreach (var part in list)
+        {
+            for (int i = 0; i < part._cells.Count; i++)
+            {
+                int target = index[part._cells[i]];
+                var into = sums.AsSpan(target * w, w);
+                var compensation = compensations.AsSpan(target * w, w);
+                NeumaierSum.Add(into, compensation, part._sums.AsSpan(i * w, w));
+                AddTo(compensation, part._compensations.AsSpan(i * w, w));
+                for (int k = 0; k < StatisticsLayout.CountWidth; k++)
+                {
+                    counts[target * StatisticsLayout.CountWidth + k] += part._counts[i * StatisticsLayout.CountWidth + k];
+                }
+            }
+            foreach (var (arm, armSketches) in part._sketches)
+            {
+                if (!sketches.TryGetValue(arm, out var merged))
+                {
+                    merged = new QuantileSketch[first._layout.O];
+                    for (int o = 0; o < merged.Length; o++)
+                    {
+                        merged[o] = new QuantileSketch(first.SketchRelativeAccuracy);
+                    }
+                    sketches.Add(arm, merged);
+                }
+                for (int o = 0; o < merged.Length; o++)
+                {
+                    merged[o].Merge(armSketches[o]);
+                }
+            }
+        }
+        return new ExperimentStatistics(first._layout, first.SketchRelativeAccuracy, cells, sums, compensations, counts, sketches);
+    }
+
+    private List<int> Members(Func<ExperimentCell, bool> predicate)
+    {
+        var members = new List<int>();
+        for (int i = 0; i < _cells.Count; i++)
+        {
+            if (predicate(_cells[i]))
+            {
+                members.Add(i);
+            }
+        }
+        return members;
+    }
+
+    private CellStatistics Aggregate(ExperimentCell key, List<int> members)
+    {
+        int w = _layout.Width;
+        var sums = new double[w];
+        var compensations = new double[w];
+        var counts = new long[StatisticsLayout.CountWidth];
+        foreach (int i in members)
+        {
+            NeumaierSum.Add(sums, compensations, _sums.AsSpan(i * w, w));
+            AddTo(compensations, _compensations.AsSpan(i * w, w));
+            for (int k = 0; k < counts.Length; k++)
+            {
+                counts[k] += _counts[i * StatisticsLayout.CountWidth + k];
+            }
+        }
+        for (int k = 0; k < w; k++)
+        {
+            sums[k] += compensations[k];
+        }
+        return new CellStatistics(key, _layout, sums, counts);
+    }
+
+    private static void AddTo(Span<double> into, ReadOnlySpan<double> values)
+    {
+        for (int k = 0; k < values.Length; k++)
+        {
+            into[k] += values[k];
+        }
+    }
+
+    /// <summary>True when every value of <paramref name="metric"/> is 0 or 1 (then Σy² = Σy, and no other values give that with y ≥ 0 outside (0, 1)).</summary>
+    public bool IsBinary(string metric)
+    {
+        var pooled = Arms.Select(a => ForArm(a).Outcome(metric)).Aggregate((a, b) => a + b);
+        return Math.Abs(pooled.SumSquares - pooled.Sum) <= 1e-9 * Math.Max(1, pooled.Sum) && PooledSketch(metric).Quantile(0) >= 0;
+    }
+}

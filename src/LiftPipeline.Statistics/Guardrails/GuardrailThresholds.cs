@@ -1,0 +1,42 @@
+namespace LiftPipeline.Statistics.Guardrails;
+
+/// <summary>
+/// Thresholds of the guardrail checks, as set under <c>guardrails</c> in campaign.json. Defaults: scaled L2 imbalance
+/// 0.5, placebo-in-time α 0.05, no missing periods allowed, data late after 3 days; for holdouts SRM at p &lt; 0.001,
+/// control exposure above 1%, no MDE target and no harm checks.
+/// </summary>
+public sealed record GuardrailThresholds
+{
+    /// <summary>Pre-fit breaches above this scaled L2 imbalance and warns above 80% of it. Default 0.5.</summary>
+    public double MaxScaledL2Imbalance { get; init; } = 0.5;
+
+    /// <summary>Placebo-in-time breaches when the fake effect's p-value is below this. Default 0.05.</summary>
+    public double PlaceboInTimeAlpha { get; init; } = 0.05;
+
+    /// <summary>Missing periods (gaps in the period sequence) tolerated with a warning; more is a breach. Default 0.</summary>
+    public int MaxMissingPeriods { get; init; }
+
+    /// <summary>Days after the end of the last period before the data counts as late. Default 3.</summary>
+    public int LateAfterDays { get; init; } = 3;
+
+    /// <summary>Sample ratio mismatch breaches when the χ² test of arm counts against the planned allocation has p below this. Default 0.001.</summary>
+    public double SrmAlpha { get; init; } = 0.001;
+
+    /// <summary>Control contamination breaches when more than this share of the control arm was exposed. Default 0.01.</summary>
+    public double MaxControlExposure { get; init; } = 0.01;
+
+    /// <summary>Underpowered design breaches when the relative MDE of a contrast exceeds this; null for no target (default).</summary>
+    public double? TargetRelativeMde { get; init; }
+
+    /// <summary>Metrics that must not get worse, each with its non-inferiority margin; none by default.</summary>
+    public IReadOnlyList<HarmCheck> Harm { get; init; } = [];
+}
+
+/// <summary>
+/// A guardrail metric that treatment must not harm: harm is a breach when the interval of the relative effect lies
+/// entirely beyond <paramref name="Margin"/> in the bad direction (non-inferiority fails).
+/// </summary>
+/// <param name="Metric">The outcome column.</param>
+/// <param name="Margin">The tolerated relative change, e.g. 0.02 for 2%.</param>
+/// <param name="HigherIsBetter">True when a decrease is harm (orders); false when an increase is (unsubscribes).</param>
+public sealed record HarmCheck(string Metric, double Margin, bool HigherIsBetter);

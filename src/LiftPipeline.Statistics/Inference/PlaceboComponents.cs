@@ -1,0 +1,115 @@
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Panels;
+
+namespace LiftPipeline.Statistics.Inference;
+
+/// <summary>
+/// The three placebo mean squares of Almeida, Olaizola, Lestant, Imbens and Athey (2025), "Estimating Variances for
+/// Causal Panel Data Estimators": re-estimates on cells known to be untreated, each exchangeable with the real
+/// treated cells along one dimension. Placebo effects are zero by construction, so squares are averaged, not centred.
+/// <list type="bullet">
+/// <item>Unit placebo: N1 controls drawn as pseudo-treated, the real post periods (exchangeability across units).</item>
+/// <item>Time placebo: the real treated units, a window of T1 consecutive pre periods as pseudo-post and the other
+/// pre periods as pre (exchangeability across time).</item>
+/// <item>Unit × time placebo: both at once, on controls and pre periods only.</item>
+/// </list>
+/// </summary>
+internal static class PlaceboComponents
+{
+    /// <summary>Mean of τ̂² over <paramref name="replications"/> random pseudo-treated sets of controls.</summary>
+    public static double UnitPlacebo(IPanelEstimator estimator, BlockPanel data, int replications, int seed, ParallelOptions parallel)
+    {
+        RequireUnitPlacebo(data);
+        var controls = PanelSlices.Range(0, data.T);
+        return MeanSquare(replications, parallel, r =>
+        {
+            var rows = PlaceboRows(data, seed, r);
+            return estimator.Estimate(PanelSlices.Select(data, rows, data.N0 - data.N1, controls, data.T0)).Att;
+        });
+    }
+
+    /// <summary>Mean of τ̂² over the T0 − T1 + 1 pre-period windows, on the real treated units.</summary>
+    public static double TimePlacebo(IPanelEstimator estimator, BlockPanel data, ParallelOptions parallel)
+    {
+        RequireTimePlacebo(data);
+        var rows = PanelSlices.Range(0, data.N);
+        return MeanSquare(Windows(data), parallel, w =>
+            estimator.Estimate(PanelSlices.Select(data, rows, data.N0, WindowColumns(data, w), data.T0 - data.T1)).Att);
+    }
+
+    /// <summary>Mean of τ̂² over random pseudo-treated control sets, each in a pre-period window (cycled).</summary>
+    public static double UnitTimePlacebo(IPanelEstimator estimator, BlockPanel data, int replications, int seed, ParallelOptions parallel)
+    {
+        RequireUnitPlacebo(data);
+        RequireTimePlacebo(data);
+        int windows = Windows(data);
+        return MeanSquare(replications, parallel, r =>
+        {
+            var rows = PlaceboRows(data, seed, r);
+            return estimator.Estimate(PanelSlices.Select(data, rows, data.N0 - data.N1, WindowColumns(data, r % windows), data.T0 - data.T1)).Att;
+        });
+    }
+
+    /// <summary>Number of pre-period windows of length T1.</summary>
+    public static int Windows(BlockPanel data) => data.T0 - data.T1 + 1;
+
+    /// <summary>Pre periods outside window w (in time order), then the window [w, w + T1).</summary>
+    private static int[] WindowColumns(BlockPanel data, int w)
+    {
+        var columns = new int[data.T0];
+        int k = 0;
+        for (int t = 0; t < data.T0; t++)
+        {
+            if (t < w || t >= w + data.T1)
+            {
+                columns[k++] = t;
+            }
+        }
+        for (int t = w; t < w + data.T1; t++)
+        {
+            columns[k++] = t;
+        }
+        return columns;
+    }
+
+    /// <summary>Control rows with N1 of them, drawn from (seed, r), moved to the end as pseudo-treated.</summary>
+    private static int[] PlaceboRows(BlockPanel data, int seed, int r)
+    {
+        var random = new Random(unchecked(seed * 1_000_003 + r));
+        var rows = PanelSlices.Range(0, data.N0);
+        for (int k = 0; k < data.N1; k++)
+        {
+            int last = data.N0 - 1 - k;
+            int pick = random.Next(last + 1);
+            (rows[last], rows[pick]) = (rows[pick], rows[last]);
+        }
+        return rows;
+    }
+
+    private static double MeanSquare(int count, ParallelOptions parallel, Func<int, double> estimate)
+    {
+        var squares = new double[count];
+        Parallel.For(0, count, parallel, r =>
+        {
+            double tau = estimate(r);
+            squares[r] = tau * tau;
+        });
+        return squares.Average();
+    }
+
+    private static void RequireUnitPlacebo(BlockPanel data)
+    {
+        if (data.N0 <= data.N1)
+        {
+            throw new InvalidOperationException($"Unit placebos need more control than treated units (N0={data.N0}, N1={data.N1}).");
+        }
+    }
+
+    private static void RequireTimePlacebo(BlockPanel data)
+    {
+        if (data.T0 <= data.T1)
+        {
+            throw new InvalidOperationException($"Time placebos need more pre than post periods (T0={data.T0}, T1={data.T1}).");
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using LiftPipeline.Statistics.Experiments;
+using LiftPipeline.Statistics.Experiments.Contrasts;
+using LiftPipeline.Statistics.Guardrails;
+using MathNet.Numerics.Distributions;
+
+namespace LiftPipeline.Statistics.Measurement;
+
+/// <summary>
+/// The holdout guardrails, each pass / warn / breach with its evidence: <c>srm</c> (arm counts against the planned
+/// allocation, overall and per segment with Holm's adjustment), <c>underpowered</c> (relative MDE at 80% power above the
+/// campaign's target), <c>contamination</c> (exposure in the control arm) and <c>harm</c> (non-inferiority of guardrail
+/// metrics).
+/// </summary>
+public static class HoldoutGuardrails
+{
+    /// <summary>Guardrail names in results and alerts.</summary>
+    public const string Srm = "srm", Underpowered = "underpowered", Contamination = "contamination", Harm = "harm";
+
+    /// <summary>Power at which the MDE is stated.</summary>
+    public const double Power = 0.8;
+
+    /// <summary>Runs every guardrail that applies.</summary>
+    public static IReadOnlyList<GuardrailResult> Check(ExperimentStatistics statistics, HoldoutMeasureOptions options, IReadOnlyList<HoldoutContrast> contrasts, IReadOnlyList<ArmCount> arms)
+    {
+        var results = new List<GuardrailResult> { SampleRatio(statistics, options, arms) };
+        var control = arms.Single(a => a.Arm == options.Settings.Control);
+        if (options.Guardrails.TargetRelativeMde is { } target)
+        {
+            results.Add(Mde(contrasts, options, target));
+        }
+        if (statistics.ForArm(control.Arm) is { N: > 0 } c && c.WithExposure == c.N)
+        {
+            results.Add(ControlExposure(control, options.Guardrails.MaxControlExposure));
+        }
+        foreach (var check in options.Guardrails.Harm)
+        {
+            results.Add(HarmCheckResult(contrasts, options.Settings.Control, check));
+        }
+        return results;
+    }
+
+    private static GuardrailResult SampleRatio(ExperimentStatistics statistics, HoldoutMeasureOptions options, IReadOnlyList<ArmCount> arms)
+    {
+        double alpha = options.Guardrails.SrmAlpha;
+        var weights = arms.Select(a => options.Settings.Allocation is { } plan ? plan.GetValueOrDefault(a.Arm) : 1.0 / arms.Count).ToArray();
+        var counts = arms.Select(a => a.N).ToArray();
+        var test = SampleRatioMismatch.Test(counts, weights);
+        var evidence = new Dictionary<string, double> { ["chiSquare"] = test.ChiSquare, ["pValue"] = test.PValue, ["alpha"] = alpha };
+        for (int i = 0; i < arms.Count; i++)
+        {
+            evidence[$"share.{arms[i].Arm}"] = (double)counts[i] / counts.Sum();
+            evidence[$"planned.{arms[i].Arm}"] = weights[i];
+        }
+        string shares = string.Join(", ", arms.Select((a, i) => $"{a.Arm} {100.0 * counts[i] / counts.Sum():0.00}% (planned {100 * weights[i]:0.##}%)"));
+        if (test.PValue < alpha)
+        {
+            return new(Srm, GuardrailStatus.Breach, $"Sample ratio mismatch: {shares}; χ² = {test.ChiSquare:0.##}, p = {test.PValue:G3} < {alpha}. Assignment or logging is broken; do not read the results until it is explained.", evidence);
+        }
+        var (segment, adjusted) = WorstSegment(statistics, arms, weights);
+        if (segment is not null)
+        {
+            evidence["segmentPAdjusted"] = adjusted;
+            if (adjusted < alpha)
+            {
+                return new(Srm, GuardrailStatus.Breach, $"Sample ratio mismatch in segment {segment} (Holm-adjusted p = {adjusted:G3} < {alpha}) although the overall split is fine ({shares}).", evidence);
+            }
+        }
+        return new(Srm, GuardrailStatus.Pass, $"Arm sizes match the plan: {shares} (p = {test.PValue:G3}).", evidence);
+    }
+
+    /// <summary>The segment whose split departs most from the plan, with its Holm-adjusted p-value; null without segments.</summary>
+    private static (string? Segment, double PAdjusted) WorstSegment(ExperimentStatistics statistics, IReadOnlyList<ArmCount> arms, double[] weights)
+    {
+        var bySegment = statistics.ByArmAnd(ExperimentDimension.Segment).Where(c => c.Key.Segment is not null)
+            .GroupBy(c => c.Key.Segment!, StringComparer.Ordinal).ToArray();
+        if (bySegment.Length < 2)
+        {
+            return (null, double.NaN);
+        }
+        var names = new List<string>();
+        var p = new List<double>();
+        foreach (var segment in bySegment)
+        {
+            var counts = arms.Select(a => segment.FirstOrDefault(c => c.Key.Arm == a.Arm)?.N ?? 0).ToArray();
+            if (counts.Sum() == 0)
+            {
+                continue;
+            }
+            names.Add(segment.Key);
+            p.Add(SampleRatioMismatch.Test(counts, weights).PValue);
+        }
+        var adjusted = MultipleTesting.Holm(p.ToArray());
+        int worst = Array.IndexOf(adjusted, adjusted.Min());
+        return (names[worst], adjusted[worst]);
+    }
+
+    private static GuardrailResult Mde(IReadOnlyList<HoldoutContrast> contrasts, HoldoutMeasureOptions options, double target)
+    {
+        double z = Normal.InvCDF(0, 1, 1 - options.Alpha / 2) + Normal.InvCDF(0, 1, Power);
+        var overall = contrasts.Where(c => c.Kind == ContrastKind.Mean && c.Control == options.Settings.Control && c.Segment is null && c.Surface is null && c.Market is null).ToArray();
+        string primary = options.Metrics?.FirstOrDefault() ?? overall.FirstOrDefault()?.Metric ?? "";
+        var relevant = overall.Where(c => c.Metric == primary).ToArray();
+        // MDE = (z_{1−α/2} + z_{power}) · SE of the relative effect at the current sample size (two-sided normal test).
+        var mde = relevant.Select(c => (c.Treatment, Mde: z * c.RelativeStandardError)).ToArray();
+        if (mde.Length == 0)
+        {
+            return new(Underpowered, GuardrailStatus.Warn, $"No contrast of {primary} against the control to size.", new Dictionary<string, double> { ["target"] = target });
+        }
+        var worst = mde.MaxBy(m => m.Mde);
+        var evidence = new Dictionary<string, double> { ["mdeRelative"] = worst.Mde, ["target"] = target, ["power"] = Power };
+        return worst.Mde > target
+            ? new(Underpowered, GuardrailStatus.Breach, $"Underpowered: {worst.Treatment} against the control can only detect a {100 * worst.Mde:0.##}% lift in {primary} at 80% power; the target is {100 * target:0.##}%. Run longer or with more customers (lift power).", evidence)
+            : new(Underpowered, GuardrailStatus.Pass, $"Powered: the largest MDE on {primary} is {100 * worst.Mde:0.##}% (target {100 * target:0.##}%).", evidence);
+    }
+
+    private static GuardrailResult ControlExposure(ArmCount control, double limit)
+    {
+        double share = control.N > 0 ? (double)control.Exposed / control.N : 0;
+        var evidence = new Dictionary<string, double> { ["exposedShare"] = share, ["exposed"] = control.Exposed, ["limit"] = limit };
+        return share > limit
+            ? new(Contamination, GuardrailStatus.Breach, $"Control contamination: {100 * share:0.##}% of {control.Arm} ({control.Exposed:N0} customers) was exposed, above {100 * limit:0.##}%. The holdout is not clean; effects are biased toward zero.", evidence)
+            : new(Contamination, GuardrailStatus.Pass, $"The control is clean: {100 * share:0.##}% of {control.Arm} exposed (limit {100 * limit:0.##}%).", evidence);
+    }
+
+    private static GuardrailResult HarmCheckResult(IReadOnlyList<HoldoutContrast> contrasts, string control, HarmCheck check)
+    {
+        var rows = contrasts.Where(c => c.Kind == ContrastKind.Mean && c.Metric == check.Metric && c.Control == control && c.Segment is null && c.Surface is null && c.Market is null).ToArray();
+        var evidence = new Dictionary<string, double> { ["margin"] = check.Margin };
+        var status = GuardrailStatus.Pass;
+        var notes = new List<string>();
+        foreach (var c in rows)
+        {
+            // Non-inferiority: the bad side of the interval must stay within the margin (a harm when the whole interval is beyond it).
+            double worstEnd = check.HigherIsBetter ? c.RelativeCi.Lower : -c.RelativeCi.Upper;
+            double bestEnd = check.HigherIsBetter ? c.RelativeCi.Upper : -c.RelativeCi.Lower;
+            evidence[$"relative.{c.Treatment}"] = c.Relative;
+            if (bestEnd < -check.Margin)
+            {
+                status = GuardrailStatus.Breach;
+                notes.Add($"{c.Treatment} harms {check.Metric}: {100 * c.Relative:0.##}% (interval {100 * c.RelativeCi.Lower:0.##}% to {100 * c.RelativeCi.Upper:0.##}%) is worse than the {100 * check.Margin:0.##}% margin");
+            }
+            else if (worstEnd < -check.Margin)
+            {
+                status = status == GuardrailStatus.Breach ? status : GuardrailStatus.Warn;
+                notes.Add($"{c.Treatment} cannot yet rule out harm to {check.Metric} beyond {100 * check.Margin:0.##}% (interval {100 * c.RelativeCi.Lower:0.##}% to {100 * c.RelativeCi.Upper:0.##}%)");
+            }
+        }
+        string message = notes.Count > 0 ? string.Join("; ", notes) + "." : $"No arm harms {check.Metric} beyond the {100 * check.Margin:0.##}% margin.";
+        return new(Harm, status, message, evidence);
+    }
+}

@@ -1,0 +1,26 @@
+using LiftPipeline.Statistics.Experiments;
+using LiftPipeline.Statistics.Guardrails;
+
+namespace LiftPipeline.Statistics.Measurement;
+
+/// <summary>What <see cref="HoldoutMeasurer"/> measures and how.</summary>
+public sealed record HoldoutMeasureOptions
+{
+    /// <summary>Control arm, extra contrasts, ratios, spend, adjustment and N* (campaign.json's <c>holdout</c>).</summary>
+    public HoldoutSettings Settings { get; init; } = new();
+
+    /// <summary>Outcomes to compare, primary first; null: every outcome of the statistics.</summary>
+    public IReadOnlyList<string>? Metrics { get; init; }
+
+    /// <summary>Significance level; every interval is 1 − α. Default 0.05.</summary>
+    public double Alpha { get; init; } = 0.05;
+
+    /// <summary>SRM, contamination, MDE target and harm thresholds.</summary>
+    public GuardrailThresholds Guardrails { get; init; } = new();
+
+    /// <summary>The caps the statistics were computed with (reported with the tails); null when uncapped.</summary>
+    public IReadOnlyDictionary<string, OutcomeCap>? Caps { get; init; }
+
+    /// <summary>Fit the spliced binned-Pareto tail of each metric from its sketch. Default true.</summary>
+    public bool FitTails { get; init; } = true;
+}
