@@ -8,7 +8,7 @@ namespace LiftPipeline.Bench;
 
 /// <summary>
 /// <c>simulate</c>: the simulation study with known truth for every registered estimator × variance method, on the
-/// factor-model designs of tests/LiftPipeline.Tests/Simulation, printed as markdown (and written with --out).
+/// factor-model designs of tests/LiftPipeline.Simulation, printed as markdown (and written with --out).
 /// </summary>
 internal static class SimulateCommand
 {

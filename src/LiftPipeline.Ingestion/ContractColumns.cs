@@ -1,6 +1,6 @@
 namespace LiftPipeline.Ingestion;
 
-/// <summary>Column names of the export contracts (DESIGN.md, "Export contracts").</summary>
+/// <summary>Column names of the export contracts (README, "Export contracts").</summary>
 public static class ContractColumns
 {
     /// <summary>Panel: the geo, market or cohort.</summary>

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using LiftPipeline.Cli.Rendering;
-using LiftPipeline.Ingestion;
+using LiftPipeline.Ingestion.Inspection;
 using Spectre.Console;
 
 namespace LiftPipeline.Cli.Commands;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LiftPipeline.Cli.Rendering;
 using LiftPipeline.Ingestion;
+using LiftPipeline.Ingestion.Inspection;
 using LiftPipeline.Ingestion.Panels;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Inference;

@@ -1,6 +1,6 @@
 namespace LiftPipeline.Ingestion.Experiments;
 
-/// <summary>How to read a customer-level experiment export. Defaults follow the contract in DESIGN.md.</summary>
+/// <summary>How to read a customer-level experiment export. Defaults follow the experiment export contract (README, "Export contracts").</summary>
 public sealed record ExperimentExportOptions
 {
     /// <summary>Contract name → file column. Default: the contract names themselves.</summary>

@@ -1,6 +1,6 @@
 namespace LiftPipeline.Ingestion.Panels;
 
-/// <summary>How to read a panel export. Defaults follow the contract in DESIGN.md.</summary>
+/// <summary>How to read a panel export. Defaults follow the panel export contract (README, "Export contracts").</summary>
 public sealed record PanelExportOptions
 {
     /// <summary>Contract name → file column. Default: the contract names themselves.</summary>

@@ -3,7 +3,7 @@ using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Pipeline.Alerts;
 
-/// <summary>Object names of alerts and their delivery records (DESIGN.md storage layout); every name is validated.</summary>
+/// <summary>Object names of alerts and their delivery records (docs/pipeline.md, storage layout); every name is validated.</summary>
 public static class AlertPaths
 {
     /// <summary>The prefix of every delivery record: <c>alerts/deliveries/</c>.</summary>

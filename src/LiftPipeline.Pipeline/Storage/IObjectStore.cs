@@ -8,7 +8,7 @@ public sealed record ObjectContent(string Name, ReadOnlyMemory<byte> Content, st
 
 /// <summary>
 /// The pipeline's only view of storage: one flat namespace of objects named by '/'-separated paths
-/// (the layout of DESIGN.md). Implementations: <see cref="FolderStore"/> here, the Azure Blob store in
+/// (the layout of docs/pipeline.md). Implementations: <see cref="FolderStore"/> here, the Azure Blob store in
 /// LiftPipeline.Infrastructure. Every name passes <see cref="ObjectName.Validate"/> before any storage call.
 /// Implementations are thread-safe.
 /// </summary>

@@ -1,6 +1,6 @@
 using LiftPipeline.Ingestion.Experiments;
 using LiftPipeline.Ingestion.Panels;
-namespace LiftPipeline.Ingestion;
+namespace LiftPipeline.Ingestion.Inspection;
 
 /// <summary>
 /// Opens an export, checks every column chunk decodes, detects its contract and validates it in full —

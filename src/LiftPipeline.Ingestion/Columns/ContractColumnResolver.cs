@@ -1,7 +1,6 @@
-using LiftPipeline.Ingestion.Columns;
 using LiftPipeline.Ingestion.ParquetFormat;
 
-namespace LiftPipeline.Ingestion;
+namespace LiftPipeline.Ingestion.Columns;
 
 /// <summary>Finds contract columns in a file through the column mapping and reports missing, nested or mistyped ones.</summary>
 internal sealed class ContractColumnResolver(ExportFile file, ColumnMapping mapping, ExportErrorCollector errors)

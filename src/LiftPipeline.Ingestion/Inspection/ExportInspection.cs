@@ -1,6 +1,6 @@
 using LiftPipeline.Ingestion.ParquetFormat;
 
-namespace LiftPipeline.Ingestion;
+namespace LiftPipeline.Ingestion.Inspection;
 
 /// <summary>What <see cref="ExportInspector"/> found in one file: its layout, its contract, and every problem.</summary>
 public sealed record ExportInspection(
