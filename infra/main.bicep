@@ -1,6 +1,6 @@
 // LiftPipeline on Azure Functions: storage (exports, datasets, reports, queues), a user-assigned identity with data
-// roles, Log Analytics + Application Insights, the function app (custom handler `LiftPipeline.Functions`) and the
-// Event Grid subscription that turns BlobCreated under `lift/exports/*.parquet` into ExportArrived invocations.
+// roles, Log Analytics + Application Insights, the function app (.NET isolated worker `LiftPipeline.Functions`) and
+// the Event Grid subscription that sends BlobCreated under `lift/exports/*.parquet` to ExportArrived's blob trigger.
 // Deploy into an existing resource group; see infra/README.md for the two-step deployment.
 
 targetScope = 'resourceGroup'
@@ -17,11 +17,11 @@ param namePrefix string = 'lift'
   'flex'
   'elastic'
 ])
-@description('flex: Flex Consumption FC1 (custom handler runtime `custom` 1.0, no shared keys). elastic: Elastic Premium EP1 on Linux (always-warm; needs an Azure Files content share, so shared-key access stays on).')
+@description('flex: Flex Consumption FC1 (runtime dotnet-isolated, no shared keys). elastic: Elastic Premium EP1 on Linux (always-warm; needs an Azure Files content share, so shared-key access stays on).')
 param hostingPlan string = 'flex'
 
-@description('Flex Consumption runtime version for the custom handler stack, exactly as the regional runtime catalog lists it.')
-param customHandlerRuntimeVersion string = '1.0'
+@description('.NET version of the dotnet-isolated stack (the app targets net10.0). On Flex it must match the regional runtime catalog exactly: az functionapp list-flexconsumption-runtimes --location <region> --runtime dotnet-isolated.')
+param dotnetRuntimeVersion string = '10.0'
 
 @allowed([
   512
@@ -42,7 +42,7 @@ param liftContainerName string = 'lift'
 @description('NCRONTAB schedule (UTC) of NightlyRun (app setting NightlySchedule).')
 param nightlySchedule string = '0 0 2 * * *'
 
-@description('Create the Event Grid subscription to the ExportArrived function. Leave false on the first deployment: the function must exist (code published) before Event Grid can validate the endpoint.')
+@description('Create the Event Grid subscription to ExportArrived\'s blob trigger. Leave false on the first deployment: the code must be published first, because the host creates the blobs_extension system key the webhook URL needs and answers Event Grid\'s endpoint validation.')
 param subscribeExportArrived bool = false
 
 @description('Name of an existing Key Vault (RBAC authorization) in this resource group that holds webhook signing secrets; empty for none.')
@@ -246,12 +246,12 @@ var commonSettings = {
   AzureWebJobsStorage__tableServiceUri: tableServiceUri
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identity.properties.clientId
-  // The `LiftStorage` connection used by the queue bindings and by the handler's blob client.
+  // The `LiftStorage` connection of the blob trigger and the queue bindings, and of the functions' store (LiftStorageSettings).
   LiftStorage__blobServiceUri: blobServiceUri
   LiftStorage__queueServiceUri: queueServiceUri
   LiftStorage__credential: 'managedidentity'
   LiftStorage__clientId: identity.properties.clientId
-  // DefaultAzureCredential in the handler picks the user-assigned identity from AZURE_CLIENT_ID.
+  // DefaultAzureCredential in the store picks the user-assigned identity from AZURE_CLIENT_ID.
   AZURE_CLIENT_ID: identity.properties.clientId
   LiftContainer: liftContainerName
   NightlySchedule: nightlySchedule
@@ -264,7 +264,7 @@ var elasticSettings = isFlex
   ? {}
   : {
       FUNCTIONS_EXTENSION_VERSION: '~4'
-      FUNCTIONS_WORKER_RUNTIME: 'custom'
+      FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'
       WEBSITE_CONTENTAZUREFILECONNECTIONSTRING: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};EndpointSuffix=${environment().suffixes.storage};AccountKey=${storage.listKeys().keys[0].value}'
       WEBSITE_CONTENTSHARE: contentShareName
       WEBSITE_RUN_FROM_PACKAGE: '1'
@@ -334,8 +334,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
             }
           }
           runtime: {
-            name: 'custom'
-            version: customHandlerRuntimeVersion
+            name: 'dotnet-isolated'
+            version: dotnetRuntimeVersion
           }
           scaleAndConcurrency: {
             instanceMemoryMB: instanceMemoryMB
@@ -346,7 +346,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      linuxFxVersion: isFlex ? null : ''
+      linuxFxVersion: isFlex ? null : 'DOTNET-ISOLATED|${dotnetRuntimeVersion}'
     }
   }
   dependsOn: [
@@ -370,6 +370,11 @@ resource functionAppSettings 'Microsoft.Web/sites/config@2024-04-01' = {
 
 // ---- Event Grid: BlobCreated under exports/ ending in .parquet -> ExportArrived --------------------------------
 
+// The blob extension's webhook, where a blob trigger with source EventGrid receives its events, authorized by the
+// host's system key blobs_extension (which the host creates once it has run the blob trigger, hence the second step).
+// Microsoft.Web/sites/host has no Bicep type definitions, so its keys are listed by resource id.
+var exportArrivedWebhook = 'https://${functionApp.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.ExportArrived'
+
 resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   name: systemTopicName
   location: location
@@ -385,9 +390,9 @@ resource exportArrivedSubscription 'Microsoft.EventGrid/systemTopics/eventSubscr
   name: 'export-arrived'
   properties: {
     destination: {
-      endpointType: 'AzureFunction'
+      endpointType: 'WebHook'
       properties: {
-        resourceId: '${functionApp.id}/functions/ExportArrived'
+        endpointUrl: '${exportArrivedWebhook}&code=${listKeys('${functionApp.id}/host/default', '2024-04-01').systemKeys.blobs_extension}'
         maxEventsPerBatch: 1
         preferredBatchSizeInKilobytes: 64
       }

@@ -1,4 +1,8 @@
 using LiftPipeline.Functions.Hosting;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
 
-// The Functions host starts this executable and calls it at /{FunctionName}; see functions/README.md.
-await LiftFunctionsApp.Build(args).RunAsync();
+// The .NET isolated worker: the Functions host starts this process and invokes the functions over gRPC; see functions/README.md.
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.Services.AddLiftFunctions(builder.Configuration);
+builder.Build().Run();

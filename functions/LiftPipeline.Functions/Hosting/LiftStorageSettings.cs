@@ -1,17 +1,18 @@
 using LiftPipeline.Infrastructure.Storage;
 using LiftPipeline.Pipeline.Storage;
+using Microsoft.Extensions.Configuration;
 
 namespace LiftPipeline.Functions.Hosting;
 
 /// <summary>
 /// The store the functions work on, from app settings: <c>LiftStorage</c> as a connection string (Azurite's
 /// <c>UseDevelopmentStorage=true</c> or an account key string), else <c>LiftStorage__blobServiceUri</c> with the app's
-/// managed identity (DefaultAzureCredential) — the same names the queue bindings read. Container <c>LiftContainer</c>,
-/// default <c>lift</c>.
+/// managed identity (DefaultAzureCredential) — the connection the blob and queue bindings name. Container <c>LiftContainer</c>,
+/// default <c>lift</c>, also the container in ExportArrived's trigger path (<c>%LiftContainer%</c>).
 /// </summary>
 public static class LiftStorageSettings
 {
-    /// <summary>The connection setting shared with the queue bindings.</summary>
+    /// <summary>The connection setting shared with the trigger and output bindings (their <c>Connection</c>).</summary>
     public const string ConnectionName = "LiftStorage";
 
     /// <summary>The setting naming the container.</summary>

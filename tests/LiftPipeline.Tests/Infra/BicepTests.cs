@@ -59,7 +59,7 @@ public sealed class BicepTests(BicepTemplate template) : IClassFixture<BicepTemp
             "'LiftContainer', parameters('liftContainerName')",
             "'NightlySchedule', parameters('nightlySchedule')",
             "'APPLICATIONINSIGHTS_CONNECTION_STRING'",
-            "'FUNCTIONS_WORKER_RUNTIME', 'custom'",
+            "'FUNCTIONS_WORKER_RUNTIME', 'dotnet-isolated'",
             "variables('webhookSettings')",
         ];
         Assert.All(names, name => Assert.Contains(name, settings));
@@ -75,16 +75,17 @@ public sealed class BicepTests(BicepTemplate template) : IClassFixture<BicepTemp
         Assert.Equal("flex", (string)parameters["hostingPlan"]!["defaultValue"]!);
         Assert.Equal("lift", (string)parameters["liftContainerName"]!["defaultValue"]!);
         Assert.Equal("0 0 2 * * *", (string)parameters["nightlySchedule"]!["defaultValue"]!);
-        Assert.Equal("1.0", (string)parameters["customHandlerRuntimeVersion"]!["defaultValue"]!);
+        Assert.Equal("10.0", (string)parameters["dotnetRuntimeVersion"]!["defaultValue"]!);
         Assert.False((bool)parameters["subscribeExportArrived"]!["defaultValue"]!);
     }
 
     [Fact]
-    public void The_flex_app_runs_the_custom_handler_runtime_from_an_identity_authenticated_deployment_container()
+    public void The_flex_app_runs_the_dotnet_isolated_runtime_from_an_identity_authenticated_deployment_container()
     {
-        var config = (string)template.Single("Microsoft.Web/sites")["properties"]!["functionAppConfig"]!;
-        Assert.Contains("'name', 'custom'", config);
-        Assert.Contains("parameters('customHandlerRuntimeVersion')", config);
+        var site = template.Single("Microsoft.Web/sites")["properties"]!;
+        var config = (string)site["functionAppConfig"]!;
+        Assert.Contains("'runtime', createObject('name', 'dotnet-isolated', 'version', parameters('dotnetRuntimeVersion'))", config);
+        Assert.Equal("[if(variables('isFlex'), null(), format('DOTNET-ISOLATED|{0}', parameters('dotnetRuntimeVersion')))]", (string)site["siteConfig"]!["linuxFxVersion"]!);
         Assert.Contains("'type', 'UserAssignedIdentity'", config);
         Assert.Contains("'blobContainer'", config);
         var plan = (string)template.Single("Microsoft.Web/serverfarms")["sku"]!;
@@ -110,15 +111,18 @@ public sealed class BicepTests(BicepTemplate template) : IClassFixture<BicepTemp
     }
 
     [Fact]
-    public void The_event_subscription_sends_parquet_blobs_created_under_exports_to_ExportArrived()
+    public void The_event_subscription_sends_parquet_blobs_created_under_exports_to_ExportArrived_through_the_blob_extension_webhook()
     {
         var subscription = template.Single("Microsoft.EventGrid/systemTopics/eventSubscriptions")["properties"]!;
         var filter = subscription["filter"]!;
         Assert.Equal(["Microsoft.Storage.BlobCreated"], filter["includedEventTypes"]!.AsArray().Select(t => (string)t!).ToArray());
         Assert.Equal("[format('/blobServices/default/containers/{0}/blobs/exports/', parameters('liftContainerName'))]", (string)filter["subjectBeginsWith"]!);
         Assert.Equal(".parquet", (string)filter["subjectEndsWith"]!);
-        Assert.Equal("AzureFunction", (string)subscription["destination"]!["endpointType"]!);
-        Assert.StartsWith("[format('{0}/functions/ExportArrived', resourceId('Microsoft.Web/sites'", (string)subscription["destination"]!["properties"]!["resourceId"]!);
+        Assert.Equal("WebHook", (string)subscription["destination"]!["endpointType"]!);
+        var url = (string)subscription["destination"]!["properties"]!["endpointUrl"]!;
+        Assert.Contains("format('https://{0}/runtime/webhooks/blobs?functionName=Host.Functions.ExportArrived', reference(resourceId('Microsoft.Web/sites', variables('functionAppName')), '2024-04-01').defaultHostName)", url);
+        Assert.Contains("&code={1}", url);
+        Assert.Contains("listKeys(format('{0}/host/default', resourceId('Microsoft.Web/sites', variables('functionAppName'))), '2024-04-01').systemKeys.blobs_extension", url);
     }
 
     [Fact]
