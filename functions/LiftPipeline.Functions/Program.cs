@@ -5,4 +5,14 @@ using Microsoft.Extensions.Hosting;
 // The .NET isolated worker: the Functions host starts this process and invokes the functions over gRPC; see functions/README.md.
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.Services.AddLiftFunctions(builder.Configuration);
-builder.Build().Run();
+try
+{
+    builder.Build().Run();
+    return 0;
+}
+catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+{
+    // Started without a Functions host, or with missing settings: one line that says why, no stack trace.
+    Console.Error.WriteLine($"LiftPipeline.Functions could not start: {e.Message}");
+    return 1;
+}
