@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using LiftPipeline.Cli.Rendering;
 using LiftPipeline.Ingestion;
 using LiftPipeline.Ingestion.Experiments;
@@ -16,7 +15,7 @@ internal sealed class HoldoutMeasure
 
     public Option<string?> Contrasts { get; } = new("--contrast") { Description = "Holdout: extra comparisons as treatment:control, comma separated (e.g. vbo_1p:vbo). Default: none." };
 
-    public Option<string?> Allocation { get; } = new("--allocation") { Description = "Holdout: planned shares for the SRM check, arm=share comma separated (e.g. holdout=0.2,vbo=0.4,vbo_1p=0.4). Default: equal shares." };
+    public Option<string?> Allocation { get; } = new("--allocation") { Description = $"Holdout: planned shares for the SRM check, arm=share comma separated (e.g. {AllocationOption.Example}), each strictly between 0 and 1, summing to 1. Default: equal shares." };
 
     public Option<double?> CapQuantile { get; } = new("--cap-quantile") { Description = "Holdout: winsorise outcomes at this pooled quantile (and 1 − it below) with a second pass, e.g. 0.999. Default: no capping." };
 
@@ -39,6 +38,13 @@ internal sealed class HoldoutMeasure
         catch (FormatException e)
         {
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return LiftApp.UsageError;
+        }
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            // The settings' own rules, the ones campaign.json is held to, under the option names, on one line.
+            await error.WriteLineAsync(SettingOptions.Line(problems)).ConfigureAwait(false);
             return LiftApp.UsageError;
         }
         HoldoutMeasurement measurement;
@@ -70,74 +76,38 @@ internal sealed class HoldoutMeasure
         return LiftApp.Ok;
     }
 
+    /// <summary>The options as given; only their text forms are checked here, their rules by <see cref="HoldoutMeasureOptions.Validate"/>.</summary>
     private HoldoutMeasureOptions Options(ParseResult parse, string? metrics)
     {
-        double alpha = parse.GetValue(Alpha);
-        if (!(alpha > 0 && alpha < 0.5))
+        string adjustmentName = parse.GetValue(Adjustment)!.ToLowerInvariant();
+        if (HoldoutSettings.TryParseAdjustment(adjustmentName, out var adjustment) is { } wrong)
         {
-            throw new FormatException($"--alpha {alpha} must lie strictly between 0 and 0.5.");
+            throw new FormatException(SettingOptions.Line(wrong));
         }
-        var adjustment = parse.GetValue(Adjustment)!.ToLowerInvariant() switch
-        {
-            "holm" => MultipleTestingAdjustment.Holm,
-            "bh" => MultipleTestingAdjustment.BenjaminiHochberg,
-            var other => throw new FormatException($"--adjustment '{other}' is not holm or bh."),
-        };
-        double? cap = parse.GetValue(CapQuantile);
-        if (cap is { } q && !(q > 0.5 && q < 1))
-        {
-            throw new FormatException($"--cap-quantile {q} must lie strictly between 0.5 and 1 (e.g. 0.999).");
-        }
-        int tuning = parse.GetValue(TuningN);
-        if (tuning < 1)
-        {
-            throw new FormatException($"--tuning-n {tuning} must be at least 1.");
-        }
+        var allocation = AllocationOption.Parse(parse.GetValue(Allocation), bareShares: false);
         return new HoldoutMeasureOptions
         {
-            Alpha = alpha,
+            Alpha = parse.GetValue(Alpha),
             Metrics = metrics?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             Settings = new HoldoutSettings
             {
                 Control = parse.GetValue(Control)!,
                 Contrasts = ParseContrasts(parse.GetValue(Contrasts)),
-                Allocation = ParseAllocation(parse.GetValue(Allocation)),
-                CapQuantile = cap,
+                Allocation = allocation?.ToDictionary(StringComparer.Ordinal),
+                CapQuantile = parse.GetValue(CapQuantile),
                 Adjustment = adjustment,
-                SequentialTuningN = tuning,
+                SequentialTuningN = parse.GetValue(TuningN),
             },
         };
     }
 
+    /// <summary>treatment:control pairs, comma separated; whether the two arms differ is the settings' rule.</summary>
     private static List<ArmContrast> ParseContrasts(string? text) =>
         (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(pair =>
         {
             var parts = pair.Split(':', StringSplitOptions.TrimEntries);
-            return parts.Length == 2 && parts[0].Length > 0 && parts[1].Length > 0 && parts[0] != parts[1]
+            return parts.Length == 2 && parts[0].Length > 0 && parts[1].Length > 0
                 ? new ArmContrast(parts[0], parts[1])
-                : throw new FormatException($"--contrast '{pair}' is not treatment:control with two different arms (e.g. vbo_1p:vbo).");
+                : throw new FormatException($"--contrast '{pair}' is not treatment:control (e.g. vbo_1p:vbo).");
         }).ToList();
-
-    private static Dictionary<string, double>? ParseAllocation(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-        var shares = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var parts = item.Split('=', StringSplitOptions.TrimEntries);
-            if (parts.Length != 2 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double share) || !(share > 0 && share < 1))
-            {
-                throw new FormatException($"--allocation '{item}' is not arm=share with a share strictly between 0 and 1.");
-            }
-            shares[parts[0]] = share;
-        }
-        if (Math.Abs(shares.Values.Sum() - 1) > 1e-6)
-        {
-            throw new FormatException($"--allocation shares sum to {shares.Values.Sum().ToString("0.######", CultureInfo.InvariantCulture)}; they must sum to 1.");
-        }
-        return shares;
-    }
 }

@@ -3,6 +3,7 @@ using LiftPipeline.Cli.Rendering;
 using LiftPipeline.Ingestion;
 using LiftPipeline.Ingestion.Inspection;
 using LiftPipeline.Ingestion.Panels;
+using LiftPipeline.Pipeline.Reports;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Inference;
 using LiftPipeline.Statistics.Measurement;
@@ -123,7 +124,7 @@ internal static class MeasureCommand
             }
             if (asJson)
             {
-                await output.WriteLineAsync(MeasurementJson.Write(measurement)).ConfigureAwait(false);
+                await output.WriteLineAsync(PanelJson.ToJson(measurement)).ConfigureAwait(false);
             }
             else
             {

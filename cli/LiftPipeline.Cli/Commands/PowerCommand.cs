@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using LiftPipeline.Cli.Rendering;
 using LiftPipeline.Statistics.Experiments.Power;
+using LiftPipeline.Statistics.Measurement;
 using Spectre.Console;
 
 namespace LiftPipeline.Cli.Commands;
@@ -24,8 +25,8 @@ internal static class PowerCommand
         var nPerArm = new Option<long?>("--n-per-arm") { Description = "Customers per arm (the mean arm size with --allocation): solve for the MDE. Give this or --relative-mde." };
         var alpha = new Option<double>("--alpha") { Description = "Family-wise two-sided significance level, split over treatment arms (Bonferroni, alpha/arms).", DefaultValueFactory = _ => 0.05 };
         var power = new Option<double>("--power") { Description = "Power to detect the MDE in each treatment-vs-control comparison.", DefaultValueFactory = _ => 0.8 };
-        var arms = new Option<int>("--arms") { Description = "Treatment arms, each compared with the control.", DefaultValueFactory = _ => 1 };
-        var allocation = new Option<string?>("--allocation") { Description = "Comma-separated traffic shares, control first, summing to 1 (e.g. 0.5,0.25,0.25). Default: equal shares." };
+        var arms = new Option<int>("--arms") { Description = "Treatment arms, each compared with the control. Default: 1, or one fewer than the arms of --allocation.", DefaultValueFactory = _ => 1 };
+        var allocation = new Option<string?>("--allocation") { Description = $"Traffic shares, arm=share comma separated, control first (e.g. {AllocationOption.Example}), or bare shares in that order (0.5,0.25,0.25); each strictly between 0 and 1, summing to 1. Default: equal shares." };
         var cuped = new Option<double>("--cuped-r2") { Description = "R² of the CUPED pre-period covariate; the variance is multiplied by 1 - R².", DefaultValueFactory = _ => 0 };
         var inflation = new Option<double>("--variance-inflation") { Description = "Variance multiplier (>= 1) for heavy-tailed metrics.", DefaultValueFactory = _ => 1 };
         var traffic = new Option<double?>("--daily-traffic") { Description = "Eligible customers per day over all arms, for the duration. Default: none (no duration)." };
@@ -50,12 +51,18 @@ internal static class PowerCommand
             PowerPlan plan;
             try
             {
+                var shares = AllocationOption.Parse(parse.GetValue(allocation), bareShares: true);
+                if (shares is not null && ArmAllocation.Validate(shares) is { Count: > 0 } broken)
+                {
+                    await error.WriteLineAsync(SettingOptions.Line(broken)).ConfigureAwait(false);
+                    return LiftApp.UsageError;
+                }
                 var options = new PowerOptions
                 {
                     Alpha = parse.GetValue(alpha),
                     Power = parse.GetValue(power),
-                    TreatmentArms = parse.GetValue(arms),
-                    Allocation = ParseAllocation(parse.GetValue(allocation)),
+                    TreatmentArms = shares is not null && parse.GetResult(arms) is null or { Implicit: true } ? shares.Count - 1 : parse.GetValue(arms),
+                    Allocation = shares?.Select(s => s.Value).ToArray(),
                     CupedR2 = parse.GetValue(cuped),
                     VarianceInflation = parse.GetValue(inflation),
                 };
@@ -82,9 +89,6 @@ internal static class PowerCommand
         });
         return command;
     }
-
-    private static double[]? ParseAllocation(string? value) =>
-        value is null ? null : [.. value.Split(',', StringSplitOptions.TrimEntries).Select(s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture))];
 
     private static string Json(PowerPlan plan)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using LiftPipeline.Statistics.Guardrails;
 using LiftPipeline.Statistics.Measurement;
@@ -25,32 +26,39 @@ internal sealed partial class CampaignConfigReader
         }
         CheckProperties(element, "holdout", Properties["holdout"]);
         var defaults = new HoldoutSettings();
-        string control = String(element, "holdout", "control", required: false) ?? defaults.Control;
-        var allocation = ArmNumbers(element, "allocation", v => v > 0 && v < 1, "a share strictly between 0 and 1");
-        if (allocation is not null && Math.Abs(allocation.Values.Sum() - 1) > 1e-6)
+        var (contrasts, contrastPaths) = Contrasts(element);
+        string? adjustmentName = String(element, "holdout", "adjustment", required: false);
+        var adjustment = defaults.Adjustment;
+        if (adjustmentName is not null && HoldoutSettings.TryParseAdjustment(adjustmentName, out adjustment) is { } wrong)
         {
-            Error("holdout.allocation", $"shares sum to {allocation.Values.Sum():0.######}; planned shares must sum to 1");
+            Error("holdout." + wrong.Field, wrong.Message);
         }
-        if (allocation is not null && !allocation.ContainsKey(control))
+        var settings = new HoldoutSettings
         {
-            Error("holdout.allocation", $"has no share for the control arm '{control}'");
-        }
-        return new HoldoutSettings
-        {
-            Control = control,
-            Allocation = allocation,
-            Contrasts = Contrasts(element),
+            Control = String(element, "holdout", "control", required: false) ?? defaults.Control,
+            Allocation = ArmNumbers(element, "allocation"),
+            Contrasts = contrasts,
             ConversionMetric = MetricName(element, "conversionMetric", metrics),
             RevenueMetric = MetricName(element, "revenueMetric", metrics),
             Ratios = Ratios(element, metrics),
-            CapQuantile = TryGet(element, "capQuantile", out _)
-                ? Number(element, "holdout", "capQuantile", 0.999, v => v > 0.5 && v < 1, "an upper quantile strictly between 0.5 and 1, such as 0.999")
-                : null,
-            Adjustment = Choice(element, "holdout", "adjustment", ["holm", "bh"], "holm") == "bh" ? MultipleTestingAdjustment.BenjaminiHochberg : MultipleTestingAdjustment.Holm,
-            SequentialTuningN = Int(element, "holdout", "sequentialTuningN", defaults.SequentialTuningN, 1, 1_000_000_000),
-            Spend = ArmNumbers(element, "spend", v => v >= 0, "an amount of 0 or more"),
+            CapQuantile = TryGet(element, "capQuantile", out _) ? Number(element, "holdout", "capQuantile", 0.999, _ => true, "a number") : null,
+            Adjustment = adjustment,
+            SequentialTuningN = Whole(element, "holdout", "sequentialTuningN", defaults.SequentialTuningN),
+            Spend = ArmNumbers(element, "spend"),
         };
+        // The rules are the settings' own (the CLI applies the same ones); here each is reported at its JSON path.
+        foreach (var rule in settings.Validate())
+        {
+            Error(PathOf(rule, contrastPaths), rule.Message);
+        }
+        return settings;
     }
+
+    /// <summary>The JSON path of a settings rule: <c>holdout.</c> and its field, except that <c>contrasts[i]</c> is the i-th contrast read, at its own index.</summary>
+    private static string PathOf(SettingError rule, List<string> contrastPaths) =>
+        rule.Setting == "contrasts" && int.TryParse(rule.Rest.Trim('[', ']'), NumberStyles.None, CultureInfo.InvariantCulture, out int i) && i < contrastPaths.Count
+            ? contrastPaths[i]
+            : "holdout." + rule.Field;
 
     private string? MetricName(JsonElement obj, string name, IReadOnlyList<string>? metrics)
     {
@@ -62,7 +70,8 @@ internal sealed partial class CampaignConfigReader
         return metric;
     }
 
-    private Dictionary<string, double>? ArmNumbers(JsonElement obj, string name, Func<double, bool> valid, string expected)
+    /// <summary>A map from arm to a finite number; the range each number must lie in is <see cref="HoldoutSettings.Validate"/>'s rule.</summary>
+    private Dictionary<string, double>? ArmNumbers(JsonElement obj, string name)
     {
         string path = "holdout." + name;
         if (!TryGet(obj, name, out var value))
@@ -76,36 +85,35 @@ internal sealed partial class CampaignConfigReader
         var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var arm in value.EnumerateObject())
         {
-            if (arm.Value.ValueKind == JsonValueKind.Number && arm.Value.TryGetDouble(out double number) && double.IsFinite(number) && valid(number))
+            if (arm.Value.ValueKind == JsonValueKind.Number && arm.Value.TryGetDouble(out double number) && double.IsFinite(number))
             {
                 numbers[arm.Name] = number;
             }
             else
             {
-                Error($"{path}.{arm.Name}", $"is {Show(arm.Value)}; give {expected}");
+                Error($"{path}.{arm.Name}", $"is {Show(arm.Value)}; give a number");
             }
         }
         return numbers;
     }
 
-    private List<ArmContrast> Contrasts(JsonElement obj)
+    /// <summary>The contrasts with both arms named, and the JSON path of each (for the rules' errors).</summary>
+    private (List<ArmContrast> Contrasts, List<string> Paths) Contrasts(JsonElement obj)
     {
         var contrasts = new List<ArmContrast>();
+        var paths = new List<string>();
         foreach (var (item, at) in Items(obj, "holdout", "contrasts"))
         {
             CheckProperties(item, at, Properties["holdout.contrasts[]"]);
             string? treatment = String(item, at, "treatment", required: true);
             string? control = String(item, at, "control", required: true);
-            if (treatment is not null && treatment == control)
-            {
-                Error(at, $"compares '{treatment}' with itself; name two different arms");
-            }
-            else if (treatment is not null && control is not null)
+            if (treatment is not null && control is not null)
             {
                 contrasts.Add(new ArmContrast(treatment, control));
+                paths.Add(at);
             }
         }
-        return contrasts;
+        return (contrasts, paths);
     }
 
     private List<RatioMetric> Ratios(JsonElement obj, IReadOnlyList<string>? metrics)

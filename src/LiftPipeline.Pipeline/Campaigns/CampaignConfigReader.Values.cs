@@ -100,6 +100,21 @@ internal sealed partial class CampaignConfigReader
         return fallback;
     }
 
+    /// <summary>Any whole number (32 bits); the range it must lie in is the caller's rule.</summary>
+    private int Whole(JsonElement obj, string parent, string name, int fallback)
+    {
+        if (!TryGet(obj, name, out var value))
+        {
+            return fallback;
+        }
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int number))
+        {
+            return number;
+        }
+        Error(Join(parent, name), $"is {Show(value)}; give a whole number (default {fallback})");
+        return fallback;
+    }
+
     /// <summary>A significance level: 0 &lt; α &lt; 0.5.</summary>
     private double Level(JsonElement obj, string parent, string name, double fallback) =>
         Number(obj, parent, name, fallback, v => v > 0 && v < 0.5, "a level strictly between 0 and 0.5, such as 0.05");

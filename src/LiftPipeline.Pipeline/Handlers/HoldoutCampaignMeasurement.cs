@@ -60,7 +60,7 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
             }
             await store.TryCreateAsync(folder + "report.html", MeasureCampaignHandler.Render(report, HoldoutReport.WriteHtml), cancellationToken).ConfigureAwait(false);
             await store.TryCreateAsync(folder + "report.md", MeasureCampaignHandler.Render(report, HoldoutReport.WriteMarkdown), cancellationToken).ConfigureAwait(false);
-            await store.TryCreateAsync(folder + "report.json", MeasureCampaignHandler.Render(report, HoldoutReport.WriteJson), cancellationToken).ConfigureAwait(false);
+            await store.TryCreateAsync(folder + "report.json", MeasureCampaignHandler.Render(report, ReportJson.Write), cancellationToken).ConfigureAwait(false);
             await LatestReport.WriteAsync(store, report, folder, cancellationToken).ConfigureAwait(false);
             return new MeasureOutcome(config.Id, runId, CampaignRunStatus.Measured,
                 $"{config.Id}: {measurement.Contrasts.Count} contrasts over {measurement.Arms.Sum(a => a.N):N0} customers, {report.Recommendation.ToString().ToLowerInvariant()}, {alerts.Count} alerts; report {folder}",

@@ -4,18 +4,42 @@ using LiftPipeline.Statistics.Measurement;
 namespace LiftPipeline.Pipeline.Reports;
 
 /// <summary>
-/// The JSON of a holdout measurement (<c>lift measure --design holdout --json</c>, and the holdout report):
-/// <c>{"design":"holdout","control","level","arms":[{"arm","n","exposed","spend"}],"contrasts":[{…}],"tails":[…],"guardrails":[{"name","status","evidence"}]}</c>.
+/// The JSON of a holdout measurement. <c>lift measure --design holdout --json</c> prints <see cref="ToJson"/>:
+/// <c>{"design":"holdout","control","level","arms":[{"arm","n","exposed","spend"}],"contrasts":[{…}],"tails":[…],"guardrails":[{"name","status","message","evidence"}]}</c>;
+/// a holdout report.json holds the same body (<see cref="WriteBody"/>) after the envelope (<see cref="ReportJson"/>).
 /// In a contrast, <c>ci</c> and <c>ciAlwaysValid</c> bound <c>absolute</c> (per customer); <c>ciRelative</c> and
 /// <c>ciAlwaysValidRelative</c> bound <c>relative</c>. Numbers that are not defined are null.
 /// </summary>
 public static class HoldoutJson
 {
-    /// <summary>Writes the measurement as one JSON object.</summary>
+    /// <summary>Writes the measurement as one JSON object: the design, the body and the guardrails.</summary>
     public static void Write(HoldoutMeasurement measurement, Utf8JsonWriter writer)
     {
+        ArgumentNullException.ThrowIfNull(measurement);
+        ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
-        writer.WriteString("design", "holdout");
+        writer.WriteString("design", HoldoutReport.Design);
+        WriteBody(measurement, writer);
+        ReportJson.WriteGuardrails(writer, measurement.Guardrails);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The measurement as indented JSON text (<c>\n</c> line ends).</summary>
+    public static string ToJson(HoldoutMeasurement measurement)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, ReportJson.Options))
+        {
+            Write(measurement, writer);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>The properties of the design's body, into the open object: <c>control</c>, <c>level</c>, <c>arms</c>, <c>contrasts</c>, <c>tails</c>.</summary>
+    public static void WriteBody(HoldoutMeasurement measurement, Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(measurement);
+        ArgumentNullException.ThrowIfNull(writer);
         writer.WriteString("control", measurement.Control);
         writer.WriteNumber("level", measurement.Level);
         writer.WriteStartArray("arms");
@@ -47,24 +71,16 @@ public static class HoldoutJson
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
-        writer.WriteStartArray("guardrails");
-        foreach (var guardrail in measurement.Guardrails)
-        {
-            ReportJson.WriteGuardrail(writer, guardrail);
-        }
-        writer.WriteEndArray();
-        writer.WriteEndObject();
     }
 
-    /// <summary>The measurement as indented JSON text.</summary>
-    public static string ToJson(HoldoutMeasurement measurement)
+    /// <summary>The report's dataset object for a holdout: <c>{"customers","arms":[…],"metrics":[…]}</c> (metrics in contrast order).</summary>
+    internal static void WriteDataset(HoldoutMeasurement measurement, Utf8JsonWriter writer)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            Write(measurement, writer);
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        writer.WriteStartObject();
+        writer.WriteNumber("customers", measurement.Arms.Sum(a => a.N));
+        writer.WriteStrings("arms", measurement.Arms.Select(a => a.Arm));
+        writer.WriteStrings("metrics", measurement.Contrasts.Select(c => c.Metric).Distinct(StringComparer.Ordinal));
+        writer.WriteEndObject();
     }
 
     private static void WriteContrast(Utf8JsonWriter writer, HoldoutContrast c)
@@ -74,9 +90,9 @@ public static class HoldoutJson
         writer.WriteString("control", c.Control);
         writer.WriteString("metric", c.Metric);
         writer.WriteString("kind", c.Kind switch { ContrastKind.Ratio => "ratio", ContrastKind.OnTreated => "on-treated", _ => "mean" });
-        Text(writer, "segment", c.Segment);
-        Text(writer, "surface", c.Surface);
-        Text(writer, "market", c.Market);
+        writer.WriteStringOrNull("segment", c.Segment);
+        writer.WriteStringOrNull("surface", c.Surface);
+        writer.WriteStringOrNull("market", c.Market);
         writer.WriteNumber("treatmentN", c.TreatmentN);
         writer.WriteNumber("controlN", c.ControlN);
         writer.WriteFinite("treatmentMean", c.TreatmentMean);
@@ -102,18 +118,6 @@ public static class HoldoutJson
         writer.WriteEndObject();
     }
 
-    private static void Text(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull(name);
-        }
-        else
-        {
-            writer.WriteString(name, value);
-        }
-    }
-
     private static void Pair(Utf8JsonWriter writer, string name, Interval interval)
     {
         if (!double.IsFinite(interval.Lower) && !double.IsFinite(interval.Upper))
@@ -126,6 +130,4 @@ public static class HoldoutJson
         writer.WriteFiniteValue(interval.Upper);
         writer.WriteEndArray();
     }
-
-
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using LiftPipeline.Pipeline.Reports.Svg;
 using LiftPipeline.Statistics.Guardrails;
 using LiftPipeline.Statistics.Measurement;
@@ -12,50 +11,49 @@ namespace LiftPipeline.Pipeline.Reports;
 /// <summary>
 /// The report of one measurement of a customer-level holdout: the measurement, and a recommendation from the primary
 /// contrast (the first arm against the control on the primary metric) read off its always-valid interval, because the
-/// nightly run looks every day. Renders to JSON, self-contained HTML (with a forest plot) and Markdown, deterministically.
+/// nightly run looks every day. Renders to JSON (<see cref="ReportJson"/>, the envelope every report shares), self-contained
+/// HTML (with a forest plot) and Markdown, deterministically.
 /// </summary>
+/// <param name="Campaign">Campaign id.</param>
+/// <param name="RunId">The run that produced the report.</param>
+/// <param name="GeneratedAt">When the report was made, from the injected clock.</param>
+/// <param name="Measurement">The arms, contrasts, tails and guardrails.</param>
+/// <param name="Decision">The recommendation, its reason and evidence; see <see cref="RecommendationRule"/>.</param>
 public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset GeneratedAt, HoldoutMeasurement Measurement,
-    Recommendation Recommendation, string RecommendationReason)
+    RecommendationDecision Decision) : IReportEnvelope
 {
-    /// <summary>Version of the report JSON.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>Version of the report JSON, shared by every design.</summary>
+    public const int SchemaVersion = ReportJson.SchemaVersion;
+
+    /// <summary>The study design the report covers.</summary>
+    public const string Design = "holdout";
+
+    string IReportEnvelope.Design => Design;
+
+    /// <summary>The guardrail results of the measurement.</summary>
+    public IReadOnlyList<GuardrailResult> Guardrails => Measurement.Guardrails;
+
+    /// <summary>What to do next: <see cref="RecommendationDecision.Action"/> of <see cref="Decision"/>.</summary>
+    public Recommendation Recommendation => Decision.Action;
+
+    /// <summary>One sentence explaining the recommendation.</summary>
+    public string RecommendationReason => Decision.Reason;
 
     /// <summary>The contrast the recommendation follows: the first overall one, or null.</summary>
     public HoldoutContrast? Primary => Measurement.Contrasts.FirstOrDefault(IsOverall);
 
-    /// <summary>Builds the report; breach → hold, otherwise the always-valid relative interval decides scale, stop or extend.</summary>
+    /// <summary>Builds the report: <see cref="RecommendationRule"/> on the primary contrast's always-valid relative interval.</summary>
+    /// <exception cref="ArgumentException">An empty campaign or run id.</exception>
     public static HoldoutReport Create(string campaign, string runId, DateTimeOffset generatedAt, HoldoutMeasurement measurement)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(campaign);
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         ArgumentNullException.ThrowIfNull(measurement);
         var primary = measurement.Contrasts.FirstOrDefault(IsOverall);
-        var breached = measurement.Guardrails.Where(g => g.Status == GuardrailStatus.Breach).Select(g => g.Name).Distinct().ToArray();
-        var (action, reason) = breached.Length > 0
-            ? (Recommendation.Hold, $"Hold: guardrail {string.Join(", ", breached)} breached; resolve it before acting on the result.")
-            : primary is null ? (Recommendation.Extend, "Extend: there is no contrast to read yet.")
-            : primary.AlwaysValidRelativeCi.Lower > 0 ? (Recommendation.Scale, $"Scale: {primary.Treatment} beats {primary.Control} on {primary.Metric}; the always-valid interval excludes zero.")
-            : primary.AlwaysValidRelativeCi.Upper < 0 ? (Recommendation.Stop, $"Stop: {primary.Treatment} does worse than {primary.Control} on {primary.Metric}; the always-valid interval excludes zero.")
-            : (Recommendation.Extend, $"Extend: the always-valid interval of {primary.Treatment} against {primary.Control} on {primary.Metric} still contains zero.");
-        return new HoldoutReport(campaign, runId, generatedAt, measurement, action, reason);
+        return new HoldoutReport(campaign, runId, generatedAt, measurement, RecommendationRule.Decide(RecommendationBasis.Of(primary), measurement.Guardrails));
     }
 
     internal static bool IsOverall(HoldoutContrast c) => c.Segment is null && c.Surface is null && c.Market is null;
-
-    /// <summary>The report JSON: <c>{"schemaVersion","campaign","runId","generatedAt","recommendation","reason","measurement":{…HoldoutJson…}}</c>.</summary>
-    public static void WriteJson(HoldoutReport report, Stream stream)
-    {
-        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-        writer.WriteStartObject();
-        writer.WriteNumber("schemaVersion", SchemaVersion);
-        writer.WriteString("campaign", report.Campaign);
-        writer.WriteString("runId", report.RunId);
-        writer.WriteString("generatedAt", report.GeneratedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-        writer.WriteString("design", "holdout");
-        writer.WriteString("recommendation", report.Recommendation.ToString().ToLowerInvariant());
-        writer.WriteString("reason", report.RecommendationReason);
-        writer.WritePropertyName("measurement");
-        HoldoutJson.Write(report.Measurement, writer);
-        writer.WriteEndObject();
-    }
 
     /// <summary>The HTML page.</summary>
     public static void WriteHtml(HoldoutReport report, Stream stream) => stream.Write(new UTF8Encoding(false).GetBytes(ToHtml(report)));

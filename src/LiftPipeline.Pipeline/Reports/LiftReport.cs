@@ -23,8 +23,7 @@ public sealed record ReportDataset(int Units, int Periods, IReadOnlyList<string>
 /// <param name="Dataset">The input data.</param>
 /// <param name="Estimates">Every estimate; the first is the primary one the recommendation and the charts follow.</param>
 /// <param name="Guardrails">Guardrail results, in the order they were checked.</param>
-/// <param name="Recommendation">See <see cref="RecommendationRule"/>.</param>
-/// <param name="RecommendationReason">One sentence explaining the recommendation.</param>
+/// <param name="Decision">The recommendation, its reason and evidence; see <see cref="RecommendationRule"/>.</param>
 public sealed record LiftReport(
     string Campaign,
     string RunId,
@@ -34,14 +33,21 @@ public sealed record LiftReport(
     ReportDataset Dataset,
     IReadOnlyList<MeasuredEstimate> Estimates,
     IReadOnlyList<GuardrailResult> Guardrails,
-    Recommendation Recommendation,
-    string RecommendationReason)
+    RecommendationDecision Decision) : IReportEnvelope
 {
-    /// <summary>Version of the JSON schema (docs/reports.md); bumped on any breaking change.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>Version of the JSON schema (docs/reports.md), shared by every design; bumped on any breaking change.</summary>
+    public const int SchemaVersion = ReportJson.SchemaVersion;
 
     /// <summary>The study design the report covers.</summary>
     public const string Design = "panel";
+
+    string IReportEnvelope.Design => Design;
+
+    /// <summary>What to do next: <see cref="RecommendationDecision.Action"/> of <see cref="Decision"/>.</summary>
+    public Recommendation Recommendation => Decision.Action;
+
+    /// <summary>One sentence explaining the recommendation.</summary>
+    public string RecommendationReason => Decision.Reason;
 
     /// <summary>The estimate the recommendation and the charts follow: the first estimator on the first cell, or null when there is none.</summary>
     public MeasuredEstimate? Primary => Estimates.Count > 0 ? Estimates[0] : null;
@@ -66,9 +72,8 @@ public sealed record LiftReport(
             throw new ArgumentException($"The confidence level must lie strictly between 0 and 1 (got {level}).", nameof(level));
         }
         var primary = measurement.Estimates.Count > 0 ? measurement.Estimates[0] : null;
-        var (action, reason) = RecommendationRule.Decide(primary?.Uncertainty, guardrails);
         return new LiftReport(campaign, runId, generatedAt, measurement.Metric, level, Describe(measurement),
-            measurement.Estimates, guardrails, action, reason);
+            measurement.Estimates, guardrails, RecommendationRule.Decide(RecommendationBasis.Of(primary), guardrails));
     }
 
     private static ReportDataset Describe(PanelMeasurement measurement)

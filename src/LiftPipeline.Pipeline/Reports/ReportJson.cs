@@ -2,218 +2,130 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LiftPipeline.Statistics.Guardrails;
-using LiftPipeline.Statistics.Inference;
-using LiftPipeline.Statistics.Measurement;
 
 namespace LiftPipeline.Pipeline.Reports;
 
 /// <summary>
-/// Writes a <see cref="LiftReport"/> as JSON (schema version <see cref="LiftReport.SchemaVersion"/>, docs/reports.md).
-/// Properties come in a fixed order, dictionaries are sorted by key (ordinal), non-finite numbers are written as
-/// <c>null</c>, and lines end in '\n', so the same report always gives byte-identical output. Thread-safe.
+/// The one writer of report.json, for every design (schema version <see cref="SchemaVersion"/>, docs/reports.md): the
+/// envelope every report shares — <c>schemaVersion</c>, <c>design</c>, <c>campaign</c>, <c>runId</c>, <c>generatedAt</c>,
+/// <c>dataset</c>, <c>guardrails</c>, <c>recommendation</c> — then the design's body: <c>metric</c>, <c>level</c> and
+/// <c>estimates</c> (<see cref="PanelJson"/>) for a panel; <c>control</c>, <c>level</c>, <c>arms</c>, <c>contrasts</c> and
+/// <c>tails</c> (<see cref="HoldoutJson"/>) for a holdout. Properties come in a fixed order, dictionaries are sorted by
+/// key (ordinal), non-finite numbers are written as <c>null</c>, and lines end in '\n', so the same report always gives
+/// byte-identical output. Thread-safe.
 /// </summary>
 public static class ReportJson
 {
-    private static readonly JsonWriterOptions Options = new() { Indented = true, NewLine = "\n" };
+    /// <summary>Version of the report.json schema, the same for every design; bumped on any breaking change.</summary>
+    public const int SchemaVersion = 2;
 
-    /// <summary>Writes <paramref name="report"/> as UTF-8 JSON to <paramref name="stream"/>, which stays open.</summary>
+    /// <summary>Indented, '\n' line ends: the options of every JSON document the reports write.</summary>
+    internal static readonly JsonWriterOptions Options = new() { Indented = true, NewLine = "\n" };
+
+    /// <summary>Writes the panel <paramref name="report"/> as UTF-8 JSON to <paramref name="stream"/>, which stays open.</summary>
     public static void Write(LiftReport report, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(report);
-        ArgumentNullException.ThrowIfNull(stream);
-        using var writer = new Utf8JsonWriter(stream, Options);
-        WriteReport(writer, report);
+        Write(stream, report, w => WriteDataset(w, report.Dataset), w =>
+        {
+            w.WriteString("metric", report.Metric);
+            w.WriteFinite("level", report.Level);
+            PanelJson.WriteEstimates(w, report.Estimates);
+        });
     }
 
-    /// <summary>The JSON of <paramref name="report"/> as a string.</summary>
-    public static string ToJson(LiftReport report)
+    /// <summary>Writes the holdout <paramref name="report"/> as UTF-8 JSON to <paramref name="stream"/>, which stays open.</summary>
+    public static void Write(HoldoutReport report, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        Write(stream, report, w => HoldoutJson.WriteDataset(report.Measurement, w), w => HoldoutJson.WriteBody(report.Measurement, w));
+    }
+
+    /// <summary>The JSON of the panel <paramref name="report"/> as a string.</summary>
+    public static string ToJson(LiftReport report) => Text(stream => Write(report, stream));
+
+    /// <summary>The JSON of the holdout <paramref name="report"/> as a string.</summary>
+    public static string ToJson(HoldoutReport report) => Text(stream => Write(report, stream));
+
+    private static string Text(Action<Stream> write)
     {
         using var buffer = new MemoryStream();
-        Write(report, buffer);
+        write(buffer);
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void WriteReport(Utf8JsonWriter w, LiftReport report)
+    private static void Write(Stream stream, IReportEnvelope report, Action<Utf8JsonWriter> dataset, Action<Utf8JsonWriter> body)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var w = new Utf8JsonWriter(stream, Options);
         w.WriteStartObject();
-        w.WriteNumber("schemaVersion", LiftReport.SchemaVersion);
+        w.WriteNumber("schemaVersion", SchemaVersion);
+        w.WriteString("design", report.Design);
         w.WriteString("campaign", report.Campaign);
         w.WriteString("runId", report.RunId);
         w.WriteString("generatedAt", report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
-        w.WriteString("design", LiftReport.Design);
-        w.WriteString("metric", report.Metric);
-        w.WriteFinite("level", report.Level);
-        WriteDataset(w, report.Dataset);
-        w.WriteStartObject("recommendation");
-        w.WriteString("action", report.Recommendation.ToString().ToLowerInvariant());
-        w.WriteString("reason", report.RecommendationReason);
+        w.WritePropertyName("dataset");
+        dataset(w);
+        WriteGuardrails(w, report.Guardrails);
+        w.WritePropertyName("recommendation");
+        WriteRecommendation(w, report.Decision);
+        body(w);
         w.WriteEndObject();
-        w.WriteStartArray("estimates");
-        foreach (var estimate in report.Estimates)
+    }
+
+    /// <summary>A recommendation: <c>{"action","reason","basis":{"subject","interval","lower","upper"}|null,"breached":[…],"warned":[…]}</c>.</summary>
+    public static void WriteRecommendation(Utf8JsonWriter w, RecommendationDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(decision);
+        w.WriteStartObject();
+        w.WriteString("action", decision.Action.ToString().ToLowerInvariant());
+        w.WriteString("reason", decision.Reason);
+        if (decision.Basis is { } basis)
         {
-            WriteEstimate(w, estimate);
+            w.WriteStartObject("basis");
+            w.WriteString("subject", basis.Subject);
+            w.WriteString("interval", basis.Interval);
+            w.WriteFinite("lower", basis.Lower);
+            w.WriteFinite("upper", basis.Upper);
+            w.WriteEndObject();
         }
-        w.WriteEndArray();
+        else
+        {
+            w.WriteNull("basis");
+        }
+        w.WriteStrings("breached", decision.Breached);
+        w.WriteStrings("warned", decision.Warned);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Writes <c>"guardrails": [ … ]</c>: each result's name, status, message and its evidence in key order.</summary>
+    public static void WriteGuardrails(Utf8JsonWriter w, IReadOnlyList<GuardrailResult> guardrails)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(guardrails);
         w.WriteStartArray("guardrails");
-        foreach (var guardrail in report.Guardrails)
+        foreach (var g in guardrails)
         {
-            WriteGuardrail(w, guardrail);
+            w.WriteStartObject();
+            w.WriteString("name", g.Name);
+            w.WriteString("status", g.Status.ToString().ToLowerInvariant());
+            w.WriteString("message", g.Message);
+            w.WriteSortedMap("evidence", g.Evidence);
+            w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteEndObject();
     }
 
     private static void WriteDataset(Utf8JsonWriter w, ReportDataset d)
     {
-        w.WriteStartObject("dataset");
+        w.WriteStartObject();
         w.WriteNumber("units", d.Units);
         w.WriteNumber("periods", d.Periods);
-        Strings(w, "treatedUnits", d.TreatedUnits);
+        w.WriteStrings("treatedUnits", d.TreatedUnits);
         w.WriteString("treatmentStart", d.TreatmentStart);
         w.WriteString("firstPeriod", d.FirstPeriod);
         w.WriteString("lastPeriod", d.LastPeriod);
-        w.WriteEndObject();
-    }
-
-    private static void WriteEstimate(Utf8JsonWriter w, MeasuredEstimate e)
-    {
-        w.WriteStartObject();
-        w.WriteString("estimator", e.Estimator);
-        w.WriteString("cell", e.Cell);
-        w.WriteFinite("att", e.Att);
-        WriteUncertainty(w, e.Uncertainty);
-        w.WriteFinite("lift", e.Lift);
-        w.WriteFinite("incremental", e.Incremental);
-        w.WriteStartObject("preFit");
-        w.WriteFinite("rmse", e.Fit.Rmse);
-        w.WriteFinite("l2Imbalance", e.Fit.L2Imbalance);
-        w.WriteFinite("scaledL2Imbalance", e.Fit.ScaledL2Imbalance);
-        w.WriteEndObject();
-        if (e.UnitWeights is null)
-        {
-            w.WriteNull("unitWeights");
-        }
-        else
-        {
-            w.WriteStartArray("unitWeights");
-            foreach (var u in e.UnitWeights)
-            {
-                w.WriteStartObject();
-                w.WriteString("unit", u.Unit);
-                w.WriteFinite("weight", u.Weight);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }
-        if (e.TimeWeights is null)
-        {
-            w.WriteNull("timeWeights");
-        }
-        else
-        {
-            w.WriteStartArray("timeWeights");
-            foreach (var t in e.TimeWeights)
-            {
-                w.WriteStartObject();
-                w.WriteString("period", t.Period.ToString());
-                w.WriteFinite("weight", t.Weight);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }
-        w.WriteStartArray("effects");
-        foreach (var effect in e.Effects)
-        {
-            w.WriteStartObject();
-            w.WriteString("period", effect.Period.ToString());
-            w.WriteFinite("effect", effect.Effect);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        Strings(w, "treatedUnits", e.TreatedUnits);
-        Map(w, "tuning", e.Tuning);
-        WritePaths(w, e);
-        w.WriteEndObject();
-    }
-
-    private static void WriteUncertainty(Utf8JsonWriter w, Uncertainty? u)
-    {
-        if (u is null)
-        {
-            w.WriteNull("uncertainty");
-            return;
-        }
-        w.WriteStartObject("uncertainty");
-        w.WriteString("method", u.Method);
-        w.WriteFinite("standardError", u.StandardError);
-        w.WriteFinite("ciLow", u.CiLow);
-        w.WriteFinite("ciHigh", u.CiHigh);
-        w.WriteFinite("pValue", u.PValue);
-        w.WriteNumber("replications", u.Replications);
-        w.WriteEndObject();
-    }
-
-    private static void WritePaths(Utf8JsonWriter w, MeasuredEstimate e)
-    {
-        if (e.Periods is null || e.Observed is null || e.Counterfactual is null)
-        {
-            w.WriteNull("paths");
-            return;
-        }
-        w.WriteStartObject("paths");
-        Strings(w, "periods", e.Periods.Select(p => p.ToString()).ToArray());
-        Numbers(w, "observed", e.Observed);
-        Numbers(w, "counterfactual", e.Counterfactual);
-        w.WriteEndObject();
-    }
-
-    /// <summary>One guardrail result: name, status, message and its evidence in key order (shared with <see cref="HoldoutJson"/>).</summary>
-    internal static void WriteGuardrail(Utf8JsonWriter w, GuardrailResult g)
-    {
-        w.WriteStartObject();
-        w.WriteString("name", g.Name);
-        w.WriteString("status", g.Status.ToString().ToLowerInvariant());
-        w.WriteString("message", g.Message);
-        Map(w, "evidence", g.Evidence);
-        w.WriteEndObject();
-    }
-
-
-    private static void Numbers(Utf8JsonWriter w, string name, IReadOnlyList<double> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values)
-        {
-            if (double.IsFinite(v))
-            {
-                w.WriteNumberValue(v);
-            }
-            else
-            {
-                w.WriteNullValue();
-            }
-        }
-        w.WriteEndArray();
-    }
-
-    private static void Strings(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values)
-        {
-            w.WriteStringValue(v);
-        }
-        w.WriteEndArray();
-    }
-
-    /// <summary>A name → number object with keys in ordinal order, so dictionary iteration order never leaks into the bytes.</summary>
-    private static void Map(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, double> values)
-    {
-        w.WriteStartObject(name);
-        foreach (var key in values.Keys.Order(StringComparer.Ordinal))
-        {
-            w.WriteFinite(key, values[key]);
-        }
         w.WriteEndObject();
     }
 }

@@ -23,4 +23,19 @@ public sealed record HoldoutMeasureOptions
 
     /// <summary>Fit the spliced binned-Pareto tail of each metric from its sketch. Default true.</summary>
     public bool FitTails { get; init; } = true;
+
+    /// <summary>
+    /// Every option that breaks its rule: <see cref="Alpha"/> strictly between 0 and 0.5 (field <c>alpha</c>), then
+    /// <see cref="HoldoutSettings.Validate"/>. Empty when the options are usable.
+    /// </summary>
+    public IReadOnlyList<SettingError> Validate()
+    {
+        var errors = new List<SettingError>();
+        if (!(Alpha > 0 && Alpha < 0.5))
+        {
+            errors.Add(new SettingError("alpha", $"is {ArmAllocation.Show(Alpha)}; give a significance level strictly between 0 and 0.5, such as 0.05"));
+        }
+        errors.AddRange(Settings.Validate());
+        return errors;
+    }
 }

@@ -20,9 +20,9 @@ public sealed class MeasureCommandTests
         var estimate = Assert.Single(root.GetProperty("estimates").EnumerateArray());
         Assert.Equal("did", estimate.GetProperty("estimator").GetString());
         Assert.Equal(-27.3491110836, estimate.GetProperty("att").GetDouble(), 8);
-        Assert.Equal(JsonValueKind.Null, estimate.GetProperty("se").ValueKind);
-        Assert.Equal(38, estimate.GetProperty("unitWeights").EnumerateObject().Count());
-        Assert.Equal(19, estimate.GetProperty("timeWeights").EnumerateObject().Count());
+        Assert.Equal(JsonValueKind.Null, estimate.GetProperty("uncertainty").ValueKind);
+        Assert.Equal(38, estimate.GetProperty("unitWeights").GetArrayLength());
+        Assert.Equal(19, estimate.GetProperty("timeWeights").GetArrayLength());
         var effects = estimate.GetProperty("effects").EnumerateArray().ToArray();
         Assert.Equal(12, effects.Length);
         Assert.Equal("1989", effects[0].GetProperty("period").GetString());
@@ -39,7 +39,7 @@ public sealed class MeasureCommandTests
         var estimates = json.RootElement.GetProperty("estimates").EnumerateArray().ToArray();
         Assert.Equal(["cell1", "cell2"], estimates.Select(e => e.GetProperty("cell").GetString()));
         Assert.Equal(["chicago", "cincinnati"], estimates[0].GetProperty("treatedUnits").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(36, estimates[0].GetProperty("unitWeights").EnumerateObject().Count());
+        Assert.Equal(36, estimates[0].GetProperty("unitWeights").GetArrayLength());
     }
 
     [Fact]
@@ -92,10 +92,11 @@ public sealed class MeasureCommandTests
         using var json = JsonDocument.Parse(output);
         var estimate = Assert.Single(json.RootElement.GetProperty("estimates").EnumerateArray());
         Assert.Equal(-15.6038278727, estimate.GetProperty("att").GetDouble(), 6);
-        var lambda = estimate.GetProperty("timeWeights");
-        Assert.Equal(0.366, lambda.GetProperty("1986").GetDouble(), 3);
-        Assert.Equal(0.427, lambda.GetProperty("1988").GetDouble(), 3);
-        Assert.Equal(0.124, estimate.GetProperty("unitWeights").GetProperty("Nevada").GetDouble(), 3);
+        double Weight(string array, string key, string name) =>
+            estimate.GetProperty(array).EnumerateArray().Single(w => w.GetProperty(key).GetString() == name).GetProperty("weight").GetDouble();
+        Assert.Equal(0.366, Weight("timeWeights", "period", "1986"), 3);
+        Assert.Equal(0.427, Weight("timeWeights", "period", "1988"), 3);
+        Assert.Equal(0.124, Weight("unitWeights", "unit", "Nevada"), 3);
     }
 
     [Fact]
@@ -115,9 +116,37 @@ public sealed class MeasureCommandTests
         var second = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--estimator", "sc", "--reps", "50", "--seed", "7", "--json");
         var other = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--estimator", "sc", "--reps", "50", "--seed", "8", "--json");
 
-        double Se(string output) => JsonDocument.Parse(output).RootElement.GetProperty("estimates")[0].GetProperty("se").GetDouble();
+        double Se(string output) => JsonDocument.Parse(output).RootElement.GetProperty("estimates")[0].GetProperty("uncertainty").GetProperty("standardError").GetDouble();
         Assert.Equal(Se(first.Output), Se(second.Output));
         Assert.NotEqual(Se(first.Output), Se(other.Output));
         Assert.InRange(Se(first.Output), 5, 15);
+    }
+
+    [Fact]
+    public async Task Measure_json_estimates_are_the_report_json_estimates_of_the_same_panel()
+    {
+        using var dir = TestData.TempDirectory();
+        LocalStoreKit.WriteCampaign(dir.FullName);
+        LocalStoreKit.DropPanel(dir.FullName);
+        var run = await CliRunner.RunAsync("run", "--store", dir.FullName, "--run-id", "same");
+        var (code, output, error) = await CliRunner.RunAsync("measure", TestData.Panel("GeoLift_Test.parquet"), "--metric", "conversions", "--estimator", "sdid,did", "--se", "none", "--json");
+
+        Assert.True(run.ExitCode == 0 && code == 0, run.Error + error);
+        using var measured = JsonDocument.Parse(output);
+        using var report = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir.FullName, "reports", LocalStoreKit.Campaign, "same", "report.json")));
+        var fromCli = measured.RootElement.GetProperty("estimates").EnumerateArray().Select(Compact).ToArray();
+        var fromReport = report.RootElement.GetProperty("estimates").EnumerateArray().Select(Compact).ToArray();
+        Assert.Equal(2, fromCli.Length);
+        Assert.Equal(fromReport, fromCli);
+    }
+
+    private static string Compact(JsonElement element)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            element.WriteTo(writer);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

@@ -51,10 +51,8 @@ public sealed class HoldoutReportTests
             Contrast("vbo_1p", 0.1, new Interval(-0.2, 0.4), segment: "new"),
         ]));
 
-        using var buffer = new MemoryStream();
-        HoldoutReport.WriteJson(report, buffer);
-        using var json = JsonDocument.Parse(buffer.ToArray());
-        var contrasts = json.RootElement.GetProperty("measurement").GetProperty("contrasts");
+        using var json = JsonDocument.Parse(ReportJson.ToJson(report));
+        var contrasts = json.RootElement.GetProperty("contrasts");
         Assert.Equal(3, contrasts.GetArrayLength());
         Assert.Equal(0.2, contrasts[0].GetProperty("relative").GetDouble(), 12);
         Assert.Equal(JsonValueKind.Null, contrasts[0].GetProperty("pAdjusted").ValueKind);

@@ -1,6 +1,5 @@
 using LiftPipeline.Pipeline.Reports;
 using LiftPipeline.Statistics.Guardrails;
-using LiftPipeline.Statistics.Inference;
 
 namespace LiftPipeline.Tests.Reports;
 
@@ -20,9 +19,9 @@ public sealed class RecommendationRuleTests
     [InlineData(double.NegativeInfinity, 10.0, "warn", Recommendation.Extend)]
     public void Recommendation_follows_the_interval_and_the_guardrails(double ciLow, double ciHigh, string statuses, Recommendation expected)
     {
-        var uncertainty = new Uncertainty("placebo", 10, ciLow, ciHigh, 0.5, 100);
+        var basis = new RecommendationBasis("sdid", RecommendationBasis.Confidence, ciLow, ciHigh);
 
-        var (action, reason) = RecommendationRule.Decide(uncertainty, Guardrails(statuses));
+        var (action, reason) = RecommendationRule.Decide(basis, Guardrails(statuses));
 
         Assert.Equal(expected, action);
         Assert.NotEmpty(reason);
@@ -38,7 +37,7 @@ public sealed class RecommendationRuleTests
     [Fact]
     public void The_reason_names_breached_and_warned_guardrails()
     {
-        var (_, reason) = RecommendationRule.Decide(new Uncertainty("placebo", 1, 1, 3, 0.01, 50), Guardrails("breach,warn,pass"));
+        var (_, reason) = RecommendationRule.Decide(new RecommendationBasis("sdid", RecommendationBasis.Confidence, 1, 3), Guardrails("breach,warn,pass"));
 
         Assert.Equal("Guardrail breached: check0; resolve before acting on the estimate. Warnings to review: check1.", reason);
     }

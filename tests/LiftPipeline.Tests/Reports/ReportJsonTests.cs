@@ -13,7 +13,7 @@ public sealed class ReportJsonTests
         using var json = JsonDocument.Parse(ReportJson.ToJson(report));
         var root = json.RootElement;
 
-        Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal(2, root.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("geo-test", root.GetProperty("campaign").GetString());
         Assert.Equal("run-20261123", root.GetProperty("runId").GetString());
         Assert.Equal("2026-11-23T02:00:00.0000000Z", root.GetProperty("generatedAt").GetString());

@@ -1,0 +1,134 @@
+using System.Text;
+using System.Text.Json;
+using LiftPipeline.Statistics.Inference;
+using LiftPipeline.Statistics.Measurement;
+
+namespace LiftPipeline.Pipeline.Reports;
+
+/// <summary>
+/// The JSON of a panel measurement: <c>lift measure --json</c> prints <see cref="ToJson"/>
+/// (<c>{"design":"panel","metric","units","periods","treatedUnits","estimates":[…]}</c>), and a panel report.json holds
+/// the same estimate objects (<see cref="WriteEstimate"/>, fields in docs/reports.md). Non-finite numbers are null.
+/// </summary>
+public static class PanelJson
+{
+    /// <summary>Writes the measurement as one JSON object.</summary>
+    public static void Write(PanelMeasurement measurement, Utf8JsonWriter w)
+    {
+        ArgumentNullException.ThrowIfNull(measurement);
+        ArgumentNullException.ThrowIfNull(w);
+        w.WriteStartObject();
+        w.WriteString("design", LiftReport.Design);
+        w.WriteString("metric", measurement.Metric);
+        w.WriteNumber("units", measurement.Units);
+        w.WriteNumber("periods", measurement.Periods);
+        w.WriteStrings("treatedUnits", measurement.TreatedUnits);
+        WriteEstimates(w, measurement.Estimates);
+        w.WriteEndObject();
+    }
+
+    /// <summary>The measurement as indented JSON text (<c>\n</c> line ends).</summary>
+    public static string ToJson(PanelMeasurement measurement)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, ReportJson.Options))
+        {
+            Write(measurement, writer);
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Writes <c>"estimates": [ … ]</c>, one object per estimate in order.</summary>
+    public static void WriteEstimates(Utf8JsonWriter w, IReadOnlyList<MeasuredEstimate> estimates)
+    {
+        w.WriteStartArray("estimates");
+        foreach (var estimate in estimates)
+        {
+            WriteEstimate(w, estimate);
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>One estimate as a JSON object, the same in report.json and in <c>lift measure --json</c>.</summary>
+    public static void WriteEstimate(Utf8JsonWriter w, MeasuredEstimate e)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(e);
+        w.WriteStartObject();
+        w.WriteString("estimator", e.Estimator);
+        w.WriteStringOrNull("cell", e.Cell);
+        w.WriteFinite("att", e.Att);
+        WriteUncertainty(w, e.Uncertainty);
+        w.WriteFinite("lift", e.Lift);
+        w.WriteFinite("incremental", e.Incremental);
+        w.WriteStartObject("preFit");
+        w.WriteFinite("rmse", e.Fit.Rmse);
+        w.WriteFinite("l2Imbalance", e.Fit.L2Imbalance);
+        w.WriteFinite("scaledL2Imbalance", e.Fit.ScaledL2Imbalance);
+        w.WriteEndObject();
+        Weights(w, "unitWeights", "unit", e.UnitWeights?.Select(u => (u.Unit, u.Weight)));
+        Weights(w, "timeWeights", "period", e.TimeWeights?.Select(t => (t.Period.ToString(), t.Weight)));
+        w.WriteStartArray("effects");
+        foreach (var effect in e.Effects)
+        {
+            w.WriteStartObject();
+            w.WriteString("period", effect.Period.ToString());
+            w.WriteFinite("effect", effect.Effect);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStrings("treatedUnits", e.TreatedUnits);
+        w.WriteSortedMap("tuning", e.Tuning);
+        WritePaths(w, e);
+        w.WriteEndObject();
+    }
+
+    private static void Weights(Utf8JsonWriter w, string name, string key, IEnumerable<(string Key, double Weight)>? weights)
+    {
+        if (weights is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+        w.WriteStartArray(name);
+        foreach (var (k, weight) in weights)
+        {
+            w.WriteStartObject();
+            w.WriteString(key, k);
+            w.WriteFinite("weight", weight);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    private static void WriteUncertainty(Utf8JsonWriter w, Uncertainty? u)
+    {
+        if (u is null)
+        {
+            w.WriteNull("uncertainty");
+            return;
+        }
+        w.WriteStartObject("uncertainty");
+        w.WriteString("method", u.Method);
+        w.WriteFinite("standardError", u.StandardError);
+        w.WriteFinite("ciLow", u.CiLow);
+        w.WriteFinite("ciHigh", u.CiHigh);
+        w.WriteFinite("pValue", u.PValue);
+        w.WriteNumber("replications", u.Replications);
+        w.WriteEndObject();
+    }
+
+    private static void WritePaths(Utf8JsonWriter w, MeasuredEstimate e)
+    {
+        if (e.Periods is null || e.Observed is null || e.Counterfactual is null)
+        {
+            w.WriteNull("paths");
+            return;
+        }
+        w.WriteStartObject("paths");
+        w.WriteStrings("periods", e.Periods.Select(p => p.ToString()));
+        w.WriteNumbers("observed", e.Observed);
+        w.WriteNumbers("counterfactual", e.Counterfactual);
+        w.WriteEndObject();
+    }
+}
