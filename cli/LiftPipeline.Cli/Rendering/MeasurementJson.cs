@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LiftPipeline.Pipeline.Reports;
+using LiftPipeline.Statistics.Inference;
 using LiftPipeline.Statistics.Measurement;
 
 namespace LiftPipeline.Cli.Rendering;
@@ -53,7 +54,10 @@ internal static class MeasurementJson
         if (uncertainty is not null)
         {
             writer.WriteString("seMethod", uncertainty.Method);
-            writer.WriteNumber("replications", uncertainty.Replications);
+            if (VarianceEstimators.UsesReplications(uncertainty.Method))
+            {
+                writer.WriteNumber("replications", uncertainty.Replications);   // the others enumerate a fixed set; --reps does not apply
+            }
         }
         writer.WriteFinite("lift", estimate.Lift);
         writer.WriteFinite("incremental", estimate.Incremental);
