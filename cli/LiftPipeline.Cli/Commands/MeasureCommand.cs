@@ -2,6 +2,7 @@ using System.CommandLine;
 using LiftPipeline.Cli.Rendering;
 using LiftPipeline.Ingestion;
 using LiftPipeline.Ingestion.Panels;
+using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Inference;
 using LiftPipeline.Statistics.Measurement;
@@ -119,7 +120,7 @@ internal static class MeasureCommand
                     ? MeasureWithProgress(console, panel, options, cancellationToken)
                     : PanelMeasurer.Measure(panel, options, cancellationToken);
             }
-            catch (Exception problem) when (problem is InvalidOperationException or ArgumentException)
+            catch (MeasurementNotPossibleException problem)
             {
                 await error.WriteLineAsync($"{Path.GetFileName(path)}: {problem.Message}").ConfigureAwait(false);
                 return LiftApp.DataProblem;

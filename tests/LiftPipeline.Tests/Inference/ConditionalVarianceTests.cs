@@ -1,4 +1,5 @@
 using LiftPipeline.Simulation;
+using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Inference;
 using LiftPipeline.Tests.Estimators;
@@ -74,7 +75,7 @@ public sealed class ConditionalVarianceTests
         var shortPre = PanelSlices.Select(data, DirectDid.Range(0, data.N), data.N0, DirectDid.Range(8, data.T), data.T0 - 8);
         var estimate = new DifferenceInDifferences().Estimate(shortPre);
 
-        Assert.Throws<InvalidOperationException>(() => new TimePlaceboVariance().Estimate(estimate));
-        Assert.Throws<InvalidOperationException>(() => new ConditionalVariance().Estimate(estimate));
+        Assert.Throws<MeasurementNotPossibleException>(() => new TimePlaceboVariance().Estimate(estimate));
+        Assert.Throws<MeasurementNotPossibleException>(() => new ConditionalVariance().Estimate(estimate));
     }
 }

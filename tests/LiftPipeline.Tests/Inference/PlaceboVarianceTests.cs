@@ -1,3 +1,4 @@
+using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Inference;
 using LiftPipeline.Tests.Estimators;
@@ -69,6 +70,6 @@ public sealed class PlaceboVarianceTests
 
         var estimate = new DifferenceInDifferences().Estimate(small);
 
-        Assert.Throws<InvalidOperationException>(() => new PlaceboVariance(new VarianceOptions()).Estimate(estimate));
+        Assert.Throws<MeasurementNotPossibleException>(() => new PlaceboVariance(new VarianceOptions()).Estimate(estimate));
     }
 }
