@@ -44,6 +44,7 @@ public sealed class ConditionalVarianceTests
         Assert.Equal(u, new ConditionalVariance(options with { MaxDegreeOfParallelism = 2 }).Estimate(estimate));
     }
 
+    [Trait("Category", "Simulation")]
     [Fact]
     public void Conditional_variance_tracks_a_noisier_treated_unit_where_the_unit_placebo_does_not()
     {
