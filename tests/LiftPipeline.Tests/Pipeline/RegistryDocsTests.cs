@@ -53,6 +53,15 @@ public sealed partial class RegistryDocsTests
     }
 
     [Fact]
+    public void Campaign_md_names_the_variance_methods_that_use_replications()
+    {
+        string replications = Read("campaign.md").Split('\n').Single(line => line.StartsWith("| `replications` |", StringComparison.Ordinal));
+        var named = MethodNames().Matches(replications).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Equal(VarianceEstimators.All.Where(d => d.UsesReplications).Select(d => d.Name).Order(StringComparer.Ordinal), named.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Readme_measure_usage_lists_every_estimator_and_variance_method()
     {
         string readme = Readme();
@@ -65,6 +74,10 @@ public sealed partial class RegistryDocsTests
     }
 
     private static Regex Choices(string option) => new(Regex.Escape(option) + @" ([a-z0-9+-]+(?:\|[a-z0-9+-]+)+)");
+
+    /// <summary>Words that are variance method names, longest first so conformal-iid is not read as conformal.</summary>
+    private static Regex MethodNames() =>
+        new(string.Join("|", VarianceEstimators.Names.OrderByDescending(n => n.Length).Select(n => $@"(?<![\w-]){Regex.Escape(n)}(?![\w+-])")));
 
     [GeneratedRegex(@"^\| `([^`]+)` \|")]
     private static partial Regex FirstCell();
