@@ -18,11 +18,12 @@ public sealed class MeasurementFailureTests : IDisposable
 
     public void Dispose() => _root.Dispose();
 
-    private async Task<FolderStore> CampaignAsync(string variance)
+    /// <summary>GeoLift's published test (two treated markets, 38 controls) as campaign geo, DiD with <paramref name="inference"/>.</summary>
+    private async Task<FolderStore> CampaignAsync(string inference)
     {
         var store = new FolderStore(Path.Combine(_root.FullName, Guid.NewGuid().ToString("N")));
         await store.WriteAsync("campaigns/geo/campaign.json", Encoding.UTF8.GetBytes($$$"""
-            {"id": "geo", "name": "Geo", "design": "panel", "metrics": ["conversions"], "estimators": ["did"], "variance": "{{{variance}}}",
+            {"id": "geo", "name": "Geo", "design": "panel", "metrics": ["conversions"], "estimators": ["did"], {{{inference}}},
              "treatment": {"start": "2021-04-01"}, "guardrails": {"lateAfterDays": 36500}}
             """));
         await store.WriteAsync("exports/geo/x.parquet", await File.ReadAllBytesAsync(TestData.Panel("GeoLift_Test.parquet")));
@@ -33,12 +34,7 @@ public sealed class MeasurementFailureTests : IDisposable
     [Fact]
     public async Task A_variance_method_the_design_does_not_allow_is_a_failed_measurement_with_the_reason()
     {
-        // GeoLift's test has two treated markets but 38 controls; a single replication gives no standard error.
-        var store = await CampaignAsync("none");
-        await store.WriteAsync("campaigns/geo/campaign.json", Encoding.UTF8.GetBytes("""
-            {"id": "geo", "name": "Geo", "design": "panel", "metrics": ["conversions"], "estimators": ["did"], "variance": "placebo",
-             "replications": 1, "treatment": {"start": "2021-04-01"}, "guardrails": {"lateAfterDays": 36500}}
-            """));
+        var store = await CampaignAsync("\"variance\": \"placebo\", \"replications\": 1");   // one replication has no spread
 
         var outcome = await new MeasureCampaignHandler(store, new InProcessWorkQueue(), _clock).HandleAsync("geo", "run-1");
 
@@ -51,7 +47,7 @@ public sealed class MeasurementFailureTests : IDisposable
     [Fact]
     public async Task A_bug_during_measurement_propagates_instead_of_being_recorded_as_a_failed_measurement()
     {
-        var store = await CampaignAsync("none");
+        var store = await CampaignAsync("\"variance\": \"none\"");
         var handler = new MeasureCampaignHandler(store, new InProcessWorkQueue(), _clock) { Progress = new Broken() };
 
         var bug = await Assert.ThrowsAsync<InvalidOperationException>(() => handler.HandleAsync("geo", "run-1"));
