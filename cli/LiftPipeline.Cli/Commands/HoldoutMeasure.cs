@@ -4,6 +4,7 @@ using LiftPipeline.Ingestion;
 using LiftPipeline.Ingestion.Experiments;
 using LiftPipeline.Pipeline.Measurement;
 using LiftPipeline.Pipeline.Reports;
+using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Measurement;
 
 namespace LiftPipeline.Cli.Commands;
@@ -60,7 +61,7 @@ internal sealed class HoldoutMeasure
             await error.WriteLineAsync(invalid.Message).ConfigureAwait(false);
             return LiftApp.DataProblem;
         }
-        catch (ArgumentException problem)
+        catch (MeasurementNotPossibleException problem)
         {
             await error.WriteLineAsync($"{Path.GetFileName(path)}: {problem.Message}").ConfigureAwait(false);
             return LiftApp.DataProblem;

@@ -4,6 +4,7 @@ using LiftPipeline.Ingestion;
 using LiftPipeline.Ingestion.Inspection;
 using LiftPipeline.Ingestion.Panels;
 using LiftPipeline.Pipeline.Reports;
+using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Inference;
 using LiftPipeline.Statistics.Measurement;
@@ -23,7 +24,7 @@ internal static class MeasureCommand
         var metric = new Option<string?>("--metric") { Description = "The metric column to measure (holdout: a comma list, primary first). Default: the export's only metric (holdout: every outcome)." };
         var estimators = new Option<string>("--estimator")
         {
-            Description = "Comma-separated estimators, or 'all': " + string.Join(", ", PanelEstimators.Names) + " (dwcp is an alias of trop).",
+            Description = "Comma-separated estimators, or 'all'" + PanelEstimators.AliasNote() + ":" + Choices(PanelEstimators.All.Select(d => (d.Name, d.Description))),
             DefaultValueFactory = _ => "sdid",
         };
         var solver = new Option<WeightSolver>("--solver")
@@ -33,15 +34,19 @@ internal static class MeasureCommand
         };
         var se = new Option<string>("--se")
         {
-            Description = "Uncertainty: " + string.Join(", ", VarianceEstimators.Names) + ", or none.",
+            Description = "Uncertainty, or none:" + Choices(VarianceEstimators.All.Select(d => (d.Name, d.Description))),
             DefaultValueFactory = _ => "placebo",
         };
-        var reps = new Option<int>("--reps") { Description = "Replications for placebo, bootstrap and permutation methods.", DefaultValueFactory = _ => 200 };
+        var reps = new Option<int>("--reps")
+        {
+            Description = "Replications for " + string.Join(", ", VarianceEstimators.All.Where(d => d.UsesReplications).Select(d => d.Name)) + " (the others enumerate a fixed set).",
+            DefaultValueFactory = _ => 200,
+        };
         var seed = new Option<int>("--seed") { Description = "Seed for every random draw; the same seed gives the same numbers.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object instead of tables.", DefaultValueFactory = _ => false };
         var design = new Option<string?>("--design") { Description = "panel (unit × period export) or holdout (customer-level experiment). Default: from the export's columns." };
         var holdout = new HoldoutMeasure();
-        var command = new Command("measure", "Estimate the effect of treatment. A panel export (geo test, market panel): ATT, uncertainty, lift, incremental total, weights and effect per period. A holdout (customer-level experiment, --design holdout): every arm against the control and extra contrasts, per metric, segment, surface and market, with fixed and always-valid intervals, CUPED on pre_* columns, iROAS and guardrails. Exit code 1 when the export is invalid.")
+        var command = new Command("measure", "Estimate the effect of treatment. A panel export (geo test, market panel): ATT, uncertainty, lift, incremental total, weights and effect per period. A holdout (customer-level experiment, --design holdout): every arm against the control and extra contrasts, per metric, segment, surface and market, with fixed and always-valid intervals, CUPED on pre_* columns, iROAS and guardrails. Exit code 1 when the export is invalid or the design does not allow the method, 2 for usage errors.")
         {
             file, metric, estimators, solver, se, reps, seed, json, design,
         };
@@ -66,14 +71,14 @@ internal static class MeasureCommand
             var variance = parse.GetValue(se)!;
             foreach (var name in names)
             {
-                if (!PanelEstimators.IsKnown(name))
+                if (!PanelEstimators.TryFind(name, out _))
                 {
-                    await error.WriteLineAsync($"Unknown estimator '{name}'; expected one of {string.Join(", ", PanelEstimators.Names)} or all.").ConfigureAwait(false);
+                    await error.WriteLineAsync(PanelEstimators.UnknownMessage(name)).ConfigureAwait(false);
                     return LiftApp.UsageError;
                 }
             }
             bool noVariance = string.Equals(variance, "none", StringComparison.OrdinalIgnoreCase);
-            if (!noVariance && !VarianceEstimators.Names.Contains(variance, StringComparer.OrdinalIgnoreCase))
+            if (!noVariance && !VarianceEstimators.TryFind(variance, out _))
             {
                 await error.WriteLineAsync($"Unknown --se '{variance}'; expected one of {string.Join(", ", VarianceEstimators.Names)} or none.").ConfigureAwait(false);
                 return LiftApp.UsageError;
@@ -117,7 +122,7 @@ internal static class MeasureCommand
                     ? MeasureWithProgress(console, panel, options, cancellationToken)
                     : PanelMeasurer.Measure(panel, options, cancellationToken);
             }
-            catch (Exception problem) when (problem is InvalidOperationException or ArgumentException)
+            catch (MeasurementNotPossibleException problem)
             {
                 await error.WriteLineAsync($"{Path.GetFileName(path)}: {problem.Message}").ConfigureAwait(false);
                 return LiftApp.DataProblem;
@@ -175,6 +180,10 @@ internal static class MeasureCommand
             return false;   // the panel path reports the problem with the file
         }
     }
+
+    /// <summary>One indented "name — description" line per choice, for help text.</summary>
+    private static string Choices(IEnumerable<(string Name, string Description)> choices) =>
+        string.Concat(choices.Select(c => $"{Environment.NewLine}  {c.Name} — {c.Description}"));
 
     private static string[] ParseEstimators(string value)
     {

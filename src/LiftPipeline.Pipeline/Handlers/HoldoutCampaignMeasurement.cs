@@ -7,6 +7,7 @@ using LiftPipeline.Pipeline.Measurement;
 using LiftPipeline.Pipeline.Reports;
 using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
+using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Guardrails;
 using LiftPipeline.Statistics.Measurement;
 
@@ -44,7 +45,7 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
                 measurement = await HoldoutAnalysis.MeasureAsync(openers, new ExperimentExportOptions { Columns = config.ColumnMapping, Outcomes = config.Metrics },
                     options, null, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or ExportValidationException)
+            catch (Exception e) when (e is MeasurementNotPossibleException or ExportValidationException)
             {
                 return await MeasureCampaignHandler.FailedAsync(store, config, manifest.Dataset, runId, now, e.Message,
                     new Dictionary<string, double> { ["shards"] = shards.Count }, cancellationToken).ConfigureAwait(false);

@@ -4,6 +4,7 @@ using LiftPipeline.Pipeline.Datasets;
 using LiftPipeline.Pipeline.Reports;
 using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
+using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Guardrails;
 using LiftPipeline.Statistics.Inference;
 using LiftPipeline.Statistics.Measurement;
@@ -46,7 +47,8 @@ public sealed record MeasureOutcome(
 /// is a conditional create, the alert id is derived from campaign, guardrail and dataset, and a campaign already measured
 /// in a run is not measured again (its alerts are queued again; delivery is once per subscriber regardless).
 /// </para>
-/// A failed measurement (a design the estimators cannot handle) is recorded as failed and raises a breach alert of
+/// A failed measurement (a <see cref="MeasurementNotPossibleException"/>: a design the estimators cannot handle; any other
+/// exception is a bug and propagates) is recorded as failed and raises a breach alert of
 /// guardrail <c>measurement</c>, so a broken campaign is not silent. Thread-safe.
 /// </summary>
 public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue, TimeProvider clock)
@@ -108,7 +110,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         {
             measurement = PanelMeasurer.Measure(panel, options, cancellationToken);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        catch (MeasurementNotPossibleException e)
         {
             return await FailedAsync(store, config, $"{datasetName}|{options.Metric}", runId, now, e.Message,
                 new Dictionary<string, double> { ["units"] = panel.Units.Count, ["periods"] = panel.Periods.Count }, cancellationToken).ConfigureAwait(false);

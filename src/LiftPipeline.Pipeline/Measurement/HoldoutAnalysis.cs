@@ -1,5 +1,6 @@
 using LiftPipeline.Ingestion;
 using LiftPipeline.Ingestion.Experiments;
+using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Experiments;
 using LiftPipeline.Statistics.Measurement;
 
@@ -15,7 +16,7 @@ public static class HoldoutAnalysis
 {
     /// <summary>Measures the exports <paramref name="openers"/> open (each call opens a fresh view, so row groups decode in parallel).</summary>
     /// <exception cref="ExportValidationException">An export is invalid (names the file, column and rows).</exception>
-    /// <exception cref="ArgumentException">The settings do not fit the data (no control arm, unknown metric).</exception>
+    /// <exception cref="MeasurementNotPossibleException">The settings do not fit the data (no control arm, unknown metric).</exception>
     public static async Task<HoldoutMeasurement> MeasureAsync(IReadOnlyList<Func<CancellationToken, Task<ExportFile>>> openers, ExperimentExportOptions exportOptions,
         HoldoutMeasureOptions options, IProgress<ExperimentStatisticsProgress>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -114,7 +114,14 @@ public static class PanelJson
         w.WriteFinite("ciLow", u.CiLow);
         w.WriteFinite("ciHigh", u.CiHigh);
         w.WriteFinite("pValue", u.PValue);
-        w.WriteNumber("replications", u.Replications);
+        if (VarianceEstimators.UsesReplications(u.Method))
+        {
+            w.WriteNumber("replications", u.Replications);
+        }
+        else
+        {
+            w.WriteNull("replications");   // jackknife, conformal and time placebos draw none
+        }
         w.WriteEndObject();
     }
 

@@ -27,7 +27,7 @@ public sealed class GeoLiftSyntheticControl : IPanelEstimator
     public string Name => Ridge ? "geolift-ridge" : "geolift";
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">Ridge augmentation with fewer than 3 pre periods.</exception>
+    /// <exception cref="MeasurementNotPossibleException">Ridge augmentation with fewer than 3 pre periods.</exception>
     public PanelEstimate Estimate(BlockPanel data)
     {
         var (x, x1) = CentredPrePeriod(data);

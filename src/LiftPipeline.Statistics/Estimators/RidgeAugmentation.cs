@@ -19,13 +19,13 @@ internal static class RidgeAugmentation
     private const double MinRatio = 1e-8;
 
     /// <summary>The augmented weights and the chosen λ, from centred controls x (N0×T0, row-major), centred target x1, G = XX', c = Xx₁ and the SC weights.</summary>
-    /// <exception cref="ArgumentException">Fewer than 3 pre periods (cross-validation needs at least 2 folds).</exception>
+    /// <exception cref="MeasurementNotPossibleException">Fewer than 3 pre periods (cross-validation needs at least 2 folds).</exception>
     public static (double[] Omega, double Lambda) Fit(double[] x, double[] x1, double[] gram, double[] c, double[] synthetic)
     {
         int n0 = c.Length, t0 = x1.Length;
         if (t0 < 3)
         {
-            throw new ArgumentException($"Ridge augmentation chooses its penalty by leave-one-period-out cross-validation and needs at least 3 pre periods (got {t0}).");
+            throw new MeasurementNotPossibleException($"Ridge augmentation chooses its penalty by leave-one-period-out cross-validation and needs at least 3 pre periods (got {t0}).");
         }
         var evd = Eigen(gram, n0);
         var lambdas = Grid(evd.EigenValues.Max(e => e.Real));

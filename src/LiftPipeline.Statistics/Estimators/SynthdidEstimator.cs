@@ -26,7 +26,7 @@ public sealed class SynthdidEstimator : IPanelEstimator, IReestimable
 
     /// <inheritdoc />
     /// <remarks>Reports σ (<c>noise_level</c>), ζ_ω and ζ_λ in <see cref="PanelEstimate.Tuning"/>.</remarks>
-    /// <exception cref="ArgumentException">Fewer than two pre periods (σ is undefined).</exception>
+    /// <exception cref="MeasurementNotPossibleException">Fewer than two pre periods (σ is undefined).</exception>
     public PanelEstimate Estimate(BlockPanel data)
     {
         double sigma = NoiseLevel(data);
@@ -54,7 +54,7 @@ public sealed class SynthdidEstimator : IPanelEstimator, IReestimable
     {
         if (data.T0 < 2)
         {
-            throw new ArgumentException($"The synthdid estimators need at least two pre-treatment periods to measure noise (got {data.T0}).");
+            throw new MeasurementNotPossibleException($"The synthdid estimators need at least two pre-treatment periods to measure noise (got {data.T0}).");
         }
         int count = data.N0 * (data.T0 - 1);
         double sum = 0, squares = 0;

@@ -20,7 +20,7 @@ internal sealed class TropTuning
     {
         if (data.N0 < 2)
         {
-            throw new ArgumentException("TROP tuning pseudo-treats control units and needs at least two; fix all three λ instead.");
+            throw new MeasurementNotPossibleException("TROP tuning pseudo-treats control units and needs at least two; fix all three λ instead.");
         }
         _data = data;
         _options = options;

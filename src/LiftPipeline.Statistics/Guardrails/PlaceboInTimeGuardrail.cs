@@ -69,7 +69,7 @@ public sealed class PlaceboInTimeGuardrail
             evidence["fakeAtt"] = fake.Att;
             uncertainty = variance.Estimate(fake, cancellationToken);
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        catch (MeasurementNotPossibleException e)
         {
             return new(Name, GuardrailStatus.Warn, $"Placebo in time could not run {variance.Name} on the fake window {window}: {e.Message}", evidence);
         }

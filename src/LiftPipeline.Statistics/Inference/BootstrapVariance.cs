@@ -20,7 +20,7 @@ public sealed class BootstrapVariance(VarianceOptions options) : IVarianceEstima
         var data = estimate.Data;
         if (data.N1 < 2)
         {
-            throw new InvalidOperationException("The bootstrap is not defined with a single treated unit (every resample has it zero or several times); use placebo variance.");
+            throw new MeasurementNotPossibleException("The bootstrap is not defined with a single treated unit (every resample has it zero or several times); use placebo variance.");
         }
         var reestimate = Replications.Reestimate(estimate, updateWeights: true);
         var values = Replications.Run(options.Replications, options, (_, random) =>

@@ -25,7 +25,7 @@ public sealed class ConditionalVariance : IVarianceEstimator
     public string Name => "conditional";
 
     /// <inheritdoc />
-    /// <exception cref="InvalidOperationException">N0 ≤ N1 or T0 ≤ T1.</exception>
+    /// <exception cref="MeasurementNotPossibleException">N0 ≤ N1 or T0 ≤ T1.</exception>
     public Uncertainty Estimate(PanelEstimate estimate, CancellationToken cancellationToken = default)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxDegreeOfParallelism), CancellationToken = cancellationToken };

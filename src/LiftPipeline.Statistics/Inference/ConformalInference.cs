@@ -5,7 +5,7 @@ namespace LiftPipeline.Statistics.Inference;
 /// <summary>
 /// Conformal inference for panel counterfactuals (Chernozhukov, Wüthrich and Zhu 2021, JASA): for a null effect θ
 /// on every treated post cell, subtract θ from the treated post outcomes, refit the estimate's own estimator on all
-/// T periods (see <see cref="IConformalRefit"/> for what the refit is per estimator family), and compare the
+/// T periods (one generic refit for every estimator, docs/variance.md), and compare the
 /// post-period residual statistic S = (1/√T1)(Σ_post |û_t|^q)^{1/q} with its values under permutations of time:
 /// the T cyclic shifts (<c>conformal</c>, exact under stationarity and weak dependence) or random permutations
 /// (<c>conformal-iid</c>, exact under exchangeable residuals). The p-value is p(0); the interval is

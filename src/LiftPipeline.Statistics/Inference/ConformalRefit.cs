@@ -4,17 +4,6 @@ using LiftPipeline.Statistics.Panels;
 namespace LiftPipeline.Statistics.Inference;
 
 /// <summary>
-/// An estimator that defines its own conformal refit: the average treated unit's counterfactual over all T periods,
-/// fitted with every period treated as untreated (the null has already been imposed on the treated post cells).
-/// Estimators that do not implement it get the generic refit of <see cref="ConformalInference"/>.
-/// </summary>
-public interface IConformalRefit
-{
-    /// <summary>The counterfactual path (length <c>data.T</c>) fitted on all periods of <paramref name="data"/>.</summary>
-    double[] CounterfactualOnAllPeriods(BlockPanel data);
-}
-
-/// <summary>
 /// The refit step of conformal inference (Chernozhukov, Wüthrich and Zhu 2021, Algorithm 1): under the null the
 /// treated post outcomes are untreated outcomes, so the counterfactual model is fitted on all T periods.
 /// Generic construction: the estimator sees the T real periods as pre-treatment plus one pseudo post period that
@@ -40,10 +29,6 @@ internal static class ConformalRefit
     /// <summary>The counterfactual over all T periods, fitted on all of them.</summary>
     public static double[] Counterfactual(IPanelEstimator estimator, BlockPanel data)
     {
-        if (estimator is IConformalRefit own)
-        {
-            return own.CounterfactualOnAllPeriods(data);
-        }
         var fit = estimator.Estimate(WithPseudoPostPeriod(data));
         var counterfactual = new double[data.T];
         for (int t = 0; t < data.T; t++)

@@ -13,7 +13,7 @@ public interface IVarianceEstimator
     string Name { get; }
 
     /// <summary>The uncertainty of <paramref name="estimate"/>.</summary>
-    /// <exception cref="InvalidOperationException">The design does not allow this method (for example placebo with N0 ≤ N1).</exception>
+    /// <exception cref="MeasurementNotPossibleException">The design does not allow this method (for example placebo with N0 ≤ N1).</exception>
     Uncertainty Estimate(PanelEstimate estimate, CancellationToken cancellationToken = default);
 }
 

@@ -26,13 +26,13 @@ public sealed class JackknifePlusVariance : IVarianceEstimator
     public string Name => "jackknife+";
 
     /// <inheritdoc />
-    /// <exception cref="InvalidOperationException">Fewer than two control units.</exception>
+    /// <exception cref="MeasurementNotPossibleException">Fewer than two control units.</exception>
     public Uncertainty Estimate(PanelEstimate estimate, CancellationToken cancellationToken = default)
     {
         var data = estimate.Data;
         if (data.N0 < 2)
         {
-            throw new InvalidOperationException($"Jackknife+ needs at least two control units (got {data.N0}).");
+            throw new MeasurementNotPossibleException($"Jackknife+ needs at least two control units (got {data.N0}).");
         }
         var lower = new double[data.N0];
         var upper = new double[data.N0];

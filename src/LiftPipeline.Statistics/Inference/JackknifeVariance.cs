@@ -14,17 +14,17 @@ public sealed class JackknifeVariance(VarianceOptions options) : IVarianceEstima
     public string Name => "jackknife";
 
     /// <inheritdoc />
-    /// <exception cref="InvalidOperationException">One treated unit, or a single control with positive weight: the jackknife is undefined.</exception>
+    /// <exception cref="MeasurementNotPossibleException">One treated unit, or a single control with positive weight: the jackknife is undefined.</exception>
     public Uncertainty Estimate(PanelEstimate estimate, CancellationToken cancellationToken = default)
     {
         var data = estimate.Data;
         if (data.N1 < 2)
         {
-            throw new InvalidOperationException("The jackknife is undefined with a single treated unit (leaving it out leaves nothing treated); use placebo variance.");
+            throw new MeasurementNotPossibleException("The jackknife is undefined with a single treated unit (leaving it out leaves nothing treated); use placebo variance.");
         }
         if (estimate.Omega is { } omega && omega.Count(w => w != 0) == 1)
         {
-            throw new InvalidOperationException("The jackknife is undefined when one control carries all the weight; use placebo variance.");
+            throw new MeasurementNotPossibleException("The jackknife is undefined when one control carries all the weight; use placebo variance.");
         }
         var reestimate = Replications.Reestimate(estimate, updateWeights: false);
         var values = new double[data.N];

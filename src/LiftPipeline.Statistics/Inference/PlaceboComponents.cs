@@ -101,7 +101,7 @@ internal static class PlaceboComponents
     {
         if (data.N0 <= data.N1)
         {
-            throw new InvalidOperationException($"Unit placebos need more control than treated units (N0={data.N0}, N1={data.N1}).");
+            throw new MeasurementNotPossibleException($"Unit placebos need more control than treated units (N0={data.N0}, N1={data.N1}).");
         }
     }
 
@@ -109,7 +109,7 @@ internal static class PlaceboComponents
     {
         if (data.T0 <= data.T1)
         {
-            throw new InvalidOperationException($"Time placebos need more pre than post periods (T0={data.T0}, T1={data.T1}).");
+            throw new MeasurementNotPossibleException($"Time placebos need more pre than post periods (T0={data.T0}, T1={data.T1}).");
         }
     }
 }

@@ -20,7 +20,7 @@ public sealed class PlaceboVariance(VarianceOptions options) : IVarianceEstimato
         var data = estimate.Data;
         if (data.N0 <= data.N1)
         {
-            throw new InvalidOperationException($"Placebo variance needs more control units than treated ones (N0={data.N0}, N1={data.N1}); use bootstrap or jackknife.");
+            throw new MeasurementNotPossibleException($"Placebo variance needs more control units than treated ones (N0={data.N0}, N1={data.N1}); use bootstrap or jackknife.");
         }
         var reestimate = Replications.Reestimate(estimate, updateWeights: true);
         var values = Replications.Run(options.Replications, options, (_, random) =>

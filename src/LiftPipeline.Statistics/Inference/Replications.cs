@@ -13,7 +13,7 @@ internal static class Replications
     {
         if (count < 2)
         {
-            throw new ArgumentException($"At least two replications are needed for a standard error (got {count}).");
+            throw new MeasurementNotPossibleException($"A standard error needs at least two replications (got {count}); ask for more replications (200 is the default).");
         }
         var values = new double[count];
         int done = 0;

@@ -20,7 +20,7 @@ public sealed class TimePlaceboVariance : IVarianceEstimator
     public string Name => "time-placebo";
 
     /// <inheritdoc />
-    /// <exception cref="InvalidOperationException">T0 ≤ T1.</exception>
+    /// <exception cref="MeasurementNotPossibleException">T0 ≤ T1.</exception>
     public Uncertainty Estimate(PanelEstimate estimate, CancellationToken cancellationToken = default)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxDegreeOfParallelism), CancellationToken = cancellationToken };

@@ -90,9 +90,9 @@ internal sealed class ContrastContext(ExperimentStatistics statistics, HoldoutMe
                 {
                     estimate = ComplierEffect.Estimate(c.Exposure(metric), t.Exposure(metric), _absolute);
                 }
-                catch (ArgumentException)
+                catch (MeasurementNotPossibleException)
                 {
-                    continue;   // equal exposure shares: no first stage, nothing to scale
+                    continue;   // equal exposure shares (no first stage, nothing to scale) or an arm too small
                 }
                 double relative = estimate.Effect / Math.Abs(estimate.ControlMean);
                 yield return new HoldoutContrast

@@ -15,7 +15,7 @@ namespace LiftPipeline.Statistics.Measurement;
 public static class HoldoutMeasurer
 {
     /// <summary>Measures <paramref name="statistics"/>.</summary>
-    /// <exception cref="ArgumentException">The control arm or an arm of a contrast is missing, or a metric is not an outcome of the statistics.</exception>
+    /// <exception cref="MeasurementNotPossibleException">The control arm or an arm of a contrast is missing, or a metric is not an outcome of the statistics.</exception>
     public static HoldoutMeasurement Measure(ExperimentStatistics statistics, HoldoutMeasureOptions options)
     {
         ArgumentNullException.ThrowIfNull(statistics);
@@ -28,7 +28,7 @@ public static class HoldoutMeasurer
         {
             if (!statistics.Outcomes.Contains(metric))
             {
-                throw new ArgumentException($"'{metric}' is not an outcome of the export; it has {string.Join(", ", statistics.Outcomes)}.", nameof(options));
+                throw new MeasurementNotPossibleException($"'{metric}' is not an outcome of the export; it has {string.Join(", ", statistics.Outcomes)}.");
             }
         }
         var context = new ContrastContext(statistics, options, metrics);
@@ -67,7 +67,7 @@ public static class HoldoutMeasurer
     {
         if (!arms.Contains(settings.Control))
         {
-            throw new ArgumentException($"The control arm '{settings.Control}' is not in the export; its arms are {string.Join(", ", arms)}. Set holdout.control.", nameof(settings));
+            throw new MeasurementNotPossibleException($"The control arm '{settings.Control}' is not in the export; its arms are {string.Join(", ", arms)}. Set holdout.control.");
         }
         var pairs = arms.Where(a => a != settings.Control).Select(a => (a, settings.Control)).ToList();
         foreach (var extra in settings.Contrasts)
@@ -76,7 +76,7 @@ public static class HoldoutMeasurer
             {
                 if (!arms.Contains(arm))
                 {
-                    throw new ArgumentException($"The contrast {extra.Treatment} vs {extra.Control} names arm '{arm}', which is not in the export (arms: {string.Join(", ", arms)}).", nameof(settings));
+                    throw new MeasurementNotPossibleException($"The contrast {extra.Treatment} vs {extra.Control} names arm '{arm}', which is not in the export (arms: {string.Join(", ", arms)}).");
                 }
             }
             if (!pairs.Contains((extra.Treatment, extra.Control)))
@@ -104,9 +104,10 @@ public static class HoldoutMeasurer
                 var fit = SplicedBinnedPareto.Fit(buckets);
                 tails.Add(new MetricTail(metric, fit.Upper.Shape, fit.Upper.ShapeStandardError, fit.Upper.Verdict == TailVerdict.TooHeavyForNormalInterval, cap));
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            catch (MeasurementNotPossibleException)
             {
-                // A metric with too few distinct positive values (a 0/1 conversion flag) has no tail to fit.
+                // Too few positive values above the tail threshold (a metric that is mostly 0, say): no tail to report.
+                // Malformed buckets would be a bug in the sketch and are not caught.
             }
         }
         return tails;

@@ -101,7 +101,9 @@ public sealed record PanelMeasurement(string Metric, int Units, int Periods, IRe
 public static class PanelMeasurer
 {
     /// <summary>Measures <see cref="PanelMeasureOptions.Metric"/> of <paramref name="panel"/>.</summary>
-    /// <exception cref="ArgumentException">Unknown estimator, variance method or metric, or a design the estimators cannot handle.</exception>
+    /// <exception cref="ArgumentException">An estimator or variance method name the registries do not know (callers validate names first).</exception>
+    /// <exception cref="KeyNotFoundException">The panel has no such metric.</exception>
+    /// <exception cref="MeasurementNotPossibleException">A design the estimators or the variance method cannot handle.</exception>
     public static PanelMeasurement Measure(Panel panel, PanelMeasureOptions options, CancellationToken cancellationToken = default)
     {
         var estimators = options.Estimators.Select(name => PanelEstimators.Create(name, options.Settings)).ToArray();

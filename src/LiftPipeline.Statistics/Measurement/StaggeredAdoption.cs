@@ -26,7 +26,7 @@ public sealed record AdoptionCohort(Period Start, BlockPanel Data);
 public static class StaggeredAdoption
 {
     /// <summary>The adoption cohorts among <paramref name="units"/> (all units when null), ordered by start period.</summary>
-    /// <exception cref="ArgumentException">There are no never-treated or no treated units.</exception>
+    /// <exception cref="MeasurementNotPossibleException">There are no never-treated or no treated units.</exception>
     public static IReadOnlyList<AdoptionCohort> Cohorts(Panel panel, string metric, IReadOnlyList<int>? units = null)
     {
         var chosen = units ?? Enumerable.Range(0, panel.Units.Count).ToArray();

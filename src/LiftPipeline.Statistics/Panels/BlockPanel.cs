@@ -122,7 +122,8 @@ public sealed class BlockPanel
     /// The block view of <paramref name="metric"/> over <paramref name="units"/> (all units when null): never-treated
     /// units become controls, the rest treated, each group in panel order.
     /// </summary>
-    /// <exception cref="ArgumentException">The treated units do not all start in the same period (use staggered adoption), or a group is empty.</exception>
+    /// <exception cref="ArgumentException">The treated units do not all start in the same period (use staggered adoption).</exception>
+    /// <exception cref="MeasurementNotPossibleException">No treated or no control units, or treatment from the first period (no pre-period).</exception>
     public static BlockPanel FromPanel(Panel panel, string metric, IReadOnlyList<int>? units = null)
     {
         var matrix = panel.Metric(metric);
@@ -131,9 +132,13 @@ public sealed class BlockPanel
         var treated = chosen.Where(u => panel.FirstTreatedPeriods[u] >= 0).ToArray();
         if (treated.Length == 0 || controls.Length == 0)
         {
-            throw new ArgumentException($"A block design needs treated and control units; got {treated.Length} treated and {controls.Length} control.");
+            throw new MeasurementNotPossibleException($"A block design needs treated and control units; got {treated.Length} treated and {controls.Length} control.");
         }
         int t0 = panel.FirstTreatedPeriods[treated[0]];
+        if (t0 == 0)
+        {
+            throw new MeasurementNotPossibleException($"Treatment starts in the first period ({panel.Periods[0]}), so there is no pre-period to fit a counterfactual on; export periods before the treatment start.");
+        }
         foreach (int u in treated)
         {
             if (panel.FirstTreatedPeriods[u] != t0)

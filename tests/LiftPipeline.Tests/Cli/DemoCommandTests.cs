@@ -7,6 +7,7 @@ public sealed class DemoCommandTests
 {
     private static readonly CliHost Host = new() { Clock = new ManualClock(new DateTimeOffset(2021, 6, 1, 9, 0, 0, TimeSpan.Zero)) };
 
+    [Trait("Category", "Simulation")]
     [Fact]
     public async Task Demo_on_the_repository_samples_measures_each_campaign_and_quarantines_the_malformed_export()
     {

@@ -111,6 +111,7 @@ public sealed class TriplyRobustPanelTests
         Assert.Equal(1, trop.Tuning["low_rank"]);
     }
 
+    [Trait("Category", "Simulation")]
     [Fact]
     public void Trop_on_prop99_with_default_tuning_uses_time_weights_and_reproduces_its_fixed_lambda_fit()
     {

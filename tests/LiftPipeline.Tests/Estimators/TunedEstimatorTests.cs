@@ -19,6 +19,7 @@ public sealed class TunedEstimatorTests
         Assert.InRange(Math.Abs(estimate.Att - replicator.Estimate(data).Att), 0, 0.01);
     }
 
+    [Trait("Category", "Simulation")]
     [Fact]
     public void Trop_replications_hold_the_tuned_lambdas_and_refit_to_the_same_estimate()
     {

@@ -67,6 +67,7 @@ public sealed class ContrastPropertyTests(ITestOutputHelper output)
         Assert.Equal(itt.StandardError, cace.StandardError, 12);
     }
 
+    [Trait("Category", "Simulation")]
     [Fact]
     public void Complier_intervals_cover_the_effect_on_the_exposed_when_exposed_customers_differ_from_the_rest()
     {

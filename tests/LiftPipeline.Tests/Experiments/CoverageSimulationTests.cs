@@ -11,6 +11,7 @@ namespace LiftPipeline.Tests.Experiments;
 /// differ, randomised customers so segment counts are random): the 95% Welch intervals must cover the true contrasts
 /// about 95% of the time.
 /// </summary>
+[Trait("Category", "Simulation")]
 public sealed class CoverageSimulationTests(ITestOutputHelper output)
 {
     private const long CustomersPerArm = 10_000;

@@ -5,6 +5,7 @@ using static LiftPipeline.Tests.Experiments.SufficientStatisticDraws;
 namespace LiftPipeline.Tests.Experiments;
 
 /// <summary>CUPED on simulated bivariate-normal customers with a known outcome–covariate correlation ρ.</summary>
+[Trait("Category", "Simulation")]
 public sealed class CupedSimulationTests(ITestOutputHelper output)
 {
     [Fact]

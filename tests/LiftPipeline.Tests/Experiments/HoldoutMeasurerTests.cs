@@ -1,5 +1,6 @@
 using System.Globalization;
 using LiftPipeline.Ingestion.Experiments;
+using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Experiments;
 using LiftPipeline.Statistics.Guardrails;
 using LiftPipeline.Statistics.Measurement;
@@ -191,7 +192,7 @@ public sealed class HoldoutMeasurerTests : IClassFixture<HoldoutMeasurerTests.Ex
     [Fact]
     public void A_missing_control_arm_is_named_with_the_arms_the_export_has()
     {
-        var error = Assert.Throws<ArgumentException>(() => Measure(new HoldoutSettings { Control = "ghost" }));
+        var error = Assert.Throws<MeasurementNotPossibleException>(() => Measure(new HoldoutSettings { Control = "ghost" }));
 
         Assert.Contains("'ghost' is not in the export; its arms are holdout, vbo, vbo_1p", error.Message);
     }

@@ -74,4 +74,27 @@ public sealed class PowerAnalysisTests
 
         Assert.Contains("0.5, 0.4", problem.Message);
     }
+
+    [Fact]
+    public void The_t_test_sample_size_matches_r_power_t_test_without_searching_far_from_the_normal_approximation()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double n = TwoSampleTPower.SampleSizePerGroup(1, 1, 0.9);
+        clock.Stop();
+
+        Assert.Equal(22.0211, n, 4);   // power.t.test(delta = 1, sd = 1, power = 0.9)
+        Assert.Equal(0.9, TwoSampleTPower.Power(n, 1, 1), 9);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");   // was ~17 s with the [2, 1e7] bracket
+    }
+
+    [Theory]
+    [InlineData(0.5, 1, 0.8)]
+    [InlineData(0.2, 1, 0.8)]
+    [InlineData(3, 1, 0.9)]
+    public void The_t_test_sample_size_hits_the_requested_power_for_small_and_large_effects(double delta, double sd, double power)
+    {
+        double n = TwoSampleTPower.SampleSizePerGroup(delta, sd, power);
+
+        Assert.Equal(power, TwoSampleTPower.Power(n, delta, sd), 8);
+    }
 }

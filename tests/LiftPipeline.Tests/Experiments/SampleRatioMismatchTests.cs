@@ -16,6 +16,7 @@ public sealed class SampleRatioMismatchTests(ITestOutputHelper output)
         Assert.True(srm.IsMismatch());
     }
 
+    [Trait("Category", "Simulation")]
     [Fact]
     public void Fair_splits_of_a_million_customers_are_flagged_about_one_time_in_a_thousand()
     {

@@ -9,6 +9,7 @@ namespace LiftPipeline.Tests.Experiments;
 /// A/A experiments read every day for 30 days: the always-valid interval keeps the chance of ever declaring an effect
 /// at most α; the fixed-horizon interval, peeked at daily, does not.
 /// </summary>
+[Trait("Category", "Simulation")]
 public sealed class SequentialSimulationTests(ITestOutputHelper output)
 {
     [Fact]

@@ -9,6 +9,7 @@ public sealed class SplicedBinnedParetoTests(ITestOutputHelper log)
     private const int Draws = 200_000;
     private static readonly int[] Seeds = [11, 12, 13, 14, 15];
 
+    [Trait("Category", "Simulation")]
     [Theory]
     [InlineData(0.2, TailVerdict.NormalIntervalOk)]
     [InlineData(0.4, TailVerdict.SlowConvergence)]
@@ -27,6 +28,7 @@ public sealed class SplicedBinnedParetoTests(ITestOutputHelper log)
         Assert.InRange(fits[0].Upper.ShapeStandardError, spread / 2.5, spread * 2.5);
     }
 
+    [Trait("Category", "Simulation")]
     [Fact]
     public void Gaussian_data_has_a_bounded_tail_and_no_flag()
     {
@@ -40,6 +42,7 @@ public sealed class SplicedBinnedParetoTests(ITestOutputHelper log)
         }
     }
 
+    [Trait("Category", "Simulation")]
     [Fact]
     public void Lognormal_data_has_a_light_positive_tail_index()
     {

@@ -1,4 +1,5 @@
 using LiftPipeline.Simulation;
+using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Inference;
 using LiftPipeline.Tests.Estimators;
@@ -43,6 +44,7 @@ public sealed class ConditionalVarianceTests
         Assert.Equal(u, new ConditionalVariance(options with { MaxDegreeOfParallelism = 2 }).Estimate(estimate));
     }
 
+    [Trait("Category", "Simulation")]
     [Fact]
     public void Conditional_variance_tracks_a_noisier_treated_unit_where_the_unit_placebo_does_not()
     {
@@ -74,7 +76,7 @@ public sealed class ConditionalVarianceTests
         var shortPre = PanelSlices.Select(data, DirectDid.Range(0, data.N), data.N0, DirectDid.Range(8, data.T), data.T0 - 8);
         var estimate = new DifferenceInDifferences().Estimate(shortPre);
 
-        Assert.Throws<InvalidOperationException>(() => new TimePlaceboVariance().Estimate(estimate));
-        Assert.Throws<InvalidOperationException>(() => new ConditionalVariance().Estimate(estimate));
+        Assert.Throws<MeasurementNotPossibleException>(() => new TimePlaceboVariance().Estimate(estimate));
+        Assert.Throws<MeasurementNotPossibleException>(() => new ConditionalVariance().Estimate(estimate));
     }
 }

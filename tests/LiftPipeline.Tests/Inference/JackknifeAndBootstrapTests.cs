@@ -1,3 +1,4 @@
+using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Inference;
 using LiftPipeline.Tests.Estimators;
@@ -41,7 +42,7 @@ public sealed class JackknifeAndBootstrapTests
     {
         var estimate = PanelEstimators.Create("sdid").Estimate(ReferencePanels.Prop99);
 
-        var error = Assert.Throws<InvalidOperationException>(() => new JackknifeVariance(new VarianceOptions()).Estimate(estimate));
+        var error = Assert.Throws<MeasurementNotPossibleException>(() => new JackknifeVariance(new VarianceOptions()).Estimate(estimate));
 
         Assert.Contains("single treated unit", error.Message, StringComparison.Ordinal);
     }

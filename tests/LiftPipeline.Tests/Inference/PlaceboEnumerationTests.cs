@@ -11,6 +11,7 @@ namespace LiftPipeline.Tests.Inference;
 /// from those 38 values; this checks each published SE against that sampling distribution (computed here by 4,000
 /// seeded re-draws) instead of against a fixed percentage band.
 /// </summary>
+[Trait("Category", "Simulation")]
 public sealed class PlaceboEnumerationTests(ITestOutputHelper output)
 {
     [Theory]

@@ -10,7 +10,7 @@ namespace LiftPipeline.Tests.Pipeline;
 
 public sealed partial class CampaignDocsTests
 {
-    private static string Docs(string file)
+    internal static string Docs(string file)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -11,6 +11,7 @@ namespace LiftPipeline.Tests.Simulation;
 /// a loading the treated units are more variable than the placebo draws and coverage falls to about 0.89; docs/variance.md.)
 /// 600 panels: the Monte-Carlo sd of a 95% coverage is 0.0089, so [0.92, 0.98] is ±3.4 sd; size ≤ 0.08 leaves 3.4 sd.
 /// </summary>
+[Trait("Category", "Simulation")]
 public sealed class SdidSimulationTests(ITestOutputHelper output)
 {
     private const int Panels = 1000;

@@ -10,6 +10,7 @@ namespace LiftPipeline.Tests.Simulation;
 /// a 5% size is ≤ 0.08 with 3.4 sd to spare, and the mean of τ̂ has sd 0.041·sd(τ̂), so |bias| &lt; 0.1·sd has 2.4 sd.
 /// All draws are seeded, so the outcome is fixed.
 /// </summary>
+[Trait("Category", "Simulation")]
 public sealed class SimulationStudyTests
 {
     private const int Panels = 600;

@@ -15,7 +15,7 @@ public static class ComplierEffect
     /// Var ≈ (Var ΔY − 2·CACE·Cov(ΔY, ΔE) + CACE²·Var ΔE)/ΔE², where the within-arm Cov(ȳ, ē) enters because outcome and
     /// exposure are measured on the same customers. Normal reference (df = ∞); absolute scale only.
     /// </summary>
-    /// <exception cref="ArgumentException">Fewer than two units in an arm, or equal exposure shares (no first stage).</exception>
+    /// <exception cref="MeasurementNotPossibleException">Fewer than two units in an arm, or equal exposure shares (no first stage).</exception>
     /// <exception cref="ArgumentOutOfRangeException">α outside (0, 1), or a relative scale.</exception>
     public static ContrastEstimate Estimate(PairedMoments control, PairedMoments treatment, ContrastOptions? options = null)
     {
@@ -27,13 +27,13 @@ public static class ComplierEffect
         }
         if (control.N < 2 || treatment.N < 2)
         {
-            throw new ArgumentException($"Each arm needs at least two units; got {control.N} control and {treatment.N} treatment.", nameof(control));
+            throw new MeasurementNotPossibleException($"The effect on the exposed needs at least two units in each arm; got {control.N} control and {treatment.N} treatment.");
         }
         double itt = treatment.Y.Mean - control.Y.Mean;
         double firstStage = treatment.X.Mean - control.X.Mean;
         if (firstStage == 0)
         {
-            throw new ArgumentException("The exposure shares of the two arms are equal, so the effect on the exposed is not identified (no first stage).", nameof(treatment));
+            throw new MeasurementNotPossibleException("The exposure shares of the two arms are equal, so the effect on the exposed is not identified (no first stage).");
         }
         double cace = itt / firstStage;
         double varY = treatment.Y.Variance / treatment.N + control.Y.Variance / control.N;

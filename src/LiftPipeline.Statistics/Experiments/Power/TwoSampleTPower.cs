@@ -21,8 +21,38 @@ public static class TwoSampleTPower
     }
 
     /// <summary>The (fractional) n per group at which <see cref="Power"/> equals <paramref name="power"/>.</summary>
-    public static double SampleSizePerGroup(double delta, double standardDeviation, double power, double alpha = 0.05) =>
-        Brent.FindRoot(n => Power(n, delta, standardDeviation, alpha) - power, 2, 1e7, 1e-10, 200);
+    public static double SampleSizePerGroup(double delta, double standardDeviation, double power, double alpha = 0.05)
+    {
+        double Shortfall(double n) => Power(n, delta, standardDeviation, alpha) - power;
+        var (low, high) = Bracket(Shortfall, NormalApproximation(delta, standardDeviation, power, alpha));
+        return Brent.FindRoot(Shortfall, low, high, 1e-10, 200);
+    }
+
+    /// <summary>n = 2(z₁₋α/₂ + z_power)²σ²/δ², the z-test's n; the t test needs a little more (its ν is finite).</summary>
+    private static double NormalApproximation(double delta, double standardDeviation, double power, double alpha)
+    {
+        double z = Normal.InvCDF(0, 1, 1 - alpha / 2) + Normal.InvCDF(0, 1, power);
+        return 2 * z * z * standardDeviation * standardDeviation / (delta * delta);
+    }
+
+    // The root lies just above the normal approximation, so a bracket grown from there takes a few power evaluations.
+    // Bracketing [2, 10⁷] instead makes Brent evaluate the noncentral t at ν in the millions, which costs seconds each.
+    private static (double Low, double High) Bracket(Func<double, double> shortfall, double normalN)
+    {
+        const double Smallest = 2, Largest = 1e7;
+        double low = double.IsFinite(normalN) ? Math.Clamp(normalN, Smallest, Largest) : Smallest;
+        if (shortfall(low) > 0)
+        {
+            low = Smallest;   // not expected for the t test, but keeps the root inside the bracket
+        }
+        double high = Math.Min(Largest, low + Math.Max(2, low / 4));
+        while (high < Largest && shortfall(high) < 0)
+        {
+            low = high;
+            high = Math.Min(Largest, 2 * high);
+        }
+        return (low, high);
+    }
 
     /// <summary>
     /// P(T′ &gt; q) for T′ = (Z + λ)/√(V/ν), V ~ χ²_ν: ∫ [1 − Φ(q√(v/ν) − λ)] f_χ²(v) dv (Johnson, Kotz &amp; Balakrishnan

@@ -23,7 +23,8 @@ public sealed record GeneralizedParetoFit(
     /// Fits to binned exceedances: bucket j holds <c>counts[j]</c> values in [<c>lower[j]</c>, <c>upper[j]</c>) (offsets
     /// from the threshold, ≥ 0). The likelihood is interval-censored: Π (F(upper) − F(lower))^count.
     /// </summary>
-    /// <exception cref="ArgumentException">The spans differ in length or hold fewer than 10 values.</exception>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    /// <exception cref="MeasurementNotPossibleException">Fewer than 10 values: too few exceedances for a tail.</exception>
     public static GeneralizedParetoFit FitBinned(ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, ReadOnlySpan<long> counts)
     {
         if (lower.Length != upper.Length || lower.Length != counts.Length)
@@ -46,7 +47,8 @@ public sealed record GeneralizedParetoFit(
     }
 
     /// <summary>Fits to exact exceedances (each ≥ 0) by the ordinary likelihood Π f(y).</summary>
-    /// <exception cref="ArgumentException">Fewer than 10 values, or a negative one.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative value.</exception>
+    /// <exception cref="MeasurementNotPossibleException">Fewer than 10 values: too few exceedances for a tail.</exception>
     public static GeneralizedParetoFit FitExact(ReadOnlySpan<double> exceedances)
     {
         double[] y = exceedances.ToArray();
@@ -65,7 +67,7 @@ public sealed record GeneralizedParetoFit(
     {
         if (n < 10)
         {
-            throw new ArgumentException($"A generalized Pareto fit needs at least 10 exceedances; got {n}. Lower the tail quantile or collect more data.");
+            throw new MeasurementNotPossibleException($"A generalized Pareto fit needs at least 10 exceedances; got {n}. Lower the tail quantile or collect more data.");
         }
     }
 

@@ -35,7 +35,9 @@ public sealed class SplicedBinnedPareto
     /// Fits the distribution to <paramref name="histogram"/> (buckets in ascending order, not overlapping; gaps allowed).
     /// </summary>
     /// <exception cref="ArgumentException">Buckets out of order, overlapping or with negative counts; quantiles out of
-    /// range; a tail with fewer than 10 values; exceedances that do not cover the upper tail.</exception>
+    /// range; exceedances that do not cover the upper tail.</exception>
+    /// <exception cref="MeasurementNotPossibleException">The data cannot carry a tail model: no values, a tail with fewer
+    /// than 10 of them, or a histogram too coarse to keep the two tails apart.</exception>
     public static SplicedBinnedPareto Fit(IReadOnlyList<HistogramBucket> histogram, SplicedBinnedParetoOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(histogram);
@@ -49,7 +51,7 @@ public sealed class SplicedBinnedPareto
         int last = options.LowerQuantile is double q ? LastLowerBucket(histogram, q * n) : -1;
         if (last >= first)
         {
-            throw new ArgumentException("The lower and upper tails overlap: the histogram is too coarse for these quantiles; move them apart.", nameof(options));
+            throw new MeasurementNotPossibleException("The lower and upper tails overlap: the histogram is too coarse for these quantiles; move them apart.");
         }
         var upper = FitUpper(histogram, first, n, options.UpperExceedances);
         ParetoTail? lower = last >= 0 ? FitLower(histogram, last, n) : null;
@@ -157,7 +159,7 @@ public sealed class SplicedBinnedPareto
         }
         if (n == 0)
         {
-            throw new ArgumentException("The histogram is empty; a tail model needs values.", nameof(histogram));
+            throw new MeasurementNotPossibleException("The histogram is empty; a tail model needs values.");
         }
         return n;
     }
