@@ -22,7 +22,7 @@ internal static class McBenchmark
 #if DEBUG
         Console.Error.WriteLine("mc: built in Debug; run with -c Release for meaningful figures.");
 #endif
-        string root = RepositoryRoot();
+        string root = ResultsFile.RepositoryRoot();
         var simulated = Simulate(seed: 1, n0: 90, n1: 10, t0: 120, t1: 20, effect: 1);
         var mc = new MatrixCompletion();
         var (mcTime, mcEstimate) = Time(() => mc.Estimate(simulated), runs);
@@ -40,7 +40,7 @@ internal static class McBenchmark
         var mcProp99 = mc.Estimate(prop99);
         string prop99Line = Inv($"| MC, same options | Prop99 | — | τ̂ = {mcProp99.Att:F3} (published −20.2), λ = {mcProp99.Tuning["lambda"]:G4} |");
         Console.WriteLine(prop99Line);
-        WriteSection(Path.Combine(root, "bench", "RESULTS.md"), runs, [mcLine, tropLine, prop99Line]);
+        WriteSection(runs, [mcLine, tropLine, prop99Line]);
         return 0;
     }
 
@@ -86,12 +86,9 @@ internal static class McBenchmark
     private static double Normal(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
-    private static void WriteSection(string results, int runs, string[] lines)
+    private static void WriteSection(int runs, string[] lines)
     {
-        string begin = $"<!-- {Section}:begin (written by `LiftPipeline.Bench mc`; edits inside are overwritten) -->";
-        string end = $"<!-- {Section}:end -->";
         var s = new StringBuilder();
-        s.AppendLine(begin);
         s.AppendLine("## `mc`: matrix completion with cross-validation, and TROP tuning");
         s.AppendLine();
         s.AppendLine(Inv($"Recorded {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `dotnet run -c Release --project bench/LiftPipeline.Bench -- mc` on {Environment.ProcessorCount} cores ({RuntimeInformation.OSDescription}, .NET {Environment.Version}); one warm-up, median of {runs} runs; cross-validation splits and TROP's pseudo-treated units run in parallel on all cores."));
@@ -102,31 +99,7 @@ internal static class McBenchmark
         {
             s.AppendLine(line);
         }
-        s.AppendLine(end);
-        string text = s.ToString();
-        string existing = File.Exists(results) ? File.ReadAllText(results) : "# Benchmark results\n";
-        int from = existing.IndexOf($"<!-- {Section}:begin", StringComparison.Ordinal);
-        int to = existing.IndexOf(end, StringComparison.Ordinal);
-        string updated = from >= 0 && to > from
-            ? existing[..from] + text.TrimEnd('\n') + existing[(to + end.Length)..]
-            : existing.TrimEnd('\n') + "\n\n" + text;
-        File.WriteAllText(results, updated);
-        Console.WriteLine($"Wrote {results}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "LiftPipeline.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-        throw new InvalidOperationException("Cannot find the repository root (LiftPipeline.sln).");
+        ResultsFile.WriteSection(Section, "LiftPipeline.Bench mc", s.ToString());
     }
 
     private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -6,6 +6,7 @@ using LiftPipeline.Bench;
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- simulate [--reps N] [--out FILE]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- mc [--runs R]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- sdid [--replications R] [--no-results]
+//   dotnet run -c Release --project bench/LiftPipeline.Bench -- t-power [--no-results]
 if (args.Length >= 2 && args[0] is PeakMemory.Mode or PeakMemory.StatisticsMode)
 {
     int workers = args.Length >= 4 && args[2] == "--workers" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
@@ -25,6 +26,8 @@ switch (command)
         return await McBenchmark.RunAsync(args[1..]);
     case "sdid":
         return SdidBenchmark.Run(args[1..]);
+    case "t-power":
+        return TPowerBenchmark.Run(args[1..]);
     default:
         Console.Error.WriteLine("""
             usage: LiftPipeline.Bench <benchmark> [options]
@@ -53,6 +56,8 @@ switch (command)
                        --out FILE        also write the markdown table there
               mc       matrix completion with cross-validation on a simulated 100 x 140 panel, TROP tuning + estimate on Prop99
                        --runs R        timed runs after one warm-up (default 3); always writes bench/RESULTS.md
+              t-power  t-test sample size per group: bracket from the normal approximation vs the fixed bracket [2, 1e7]
+                       --no-results    do not write bench/RESULTS.md
               sdid     SDID + 200 placebo replications (reference and exact solvers) on Prop99 and two simulated
                        panels vs the synthdid R package's timings
                        --replications R  placebo replications (default 200; the R timings are for 200)
