@@ -66,7 +66,7 @@ internal static class DemoCommand
         foreach (var m in summary.Measurements.Where(m => m.ReportFolder is not null))
         {
             await output.WriteLineAsync($"  {m.Campaign}: {locate(MeasureCampaignHandler.LatestPath(m.Campaign))}").ConfigureAwait(false);
-            await output.WriteLineAsync($"  {new string(' ', m.Campaign.Length)}  {locate(m.ReportFolder + "report.html")} (open in a browser)").ConfigureAwait(false);
+            await output.WriteLineAsync($"  {new string(' ', m.Campaign.Value.Length)}  {locate(m.ReportFolder + "report.html")} (open in a browser)").ConfigureAwait(false);
         }
         if (summary.Exports.Any(e => e.Disposition == ExportDisposition.Quarantined))
         {

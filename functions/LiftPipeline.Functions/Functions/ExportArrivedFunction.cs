@@ -73,7 +73,7 @@ public sealed class ExportArrivedFunction(IObjectStore store, TimeProvider clock
         return await HandleAsync(name, RunIdFor(blobEvent), result, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<IResult> HandleAsync(string name, string runId, InvocationResult result, CancellationToken cancellationToken)
+    private async Task<IResult> HandleAsync(string name, RunId runId, InvocationResult result, CancellationToken cancellationToken)
     {
         ExportOutcome outcome;
         try
@@ -102,9 +102,5 @@ public sealed class ExportArrivedFunction(IObjectStore store, TimeProvider clock
     }
 
     /// <summary><c>export-{event id}</c> in run-id characters, so a redelivered event names the same run; a clock-based id when the event has none.</summary>
-    private string RunIdFor(BlobCreatedEvent blobEvent)
-    {
-        var id = new string(blobEvent.Id.ToLowerInvariant().Where(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-').Take(57).ToArray());
-        return id.Length > 0 ? "export-" + id : RunIds.Manual(clock.GetUtcNow());
-    }
+    private RunId RunIdFor(BlobCreatedEvent blobEvent) => RunIds.ForExportEvent(blobEvent.Id, clock.GetUtcNow());
 }

@@ -19,13 +19,13 @@ public sealed record DatasetManifest(string Dataset, IReadOnlyList<MergedExport>
 /// panel, then swaps the manifest with an If-Match write, retrying on conflict, so concurrent exports lose nothing; an
 /// export already listed at the same ETag is not merged again (idempotent reprocessing).
 /// </summary>
-public sealed class CampaignDataset(IObjectStore store, string campaign)
+public sealed class CampaignDataset(IObjectStore store, CampaignId campaign)
 {
     private const int MaxAttempts = 20;
     private static readonly PanelExportOptions DatasetOptions = new() { Increment = true, AllowTreatmentReversal = true };
 
     /// <summary>The manifest's object name.</summary>
-    public string ManifestPath { get; } = $"datasets/{ObjectName.ValidateCampaign(campaign)}/manifest.json";
+    public string ManifestPath { get; } = $"datasets/{campaign}/manifest.json";
 
     /// <summary>The manifest, or null before the first export.</summary>
     public async Task<DatasetManifest?> ReadManifestAsync(CancellationToken cancellationToken = default) =>

@@ -3,7 +3,7 @@ using LiftPipeline.Pipeline.Storage;
 namespace LiftPipeline.Pipeline.Datasets;
 
 /// <summary>An export's object name, <c>exports/{campaign}/{file}</c>, split and checked before any storage call.</summary>
-public sealed record ExportName(string Campaign, string File)
+public sealed record ExportName(CampaignId Campaign, string File)
 {
     /// <summary>The object name.</summary>
     public string Path => $"exports/{Campaign}/{File}";
@@ -27,6 +27,6 @@ public sealed record ExportName(string Campaign, string File)
         {
             throw new ObjectStoreException(ObjectStoreException.InvalidName, name, "exports are named exports/{campaign}/{file}");
         }
-        return new ExportName(ObjectName.ValidateCampaign(parts[1]), parts[2]);
+        return new ExportName(CampaignId.Parse(parts[1]), parts[2]);
     }
 }

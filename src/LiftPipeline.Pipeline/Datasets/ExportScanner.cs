@@ -15,7 +15,7 @@ public sealed class ExportScanner(IObjectStore store)
     public async Task<IReadOnlyList<string>> FindNewAsync(CancellationToken cancellationToken = default)
     {
         var fresh = new List<string>();
-        var handled = new Dictionary<string, HashSet<(string, string)>>(StringComparer.Ordinal);
+        var handled = new Dictionary<CampaignId, HashSet<(string, string)>>();
         await foreach (var item in store.ListAsync("exports/", cancellationToken).ConfigureAwait(false))
         {
             ExportName export;
@@ -41,7 +41,7 @@ public sealed class ExportScanner(IObjectStore store)
         return fresh;
     }
 
-    private async Task<HashSet<(string Export, string ETag)>> HandledAsync(string campaign, CancellationToken cancellationToken)
+    private async Task<HashSet<(string Export, string ETag)>> HandledAsync(CampaignId campaign, CancellationToken cancellationToken)
     {
         var seen = new HashSet<(string, string)>();
         var manifest = await new CampaignDataset(store, campaign).ReadManifestAsync(cancellationToken).ConfigureAwait(false);

@@ -12,14 +12,14 @@ namespace LiftPipeline.Pipeline.Datasets;
 /// (the same format as a panel dataset's) names <c>datasets/{campaign}/holdout-{hash}.json</c>, the list of current
 /// shards, and is swapped with If-Match, so concurrent exports lose nothing and reprocessing is a no-op.
 /// </summary>
-public sealed class HoldoutDataset(IObjectStore store, string campaign)
+public sealed class HoldoutDataset(IObjectStore store, CampaignId campaign)
 {
     private const int MaxAttempts = 20;
 
     /// <summary>One shard: the export it came from, the export's ETag, and the copy measured.</summary>
     public sealed record Shard(string Export, string ETag, string Copy);
 
-    private string ManifestPath { get; } = $"datasets/{ObjectName.ValidateCampaign(campaign)}/manifest.json";
+    private string ManifestPath { get; } = $"datasets/{campaign}/manifest.json";
 
     /// <summary>
     /// Records the shard <paramref name="copy"/> (already written: the validated content of <paramref name="export"/> read

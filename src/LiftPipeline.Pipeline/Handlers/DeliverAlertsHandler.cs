@@ -46,7 +46,7 @@ public sealed class DeliverAlertsHandler(IObjectStore store, AlertDelivery deliv
         (await delivery.DeliverPendingAsync(cancellationToken).ConfigureAwait(false))
             .Select(r => new SubscriberDelivery(r.AlertId, r.Subscriber, r.Outcome)).ToArray();
 
-    private async Task<IReadOnlyList<AlertSubscriber>> SubscribersAsync(string campaign, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AlertSubscriber>> SubscribersAsync(CampaignId campaign, CancellationToken cancellationToken)
     {
         var content = await store.ReadAsync($"campaigns/{campaign}/campaign.json", cancellationToken).ConfigureAwait(false);
         if (content is null)

@@ -41,7 +41,7 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
     /// <summary>Handles the export named <paramref name="exportName"/> for run <paramref name="runId"/>.</summary>
     /// <exception cref="ObjectStoreException">The name is unsafe (before any storage call), or the store failed.</exception>
     /// <exception cref="CampaignConfigException">The campaign's campaign.json is invalid (the export is left where it is).</exception>
-    public async Task<ExportOutcome> HandleAsync(string exportName, string runId, CancellationToken cancellationToken = default)
+    public async Task<ExportOutcome> HandleAsync(string exportName, RunId runId, CancellationToken cancellationToken = default)
     {
         var export = ExportName.Parse(exportName);
         var config = await ReadConfigAsync(export, cancellationToken).ConfigureAwait(false);
@@ -76,7 +76,7 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
     /// validated by one full statistics pass over every row group, then streamed into a content-addressed shard of the
     /// campaign's dataset — or into quarantine.
     /// </summary>
-    private async Task<ExportOutcome> HandleHoldoutAsync(ExportName export, CampaignConfig config, string runId, CancellationToken cancellationToken)
+    private async Task<ExportOutcome> HandleHoldoutAsync(ExportName export, CampaignConfig config, RunId runId, CancellationToken cancellationToken)
     {
         string folder = LocalCopy.NewFolder();
         try
@@ -127,7 +127,7 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         return config is null ? null : CampaignConfig.Parse(export.Campaign, config.Content.Span);
     }
 
-    private async Task<Alert> QuarantineAsync(ExportName export, string etag, long length, ExportValidationException invalid, string runId,
+    private async Task<Alert> QuarantineAsync(ExportName export, string etag, long length, ExportValidationException invalid, RunId runId,
         Func<CancellationToken, Task<bool>> copy, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();

@@ -14,12 +14,12 @@ public enum RunStart
     LeaseHeld,
 }
 
-/// <summary>The outcome of <see cref="NightlyRunHandler.RunAsync(string, string, CancellationToken)"/>.</summary>
+/// <summary>The outcome of <see cref="NightlyRunHandler.RunAsync(RunId, string, CancellationToken)"/>.</summary>
 /// <param name="RunId">The run.</param>
 /// <param name="Start">Started, or skipped because another run holds the lease.</param>
 /// <param name="Manifest">The run manifest after this call; null when the lease was held.</param>
 /// <param name="Queued">Campaigns whose measurement this call requested.</param>
-public sealed record RunOutcome(string RunId, RunStart Start, RunManifest? Manifest, IReadOnlyList<string> Queued);
+public sealed record RunOutcome(RunId RunId, RunStart Start, RunManifest? Manifest, IReadOnlyList<CampaignId> Queued);
 
 /// <summary>
 /// The NightlyRun handler, independent of any host: takes the lease on <see cref="LeaseName"/> so only one run proceeds
@@ -41,13 +41,12 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         RunAsync(RunIds.Nightly(scheduledAt), "nightly", cancellationToken);
 
     /// <summary>Requests a measurement of every active campaign under <paramref name="runId"/>; see the class summary.</summary>
-    /// <param name="runId">The run id (<c>[a-z0-9-]{1,64}</c>).</param>
+    /// <param name="runId">The run id.</param>
     /// <param name="trigger">What started the run, recorded in the manifest (<c>nightly</c>, <c>manual</c>).</param>
     /// <param name="cancellationToken">Cancels the run; requests already queued stay queued.</param>
-    /// <exception cref="ObjectStoreException">The run id is unsafe, or the store failed.</exception>
-    public async Task<RunOutcome> RunAsync(string runId, string trigger, CancellationToken cancellationToken = default)
+    /// <exception cref="ObjectStoreException">The store failed.</exception>
+    public async Task<RunOutcome> RunAsync(RunId runId, string trigger, CancellationToken cancellationToken = default)
     {
-        RunIds.Validate(runId);
         ArgumentException.ThrowIfNullOrWhiteSpace(trigger);
         await using var lease = await store.TryAcquireLeaseAsync(LeaseName, LeaseDuration, cancellationToken).ConfigureAwait(false);
         if (lease is null)
@@ -58,7 +57,7 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         var before = await ledger.ReadAsync(runId, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         var entries = new List<CampaignRunEntry>();
-        var queued = new List<string>();
+        var queued = new List<CampaignId>();
         await foreach (var (campaign, entry) in CampaignsAsync(now, cancellationToken).ConfigureAwait(false))
         {
             var earlier = before?.Campaigns.FirstOrDefault(e => e.Campaign == campaign);
@@ -67,10 +66,10 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
                 continue;   // this run already measured (or judged) it
             }
             entries.Add(entry);
-            if (entry.Status == CampaignRunStatus.Queued)
+            if (entry.Status == CampaignRunStatus.Queued && CampaignId.TryParse(campaign, out var id))
             {
-                await queue.EnqueueAsync(WorkItem.Measure(campaign, runId), cancellationToken).ConfigureAwait(false);
-                queued.Add(campaign);
+                await queue.EnqueueAsync(WorkItem.Measure(id, runId), cancellationToken).ConfigureAwait(false);
+                queued.Add(id);
             }
         }
         var manifest = await ledger.UpdateAsync(runId, () => new RunManifest(runId, trigger, now, []),
@@ -104,9 +103,10 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
 
     private async Task<CampaignRunEntry> EntryAsync(string campaign, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        CampaignId id;
         try
         {
-            ObjectName.ValidateCampaign(campaign);
+            id = CampaignId.Parse(campaign);
         }
         catch (ObjectStoreException e)
         {
@@ -119,7 +119,7 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         }
         try
         {
-            var config = CampaignConfig.Parse(campaign, content.Content.Span);
+            var config = CampaignConfig.Parse(id, content.Content.Span);
             return !config.Active ? new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "inactive (\"active\": false)")
                 : new CampaignRunEntry(campaign, CampaignRunStatus.Queued, QueuedAt: now);
         }

@@ -22,7 +22,7 @@ public sealed record PipelineProgress(string Stage, string? Subject, MeasureProg
 /// <param name="Deliveries">Each delivery attempted, new and pending.</param>
 /// <param name="Problems">Work that could not be done (an invalid campaign.json, an unreadable alert), one line each.</param>
 public sealed record PipelineRunSummary(
-    string? RunId,
+    RunId? RunId,
     RunStart? Start,
     IReadOnlyList<ExportOutcome> Exports,
     IReadOnlyList<MeasureOutcome> Measurements,
@@ -58,12 +58,12 @@ public sealed class LocalPipeline
     /// (<paramref name="runId"/>, default <c>run-yyyyMMdd-HHmmss</c>), then delivers its alerts and every pending one.
     /// </summary>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
-    public async Task<PipelineRunSummary> RunOnceAsync(string? runId = null, CancellationToken cancellationToken = default)
+    public async Task<PipelineRunSummary> RunOnceAsync(RunId? runId = null, CancellationToken cancellationToken = default)
     {
         var problems = new List<string>();
         var exports = await HandleExportsAsync(measureEach: false, problems, cancellationToken).ConfigureAwait(false);
-        runId ??= RunIds.Manual(_clock.GetUtcNow());
-        return await RunAsync(exports, problems, h => h.RunAsync(runId, "manual", cancellationToken), cancellationToken).ConfigureAwait(false);
+        var run = runId ?? RunIds.Manual(_clock.GetUtcNow());
+        return await RunAsync(exports, problems, h => h.RunAsync(run, "manual", cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The scheduled beat of <c>lift watch</c>: new exports, then the nightly run for <paramref name="scheduledAt"/>, then deliveries.</summary>
@@ -154,7 +154,7 @@ public sealed class LocalPipeline
             {
                 if (item.Kind == WorkKind.Measure)
                 {
-                    _current = item.Campaign;
+                    _current = item.Campaign.Value;
                     Progress?.Report(new PipelineProgress("measure", item.Campaign));
                     measured.Add(await measure.HandleAsync(item.Campaign, item.RunId, cancellationToken).ConfigureAwait(false));
                 }

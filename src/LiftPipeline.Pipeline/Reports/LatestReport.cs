@@ -14,17 +14,17 @@ public static class LatestReport
 {
     private const int MaxAttempts = 10;
 
-    /// <summary>Points latest.json at <paramref name="report"/>, stored under <paramref name="folder"/>, unless it already names a report as new or newer.</summary>
+    /// <summary>Points <paramref name="campaign"/>'s latest.json at <paramref name="report"/>, stored under <paramref name="folder"/>, unless it already names a report as new or newer.</summary>
     /// <returns>True when latest.json was written.</returns>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
-    public static Task<bool> WriteAsync(IObjectStore store, LiftReport report, string folder, CancellationToken cancellationToken = default) =>
-        WriteAsync(store, report.Campaign, report.RunId, report.GeneratedAt, ToJson(report, folder), cancellationToken);
+    public static Task<bool> WriteAsync(IObjectStore store, CampaignId campaign, LiftReport report, string folder, CancellationToken cancellationToken = default) =>
+        WriteAsync(store, campaign, report.RunId, report.GeneratedAt, ToJson(report, folder), cancellationToken);
 
     /// <summary>Points latest.json at a holdout report stored under <paramref name="folder"/>; see the other overload.</summary>
-    public static Task<bool> WriteAsync(IObjectStore store, HoldoutReport report, string folder, CancellationToken cancellationToken = default) =>
-        WriteAsync(store, report.Campaign, report.RunId, report.GeneratedAt, ToJson(report, folder), cancellationToken);
+    public static Task<bool> WriteAsync(IObjectStore store, CampaignId campaign, HoldoutReport report, string folder, CancellationToken cancellationToken = default) =>
+        WriteAsync(store, campaign, report.RunId, report.GeneratedAt, ToJson(report, folder), cancellationToken);
 
-    private static async Task<bool> WriteAsync(IObjectStore store, string campaign, string runId, DateTimeOffset generatedAt, byte[] json, CancellationToken cancellationToken)
+    private static async Task<bool> WriteAsync(IObjectStore store, CampaignId campaign, string runId, DateTimeOffset generatedAt, byte[] json, CancellationToken cancellationToken)
     {
         var path = MeasureCampaignHandler.LatestPath(campaign);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)

@@ -13,7 +13,7 @@ public sealed class RunLedger(IObjectStore store)
 
     /// <summary>The manifest of <paramref name="runId"/>, or null when the run wrote none.</summary>
     /// <exception cref="FormatException">The stored manifest is unreadable.</exception>
-    public async Task<RunManifest?> ReadAsync(string runId, CancellationToken cancellationToken = default)
+    public async Task<RunManifest?> ReadAsync(RunId runId, CancellationToken cancellationToken = default)
     {
         var path = RunManifest.PathOf(runId);
         var content = await store.ReadAsync(path, cancellationToken).ConfigureAwait(false);
@@ -25,7 +25,7 @@ public sealed class RunLedger(IObjectStore store)
     /// and stores the result. Returns what was stored.
     /// </summary>
     /// <exception cref="ObjectStoreException">The store failed, or the manifest kept changing for 20 attempts.</exception>
-    public async Task<RunManifest> UpdateAsync(string runId, Func<RunManifest> create, Func<RunManifest, RunManifest> update, CancellationToken cancellationToken = default)
+    public async Task<RunManifest> UpdateAsync(RunId runId, Func<RunManifest> create, Func<RunManifest, RunManifest> update, CancellationToken cancellationToken = default)
     {
         var path = RunManifest.PathOf(runId);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Pipeline.Runs;
 
@@ -31,6 +32,7 @@ public enum CampaignRunStatus
 /// <param name="Report">The report folder, <c>reports/{campaign}/{runId}/</c>, when written.</param>
 /// <param name="Alerts">Object names of the alerts the measurement raised.</param>
 /// <param name="Error">Why it failed or was skipped.</param>
+/// <remarks><paramref name="Campaign"/> stays text: a run also records a campaign folder whose name is not a valid id (as failed).</remarks>
 public sealed record CampaignRunEntry(
     string Campaign,
     CampaignRunStatus Status,
@@ -54,10 +56,10 @@ public sealed record CampaignRunEntry(
 /// <param name="StartedAt">When the run began.</param>
 /// <param name="Campaigns">One line per campaign, in request order.</param>
 /// <param name="Note">Anything the run wants read first (e.g. a campaign.json that could not be parsed).</param>
-public sealed record RunManifest(string RunId, string Trigger, DateTimeOffset StartedAt, IReadOnlyList<CampaignRunEntry> Campaigns, string? Note = null)
+public sealed record RunManifest(RunId RunId, string Trigger, DateTimeOffset StartedAt, IReadOnlyList<CampaignRunEntry> Campaigns, string? Note = null)
 {
     /// <summary>The manifest's object name.</summary>
-    public static string PathOf(string runId) => $"runs/{RunIds.Validate(runId)}.json";
+    public static string PathOf(RunId runId) => $"runs/{runId}.json";
 
     /// <summary>This manifest with <paramref name="entry"/> replacing the campaign's line (or appended).</summary>
     public RunManifest With(CampaignRunEntry entry)
@@ -111,11 +113,11 @@ public sealed record RunManifest(string RunId, string Trigger, DateTimeOffset St
             using var document = JsonDocument.ParseValue(ref reader);
             var root = document.RootElement;
             var campaigns = root.GetProperty("campaigns").EnumerateArray().Select(ReadEntry).ToArray();
-            return new RunManifest(root.GetProperty("runId").GetString()!, root.GetProperty("trigger").GetString()!,
+            return new RunManifest(RunId.Parse(root.GetProperty("runId").GetString()!), root.GetProperty("trigger").GetString()!,
                 root.GetProperty("startedAt").GetDateTimeOffset(), campaigns,
                 root.TryGetProperty("note", out var note) ? note.GetString() : null);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or ObjectStoreException)
         {
             throw new FormatException($"{source} is not a run manifest: {e.Message}", e);
         }

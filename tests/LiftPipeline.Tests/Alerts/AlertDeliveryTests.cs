@@ -118,7 +118,7 @@ public sealed class AlertDeliveryTests : IDisposable
         var alert = AlertTestKit.SampleAlert();
 
         var path = await delivery.StoreAsync(alert);
-        var again = await delivery.StoreAsync(alert with { Message = "re-raised", RunId = "run-2" });
+        var again = await delivery.StoreAsync(alert with { Message = "re-raised", RunId = RunId.Parse("run-2") });
 
         Assert.Equal(path, again);
         Assert.Equal($"alerts/2026/03/06/{alert.Id}.json", path);

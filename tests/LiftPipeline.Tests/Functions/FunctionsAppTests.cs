@@ -1,3 +1,4 @@
+using LiftPipeline.Pipeline.Storage;
 using System.Net;
 using System.Text;
 using LiftPipeline.Infrastructure.Alerts;
@@ -26,7 +27,7 @@ public sealed class FunctionsAppTests(AzuriteFixture azurite)
         var request = WorkItem.Parse(Encoding.UTF8.GetBytes(Assert.Single(result.Output("measure"))));
         Assert.Equal((WorkKind.Measure, "geo", (string?)null), (request.Kind, request.Campaign, request.RunId));
         Assert.Empty(result.Output("deliver"));
-        var manifest = await new CampaignDataset(host.Store, "geo").ReadManifestAsync();
+        var manifest = await new CampaignDataset(host.Store, CampaignId.Parse("geo")).ReadManifestAsync();
         Assert.NotNull(manifest);
         Assert.Equal(export, Assert.Single(manifest.Exports).Export);
         Assert.Contains(result.Logs, l => l.Contains("accepted", StringComparison.Ordinal));
@@ -41,10 +42,10 @@ public sealed class FunctionsAppTests(AzuriteFixture azurite)
         string payload = FunctionsHost.EventGridPayload(host.BlobUrl(export), asString: false);
 
         var first = await host.InvokeAsync("ExportArrived", payload);
-        var before = await new CampaignDataset(host.Store, "geo").ReadManifestAsync();
+        var before = await new CampaignDataset(host.Store, CampaignId.Parse("geo")).ReadManifestAsync();
         var names = await host.NamesAsync();
         var second = await host.InvokeAsync("ExportArrived", payload);
-        var after = await new CampaignDataset(host.Store, "geo").ReadManifestAsync();
+        var after = await new CampaignDataset(host.Store, CampaignId.Parse("geo")).ReadManifestAsync();
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.Status, second.Status));
         Assert.Equal(before!.Dataset, after!.Dataset);
@@ -88,7 +89,7 @@ public sealed class FunctionsAppTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, result.Status);
         Assert.Empty(result.Outputs);
         Assert.Contains(result.Logs, l => l.Contains("ignored", StringComparison.Ordinal));
-        Assert.Null(await new CampaignDataset(host.Store, "geo").ReadManifestAsync());
+        Assert.Null(await new CampaignDataset(host.Store, CampaignId.Parse("geo")).ReadManifestAsync());
     }
 
     [Fact]
@@ -143,7 +144,7 @@ public sealed class FunctionsAppTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.OK, result.Status);
         var requests = result.Output("measure").Select(m => WorkItem.Parse(Encoding.UTF8.GetBytes(m))).ToArray();
-        Assert.Equal(["north", "south"], requests.Select(r => r.Campaign).Order(StringComparer.Ordinal));
+        Assert.Equal(["north", "south"], requests.Select(r => r.Campaign.Value).Order(StringComparer.Ordinal));
         Assert.All(requests, r => Assert.Equal(WorkKind.Measure, r.Kind));
         string runId = Assert.Single(requests.Select(r => r.RunId).Distinct())!;
         Assert.Matches("^nightly-[0-9]{8}-[0-9]{4}$", runId);
