@@ -58,5 +58,5 @@ public sealed record Alert(
     }
 
     /// <summary>Where the alert is stored: <c>alerts/{yyyy}/{MM}/{dd}/{Id}.json</c>, the day of <see cref="RaisedAt"/> in UTC.</summary>
-    public string StoragePath => AlertPaths.Alert(Id, RaisedAt);
+    public string StoragePath => StoreLayout.Alert(Id, RaisedAt);
 }

@@ -25,7 +25,7 @@ public sealed class CampaignDataset(IObjectStore store, CampaignId campaign)
     private static readonly PanelExportOptions DatasetOptions = new() { Increment = true, AllowTreatmentReversal = true };
 
     /// <summary>The manifest's object name.</summary>
-    public string ManifestPath { get; } = $"datasets/{campaign}/manifest.json";
+    public string ManifestPath { get; } = StoreLayout.DatasetManifest(campaign);
 
     /// <summary>The manifest, or null before the first export.</summary>
     public async Task<DatasetManifest?> ReadManifestAsync(CancellationToken cancellationToken = default) =>
@@ -58,7 +58,7 @@ public sealed class CampaignDataset(IObjectStore store, CampaignId campaign)
             var older = manifest is null ? null : await ReadPanelAsync(manifest.Dataset, cancellationToken).ConfigureAwait(false);
             var merged = PanelMerge.Merge(older, panel, export.File);
             var bytes = await ToParquetAsync(merged, cancellationToken).ConfigureAwait(false);
-            var dataset = $"datasets/{campaign}/panel-{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}.parquet";
+            var dataset = StoreLayout.DatasetPanel(campaign, Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]);
             await store.TryCreateAsync(dataset, bytes, cancellationToken).ConfigureAwait(false);
             var next = new DatasetManifest(dataset, [.. manifest?.Exports ?? [], new MergedExport(export.Path, etag, at)]);
             if (await TrySwapAsync(current, next, cancellationToken).ConfigureAwait(false))

@@ -16,7 +16,7 @@ public sealed class ExportScanner(IObjectStore store)
     {
         var fresh = new List<string>();
         var handled = new Dictionary<CampaignId, HashSet<(string, string)>>();
-        await foreach (var item in store.ListAsync("exports/", cancellationToken).ConfigureAwait(false))
+        await foreach (var item in store.ListAsync(StoreLayout.ExportsPrefix, cancellationToken).ConfigureAwait(false))
         {
             ExportName export;
             try
@@ -49,9 +49,9 @@ public sealed class ExportScanner(IObjectStore store)
         {
             seen.Add((merged.Export, merged.ETag));
         }
-        await foreach (var item in store.ListAsync($"quarantine/{campaign}/", cancellationToken).ConfigureAwait(false))
+        await foreach (var item in store.ListAsync(StoreLayout.QuarantineOf(campaign), cancellationToken).ConfigureAwait(false))
         {
-            if (!item.Name.EndsWith(".error.json", StringComparison.Ordinal))
+            if (!StoreLayout.IsQuarantineError(item.Name))
             {
                 continue;
             }

@@ -19,7 +19,7 @@ public sealed class HoldoutDataset(IObjectStore store, CampaignId campaign)
     /// <summary>One shard: the export it came from, the export's ETag, and the copy measured.</summary>
     public sealed record Shard(string Export, string ETag, string Copy);
 
-    private string ManifestPath { get; } = $"datasets/{campaign}/manifest.json";
+    private string ManifestPath { get; } = StoreLayout.DatasetManifest(campaign);
 
     /// <summary>
     /// Records the shard <paramref name="copy"/> (already written: the validated content of <paramref name="export"/> read
@@ -42,7 +42,7 @@ public sealed class HoldoutDataset(IObjectStore store, CampaignId campaign)
             shards.Add(new Shard(export.Path, etag, copy));
             shards.Sort((a, b) => string.CompareOrdinal(a.Export, b.Export));
             var list = WriteShards(shards);
-            string listName = $"datasets/{campaign}/holdout-{Hash(list)}.json";
+            string listName = StoreLayout.HoldoutShardList(campaign, Hash(list));
             await store.TryCreateAsync(listName, list, cancellationToken).ConfigureAwait(false);
             var next = new DatasetManifest(listName, [.. manifest?.Exports ?? [], new MergedExport(export.Path, etag, at)]);
             if (await TrySwapAsync(current, next, cancellationToken).ConfigureAwait(false))

@@ -48,7 +48,7 @@ public sealed class DeliverAlertsHandler(IObjectStore store, AlertDelivery deliv
 
     private async Task<IReadOnlyList<AlertSubscriber>> SubscribersAsync(CampaignId campaign, CancellationToken cancellationToken)
     {
-        var content = await store.ReadAsync($"campaigns/{campaign}/campaign.json", cancellationToken).ConfigureAwait(false);
+        var content = await store.ReadAsync(StoreLayout.CampaignConfig(campaign), cancellationToken).ConfigureAwait(false);
         if (content is null)
         {
             return [];

@@ -90,7 +90,7 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             {
                 var options = new ExperimentExportOptions { Columns = config.ColumnMapping, Outcomes = config.Metrics };
                 var statistics = await ExperimentStatisticsBuilder.ComputeAsync(local.Path, options, new ExperimentStatisticsOptions(), cancellationToken).ConfigureAwait(false);
-                string shard = $"datasets/{export.Campaign}/shard-{local.Sha256[..32]}.parquet";
+                string shard = StoreLayout.DatasetShard(export.Campaign, local.Sha256[..32]);
                 await using (var stream = File.OpenRead(local.Path))
                 {
                     await store.TryCreateAsync(shard, stream, cancellationToken).ConfigureAwait(false);

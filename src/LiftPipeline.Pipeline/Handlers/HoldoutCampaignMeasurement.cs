@@ -50,17 +50,17 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
                     new Dictionary<string, double> { ["shards"] = shards.Count }, cancellationToken).ConfigureAwait(false);
             }
             var report = HoldoutReport.Create(campaign, runId, now, measurement);
-            string folder = MeasureCampaignHandler.ReportFolder(campaign, runId);
+            string folder = StoreLayout.ReportFolder(campaign, runId);
             var alerts = new List<string>();
             foreach (var breach in measurement.Guardrails.Where(g => g.Status == GuardrailStatus.Breach))
             {
-                var alert = MeasureCampaignHandler.NewAlert(campaign, breach.Name, manifest.Dataset, runId, now, $"{config.Name}: {breach.Message}", breach.Evidence, folder + "report.html");
+                var alert = MeasureCampaignHandler.NewAlert(campaign, breach.Name, manifest.Dataset, runId, now, $"{config.Name}: {breach.Message}", breach.Evidence, StoreLayout.ReportHtml(folder));
                 await store.TryCreateAsync(alert.StoragePath, AlertJson.Write(alert), cancellationToken).ConfigureAwait(false);
                 alerts.Add(alert.StoragePath);
             }
-            await store.TryCreateAsync(folder + "report.html", MeasureCampaignHandler.Render(report, HoldoutReport.WriteHtml), cancellationToken).ConfigureAwait(false);
-            await store.TryCreateAsync(folder + "report.md", MeasureCampaignHandler.Render(report, HoldoutReport.WriteMarkdown), cancellationToken).ConfigureAwait(false);
-            await store.TryCreateAsync(folder + "report.json", MeasureCampaignHandler.Render(report, HoldoutReport.WriteJson), cancellationToken).ConfigureAwait(false);
+            await store.TryCreateAsync(StoreLayout.ReportHtml(folder), MeasureCampaignHandler.Render(report, HoldoutReport.WriteHtml), cancellationToken).ConfigureAwait(false);
+            await store.TryCreateAsync(StoreLayout.ReportMarkdown(folder), MeasureCampaignHandler.Render(report, HoldoutReport.WriteMarkdown), cancellationToken).ConfigureAwait(false);
+            await store.TryCreateAsync(StoreLayout.ReportJson(folder), MeasureCampaignHandler.Render(report, HoldoutReport.WriteJson), cancellationToken).ConfigureAwait(false);
             await LatestReport.WriteAsync(store, campaign, report, folder, cancellationToken).ConfigureAwait(false);
             return new MeasureOutcome(campaign, runId, CampaignRunStatus.Measured,
                 $"{campaign}: {measurement.Contrasts.Count} contrasts over {measurement.Arms.Sum(a => a.N):N0} customers, {report.Recommendation.ToString().ToLowerInvariant()}, {alerts.Count} alerts; report {folder}",

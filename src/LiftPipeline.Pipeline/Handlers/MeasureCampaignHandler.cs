@@ -65,7 +65,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         var config = await ReadConfigAsync(campaign, cancellationToken).ConfigureAwait(false);
         if (config is null)
         {
-            string reason = $"campaigns/{campaign}/campaign.json is missing; add one to measure the campaign.";
+            string reason = $"{StoreLayout.CampaignConfig(campaign)} is missing; add one to measure the campaign.";
             return await RecordAsync(new MeasureOutcome(campaign, runId ?? RunIds.Unmeasured, CampaignRunStatus.Skipped, reason, null, null, []), runId is not null, null, cancellationToken).ConfigureAwait(false);
         }
         var dataset = new CampaignDataset(store, campaign);
@@ -91,12 +91,6 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         return outcome;
     }
 
-    /// <summary>The folder of a run's report.</summary>
-    public static string ReportFolder(CampaignId campaign, RunId runId) => $"reports/{campaign}/{runId}/";
-
-    /// <summary>The pointer to a campaign's newest report.</summary>
-    public static string LatestPath(CampaignId campaign) => $"reports/{campaign}/latest.json";
-
     private async Task<MeasureOutcome> MeasureAsync(CampaignConfig config, CampaignId campaign, Panel panel, string datasetName, RunId runId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -113,7 +107,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         }
         var checks = Guardrails(config, panel, measurement, options, now, cancellationToken);
         var report = LiftReport.Create(campaign, runId, now, measurement, checks.Select(c => c.Result).ToArray(), 1 - config.Alpha);
-        var folder = ReportFolder(campaign, runId);
+        var folder = StoreLayout.ReportFolder(campaign, runId);
         var alerts = new List<string>();
         foreach (var (cell, result) in checks)
         {
@@ -122,7 +116,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
                 continue;
             }
             var alert = NewAlert(campaign, result.Name, $"{datasetName}|{options.Metric}|{cell}", runId, now,
-                $"{config.Name}: {result.Message}", result.Evidence, folder + "report.html");
+                $"{config.Name}: {result.Message}", result.Evidence, StoreLayout.ReportHtml(folder));
             await store.TryCreateAsync(alert.StoragePath, AlertJson.Write(alert), cancellationToken).ConfigureAwait(false);
             alerts.Add(alert.StoragePath);
         }
@@ -174,9 +168,9 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
 
     private async Task WriteReportAsync(LiftReport report, CampaignId campaign, string folder, CancellationToken cancellationToken)
     {
-        await store.TryCreateAsync(folder + "report.html", Render(report, ReportHtml.Write), cancellationToken).ConfigureAwait(false);
-        await store.TryCreateAsync(folder + "report.md", Render(report, ReportMarkdown.Write), cancellationToken).ConfigureAwait(false);
-        await store.TryCreateAsync(folder + "report.json", Render(report, ReportJson.Write), cancellationToken).ConfigureAwait(false);
+        await store.TryCreateAsync(StoreLayout.ReportHtml(folder), Render(report, ReportHtml.Write), cancellationToken).ConfigureAwait(false);
+        await store.TryCreateAsync(StoreLayout.ReportMarkdown(folder), Render(report, ReportMarkdown.Write), cancellationToken).ConfigureAwait(false);
+        await store.TryCreateAsync(StoreLayout.ReportJson(folder), Render(report, ReportJson.Write), cancellationToken).ConfigureAwait(false);
         await LatestReport.WriteAsync(store, campaign, report, folder, cancellationToken).ConfigureAwait(false);
     }
 
@@ -195,7 +189,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         {
             return null;
         }
-        if (entry.Status == CampaignRunStatus.Measured && await store.GetAsync(ReportFolder(campaign, runId) + "report.json", cancellationToken).ConfigureAwait(false) is null)
+        if (entry.Status == CampaignRunStatus.Measured && await store.GetAsync(StoreLayout.ReportJson(StoreLayout.ReportFolder(campaign, runId)), cancellationToken).ConfigureAwait(false) is null)
         {
             return null;
         }
@@ -230,7 +224,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
 
     private async Task<CampaignConfig?> ReadConfigAsync(CampaignId campaign, CancellationToken cancellationToken)
     {
-        var content = await store.ReadAsync($"campaigns/{campaign}/campaign.json", cancellationToken).ConfigureAwait(false);
+        var content = await store.ReadAsync(StoreLayout.CampaignConfig(campaign), cancellationToken).ConfigureAwait(false);
         return content is null ? null : CampaignConfig.Parse(campaign, content.Content.Span);
     }
 }

@@ -22,7 +22,7 @@ public enum RunStart
 public sealed record RunOutcome(RunId RunId, RunStart Start, RunManifest? Manifest, IReadOnlyList<CampaignId> Queued);
 
 /// <summary>
-/// The NightlyRun handler, independent of any host: takes the lease on <see cref="LeaseName"/> so only one run proceeds
+/// The NightlyRun handler, independent of any host: takes the lease on <see cref="StoreLayout.NightlyLease"/> so only one run proceeds
 /// at a time, reads every <c>campaigns/{id}/campaign.json</c>, requests a measurement (a <see cref="WorkKind.Measure"/>
 /// item) for each active campaign (panel or holdout), and records every campaign in <c>runs/{runId}.json</c> — queued,
 /// skipped (inactive) or failed (campaign.json invalid, with the reason). A campaign the run has already
@@ -30,9 +30,6 @@ public sealed record RunOutcome(RunId RunId, RunStart Start, RunManifest? Manife
 /// </summary>
 public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, TimeProvider clock)
 {
-    /// <summary>The object whose lease serializes runs.</summary>
-    public const string LeaseName = "runs/nightly.lease";
-
     /// <summary>How long the lease is taken for; requesting the measurements takes seconds.</summary>
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
 
@@ -48,7 +45,7 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
     public async Task<RunOutcome> RunAsync(RunId runId, string trigger, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(trigger);
-        await using var lease = await store.TryAcquireLeaseAsync(LeaseName, LeaseDuration, cancellationToken).ConfigureAwait(false);
+        await using var lease = await store.TryAcquireLeaseAsync(StoreLayout.NightlyLease, LeaseDuration, cancellationToken).ConfigureAwait(false);
         if (lease is null)
         {
             return new RunOutcome(runId, RunStart.LeaseHeld, null, []);
@@ -86,12 +83,11 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var names = new List<string>();
-        await foreach (var item in store.ListAsync("campaigns/", cancellationToken).ConfigureAwait(false))
+        await foreach (var item in store.ListAsync(StoreLayout.CampaignsPrefix, cancellationToken).ConfigureAwait(false))
         {
-            var parts = item.Name.Split('/');
-            if (parts.Length == 3 && parts[2] == "campaign.json")
+            if (StoreLayout.TryParseCampaignConfig(item.Name, out var folder))
             {
-                names.Add(parts[1]);
+                names.Add(folder);
             }
         }
         names.Sort(StringComparer.Ordinal);
@@ -110,9 +106,9 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         }
         catch (ObjectStoreException e)
         {
-            return new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: $"campaigns/{campaign}/: {e.Message}");
+            return new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: $"{StoreLayout.CampaignFolderOf(campaign)}: {e.Message}");
         }
-        var content = await store.ReadAsync($"campaigns/{campaign}/campaign.json", cancellationToken).ConfigureAwait(false);
+        var content = await store.ReadAsync(StoreLayout.CampaignConfig(id), cancellationToken).ConfigureAwait(false);
         if (content is null)
         {
             return new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "campaign.json disappeared during the run");

@@ -109,8 +109,7 @@ public sealed record WorkItem(WorkKind Kind, CampaignId Campaign, RunId? RunId =
     private static string ValidateAlertPath(string alertPath)
     {
         ObjectName.Validate(alertPath);
-        if (!alertPath.StartsWith("alerts/", StringComparison.Ordinal) || alertPath.StartsWith(AlertPaths.DeliveriesPrefix, StringComparison.Ordinal)
-            || !alertPath.EndsWith(".json", StringComparison.Ordinal))
+        if (!StoreLayout.IsAlert(alertPath))
         {
             throw new ObjectStoreException(ObjectStoreException.InvalidName, alertPath, "an alert path is alerts/{yyyy}/{MM}/{dd}/{alertId}.json");
         }

@@ -95,7 +95,7 @@ public sealed class LocalPipeline
         var run = await start(new NightlyRunHandler(_store, _queue, _clock)).ConfigureAwait(false);
         if (run.Start == RunStart.LeaseHeld)
         {
-            problems.Add($"Run {run.RunId} not started: another run holds {NightlyRunHandler.LeaseName}.");
+            problems.Add($"Run {run.RunId} not started: another run holds {StoreLayout.NightlyLease}.");
         }
         foreach (var failed in run.Manifest?.Campaigns.Where(e => e.Status == CampaignRunStatus.Failed && e.StartedAt is null) ?? [])
         {

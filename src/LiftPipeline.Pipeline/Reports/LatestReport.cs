@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Pipeline.Reports;
@@ -26,7 +25,7 @@ public static class LatestReport
 
     private static async Task<bool> WriteAsync(IObjectStore store, CampaignId campaign, string runId, DateTimeOffset generatedAt, byte[] json, CancellationToken cancellationToken)
     {
-        var path = MeasureCampaignHandler.LatestPath(campaign);
+        var path = StoreLayout.LatestReport(campaign);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var current = await store.ReadAsync(path, cancellationToken).ConfigureAwait(false);
@@ -76,9 +75,9 @@ public static class LatestReport
                 writer.WriteFinite("lift", primary.Lift);
                 writer.WriteFinite("pValue", primary.Uncertainty?.PValue ?? double.NaN);
             }
-            writer.WriteString("json", folder + "report.json");
-            writer.WriteString("html", folder + "report.html");
-            writer.WriteString("markdown", folder + "report.md");
+            writer.WriteString("json", StoreLayout.ReportJson(folder));
+            writer.WriteString("html", StoreLayout.ReportHtml(folder));
+            writer.WriteString("markdown", StoreLayout.ReportMarkdown(folder));
             writer.WriteEndObject();
         }
         return buffer.ToArray();
@@ -105,9 +104,9 @@ public static class LatestReport
                 writer.WriteFinite("relative", primary.Relative);
                 writer.WriteFinite("pValue", primary.PValue);
             }
-            writer.WriteString("json", folder + "report.json");
-            writer.WriteString("html", folder + "report.html");
-            writer.WriteString("markdown", folder + "report.md");
+            writer.WriteString("json", StoreLayout.ReportJson(folder));
+            writer.WriteString("html", StoreLayout.ReportHtml(folder));
+            writer.WriteString("markdown", StoreLayout.ReportMarkdown(folder));
             writer.WriteEndObject();
         }
         return buffer.ToArray();

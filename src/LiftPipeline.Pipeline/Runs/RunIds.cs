@@ -18,16 +18,11 @@ public static class RunIds
         RunId.Parse("run-" + at.UtcDateTime.ToString("yyyyMMdd'-'HHmmss", CultureInfo.InvariantCulture));
 
     /// <summary>The id of a measurement of the dataset object <paramref name="dataset"/> (<c>datasets/{c}/panel-{hash}.parquet</c> or <c>holdout-{hash}.json</c>): <c>data-{hash[..16]}</c>.</summary>
+    /// <exception cref="ObjectStoreException">Code invalid-name: <paramref name="dataset"/> is not a dataset object's name.</exception>
     public static RunId ForDataset(string dataset)
     {
-        var file = dataset[(dataset.LastIndexOf('/') + 1)..];
-        var hash = file.Split('.')[0];
-        foreach (var prefix in new[] { "panel-", "holdout-" })
-        {
-            hash = hash.StartsWith(prefix, StringComparison.Ordinal) ? hash[prefix.Length..] : hash;
-        }
-        var id = "data-" + new string(hash.Where(char.IsAsciiLetterOrDigit).Take(16).ToArray()).ToLowerInvariant();
-        return RunId.Parse(id);
+        var hash = StoreLayout.DatasetHash(dataset);
+        return RunId.Parse("data-" + hash[..Math.Min(16, hash.Length)]);
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ public sealed class RunLedger(IObjectStore store)
     /// <exception cref="FormatException">The stored manifest is unreadable.</exception>
     public async Task<RunManifest?> ReadAsync(RunId runId, CancellationToken cancellationToken = default)
     {
-        var path = RunManifest.PathOf(runId);
+        var path = StoreLayout.RunManifest(runId);
         var content = await store.ReadAsync(path, cancellationToken).ConfigureAwait(false);
         return content is null ? null : RunManifest.Parse(content.Content.Span, path);
     }
@@ -27,7 +27,7 @@ public sealed class RunLedger(IObjectStore store)
     /// <exception cref="ObjectStoreException">The store failed, or the manifest kept changing for 20 attempts.</exception>
     public async Task<RunManifest> UpdateAsync(RunId runId, Func<RunManifest> create, Func<RunManifest, RunManifest> update, CancellationToken cancellationToken = default)
     {
-        var path = RunManifest.PathOf(runId);
+        var path = StoreLayout.RunManifest(runId);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var current = await store.ReadAsync(path, cancellationToken).ConfigureAwait(false);

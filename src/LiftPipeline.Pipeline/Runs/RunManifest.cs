@@ -58,9 +58,6 @@ public sealed record CampaignRunEntry(
 /// <param name="Note">Anything the run wants read first (e.g. a campaign.json that could not be parsed).</param>
 public sealed record RunManifest(RunId RunId, string Trigger, DateTimeOffset StartedAt, IReadOnlyList<CampaignRunEntry> Campaigns, string? Note = null)
 {
-    /// <summary>The manifest's object name.</summary>
-    public static string PathOf(RunId runId) => $"runs/{runId}.json";
-
     /// <summary>This manifest with <paramref name="entry"/> replacing the campaign's line (or appended).</summary>
     public RunManifest With(CampaignRunEntry entry)
     {

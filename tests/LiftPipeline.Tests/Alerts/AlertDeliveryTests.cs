@@ -138,7 +138,7 @@ public sealed class AlertDeliveryTests : IDisposable
         var path = await delivery.StoreAsync(alert);
         var crashed = new DeliveryRecord(alert.Id, path, AlertTestKit.Subscriber(receiver.Url), DeliveryState.Sending, 0, null, null,
             AlertTestKit.Now.AddMinutes(15), null, AlertTestKit.Now);
-        await store.WriteAsync(AlertPaths.Delivery(alert.Id, "acme-ops"), crashed.ToJson());
+        await store.WriteAsync(StoreLayout.Delivery(alert.Id, "acme-ops"), crashed.ToJson());
 
         kit.Clock.Now = AlertTestKit.Now.AddMinutes(14);
         var whileClaimed = await delivery.DeliverPendingAsync();

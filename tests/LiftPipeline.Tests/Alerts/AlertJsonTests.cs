@@ -34,7 +34,7 @@ public sealed class AlertJsonTests
 
         // 23:30 at UTC−2 is 01:30 the next day in UTC.
         Assert.Equal($"alerts/2026/03/06/{alert.Id}.json", alert.StoragePath);
-        Assert.Equal($"alerts/deliveries/{alert.Id}/acme-ops.json", AlertPaths.Delivery(alert.Id, "acme-ops"));
+        Assert.Equal($"alerts/deliveries/{alert.Id}/acme-ops.json", StoreLayout.Delivery(alert.Id, "acme-ops"));
     }
 
     [Fact]

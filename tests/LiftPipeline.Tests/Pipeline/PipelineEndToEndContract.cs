@@ -150,7 +150,7 @@ public abstract class PipelineEndToEndContract
     {
         var store = await CreateStoreAsync();
         await SeedAsync(store, null);
-        await using var held = await store.TryAcquireLeaseAsync(NightlyRunHandler.LeaseName, TimeSpan.FromSeconds(30));
+        await using var held = await store.TryAcquireLeaseAsync(StoreLayout.NightlyLease, TimeSpan.FromSeconds(30));
         var queue = new InProcessWorkQueue();
 
         var outcome = await new NightlyRunHandler(store, queue, TimeProvider.System).RunAsync(new DateTimeOffset(2026, 11, 24, 2, 0, 0, TimeSpan.Zero));
