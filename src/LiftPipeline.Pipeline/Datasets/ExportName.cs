@@ -14,9 +14,6 @@ public sealed record ExportName(CampaignId Campaign, string File)
     /// <summary>The reason next to it: <c>quarantine/{campaign}/{file}.error.json</c>.</summary>
     public string ErrorPath => StoreLayout.QuarantineError(Campaign, File);
 
-    /// <summary>The campaign's settings: <c>campaigns/{campaign}/campaign.json</c>.</summary>
-    public string CampaignConfigPath => StoreLayout.CampaignConfig(Campaign);
-
     /// <summary>Splits <paramref name="name"/>.</summary>
     /// <exception cref="ObjectStoreException">Code invalid-name: not <c>exports/{campaign}/{file}</c>, an invalid campaign id, or an unsafe name.</exception>
     public static ExportName Parse(string name)

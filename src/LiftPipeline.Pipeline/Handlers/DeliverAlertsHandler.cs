@@ -48,12 +48,11 @@ public sealed class DeliverAlertsHandler(IObjectStore store, AlertDelivery deliv
 
     private async Task<IReadOnlyList<AlertSubscriber>> SubscribersAsync(CampaignId campaign, CancellationToken cancellationToken)
     {
-        var content = await store.ReadAsync(StoreLayout.CampaignConfig(campaign), cancellationToken).ConfigureAwait(false);
-        if (content is null)
+        var config = (await store.ReadCampaignConfigAsync(campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull();
+        if (config is null)
         {
             return [];
         }
-        var config = CampaignConfig.Parse(campaign, content.Content.Span);
         return config.Subscribers.Select(s => new AlertSubscriber(s.Name, s.Url, s.SecretName)).ToArray();
     }
 }

@@ -44,7 +44,7 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
     public async Task<ExportOutcome> HandleAsync(string exportName, RunId runId, CancellationToken cancellationToken = default)
     {
         var export = ExportName.Parse(exportName);
-        var config = await ReadConfigAsync(export, cancellationToken).ConfigureAwait(false);
+        var config = (await store.ReadCampaignConfigAsync(export.Campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull();
         if (config is { Design: CampaignDesign.Holdout })
         {
             return await HandleHoldoutAsync(export, config, runId, cancellationToken).ConfigureAwait(false);
@@ -120,12 +120,6 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(bytes.ToArray(), writable: false);
-
-    private async Task<CampaignConfig?> ReadConfigAsync(ExportName export, CancellationToken cancellationToken)
-    {
-        var config = await store.ReadAsync(export.CampaignConfigPath, cancellationToken).ConfigureAwait(false);
-        return config is null ? null : CampaignConfig.Parse(export.Campaign, config.Content.Span);
-    }
 
     private async Task<Alert> QuarantineAsync(ExportName export, string etag, long length, ExportValidationException invalid, RunId runId,
         Func<CancellationToken, Task<bool>> copy, CancellationToken cancellationToken)

@@ -62,7 +62,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
     /// <exception cref="CampaignConfigException">The campaign's campaign.json is invalid.</exception>
     public async Task<MeasureOutcome> HandleAsync(CampaignId campaign, RunId? runId, CancellationToken cancellationToken = default)
     {
-        var config = await ReadConfigAsync(campaign, cancellationToken).ConfigureAwait(false);
+        var config = (await store.ReadCampaignConfigAsync(campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull();
         if (config is null)
         {
             string reason = $"{StoreLayout.CampaignConfig(campaign)} is missing; add one to measure the campaign.";
@@ -220,11 +220,5 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         {
             await queue.EnqueueAsync(WorkItem.Deliver(campaign, alert, runId), cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private async Task<CampaignConfig?> ReadConfigAsync(CampaignId campaign, CancellationToken cancellationToken)
-    {
-        var content = await store.ReadAsync(StoreLayout.CampaignConfig(campaign), cancellationToken).ConfigureAwait(false);
-        return content is null ? null : CampaignConfig.Parse(campaign, content.Content.Span);
     }
 }

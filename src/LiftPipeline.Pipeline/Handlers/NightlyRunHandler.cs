@@ -108,20 +108,13 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         {
             return new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: $"{StoreLayout.CampaignFolderOf(campaign)}: {e.Message}");
         }
-        var content = await store.ReadAsync(StoreLayout.CampaignConfig(id), cancellationToken).ConfigureAwait(false);
-        if (content is null)
+        var read = await store.ReadCampaignConfigAsync(id, cancellationToken).ConfigureAwait(false);
+        return read switch
         {
-            return new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "campaign.json disappeared during the run");
-        }
-        try
-        {
-            var config = CampaignConfig.Parse(id, content.Content.Span);
-            return !config.Active ? new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "inactive (\"active\": false)")
-                : new CampaignRunEntry(campaign, CampaignRunStatus.Queued, QueuedAt: now);
-        }
-        catch (CampaignConfigException e)
-        {
-            return new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: e.Message);
-        }
+            { State: CampaignConfigState.Missing } => new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "campaign.json disappeared during the run"),
+            { State: CampaignConfigState.Invalid, Error: var error } => new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: error!.Message),
+            { Config.Active: false } => new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "inactive (\"active\": false)"),
+            _ => new CampaignRunEntry(campaign, CampaignRunStatus.Queued, QueuedAt: now),
+        };
     }
 }
