@@ -89,14 +89,9 @@ public sealed class ExportArrivedFunction(IObjectStore store, TimeProvider clock
             return result.Log(LogLevel.Error, $"ExportArrived: {name}: storage failed ({e.Code}): {e.Message}").ToResult(StatusCodes.Status500InternalServerError);
         }
         result.Log($"ExportArrived: {outcome.Disposition.ToString().ToLowerInvariant()}: {outcome.Message}");
-        switch (outcome.Disposition)
+        foreach (var item in outcome.FollowUps)
         {
-            case ExportDisposition.Accepted:
-                result.Output(MeasureOutput, WorkItem.Measure(outcome.Export.Campaign, null));
-                break;
-            case ExportDisposition.Quarantined when outcome.Alert is { } alert:
-                result.Output(DeliverOutput, WorkItem.Deliver(alert.Campaign, alert.StoragePath, alert.RunId));
-                break;
+            result.Output(item.Kind == WorkKind.Measure ? MeasureOutput : DeliverOutput, item);
         }
         return result.ToResult();
     }

@@ -25,7 +25,26 @@ public enum ExportDisposition
 }
 
 /// <summary>The outcome of <see cref="ExportArrivedHandler.HandleAsync"/>.</summary>
-public sealed record ExportOutcome(ExportName Export, ExportDisposition Disposition, string Message, Panel? Panel = null, Alert? Alert = null, DatasetManifest? Dataset = null);
+/// <param name="Export">The export handled.</param>
+/// <param name="Disposition">Accepted, quarantined or not found.</param>
+/// <param name="Message">One line for logs and the console.</param>
+/// <param name="Panel">The panel read, when a panel export was accepted.</param>
+/// <param name="Alert">The data-quality alert, when quarantined.</param>
+/// <param name="Dataset">The campaign's dataset after the merge, when accepted.</param>
+public sealed record ExportOutcome(ExportName Export, ExportDisposition Disposition, string Message, Panel? Panel = null, Alert? Alert = null, DatasetManifest? Dataset = null)
+{
+    /// <summary>
+    /// The work this outcome asks for, which hosts forward to their queues unchanged: an accepted export → a measurement
+    /// of its campaign (the run named by the dataset it produced); a quarantined one → the delivery of its alert;
+    /// nothing otherwise.
+    /// </summary>
+    public IReadOnlyList<WorkItem> FollowUps => Disposition switch
+    {
+        ExportDisposition.Accepted => [WorkItem.Measure(Export.Campaign, null)],
+        ExportDisposition.Quarantined when Alert is { } alert => [WorkItem.Deliver(alert.Campaign, alert.StoragePath, alert.RunId)],
+        _ => [],
+    };
+}
 
 /// <summary>
 /// The ExportArrived handler, independent of any host: validates one export against its campaign's column mapping and

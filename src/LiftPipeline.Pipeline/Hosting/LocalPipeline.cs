@@ -123,13 +123,10 @@ public sealed class LocalPipeline
                 continue;
             }
             outcomes.Add(outcome);
-            if (outcome.Disposition == ExportDisposition.Accepted && measureEach)
+            // A pass that runs every campaign next drops the per-export measurements: the run measures them anyway.
+            foreach (var item in outcome.FollowUps.Where(i => measureEach || i.Kind != WorkKind.Measure))
             {
-                await _queue.EnqueueAsync(WorkItem.Measure(outcome.Export.Campaign, null), cancellationToken).ConfigureAwait(false);
-            }
-            else if (outcome.Alert is { } alert)
-            {
-                await _queue.EnqueueAsync(WorkItem.Deliver(alert.Campaign, alert.StoragePath, alert.RunId), cancellationToken).ConfigureAwait(false);
+                await _queue.EnqueueAsync(item, cancellationToken).ConfigureAwait(false);
             }
         }
         return outcomes;

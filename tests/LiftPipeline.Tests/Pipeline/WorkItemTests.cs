@@ -50,6 +50,17 @@ public sealed class WorkItemTests
         Assert.Equal(["b"], queue.DrainAll().Select(i => i.Campaign.Value));
         Assert.False(queue.TryDequeue(out _));
     }
+
+    [Fact]
+    public void Export_outcomes_name_their_follow_up_work_so_hosts_only_forward_it()
+    {
+        var export = LiftPipeline.Pipeline.Datasets.ExportName.Parse("exports/geo/day1.parquet");
+        Assert.Equal(new[] { WorkItem.Measure(CampaignId.Parse("geo"), null) }, new ExportOutcome(export, ExportDisposition.Accepted, "").FollowUps);
+        var alert = LiftPipeline.Tests.Alerts.AlertTestKit.SampleAlert();
+        Assert.Equal(new[] { WorkItem.Deliver(alert.Campaign, alert.StoragePath, alert.RunId) },
+            new ExportOutcome(export, ExportDisposition.Quarantined, "", Alert: alert).FollowUps);
+        Assert.Empty(new ExportOutcome(export, ExportDisposition.NotFound, "").FollowUps);
+    }
 }
 
 public sealed class RunManifestTests
