@@ -120,7 +120,7 @@ public static class AlertJson
         _ => throw new ArgumentOutOfRangeException(nameof(severity), severity, "unknown alert severity"),
     };
 
-    internal static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+    internal static string FormatTime(DateTimeOffset time) => StoredJson.FormatTime(time);
 
     internal static DateTimeOffset ParseTime(string text, string field, string source) =>
         DateTimeOffset.TryParseExact(text, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)

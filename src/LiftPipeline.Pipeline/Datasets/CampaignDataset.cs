@@ -110,36 +110,14 @@ public sealed class CampaignDataset(IObjectStore store, CampaignId campaign)
         return buffer.ToArray();
     }
 
-    internal static byte[] WriteManifest(DatasetManifest manifest)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("dataset", manifest.Dataset);
-            writer.WriteStartArray("exports");
-            foreach (var export in manifest.Exports)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("export", export.Export);
-                writer.WriteString("etag", export.ETag);
-                writer.WriteString("mergedAt", export.MergedAt);
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
+    internal static byte[] WriteManifest(DatasetManifest manifest) => JsonSerializer.SerializeToUtf8Bytes(
+        new DatasetManifestDocument(manifest.Dataset, manifest.Exports.Select(e => new MergedExportDocument(e.Export, e.ETag, e.MergedAt)).ToArray()),
+        PipelineJsonContext.Default.DatasetManifestDocument);
 
+    /// <exception cref="JsonException">Not a dataset manifest.</exception>
     internal static DatasetManifest ParseManifest(ReadOnlySpan<byte> json)
     {
-        var reader = new Utf8JsonReader(json);
-        using var document = JsonDocument.ParseValue(ref reader);
-        var root = document.RootElement;
-        var exports = root.GetProperty("exports").EnumerateArray()
-            .Select(e => new MergedExport(e.GetProperty("export").GetString()!, e.GetProperty("etag").GetString()!, e.GetProperty("mergedAt").GetDateTimeOffset()))
-            .ToArray();
-        return new DatasetManifest(root.GetProperty("dataset").GetString()!, exports);
+        var document = JsonSerializer.Deserialize(json, PipelineJsonContext.Default.DatasetManifestDocument) ?? throw new JsonException("a dataset manifest is a JSON object");
+        return new DatasetManifest(document.Dataset, document.Exports.Select(e => new MergedExport(e.Export, e.Etag, e.MergedAt)).ToArray());
     }
 }

@@ -61,10 +61,9 @@ public sealed class HoldoutDataset(IObjectStore store, CampaignId campaign)
             ?? throw new ObjectStoreException(ObjectStoreException.Unavailable, manifest.Dataset, "the manifest names a shard list that does not exist");
         try
         {
-            using var document = JsonDocument.Parse(content.Content);
-            return document.RootElement.GetProperty("shards").EnumerateArray()
-                .Select(s => new Shard(s.GetProperty("export").GetString()!, s.GetProperty("etag").GetString()!, ObjectName.Validate(s.GetProperty("copy").GetString()!)))
-                .ToArray();
+            var document = JsonSerializer.Deserialize(content.Content.Span, PipelineJsonContext.Default.ShardListDocument)
+                ?? throw new JsonException("a shard list is a JSON object");
+            return document.Shards.Select(s => new Shard(s.Export, s.Etag, ObjectName.Validate(s.Copy))).ToArray();
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -75,26 +74,8 @@ public sealed class HoldoutDataset(IObjectStore store, CampaignId campaign)
     private Task<bool> TrySwapAsync(ObjectContent? current, DatasetManifest next, CancellationToken cancellationToken) =>
         CampaignDataset.TrySwapAsync(store, ManifestPath, current, next, cancellationToken);
 
-    private static byte[] WriteShards(IReadOnlyList<Shard> shards)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("shards");
-            foreach (var shard in shards)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("export", shard.Export);
-                writer.WriteString("etag", shard.ETag);
-                writer.WriteString("copy", shard.Copy);
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
+    private static byte[] WriteShards(IReadOnlyList<Shard> shards) => JsonSerializer.SerializeToUtf8Bytes(
+        new ShardListDocument(shards.Select(s => new ShardDocument(s.Export, s.ETag, s.Copy)).ToArray()), PipelineJsonContext.Default.ShardListDocument);
 
     private static string Hash(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes))[..32];
 }

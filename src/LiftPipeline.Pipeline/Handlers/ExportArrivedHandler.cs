@@ -169,7 +169,7 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             writer.WriteStartObject();
             writer.WriteString("export", export.Path);
             writer.WriteString("etag", etag);
-            writer.WriteString("quarantinedAt", at.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteString("quarantinedAt", StoredJson.FormatTime(at));
             writer.WriteString("message", invalid.Message);
             writer.WriteStartArray("errors");
             foreach (var error in invalid.Errors)

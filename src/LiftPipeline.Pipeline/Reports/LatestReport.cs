@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using LiftPipeline.Pipeline.Storage;
 
@@ -64,7 +63,7 @@ public static class LatestReport
             writer.WriteNumber("schemaVersion", LiftReport.SchemaVersion);
             writer.WriteString("campaign", report.Campaign);
             writer.WriteString("runId", report.RunId);
-            writer.WriteString("generatedAt", report.GeneratedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            writer.WriteString("generatedAt", StoredJson.FormatTime(report.GeneratedAt));
             writer.WriteString("metric", report.Metric);
             writer.WriteString("recommendation", report.Recommendation.ToString().ToLowerInvariant());
             writer.WriteString("reason", report.RecommendationReason);
@@ -93,7 +92,7 @@ public static class LatestReport
             writer.WriteNumber("schemaVersion", HoldoutReport.SchemaVersion);
             writer.WriteString("campaign", report.Campaign);
             writer.WriteString("runId", report.RunId);
-            writer.WriteString("generatedAt", report.GeneratedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            writer.WriteString("generatedAt", StoredJson.FormatTime(report.GeneratedAt));
             writer.WriteString("design", "holdout");
             writer.WriteString("recommendation", report.Recommendation.ToString().ToLowerInvariant());
             writer.WriteString("reason", report.RecommendationReason);
