@@ -55,18 +55,18 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         var now = clock.GetUtcNow();
         var entries = new List<CampaignRunEntry>();
         var queued = new List<CampaignId>();
-        await foreach (var (campaign, entry) in CampaignsAsync(now, cancellationToken).ConfigureAwait(false))
+        await foreach (var (id, entry) in CampaignsAsync(now, cancellationToken).ConfigureAwait(false))
         {
-            var earlier = before?.Campaigns.FirstOrDefault(e => e.Campaign == campaign);
+            var earlier = before?.Campaigns.FirstOrDefault(e => e.Campaign == entry.Campaign);
             if (earlier is not null && earlier.Status != CampaignRunStatus.Queued)
             {
                 continue;   // this run already measured (or judged) it
             }
             entries.Add(entry);
-            if (entry.Status == CampaignRunStatus.Queued && CampaignId.TryParse(campaign, out var id))
+            if (entry.Status == CampaignRunStatus.Queued && id is { } campaign)
             {
-                await queue.EnqueueAsync(WorkItem.Measure(id, runId), cancellationToken).ConfigureAwait(false);
-                queued.Add(id);
+                await queue.EnqueueAsync(WorkItem.Measure(campaign, runId), cancellationToken).ConfigureAwait(false);
+                queued.Add(campaign);
             }
         }
         var manifest = await ledger.UpdateAsync(runId, () => new RunManifest(runId, trigger, now, []),
@@ -78,8 +78,8 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
     private static bool Keeps(RunManifest manifest, CampaignRunEntry entry) =>
         manifest.Campaigns.Any(e => e.Campaign == entry.Campaign && e.Status != CampaignRunStatus.Queued);
 
-    /// <summary>Every campaign with a campaign.json, in name order, with the line the run records for it.</summary>
-    private async IAsyncEnumerable<(string Campaign, CampaignRunEntry Entry)> CampaignsAsync(DateTimeOffset now,
+    /// <summary>Every campaign folder with a campaign.json, in name order: its id (null when the folder name is not one) and the line the run records for it.</summary>
+    private async IAsyncEnumerable<(CampaignId? Id, CampaignRunEntry Entry)> CampaignsAsync(DateTimeOffset now,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var names = new List<string>();
@@ -93,11 +93,11 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         names.Sort(StringComparer.Ordinal);
         foreach (var campaign in names)
         {
-            yield return (campaign, await EntryAsync(campaign, now, cancellationToken).ConfigureAwait(false));
+            yield return await EntryAsync(campaign, now, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<CampaignRunEntry> EntryAsync(string campaign, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(CampaignId? Id, CampaignRunEntry Entry)> EntryAsync(string campaign, DateTimeOffset now, CancellationToken cancellationToken)
     {
         CampaignId id;
         try
@@ -106,15 +106,15 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         }
         catch (ObjectStoreException e)
         {
-            return new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: $"{StoreLayout.CampaignFolderOf(campaign)}: {e.Message}");
+            return (null, new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: $"{StoreLayout.CampaignFolderOf(campaign)}: {e.Message}"));
         }
         var read = await store.ReadCampaignConfigAsync(id, cancellationToken).ConfigureAwait(false);
-        return read switch
+        return (id, read switch
         {
             { State: CampaignConfigState.Missing } => new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "campaign.json disappeared during the run"),
             { State: CampaignConfigState.Invalid, Error: var error } => new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: error!.Message),
             { Config.Active: false } => new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "inactive (\"active\": false)"),
             _ => new CampaignRunEntry(campaign, CampaignRunStatus.Queued, QueuedAt: now),
-        };
+        });
     }
 }
