@@ -1,3 +1,4 @@
+using LiftPipeline.Pipeline.Storage;
 using System.CommandLine;
 using LiftPipeline.Cli.Hosting;
 using LiftPipeline.Pipeline.Handlers;
@@ -65,19 +66,19 @@ internal static class DemoCommand
         await output.WriteLineAsync("Where to look:").ConfigureAwait(false);
         foreach (var m in summary.Measurements.Where(m => m.ReportFolder is not null))
         {
-            await output.WriteLineAsync($"  {m.Campaign}: {locate(MeasureCampaignHandler.LatestPath(m.Campaign))}").ConfigureAwait(false);
-            await output.WriteLineAsync($"  {new string(' ', m.Campaign.Length)}  {locate(m.ReportFolder + "report.html")} (open in a browser)").ConfigureAwait(false);
+            await output.WriteLineAsync($"  {m.Campaign}: {locate(StoreLayout.LatestReport(m.Campaign))}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  {new string(' ', m.Campaign.Value.Length)}  {locate(StoreLayout.ReportHtml(m.ReportFolder!))} (open in a browser)").ConfigureAwait(false);
         }
         if (summary.Exports.Any(e => e.Disposition == ExportDisposition.Quarantined))
         {
-            await output.WriteLineAsync($"  quarantined exports and their reasons: {locate("quarantine/")}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  quarantined exports and their reasons: {locate(StoreLayout.QuarantinePrefix)}").ConfigureAwait(false);
         }
-        await output.WriteLineAsync($"  alerts: {locate("alerts/")}   run manifests: {locate("runs/")}").ConfigureAwait(false);
+        await output.WriteLineAsync($"  alerts: {locate(StoreLayout.AlertsPrefix)}   run manifests: {locate(StoreLayout.RunsPrefix)}").ConfigureAwait(false);
         var store = Quote(target);
         await output.WriteLineAsync().ConfigureAwait(false);
         await output.WriteLineAsync("Next, try (from the repository, `lift` is `dotnet run --project cli/LiftPipeline.Cli --`):").ConfigureAwait(false);
         await output.WriteLineAsync($"  lift run --store {store}                 run again: no new exports, every campaign re-measured").ConfigureAwait(false);
-        await output.WriteLineAsync($"  lift watch --store {store} --poll 5s     then drop a .parquet into {locate("exports/{campaign}/")}").ConfigureAwait(false);
+        await output.WriteLineAsync($"  lift watch --store {store} --poll 5s     then drop a .parquet into {locate(StoreLayout.ExportsPrefix + "{campaign}/")}").ConfigureAwait(false);
         // An export that is a whole panel on its own (its campaign's only accepted export, with treated units) measures by itself.
         var export = summary.Exports.Where(e => e.Disposition == ExportDisposition.Accepted).GroupBy(e => e.Export.Campaign)
             .Where(g => g.Count() == 1).Select(g => g.First()).FirstOrDefault(e => e.Panel is { TreatedUnits.Count: > 0 });

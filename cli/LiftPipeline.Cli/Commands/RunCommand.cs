@@ -34,14 +34,15 @@ internal static class RunCommand
             {
                 return LiftApp.UsageError;
             }
-            var id = parse.GetValue(runId);
+            var text = parse.GetValue(runId);
+            RunId? id;
             try
             {
-                RunIds.ValidateOptional(id);
+                id = RunId.ParseOptional(text);
             }
             catch (ObjectStoreException)
             {
-                await error.WriteLineAsync($"--run-id '{id}' is not a run id: use 1-64 characters of a-z, 0-9 and '-'.").ConfigureAwait(false);
+                await error.WriteLineAsync($"--run-id '{text}' is not a run id: use 1-64 characters of a-z, 0-9 and '-'.").ConfigureAwait(false);
                 return LiftApp.UsageError;
             }
             var (code, _) = await PipelinePass.RunAsync(location, host, output, error, parse.GetValue(json),

@@ -90,7 +90,7 @@ internal sealed class WatchLoop(LocalPipeline pipeline, CronSchedule schedule, T
         var interval = primary.Uncertainty is { } u ? $" [{PipelineSummaryView.Number(u.CiLow)}, {PipelineSummaryView.Number(u.CiHigh)}]" : "";
         return $"measured {m.Campaign} ({m.RunId}): {primary.Estimator} ATT {PipelineSummaryView.Number(primary.Att)}{interval}, "
             + $"{PipelineSummaryView.Guardrails(report.Guardrails)}, {report.Recommendation.ToString().ToLowerInvariant()}; "
-            + $"{m.Alerts.Count} alerts; report {locate(m.ReportFolder + "report.html")}";
+            + $"{m.Alerts.Count} alerts; report {locate(StoreLayout.ReportHtml(m.ReportFolder!))}";
     }
 
     private Task LineAsync(string text) => output.WriteLineAsync($"{Stamp(host.Clock.GetUtcNow())} {text}");

@@ -1,3 +1,4 @@
+using LiftPipeline.Pipeline.Storage;
 using System.Text.Json;
 using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Handlers;
@@ -67,7 +68,7 @@ internal static class PipelineSummaryJson
         w.WriteString("status", m.Status.ToString().ToLowerInvariant());
         w.WriteBoolean("alreadyMeasured", m.AlreadyMeasured);
         w.WriteString("message", m.Message);
-        w.WriteString("report", m.ReportFolder is null ? null : locate(m.ReportFolder + "report.html"));
+        w.WriteString("report", m.ReportFolder is null ? null : locate(StoreLayout.ReportHtml(m.ReportFolder)));
         w.WriteStartArray("alerts");
         foreach (var a in m.Alerts)
         {

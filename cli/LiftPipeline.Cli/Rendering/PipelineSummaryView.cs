@@ -1,3 +1,4 @@
+using LiftPipeline.Pipeline.Storage;
 using System.Globalization;
 using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Handlers;
@@ -118,7 +119,7 @@ internal static class PipelineSummaryView
             if (outcome.Report is not { } report)
             {
                 table.AddRow(Markup.Escape(outcome.Campaign), "-", "-", "-", "-", "-", Status(outcome),
-                    Markup.Escape(outcome.ReportFolder is null ? "-" : outcome.ReportFolder + "report.html"));
+                    Markup.Escape(outcome.ReportFolder is null ? "-" : StoreLayout.ReportHtml(outcome.ReportFolder)));
                 continue;
             }
             bool first = true;
@@ -132,7 +133,7 @@ internal static class PipelineSummaryView
                     Number(estimate.Lift * 100) + "%",
                     first ? Markup.Escape(Guardrails(report.Guardrails)) : "",
                     first ? report.Recommendation.ToString().ToLowerInvariant() : "",
-                    first && outcome.ReportFolder is { } folder ? Markup.Escape(folder + "report.html") : "");
+                    first && outcome.ReportFolder is { } folder ? Markup.Escape(StoreLayout.ReportHtml(folder)) : "");
                 first = false;
             }
         }
@@ -155,7 +156,7 @@ internal static class PipelineSummaryView
                 Number(c.Relative * 100) + "%",
                 first ? Markup.Escape(Guardrails(m.Guardrails)) : "",
                 first ? holdout.Recommendation.ToString().ToLowerInvariant() : "",
-                first && outcome.ReportFolder is { } folder ? Markup.Escape(folder + "report.html") : "");
+                first && outcome.ReportFolder is { } folder ? Markup.Escape(StoreLayout.ReportHtml(folder)) : "");
             first = false;
         }
     }

@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using LiftPipeline.Functions.Hosting;
 using LiftPipeline.Pipeline.Datasets;
 using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,7 @@ namespace LiftPipeline.Functions.Functions;
 public sealed class ExportArrived(IObjectStore store, TimeProvider clock, ILogger<ExportArrived> logger)
 {
     /// <summary>The trigger's blob path: the container from app setting <c>LiftContainer</c>, then <c>exports/{campaign}/{name}</c>.</summary>
-    public const string BlobPath = "%" + LiftStorageSettings.ContainerSetting + "%/exports/{campaign}/{name}";
+    public const string BlobPath = "%" + LiftStorageSettings.ContainerSetting + "%/" + StoreLayout.ExportsPrefix + "{campaign}/{name}";
 
     /// <summary>Handles one created export.</summary>
     /// <param name="export">The export blob.</param>
@@ -40,11 +41,10 @@ public sealed class ExportArrived(IObjectStore store, TimeProvider clock, ILogge
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(export);
-        string path = $"exports/{campaign}/{name}";
+        string path;
         try
         {
-            ExportName.Parse(path);
-            ExportName.Parse(export.Name);
+            path = StoreLayout.Export(CampaignId.Parse(campaign), name);
             if (export.Name != path)
             {
                 throw new ObjectStoreException(ObjectStoreException.InvalidName, export.Name, $"the blob client names {export.Name}, the trigger {path}");
@@ -52,36 +52,31 @@ public sealed class ExportArrived(IObjectStore store, TimeProvider clock, ILogge
         }
         catch (ObjectStoreException e) when (e.Code == ObjectStoreException.InvalidName)
         {
-            logger.LogWarning("ExportArrived: rejected unsafe export name {Name}: {Reason}", path, e.Message);
+            logger.LogWarning("ExportArrived: rejected unsafe export name {Campaign}/{Name}: {Reason}", campaign, name, e.Message);
             return ExportFollowUps.None;
         }
-        string? runId = await RunIdAsync(export, cancellationToken).ConfigureAwait(false);
-        if (runId is null)
+        string? version = await VersionAsync(export, cancellationToken).ConfigureAwait(false);
+        if (version is null)
         {
             logger.LogInformation("ExportArrived: {Name} no longer exists; nothing to do.", path);
             return ExportFollowUps.None;
         }
-        var outcome = await new ExportArrivedHandler(store, clock).HandleAsync(path, runId, cancellationToken).ConfigureAwait(false);
+        var outcome = await new ExportArrivedHandler(store, clock).HandleAsync(path, RunIds.ForExportEvent(version, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("ExportArrived: {Disposition}: {Message}", outcome.Disposition.ToString().ToLowerInvariant(), outcome.Message);
-        return outcome switch
+        return new ExportFollowUps
         {
-            { Disposition: ExportDisposition.Accepted } => new() { Measure = WorkMessages.Write([WorkItem.Measure(outcome.Export.Campaign, null)]) },
-            { Disposition: ExportDisposition.Quarantined, Alert: { } alert } => new() { Deliver = WorkMessages.Write([WorkItem.Deliver(alert.Campaign, alert.StoragePath, alert.RunId)]) },
-            _ => ExportFollowUps.None,
+            Measure = WorkMessages.Write(outcome.FollowUps.Where(item => item.Kind == WorkKind.Measure)),
+            Deliver = WorkMessages.Write(outcome.FollowUps.Where(item => item.Kind == WorkKind.Deliver)),
         };
     }
 
-    /// <summary>
-    /// <c>export-{ETag}</c> in run-id characters, so a repeated event for the same blob version names the same run; null
-    /// when the blob is gone.
-    /// </summary>
-    private static async Task<string?> RunIdAsync(BlobClient export, CancellationToken cancellationToken)
+    /// <summary>The blob version's ETag, which names the run (a repeated event for the same version names the same run); null when the blob is gone.</summary>
+    private static async Task<string?> VersionAsync(BlobClient export, CancellationToken cancellationToken)
     {
         try
         {
             var properties = await export.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            var etag = properties.Value.ETag.ToString().ToLowerInvariant();
-            return "export-" + new string(etag.Where(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)).Take(57).ToArray());
+            return properties.Value.ETag.ToString();
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

@@ -30,13 +30,13 @@ public enum AlertSeverity
 /// <param name="ReportPath">The report object the alert refers to, when there is one.</param>
 public sealed record Alert(
     string Id,
-    string Campaign,
+    CampaignId Campaign,
     string Guardrail,
     AlertSeverity Severity,
     string Message,
     IReadOnlyDictionary<string, double> Evidence,
     DateTimeOffset RaisedAt,
-    string RunId,
+    RunId RunId,
     string? ReportPath = null)
 {
     /// <summary>
@@ -44,26 +44,19 @@ public sealed record Alert(
     /// (the dataset ETag, or the export name that triggered it): the first 16 bytes of SHA-256 over the three values,
     /// as lowercase hex. The same three values always give the same id; changing any one gives another.
     /// </summary>
-    /// <exception cref="ArgumentException">A value is empty, or the campaign id is invalid.</exception>
-    public static string CreateId(string campaign, string guardrail, string inputIdentity)
+    /// <exception cref="ArgumentException">A value is empty.</exception>
+    public static string CreateId(CampaignId campaign, string guardrail, string inputIdentity)
     {
-        try
-        {
-            ObjectName.ValidateCampaign(campaign);
-        }
-        catch (ObjectStoreException e)
-        {
-            throw new ArgumentException(e.Message, nameof(campaign), e);
-        }
+        ArgumentException.ThrowIfNullOrEmpty(campaign.Value, nameof(campaign));
         ArgumentException.ThrowIfNullOrEmpty(guardrail);
         ArgumentException.ThrowIfNullOrEmpty(inputIdentity);
         // Length-prefixed fields, so ("a", "bc") and ("ab", "c") cannot collide.
-        var text = $"lift-alert/1\n{campaign.Length}:{campaign}\n{guardrail.Length}:{guardrail}\n{inputIdentity.Length}:{inputIdentity}";
+        var text = $"lift-alert/1\n{campaign.Value.Length}:{campaign}\n{guardrail.Length}:{guardrail}\n{inputIdentity.Length}:{inputIdentity}";
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
         return Convert.ToHexStringLower(hash[..16]);
     }
 
     /// <summary>Where the alert is stored: <c>alerts/{yyyy}/{MM}/{dd}/{Id}.json</c>, the day of <see cref="RaisedAt"/> in UTC.</summary>
-    public string StoragePath => AlertPaths.Alert(Id, RaisedAt);
+    public string StoragePath => StoreLayout.Alert(Id, RaisedAt);
 }

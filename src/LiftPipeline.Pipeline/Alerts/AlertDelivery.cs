@@ -85,7 +85,7 @@ public sealed class AlertDelivery
     public async Task<IReadOnlyList<PendingDeliveryResult>> DeliverPendingAsync(CancellationToken cancellationToken = default)
     {
         var results = new List<PendingDeliveryResult>();
-        await foreach (var item in _store.ListAsync(AlertPaths.DeliveriesPrefix, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in _store.ListAsync(StoreLayout.DeliveriesPrefix, cancellationToken).ConfigureAwait(false))
         {
             var stored = await _store.ReadAsync(item.Name, cancellationToken).ConfigureAwait(false);
             if (stored is null)
@@ -121,7 +121,7 @@ public sealed class AlertDelivery
     /// <exception cref="AlertFormatException">The record is unreadable.</exception>
     public async Task<DeliveryRecord?> ReadRecordAsync(string alertId, string subscriber, CancellationToken cancellationToken = default)
     {
-        var name = AlertPaths.Delivery(alertId, subscriber);
+        var name = StoreLayout.Delivery(alertId, subscriber);
         var stored = await _store.ReadAsync(name, cancellationToken).ConfigureAwait(false);
         return stored is null ? null : DeliveryRecord.Parse(stored.Content.Span, name);
     }
@@ -136,7 +136,7 @@ public sealed class AlertDelivery
     private async Task<DeliveryOutcome> DeliverStoredAsync(Alert alert, string alertPath, AlertSubscriber subscriber, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
-        var name = AlertPaths.Delivery(alert.Id, subscriber.Name);
+        var name = StoreLayout.Delivery(alert.Id, subscriber.Name);
         var fresh = new DeliveryRecord(alert.Id, alertPath, subscriber, DeliveryState.Pending, 0, null, null, null, null, _clock.GetUtcNow());
         await _store.TryCreateAsync(name, fresh.ToJson(), cancellationToken).ConfigureAwait(false);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Pipeline.Alerts;
 
@@ -95,16 +96,21 @@ public static class AlertJson
             var reportPath = root.TryGetProperty("reportPath", out var rp) && rp.ValueKind == JsonValueKind.String ? rp.GetString() : null;
             return new Alert(
                 RequiredString(root, "id", source),
-                RequiredString(root, "campaign", source),
+                ParseId<CampaignId>(RequiredString(root, "campaign", source), CampaignId.TryParse, "campaign", source),
                 RequiredString(root, "guardrail", source),
                 ParseSeverity(RequiredString(root, "severity", source), source),
                 RequiredString(root, "message", source),
                 evidence,
                 ParseTime(RequiredString(root, "raisedAt", source), "raisedAt", source),
-                RequiredString(root, "runId", source),
+                ParseId<RunId>(RequiredString(root, "runId", source), RunId.TryParse, "runId", source),
                 reportPath);
         }
     }
+
+    private delegate bool TryParseId<T>(string? text, out T id);
+
+    private static T ParseId<T>(string text, TryParseId<T> tryParse, string field, string source) =>
+        tryParse(text, out var id) ? id : throw new AlertFormatException(source, $"field '{field}' is '{text}'; expected 1-64 characters of a-z, 0-9 and '-'");
 
     /// <summary>"warn" or "breach".</summary>
     public static string SeverityName(AlertSeverity severity) => severity switch
@@ -114,7 +120,7 @@ public static class AlertJson
         _ => throw new ArgumentOutOfRangeException(nameof(severity), severity, "unknown alert severity"),
     };
 
-    internal static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+    internal static string FormatTime(DateTimeOffset time) => StoredJson.FormatTime(time);
 
     internal static DateTimeOffset ParseTime(string text, string field, string source) =>
         DateTimeOffset.TryParseExact(text, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)

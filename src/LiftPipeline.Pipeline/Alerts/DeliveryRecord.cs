@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Pipeline.Alerts;
 
@@ -17,7 +18,7 @@ public enum DeliveryState
 
 /// <summary>
 /// The stored state of one alert's delivery to one subscriber, at <c>alerts/deliveries/{alertId}/{subscriber}.json</c>
-/// (see <see cref="AlertPaths.Delivery"/>). Written only by <see cref="AlertDelivery"/>, always with a conditional write.
+/// (see <see cref="StoreLayout.Delivery"/>). Written only by <see cref="AlertDelivery"/>, always with a conditional write.
 /// </summary>
 /// <param name="AlertId">The alert.</param>
 /// <param name="AlertPath">Where the alert itself is stored (to reload it for redelivery).</param>

@@ -1,3 +1,5 @@
+using LiftPipeline.Pipeline.Storage;
+
 namespace LiftPipeline.Pipeline.Campaigns;
 
 /// <summary>One problem in a campaign.json: the JSON path of the field (<c>subscribers[1].url</c>, <c>$</c> for the document) and what to do.</summary>
@@ -33,5 +35,5 @@ public sealed class CampaignConfigException : Exception
     public IReadOnlyList<CampaignConfigError> Errors { get; }
 
     private static string Describe(string campaign, IReadOnlyList<CampaignConfigError> errors) =>
-        $"campaigns/{campaign}/campaign.json has {errors.Count} problem{(errors.Count == 1 ? "" : "s")}: {string.Join("; ", errors)}";
+        $"{StoreLayout.CampaignConfigOf(campaign)} has {errors.Count} problem{(errors.Count == 1 ? "" : "s")}: {string.Join("; ", errors)}";
 }

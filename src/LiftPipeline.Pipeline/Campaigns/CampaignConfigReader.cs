@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using LiftPipeline.Ingestion;
+using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Guardrails;
 using LiftPipeline.Statistics.Inference;
@@ -74,7 +75,7 @@ internal sealed partial class CampaignConfigReader
         string? id = String(root, "", "id", required: true);
         if (id is not null && id != campaignId)
         {
-            Error("id", $"is '{id}' but the file is in campaigns/{campaignId}/; set \"id\": \"{campaignId}\" or move the file");
+            Error("id", $"is '{id}' but the file is in {StoreLayout.CampaignFolderOf(campaignId)}; set \"id\": \"{campaignId}\" or move the file");
         }
         string? name = String(root, "", "name", required: true);
         bool active = Bool(root, "", "active", true);

@@ -19,13 +19,13 @@ public sealed record DatasetManifest(string Dataset, IReadOnlyList<MergedExport>
 /// panel, then swaps the manifest with an If-Match write, retrying on conflict, so concurrent exports lose nothing; an
 /// export already listed at the same ETag is not merged again (idempotent reprocessing).
 /// </summary>
-public sealed class CampaignDataset(IObjectStore store, string campaign)
+public sealed class CampaignDataset(IObjectStore store, CampaignId campaign)
 {
     private const int MaxAttempts = 20;
     private static readonly PanelExportOptions DatasetOptions = new() { Increment = true, AllowTreatmentReversal = true };
 
     /// <summary>The manifest's object name.</summary>
-    public string ManifestPath { get; } = $"datasets/{ObjectName.ValidateCampaign(campaign)}/manifest.json";
+    public string ManifestPath { get; } = StoreLayout.DatasetManifest(campaign);
 
     /// <summary>The manifest, or null before the first export.</summary>
     public async Task<DatasetManifest?> ReadManifestAsync(CancellationToken cancellationToken = default) =>
@@ -58,7 +58,7 @@ public sealed class CampaignDataset(IObjectStore store, string campaign)
             var older = manifest is null ? null : await ReadPanelAsync(manifest.Dataset, cancellationToken).ConfigureAwait(false);
             var merged = PanelMerge.Merge(older, panel, export.File);
             var bytes = await ToParquetAsync(merged, cancellationToken).ConfigureAwait(false);
-            var dataset = $"datasets/{campaign}/panel-{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}.parquet";
+            var dataset = StoreLayout.DatasetPanel(campaign, Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]);
             await store.TryCreateAsync(dataset, bytes, cancellationToken).ConfigureAwait(false);
             var next = new DatasetManifest(dataset, [.. manifest?.Exports ?? [], new MergedExport(export.Path, etag, at)]);
             if (await TrySwapAsync(current, next, cancellationToken).ConfigureAwait(false))
@@ -110,36 +110,14 @@ public sealed class CampaignDataset(IObjectStore store, string campaign)
         return buffer.ToArray();
     }
 
-    internal static byte[] WriteManifest(DatasetManifest manifest)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("dataset", manifest.Dataset);
-            writer.WriteStartArray("exports");
-            foreach (var export in manifest.Exports)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("export", export.Export);
-                writer.WriteString("etag", export.ETag);
-                writer.WriteString("mergedAt", export.MergedAt);
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
+    internal static byte[] WriteManifest(DatasetManifest manifest) => JsonSerializer.SerializeToUtf8Bytes(
+        new DatasetManifestDocument(manifest.Dataset, manifest.Exports.Select(e => new MergedExportDocument(e.Export, e.ETag, e.MergedAt)).ToArray()),
+        PipelineJsonContext.Default.DatasetManifestDocument);
 
+    /// <exception cref="JsonException">Not a dataset manifest.</exception>
     internal static DatasetManifest ParseManifest(ReadOnlySpan<byte> json)
     {
-        var reader = new Utf8JsonReader(json);
-        using var document = JsonDocument.ParseValue(ref reader);
-        var root = document.RootElement;
-        var exports = root.GetProperty("exports").EnumerateArray()
-            .Select(e => new MergedExport(e.GetProperty("export").GetString()!, e.GetProperty("etag").GetString()!, e.GetProperty("mergedAt").GetDateTimeOffset()))
-            .ToArray();
-        return new DatasetManifest(root.GetProperty("dataset").GetString()!, exports);
+        var document = JsonSerializer.Deserialize(json, PipelineJsonContext.Default.DatasetManifestDocument) ?? throw new JsonException("a dataset manifest is a JSON object");
+        return new DatasetManifest(document.Dataset, document.Exports.Select(e => new MergedExport(e.Export, e.Etag, e.MergedAt)).ToArray());
     }
 }

@@ -15,8 +15,8 @@ public sealed class ExportScanner(IObjectStore store)
     public async Task<IReadOnlyList<string>> FindNewAsync(CancellationToken cancellationToken = default)
     {
         var fresh = new List<string>();
-        var handled = new Dictionary<string, HashSet<(string, string)>>(StringComparer.Ordinal);
-        await foreach (var item in store.ListAsync("exports/", cancellationToken).ConfigureAwait(false))
+        var handled = new Dictionary<CampaignId, HashSet<(string, string)>>();
+        await foreach (var item in store.ListAsync(StoreLayout.ExportsPrefix, cancellationToken).ConfigureAwait(false))
         {
             ExportName export;
             try
@@ -41,7 +41,7 @@ public sealed class ExportScanner(IObjectStore store)
         return fresh;
     }
 
-    private async Task<HashSet<(string Export, string ETag)>> HandledAsync(string campaign, CancellationToken cancellationToken)
+    private async Task<HashSet<(string Export, string ETag)>> HandledAsync(CampaignId campaign, CancellationToken cancellationToken)
     {
         var seen = new HashSet<(string, string)>();
         var manifest = await new CampaignDataset(store, campaign).ReadManifestAsync(cancellationToken).ConfigureAwait(false);
@@ -49,9 +49,9 @@ public sealed class ExportScanner(IObjectStore store)
         {
             seen.Add((merged.Export, merged.ETag));
         }
-        await foreach (var item in store.ListAsync($"quarantine/{campaign}/", cancellationToken).ConfigureAwait(false))
+        await foreach (var item in store.ListAsync(StoreLayout.QuarantineOf(campaign), cancellationToken).ConfigureAwait(false))
         {
-            if (!item.Name.EndsWith(".error.json", StringComparison.Ordinal))
+            if (!StoreLayout.IsQuarantineError(item.Name))
             {
                 continue;
             }

@@ -12,14 +12,14 @@ namespace LiftPipeline.Pipeline.Datasets;
 /// (the same format as a panel dataset's) names <c>datasets/{campaign}/holdout-{hash}.json</c>, the list of current
 /// shards, and is swapped with If-Match, so concurrent exports lose nothing and reprocessing is a no-op.
 /// </summary>
-public sealed class HoldoutDataset(IObjectStore store, string campaign)
+public sealed class HoldoutDataset(IObjectStore store, CampaignId campaign)
 {
     private const int MaxAttempts = 20;
 
     /// <summary>One shard: the export it came from, the export's ETag, and the copy measured.</summary>
     public sealed record Shard(string Export, string ETag, string Copy);
 
-    private string ManifestPath { get; } = $"datasets/{ObjectName.ValidateCampaign(campaign)}/manifest.json";
+    private string ManifestPath { get; } = StoreLayout.DatasetManifest(campaign);
 
     /// <summary>
     /// Records the shard <paramref name="copy"/> (already written: the validated content of <paramref name="export"/> read
@@ -42,7 +42,7 @@ public sealed class HoldoutDataset(IObjectStore store, string campaign)
             shards.Add(new Shard(export.Path, etag, copy));
             shards.Sort((a, b) => string.CompareOrdinal(a.Export, b.Export));
             var list = WriteShards(shards);
-            string listName = $"datasets/{campaign}/holdout-{Hash(list)}.json";
+            string listName = StoreLayout.HoldoutShardList(campaign, Hash(list));
             await store.TryCreateAsync(listName, list, cancellationToken).ConfigureAwait(false);
             var next = new DatasetManifest(listName, [.. manifest?.Exports ?? [], new MergedExport(export.Path, etag, at)]);
             if (await TrySwapAsync(current, next, cancellationToken).ConfigureAwait(false))
@@ -61,10 +61,9 @@ public sealed class HoldoutDataset(IObjectStore store, string campaign)
             ?? throw new ObjectStoreException(ObjectStoreException.Unavailable, manifest.Dataset, "the manifest names a shard list that does not exist");
         try
         {
-            using var document = JsonDocument.Parse(content.Content);
-            return document.RootElement.GetProperty("shards").EnumerateArray()
-                .Select(s => new Shard(s.GetProperty("export").GetString()!, s.GetProperty("etag").GetString()!, ObjectName.Validate(s.GetProperty("copy").GetString()!)))
-                .ToArray();
+            var document = JsonSerializer.Deserialize(content.Content.Span, PipelineJsonContext.Default.ShardListDocument)
+                ?? throw new JsonException("a shard list is a JSON object");
+            return document.Shards.Select(s => new Shard(s.Export, s.Etag, ObjectName.Validate(s.Copy))).ToArray();
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -75,26 +74,8 @@ public sealed class HoldoutDataset(IObjectStore store, string campaign)
     private Task<bool> TrySwapAsync(ObjectContent? current, DatasetManifest next, CancellationToken cancellationToken) =>
         CampaignDataset.TrySwapAsync(store, ManifestPath, current, next, cancellationToken);
 
-    private static byte[] WriteShards(IReadOnlyList<Shard> shards)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("shards");
-            foreach (var shard in shards)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("export", shard.Export);
-                writer.WriteString("etag", shard.ETag);
-                writer.WriteString("copy", shard.Copy);
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
+    private static byte[] WriteShards(IReadOnlyList<Shard> shards) => JsonSerializer.SerializeToUtf8Bytes(
+        new ShardListDocument(shards.Select(s => new ShardDocument(s.Export, s.ETag, s.Copy)).ToArray()), PipelineJsonContext.Default.ShardListDocument);
 
     private static string Hash(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes))[..32];
 }

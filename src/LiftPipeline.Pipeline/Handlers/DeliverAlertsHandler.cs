@@ -46,14 +46,13 @@ public sealed class DeliverAlertsHandler(IObjectStore store, AlertDelivery deliv
         (await delivery.DeliverPendingAsync(cancellationToken).ConfigureAwait(false))
             .Select(r => new SubscriberDelivery(r.AlertId, r.Subscriber, r.Outcome)).ToArray();
 
-    private async Task<IReadOnlyList<AlertSubscriber>> SubscribersAsync(string campaign, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AlertSubscriber>> SubscribersAsync(CampaignId campaign, CancellationToken cancellationToken)
     {
-        var content = await store.ReadAsync($"campaigns/{campaign}/campaign.json", cancellationToken).ConfigureAwait(false);
-        if (content is null)
+        var config = (await store.ReadCampaignConfigAsync(campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull();
+        if (config is null)
         {
             return [];
         }
-        var config = CampaignConfig.Parse(campaign, content.Content.Span);
         return config.Subscribers.Select(s => new AlertSubscriber(s.Name, s.Url, s.SecretName)).ToArray();
     }
 }

@@ -25,7 +25,26 @@ public enum ExportDisposition
 }
 
 /// <summary>The outcome of <see cref="ExportArrivedHandler.HandleAsync"/>.</summary>
-public sealed record ExportOutcome(ExportName Export, ExportDisposition Disposition, string Message, Panel? Panel = null, Alert? Alert = null, DatasetManifest? Dataset = null);
+/// <param name="Export">The export handled.</param>
+/// <param name="Disposition">Accepted, quarantined or not found.</param>
+/// <param name="Message">One line for logs and the console.</param>
+/// <param name="Panel">The panel read, when a panel export was accepted.</param>
+/// <param name="Alert">The data-quality alert, when quarantined.</param>
+/// <param name="Dataset">The campaign's dataset after the merge, when accepted.</param>
+public sealed record ExportOutcome(ExportName Export, ExportDisposition Disposition, string Message, Panel? Panel = null, Alert? Alert = null, DatasetManifest? Dataset = null)
+{
+    /// <summary>
+    /// The work this outcome asks for, which hosts forward to their queues unchanged: an accepted export → a measurement
+    /// of its campaign (the run named by the dataset it produced); a quarantined one → the delivery of its alert;
+    /// nothing otherwise.
+    /// </summary>
+    public IReadOnlyList<WorkItem> FollowUps => Disposition switch
+    {
+        ExportDisposition.Accepted => [WorkItem.Measure(Export.Campaign, null)],
+        ExportDisposition.Quarantined when Alert is { } alert => [WorkItem.Deliver(alert.Campaign, alert.StoragePath, alert.RunId)],
+        _ => [],
+    };
+}
 
 /// <summary>
 /// The ExportArrived handler, independent of any host: validates one export against its campaign's column mapping and
@@ -41,10 +60,10 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
     /// <summary>Handles the export named <paramref name="exportName"/> for run <paramref name="runId"/>.</summary>
     /// <exception cref="ObjectStoreException">The name is unsafe (before any storage call), or the store failed.</exception>
     /// <exception cref="CampaignConfigException">The campaign's campaign.json is invalid (the export is left where it is).</exception>
-    public async Task<ExportOutcome> HandleAsync(string exportName, string runId, CancellationToken cancellationToken = default)
+    public async Task<ExportOutcome> HandleAsync(string exportName, RunId runId, CancellationToken cancellationToken = default)
     {
         var export = ExportName.Parse(exportName);
-        var config = await ReadConfigAsync(export, cancellationToken).ConfigureAwait(false);
+        var config = (await store.ReadCampaignConfigAsync(export.Campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull();
         if (config is { Design: CampaignDesign.Holdout })
         {
             return await HandleHoldoutAsync(export, config, runId, cancellationToken).ConfigureAwait(false);
@@ -76,7 +95,7 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
     /// validated by one full statistics pass over every row group, then streamed into a content-addressed shard of the
     /// campaign's dataset — or into quarantine.
     /// </summary>
-    private async Task<ExportOutcome> HandleHoldoutAsync(ExportName export, CampaignConfig config, string runId, CancellationToken cancellationToken)
+    private async Task<ExportOutcome> HandleHoldoutAsync(ExportName export, CampaignConfig config, RunId runId, CancellationToken cancellationToken)
     {
         string folder = LocalCopy.NewFolder();
         try
@@ -90,7 +109,7 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             {
                 var options = new ExperimentExportOptions { Columns = config.ColumnMapping, Outcomes = config.Metrics };
                 var statistics = await ExperimentStatisticsBuilder.ComputeAsync(local.Path, options, new ExperimentStatisticsOptions(), cancellationToken).ConfigureAwait(false);
-                string shard = $"datasets/{export.Campaign}/shard-{local.Sha256[..32]}.parquet";
+                string shard = StoreLayout.DatasetShard(export.Campaign, local.Sha256[..32]);
                 await using (var stream = File.OpenRead(local.Path))
                 {
                     await store.TryCreateAsync(shard, stream, cancellationToken).ConfigureAwait(false);
@@ -121,13 +140,7 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(bytes.ToArray(), writable: false);
 
-    private async Task<CampaignConfig?> ReadConfigAsync(ExportName export, CancellationToken cancellationToken)
-    {
-        var config = await store.ReadAsync(export.CampaignConfigPath, cancellationToken).ConfigureAwait(false);
-        return config is null ? null : CampaignConfig.Parse(export.Campaign, config.Content.Span);
-    }
-
-    private async Task<Alert> QuarantineAsync(ExportName export, string etag, long length, ExportValidationException invalid, string runId,
+    private async Task<Alert> QuarantineAsync(ExportName export, string etag, long length, ExportValidationException invalid, RunId runId,
         Func<CancellationToken, Task<bool>> copy, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -156,7 +169,7 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             writer.WriteStartObject();
             writer.WriteString("export", export.Path);
             writer.WriteString("etag", etag);
-            writer.WriteString("quarantinedAt", at.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteString("quarantinedAt", StoredJson.FormatTime(at));
             writer.WriteString("message", invalid.Message);
             writer.WriteStartArray("errors");
             foreach (var error in invalid.Errors)

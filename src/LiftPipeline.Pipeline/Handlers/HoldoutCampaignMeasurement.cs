@@ -21,10 +21,10 @@ namespace LiftPipeline.Pipeline.Handlers;
 /// </summary>
 internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvider clock)
 {
-    public async Task<MeasureOutcome> MeasureAsync(CampaignConfig config, DatasetManifest manifest, string runId, CancellationToken cancellationToken)
+    public async Task<MeasureOutcome> MeasureAsync(CampaignConfig config, CampaignId campaign, DatasetManifest manifest, RunId runId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var shards = await new HoldoutDataset(store, config.Id).ReadShardsAsync(manifest, cancellationToken).ConfigureAwait(false);
+        var shards = await new HoldoutDataset(store, campaign).ReadShardsAsync(manifest, cancellationToken).ConfigureAwait(false);
         var local = LocalCopy.NewFolder();
         try
         {
@@ -47,24 +47,24 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
             }
             catch (Exception e) when (e is MeasurementNotPossibleException or ExportValidationException)
             {
-                return await MeasureCampaignHandler.FailedAsync(store, config, manifest.Dataset, runId, now, e.Message,
+                return await MeasureCampaignHandler.FailedAsync(store, config, campaign, manifest.Dataset, runId, now, e.Message,
                     new Dictionary<string, double> { ["shards"] = shards.Count }, cancellationToken).ConfigureAwait(false);
             }
-            var report = HoldoutReport.Create(config.Id, runId, now, measurement);
-            string folder = MeasureCampaignHandler.ReportFolder(config.Id, runId);
+            var report = HoldoutReport.Create(campaign, runId, now, measurement);
+            string folder = StoreLayout.ReportFolder(campaign, runId);
             var alerts = new List<string>();
             foreach (var breach in measurement.Guardrails.Where(g => g.Status == GuardrailStatus.Breach))
             {
-                var alert = MeasureCampaignHandler.NewAlert(config.Id, breach.Name, manifest.Dataset, runId, now, $"{config.Name}: {breach.Message}", breach.Evidence, folder + "report.html");
+                var alert = MeasureCampaignHandler.NewAlert(campaign, breach.Name, manifest.Dataset, runId, now, $"{config.Name}: {breach.Message}", breach.Evidence, StoreLayout.ReportHtml(folder));
                 await store.TryCreateAsync(alert.StoragePath, AlertJson.Write(alert), cancellationToken).ConfigureAwait(false);
                 alerts.Add(alert.StoragePath);
             }
-            await store.TryCreateAsync(folder + "report.html", MeasureCampaignHandler.Render(report, HoldoutReport.WriteHtml), cancellationToken).ConfigureAwait(false);
-            await store.TryCreateAsync(folder + "report.md", MeasureCampaignHandler.Render(report, HoldoutReport.WriteMarkdown), cancellationToken).ConfigureAwait(false);
-            await store.TryCreateAsync(folder + "report.json", MeasureCampaignHandler.Render(report, ReportJson.Write), cancellationToken).ConfigureAwait(false);
-            await LatestReport.WriteAsync(store, report, folder, cancellationToken).ConfigureAwait(false);
-            return new MeasureOutcome(config.Id, runId, CampaignRunStatus.Measured,
-                $"{config.Id}: {measurement.Contrasts.Count} contrasts over {measurement.Arms.Sum(a => a.N):N0} customers, {report.Recommendation.ToString().ToLowerInvariant()}, {alerts.Count} alerts; report {folder}",
+            await store.TryCreateAsync(StoreLayout.ReportHtml(folder), MeasureCampaignHandler.Render(report, HoldoutReport.WriteHtml), cancellationToken).ConfigureAwait(false);
+            await store.TryCreateAsync(StoreLayout.ReportMarkdown(folder), MeasureCampaignHandler.Render(report, HoldoutReport.WriteMarkdown), cancellationToken).ConfigureAwait(false);
+            await store.TryCreateAsync(StoreLayout.ReportJson(folder), MeasureCampaignHandler.Render(report, ReportJson.Write), cancellationToken).ConfigureAwait(false);
+            await LatestReport.WriteAsync(store, campaign, report, folder, cancellationToken).ConfigureAwait(false);
+            return new MeasureOutcome(campaign, runId, CampaignRunStatus.Measured,
+                $"{campaign}: {measurement.Contrasts.Count} contrasts over {measurement.Arms.Sum(a => a.N):N0} customers, {report.Recommendation.ToString().ToLowerInvariant()}, {alerts.Count} alerts; report {folder}",
                 null, folder, alerts) { Holdout = report };
         }
         finally

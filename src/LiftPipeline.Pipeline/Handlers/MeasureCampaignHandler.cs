@@ -22,8 +22,8 @@ namespace LiftPipeline.Pipeline.Handlers;
 /// <param name="Alerts">Object names of the alerts raised (also when already measured).</param>
 /// <param name="AlreadyMeasured">True when the run had measured this campaign before and nothing was redone.</param>
 public sealed record MeasureOutcome(
-    string Campaign,
-    string RunId,
+    CampaignId Campaign,
+    RunId RunId,
     CampaignRunStatus Status,
     string Message,
     LiftReport? Report,
@@ -62,46 +62,38 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
     /// <summary>Measures <paramref name="campaign"/> for <paramref name="runId"/> (null: the run of the current dataset).</summary>
     /// <exception cref="ObjectStoreException">The campaign or run id is unsafe (before any storage call), or the store failed.</exception>
     /// <exception cref="CampaignConfigException">The campaign's campaign.json is invalid.</exception>
-    public async Task<MeasureOutcome> HandleAsync(string campaign, string? runId, CancellationToken cancellationToken = default)
+    public async Task<MeasureOutcome> HandleAsync(CampaignId campaign, RunId? runId, CancellationToken cancellationToken = default)
     {
-        ObjectName.ValidateCampaign(campaign);
-        RunIds.ValidateOptional(runId);
-        var config = await ReadConfigAsync(campaign, cancellationToken).ConfigureAwait(false);
+        var config = (await store.ReadCampaignConfigAsync(campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull();
         if (config is null)
         {
-            string reason = $"campaigns/{campaign}/campaign.json is missing; add one to measure the campaign.";
-            return await RecordAsync(new MeasureOutcome(campaign, runId ?? "unmeasured", CampaignRunStatus.Skipped, reason, null, null, []), runId is not null, null, cancellationToken).ConfigureAwait(false);
+            string reason = $"{StoreLayout.CampaignConfig(campaign)} is missing; add one to measure the campaign.";
+            return await RecordAsync(new MeasureOutcome(campaign, runId ?? RunIds.Unmeasured, CampaignRunStatus.Skipped, reason, null, null, []), runId is not null, null, cancellationToken).ConfigureAwait(false);
         }
         var dataset = new CampaignDataset(store, campaign);
         var manifest = await dataset.ReadManifestAsync(cancellationToken).ConfigureAwait(false);
         if (manifest is null)
         {
-            var none = new MeasureOutcome(campaign, runId ?? "unmeasured", CampaignRunStatus.NoData, $"{campaign}: no export has been accepted yet.", null, null, []);
+            var none = new MeasureOutcome(campaign, runId ?? RunIds.Unmeasured, CampaignRunStatus.NoData, $"{campaign}: no export has been accepted yet.", null, null, []);
             return await RecordAsync(none, runId is not null, null, cancellationToken).ConfigureAwait(false);
         }
-        runId ??= RunIds.ForDataset(manifest.Dataset);
-        var done = await AlreadyMeasuredAsync(campaign, runId, cancellationToken).ConfigureAwait(false);
+        var run = runId ?? RunIds.ForDataset(manifest.Dataset);
+        var done = await AlreadyMeasuredAsync(campaign, run, cancellationToken).ConfigureAwait(false);
         if (done is not null)
         {
-            await QueueDeliveriesAsync(config, done.Alerts, runId, cancellationToken).ConfigureAwait(false);
+            await QueueDeliveriesAsync(config, campaign, done.Alerts, run, cancellationToken).ConfigureAwait(false);
             return done;
         }
         var started = clock.GetUtcNow();
         var outcome = config.Design == CampaignDesign.Holdout
-            ? await new HoldoutCampaignMeasurement(store, clock).MeasureAsync(config, manifest, runId, cancellationToken).ConfigureAwait(false)
-            : await MeasureAsync(config, await dataset.ReadPanelAsync(manifest, cancellationToken).ConfigureAwait(false), manifest.Dataset, runId, cancellationToken).ConfigureAwait(false);
+            ? await new HoldoutCampaignMeasurement(store, clock).MeasureAsync(config, campaign, manifest, run, cancellationToken).ConfigureAwait(false)
+            : await MeasureAsync(config, campaign, await dataset.ReadPanelAsync(manifest, cancellationToken).ConfigureAwait(false), manifest.Dataset, run, cancellationToken).ConfigureAwait(false);
         await RecordAsync(outcome, true, started, cancellationToken).ConfigureAwait(false);
-        await QueueDeliveriesAsync(config, outcome.Alerts, runId, cancellationToken).ConfigureAwait(false);
+        await QueueDeliveriesAsync(config, campaign, outcome.Alerts, run, cancellationToken).ConfigureAwait(false);
         return outcome;
     }
 
-    /// <summary>The folder of a run's report.</summary>
-    public static string ReportFolder(string campaign, string runId) => $"reports/{ObjectName.ValidateCampaign(campaign)}/{RunIds.Validate(runId)}/";
-
-    /// <summary>The pointer to a campaign's newest report.</summary>
-    public static string LatestPath(string campaign) => $"reports/{ObjectName.ValidateCampaign(campaign)}/latest.json";
-
-    private async Task<MeasureOutcome> MeasureAsync(CampaignConfig config, Panel panel, string datasetName, string runId, CancellationToken cancellationToken)
+    private async Task<MeasureOutcome> MeasureAsync(CampaignConfig config, CampaignId campaign, Panel panel, string datasetName, RunId runId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var options = config.ToPanelMeasureOptions() with { Progress = Progress };
@@ -112,12 +104,12 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         }
         catch (MeasurementNotPossibleException e)
         {
-            return await FailedAsync(store, config, $"{datasetName}|{options.Metric}", runId, now, e.Message,
+            return await FailedAsync(store, config, campaign, $"{datasetName}|{options.Metric}", runId, now, e.Message,
                 new Dictionary<string, double> { ["units"] = panel.Units.Count, ["periods"] = panel.Periods.Count }, cancellationToken).ConfigureAwait(false);
         }
         var checks = Guardrails(config, panel, measurement, options, now, cancellationToken);
-        var report = LiftReport.Create(config.Id, runId, now, measurement, checks.Select(c => c.Result).ToArray(), 1 - config.Alpha);
-        var folder = ReportFolder(config.Id, runId);
+        var report = LiftReport.Create(campaign, runId, now, measurement, checks.Select(c => c.Result).ToArray(), 1 - config.Alpha);
+        var folder = StoreLayout.ReportFolder(campaign, runId);
         var alerts = new List<string>();
         foreach (var (cell, result) in checks)
         {
@@ -125,14 +117,14 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
             {
                 continue;
             }
-            var alert = NewAlert(config.Id, result.Name, $"{datasetName}|{options.Metric}|{cell}", runId, now,
-                $"{config.Name}: {result.Message}", result.Evidence, folder + "report.html");
+            var alert = NewAlert(campaign, result.Name, $"{datasetName}|{options.Metric}|{cell}", runId, now,
+                $"{config.Name}: {result.Message}", result.Evidence, StoreLayout.ReportHtml(folder));
             await store.TryCreateAsync(alert.StoragePath, AlertJson.Write(alert), cancellationToken).ConfigureAwait(false);
             alerts.Add(alert.StoragePath);
         }
-        await WriteReportAsync(report, folder, cancellationToken).ConfigureAwait(false);
-        return new MeasureOutcome(config.Id, runId, CampaignRunStatus.Measured,
-            $"{config.Id}: {report.Estimates.Count} estimates of {report.Metric}, {report.Recommendation.ToString().ToLowerInvariant()}, {alerts.Count} alerts; report {folder}",
+        await WriteReportAsync(report, campaign, folder, cancellationToken).ConfigureAwait(false);
+        return new MeasureOutcome(campaign, runId, CampaignRunStatus.Measured,
+            $"{campaign}: {report.Estimates.Count} estimates of {report.Metric}, {report.Recommendation.ToString().ToLowerInvariant()}, {alerts.Count} alerts; report {folder}",
             report, folder, alerts);
     }
 
@@ -164,24 +156,24 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         cell is null ? result : result with { Message = $"Cell {cell}: {result.Message}" };
 
     /// <summary>Records a measurement that could not run: a breach alert of guardrail <c>measurement</c> naming the reason.</summary>
-    internal static async Task<MeasureOutcome> FailedAsync(IObjectStore store, CampaignConfig config, string identity, string runId, DateTimeOffset now, string reason,
+    internal static async Task<MeasureOutcome> FailedAsync(IObjectStore store, CampaignConfig config, CampaignId campaign, string identity, RunId runId, DateTimeOffset now, string reason,
         IReadOnlyDictionary<string, double> evidence, CancellationToken cancellationToken)
     {
-        var failure = NewAlert(config.Id, MeasurementGuardrail, identity, runId, now, $"{config.Name}: the measurement failed and no report was written: {reason}", evidence, null);
+        var failure = NewAlert(campaign, MeasurementGuardrail, identity, runId, now, $"{config.Name}: the measurement failed and no report was written: {reason}", evidence, null);
         await store.TryCreateAsync(failure.StoragePath, AlertJson.Write(failure), cancellationToken).ConfigureAwait(false);
-        return new MeasureOutcome(config.Id, runId, CampaignRunStatus.Failed, reason, null, null, [failure.StoragePath]);
+        return new MeasureOutcome(campaign, runId, CampaignRunStatus.Failed, reason, null, null, [failure.StoragePath]);
     }
 
-    internal static Alert NewAlert(string campaign, string guardrail, string identity, string runId, DateTimeOffset now, string message,
+    internal static Alert NewAlert(CampaignId campaign, string guardrail, string identity, RunId runId, DateTimeOffset now, string message,
         IReadOnlyDictionary<string, double> evidence, string? reportPath) =>
         new(Alert.CreateId(campaign, guardrail, identity), campaign, guardrail, AlertSeverity.Breach, message, evidence, now, runId, reportPath);
 
-    private async Task WriteReportAsync(LiftReport report, string folder, CancellationToken cancellationToken)
+    private async Task WriteReportAsync(LiftReport report, CampaignId campaign, string folder, CancellationToken cancellationToken)
     {
-        await store.TryCreateAsync(folder + "report.html", Render(report, ReportHtml.Write), cancellationToken).ConfigureAwait(false);
-        await store.TryCreateAsync(folder + "report.md", Render(report, ReportMarkdown.Write), cancellationToken).ConfigureAwait(false);
-        await store.TryCreateAsync(folder + "report.json", Render(report, ReportJson.Write), cancellationToken).ConfigureAwait(false);
-        await LatestReport.WriteAsync(store, report, folder, cancellationToken).ConfigureAwait(false);
+        await store.TryCreateAsync(StoreLayout.ReportHtml(folder), Render(report, ReportHtml.Write), cancellationToken).ConfigureAwait(false);
+        await store.TryCreateAsync(StoreLayout.ReportMarkdown(folder), Render(report, ReportMarkdown.Write), cancellationToken).ConfigureAwait(false);
+        await store.TryCreateAsync(StoreLayout.ReportJson(folder), Render(report, ReportJson.Write), cancellationToken).ConfigureAwait(false);
+        await LatestReport.WriteAsync(store, campaign, report, folder, cancellationToken).ConfigureAwait(false);
     }
 
     internal static byte[] Render<T>(T report, Action<T, Stream> write)
@@ -191,7 +183,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         return buffer.ToArray();
     }
 
-    private async Task<MeasureOutcome?> AlreadyMeasuredAsync(string campaign, string runId, CancellationToken cancellationToken)
+    private async Task<MeasureOutcome?> AlreadyMeasuredAsync(CampaignId campaign, RunId runId, CancellationToken cancellationToken)
     {
         var manifest = await new RunLedger(store).ReadAsync(runId, cancellationToken).ConfigureAwait(false);
         var entry = manifest?.Campaigns.FirstOrDefault(e => e.Campaign == campaign);
@@ -199,7 +191,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         {
             return null;
         }
-        if (entry.Status == CampaignRunStatus.Measured && await store.GetAsync(ReportFolder(campaign, runId) + "report.json", cancellationToken).ConfigureAwait(false) is null)
+        if (entry.Status == CampaignRunStatus.Measured && await store.GetAsync(StoreLayout.ReportJson(StoreLayout.ReportFolder(campaign, runId)), cancellationToken).ConfigureAwait(false) is null)
         {
             return null;
         }
@@ -215,15 +207,12 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         var entry = new CampaignRunEntry(outcome.Campaign, outcome.Status, null, started, started is null ? null : clock.GetUtcNow(),
             outcome.ReportFolder, outcome.Alerts, outcome.Status is CampaignRunStatus.Measured ? null : outcome.Message);
         await new RunLedger(store).UpdateAsync(outcome.RunId,
-            () => new RunManifest(outcome.RunId, TriggerOf(outcome.RunId), started ?? clock.GetUtcNow(), []),
+            () => new RunManifest(outcome.RunId, RunIds.TriggerOf(outcome.RunId), started ?? clock.GetUtcNow(), []),
             manifest => manifest.With(entry), cancellationToken).ConfigureAwait(false);
         return outcome;
     }
 
-    private static string TriggerOf(string runId) =>
-        runId.StartsWith("nightly-", StringComparison.Ordinal) ? "nightly" : runId.StartsWith("data-", StringComparison.Ordinal) ? "export" : "manual";
-
-    private async Task QueueDeliveriesAsync(CampaignConfig config, IReadOnlyList<string> alerts, string runId, CancellationToken cancellationToken)
+    private async Task QueueDeliveriesAsync(CampaignConfig config, CampaignId campaign, IReadOnlyList<string> alerts, RunId runId, CancellationToken cancellationToken)
     {
         if (config.Subscribers.Count == 0)
         {
@@ -231,13 +220,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         }
         foreach (var alert in alerts)
         {
-            await queue.EnqueueAsync(WorkItem.Deliver(config.Id, alert, runId), cancellationToken).ConfigureAwait(false);
+            await queue.EnqueueAsync(WorkItem.Deliver(campaign, alert, runId), cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private async Task<CampaignConfig?> ReadConfigAsync(string campaign, CancellationToken cancellationToken)
-    {
-        var content = await store.ReadAsync($"campaigns/{campaign}/campaign.json", cancellationToken).ConfigureAwait(false);
-        return content is null ? null : CampaignConfig.Parse(campaign, content.Content.Span);
     }
 }

@@ -14,15 +14,15 @@ public enum RunStart
     LeaseHeld,
 }
 
-/// <summary>The outcome of <see cref="NightlyRunHandler.RunAsync(string, string, CancellationToken)"/>.</summary>
+/// <summary>The outcome of <see cref="NightlyRunHandler.RunAsync(RunId, string, CancellationToken)"/>.</summary>
 /// <param name="RunId">The run.</param>
 /// <param name="Start">Started, or skipped because another run holds the lease.</param>
 /// <param name="Manifest">The run manifest after this call; null when the lease was held.</param>
 /// <param name="Queued">Campaigns whose measurement this call requested.</param>
-public sealed record RunOutcome(string RunId, RunStart Start, RunManifest? Manifest, IReadOnlyList<string> Queued);
+public sealed record RunOutcome(RunId RunId, RunStart Start, RunManifest? Manifest, IReadOnlyList<CampaignId> Queued);
 
 /// <summary>
-/// The NightlyRun handler, independent of any host: takes the lease on <see cref="LeaseName"/> so only one run proceeds
+/// The NightlyRun handler, independent of any host: takes the lease on <see cref="StoreLayout.NightlyLease"/> so only one run proceeds
 /// at a time, reads every <c>campaigns/{id}/campaign.json</c>, requests a measurement (a <see cref="WorkKind.Measure"/>
 /// item) for each active campaign (panel or holdout), and records every campaign in <c>runs/{runId}.json</c> — queued,
 /// skipped (inactive) or failed (campaign.json invalid, with the reason). A campaign the run has already
@@ -30,9 +30,6 @@ public sealed record RunOutcome(string RunId, RunStart Start, RunManifest? Manif
 /// </summary>
 public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, TimeProvider clock)
 {
-    /// <summary>The object whose lease serializes runs.</summary>
-    public const string LeaseName = "runs/nightly.lease";
-
     /// <summary>How long the lease is taken for; requesting the measurements takes seconds.</summary>
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
 
@@ -41,15 +38,14 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         RunAsync(RunIds.Nightly(scheduledAt), "nightly", cancellationToken);
 
     /// <summary>Requests a measurement of every active campaign under <paramref name="runId"/>; see the class summary.</summary>
-    /// <param name="runId">The run id (<c>[a-z0-9-]{1,64}</c>).</param>
+    /// <param name="runId">The run id.</param>
     /// <param name="trigger">What started the run, recorded in the manifest (<c>nightly</c>, <c>manual</c>).</param>
     /// <param name="cancellationToken">Cancels the run; requests already queued stay queued.</param>
-    /// <exception cref="ObjectStoreException">The run id is unsafe, or the store failed.</exception>
-    public async Task<RunOutcome> RunAsync(string runId, string trigger, CancellationToken cancellationToken = default)
+    /// <exception cref="ObjectStoreException">The store failed.</exception>
+    public async Task<RunOutcome> RunAsync(RunId runId, string trigger, CancellationToken cancellationToken = default)
     {
-        RunIds.Validate(runId);
         ArgumentException.ThrowIfNullOrWhiteSpace(trigger);
-        await using var lease = await store.TryAcquireLeaseAsync(LeaseName, LeaseDuration, cancellationToken).ConfigureAwait(false);
+        await using var lease = await store.TryAcquireLeaseAsync(StoreLayout.NightlyLease, LeaseDuration, cancellationToken).ConfigureAwait(false);
         if (lease is null)
         {
             return new RunOutcome(runId, RunStart.LeaseHeld, null, []);
@@ -58,16 +54,16 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         var before = await ledger.ReadAsync(runId, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         var entries = new List<CampaignRunEntry>();
-        var queued = new List<string>();
-        await foreach (var (campaign, entry) in CampaignsAsync(now, cancellationToken).ConfigureAwait(false))
+        var queued = new List<CampaignId>();
+        await foreach (var (id, entry) in CampaignsAsync(now, cancellationToken).ConfigureAwait(false))
         {
-            var earlier = before?.Campaigns.FirstOrDefault(e => e.Campaign == campaign);
+            var earlier = before?.Campaigns.FirstOrDefault(e => e.Campaign == entry.Campaign);
             if (earlier is not null && earlier.Status != CampaignRunStatus.Queued)
             {
                 continue;   // this run already measured (or judged) it
             }
             entries.Add(entry);
-            if (entry.Status == CampaignRunStatus.Queued)
+            if (entry.Status == CampaignRunStatus.Queued && id is { } campaign)
             {
                 await queue.EnqueueAsync(WorkItem.Measure(campaign, runId), cancellationToken).ConfigureAwait(false);
                 queued.Add(campaign);
@@ -82,50 +78,43 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
     private static bool Keeps(RunManifest manifest, CampaignRunEntry entry) =>
         manifest.Campaigns.Any(e => e.Campaign == entry.Campaign && e.Status != CampaignRunStatus.Queued);
 
-    /// <summary>Every campaign with a campaign.json, in name order, with the line the run records for it.</summary>
-    private async IAsyncEnumerable<(string Campaign, CampaignRunEntry Entry)> CampaignsAsync(DateTimeOffset now,
+    /// <summary>Every campaign folder with a campaign.json, in name order: its id (null when the folder name is not one) and the line the run records for it.</summary>
+    private async IAsyncEnumerable<(CampaignId? Id, CampaignRunEntry Entry)> CampaignsAsync(DateTimeOffset now,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var names = new List<string>();
-        await foreach (var item in store.ListAsync("campaigns/", cancellationToken).ConfigureAwait(false))
+        await foreach (var item in store.ListAsync(StoreLayout.CampaignsPrefix, cancellationToken).ConfigureAwait(false))
         {
-            var parts = item.Name.Split('/');
-            if (parts.Length == 3 && parts[2] == "campaign.json")
+            if (StoreLayout.TryParseCampaignConfig(item.Name, out var folder))
             {
-                names.Add(parts[1]);
+                names.Add(folder);
             }
         }
         names.Sort(StringComparer.Ordinal);
         foreach (var campaign in names)
         {
-            yield return (campaign, await EntryAsync(campaign, now, cancellationToken).ConfigureAwait(false));
+            yield return await EntryAsync(campaign, now, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<CampaignRunEntry> EntryAsync(string campaign, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(CampaignId? Id, CampaignRunEntry Entry)> EntryAsync(string campaign, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        CampaignId id;
         try
         {
-            ObjectName.ValidateCampaign(campaign);
+            id = CampaignId.Parse(campaign);
         }
         catch (ObjectStoreException e)
         {
-            return new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: $"campaigns/{campaign}/: {e.Message}");
+            return (null, new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: $"{StoreLayout.CampaignFolderOf(campaign)}: {e.Message}"));
         }
-        var content = await store.ReadAsync($"campaigns/{campaign}/campaign.json", cancellationToken).ConfigureAwait(false);
-        if (content is null)
+        var read = await store.ReadCampaignConfigAsync(id, cancellationToken).ConfigureAwait(false);
+        return (id, read switch
         {
-            return new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "campaign.json disappeared during the run");
-        }
-        try
-        {
-            var config = CampaignConfig.Parse(campaign, content.Content.Span);
-            return !config.Active ? new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "inactive (\"active\": false)")
-                : new CampaignRunEntry(campaign, CampaignRunStatus.Queued, QueuedAt: now);
-        }
-        catch (CampaignConfigException e)
-        {
-            return new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: e.Message);
-        }
+            { State: CampaignConfigState.Missing } => new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "campaign.json disappeared during the run"),
+            { State: CampaignConfigState.Invalid, Error: var error } => new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: error!.Message),
+            { Config.Active: false } => new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "inactive (\"active\": false)"),
+            _ => new CampaignRunEntry(campaign, CampaignRunStatus.Queued, QueuedAt: now),
+        });
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using LiftPipeline.Pipeline.Alerts;
-using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Pipeline.Handlers;
@@ -25,7 +24,7 @@ public enum WorkKind
 /// <param name="Campaign">Campaign id.</param>
 /// <param name="RunId">The run the work belongs to; null lets the measurement derive one from its input.</param>
 /// <param name="AlertPath">For <see cref="WorkKind.Deliver"/>: the stored alert's object name under <c>alerts/</c>.</param>
-public sealed record WorkItem(WorkKind Kind, string Campaign, string? RunId = null, string? AlertPath = null)
+public sealed record WorkItem(WorkKind Kind, CampaignId Campaign, RunId? RunId = null, string? AlertPath = null)
 {
     /// <summary>The queue that carries measurement requests.</summary>
     public const string MeasureQueue = "measure-requests";
@@ -37,11 +36,12 @@ public sealed record WorkItem(WorkKind Kind, string Campaign, string? RunId = nu
     public string Queue => Kind == WorkKind.Measure ? MeasureQueue : DeliverQueue;
 
     /// <summary>A measurement request.</summary>
-    public static WorkItem Measure(string campaign, string? runId) => new(WorkKind.Measure, ObjectName.ValidateCampaign(campaign), RunIds.ValidateOptional(runId));
+    public static WorkItem Measure(CampaignId campaign, RunId? runId) => new(WorkKind.Measure, campaign, runId);
 
     /// <summary>A delivery request for an alert already stored at <paramref name="alertPath"/>.</summary>
-    public static WorkItem Deliver(string campaign, string alertPath, string? runId) =>
-        new(WorkKind.Deliver, ObjectName.ValidateCampaign(campaign), RunIds.ValidateOptional(runId), ValidateAlertPath(alertPath));
+    /// <exception cref="ObjectStoreException">Code invalid-name: <paramref name="alertPath"/> is not an alert's object name.</exception>
+    public static WorkItem Deliver(CampaignId campaign, string alertPath, RunId? runId) =>
+        new(WorkKind.Deliver, campaign, runId, ValidateAlertPath(alertPath));
 
     /// <summary>The message body: compact UTF-8 JSON.</summary>
     public byte[] ToJson()
@@ -52,9 +52,9 @@ public sealed record WorkItem(WorkKind Kind, string Campaign, string? RunId = nu
             writer.WriteStartObject();
             writer.WriteString("kind", Kind == WorkKind.Measure ? "measure" : "deliver");
             writer.WriteString("campaign", Campaign);
-            if (RunId is not null)
+            if (RunId is { } runId)
             {
-                writer.WriteString("runId", RunId);
+                writer.WriteString("runId", runId);
             }
             if (AlertPath is not null)
             {
@@ -79,8 +79,8 @@ public sealed record WorkItem(WorkKind Kind, string Campaign, string? RunId = nu
                 throw new FormatException("A work message is a JSON object with kind and campaign.");
             }
             string kind = Required(root, "kind");
-            string campaign = Required(root, "campaign");
-            string? runId = Optional(root, "runId");
+            var campaign = CampaignId.Parse(Required(root, "campaign"));
+            var runId = Storage.RunId.ParseOptional(Optional(root, "runId"));
             return kind switch
             {
                 "measure" => Measure(campaign, runId),
@@ -109,8 +109,7 @@ public sealed record WorkItem(WorkKind Kind, string Campaign, string? RunId = nu
     private static string ValidateAlertPath(string alertPath)
     {
         ObjectName.Validate(alertPath);
-        if (!alertPath.StartsWith("alerts/", StringComparison.Ordinal) || alertPath.StartsWith(AlertPaths.DeliveriesPrefix, StringComparison.Ordinal)
-            || !alertPath.EndsWith(".json", StringComparison.Ordinal))
+        if (!StoreLayout.IsAlert(alertPath))
         {
             throw new ObjectStoreException(ObjectStoreException.InvalidName, alertPath, "an alert path is alerts/{yyyy}/{MM}/{dd}/{alertId}.json");
         }

@@ -22,7 +22,7 @@ public sealed record PipelineProgress(string Stage, string? Subject, MeasureProg
 /// <param name="Deliveries">Each delivery attempted, new and pending.</param>
 /// <param name="Problems">Work that could not be done (an invalid campaign.json, an unreadable alert), one line each.</param>
 public sealed record PipelineRunSummary(
-    string? RunId,
+    RunId? RunId,
     RunStart? Start,
     IReadOnlyList<ExportOutcome> Exports,
     IReadOnlyList<MeasureOutcome> Measurements,
@@ -58,12 +58,12 @@ public sealed class LocalPipeline
     /// (<paramref name="runId"/>, default <c>run-yyyyMMdd-HHmmss</c>), then delivers its alerts and every pending one.
     /// </summary>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
-    public async Task<PipelineRunSummary> RunOnceAsync(string? runId = null, CancellationToken cancellationToken = default)
+    public async Task<PipelineRunSummary> RunOnceAsync(RunId? runId = null, CancellationToken cancellationToken = default)
     {
         var problems = new List<string>();
         var exports = await HandleExportsAsync(measureEach: false, problems, cancellationToken).ConfigureAwait(false);
-        runId ??= RunIds.Manual(_clock.GetUtcNow());
-        return await RunAsync(exports, problems, h => h.RunAsync(runId, "manual", cancellationToken), cancellationToken).ConfigureAwait(false);
+        var run = runId ?? RunIds.Manual(_clock.GetUtcNow());
+        return await RunAsync(exports, problems, h => h.RunAsync(run, "manual", cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The scheduled beat of <c>lift watch</c>: new exports, then the nightly run for <paramref name="scheduledAt"/>, then deliveries.</summary>
@@ -95,7 +95,7 @@ public sealed class LocalPipeline
         var run = await start(new NightlyRunHandler(_store, _queue, _clock)).ConfigureAwait(false);
         if (run.Start == RunStart.LeaseHeld)
         {
-            problems.Add($"Run {run.RunId} not started: another run holds {NightlyRunHandler.LeaseName}.");
+            problems.Add($"Run {run.RunId} not started: another run holds {StoreLayout.NightlyLease}.");
         }
         foreach (var failed in run.Manifest?.Campaigns.Where(e => e.Status == CampaignRunStatus.Failed && e.StartedAt is null) ?? [])
         {
@@ -123,13 +123,10 @@ public sealed class LocalPipeline
                 continue;
             }
             outcomes.Add(outcome);
-            if (outcome.Disposition == ExportDisposition.Accepted && measureEach)
+            // A pass that runs every campaign next drops the per-export measurements: the run measures them anyway.
+            foreach (var item in outcome.FollowUps.Where(i => measureEach || i.Kind != WorkKind.Measure))
             {
-                await _queue.EnqueueAsync(WorkItem.Measure(outcome.Export.Campaign, null), cancellationToken).ConfigureAwait(false);
-            }
-            else if (outcome.Alert is { } alert)
-            {
-                await _queue.EnqueueAsync(WorkItem.Deliver(alert.Campaign, alert.StoragePath, alert.RunId), cancellationToken).ConfigureAwait(false);
+                await _queue.EnqueueAsync(item, cancellationToken).ConfigureAwait(false);
             }
         }
         return outcomes;
@@ -154,7 +151,7 @@ public sealed class LocalPipeline
             {
                 if (item.Kind == WorkKind.Measure)
                 {
-                    _current = item.Campaign;
+                    _current = item.Campaign.Value;
                     Progress?.Report(new PipelineProgress("measure", item.Campaign));
                     measured.Add(await measure.HandleAsync(item.Campaign, item.RunId, cancellationToken).ConfigureAwait(false));
                 }

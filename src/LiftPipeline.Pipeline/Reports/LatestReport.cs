@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Pipeline.Reports;
@@ -14,19 +12,19 @@ public static class LatestReport
 {
     private const int MaxAttempts = 10;
 
-    /// <summary>Points latest.json at <paramref name="report"/>, stored under <paramref name="folder"/>, unless it already names a report as new or newer.</summary>
+    /// <summary>Points <paramref name="campaign"/>'s latest.json at <paramref name="report"/>, stored under <paramref name="folder"/>, unless it already names a report as new or newer.</summary>
     /// <returns>True when latest.json was written.</returns>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
-    public static Task<bool> WriteAsync(IObjectStore store, LiftReport report, string folder, CancellationToken cancellationToken = default) =>
-        WriteAsync(store, report.Campaign, report.RunId, report.GeneratedAt, ToJson(report, folder), cancellationToken);
+    public static Task<bool> WriteAsync(IObjectStore store, CampaignId campaign, LiftReport report, string folder, CancellationToken cancellationToken = default) =>
+        WriteAsync(store, campaign, report.RunId, report.GeneratedAt, ToJson(report, folder), cancellationToken);
 
     /// <summary>Points latest.json at a holdout report stored under <paramref name="folder"/>; see the other overload.</summary>
-    public static Task<bool> WriteAsync(IObjectStore store, HoldoutReport report, string folder, CancellationToken cancellationToken = default) =>
-        WriteAsync(store, report.Campaign, report.RunId, report.GeneratedAt, ToJson(report, folder), cancellationToken);
+    public static Task<bool> WriteAsync(IObjectStore store, CampaignId campaign, HoldoutReport report, string folder, CancellationToken cancellationToken = default) =>
+        WriteAsync(store, campaign, report.RunId, report.GeneratedAt, ToJson(report, folder), cancellationToken);
 
-    private static async Task<bool> WriteAsync(IObjectStore store, string campaign, string runId, DateTimeOffset generatedAt, byte[] json, CancellationToken cancellationToken)
+    private static async Task<bool> WriteAsync(IObjectStore store, CampaignId campaign, string runId, DateTimeOffset generatedAt, byte[] json, CancellationToken cancellationToken)
     {
-        var path = MeasureCampaignHandler.LatestPath(campaign);
+        var path = StoreLayout.LatestReport(campaign);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var current = await store.ReadAsync(path, cancellationToken).ConfigureAwait(false);
@@ -65,7 +63,7 @@ public static class LatestReport
             writer.WriteNumber("schemaVersion", LiftReport.SchemaVersion);
             writer.WriteString("campaign", report.Campaign);
             writer.WriteString("runId", report.RunId);
-            writer.WriteString("generatedAt", report.GeneratedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            writer.WriteString("generatedAt", StoredJson.FormatTime(report.GeneratedAt));
             writer.WriteString("metric", report.Metric);
             writer.WriteString("recommendation", report.Recommendation.ToString().ToLowerInvariant());
             writer.WriteString("reason", report.RecommendationReason);
@@ -76,9 +74,9 @@ public static class LatestReport
                 writer.WriteFinite("lift", primary.Lift);
                 writer.WriteFinite("pValue", primary.Uncertainty?.PValue ?? double.NaN);
             }
-            writer.WriteString("json", folder + "report.json");
-            writer.WriteString("html", folder + "report.html");
-            writer.WriteString("markdown", folder + "report.md");
+            writer.WriteString("json", StoreLayout.ReportJson(folder));
+            writer.WriteString("html", StoreLayout.ReportHtml(folder));
+            writer.WriteString("markdown", StoreLayout.ReportMarkdown(folder));
             writer.WriteEndObject();
         }
         return buffer.ToArray();
@@ -94,7 +92,7 @@ public static class LatestReport
             writer.WriteNumber("schemaVersion", HoldoutReport.SchemaVersion);
             writer.WriteString("campaign", report.Campaign);
             writer.WriteString("runId", report.RunId);
-            writer.WriteString("generatedAt", report.GeneratedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            writer.WriteString("generatedAt", StoredJson.FormatTime(report.GeneratedAt));
             writer.WriteString("design", "holdout");
             writer.WriteString("recommendation", report.Recommendation.ToString().ToLowerInvariant());
             writer.WriteString("reason", report.RecommendationReason);
@@ -105,9 +103,9 @@ public static class LatestReport
                 writer.WriteFinite("relative", primary.Relative);
                 writer.WriteFinite("pValue", primary.PValue);
             }
-            writer.WriteString("json", folder + "report.json");
-            writer.WriteString("html", folder + "report.html");
-            writer.WriteString("markdown", folder + "report.md");
+            writer.WriteString("json", StoreLayout.ReportJson(folder));
+            writer.WriteString("html", StoreLayout.ReportHtml(folder));
+            writer.WriteString("markdown", StoreLayout.ReportMarkdown(folder));
             writer.WriteEndObject();
         }
         return buffer.ToArray();

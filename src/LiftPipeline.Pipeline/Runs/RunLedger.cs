@@ -13,9 +13,9 @@ public sealed class RunLedger(IObjectStore store)
 
     /// <summary>The manifest of <paramref name="runId"/>, or null when the run wrote none.</summary>
     /// <exception cref="FormatException">The stored manifest is unreadable.</exception>
-    public async Task<RunManifest?> ReadAsync(string runId, CancellationToken cancellationToken = default)
+    public async Task<RunManifest?> ReadAsync(RunId runId, CancellationToken cancellationToken = default)
     {
-        var path = RunManifest.PathOf(runId);
+        var path = StoreLayout.RunManifest(runId);
         var content = await store.ReadAsync(path, cancellationToken).ConfigureAwait(false);
         return content is null ? null : RunManifest.Parse(content.Content.Span, path);
     }
@@ -25,9 +25,9 @@ public sealed class RunLedger(IObjectStore store)
     /// and stores the result. Returns what was stored.
     /// </summary>
     /// <exception cref="ObjectStoreException">The store failed, or the manifest kept changing for 20 attempts.</exception>
-    public async Task<RunManifest> UpdateAsync(string runId, Func<RunManifest> create, Func<RunManifest, RunManifest> update, CancellationToken cancellationToken = default)
+    public async Task<RunManifest> UpdateAsync(RunId runId, Func<RunManifest> create, Func<RunManifest, RunManifest> update, CancellationToken cancellationToken = default)
     {
-        var path = RunManifest.PathOf(runId);
+        var path = StoreLayout.RunManifest(runId);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var current = await store.ReadAsync(path, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Pipeline.Runs;
 
@@ -31,6 +31,7 @@ public enum CampaignRunStatus
 /// <param name="Report">The report folder, <c>reports/{campaign}/{runId}/</c>, when written.</param>
 /// <param name="Alerts">Object names of the alerts the measurement raised.</param>
 /// <param name="Error">Why it failed or was skipped.</param>
+/// <remarks><paramref name="Campaign"/> stays text: a run also records a campaign folder whose name is not a valid id (as failed).</remarks>
 public sealed record CampaignRunEntry(
     string Campaign,
     CampaignRunStatus Status,
@@ -54,11 +55,8 @@ public sealed record CampaignRunEntry(
 /// <param name="StartedAt">When the run began.</param>
 /// <param name="Campaigns">One line per campaign, in request order.</param>
 /// <param name="Note">Anything the run wants read first (e.g. a campaign.json that could not be parsed).</param>
-public sealed record RunManifest(string RunId, string Trigger, DateTimeOffset StartedAt, IReadOnlyList<CampaignRunEntry> Campaigns, string? Note = null)
+public sealed record RunManifest(RunId RunId, string Trigger, DateTimeOffset StartedAt, IReadOnlyList<CampaignRunEntry> Campaigns, string? Note = null)
 {
-    /// <summary>The manifest's object name.</summary>
-    public static string PathOf(string runId) => $"runs/{RunIds.Validate(runId)}.json";
-
     /// <summary>This manifest with <paramref name="entry"/> replacing the campaign's line (or appended).</summary>
     public RunManifest With(CampaignRunEntry entry)
     {
@@ -75,47 +73,22 @@ public sealed record RunManifest(string RunId, string Trigger, DateTimeOffset St
         return this with { Campaigns = lines };
     }
 
-    /// <summary>Indented UTF-8 JSON.</summary>
-    public byte[] ToJson()
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("schemaVersion", 1);
-            writer.WriteString("runId", RunId);
-            writer.WriteString("trigger", Trigger);
-            writer.WriteString("startedAt", Stamp(StartedAt));
-            if (Note is not null)
-            {
-                writer.WriteString("note", Note);
-            }
-            writer.WriteStartArray("campaigns");
-            foreach (var entry in Campaigns)
-            {
-                WriteEntry(writer, entry);
-            }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
+    /// <summary>Indented UTF-8 JSON (<see cref="StoredJson"/>'s timestamp and number rules).</summary>
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(
+        new RunManifestDocument(1, RunId, Trigger, StartedAt, Note, Campaigns.Select(ToDocument).ToArray()), PipelineJsonContext.Default.RunManifestDocument);
 
-    /// <summary>Reads a manifest written by <see cref="ToJson"/>.</summary>
+    /// <summary>Reads a manifest written by <see cref="ToJson"/> (or by earlier versions, with millisecond timestamps).</summary>
     /// <exception cref="FormatException">The document is not a run manifest; names <paramref name="source"/>.</exception>
     public static RunManifest Parse(ReadOnlySpan<byte> json, string source)
     {
         try
         {
-            var reader = new Utf8JsonReader(json);
-            using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            var campaigns = root.GetProperty("campaigns").EnumerateArray().Select(ReadEntry).ToArray();
-            return new RunManifest(root.GetProperty("runId").GetString()!, root.GetProperty("trigger").GetString()!,
-                root.GetProperty("startedAt").GetDateTimeOffset(), campaigns,
-                root.TryGetProperty("note", out var note) ? note.GetString() : null);
+            var document = JsonSerializer.Deserialize(json, PipelineJsonContext.Default.RunManifestDocument)
+                ?? throw new FormatException("the document is null");
+            return new RunManifest(RunId.Parse(Required(document.RunId, "runId")), Required(document.Trigger, "trigger"), document.StartedAt,
+                (document.Campaigns ?? throw new FormatException("campaigns: missing")).Select(FromDocument).ToArray(), document.Note);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException or ObjectStoreException)
         {
             throw new FormatException($"{source} is not a run manifest: {e.Message}", e);
         }
@@ -141,55 +114,12 @@ public sealed record RunManifest(string RunId, string Trigger, DateTimeOffset St
         _ => throw new FormatException($"'{name}' is not a run status"),
     };
 
-    private static void WriteEntry(Utf8JsonWriter writer, CampaignRunEntry entry)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("campaign", entry.Campaign);
-        writer.WriteString("status", StatusName(entry.Status));
-        WriteTime(writer, "queuedAt", entry.QueuedAt);
-        WriteTime(writer, "startedAt", entry.StartedAt);
-        WriteTime(writer, "finishedAt", entry.FinishedAt);
-        if (entry.Seconds is { } seconds)
-        {
-            writer.WriteNumber("seconds", Math.Round(seconds, 3));
-        }
-        if (entry.Report is not null)
-        {
-            writer.WriteString("report", entry.Report);
-        }
-        if (entry.Alerts is { Count: > 0 } alerts)
-        {
-            writer.WriteStartArray("alerts");
-            foreach (var alert in alerts)
-            {
-                writer.WriteStringValue(alert);
-            }
-            writer.WriteEndArray();
-        }
-        if (entry.Error is not null)
-        {
-            writer.WriteString("error", entry.Error);
-        }
-        writer.WriteEndObject();
-    }
+    private static CampaignRunDocument ToDocument(CampaignRunEntry entry) => new(
+        entry.Campaign, StatusName(entry.Status), entry.QueuedAt, entry.StartedAt, entry.FinishedAt,
+        entry.Seconds is { } seconds ? Math.Round(seconds, 3) : null, entry.Report, entry.Alerts is { Count: > 0 } alerts ? alerts : null, entry.Error);
 
-    private static CampaignRunEntry ReadEntry(JsonElement e) => new(
-        e.GetProperty("campaign").GetString()!,
-        ParseStatus(e.GetProperty("status").GetString()),
-        Time(e, "queuedAt"), Time(e, "startedAt"), Time(e, "finishedAt"),
-        e.TryGetProperty("report", out var report) ? report.GetString() : null,
-        e.TryGetProperty("alerts", out var alerts) ? alerts.EnumerateArray().Select(a => a.GetString()!).ToArray() : null,
-        e.TryGetProperty("error", out var error) ? error.GetString() : null);
+    private static CampaignRunEntry FromDocument(CampaignRunDocument line) => new(
+        Required(line.Campaign, "campaign"), ParseStatus(line.Status), line.QueuedAt, line.StartedAt, line.FinishedAt, line.Report, line.Alerts, line.Error);
 
-    private static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? value)
-    {
-        if (value is { } v)
-        {
-            writer.WriteString(name, Stamp(v));
-        }
-    }
-
-    private static DateTimeOffset? Time(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.GetDateTimeOffset() : null;
-
-    private static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss.fff'Z'", CultureInfo.InvariantCulture);
+    private static string Required(string? value, string name) => value ?? throw new FormatException($"{name}: missing");
 }

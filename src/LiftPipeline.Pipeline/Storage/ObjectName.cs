@@ -38,6 +38,9 @@ public static partial class ObjectName
         return campaign;
     }
 
+    /// <summary>True when <paramref name="text"/> matches <c>[a-z0-9-]{1,64}</c> (campaign and run ids).</summary>
+    public static bool IsCampaignId(string? text) => !string.IsNullOrEmpty(text) && CampaignPattern().IsMatch(text);
+
     private static ObjectStoreException Invalid(string name, string why) => new(ObjectStoreException.InvalidName, name, why);
 
     [GeneratedRegex("^[A-Za-z0-9._ -]+$")]

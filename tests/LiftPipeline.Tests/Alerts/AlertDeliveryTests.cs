@@ -118,7 +118,7 @@ public sealed class AlertDeliveryTests : IDisposable
         var alert = AlertTestKit.SampleAlert();
 
         var path = await delivery.StoreAsync(alert);
-        var again = await delivery.StoreAsync(alert with { Message = "re-raised", RunId = "run-2" });
+        var again = await delivery.StoreAsync(alert with { Message = "re-raised", RunId = RunId.Parse("run-2") });
 
         Assert.Equal(path, again);
         Assert.Equal($"alerts/2026/03/06/{alert.Id}.json", path);
@@ -138,7 +138,7 @@ public sealed class AlertDeliveryTests : IDisposable
         var path = await delivery.StoreAsync(alert);
         var crashed = new DeliveryRecord(alert.Id, path, AlertTestKit.Subscriber(receiver.Url), DeliveryState.Sending, 0, null, null,
             AlertTestKit.Now.AddMinutes(15), null, AlertTestKit.Now);
-        await store.WriteAsync(AlertPaths.Delivery(alert.Id, "acme-ops"), crashed.ToJson());
+        await store.WriteAsync(StoreLayout.Delivery(alert.Id, "acme-ops"), crashed.ToJson());
 
         kit.Clock.Now = AlertTestKit.Now.AddMinutes(14);
         var whileClaimed = await delivery.DeliverPendingAsync();

@@ -1,3 +1,4 @@
+using LiftPipeline.Pipeline.Storage;
 using System.Text;
 using LiftPipeline.Pipeline.Alerts;
 
@@ -8,20 +9,22 @@ public sealed class AlertJsonTests
     [Fact]
     public void The_same_campaign_guardrail_and_input_always_give_the_same_alert_id()
     {
-        var id = Alert.CreateId("spring-geo", "srm", "etag-0x8DC1");
+        var id = Alert.CreateId(CampaignId.Parse("spring-geo"), "srm", "etag-0x8DC1");
 
-        Assert.Equal(id, Alert.CreateId("spring-geo", "srm", "etag-0x8DC1"));
+        Assert.Equal(id, Alert.CreateId(CampaignId.Parse("spring-geo"), "srm", "etag-0x8DC1"));
         Assert.Matches("^[0-9a-f]{32}$", id);
-        Assert.NotEqual(id, Alert.CreateId("spring-geo", "srm", "etag-0x8DC2"));
-        Assert.NotEqual(id, Alert.CreateId("spring-geo", "pre-fit", "etag-0x8DC1"));
-        Assert.NotEqual(Alert.CreateId("a", "bc", "x"), Alert.CreateId("a", "b", "cx"));
+        Assert.NotEqual(id, Alert.CreateId(CampaignId.Parse("spring-geo"), "srm", "etag-0x8DC2"));
+        Assert.NotEqual(id, Alert.CreateId(CampaignId.Parse("spring-geo"), "pre-fit", "etag-0x8DC1"));
+        Assert.NotEqual(Alert.CreateId(CampaignId.Parse("a"), "bc", "x"), Alert.CreateId(CampaignId.Parse("a"), "b", "cx"));
     }
 
     [Fact]
     public void An_invalid_campaign_id_is_refused_before_it_becomes_an_alert_id()
     {
-        var e = Assert.Throws<ArgumentException>(() => Alert.CreateId("../etc", "srm", "x"));
+        var e = Assert.Throws<ObjectStoreException>(() => Alert.CreateId(CampaignId.Parse("../etc"), "srm", "x"));
+        Assert.Equal(ObjectStoreException.InvalidName, e.Code);
         Assert.Contains("campaign ids are 1 to 64 characters", e.Message);
+        Assert.Throws<ArgumentException>(() => Alert.CreateId(default, "srm", "x"));
     }
 
     [Fact]
@@ -31,7 +34,7 @@ public sealed class AlertJsonTests
 
         // 23:30 at UTC−2 is 01:30 the next day in UTC.
         Assert.Equal($"alerts/2026/03/06/{alert.Id}.json", alert.StoragePath);
-        Assert.Equal($"alerts/deliveries/{alert.Id}/acme-ops.json", AlertPaths.Delivery(alert.Id, "acme-ops"));
+        Assert.Equal($"alerts/deliveries/{alert.Id}/acme-ops.json", StoreLayout.Delivery(alert.Id, "acme-ops"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using LiftPipeline.Pipeline.Storage;
 using System.Collections.Concurrent;
 using LiftPipeline.Infrastructure.Alerts;
 using LiftPipeline.Pipeline.Alerts;
@@ -44,14 +45,14 @@ internal sealed class AlertTestKit : IDisposable
     public IReadOnlyList<TimeSpan> Delays => _delays.ToArray();
 
     public static Alert SampleAlert(string input = "etag-0x8DC1") => new(
-        Alert.CreateId("spring-geo", "srm", input),
-        "spring-geo",
+        Alert.CreateId(CampaignId.Parse("spring-geo"), "srm", input),
+        CampaignId.Parse("spring-geo"),
         "srm",
         AlertSeverity.Breach,
         "Sample ratio mismatch: 52.4% of customers in treatment, 50% expected",
         new Dictionary<string, double> { ["p_value"] = 1.2e-7, ["expected_share"] = 0.5, ["observed_share"] = 0.524 },
         Now,
-        "run-20260306-0200",
+        RunId.Parse("run-20260306-0200"),
         "reports/spring-geo/run-20260306-0200/report.json");
 
     public static AlertSubscriber Subscriber(Uri url, string? secretName = "acme-signing", string name = "acme-ops") => new(name, url, secretName);

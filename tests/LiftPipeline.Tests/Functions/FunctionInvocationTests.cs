@@ -1,5 +1,6 @@
 using System.Text;
 using Azure.Storage.Blobs;
+using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Functions.Functions;
 using LiftPipeline.Infrastructure.Alerts;
 using LiftPipeline.Pipeline.Alerts;
@@ -32,7 +33,7 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite)
         var request = WorkItem.Parse(Encoding.UTF8.GetBytes(Assert.Single(outputs.Measure)));
         Assert.Equal((WorkKind.Measure, "geo", (string?)null), (request.Kind, request.Campaign, request.RunId));
         Assert.Empty(outputs.Deliver);
-        var manifest = await new CampaignDataset(worker.Store, "geo").ReadManifestAsync();
+        var manifest = await new CampaignDataset(worker.Store, CampaignId.Parse("geo")).ReadManifestAsync();
         Assert.NotNull(manifest);
         Assert.Equal(export, Assert.Single(manifest.Exports).Export);
     }
@@ -45,10 +46,10 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite)
         string export = await worker.WriteExportAsync("geo");
 
         var first = await ExportArrivedAsync(worker, export);
-        var before = await new CampaignDataset(worker.Store, "geo").ReadManifestAsync();
+        var before = await new CampaignDataset(worker.Store, CampaignId.Parse("geo")).ReadManifestAsync();
         var names = await worker.NamesAsync();
         var second = await ExportArrivedAsync(worker, export);
-        var after = await new CampaignDataset(worker.Store, "geo").ReadManifestAsync();
+        var after = await new CampaignDataset(worker.Store, CampaignId.Parse("geo")).ReadManifestAsync();
 
         Assert.Equal(before!.Dataset, after!.Dataset);
         Assert.Single(after.Exports);
@@ -112,7 +113,7 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite)
 
         Assert.Empty(outputs.Measure);
         Assert.Empty(outputs.Deliver);
-        Assert.Null(await new CampaignDataset(worker.Store, "geo").ReadManifestAsync());
+        Assert.Null(await new CampaignDataset(worker.Store, CampaignId.Parse("geo")).ReadManifestAsync());
     }
 
     [Fact]
@@ -163,7 +164,7 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite)
         var messages = await worker.Create<NightlyRun>().RunAsync(new TimerInfo { IsPastDue = true }, CancellationToken.None);
 
         var requests = messages.Select(m => WorkItem.Parse(Encoding.UTF8.GetBytes(m))).ToArray();
-        Assert.Equal(["north", "south"], requests.Select(r => r.Campaign).Order(StringComparer.Ordinal));
+        Assert.Equal(["north", "south"], requests.Select(r => r.Campaign.Value).Order(StringComparer.Ordinal));
         Assert.All(requests, r => Assert.Equal(WorkKind.Measure, r.Kind));
         string runId = Assert.Single(requests.Select(r => r.RunId).Distinct())!;
         Assert.Matches("^nightly-[0-9]{8}-[0-9]{4}$", runId);

@@ -23,7 +23,7 @@ public abstract class ExportArrivedHandlerContract
         var bytes = await File.ReadAllBytesAsync(TestData.Corpus("parquet-testing", "bad_data", "PARQUET-1481.parquet"));
         string etag = await store.WriteAsync("exports/geo-test/day1.parquet", bytes);
 
-        var outcome = await Handler(store).HandleAsync("exports/geo-test/day1.parquet", "run-1");
+        var outcome = await Handler(store).HandleAsync("exports/geo-test/day1.parquet", RunId.Parse("run-1"));
 
         Assert.Equal(ExportDisposition.Quarantined, outcome.Disposition);
         Assert.Equal(bytes, (await store.ReadAsync("quarantine/geo-test/day1.parquet"))!.Content.ToArray());
@@ -45,9 +45,9 @@ public abstract class ExportArrivedHandlerContract
         var store = await CreateStoreAsync();
         await store.WriteAsync("exports/geo-test/day1.parquet", await File.ReadAllBytesAsync(TestData.Corpus("parquet-testing", "bad_data", "PARQUET-1481.parquet")));
 
-        var first = await Handler(store).HandleAsync("exports/geo-test/day1.parquet", "run-1");
+        var first = await Handler(store).HandleAsync("exports/geo-test/day1.parquet", RunId.Parse("run-1"));
         var snapshot = await Snapshot(store);
-        var second = await new ExportArrivedHandler(store, new FixedClock(Now.AddHours(1))).HandleAsync("exports/geo-test/day1.parquet", "run-2");
+        var second = await new ExportArrivedHandler(store, new FixedClock(Now.AddHours(1))).HandleAsync("exports/geo-test/day1.parquet", RunId.Parse("run-2"));
 
         Assert.Equal(first.Alert!.Id, second.Alert!.Id);
         Assert.Equal(snapshot, await Snapshot(store));
@@ -59,7 +59,7 @@ public abstract class ExportArrivedHandlerContract
         var store = await CreateStoreAsync();
         await store.WriteAsync("exports/geo-test/test.parquet", await File.ReadAllBytesAsync(TestData.Panel("GeoLift_Test.parquet")));
 
-        var outcome = await Handler(store).HandleAsync("exports/geo-test/test.parquet", "run-1");
+        var outcome = await Handler(store).HandleAsync("exports/geo-test/test.parquet", RunId.Parse("run-1"));
 
         Assert.Equal(ExportDisposition.Accepted, outcome.Disposition);
         Assert.Equal((40, 105), (outcome.Panel!.Units.Count, outcome.Panel.Periods.Count));
@@ -74,7 +74,7 @@ public abstract class ExportArrivedHandlerContract
         await store.WriteAsync("campaigns/geo-test/campaign.json", Encoding.UTF8.GetBytes("""{"id": "geo-test", "name": "Geo test", "design": "panel", "metrics": ["revenue"]}"""));
         await store.WriteAsync("exports/geo-test/test.parquet", await File.ReadAllBytesAsync(TestData.Panel("GeoLift_Test.parquet")));
 
-        var outcome = await Handler(store).HandleAsync("exports/geo-test/test.parquet", "run-1");
+        var outcome = await Handler(store).HandleAsync("exports/geo-test/test.parquet", RunId.Parse("run-1"));
 
         Assert.Equal(ExportDisposition.Quarantined, outcome.Disposition);
         Assert.Contains("[missing-column]", outcome.Message);
@@ -89,11 +89,11 @@ public abstract class ExportArrivedHandlerContract
         await store.WriteAsync("exports/geo-test/pre.parquet", await PanelSlice.ParquetAsync(whole, 0, 90));
         await store.WriteAsync("exports/geo-test/post.parquet", await PanelSlice.ParquetAsync(whole, 90, 105));
 
-        await Handler(store).HandleAsync("exports/geo-test/pre.parquet", "run-1");
-        var outcome = await Handler(store).HandleAsync("exports/geo-test/post.parquet", "run-1");
+        await Handler(store).HandleAsync("exports/geo-test/pre.parquet", RunId.Parse("run-1"));
+        var outcome = await Handler(store).HandleAsync("exports/geo-test/post.parquet", RunId.Parse("run-1"));
 
         Assert.Equal(["exports/geo-test/pre.parquet", "exports/geo-test/post.parquet"], outcome.Dataset!.Exports.Select(e => e.Export));
-        var dataset = await new CampaignDataset(store, "geo-test").ReadPanelAsync();
+        var dataset = await new CampaignDataset(store, CampaignId.Parse("geo-test")).ReadPanelAsync();
         PanelSlice.AssertEqual(whole, dataset!);
     }
 
@@ -105,14 +105,14 @@ public abstract class ExportArrivedHandlerContract
         await store.WriteAsync("exports/geo-test/all.parquet", await PanelSlice.ParquetAsync(whole, 0, 105));
         await store.WriteAsync("exports/geo-test/fix.parquet", await PanelSlice.ParquetAsync(whole, 104, 105, add: 1000));
 
-        var first = await Handler(store).HandleAsync("exports/geo-test/all.parquet", "run-1");
-        var again = await Handler(store).HandleAsync("exports/geo-test/all.parquet", "run-2");
-        var fix = await Handler(store).HandleAsync("exports/geo-test/fix.parquet", "run-2");
+        var first = await Handler(store).HandleAsync("exports/geo-test/all.parquet", RunId.Parse("run-1"));
+        var again = await Handler(store).HandleAsync("exports/geo-test/all.parquet", RunId.Parse("run-2"));
+        var fix = await Handler(store).HandleAsync("exports/geo-test/fix.parquet", RunId.Parse("run-2"));
 
         Assert.Equal(first.Dataset!.Dataset, again.Dataset!.Dataset);
         Assert.Equal(first.Dataset.Exports, again.Dataset.Exports);
         Assert.Equal(2, fix.Dataset!.Exports.Count);
-        var dataset = (await new CampaignDataset(store, "geo-test").ReadPanelAsync())!;
+        var dataset = (await new CampaignDataset(store, CampaignId.Parse("geo-test")).ReadPanelAsync())!;
         var conversions = dataset.Metric("conversions");
         var original = whole.Metric("conversions");
         Assert.Equal(original[0, 104] + 1000, conversions[0, 104]);
@@ -129,12 +129,12 @@ public abstract class ExportArrivedHandlerContract
             await store.WriteAsync($"exports/geo-test/part{k}.parquet", await PanelSlice.ParquetAsync(whole, k * 30, Math.Min(105, (k + 1) * 30)));
         }
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(k => Task.Run(() => Handler(store).HandleAsync($"exports/geo-test/part{k}.parquet", "run-1"))));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(k => Task.Run(() => Handler(store).HandleAsync($"exports/geo-test/part{k}.parquet", RunId.Parse("run-1")))));
         Assert.All(outcomes, o => Assert.True(o.Disposition == ExportDisposition.Accepted, o.Message));
 
-        var manifest = await new CampaignDataset(store, "geo-test").ReadManifestAsync();
+        var manifest = await new CampaignDataset(store, CampaignId.Parse("geo-test")).ReadManifestAsync();
         Assert.Equal(4, manifest!.Exports.Count);
-        PanelSlice.AssertEqual(whole, (await new CampaignDataset(store, "geo-test").ReadPanelAsync())!);
+        PanelSlice.AssertEqual(whole, (await new CampaignDataset(store, CampaignId.Parse("geo-test")).ReadPanelAsync())!);
     }
 
     [Theory]
@@ -147,7 +147,7 @@ public abstract class ExportArrivedHandlerContract
     {
         var store = await CreateStoreAsync();
 
-        var error = await Assert.ThrowsAsync<ObjectStoreException>(() => Handler(store).HandleAsync(name, "run-1"));
+        var error = await Assert.ThrowsAsync<ObjectStoreException>(() => Handler(store).HandleAsync(name, RunId.Parse("run-1")));
 
         Assert.Equal(ObjectStoreException.InvalidName, error.Code);
         Assert.Empty(await Names(store, ""));
@@ -156,7 +156,7 @@ public abstract class ExportArrivedHandlerContract
     [Fact]
     public async Task A_missing_export_is_reported_not_found()
     {
-        var outcome = await Handler(await CreateStoreAsync()).HandleAsync("exports/geo-test/gone.parquet", "run-1");
+        var outcome = await Handler(await CreateStoreAsync()).HandleAsync("exports/geo-test/gone.parquet", RunId.Parse("run-1"));
 
         Assert.Equal(ExportDisposition.NotFound, outcome.Disposition);
     }

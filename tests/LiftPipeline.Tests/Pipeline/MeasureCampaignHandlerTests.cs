@@ -29,7 +29,7 @@ public sealed class MeasureCampaignHandlerTests : IDisposable
         var store = Store();
         await store.WriteAsync("campaigns/geo/campaign.json", Config());
         await store.WriteAsync("exports/geo/x.parquet", await File.ReadAllBytesAsync(export));
-        await new ExportArrivedHandler(store, _clock).HandleAsync("exports/geo/x.parquet", "t");
+        await new ExportArrivedHandler(store, _clock).HandleAsync("exports/geo/x.parquet", RunId.Parse("t"));
         return store;
     }
 
@@ -39,15 +39,15 @@ public sealed class MeasureCampaignHandlerTests : IDisposable
         var store = Store();
         var handler = new MeasureCampaignHandler(store, new InProcessWorkQueue(), _clock);
 
-        var missing = await handler.HandleAsync("geo", null);
+        var missing = await handler.HandleAsync(CampaignId.Parse("geo"), null);
         await store.WriteAsync("campaigns/geo/campaign.json", Config("holdout"));
-        var holdout = await handler.HandleAsync("geo", "run-1");
+        var holdout = await handler.HandleAsync(CampaignId.Parse("geo"), RunId.Parse("run-1"));
         await store.WriteAsync("campaigns/geo/campaign.json", Config());
-        var empty = await handler.HandleAsync("geo", "run-2");
+        var empty = await handler.HandleAsync(CampaignId.Parse("geo"), RunId.Parse("run-2"));
 
         Assert.Equal((CampaignRunStatus.Skipped, CampaignRunStatus.NoData, CampaignRunStatus.NoData), (missing.Status, holdout.Status, empty.Status));
         Assert.Contains("campaigns/geo/campaign.json is missing", missing.Message);
-        Assert.Equal(CampaignRunStatus.NoData, (await new RunLedger(store).ReadAsync("run-2"))!.Campaigns[0].Status);
+        Assert.Equal(CampaignRunStatus.NoData, (await new RunLedger(store).ReadAsync(RunId.Parse("run-2")))!.Campaigns[0].Status);
         Assert.Null(await store.GetAsync("reports/geo/latest.json"));
     }
 
@@ -57,14 +57,14 @@ public sealed class MeasureCampaignHandlerTests : IDisposable
         // Only the pre-period export: nobody is treated yet, so there is nothing to estimate.
         var store = await WithDatasetAsync(TestData.Samples("exports", "geolift-test", "2021-q1.parquet"));
 
-        var outcome = await new MeasureCampaignHandler(store, new InProcessWorkQueue(), _clock).HandleAsync("geo", "run-1");
+        var outcome = await new MeasureCampaignHandler(store, new InProcessWorkQueue(), _clock).HandleAsync(CampaignId.Parse("geo"), RunId.Parse("run-1"));
 
         Assert.Equal(CampaignRunStatus.Failed, outcome.Status);
         var alert = AlertJson.Read((await store.ReadAsync(Assert.Single(outcome.Alerts)))!.Content.Span);
         Assert.Equal((MeasureCampaignHandler.MeasurementGuardrail, AlertSeverity.Breach), (alert.Guardrail, alert.Severity));
         Assert.Contains("no report was written", alert.Message);
         Assert.Null(await store.GetAsync("reports/geo/run-1/report.json"));
-        Assert.Equal(CampaignRunStatus.Failed, (await new RunLedger(store).ReadAsync("run-1"))!.Campaigns[0].Status);
+        Assert.Equal(CampaignRunStatus.Failed, (await new RunLedger(store).ReadAsync(RunId.Parse("run-1")))!.Campaigns[0].Status);
     }
 
     [Fact]
@@ -73,12 +73,12 @@ public sealed class MeasureCampaignHandlerTests : IDisposable
         var store = await WithDatasetAsync(TestData.Panel("GeoLift_Test.parquet"));
         var handler = new MeasureCampaignHandler(store, new InProcessWorkQueue(), _clock);
 
-        await handler.HandleAsync("geo", "run-b");
+        await handler.HandleAsync(CampaignId.Parse("geo"), RunId.Parse("run-b"));
         _clock.Now = _clock.Now.AddHours(-1);   // a late invocation of an older run finishes afterwards
-        await handler.HandleAsync("geo", "run-a");
+        await handler.HandleAsync(CampaignId.Parse("geo"), RunId.Parse("run-a"));
         string afterLate = RunIdOf(await store.ReadAsync("reports/geo/latest.json"));
         _clock.Now = _clock.Now.AddHours(2);
-        await handler.HandleAsync("geo", "run-c");
+        await handler.HandleAsync(CampaignId.Parse("geo"), RunId.Parse("run-c"));
 
         Assert.Equal("run-b", afterLate);
         Assert.Equal("run-c", RunIdOf(await store.ReadAsync("reports/geo/latest.json")));

@@ -27,7 +27,7 @@ public sealed class MeasurementFailureTests : IDisposable
              "treatment": {"start": "2021-04-01"}, "guardrails": {"lateAfterDays": 36500}}
             """));
         await store.WriteAsync("exports/geo/x.parquet", await File.ReadAllBytesAsync(TestData.Panel("GeoLift_Test.parquet")));
-        await new ExportArrivedHandler(store, _clock).HandleAsync("exports/geo/x.parquet", "t");
+        await new ExportArrivedHandler(store, _clock).HandleAsync("exports/geo/x.parquet", RunId.Parse("t"));
         return store;
     }
 
@@ -36,7 +36,7 @@ public sealed class MeasurementFailureTests : IDisposable
     {
         var store = await CampaignAsync("\"variance\": \"placebo\", \"replications\": 1");   // one replication has no spread
 
-        var outcome = await new MeasureCampaignHandler(store, new InProcessWorkQueue(), _clock).HandleAsync("geo", "run-1");
+        var outcome = await new MeasureCampaignHandler(store, new InProcessWorkQueue(), _clock).HandleAsync(CampaignId.Parse("geo"), RunId.Parse("run-1"));
 
         Assert.Equal(CampaignRunStatus.Failed, outcome.Status);
         Assert.Contains("at least two replications", outcome.Message);
@@ -50,10 +50,10 @@ public sealed class MeasurementFailureTests : IDisposable
         var store = await CampaignAsync("\"variance\": \"none\"");
         var handler = new MeasureCampaignHandler(store, new InProcessWorkQueue(), _clock) { Progress = new Broken() };
 
-        var bug = await Assert.ThrowsAsync<InvalidOperationException>(() => handler.HandleAsync("geo", "run-1"));
+        var bug = await Assert.ThrowsAsync<InvalidOperationException>(() => handler.HandleAsync(CampaignId.Parse("geo"), RunId.Parse("run-1")));
 
         Assert.Equal("a bug in a progress display", bug.Message);
-        Assert.Null(await new RunLedger(store).ReadAsync("run-1"));
+        Assert.Null(await new RunLedger(store).ReadAsync(RunId.Parse("run-1")));
         await foreach (var stored in store.ListAsync("alerts/"))
         {
             Assert.Fail($"a bug raised alert {stored.Name}");

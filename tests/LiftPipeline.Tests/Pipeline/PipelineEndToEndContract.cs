@@ -110,7 +110,7 @@ public abstract class PipelineEndToEndContract
         receiver.Start();
         kit.Clock.Now = kit.Clock.Now.AddDays(1);
         var next = await new LocalPipeline(store, kit.Sink, kit.Clock).RunOnceAsync();
-        var third = await new LocalPipeline(store, kit.Sink, kit.Clock).RunOnceAsync("run-again");
+        var third = await new LocalPipeline(store, kit.Sink, kit.Clock).RunOnceAsync(RunId.Parse("run-again"));
 
         Assert.Contains(next.Deliveries, d => d.AlertId == alertId && d.Outcome.Status == DeliveryStatus.Delivered);
         Assert.Equal(1, receiver.Received.Count(r => r.Headers["X-Lift-Alert-Id"] == alertId));
@@ -133,10 +133,10 @@ public abstract class PipelineEndToEndContract
         var refired = await new LocalPipeline(store, kit.Sink, kit.Clock).NightlyAsync(at);
 
         Assert.Equal("nightly-20261124-0200", night.RunId);
-        Assert.Equal(["alpha", "beta", "empty"], night.Measurements.Select(m => m.Campaign));
+        Assert.Equal(["alpha", "beta", "empty"], night.Measurements.Select(m => m.Campaign.Value));
         Assert.Equal([CampaignRunStatus.Measured, CampaignRunStatus.Measured, CampaignRunStatus.NoData], night.Measurements.Select(m => m.Status));
         Assert.Contains(night.Problems, p => p.StartsWith("delta: ", StringComparison.Ordinal) && p.Contains("metrics", StringComparison.Ordinal));
-        var manifest = (await new RunLedger(store).ReadAsync("nightly-20261124-0200"))!;
+        var manifest = (await new RunLedger(store).ReadAsync(RunId.Parse("nightly-20261124-0200")))!;
         Assert.Equal(["alpha", "beta", "delta", "empty", "gamma"], manifest.Campaigns.Select(c => c.Campaign).Order(StringComparer.Ordinal));
         var status = manifest.Campaigns.ToDictionary(c => c.Campaign, c => c.Status);
         Assert.Equal((CampaignRunStatus.Measured, CampaignRunStatus.Failed, CampaignRunStatus.Skipped, CampaignRunStatus.NoData),
@@ -150,7 +150,7 @@ public abstract class PipelineEndToEndContract
     {
         var store = await CreateStoreAsync();
         await SeedAsync(store, null);
-        await using var held = await store.TryAcquireLeaseAsync(NightlyRunHandler.LeaseName, TimeSpan.FromSeconds(30));
+        await using var held = await store.TryAcquireLeaseAsync(StoreLayout.NightlyLease, TimeSpan.FromSeconds(30));
         var queue = new InProcessWorkQueue();
 
         var outcome = await new NightlyRunHandler(store, queue, TimeProvider.System).RunAsync(new DateTimeOffset(2026, 11, 24, 2, 0, 0, TimeSpan.Zero));
@@ -171,8 +171,8 @@ public abstract class PipelineEndToEndContract
         var bad = await File.ReadAllBytesAsync(TestData.Corpus("parquet-testing", "bad_data", "PARQUET-1481.parquet"));
         await store.WriteAsync("exports/geo-test/broken.parquet", bad);
 
-        var summary = await new LocalPipeline(store, kit.Sink, kit.Clock).RunOnceAsync("run-1");
-        var rerun = await new LocalPipeline(store, kit.Sink, kit.Clock).RunOnceAsync("run-2");
+        var summary = await new LocalPipeline(store, kit.Sink, kit.Clock).RunOnceAsync(RunId.Parse("run-1"));
+        var rerun = await new LocalPipeline(store, kit.Sink, kit.Clock).RunOnceAsync(RunId.Parse("run-2"));
 
         Assert.Equal(ExportDisposition.Quarantined, Assert.Single(summary.Exports).Disposition);
         Assert.Empty(rerun.Exports);
@@ -206,7 +206,7 @@ public abstract class PipelineEndToEndContract
         }
 
         var summary = await new LocalPipeline(store, kit.Sink, kit.Clock).ProcessNewExportsAsync();
-        var again = await new LocalPipeline(store, kit.Sink, kit.Clock).RunOnceAsync("run-2");
+        var again = await new LocalPipeline(store, kit.Sink, kit.Clock).RunOnceAsync(RunId.Parse("run-2"));
 
         Assert.All(summary.Exports, e => Assert.Equal(ExportDisposition.Accepted, e.Disposition));
         // Each accepted shard requests a measurement of the same dataset: the second finds it measured.
@@ -241,7 +241,7 @@ public abstract class PipelineEndToEndContract
             """{"id": "vbo", "name": "VBO", "design": "holdout", "metrics": ["conversions"], "treatment": {"start": "2026-10-01"}}"""));
         await store.WriteAsync("exports/vbo/wrong.parquet", await File.ReadAllBytesAsync(TestData.Panel("GeoLift_Test.parquet")));
 
-        var outcome = await new ExportArrivedHandler(store, TimeProvider.System).HandleAsync("exports/vbo/wrong.parquet", "run-1");
+        var outcome = await new ExportArrivedHandler(store, TimeProvider.System).HandleAsync("exports/vbo/wrong.parquet", RunId.Parse("run-1"));
 
         Assert.Equal(ExportDisposition.Quarantined, outcome.Disposition);
         Assert.Contains("[missing-column]", outcome.Message);
@@ -253,9 +253,9 @@ public abstract class PipelineEndToEndContract
     {
         // The Functions path, step by step: blob trigger → measure message → deliver message.
         var queue = new InProcessWorkQueue();
-        var export = await new ExportArrivedHandler(store, kit.Clock).HandleAsync("exports/geo-test/test.parquet", "trigger");
+        var export = await new ExportArrivedHandler(store, kit.Clock).HandleAsync("exports/geo-test/test.parquet", RunId.Parse("trigger"));
         Assert.Equal(ExportDisposition.Accepted, export.Disposition);
-        var measured = await new MeasureCampaignHandler(store, queue, kit.Clock).HandleAsync("geo-test", null);
+        var measured = await new MeasureCampaignHandler(store, queue, kit.Clock).HandleAsync(CampaignId.Parse("geo-test"), null);
         var deliver = WorkItem.Parse(Assert.Single(queue.DrainAll()).ToJson());
         var deliveries = await new DeliverAlertsHandler(store, new AlertDelivery(store, kit.Sink, kit.Clock)).HandleAsync(deliver);
         return (measured, deliveries);

@@ -38,7 +38,7 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
                 }
             }
             using var kit = new AlertTestKit();
-            Summary = await new LocalPipeline(Store, kit.Sink, new ManualClock(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero))).RunOnceAsync("demo");
+            Summary = await new LocalPipeline(Store, kit.Sink, new ManualClock(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero))).RunOnceAsync(RunId.Parse("demo"));
         }
 
         public Task DisposeAsync()
@@ -53,7 +53,7 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
     [Fact]
     public void Every_campaign_is_measured_in_one_run_and_only_the_malformed_export_is_quarantined()
     {
-        Assert.Equal(["geolift-test", "multicell", "prop99", "vbo-holdout"], run.Summary.Measurements.Select(m => m.Campaign));
+        Assert.Equal(["geolift-test", "multicell", "prop99", "vbo-holdout"], run.Summary.Measurements.Select(m => m.Campaign.Value));
         Assert.All(run.Summary.Measurements, m => Assert.Equal(CampaignRunStatus.Measured, m.Status));
         Assert.Equal(["exports/geolift-test/2021-q2-fix.parquet"],
             run.Summary.Exports.Where(e => e.Disposition == ExportDisposition.Quarantined).Select(e => e.Export.Path));
@@ -111,7 +111,7 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
             Assert.Equal("demo", latest.RootElement.GetProperty("runId").GetString());
             Assert.Equal($"reports/{campaign}/demo/report.html", latest.RootElement.GetProperty("html").GetString());
         }
-        var manifest = (await new RunLedger(run.Store).ReadAsync("demo"))!;
+        var manifest = (await new RunLedger(run.Store).ReadAsync(RunId.Parse("demo")))!;
         Assert.Equal("manual", manifest.Trigger);
         Assert.All(manifest.Campaigns, c => Assert.True(c.Status == CampaignRunStatus.Measured && c.Seconds >= 0, c.Campaign));
     }

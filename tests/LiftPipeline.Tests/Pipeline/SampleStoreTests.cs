@@ -133,15 +133,15 @@ public sealed class SampleStoreTests
         var outcomes = new Dictionary<string, ExportOutcome>();
         foreach (var name in names.Where(n => n.StartsWith("exports/", StringComparison.Ordinal) && !n.StartsWith("exports/vbo-holdout/", StringComparison.Ordinal)))
         {
-            outcomes[name] = await handler.HandleAsync(name, "demo");
+            outcomes[name] = await handler.HandleAsync(name, RunId.Parse("demo"));
         }
 
         Assert.Equal(ExportDisposition.Quarantined, outcomes["exports/" + Malformed].Disposition);
         Assert.Equal(4, outcomes.Values.Count(o => o.Disposition == ExportDisposition.Accepted));
         Assert.NotNull(await store.ReadAsync("quarantine/geolift-test/2021-q2-fix.parquet.error.json"));
-        PanelSlice.AssertEqual(ReferencePanels.GeoLiftTestAsPanel, (await new CampaignDataset(store, "geolift-test").ReadPanelAsync())!);
-        PanelSlice.AssertEqual(ReferencePanels.Prop99AsPanel, (await new CampaignDataset(store, "prop99").ReadPanelAsync())!);
-        var multicell = (await new CampaignDataset(store, "multicell").ReadPanelAsync())!;
+        PanelSlice.AssertEqual(ReferencePanels.GeoLiftTestAsPanel, (await new CampaignDataset(store, CampaignId.Parse("geolift-test")).ReadPanelAsync())!);
+        PanelSlice.AssertEqual(ReferencePanels.Prop99AsPanel, (await new CampaignDataset(store, CampaignId.Parse("prop99")).ReadPanelAsync())!);
+        var multicell = (await new CampaignDataset(store, CampaignId.Parse("multicell")).ReadPanelAsync())!;
         PanelSlice.AssertEqual(ReferencePanels.GeoLiftMultiCell, multicell);
         Assert.Equal(ReferencePanels.GeoLiftMultiCell.Arms, multicell.Arms);
     }

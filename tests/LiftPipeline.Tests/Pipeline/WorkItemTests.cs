@@ -1,3 +1,4 @@
+using LiftPipeline.Pipeline.Storage;
 using System.Text;
 using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Pipeline.Runs;
@@ -9,8 +10,8 @@ public sealed class WorkItemTests
     [Fact]
     public void Measure_and_deliver_messages_round_trip_through_their_json_and_name_their_queue()
     {
-        var measure = WorkItem.Measure("spring-geo", "nightly-20261124-0200");
-        var deliver = WorkItem.Deliver("spring-geo", "alerts/2026/11/24/0123456789abcdef0123456789abcdef.json", null);
+        var measure = WorkItem.Measure(CampaignId.Parse("spring-geo"), RunId.Parse("nightly-20261124-0200"));
+        var deliver = WorkItem.Deliver(CampaignId.Parse("spring-geo"), "alerts/2026/11/24/0123456789abcdef0123456789abcdef.json", null);
 
         Assert.Equal(measure, WorkItem.Parse(measure.ToJson()));
         Assert.Equal(deliver, WorkItem.Parse(deliver.ToJson()));
@@ -41,13 +42,24 @@ public sealed class WorkItemTests
     public void The_in_process_queue_hands_items_back_oldest_first()
     {
         var queue = new InProcessWorkQueue();
-        queue.EnqueueAsync(WorkItem.Measure("a", null));
-        queue.EnqueueAsync(WorkItem.Measure("b", null));
+        queue.EnqueueAsync(WorkItem.Measure(CampaignId.Parse("a"), null));
+        queue.EnqueueAsync(WorkItem.Measure(CampaignId.Parse("b"), null));
 
         Assert.True(queue.TryDequeue(out var first));
         Assert.Equal("a", first.Campaign);
-        Assert.Equal(["b"], queue.DrainAll().Select(i => i.Campaign));
+        Assert.Equal(["b"], queue.DrainAll().Select(i => i.Campaign.Value));
         Assert.False(queue.TryDequeue(out _));
+    }
+
+    [Fact]
+    public void Export_outcomes_name_their_follow_up_work_so_hosts_only_forward_it()
+    {
+        var export = LiftPipeline.Pipeline.Datasets.ExportName.Parse("exports/geo/day1.parquet");
+        Assert.Equal(new[] { WorkItem.Measure(CampaignId.Parse("geo"), null) }, new ExportOutcome(export, ExportDisposition.Accepted, "").FollowUps);
+        var alert = LiftPipeline.Tests.Alerts.AlertTestKit.SampleAlert();
+        Assert.Equal(new[] { WorkItem.Deliver(alert.Campaign, alert.StoragePath, alert.RunId) },
+            new ExportOutcome(export, ExportDisposition.Quarantined, "", Alert: alert).FollowUps);
+        Assert.Empty(new ExportOutcome(export, ExportDisposition.NotFound, "").FollowUps);
     }
 }
 
@@ -61,13 +73,13 @@ public sealed class RunManifestTests
         Assert.Equal("nightly-20261124-0200", RunIds.Nightly(At.AddSeconds(42)));
         Assert.Equal("run-20261124-020000", RunIds.Manual(At));
         Assert.Equal("data-0a1b2c3d4e5f6a7b", RunIds.ForDataset("datasets/geo/panel-0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d.parquet"));
-        Assert.Throws<LiftPipeline.Pipeline.Storage.ObjectStoreException>(() => RunIds.Validate("../runs"));
+        Assert.Throws<ObjectStoreException>(() => RunId.Parse("../runs"));
     }
 
     [Fact]
     public void A_manifest_round_trips_and_a_later_line_replaces_the_campaigns_earlier_one_keeping_when_it_was_queued()
     {
-        var queued = new RunManifest("nightly-20261124-0200", "nightly", At, [new CampaignRunEntry("geo", CampaignRunStatus.Queued, QueuedAt: At)]);
+        var queued = new RunManifest(RunId.Parse("nightly-20261124-0200"), "nightly", At, [new CampaignRunEntry("geo", CampaignRunStatus.Queued, QueuedAt: At)]);
         var measured = queued.With(new CampaignRunEntry("geo", CampaignRunStatus.Measured, null, At.AddSeconds(5), At.AddSeconds(7.5), "reports/geo/nightly-20261124-0200/", ["alerts/2026/11/24/x.json"]));
 
         var read = RunManifest.Parse(measured.ToJson(), "runs/x.json");

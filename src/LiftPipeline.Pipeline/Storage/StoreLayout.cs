@@ -1,0 +1,223 @@
+using System.Globalization;
+
+namespace LiftPipeline.Pipeline.Storage;
+
+/// <summary>
+/// The storage layout (DESIGN.md), and the only place an object name is formatted or taken apart:
+/// <list type="bullet">
+/// <item><c>campaigns/{campaign}/campaign.json</c> — a campaign's settings;</item>
+/// <item><c>exports/{campaign}/{file}</c> — exports as delivered, never modified;</item>
+/// <item><c>quarantine/{campaign}/{file}</c> and <c>{file}.error.json</c> — rejected exports and why;</item>
+/// <item><c>datasets/{campaign}/manifest.json</c>, <c>panel-{hash}.parquet</c>, <c>shard-{hash}.parquet</c>, <c>holdout-{hash}.json</c> — merged datasets;</item>
+/// <item><c>reports/{campaign}/{runId}/report.{json,html,md}</c> and <c>reports/{campaign}/latest.json</c>;</item>
+/// <item><c>alerts/{yyyy}/{MM}/{dd}/{alertId}.json</c> and <c>alerts/deliveries/{alertId}/{subscriber}.json</c>;</item>
+/// <item><c>runs/{runId}.json</c> and the lease <c>runs/nightly.lease</c>.</item>
+/// </list>
+/// Ids are already checked (<see cref="CampaignId"/>, <see cref="RunId"/>); parts that are not ids (file names, hashes,
+/// alert ids, subscriber names) are checked here, so every name returned passes <see cref="ObjectName.Validate"/>.
+/// Parsers return false (or throw code invalid-name) for names outside their kind.
+/// </summary>
+public static class StoreLayout
+{
+    /// <summary>Every campaign's folder: <c>campaigns/</c>.</summary>
+    public const string CampaignsPrefix = "campaigns/";
+
+    /// <summary>Every export: <c>exports/</c>.</summary>
+    public const string ExportsPrefix = "exports/";
+
+    /// <summary>Every rejected export: <c>quarantine/</c>.</summary>
+    public const string QuarantinePrefix = "quarantine/";
+
+    /// <summary>Every dataset: <c>datasets/</c>.</summary>
+    public const string DatasetsPrefix = "datasets/";
+
+    /// <summary>Every report: <c>reports/</c>.</summary>
+    public const string ReportsPrefix = "reports/";
+
+    /// <summary>Every alert and delivery record: <c>alerts/</c>.</summary>
+    public const string AlertsPrefix = "alerts/";
+
+    /// <summary>Every delivery record: <c>alerts/deliveries/</c>.</summary>
+    public const string DeliveriesPrefix = AlertsPrefix + "deliveries/";
+
+    /// <summary>Every run manifest: <c>runs/</c>.</summary>
+    public const string RunsPrefix = "runs/";
+
+    /// <summary>The object whose lease serializes scheduled runs: <c>runs/nightly.lease</c>.</summary>
+    public const string NightlyLease = RunsPrefix + "nightly.lease";
+
+    private const string CampaignConfigFile = "campaign.json";
+    private const string ErrorSuffix = ".error.json";
+    private const string Json = ".json";
+
+    /// <summary><c>campaigns/{campaign}/campaign.json</c>.</summary>
+    public static string CampaignConfig(CampaignId campaign) => CampaignConfigOf(campaign);
+
+    /// <summary>
+    /// <c>campaigns/{folder}/campaign.json</c> as text for messages about a folder whose name may not be a campaign id;
+    /// never used as an object name.
+    /// </summary>
+    public static string CampaignConfigOf(string folder) => $"{CampaignFolderOf(folder)}{CampaignConfigFile}";
+
+    /// <summary><c>campaigns/{folder}/</c> as text for messages (see <see cref="CampaignConfigOf"/>).</summary>
+    public static string CampaignFolderOf(string folder) => $"{CampaignsPrefix}{folder}/";
+
+    /// <summary>
+    /// The folder name of a <c>campaigns/{folder}/campaign.json</c> object, whether or not it is a valid campaign id
+    /// (a run records an invalid one as failed); false for any other name.
+    /// </summary>
+    public static bool TryParseCampaignConfig(string name, out string folder)
+    {
+        var parts = (name ?? "").Split('/');
+        folder = parts.Length == 3 && parts[0] + "/" == CampaignsPrefix && parts[2] == CampaignConfigFile ? parts[1] : "";
+        return folder.Length > 0;
+    }
+
+    /// <summary><c>exports/{campaign}/</c>.</summary>
+    public static string ExportsOf(CampaignId campaign) => $"{ExportsPrefix}{campaign}/";
+
+    /// <summary><c>exports/{campaign}/{file}</c>.</summary>
+    /// <exception cref="ObjectStoreException">Code invalid-name: <paramref name="file"/> is not one safe name segment.</exception>
+    public static string Export(CampaignId campaign, string file) => ObjectName.Validate(ExportsOf(campaign) + Segment(file));
+
+    /// <summary>Splits an export's name, <c>exports/{campaign}/{file}</c>.</summary>
+    /// <exception cref="ObjectStoreException">Code invalid-name: not <c>exports/{campaign}/{file}</c>, an invalid campaign id, or an unsafe name.</exception>
+    public static (CampaignId Campaign, string File) ParseExport(string name)
+    {
+        ObjectName.Validate(name);
+        var parts = name.Split('/');
+        if (parts.Length != 3 || parts[0] + "/" != ExportsPrefix)
+        {
+            throw new ObjectStoreException(ObjectStoreException.InvalidName, name, "exports are named exports/{campaign}/{file}");
+        }
+        return (CampaignId.Parse(parts[1]), parts[2]);
+    }
+
+    /// <summary><c>quarantine/{campaign}/</c>.</summary>
+    public static string QuarantineOf(CampaignId campaign) => $"{QuarantinePrefix}{campaign}/";
+
+    /// <summary><c>quarantine/{campaign}/{file}</c>: the untouched copy of a rejected export.</summary>
+    /// <exception cref="ObjectStoreException">Code invalid-name: <paramref name="file"/> is not one safe name segment.</exception>
+    public static string Quarantine(CampaignId campaign, string file) => ObjectName.Validate(QuarantineOf(campaign) + Segment(file));
+
+    /// <summary><c>quarantine/{campaign}/{file}.error.json</c>: why it was rejected.</summary>
+    /// <exception cref="ObjectStoreException">Code invalid-name: <paramref name="file"/> is not one safe name segment.</exception>
+    public static string QuarantineError(CampaignId campaign, string file) => Quarantine(campaign, file) + ErrorSuffix;
+
+    /// <summary>True for a <c>quarantine/{campaign}/{file}.error.json</c> name.</summary>
+    public static bool IsQuarantineError(string name) =>
+        name is not null && name.StartsWith(QuarantinePrefix, StringComparison.Ordinal) && name.EndsWith(ErrorSuffix, StringComparison.Ordinal)
+        && name.Split('/').Length == 3;
+
+    /// <summary><c>datasets/{campaign}/manifest.json</c>: names the campaign's current dataset object.</summary>
+    public static string DatasetManifest(CampaignId campaign) => $"{DatasetsPrefix}{campaign}/manifest.json";
+
+    /// <summary><c>datasets/{campaign}/panel-{hash}.parquet</c>: a merged panel, content-addressed.</summary>
+    /// <exception cref="ObjectStoreException">Code invalid-name: the hash is not lowercase hex.</exception>
+    public static string DatasetPanel(CampaignId campaign, string hash) => $"{DatasetsPrefix}{campaign}/{PanelPrefix}{Hex(hash)}.parquet";
+
+    /// <summary><c>datasets/{campaign}/shard-{hash}.parquet</c>: a validated holdout export, content-addressed.</summary>
+    /// <exception cref="ObjectStoreException">Code invalid-name: the hash is not lowercase hex.</exception>
+    public static string DatasetShard(CampaignId campaign, string hash) => $"{DatasetsPrefix}{campaign}/shard-{Hex(hash)}.parquet";
+
+    /// <summary><c>datasets/{campaign}/holdout-{hash}.json</c>: a holdout dataset's list of shards, content-addressed.</summary>
+    /// <exception cref="ObjectStoreException">Code invalid-name: the hash is not lowercase hex.</exception>
+    public static string HoldoutShardList(CampaignId campaign, string hash) => $"{DatasetsPrefix}{campaign}/{HoldoutPrefix}{Hex(hash)}{Json}";
+
+    /// <summary>The content hash a dataset object is named by (<c>panel-{hash}.parquet</c> or <c>holdout-{hash}.json</c>).</summary>
+    /// <exception cref="ObjectStoreException">Code invalid-name: <paramref name="dataset"/> is not such an object name.</exception>
+    public static string DatasetHash(string dataset)
+    {
+        var parts = (dataset ?? "").Split('/');
+        if (parts.Length == 3 && parts[0] + "/" == DatasetsPrefix && CampaignId.TryParse(parts[1], out _))
+        {
+            var stem = parts[2].Split('.')[0];
+            foreach (var prefix in new[] { PanelPrefix, HoldoutPrefix })
+            {
+                if (stem.StartsWith(prefix, StringComparison.Ordinal) && IsHex(stem[prefix.Length..]))
+                {
+                    return stem[prefix.Length..];
+                }
+            }
+        }
+        throw new ObjectStoreException(ObjectStoreException.InvalidName, dataset ?? "", "a dataset is datasets/{campaign}/panel-{hash}.parquet or holdout-{hash}.json");
+    }
+
+    /// <summary><c>reports/{campaign}/{runId}/</c>: the folder of one run's report.</summary>
+    public static string ReportFolder(CampaignId campaign, RunId runId) => $"{ReportsPrefix}{campaign}/{runId}/";
+
+    /// <summary><c>{folder}report.json</c>, the report's data (written last: its presence marks the report complete).</summary>
+    public static string ReportJson(string reportFolder) => ReportFile(reportFolder, "report.json");
+
+    /// <summary><c>{folder}report.html</c>, the report for people.</summary>
+    public static string ReportHtml(string reportFolder) => ReportFile(reportFolder, "report.html");
+
+    /// <summary><c>{folder}report.md</c>, the report as Markdown.</summary>
+    public static string ReportMarkdown(string reportFolder) => ReportFile(reportFolder, "report.md");
+
+    /// <summary><c>reports/{campaign}/latest.json</c>: the pointer to the campaign's newest report.</summary>
+    public static string LatestReport(CampaignId campaign) => $"{ReportsPrefix}{campaign}/latest.json";
+
+    /// <summary><c>alerts/{yyyy}/{MM}/{dd}/{alertId}.json</c> for the UTC day of <paramref name="raisedAt"/>.</summary>
+    /// <exception cref="ObjectStoreException">Code invalid-name: the id makes an invalid object name.</exception>
+    public static string Alert(string alertId, DateTimeOffset raisedAt)
+    {
+        var day = raisedAt.UtcDateTime.ToString("yyyy'/'MM'/'dd", CultureInfo.InvariantCulture);
+        return ObjectName.Validate($"{AlertsPrefix}{day}/{Segment(alertId)}{Json}");
+    }
+
+    /// <summary>True for a stored alert's name, <c>alerts/{yyyy}/{MM}/{dd}/{alertId}.json</c> (not a delivery record).</summary>
+    public static bool IsAlert(string name)
+    {
+        if (name is null || !name.StartsWith(AlertsPrefix, StringComparison.Ordinal) || name.StartsWith(DeliveriesPrefix, StringComparison.Ordinal)
+            || !name.EndsWith(Json, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        try
+        {
+            ObjectName.Validate(name);
+            return true;
+        }
+        catch (ObjectStoreException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary><c>alerts/deliveries/{alertId}/{subscriber}.json</c>: one alert's delivery state for one subscriber.</summary>
+    /// <exception cref="ObjectStoreException">Code invalid-name: the id or subscriber name makes an invalid object name.</exception>
+    public static string Delivery(string alertId, string subscriber) =>
+        ObjectName.Validate($"{DeliveriesPrefix}{Segment(alertId)}/{Segment(subscriber)}{Json}");
+
+    /// <summary><c>runs/{runId}.json</c>: the run's manifest.</summary>
+    public static string RunManifest(RunId runId) => $"{RunsPrefix}{runId}{Json}";
+
+    private const string PanelPrefix = "panel-";
+    private const string HoldoutPrefix = "holdout-";
+
+    private static string ReportFile(string reportFolder, string file)
+    {
+        ArgumentNullException.ThrowIfNull(reportFolder);
+        if (!reportFolder.StartsWith(ReportsPrefix, StringComparison.Ordinal) || !reportFolder.EndsWith('/'))
+        {
+            throw new ObjectStoreException(ObjectStoreException.InvalidName, reportFolder, "a report folder is reports/{campaign}/{runId}/");
+        }
+        return reportFolder + file;
+    }
+
+    /// <summary>A name part that must stay one segment: no '/', and safe by <see cref="ObjectName.Validate"/>.</summary>
+    private static string Segment(string part)
+    {
+        if (string.IsNullOrEmpty(part) || part.Contains('/'))
+        {
+            throw new ObjectStoreException(ObjectStoreException.InvalidName, part ?? "", "a name part is one segment, without '/'");
+        }
+        return ObjectName.Validate(part);
+    }
+
+    private static string Hex(string hash) =>
+        IsHex(hash) ? hash : throw new ObjectStoreException(ObjectStoreException.InvalidName, hash ?? "", "a content hash is lowercase hex");
+
+    private static bool IsHex(string? text) => !string.IsNullOrEmpty(text) && text.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+}
