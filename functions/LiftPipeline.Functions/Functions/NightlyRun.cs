@@ -31,10 +31,8 @@ public sealed class NightlyRun(IObjectStore store, IAlertSink sink, TimeProvider
         {
             logger.LogWarning("NightlyRun: the timer is past due; running now.");
         }
-        var now = clock.GetUtcNow();
-        var scheduledAt = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), now.Offset);
         var queue = new InProcessWorkQueue();
-        var run = await new NightlyRunHandler(store, queue, clock).RunAsync(scheduledAt, cancellationToken).ConfigureAwait(false);
+        var run = await new NightlyRunHandler(store, queue, clock).RunAsync(clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (run.Start == RunStart.LeaseHeld)
         {
             logger.LogInformation("NightlyRun: {RunId}: another run holds the lease; nothing requested.", run.RunId);
@@ -42,7 +40,7 @@ public sealed class NightlyRun(IObjectStore store, IAlertSink sink, TimeProvider
         else
         {
             logger.LogInformation("NightlyRun: {RunId}: requested {Count} measurements ({Campaigns}); manifest {Manifest}.",
-                run.RunId, run.Queued.Count, string.Join(", ", run.Queued), $"runs/{run.RunId}.json");
+                run.RunId, run.Queued.Count, string.Join(", ", run.Queued), StoreLayout.RunManifest(run.RunId));
         }
         var requests = WorkMessages.Write(queue.DrainAll());
         try

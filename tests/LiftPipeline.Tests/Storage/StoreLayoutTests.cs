@@ -113,7 +113,7 @@ public sealed class StoreLayoutTests
         var root = Path.GetFullPath(TestData.Path("..", ".."));
         string[] literals = ["\"campaigns/", "\"exports/", "\"datasets/", "\"reports/", "\"alerts/", "\"quarantine/", "\"runs/", "latest.json", ".error.json\"", "campaign.json\"", "\"report."];
         var offenders = new List<string>();
-        foreach (var folder in new[] { "src", "cli" })
+        foreach (var folder in new[] { "src", "cli", "functions" })
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(root, folder), "*.cs", SearchOption.AllDirectories))
             {
