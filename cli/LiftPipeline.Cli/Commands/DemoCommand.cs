@@ -92,7 +92,7 @@ internal static class DemoCommand
         {
             await output.WriteLineAsync($"  lift measure {Quote(locate(holdout.Export.Path))} --contrast vbo_1p:vbo --metric revenue --allocation holdout=0.2,vbo=0.4,vbo_1p=0.4").ConfigureAwait(false);
         }
-        await output.WriteLineAsync("  lift power --design holdout --baseline-mean 20 --sd 60 --relative-mde 0.03 --arms 2 --allocation 0.2,0.4,0.4 --daily-traffic 20000").ConfigureAwait(false);
+        await output.WriteLineAsync("  lift power --design holdout --baseline-mean 20 --sd 60 --relative-mde 0.03 --allocation holdout=0.2,vbo=0.4,vbo_1p=0.4 --daily-traffic 20000").ConfigureAwait(false);
     }
 
     private static string Quote(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;
