@@ -104,8 +104,10 @@ public sealed class WebhookAlertSinkTests
     [Fact]
     public async Task A_receiver_slower_than_the_attempt_timeout_is_retried()
     {
-        using var kit = new AlertTestKit(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(300));
-        await using var receiver = new WebhookReceiver().Answer(200, delay: TimeSpan.FromSeconds(2)).Answer(200).Start();
+        // The first answer never comes within the attempt timeout; the timeout leaves the second, prompt answer ample
+        // time even on a loaded CI machine (at 300 ms a busy machine turned it into a third attempt).
+        using var kit = new AlertTestKit(o => o.AttemptTimeout = TimeSpan.FromSeconds(3));
+        await using var receiver = new WebhookReceiver().Answer(200, delay: TimeSpan.FromSeconds(60)).Answer(200).Start();
 
         var outcome = await kit.Sink.DeliverAsync(AlertTestKit.SampleAlert(), AlertTestKit.Subscriber(receiver.Url), CancellationToken.None);
 
