@@ -42,88 +42,49 @@ public sealed record DeliveryRecord(
     DateTimeOffset? DeliveredAt,
     DateTimeOffset UpdatedAt)
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, NewLine = "\n" };
+    /// <summary>The record's UTF-8 JSON (<see cref="StoredJson"/>'s rules; absent values are written as null).</summary>
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(
+        new DeliveryRecordDocument(1, AlertId, AlertPath, new SubscriberDocument(Subscriber.Name, Subscriber.Url.AbsoluteUri, Subscriber.SecretName),
+            State.ToString().ToLowerInvariant(), Attempts, LastStatusCode, LastError, ClaimedUntil, DeliveredAt, UpdatedAt),
+        PipelineJsonContext.Default.DeliveryRecordDocument);
 
-    /// <summary>The record's UTF-8 JSON.</summary>
-    public byte[] ToJson()
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            json.WriteStartObject();
-            json.WriteNumber("schema", 1);
-            json.WriteString("alertId", AlertId);
-            json.WriteString("alertPath", AlertPath);
-            json.WriteStartObject("subscriber");
-            json.WriteString("name", Subscriber.Name);
-            json.WriteString("url", Subscriber.Url.AbsoluteUri);
-            WriteNullable(json, "secretName", Subscriber.SecretName);
-            json.WriteEndObject();
-            json.WriteString("status", State.ToString().ToLowerInvariant());
-            json.WriteNumber("attempts", Attempts);
-            if (LastStatusCode is int code)
-            {
-                json.WriteNumber("lastStatusCode", code);
-            }
-            else
-            {
-                json.WriteNull("lastStatusCode");
-            }
-            WriteNullable(json, "lastError", LastError);
-            WriteNullable(json, "claimedUntil", ClaimedUntil is { } c ? AlertJson.FormatTime(c) : null);
-            WriteNullable(json, "deliveredAt", DeliveredAt is { } d ? AlertJson.FormatTime(d) : null);
-            json.WriteString("updatedAt", AlertJson.FormatTime(UpdatedAt));
-            json.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
-
-    /// <summary>Reads a record written by <see cref="ToJson"/>.</summary>
+    /// <summary>Reads a record written by <see cref="ToJson"/> (or by earlier versions: any ISO 8601 time reads).</summary>
     /// <exception cref="AlertFormatException">The JSON is malformed or a field is missing; the message names <paramref name="source"/> and the field.</exception>
     public static DeliveryRecord Parse(ReadOnlySpan<byte> utf8, string source)
     {
         try
         {
-            var reader = new Utf8JsonReader(utf8);
-            using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            var subscriber = AlertJson.Required(root, "subscriber", JsonValueKind.Object, source);
-            var status = AlertJson.RequiredString(root, "status", source);
+            var document = StoredJson.Deserialize(utf8, PipelineJsonContext.Default.DeliveryRecordDocument);
+            var subscriber = AlertJson.Required(document.Subscriber, "subscriber", "object", source);
+            var status = AlertJson.Required(document.Status, "status", "string", source);
             return new DeliveryRecord(
-                AlertJson.RequiredString(root, "alertId", source),
-                AlertJson.RequiredString(root, "alertPath", source),
+                AlertJson.Required(document.AlertId, "alertId", "string", source),
+                AlertJson.Required(document.AlertPath, "alertPath", "string", source),
                 new AlertSubscriber(
-                    AlertJson.RequiredString(subscriber, "name", source),
-                    new Uri(AlertJson.RequiredString(subscriber, "url", source), UriKind.Absolute),
-                    OptionalString(subscriber, "secretName")),
+                    AlertJson.Required(subscriber.Name, "name", "string", source),
+                    new Uri(AlertJson.Required(subscriber.Url, "url", "string", source), UriKind.Absolute),
+                    subscriber.SecretName),
                 Enum.TryParse<DeliveryState>(status, ignoreCase: true, out var state)
                     ? state
                     : throw new AlertFormatException(source, $"field 'status' is '{status}'; expected pending, sending or delivered"),
-                AlertJson.Required(root, "attempts", JsonValueKind.Number, source).GetInt32(),
-                root.TryGetProperty("lastStatusCode", out var code) && code.ValueKind == JsonValueKind.Number ? code.GetInt32() : null,
-                OptionalString(root, "lastError"),
-                OptionalString(root, "claimedUntil") is { } claimed ? AlertJson.ParseTime(claimed, "claimedUntil", source) : null,
-                OptionalString(root, "deliveredAt") is { } delivered ? AlertJson.ParseTime(delivered, "deliveredAt", source) : null,
-                AlertJson.ParseTime(AlertJson.RequiredString(root, "updatedAt", source), "updatedAt", source));
+                AlertJson.Required(document.Attempts, "attempts", "number", source),
+                document.LastStatusCode,
+                document.LastError,
+                document.ClaimedUntil,
+                document.DeliveredAt,
+                AlertJson.Required(document.UpdatedAt, "updatedAt", "string", source));
         }
-        catch (Exception e) when (e is JsonException or UriFormatException or FormatException or InvalidOperationException)
+        catch (StoredJson.FieldException e) when (e.Field is null)
+        {
+            throw new AlertFormatException(source, "not a valid delivery record (expected a JSON object)", e);
+        }
+        catch (StoredJson.FieldException e)
+        {
+            throw AlertJson.WrongField(e, source);
+        }
+        catch (Exception e) when (e is JsonException or UriFormatException or FormatException)
         {
             throw new AlertFormatException(source, $"not a valid delivery record ({e.Message})", e);
-        }
-    }
-
-    private static string? OptionalString(JsonElement element, string field) =>
-        element.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static void WriteNullable(Utf8JsonWriter json, string field, string? value)
-    {
-        if (value is null)
-        {
-            json.WriteNull(field);
-        }
-        else
-        {
-            json.WriteString(field, value);
         }
     }
 }

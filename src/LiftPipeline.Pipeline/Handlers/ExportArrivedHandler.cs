@@ -160,35 +160,9 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         return alert;
     }
 
-    /// <summary>The reason file: the export, its ETag, when, and every problem with its code, column and rows.</summary>
-    internal static byte[] ErrorJson(ExportName export, string etag, ExportValidationException invalid, DateTimeOffset at)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("export", export.Path);
-            writer.WriteString("etag", etag);
-            writer.WriteString("quarantinedAt", StoredJson.FormatTime(at));
-            writer.WriteString("message", invalid.Message);
-            writer.WriteStartArray("errors");
-            foreach (var error in invalid.Errors)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("code", error.Code);
-                writer.WriteString("column", error.Column);
-                writer.WriteStartArray("rows");
-                foreach (long row in error.Rows)
-                {
-                    writer.WriteNumberValue(row);
-                }
-                writer.WriteEndArray();
-                writer.WriteString("message", error.Message);
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
+    /// <summary>The reason file: the export, its ETag, when, and every problem with its code, column and rows (<see cref="StoredJson"/>'s rules).</summary>
+    internal static byte[] ErrorJson(ExportName export, string etag, ExportValidationException invalid, DateTimeOffset at) => JsonSerializer.SerializeToUtf8Bytes(
+        new QuarantineErrorDocument(export.Path, etag, at, invalid.Message,
+            invalid.Errors.Select(error => new QuarantineProblemDocument(error.Code, error.Column, error.Rows, error.Message)).ToArray()),
+        PipelineJsonContext.Default.QuarantineErrorDocument);
 }

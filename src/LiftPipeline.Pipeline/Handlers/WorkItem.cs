@@ -44,53 +44,37 @@ public sealed record WorkItem(WorkKind Kind, CampaignId Campaign, RunId? RunId =
         new(WorkKind.Deliver, campaign, runId, ValidateAlertPath(alertPath));
 
     /// <summary>The message body: compact UTF-8 JSON.</summary>
-    public byte[] ToJson()
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("kind", Kind == WorkKind.Measure ? "measure" : "deliver");
-            writer.WriteString("campaign", Campaign);
-            if (RunId is { } runId)
-            {
-                writer.WriteString("runId", runId);
-            }
-            if (AlertPath is not null)
-            {
-                writer.WriteString("alertPath", AlertPath);
-            }
-            writer.WriteEndObject();
-        }
-        return buffer.ToArray();
-    }
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(
+        new WorkItemDocument(Kind == WorkKind.Measure ? "measure" : "deliver", Campaign, RunId?.Value, AlertPath), PipelineJsonContext.Compact.WorkItemDocument);
 
     /// <summary>Reads a message written by <see cref="ToJson"/> and checks every name in it.</summary>
     /// <exception cref="FormatException">Not such a message; the text says which field is wrong.</exception>
     public static WorkItem Parse(ReadOnlySpan<byte> json)
     {
+        WorkItemDocument document;
         try
         {
-            var reader = new Utf8JsonReader(json);
-            using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new FormatException("A work message is a JSON object with kind and campaign.");
-            }
-            string kind = Required(root, "kind");
-            var campaign = CampaignId.Parse(Required(root, "campaign"));
-            var runId = Storage.RunId.ParseOptional(Optional(root, "runId"));
-            return kind switch
-            {
-                "measure" => Measure(campaign, runId),
-                "deliver" => Deliver(campaign, Required(root, "alertPath"), runId),
-                _ => throw new FormatException($"kind: '{kind}' is not a work kind; use measure or deliver."),
-            };
+            document = StoredJson.Deserialize(json, PipelineJsonContext.Compact.WorkItemDocument);
+        }
+        catch (StoredJson.FieldException e)
+        {
+            throw new FormatException(e.Field is null ? "A work message is a JSON object with kind and campaign." : $"{e.Field}: must be a string.", e);
         }
         catch (JsonException e)
         {
             throw new FormatException($"A work message must be JSON: {e.Message}", e);
+        }
+        try
+        {
+            string kind = Required(document.Kind, "kind");
+            var campaign = CampaignId.Parse(Required(document.Campaign, "campaign"));
+            var runId = Storage.RunId.ParseOptional(document.RunId);
+            return kind switch
+            {
+                "measure" => Measure(campaign, runId),
+                "deliver" => Deliver(campaign, Required(document.AlertPath, "alertPath"), runId),
+                _ => throw new FormatException($"kind: '{kind}' is not a work kind; use measure or deliver."),
+            };
         }
         catch (ObjectStoreException e)
         {
@@ -98,13 +82,8 @@ public sealed record WorkItem(WorkKind Kind, CampaignId Campaign, RunId? RunId =
         }
     }
 
-    private static string Required(JsonElement root, string name) =>
-        Optional(root, name) ?? throw new FormatException($"{name}: missing; a work message needs a string '{name}'.");
-
-    private static string? Optional(JsonElement root, string name) =>
-        !root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.String ? value.GetString()
-        : throw new FormatException($"{name}: must be a string.");
+    private static string Required(string? value, string name) =>
+        value ?? throw new FormatException($"{name}: missing; a work message needs a string '{name}'.");
 
     private static string ValidateAlertPath(string alertPath)
     {

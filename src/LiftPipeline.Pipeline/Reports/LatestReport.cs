@@ -53,80 +53,41 @@ public static class LatestReport
         return false;
     }
 
-    /// <summary>The pointer's JSON.</summary>
+    /// <summary>The pointer's JSON (<see cref="StoredJson"/>'s rules: a p-value or lift that is not finite is null).</summary>
     public static byte[] ToJson(LiftReport report, string folder)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("schemaVersion", LiftReport.SchemaVersion);
-            writer.WriteString("campaign", report.Campaign);
-            writer.WriteString("runId", report.RunId);
-            writer.WriteString("generatedAt", StoredJson.FormatTime(report.GeneratedAt));
-            writer.WriteString("metric", report.Metric);
-            writer.WriteString("recommendation", report.Recommendation.ToString().ToLowerInvariant());
-            writer.WriteString("reason", report.RecommendationReason);
-            if (report.Primary is { } primary)
-            {
-                writer.WriteString("estimator", primary.Estimator);
-                writer.WriteFinite("att", primary.Att);
-                writer.WriteFinite("lift", primary.Lift);
-                writer.WriteFinite("pValue", primary.Uncertainty?.PValue ?? double.NaN);
-            }
-            writer.WriteString("json", StoreLayout.ReportJson(folder));
-            writer.WriteString("html", StoreLayout.ReportHtml(folder));
-            writer.WriteString("markdown", StoreLayout.ReportMarkdown(folder));
-            writer.WriteEndObject();
-        }
-        return buffer.ToArray();
+        var primary = report.Primary;
+        var document = new LatestLiftReportDocument(LiftReport.SchemaVersion, report.Campaign, report.RunId, report.GeneratedAt, report.Metric,
+            report.Recommendation.ToString().ToLowerInvariant(), report.RecommendationReason,
+            primary?.Estimator, primary?.Att, primary?.Lift, primary is null ? null : primary.Uncertainty?.PValue ?? double.NaN,
+            StoreLayout.ReportJson(folder), StoreLayout.ReportHtml(folder), StoreLayout.ReportMarkdown(folder));
+        return JsonSerializer.SerializeToUtf8Bytes(document, PipelineJsonContext.Default.LatestLiftReportDocument);
     }
 
     /// <summary>The pointer's JSON for a holdout report: the primary contrast instead of the primary estimate.</summary>
     public static byte[] ToJson(HoldoutReport report, string folder)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("schemaVersion", HoldoutReport.SchemaVersion);
-            writer.WriteString("campaign", report.Campaign);
-            writer.WriteString("runId", report.RunId);
-            writer.WriteString("generatedAt", StoredJson.FormatTime(report.GeneratedAt));
-            writer.WriteString("design", "holdout");
-            writer.WriteString("recommendation", report.Recommendation.ToString().ToLowerInvariant());
-            writer.WriteString("reason", report.RecommendationReason);
-            if (report.Primary is { } primary)
-            {
-                writer.WriteString("contrast", $"{primary.Treatment} vs {primary.Control}");
-                writer.WriteString("metric", primary.Metric);
-                writer.WriteFinite("relative", primary.Relative);
-                writer.WriteFinite("pValue", primary.PValue);
-            }
-            writer.WriteString("json", StoreLayout.ReportJson(folder));
-            writer.WriteString("html", StoreLayout.ReportHtml(folder));
-            writer.WriteString("markdown", StoreLayout.ReportMarkdown(folder));
-            writer.WriteEndObject();
-        }
-        return buffer.ToArray();
+        var primary = report.Primary;
+        var document = new LatestHoldoutReportDocument(HoldoutReport.SchemaVersion, report.Campaign, report.RunId, report.GeneratedAt, "holdout",
+            report.Recommendation.ToString().ToLowerInvariant(), report.RecommendationReason,
+            primary is null ? null : $"{primary.Treatment} vs {primary.Control}", primary?.Metric, primary?.Relative, primary?.PValue,
+            StoreLayout.ReportJson(folder), StoreLayout.ReportHtml(folder), StoreLayout.ReportMarkdown(folder));
+        return JsonSerializer.SerializeToUtf8Bytes(document, PipelineJsonContext.Default.LatestHoldoutReportDocument);
     }
-
 
     /// <summary>True when the stored pointer names another run generated before <paramref name="generatedAt"/> (or is unreadable).</summary>
     private static bool IsOlder(ReadOnlySpan<byte> stored, string runId, DateTimeOffset generatedAt)
     {
         try
         {
-            var reader = new Utf8JsonReader(stored);
-            using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            if (root.GetProperty("runId").GetString() == runId)
+            var head = StoredJson.Deserialize(stored, PipelineJsonContext.Default.LatestReportHeadDocument);
+            if (head.RunId == runId)
             {
                 return false;
             }
-            return root.GetProperty("generatedAt").GetDateTimeOffset() <= generatedAt;
+            return head.GeneratedAt is not { } at || at <= generatedAt;
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or StoredJson.FieldException)
         {
             return true;   // a damaged pointer is replaced rather than left pointing nowhere
         }
