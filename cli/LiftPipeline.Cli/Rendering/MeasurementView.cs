@@ -49,7 +49,7 @@ internal static class MeasurementView
         var method = measurement.Estimates.Select(e => e.Uncertainty).FirstOrDefault(u => u is not null);
         if (method is not null)
         {
-            console.MarkupLine($"se: {Markup.Escape(method.Method)}, {method.Replications} replications");
+            console.MarkupLine($"se: {Markup.Escape(method.Description)}");
         }
         foreach (var estimate in measurement.Estimates)
         {

@@ -114,7 +114,7 @@ public static class PanelJson
         w.WriteFinite("ciLow", u.CiLow);
         w.WriteFinite("ciHigh", u.CiHigh);
         w.WriteFinite("pValue", u.PValue);
-        if (VarianceEstimators.UsesReplications(u.Method))
+        if (u.DrawsReplications)
         {
             w.WriteNumber("replications", u.Replications);
         }

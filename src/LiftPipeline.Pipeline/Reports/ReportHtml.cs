@@ -83,7 +83,7 @@ public static class ReportHtml
         {
             var u = e.Uncertainty;
             string ci = u is null ? "n/a" : $"{Number(u.CiLow)} to {Number(u.CiHigh)}";
-            string inference = u is null ? "none" : $"{u.Method} ({u.Replications} reps)";
+            string inference = u is null ? "none" : u.Description;
             sb.Append($"<tr><td>{Html(e.Estimator)}</td><td>{Html(e.Cell ?? "all")}</td><td>{Number(e.Att)}</td>");
             sb.Append($"<td>{Number(u?.StandardError ?? double.NaN)}</td><td>{Html(ci)}</td><td>{Html(PValue(u?.PValue ?? double.NaN))}</td>");
             sb.Append($"<td>{Percent(e.Lift)}</td><td>{Whole(e.Incremental)}</td><td>{Number(e.Fit.Rmse)}</td><td>{Html(inference)}</td></tr>\n");

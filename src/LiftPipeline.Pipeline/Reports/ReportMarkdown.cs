@@ -33,7 +33,7 @@ public static class ReportMarkdown
             sb.Append($"| Lift | {Percent(e.Lift)} |\n");
             sb.Append($"| Incremental | {Whole(e.Incremental)} |\n");
             sb.Append($"| Pre-fit RMSE | {Number(e.Fit.Rmse)} |\n");
-            sb.Append($"| Inference | {(u is null ? "none" : $"{Markdown(u.Method)}, {u.Replications} replications")} |\n");
+            sb.Append($"| Inference | {(u is null ? "none" : Markdown(u.Description))} |\n");
         }
         sb.Append("\n## Guardrails\n\n");
         if (report.Guardrails.Count == 0)

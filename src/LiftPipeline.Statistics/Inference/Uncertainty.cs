@@ -15,4 +15,10 @@ public sealed record Uncertainty(string Method, double StandardError, double CiL
         double p = se > 0 ? 2 * Normal.CDF(0, 1, -Math.Abs(att) / se) : double.NaN;
         return new Uncertainty(method, se, att - z * se, att + z * se, p, replications);
     }
+
+    /// <summary>Whether <see cref="Method"/> draws random replications (placebo, bootstrap, ...); jackknife, conformal and time placebos draw none.</summary>
+    public bool DrawsReplications => VarianceEstimators.UsesReplications(Method);
+
+    /// <summary>The method in words: <c>placebo, 200 replications</c>, or just <c>jackknife</c>.</summary>
+    public string Description => DrawsReplications ? $"{Method}, {Replications} replications" : Method;
 }

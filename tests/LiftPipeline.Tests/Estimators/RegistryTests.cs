@@ -65,6 +65,20 @@ public sealed class RegistryTests
         Assert.Contains("placebo", variance.Message);
     }
 
+    [Theory]
+    [InlineData("placebo", true, "placebo, 200 replications")]
+    [InlineData("bootstrap", true, "bootstrap, 200 replications")]
+    [InlineData("jackknife", false, "jackknife")]
+    [InlineData("conformal", false, "conformal")]
+    [InlineData("time-placebo", false, "time-placebo")]
+    public void An_uncertainty_names_its_replications_only_when_its_method_draws_them(string method, bool draws, string description)
+    {
+        var u = Uncertainty.FromStandardError(method, att: 1, se: 0.5, replications: 200);
+
+        Assert.Equal(draws, u.DrawsReplications);
+        Assert.Equal(description, u.Description);
+    }
+
     private static void AssertOneLine(string description)
     {
         Assert.False(string.IsNullOrWhiteSpace(description));
