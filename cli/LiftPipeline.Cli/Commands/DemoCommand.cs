@@ -1,8 +1,8 @@
-using LiftPipeline.Pipeline.Storage;
 using System.CommandLine;
 using LiftPipeline.Cli.Hosting;
 using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Pipeline.Hosting;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Cli.Commands;
 

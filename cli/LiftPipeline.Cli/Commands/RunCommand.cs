@@ -1,6 +1,5 @@
 using System.CommandLine;
 using LiftPipeline.Cli.Hosting;
-using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Cli.Commands;

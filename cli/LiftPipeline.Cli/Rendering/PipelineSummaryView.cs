@@ -1,9 +1,9 @@
-using LiftPipeline.Pipeline.Storage;
 using System.Globalization;
 using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Pipeline.Hosting;
 using LiftPipeline.Pipeline.Runs;
+using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Statistics.Guardrails;
 using LiftPipeline.Statistics.Measurement;
 using Spectre.Console;

@@ -1,7 +1,6 @@
 using Azure;
 using Azure.Storage.Blobs;
 using LiftPipeline.Functions.Hosting;
-using LiftPipeline.Pipeline.Datasets;
 using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Pipeline.Handlers;

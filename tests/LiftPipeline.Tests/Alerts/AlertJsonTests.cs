@@ -1,6 +1,6 @@
-using LiftPipeline.Pipeline.Storage;
 using System.Text;
 using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Tests.Alerts;
 

@@ -1,7 +1,7 @@
-using LiftPipeline.Pipeline.Storage;
 using System.Collections.Concurrent;
 using LiftPipeline.Infrastructure.Alerts;
 using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LiftPipeline.Tests.Alerts;

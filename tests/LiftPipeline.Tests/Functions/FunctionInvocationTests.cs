@@ -1,11 +1,11 @@
 using System.Text;
 using Azure.Storage.Blobs;
-using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Functions.Functions;
 using LiftPipeline.Infrastructure.Alerts;
 using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Datasets;
 using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Tests.Alerts;
 using LiftPipeline.Tests.Storage;
 using Microsoft.Azure.Functions.Worker;

@@ -1,7 +1,7 @@
-using LiftPipeline.Pipeline.Storage;
 using System.Text;
 using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Pipeline.Runs;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Tests.Pipeline;
 
