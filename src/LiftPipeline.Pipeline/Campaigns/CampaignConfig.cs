@@ -1,5 +1,6 @@
 using LiftPipeline.Ingestion;
 using LiftPipeline.Ingestion.Panels;
+using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Guardrails;
 using LiftPipeline.Statistics.Inference;
@@ -14,7 +15,7 @@ namespace LiftPipeline.Pipeline.Campaigns;
 public sealed record CampaignConfig
 {
     /// <summary>The campaign id, equal to the folder name; <c>[a-z0-9-]{1,64}</c>.</summary>
-    public required string Id { get; init; }
+    public required CampaignId Id { get; init; }
 
     /// <summary>A display name for reports.</summary>
     public required string Name { get; init; }

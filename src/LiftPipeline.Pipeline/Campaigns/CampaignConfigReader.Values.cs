@@ -194,9 +194,6 @@ internal sealed partial class CampaignConfigReader
         return items;
     }
 
-    [GeneratedRegex("^[a-z0-9-]{1,64}$")]
-    private static partial Regex CampaignPattern();
-
     [GeneratedRegex("^[A-Za-z0-9_:-]{1,128}$")]
     private static partial Regex SecretNamePattern();
 }

@@ -39,7 +39,7 @@ internal sealed partial class CampaignConfigReader
 
     public static CampaignConfig Read(string campaignId, ReadOnlySpan<byte> json)
     {
-        if (string.IsNullOrEmpty(campaignId) || !CampaignPattern().IsMatch(campaignId))
+        if (!CampaignId.TryParse(campaignId, out var campaign))
         {
             throw new CampaignConfigException(campaignId ?? "", [new("$", $"the campaign folder '{campaignId}' is not a campaign id; ids are 1 to 64 characters of a-z, 0-9 and '-'")]);
         }
@@ -60,12 +60,12 @@ internal sealed partial class CampaignConfigReader
         using (document)
         {
             var reader = new CampaignConfigReader();
-            var config = reader.ReadRoot(campaignId, document.RootElement);
+            var config = reader.ReadRoot(campaign, document.RootElement);
             return reader._errors.Count == 0 ? config! : throw new CampaignConfigException(campaignId, reader._errors);
         }
     }
 
-    private CampaignConfig? ReadRoot(string campaignId, JsonElement root)
+    private CampaignConfig? ReadRoot(CampaignId campaignId, JsonElement root)
     {
         if (!IsObject(root, "$", "the campaign settings"))
         {
@@ -103,7 +103,7 @@ internal sealed partial class CampaignConfigReader
         }
         return new CampaignConfig
         {
-            Id = id!, Name = name!, Active = active, Design = design == "holdout" ? CampaignDesign.Holdout : CampaignDesign.Panel,
+            Id = campaignId, Name = name!, Active = active, Design = design == "holdout" ? CampaignDesign.Holdout : CampaignDesign.Panel,
             Metrics = metrics!, Estimators = estimators, Variance = variance == "none" ? null : variance,
             Replications = replications, Seed = seed, Solver = solver == "synthdid" ? WeightSolver.Synthdid : WeightSolver.Exact,
             Treatment = treatment, Arms = arms, Alpha = alpha, Subscribers = subscribers, Guardrails = guardrails, Columns = columns,
