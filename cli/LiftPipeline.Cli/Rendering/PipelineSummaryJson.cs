@@ -2,7 +2,6 @@ using System.Text.Json;
 using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Pipeline.Hosting;
-using LiftPipeline.Pipeline.Reports;
 using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Cli.Rendering;

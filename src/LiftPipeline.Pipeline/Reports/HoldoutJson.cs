@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Statistics.Measurement;
 
 namespace LiftPipeline.Pipeline.Reports;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Pipeline.Reports;
 

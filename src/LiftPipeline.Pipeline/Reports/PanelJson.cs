@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Statistics.Inference;
 using LiftPipeline.Statistics.Measurement;
 

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Statistics.Guardrails;
 
 namespace LiftPipeline.Pipeline.Reports;
@@ -63,7 +63,7 @@ public static class ReportJson
         w.WriteString("design", report.Design);
         w.WriteString("campaign", report.Campaign);
         w.WriteString("runId", report.RunId);
-        w.WriteString("generatedAt", report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+        w.WriteString("generatedAt", StoredJson.FormatTime(report.GeneratedAt));
         w.WritePropertyName("dataset");
         dataset(w);
         WriteGuardrails(w, report.Guardrails);

@@ -98,17 +98,7 @@ public static class StoredJson
         };
 
         /// <inheritdoc />
-        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
-        {
-            if (double.IsFinite(value))
-            {
-                writer.WriteNumberValue(value);
-            }
-            else
-            {
-                writer.WriteNullValue();
-            }
-        }
+        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options) => writer.WriteFiniteValue(value);
     }
 }
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace LiftPipeline.Pipeline.Reports;
+namespace LiftPipeline.Pipeline.Storage;
 
 /// <summary>Numbers in LiftPipeline's JSON: a value that is NaN or infinite (which JSON cannot hold) is written as null.</summary>
 public static class JsonNumbers
