@@ -18,7 +18,7 @@ public sealed class FolderStore : IObjectStore
 
     private readonly string _rootWithSeparator;
     private readonly TimeProvider _clock;
-    private readonly ConcurrentDictionary<string, (long Length, DateTime Written, string ETag)> _etagCache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (FileStamp Stamp, string ETag)> _etagCache = new(StringComparer.Ordinal);
 
     /// <summary>Opens (and creates if missing) the store rooted at <paramref name="root"/>.</summary>
     /// <param name="root">The folder holding the objects.</param>
@@ -316,21 +316,24 @@ public sealed class FolderStore : IObjectStore
         }
     }
 
-    /// <summary>Properties from the file; the content hash is cached per (length, write time) so listings stay cheap.</summary>
+    /// <summary>
+    /// Properties from the file; the content hash is cached per <see cref="FileStamp"/> (length, write time, inode and
+    /// change time) so listings stay cheap, and a rewrite that restores the length and write time is still seen.
+    /// </summary>
     private async Task<StoredObject?> DescribeAsync(string name, FileInfo info, CancellationToken cancellationToken)
     {
-        var (length, written) = (info.Length, info.LastWriteTimeUtc);
-        if (!_etagCache.TryGetValue(info.FullName, out var cached) || cached.Length != length || cached.Written != written)
+        var stamp = FileStamp.Of(info);
+        if (!_etagCache.TryGetValue(info.FullName, out var cached) || cached.Stamp != stamp)
         {
             var etag = await CurrentETagAsync(name, info.FullName, cancellationToken).ConfigureAwait(false);
             if (etag is null)
             {
                 return null;
             }
-            cached = (length, written, etag);
+            cached = (stamp, etag);
             _etagCache[info.FullName] = cached;
         }
-        return new StoredObject(name, length, cached.ETag, new DateTimeOffset(written, TimeSpan.Zero));
+        return new StoredObject(name, stamp.Length, cached.ETag, new DateTimeOffset(stamp.Written, TimeSpan.Zero));
     }
 
     private static bool IsValidName(string name)
