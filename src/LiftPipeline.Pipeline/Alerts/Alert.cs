@@ -41,17 +41,20 @@ public sealed record Alert(
 {
     /// <summary>
     /// The alert id for <paramref name="guardrail"/> on <paramref name="campaign"/> given the run's input identity
-    /// (the dataset ETag, or the export name that triggered it): the first 16 bytes of SHA-256 over the three values,
-    /// as lowercase hex. The same three values always give the same id; changing any one gives another.
+    /// (the dataset ETag, or the export name that triggered it) and the kind of finding (e.g. <c>late</c>, or a rejected
+    /// export's error codes): the first 16 bytes of SHA-256 over the four values, as lowercase hex. The same four values
+    /// always give the same id (reprocessing raises the same alert); changing any one gives another, so a second breach of
+    /// a different kind on the same input is a new alert.
     /// </summary>
     /// <exception cref="ArgumentException">A value is empty.</exception>
-    public static string CreateId(CampaignId campaign, string guardrail, string inputIdentity)
+    public static string CreateId(CampaignId campaign, string guardrail, string inputIdentity, string finding)
     {
         ArgumentException.ThrowIfNullOrEmpty(campaign.Value, nameof(campaign));
         ArgumentException.ThrowIfNullOrEmpty(guardrail);
         ArgumentException.ThrowIfNullOrEmpty(inputIdentity);
+        ArgumentException.ThrowIfNullOrEmpty(finding);
         // Length-prefixed fields, so ("a", "bc") and ("ab", "c") cannot collide.
-        var text = $"lift-alert/1\n{campaign.Value.Length}:{campaign}\n{guardrail.Length}:{guardrail}\n{inputIdentity.Length}:{inputIdentity}";
+        var text = $"lift-alert/2\n{campaign.Value.Length}:{campaign}\n{guardrail.Length}:{guardrail}\n{inputIdentity.Length}:{inputIdentity}\n{finding.Length}:{finding}";
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
         return Convert.ToHexStringLower(hash[..16]);

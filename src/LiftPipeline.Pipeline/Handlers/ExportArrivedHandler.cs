@@ -147,7 +147,7 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         await copy(cancellationToken).ConfigureAwait(false);
         await store.TryCreateAsync(export.ErrorPath, ErrorJson(export, etag, invalid, now), cancellationToken).ConfigureAwait(false);
         var alert = new Alert(
-            Alert.CreateId(export.Campaign, DataQualityGuardrail, $"{export.Path}@{etag}"),
+            Alert.CreateId(export.Campaign, DataQualityGuardrail, $"{export.Path}@{etag}", Finding(invalid)),
             export.Campaign,
             DataQualityGuardrail,
             AlertSeverity.Breach,
@@ -159,6 +159,11 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         await store.TryCreateAsync(alert.StoragePath, AlertJson.Write(alert), cancellationToken).ConfigureAwait(false);
         return alert;
     }
+
+    /// <summary>The kind of a rejection for its alert id: its distinct error codes in order, e.g. <c>duplicate-cell+missing-column</c>.</summary>
+    internal static string Finding(ExportValidationException invalid) => invalid.Errors.Count == 0
+        ? "invalid"
+        : string.Join('+', invalid.Errors.Select(e => e.Code).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     /// <summary>The reason file: the export, its ETag, when, and every problem with its code, column and rows (<see cref="StoredJson"/>'s rules).</summary>
     internal static byte[] ErrorJson(ExportName export, string etag, ExportValidationException invalid, DateTimeOffset at) => JsonSerializer.SerializeToUtf8Bytes(

@@ -55,7 +55,7 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
             var alerts = new List<string>();
             foreach (var breach in measurement.Guardrails.Where(g => g.Status == GuardrailStatus.Breach))
             {
-                var alert = MeasureCampaignHandler.NewAlert(campaign, breach.Name, manifest.Dataset, runId, now, $"{config.Name}: {breach.Message}", breach.Evidence, StoreLayout.ReportHtml(folder));
+                var alert = MeasureCampaignHandler.NewAlert(campaign, breach.Name, manifest.Dataset, MeasureCampaignHandler.Finding(breach), runId, now, $"{config.Name}: {breach.Message}", breach.Evidence, StoreLayout.ReportHtml(folder));
                 await store.TryCreateAsync(alert.StoragePath, AlertJson.Write(alert), cancellationToken).ConfigureAwait(false);
                 alerts.Add(alert.StoragePath);
             }

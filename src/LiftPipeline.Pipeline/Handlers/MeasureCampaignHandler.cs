@@ -44,7 +44,7 @@ public sealed record MeasureOutcome(
 /// alert when the campaign has subscribers.
 /// <para>
 /// Idempotent: a run id names its input (a nightly run its time, a data-triggered run its dataset object), every result
-/// is a conditional create, the alert id is derived from campaign, guardrail and dataset, and a campaign already measured
+/// is a conditional create, the alert id is derived from campaign, guardrail, dataset and the kind of finding, and a campaign already measured
 /// in a run is not measured again (its alerts are queued again; delivery is once per subscriber regardless).
 /// </para>
 /// A failed measurement (a <see cref="MeasurementNotPossibleException"/>: a design the estimators cannot handle; any other
@@ -55,6 +55,9 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
 {
     /// <summary>The guardrail name of the alert raised when a measurement fails.</summary>
     public const string MeasurementGuardrail = "measurement";
+
+    /// <summary>The finding of a measurement alert: the design could not be measured.</summary>
+    private const string NotPossibleFinding = "not-possible";
 
     /// <summary>Receives estimator and replication progress of long measurements; null for none.</summary>
     public IProgress<MeasureProgress>? Progress { get; init; }
@@ -117,7 +120,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
             {
                 continue;
             }
-            var alert = NewAlert(campaign, result.Name, $"{datasetName}|{options.Metric}|{cell}", runId, now,
+            var alert = NewAlert(campaign, result.Name, $"{datasetName}|{options.Metric}|{cell}", Finding(result), runId, now,
                 $"{config.Name}: {result.Message}", result.Evidence, StoreLayout.ReportHtml(folder));
             await store.TryCreateAsync(alert.StoragePath, AlertJson.Write(alert), cancellationToken).ConfigureAwait(false);
             alerts.Add(alert.StoragePath);
@@ -159,14 +162,18 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
     internal static async Task<MeasureOutcome> FailedAsync(IObjectStore store, CampaignConfig config, CampaignId campaign, string identity, RunId runId, DateTimeOffset now, string reason,
         IReadOnlyDictionary<string, double> evidence, CancellationToken cancellationToken)
     {
-        var failure = NewAlert(campaign, MeasurementGuardrail, identity, runId, now, $"{config.Name}: the measurement failed and no report was written: {reason}", evidence, null);
+        var failure = NewAlert(campaign, MeasurementGuardrail, identity, NotPossibleFinding, runId, now, $"{config.Name}: the measurement failed and no report was written: {reason}", evidence, null);
         await store.TryCreateAsync(failure.StoragePath, AlertJson.Write(failure), cancellationToken).ConfigureAwait(false);
         return new MeasureOutcome(campaign, runId, CampaignRunStatus.Failed, reason, null, null, [failure.StoragePath]);
     }
 
-    internal static Alert NewAlert(CampaignId campaign, string guardrail, string identity, RunId runId, DateTimeOffset now, string message,
+    /// <summary>The kind of a breach for its alert id: the guardrail's findings (e.g. <c>missing-periods+late</c>), else its status.</summary>
+    internal static string Finding(GuardrailResult result) =>
+        result.Findings.Count > 0 ? string.Join('+', result.Findings) : result.Status.ToString().ToLowerInvariant();
+
+    internal static Alert NewAlert(CampaignId campaign, string guardrail, string identity, string finding, RunId runId, DateTimeOffset now, string message,
         IReadOnlyDictionary<string, double> evidence, string? reportPath) =>
-        new(Alert.CreateId(campaign, guardrail, identity), campaign, guardrail, AlertSeverity.Breach, message, evidence, now, runId, reportPath);
+        new(Alert.CreateId(campaign, guardrail, identity, finding), campaign, guardrail, AlertSeverity.Breach, message, evidence, now, runId, reportPath);
 
     private async Task WriteReportAsync(LiftReport report, CampaignId campaign, string folder, CancellationToken cancellationToken)
     {

@@ -14,6 +14,12 @@ public sealed class DataQualityGuardrail
     /// <summary>The guardrail's name in results and alerts.</summary>
     public const string Name = "data-quality";
 
+    /// <summary>The finding of periods missing from the sequence.</summary>
+    public const string MissingPeriodsFinding = "missing-periods";
+
+    /// <summary>The finding of data that stopped arriving.</summary>
+    public const string LateFinding = "late";
+
     private const long MicrosPerDay = 86_400_000_000;
     private readonly GuardrailThresholds _thresholds;
 
@@ -34,6 +40,7 @@ public sealed class DataQualityGuardrail
         long step = Step(periods);
         evidence["step"] = step;
         var problems = new List<string>();
+        var findings = new List<string>();
         var status = GuardrailStatus.Pass;
         if (periods[0].Kind != PeriodKind.Timestamp)
         {
@@ -43,6 +50,7 @@ public sealed class DataQualityGuardrail
             if (missing > 0)
             {
                 status = missing > _thresholds.MaxMissingPeriods ? GuardrailStatus.Breach : GuardrailStatus.Warn;
+                findings.Add(MissingPeriodsFinding);
                 problems.Add($"{missing} missing period(s) in the sequence (step {step}; first gap after {periods[firstGap]}, next period {periods[firstGap + 1]}), "
                     + $"{(status == GuardrailStatus.Breach ? "more than" : "within")} the {_thresholds.MaxMissingPeriods} allowed");
             }
@@ -55,13 +63,14 @@ public sealed class DataQualityGuardrail
             if (age > _thresholds.LateAfterDays)
             {
                 status = GuardrailStatus.Breach;
+                findings.Add(LateFinding);
                 problems.Add($"the data is late: the last period {periods[^1]} ended {age:0.#} days before {now:yyyy-MM-dd HH:mm}Z (limit {_thresholds.LateAfterDays} days); check that the export job still runs");
             }
         }
         string message = problems.Count == 0
             ? $"Periods are complete and current: {periods.Count} periods from {periods[0]} to {periods[^1]}, step {step}."
             : char.ToUpperInvariant(problems[0][0]) + string.Join("; ", problems)[1..] + ".";
-        return new(Name, status, message, evidence);
+        return new(Name, status, message, evidence) { Findings = findings };
     }
 
     /// <summary>The most common positive difference between consecutive periods (the smallest on ties).</summary>

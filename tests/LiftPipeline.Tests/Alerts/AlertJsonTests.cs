@@ -9,22 +9,23 @@ public sealed class AlertJsonTests
     [Fact]
     public void The_same_campaign_guardrail_and_input_always_give_the_same_alert_id()
     {
-        var id = Alert.CreateId(CampaignId.Parse("spring-geo"), "srm", "etag-0x8DC1");
+        var id = Alert.CreateId(CampaignId.Parse("spring-geo"), "srm", "etag-0x8DC1", "breach");
 
-        Assert.Equal(id, Alert.CreateId(CampaignId.Parse("spring-geo"), "srm", "etag-0x8DC1"));
+        Assert.Equal(id, Alert.CreateId(CampaignId.Parse("spring-geo"), "srm", "etag-0x8DC1", "breach"));
         Assert.Matches("^[0-9a-f]{32}$", id);
-        Assert.NotEqual(id, Alert.CreateId(CampaignId.Parse("spring-geo"), "srm", "etag-0x8DC2"));
-        Assert.NotEqual(id, Alert.CreateId(CampaignId.Parse("spring-geo"), "pre-fit", "etag-0x8DC1"));
-        Assert.NotEqual(Alert.CreateId(CampaignId.Parse("a"), "bc", "x"), Alert.CreateId(CampaignId.Parse("a"), "b", "cx"));
+        Assert.NotEqual(id, Alert.CreateId(CampaignId.Parse("spring-geo"), "srm", "etag-0x8DC2", "breach"));
+        Assert.NotEqual(id, Alert.CreateId(CampaignId.Parse("spring-geo"), "pre-fit", "etag-0x8DC1", "breach"));
+        Assert.NotEqual(id, Alert.CreateId(CampaignId.Parse("spring-geo"), "srm", "etag-0x8DC1", "warn"));
+        Assert.NotEqual(Alert.CreateId(CampaignId.Parse("a"), "bc", "x", "breach"), Alert.CreateId(CampaignId.Parse("a"), "b", "cx", "breach"));
     }
 
     [Fact]
     public void An_invalid_campaign_id_is_refused_before_it_becomes_an_alert_id()
     {
-        var e = Assert.Throws<ObjectStoreException>(() => Alert.CreateId(CampaignId.Parse("../etc"), "srm", "x"));
+        var e = Assert.Throws<ObjectStoreException>(() => Alert.CreateId(CampaignId.Parse("../etc"), "srm", "x", "breach"));
         Assert.Equal(ObjectStoreException.InvalidName, e.Code);
         Assert.Contains("campaign ids are 1 to 64 characters", e.Message);
-        Assert.Throws<ArgumentException>(() => Alert.CreateId(default, "srm", "x"));
+        Assert.Throws<ArgumentException>(() => Alert.CreateId(default, "srm", "x", "breach"));
     }
 
     [Fact]

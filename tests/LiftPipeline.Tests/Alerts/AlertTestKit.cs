@@ -45,7 +45,7 @@ internal sealed class AlertTestKit : IDisposable
     public IReadOnlyList<TimeSpan> Delays => _delays.ToArray();
 
     public static Alert SampleAlert(string input = "etag-0x8DC1") => new(
-        Alert.CreateId(CampaignId.Parse("spring-geo"), "srm", input),
+        Alert.CreateId(CampaignId.Parse("spring-geo"), "srm", input, "breach"),
         CampaignId.Parse("spring-geo"),
         "srm",
         AlertSeverity.Breach,
