@@ -13,11 +13,17 @@ public sealed record MergedExport(string Export, string ETag, DateTimeOffset Mer
 /// <summary>The state of a campaign's canonical dataset: the current panel object and every export merged into it, in order.</summary>
 public sealed record DatasetManifest(string Dataset, IReadOnlyList<MergedExport> Exports);
 
+/// <summary>A dataset after a merge: its manifest, and whether this call added the export (false: the dataset already held that version).</summary>
+/// <param name="Manifest">The manifest after the call.</param>
+/// <param name="Added">True when this call merged the export; false when it was the dataset's latest version of that export already.</param>
+public sealed record DatasetUpdate(DatasetManifest Manifest, bool Added);
+
 /// <summary>
 /// A campaign's canonical, validated, merged dataset: <c>datasets/{campaign}/manifest.json</c> names the current panel
 /// object <c>datasets/{campaign}/panel-{hash}.parquet</c> (content-addressed, written once). A merge writes the new
 /// panel, then swaps the manifest with an If-Match write, retrying on conflict, so concurrent exports lose nothing; an
-/// export already listed at the same ETag is not merged again (idempotent reprocessing).
+/// export whose latest entry is at the same ETag is not merged again (idempotent reprocessing), while an export reverted
+/// to earlier bytes (A → B → A) is merged again, so the dataset holds its current values.
 /// </summary>
 public sealed class CampaignDataset(IObjectStore store, CampaignId campaign)
 {
@@ -43,17 +49,21 @@ public sealed class CampaignDataset(IObjectStore store, CampaignId campaign)
     public Task<Panel> ReadPanelAsync(DatasetManifest manifest, CancellationToken cancellationToken = default) =>
         ReadPanelAsync((manifest ?? throw new ArgumentNullException(nameof(manifest))).Dataset, cancellationToken);
 
-    /// <summary>Merges <paramref name="panel"/>, read from <paramref name="export"/> at <paramref name="etag"/>; returns the manifest after it.</summary>
+    /// <summary>
+    /// Merges <paramref name="panel"/>, read from <paramref name="export"/> at <paramref name="etag"/>, unless the dataset's
+    /// latest entry for the export is at that ETag and no later quarantine (<paramref name="quarantined"/>, the version the
+    /// export's quarantine reason records) supersedes it.
+    /// </summary>
     /// <exception cref="ExportValidationException">The export does not fit the dataset (other metrics, or it would leave cells empty).</exception>
-    public async Task<DatasetManifest> MergeAsync(ExportName export, string etag, Panel panel, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<DatasetUpdate> MergeAsync(ExportName export, string etag, Panel panel, DateTimeOffset at, ExportVersion? quarantined = null, CancellationToken cancellationToken = default)
     {
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var current = await store.ReadAsync(ManifestPath, cancellationToken).ConfigureAwait(false);
             var manifest = current is null ? null : ParseManifest(current.Content.Span);
-            if (manifest is not null && manifest.Exports.Any(e => e.Export == export.Path && e.ETag == etag))
+            if (manifest is not null && new ExportHistory(ExportHistory.LatestMerge(manifest, export.Path), quarantined).IsLatestMerge(etag))
             {
-                return manifest;
+                return new DatasetUpdate(manifest, false);
             }
             var older = manifest is null ? null : await ReadPanelAsync(manifest.Dataset, cancellationToken).ConfigureAwait(false);
             var merged = PanelMerge.Merge(older, panel, export.File);
@@ -63,7 +73,7 @@ public sealed class CampaignDataset(IObjectStore store, CampaignId campaign)
             var next = new DatasetManifest(dataset, [.. manifest?.Exports ?? [], new MergedExport(export.Path, etag, at)]);
             if (await TrySwapAsync(current, next, cancellationToken).ConfigureAwait(false))
             {
-                return next;
+                return new DatasetUpdate(next, true);
             }
         }
         throw new ObjectStoreException(ObjectStoreException.PreconditionFailed, ManifestPath, $"gave up after {MaxAttempts} concurrent updates");

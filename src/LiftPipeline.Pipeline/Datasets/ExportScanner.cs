@@ -1,12 +1,12 @@
-using System.Text.Json;
 using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Pipeline.Datasets;
 
 /// <summary>
 /// Finds exports no run has handled yet, for hosts without a blob trigger (<c>lift run</c>, <c>lift watch</c>): an export
-/// is handled when its campaign's dataset manifest lists it at its current ETag, or when its quarantine reason file
-/// records that ETag. An export replaced in place (new ETag) counts as new again.
+/// is handled when the latest record for its name — its latest entry in the campaign's dataset manifest, or its
+/// quarantine reason file, whichever is later (<see cref="ExportHistory"/>) — has its current ETag. An export replaced
+/// in place (new ETag), or reverted to earlier bytes, counts as new again.
 /// </summary>
 public sealed class ExportScanner(IObjectStore store)
 {
@@ -15,7 +15,7 @@ public sealed class ExportScanner(IObjectStore store)
     public async Task<IReadOnlyList<string>> FindNewAsync(CancellationToken cancellationToken = default)
     {
         var fresh = new List<string>();
-        var handled = new Dictionary<CampaignId, HashSet<(string, string)>>();
+        var histories = new Dictionary<CampaignId, Dictionary<string, ExportHistory>>();
         await foreach (var item in store.ListAsync(StoreLayout.ExportsPrefix, cancellationToken).ConfigureAwait(false))
         {
             ExportName export;
@@ -27,12 +27,12 @@ public sealed class ExportScanner(IObjectStore store)
             {
                 continue;   // not an export (wrong depth or an unsafe name); the trigger path rejects these too
             }
-            if (!handled.TryGetValue(export.Campaign, out var seen))
+            if (!histories.TryGetValue(export.Campaign, out var campaign))
             {
-                seen = await HandledAsync(export.Campaign, cancellationToken).ConfigureAwait(false);
-                handled[export.Campaign] = seen;
+                campaign = await HistoriesAsync(export.Campaign, cancellationToken).ConfigureAwait(false);
+                histories[export.Campaign] = campaign;
             }
-            if (!seen.Contains((item.Name, item.ETag)))
+            if (!campaign.TryGetValue(item.Name, out var history) || !history.IsHandled(item.ETag))
             {
                 fresh.Add(item.Name);
             }
@@ -41,13 +41,14 @@ public sealed class ExportScanner(IObjectStore store)
         return fresh;
     }
 
-    private async Task<HashSet<(string Export, string ETag)>> HandledAsync(CampaignId campaign, CancellationToken cancellationToken)
+    /// <summary>Every export name of <paramref name="campaign"/> the pipeline has a record of, with its latest merge and quarantine.</summary>
+    private async Task<Dictionary<string, ExportHistory>> HistoriesAsync(CampaignId campaign, CancellationToken cancellationToken)
     {
-        var seen = new HashSet<(string, string)>();
+        var histories = new Dictionary<string, ExportHistory>(StringComparer.Ordinal);
         var manifest = await new CampaignDataset(store, campaign).ReadManifestAsync(cancellationToken).ConfigureAwait(false);
         foreach (var merged in manifest?.Exports ?? [])
         {
-            seen.Add((merged.Export, merged.ETag));
+            histories[merged.Export] = new ExportHistory(new ExportVersion(merged.ETag, merged.MergedAt), null);   // later entries overwrite earlier ones
         }
         await foreach (var item in store.ListAsync(StoreLayout.QuarantineOf(campaign), cancellationToken).ConfigureAwait(false))
         {
@@ -56,26 +57,11 @@ public sealed class ExportScanner(IObjectStore store)
                 continue;
             }
             var content = await store.ReadAsync(item.Name, cancellationToken).ConfigureAwait(false);
-            if (content is not null && Recorded(content.Content.Span) is { } recorded)
+            if (content is not null && ExportHistory.ParseReason(content.Content.Span) is { } recorded)
             {
-                seen.Add(recorded);
+                histories[recorded.Export] = (histories.TryGetValue(recorded.Export, out var known) ? known : new ExportHistory(null, null)) with { Quarantined = recorded.Version };
             }
         }
-        return seen;
-    }
-
-    private static (string, string)? Recorded(ReadOnlySpan<byte> json)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(json);
-            using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            return (root.GetProperty("export").GetString()!, root.GetProperty("etag").GetString()!);
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            return null;   // an unreadable reason file does not mark anything handled; the export is retried and quarantined again idempotently
-        }
+        return histories;
     }
 }

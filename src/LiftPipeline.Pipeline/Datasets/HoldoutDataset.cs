@@ -23,19 +23,20 @@ public sealed class HoldoutDataset(IObjectStore store, CampaignId campaign)
 
     /// <summary>
     /// Records the shard <paramref name="copy"/> (already written: the validated content of <paramref name="export"/> read
-    /// at <paramref name="etag"/>) in the dataset; returns the manifest after it.
+    /// at <paramref name="etag"/>) in the dataset, unless the dataset's latest entry for the export is at that ETag and no
+    /// later quarantine (<paramref name="quarantined"/>) supersedes it.
     /// </summary>
     /// <exception cref="ObjectStoreException">The store failed, or the manifest kept changing.</exception>
-    public async Task<DatasetManifest> RecordAsync(ExportName export, string etag, string copy, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<DatasetUpdate> RecordAsync(ExportName export, string etag, string copy, DateTimeOffset at, ExportVersion? quarantined = null, CancellationToken cancellationToken = default)
     {
         ObjectName.Validate(copy);
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var current = await store.ReadAsync(ManifestPath, cancellationToken).ConfigureAwait(false);
             var manifest = current is null ? null : CampaignDataset.ParseManifest(current.Content.Span);
-            if (manifest is not null && manifest.Exports.Any(e => e.Export == export.Path && e.ETag == etag))
+            if (manifest is not null && new ExportHistory(ExportHistory.LatestMerge(manifest, export.Path), quarantined).IsLatestMerge(etag))
             {
-                return manifest;
+                return new DatasetUpdate(manifest, false);
             }
             var shards = manifest is null ? [] : (await ReadShardsAsync(manifest, cancellationToken).ConfigureAwait(false)).ToList();
             shards.RemoveAll(s => s.Export == export.Path);
@@ -47,7 +48,7 @@ public sealed class HoldoutDataset(IObjectStore store, CampaignId campaign)
             var next = new DatasetManifest(listName, [.. manifest?.Exports ?? [], new MergedExport(export.Path, etag, at)]);
             if (await TrySwapAsync(current, next, cancellationToken).ConfigureAwait(false))
             {
-                return next;
+                return new DatasetUpdate(next, true);
             }
         }
         throw new ObjectStoreException(ObjectStoreException.PreconditionFailed, ManifestPath, $"gave up after {MaxAttempts} concurrent updates");

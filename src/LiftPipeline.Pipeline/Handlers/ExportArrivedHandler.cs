@@ -22,11 +22,14 @@ public enum ExportDisposition
 
     /// <summary>The export object does not exist (a late or duplicate trigger).</summary>
     NotFound,
+
+    /// <summary>Valid, and the dataset already held this version of it (merged by a concurrent run, or an earlier attempt): nothing was merged by this call.</summary>
+    AlreadyMerged,
 }
 
 /// <summary>The outcome of <see cref="ExportArrivedHandler.HandleAsync"/>.</summary>
 /// <param name="Export">The export handled.</param>
-/// <param name="Disposition">Accepted, quarantined or not found.</param>
+/// <param name="Disposition">Accepted, quarantined, not found, or already merged.</param>
 /// <param name="Message">One line for logs and the console.</param>
 /// <param name="Panel">The panel read, when a panel export was accepted.</param>
 /// <param name="Alert">The data-quality alert, when quarantined.</param>
@@ -40,7 +43,7 @@ public sealed record ExportOutcome(ExportName Export, ExportDisposition Disposit
     /// </summary>
     public IReadOnlyList<WorkItem> FollowUps => Disposition switch
     {
-        ExportDisposition.Accepted => [WorkItem.Measure(Export.Campaign, null)],
+        ExportDisposition.Accepted or ExportDisposition.AlreadyMerged => [WorkItem.Measure(Export.Campaign, null)],
         ExportDisposition.Quarantined when Alert is { } alert => [WorkItem.Deliver(alert.Campaign, alert.StoragePath, alert.RunId)],
         _ => [],
     };
@@ -49,8 +52,9 @@ public sealed record ExportOutcome(ExportName Export, ExportDisposition Disposit
 /// <summary>
 /// The ExportArrived handler, independent of any host: validates one export against its campaign's column mapping and
 /// merges it into the campaign's dataset (<see cref="CampaignDataset"/>, later exports win cell by cell); a rejected export is copied byte for byte to <c>quarantine/{campaign}/{file}</c> with <c>{file}.error.json</c>, and a
-/// data-quality alert is stored. The export itself is never modified or deleted. Every write is a conditional create,
-/// so processing the same export again (at-least-once triggers) changes nothing and yields the same alert id.
+/// data-quality alert is stored. The export itself is never modified or deleted. A new version of a quarantined export
+/// replaces the quarantine copy and reason (they always describe the export's latest rejected bytes). Processing the
+/// same version again (at-least-once triggers) changes nothing and yields the same alert id.
 /// </summary>
 public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
 {
@@ -79,8 +83,11 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             using var stream = AsStream(content.Content);
             var file = await ExportFile.OpenAsync(stream, export.File, cancellationToken: cancellationToken).ConfigureAwait(false);
             var panel = await PanelExportReader.ReadAsync(file, options, cancellationToken).ConfigureAwait(false);
-            var dataset = await new CampaignDataset(store, export.Campaign).MergeAsync(export, content.ETag, panel, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            return new ExportOutcome(export, ExportDisposition.Accepted, $"{export.Path}: {panel.Units.Count} units × {panel.Periods.Count} periods merged into {dataset.Dataset}.", panel, Dataset: dataset);
+            var quarantined = await QuarantinedVersionAsync(export, cancellationToken).ConfigureAwait(false);
+            var (dataset, added) = await new CampaignDataset(store, export.Campaign).MergeAsync(export, content.ETag, panel, clock.GetUtcNow(), quarantined, cancellationToken).ConfigureAwait(false);
+            return added
+                ? new ExportOutcome(export, ExportDisposition.Accepted, $"{export.Path}: {panel.Units.Count} units × {panel.Periods.Count} periods merged into {dataset.Dataset}.", panel, Dataset: dataset)
+                : new ExportOutcome(export, ExportDisposition.AlreadyMerged, $"{export.Path}: this version is already in {dataset.Dataset}; nothing merged.", panel, Dataset: dataset);
         }
         catch (ExportValidationException invalid)
         {
@@ -114,9 +121,11 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
                 {
                     await store.TryCreateAsync(shard, stream, cancellationToken).ConfigureAwait(false);
                 }
-                var dataset = await new HoldoutDataset(store, export.Campaign).RecordAsync(export, local.ETag, shard, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-                return new ExportOutcome(export, ExportDisposition.Accepted,
-                    $"{export.Path}: {statistics.N:N0} customers in arms {string.Join(", ", statistics.Arms)} recorded as a shard of {dataset.Dataset}.", Dataset: dataset);
+                var quarantined = await QuarantinedVersionAsync(export, cancellationToken).ConfigureAwait(false);
+                var (dataset, added) = await new HoldoutDataset(store, export.Campaign).RecordAsync(export, local.ETag, shard, clock.GetUtcNow(), quarantined, cancellationToken).ConfigureAwait(false);
+                return new ExportOutcome(export, added ? ExportDisposition.Accepted : ExportDisposition.AlreadyMerged, added
+                    ? $"{export.Path}: {statistics.N:N0} customers in arms {string.Join(", ", statistics.Arms)} recorded as a shard of {dataset.Dataset}."
+                    : $"{export.Path}: this version is already a shard of {dataset.Dataset}; nothing recorded.", Dataset: dataset);
             }
             catch (ExportValidationException invalid)
             {
@@ -140,12 +149,16 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(bytes.ToArray(), writable: false);
 
+    /// <summary>The version of the export its quarantine reason file records, or null.</summary>
+    private async Task<ExportVersion?> QuarantinedVersionAsync(ExportName export, CancellationToken cancellationToken) =>
+        (await store.ReadAsync(export.ErrorPath, cancellationToken).ConfigureAwait(false)) is { } reason && ExportHistory.ParseReason(reason.Content.Span) is { } recorded
+            && recorded.Export == export.Path ? recorded.Version : null;
+
     private async Task<Alert> QuarantineAsync(ExportName export, string etag, long length, ExportValidationException invalid, RunId runId,
         Func<CancellationToken, Task<bool>> copy, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await copy(cancellationToken).ConfigureAwait(false);
-        await store.TryCreateAsync(export.ErrorPath, ErrorJson(export, etag, invalid, now), cancellationToken).ConfigureAwait(false);
+        await ReplaceQuarantineAsync(export, etag, copy, () => ErrorJson(export, etag, invalid, now), cancellationToken).ConfigureAwait(false);
         var alert = new Alert(
             Alert.CreateId(export.Campaign, DataQualityGuardrail, $"{export.Path}@{etag}", Finding(invalid)),
             export.Campaign,
@@ -158,6 +171,22 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             export.ErrorPath);
         await store.TryCreateAsync(alert.StoragePath, AlertJson.Write(alert), cancellationToken).ConfigureAwait(false);
         return alert;
+    }
+
+    /// <summary>
+    /// Makes the quarantine copy and reason file those of version <paramref name="etag"/>: unless the reason file already
+    /// records that version as the export's latest state (reprocessing: nothing is written), the copy is replaced by this
+    /// version's bytes, then the reason file (the commit mark the scanner reads) is written over the old one.
+    /// </summary>
+    private async Task ReplaceQuarantineAsync(ExportName export, string etag, Func<CancellationToken, Task<bool>> copy, Func<byte[]> reason, CancellationToken cancellationToken)
+    {
+        if ((await ExportHistory.ReadAsync(store, export, cancellationToken).ConfigureAwait(false)).IsLatestQuarantine(etag))
+        {
+            return;
+        }
+        await store.DeleteAsync(export.QuarantinePath, cancellationToken).ConfigureAwait(false);
+        await copy(cancellationToken).ConfigureAwait(false);
+        await store.WriteAsync(export.ErrorPath, reason(), null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The kind of a rejection for its alert id: its distinct error codes in order, e.g. <c>duplicate-cell+missing-column</c>.</summary>
