@@ -5,7 +5,7 @@ using LiftPipeline.Pipeline.Storage;
 namespace LiftPipeline.Cli.Commands;
 
 /// <summary>
-/// <c>lift run [--store S] [--container C] [--run-id ID] [--json]</c>: one pass of the pipeline over a store — new
+/// <c>lift run [--store S] [--container C] [--run-id ID] [--lease-wait 30s] [--json]</c>: one pass of the pipeline over a store — new
 /// exports, every active campaign measured, alerts delivered (new and pending).
 /// </summary>
 internal static class RunCommand
@@ -17,14 +17,31 @@ internal static class RunCommand
         {
             Description = "Id of the run (a-z, 0-9, '-'; up to 64). A run id already used re-delivers its alerts and measures only campaigns it has not measured. Default: run-yyyyMMdd-HHmmss (UTC now).",
         };
-        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object (runId, exports, measurements, deliveries, problems) instead of progress and tables. Default: false.", DefaultValueFactory = _ => false };
+        var leaseWait = new Option<TimeSpan>("--lease-wait")
+        {
+            Description = "How long to wait, polling every second, while another run holds the run lease (runs/nightly.lease) before this run is skipped with exit code 0: 250ms, 5s, 2m or hh:mm:ss. Default: 30s.",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (Duration.TryParse(text) is { } span)
+                {
+                    return span;
+                }
+                result.AddError($"--lease-wait '{text}' is not a positive duration; use e.g. 30s, 500ms or 2m.");
+                return default;
+            },
+        };
+        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object (runId, run: started or skipped, exports, measurements, deliveries, problems) instead of progress and tables. Default: false.", DefaultValueFactory = _ => false };
         var command = new Command("run",
             "Run the pipeline once over a store: process new exports (accepted ones merged into the campaign dataset, invalid ones quarantined), " +
             "measure every active campaign, write reports, deliver alerts (new and pending). " +
-            "Exit code 0 when everything ran — guardrail breaches, quarantined exports and pending deliveries are results; 1 when a campaign failed, a problem was reported or the store failed; 2 for usage errors." +
+            "Exit code 0 when everything ran — guardrail breaches, quarantined exports and pending deliveries are results, and a run that waited 30 s for another run's lease " +
+            "is skipped (\"skipped: another run is measuring\"); the summary counts only exports this process merged; 1 when a campaign failed, a problem was reported or the store failed; 2 for usage errors." +
             StoreOptions.SecretsHelp);
         store.AddTo(command);
         command.Options.Add(runId);
+        command.Options.Add(leaseWait);
         command.Options.Add(json);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,7 +62,11 @@ internal static class RunCommand
                 return LiftApp.UsageError;
             }
             var (code, _) = await PipelinePass.RunAsync(location, host, output, error, parse.GetValue(json),
-                (pipeline, ct) => pipeline.RunOnceAsync(id, ct), cancellationToken).ConfigureAwait(false);
+                (pipeline, ct) =>
+                {
+                    pipeline.LeaseWait = parse.GetValue(leaseWait);
+                    return pipeline.RunOnceAsync(id, ct);
+                }, cancellationToken).ConfigureAwait(false);
             return code;
         });
         return command;

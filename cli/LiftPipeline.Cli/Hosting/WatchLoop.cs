@@ -60,11 +60,11 @@ internal sealed class WatchLoop(LocalPipeline pipeline, CronSchedule schedule, T
     {
         if (summary.RunId is { } runId)
         {
-            await LineAsync(summary.Start == RunStart.LeaseHeld ? $"run {runId} not started: another run holds the lease" : $"run {runId}: {summary.Measurements.Count} campaigns").ConfigureAwait(false);
+            await LineAsync(summary.Start == RunStart.LeaseHeld ? $"run {runId} {PipelineSummaryView.SkippedRun}" : $"run {runId}: {summary.Measurements.Count} campaigns").ConfigureAwait(false);
         }
         foreach (var export in summary.Exports)
         {
-            await LineAsync($"{export.Disposition.ToString().ToLowerInvariant()} {export.Export.Path}: {export.Message}").ConfigureAwait(false);
+            await LineAsync($"{PipelineSummaryView.Disposition(export.Disposition)} {export.Export.Path}: {export.Message}").ConfigureAwait(false);
         }
         foreach (var m in summary.Measurements)
         {

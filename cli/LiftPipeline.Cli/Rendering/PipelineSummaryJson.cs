@@ -7,7 +7,8 @@ using LiftPipeline.Pipeline.Storage;
 namespace LiftPipeline.Cli.Rendering;
 
 /// <summary>
-/// The one JSON object <c>lift run --json</c> prints: <c>runId</c>, <c>exports</c>, <c>measurements</c> (with each
+/// The one JSON object <c>lift run --json</c> prints: <c>runId</c>, <c>run</c> (<c>started</c>, <c>skipped</c> when
+/// another run held the lease, null for an exports-only pass), <c>exports</c> (each with its disposition), <c>measurements</c> (with each
 /// report's estimates, guardrails and recommendation), <c>deliveries</c> and <c>problems</c>. Numbers that are not finite are null.
 /// </summary>
 internal static class PipelineSummaryJson
@@ -19,13 +20,14 @@ internal static class PipelineSummaryJson
         {
             w.WriteStartObject();
             w.WriteString("runId", summary.RunId);
+            w.WriteString("run", summary.Start switch { RunStart.Started => "started", RunStart.LeaseHeld => "skipped", _ => null });
             w.WriteStartArray("exports");
             foreach (var e in summary.Exports)
             {
                 w.WriteStartObject();
                 w.WriteString("export", e.Export.Path);
                 w.WriteString("campaign", e.Export.Campaign);
-                w.WriteString("disposition", e.Disposition.ToString().ToLowerInvariant());
+                w.WriteString("disposition", PipelineSummaryView.Disposition(e.Disposition));
                 w.WriteString("message", e.Message);
                 w.WriteEndObject();
             }

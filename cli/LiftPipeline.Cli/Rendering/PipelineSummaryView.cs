@@ -78,13 +78,29 @@ internal static class PipelineSummaryView
     public static bool HasFailures(PipelineRunSummary summary) =>
         summary.Problems.Count > 0 || summary.Measurements.Any(m => m.Status == CampaignRunStatus.Failed);
 
-    /// <summary>"N new exports: a accepted, q quarantined".</summary>
+    /// <summary>
+    /// "N new exports: a accepted, q quarantined", counting only what this process did; exports a concurrent run merged
+    /// first are added as ", m already merged by another run".
+    /// </summary>
     public static string ExportsLine(IReadOnlyList<ExportOutcome> exports)
     {
         int accepted = exports.Count(e => e.Disposition == ExportDisposition.Accepted);
         int quarantined = exports.Count(e => e.Disposition == ExportDisposition.Quarantined);
-        return $"{exports.Count} new export{(exports.Count == 1 ? "" : "s")}: {accepted} accepted, {quarantined} quarantined";
+        int elsewhere = exports.Count(e => e.Disposition == ExportDisposition.AlreadyMerged);
+        int mine = exports.Count - elsewhere;
+        return $"{mine} new export{(mine == 1 ? "" : "s")}: {accepted} accepted, {quarantined} quarantined" + (elsewhere > 0 ? $", {elsewhere} already merged by another run" : "");
     }
+
+    /// <summary>An export's disposition as printed and in JSON: <c>accepted</c>, <c>quarantined</c>, <c>not-found</c>, <c>already-merged</c>.</summary>
+    public static string Disposition(ExportDisposition disposition) => disposition switch
+    {
+        ExportDisposition.NotFound => "not-found",
+        ExportDisposition.AlreadyMerged => "already-merged",
+        _ => disposition.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>What the headline says of a run that waited for the lease in vain (exit code 0: the other run does the work).</summary>
+    public const string SkippedRun = "skipped: another run is measuring";
 
     /// <summary>The guardrails of a report in one cell: each name with its worst status, e.g. "pre-fit breach, placebo-in-time pass".</summary>
     public static string Guardrails(IReadOnlyList<GuardrailResult> results) => string.Join(", ",
@@ -101,7 +117,7 @@ internal static class PipelineSummaryView
 
     private static string Headline(PipelineRunSummary summary) => summary.RunId is null
         ? "New exports"
-        : $"Run {summary.RunId}" + (summary.Start == RunStart.LeaseHeld ? " (not started: another run holds the lease)" : "");
+        : $"Run {summary.RunId}" + (summary.Start == RunStart.LeaseHeld ? $" {SkippedRun}" : "");
 
     private static Table Table(IReadOnlyList<MeasureOutcome> measurements)
     {

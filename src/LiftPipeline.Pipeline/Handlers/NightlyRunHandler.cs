@@ -10,7 +10,7 @@ public enum RunStart
     /// <summary>The run took the lease and requested its measurements.</summary>
     Started,
 
-    /// <summary>Another run holds the lease; this one did nothing.</summary>
+    /// <summary>Another run held the lease for all of <see cref="NightlyRunHandler.LeaseWait"/>; this one did nothing.</summary>
     LeaseHeld,
 }
 
@@ -23,7 +23,7 @@ public sealed record RunOutcome(RunId RunId, RunStart Start, RunManifest? Manife
 
 /// <summary>
 /// The NightlyRun handler, independent of any host: takes the lease on <see cref="StoreLayout.NightlyLease"/> so only one run proceeds
-/// at a time, reads every <c>campaigns/{id}/campaign.json</c>, requests a measurement (a <see cref="WorkKind.Measure"/>
+/// at a time (waiting a bounded <see cref="LeaseWait"/> for a run that holds it), reads every <c>campaigns/{id}/campaign.json</c>, requests a measurement (a <see cref="WorkKind.Measure"/>
 /// item) for each active campaign (panel or holdout), and records every campaign in <c>runs/{runId}.json</c> — queued,
 /// skipped (inactive) or failed (campaign.json invalid, with the reason). A campaign the run has already
 /// measured is not requested again, so a timer that fires twice queues nothing new. Thread-safe.
@@ -32,6 +32,12 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
 {
     /// <summary>How long the lease is taken for; requesting the measurements takes seconds.</summary>
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a run waits for a lease another run holds, polling every <see cref="LeasePoll"/>, before it reports <see cref="RunStart.LeaseHeld"/>. Default: 30 s.</summary>
+    public TimeSpan LeaseWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a waiting run tries the lease again. Default: 1 s.</summary>
+    public TimeSpan LeasePoll { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The scheduled run: id <c>nightly-yyyyMMdd-HHmm</c> from <paramref name="scheduledAt"/>, trigger <c>nightly</c>.</summary>
     public Task<RunOutcome> RunAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken = default) =>
@@ -45,7 +51,7 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
     public async Task<RunOutcome> RunAsync(RunId runId, string trigger, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(trigger);
-        await using var lease = await store.TryAcquireLeaseAsync(StoreLayout.NightlyLease, LeaseDuration, cancellationToken).ConfigureAwait(false);
+        await using var lease = await AcquireLeaseAsync(cancellationToken).ConfigureAwait(false);
         if (lease is null)
         {
             return new RunOutcome(runId, RunStart.LeaseHeld, null, []);
@@ -72,6 +78,19 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         var manifest = await ledger.UpdateAsync(runId, () => new RunManifest(runId, trigger, now, []),
             current => entries.Aggregate(current, (m, e) => Keeps(m, e) ? m : m.With(e)), cancellationToken).ConfigureAwait(false);
         return new RunOutcome(runId, RunStart.Started, manifest, queued);
+    }
+
+    /// <summary>The run lease, tried again every <see cref="LeasePoll"/> for up to <see cref="LeaseWait"/> while another run holds it; null when it stayed held.</summary>
+    private async Task<IObjectLease?> AcquireLeaseAsync(CancellationToken cancellationToken)
+    {
+        long retries = LeasePoll > TimeSpan.Zero ? (long)(LeaseWait / LeasePoll) : 0;
+        var lease = await store.TryAcquireLeaseAsync(StoreLayout.NightlyLease, LeaseDuration, cancellationToken).ConfigureAwait(false);
+        for (long retry = 0; lease is null && retry < retries; retry++)
+        {
+            await Task.Delay(LeasePoll, clock, cancellationToken).ConfigureAwait(false);
+            lease = await store.TryAcquireLeaseAsync(StoreLayout.NightlyLease, LeaseDuration, cancellationToken).ConfigureAwait(false);
+        }
+        return lease;
     }
 
     /// <summary>True when the manifest already holds a finished line for the campaign (a measurement beat this write).</summary>

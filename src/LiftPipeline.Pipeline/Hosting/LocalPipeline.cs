@@ -16,7 +16,7 @@ public sealed record PipelineProgress(string Stage, string? Subject, MeasureProg
 
 /// <summary>Everything one pass of the local pipeline did.</summary>
 /// <param name="RunId">The run that measured every campaign; null for a pass that only handled new exports.</param>
-/// <param name="Start">Whether that run got the lease; null without such a run.</param>
+/// <param name="Start">Whether that run got the lease (a run that waited in vain is skipped, not a problem); null without such a run.</param>
 /// <param name="Exports">Each new export's outcome.</param>
 /// <param name="Measurements">Each measurement's outcome.</param>
 /// <param name="Deliveries">Each delivery attempted, new and pending.</param>
@@ -52,6 +52,9 @@ public sealed class LocalPipeline
 
     /// <summary>Receives progress; null for none.</summary>
     public IProgress<PipelineProgress>? Progress { get; init; }
+
+    /// <summary>How long a run waits for the run lease another process holds before it is skipped (<see cref="NightlyRunHandler.LeaseWait"/>). Default: 30 s.</summary>
+    public TimeSpan LeaseWait { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// <c>lift run</c>: handles new exports, then measures every active campaign under one run
@@ -92,11 +95,7 @@ public sealed class LocalPipeline
         Func<NightlyRunHandler, Task<RunOutcome>> start, CancellationToken cancellationToken)
     {
         Progress?.Report(new PipelineProgress("schedule", null));
-        var run = await start(new NightlyRunHandler(_store, _queue, _clock)).ConfigureAwait(false);
-        if (run.Start == RunStart.LeaseHeld)
-        {
-            problems.Add($"Run {run.RunId} not started: another run holds {StoreLayout.NightlyLease}.");
-        }
+        var run = await start(new NightlyRunHandler(_store, _queue, _clock) { LeaseWait = LeaseWait }).ConfigureAwait(false);
         foreach (var failed in run.Manifest?.Campaigns.Where(e => e.Status == CampaignRunStatus.Failed && e.StartedAt is null) ?? [])
         {
             problems.Add($"{failed.Campaign}: {failed.Error}");
