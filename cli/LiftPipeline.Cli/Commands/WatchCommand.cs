@@ -63,7 +63,7 @@ internal static class WatchCommand
             {
                 await using var session = await PipelineSession.OpenAsync(location, host, cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync($"store {location.Display}").ConfigureAwait(false);
-                var loop = new WatchLoop(session.Pipeline(host, null), cron, parse.GetValue(poll), host, output, PipelinePass.Locator(location));
+                var loop = new WatchLoop(session.Pipeline(host, null), session.Store, cron, parse.GetValue(poll), host, output, PipelinePass.Locator(location));
                 await loop.RunAsync(cancellationToken).ConfigureAwait(false);
                 return LiftApp.Ok;
             }

@@ -34,6 +34,17 @@ internal sealed class CronSchedule
             : new CronSchedule(expression!, schedule);
     }
 
+    /// <summary>The last occurrence in (<paramref name="at"/> − <paramref name="window"/>, <paramref name="at"/>], in UTC; null when there is none.</summary>
+    public DateTimeOffset? LastWithin(DateTimeOffset at, TimeSpan window)
+    {
+        DateTimeOffset? last = null;
+        for (var next = NextAfter(at - window); next <= at; next = NextAfter(next))
+        {
+            last = next;
+        }
+        return last;
+    }
+
     /// <summary>The first occurrence strictly after <paramref name="after"/>, in UTC.</summary>
     public DateTimeOffset NextAfter(DateTimeOffset after)
     {

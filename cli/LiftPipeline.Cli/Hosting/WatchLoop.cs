@@ -3,6 +3,7 @@ using LiftPipeline.Cli.Rendering;
 using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Pipeline.Hosting;
+using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Cli.Hosting;
@@ -12,15 +13,25 @@ namespace LiftPipeline.Cli.Hosting;
 /// (<see cref="LocalPipeline.ProcessNewExportsAsync"/>), and at each occurrence of <paramref name="schedule"/> (UTC) the
 /// nightly beat (<see cref="LocalPipeline.NightlyAsync"/> for that occurrence). Time and waiting come from
 /// <paramref name="host"/>, so tests drive it with a manual clock. An occurrence missed while a beat ran is run once, late;
-/// further missed ones are skipped. A store failure is reported and retried at the next poll. Runs until cancelled.
+/// further missed ones are skipped. Started after an occurrence of the last <see cref="CatchUpWindow"/> whose run
+/// <paramref name="store"/> does not record as finished (a restart after the scheduled time), it runs that one occurrence
+/// at once. A store failure is reported and retried at the next poll. Runs until cancelled.
 /// </summary>
-internal sealed class WatchLoop(LocalPipeline pipeline, CronSchedule schedule, TimeSpan poll, CliHost host, TextWriter output, Func<string, string> locate)
+internal sealed class WatchLoop(LocalPipeline pipeline, IObjectStore store, CronSchedule schedule, TimeSpan poll, CliHost host, TextWriter output, Func<string, string> locate)
 {
+    /// <summary>How far back a starting watch looks for a scheduled run it missed: only the most recent occurrence in it is caught up.</summary>
+    public static readonly TimeSpan CatchUpWindow = TimeSpan.FromHours(24);
+
     /// <summary>Loops until <paramref name="cancellationToken"/> is cancelled; then writes "stopped".</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var next = schedule.NextAfter(host.Clock.GetUtcNow());
         await LineAsync($"watching: new exports every {Describe(poll)}, scheduled run '{schedule.Expression}' (UTC), next at {Stamp(next)}").ConfigureAwait(false);
+        if (await MissedAsync(cancellationToken).ConfigureAwait(false) is { } missed)
+        {
+            await LineAsync($"catching up the scheduled run for {Stamp(missed)}, missed while the watch was not running").ConfigureAwait(false);
+            next = missed;
+        }
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -54,6 +65,25 @@ internal sealed class WatchLoop(LocalPipeline pipeline, CronSchedule schedule, T
             }
         }
         await LineAsync("stopped").ConfigureAwait(false);
+    }
+
+    /// <summary>The latest occurrence within <see cref="CatchUpWindow"/> whose run has no manifest, or one with campaigns still queued; null when there is none.</summary>
+    private async Task<DateTimeOffset?> MissedAsync(CancellationToken cancellationToken)
+    {
+        if (schedule.LastWithin(host.Clock.GetUtcNow(), CatchUpWindow) is not { } last)
+        {
+            return null;
+        }
+        try
+        {
+            var manifest = await new RunLedger(store).ReadAsync(RunIds.Nightly(last), cancellationToken).ConfigureAwait(false);
+            return manifest is null || manifest.Campaigns.Any(c => c.Status == CampaignRunStatus.Queued) ? last : null;
+        }
+        catch (Exception failed) when (failed is ObjectStoreException or FormatException)
+        {
+            await LineAsync($"could not read the run manifest of {Stamp(last)}, not catching it up: {failed.Message}").ConfigureAwait(false);
+            return null;
+        }
     }
 
     private async Task ReportAsync(PipelineRunSummary summary)
