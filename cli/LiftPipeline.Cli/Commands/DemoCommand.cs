@@ -18,10 +18,10 @@ internal static class DemoCommand
     {
         var dir = new Option<string>("--dir")
         {
-            Description = "Folder for the demo store; a folder made by an earlier demo is replaced. Default: ./lift-demo.",
+            Description = "Folder for the demo store; in a folder made by an earlier demo, the sample files it copied and the pipeline's output folders are replaced (other files are kept). Default: ./lift-demo.",
             DefaultValueFactory = _ => DefaultDir,
         };
-        var force = new Option<bool>("--force") { Description = "Copy the samples into --dir even when it is a non-empty folder not made by lift demo (nothing in it is deleted). Default: false.", DefaultValueFactory = _ => false };
+        var force = new Option<bool>("--force") { Description = "Copy the samples into --dir even when it is a non-empty folder not made by lift demo: nothing in it is deleted or overwritten, and the folder is not marked as the demo's, so a later demo without --force refuses it. Default: false.", DefaultValueFactory = _ => false };
         var samples = new Option<string?>("--samples")
         {
             Description = "The sample store to copy (campaigns/{id}/campaign.json, exports/{id}/*.parquet). Default: the first samples/ with campaigns/ found walking up from the current directory, then from the lift executable's folder.",

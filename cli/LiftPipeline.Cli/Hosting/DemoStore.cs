@@ -5,7 +5,8 @@ internal sealed class DemoStoreException(string message) : Exception(message);
 
 /// <summary>
 /// Prepares the folder store of <c>lift demo</c>: finds <c>samples/</c> (a folder holding <c>campaigns/</c>, laid out as
-/// a store) and copies it into the demo folder, which is marked with <see cref="Marker"/> so a later demo may replace it.
+/// a store) and copies it into the demo folder, which is marked with <see cref="Marker"/> (listing the files copied) so a
+/// later demo may replace what it made, and nothing else.
 /// </summary>
 internal static class DemoStore
 {
@@ -41,51 +42,87 @@ internal static class DemoStore
     }
 
     /// <summary>
-    /// Copies the <c>campaigns/</c> and <c>exports/</c> folders of <paramref name="samples"/> into <paramref name="target"/>. An earlier demo folder (it holds <see cref="Marker"/>)
-    /// is emptied first so the demo starts fresh; any other non-empty folder is refused unless <paramref name="force"/>,
-    /// in which case the samples are copied over it and nothing else in it is removed. Returns the number of files copied.
+    /// Copies the <c>campaigns/</c> and <c>exports/</c> folders of <paramref name="samples"/> into <paramref name="target"/>.
+    /// The demo deletes only what it made: in a folder it made (it holds <see cref="Marker"/>, which lists the sample files
+    /// copied) it deletes those files and the pipeline's output folders (<see cref="OutputFolders"/>) so the demo starts
+    /// fresh, and keeps every other file. Any other non-empty folder is refused unless <paramref name="force"/>: then the
+    /// samples are copied into it without deleting or overwriting anything of the user's (a different file at a sample's
+    /// path is refused) and it is not marked, so a later plain demo refuses it too. Returns the number of files copied.
     /// </summary>
-    /// <exception cref="DemoStoreException">The target is a non-empty folder of something else, or a file.</exception>
+    /// <exception cref="DemoStoreException">The target is a non-empty folder of something else, a file, or holds a different file at a sample's path.</exception>
     public static int Prepare(string samples, string target, bool force)
     {
         if (File.Exists(target))
         {
             throw new DemoStoreException($"--dir '{target}' is a file; give a folder for the demo store.");
         }
+        bool mark = true;
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
         {
-            if (File.Exists(Path.Combine(target, Marker)))
+            var marker = Path.Combine(target, Marker);
+            if (File.Exists(marker))
             {
-                foreach (var entry in Directory.EnumerateFileSystemEntries(target))
-                {
-                    if (Directory.Exists(entry))
-                    {
-                        Directory.Delete(entry, recursive: true);
-                    }
-                    else
-                    {
-                        File.Delete(entry);
-                    }
-                }
+                DeleteOwn(target, File.ReadAllLines(marker));
             }
-            else if (!force)
+            else if (force)
             {
-                throw new DemoStoreException($"{target} is not empty and was not made by lift demo; choose another --dir, or pass --force to copy the samples over it.");
+                mark = false;
+            }
+            else
+            {
+                throw new DemoStoreException($"{target} is not empty and was not made by lift demo; choose another --dir, or pass --force to copy the samples into it (nothing of yours is deleted or overwritten).");
             }
         }
         Directory.CreateDirectory(target);
-        int copied = 0;
+        var copied = new List<string>();
         var files = new[] { "campaigns", "exports" }.Select(folder => Path.Combine(samples, folder)).Where(Directory.Exists)
             .SelectMany(folder => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories));
         foreach (var file in files)
         {
             var relative = Path.GetRelativePath(samples, file);
             var destination = Path.Combine(target, relative);
+            if (!mark && File.Exists(destination))
+            {
+                if (!File.ReadAllBytes(destination).AsSpan().SequenceEqual(File.ReadAllBytes(file)))
+                {
+                    throw new DemoStoreException($"{destination} already exists and differs from the sample; the demo does not overwrite your files: choose another --dir.");
+                }
+                continue;
+            }
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             File.Copy(file, destination, overwrite: true);
-            copied++;
+            copied.Add(relative.Replace(Path.DirectorySeparatorChar, '/'));
         }
-        File.WriteAllText(Path.Combine(target, Marker), "Made by `lift demo` from " + samples + Environment.NewLine);
-        return copied;
+        if (mark)
+        {
+            File.WriteAllLines(Path.Combine(target, Marker), ["Made by `lift demo` from " + samples + "; it deletes only the files listed below and its output folders.", .. copied]);
+        }
+        return copied.Count;
+    }
+
+    /// <summary>The folders a pipeline run over the demo store writes, emptied when a demo folder is prepared again.</summary>
+    public static readonly IReadOnlyList<string> OutputFolders = ["alerts", "datasets", "quarantine", "reports", "runs"];
+
+    /// <summary>Deletes the sample files an earlier demo listed in its marker (names that stay inside <paramref name="target"/>) and the output folders.</summary>
+    private static void DeleteOwn(string target, string[] marker)
+    {
+        var root = Path.GetFullPath(target);
+        var inside = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
+        foreach (var line in marker.Skip(1))
+        {
+            var path = Path.GetFullPath(Path.Combine(root, line));
+            if (line.Length > 0 && path.StartsWith(inside, StringComparison.Ordinal) && File.Exists(path))
+            {
+                File.Delete(path);
+            }
+        }
+        foreach (var folder in OutputFolders)
+        {
+            var path = Path.Combine(root, folder);
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
     }
 }
