@@ -111,7 +111,7 @@ internal static class DemoStore
         foreach (var line in marker.Skip(1))
         {
             var path = Path.GetFullPath(Path.Combine(root, line));
-            if (line.Length > 0 && path.StartsWith(inside, StringComparison.Ordinal) && File.Exists(path))
+            if (line.Length > 0 && path.StartsWith(inside, StringComparison.Ordinal) && File.Exists(path) && !ThroughLink(root, path))
             {
                 File.Delete(path);
             }
@@ -121,8 +121,28 @@ internal static class DemoStore
             var path = Path.Combine(root, folder);
             if (Directory.Exists(path))
             {
-                Directory.Delete(path, recursive: true);
+                if (new DirectoryInfo(path).LinkTarget is null)
+                {
+                    Directory.Delete(path, recursive: true);
+                }
+                else
+                {
+                    Directory.Delete(path);   // a link: remove the link, never what it points at
+                }
             }
         }
+    }
+
+    /// <summary>True when <paramref name="path"/> or a folder between it and <paramref name="root"/> is a symbolic link (the file then lies outside the demo folder).</summary>
+    private static bool ThroughLink(string root, string path)
+    {
+        for (var entry = path; entry.Length > root.Length; entry = Path.GetDirectoryName(entry)!)
+        {
+            if (new FileInfo(entry).LinkTarget is not null)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }
