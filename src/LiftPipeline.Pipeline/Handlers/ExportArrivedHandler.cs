@@ -68,25 +68,31 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         {
             return await HandleHoldoutAsync(export, config, runId, cancellationToken).ConfigureAwait(false);
         }
-        var content = await store.ReadAsync(export.Path, cancellationToken).ConfigureAwait(false);
-        if (content is null)
-        {
-            return new ExportOutcome(export, ExportDisposition.NotFound, $"{export.Path} does not exist.");
-        }
+        var options = (config is null ? new PanelExportOptions() : config.ToPanelExportOptions()) with { Increment = true };
+        string folder = LocalCopy.NewFolder();
         try
         {
-            var options = (config is null ? new PanelExportOptions() : config.ToPanelExportOptions()) with { Increment = true };
-            using var stream = AsStream(content.Content);
-            var file = await ExportFile.OpenAsync(stream, export.File, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var panel = await PanelExportReader.ReadAsync(file, options, cancellationToken).ConfigureAwait(false);
-            var dataset = await new CampaignDataset(store, export.Campaign).MergeAsync(export, content.ETag, panel, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var local = await LocalCopy.DownloadAsync(store, export.Path, folder, cancellationToken).ConfigureAwait(false);
+            if (local is null)
+            {
+                return new ExportOutcome(export, ExportDisposition.NotFound, $"{export.Path} does not exist.");
+            }
+            Panel panel;
+            try
+            {
+                await using var file = await OpenLocalAsync(local, export, options.Limits, cancellationToken).ConfigureAwait(false);
+                panel = await PanelExportReader.ReadAsync(file, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (AsRejection(e, export, cancellationToken) is { } invalid)
+            {
+                return await QuarantineLocalAsync(export, local, invalid, runId, cancellationToken).ConfigureAwait(false);
+            }
+            var dataset = await new CampaignDataset(store, export.Campaign).MergeAsync(export, local.ETag, panel, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             return new ExportOutcome(export, ExportDisposition.Accepted, $"{export.Path}: {panel.Units.Count} units × {panel.Periods.Count} periods merged into {dataset.Dataset}.", panel, Dataset: dataset);
         }
-        catch (ExportValidationException invalid)
+        finally
         {
-            var alert = await QuarantineAsync(export, content.ETag, content.Content.Length, invalid, runId,
-                ct => store.TryCreateAsync(export.QuarantinePath, content.Content, ct), cancellationToken).ConfigureAwait(false);
-            return new ExportOutcome(export, ExportDisposition.Quarantined, invalid.Message, Alert: alert);
+            Directory.Delete(folder, recursive: true);
         }
     }
 
@@ -105,28 +111,25 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             {
                 return new ExportOutcome(export, ExportDisposition.NotFound, $"{export.Path} does not exist.");
             }
+            var options = new ExperimentExportOptions { Columns = config.ColumnMapping, Outcomes = config.Metrics };
+            ExperimentStatistics statistics;
             try
             {
-                var options = new ExperimentExportOptions { Columns = config.ColumnMapping, Outcomes = config.Metrics };
-                var statistics = await ExperimentStatisticsBuilder.ComputeAsync(local.Path, options, new ExperimentStatisticsOptions(), cancellationToken).ConfigureAwait(false);
-                string shard = StoreLayout.DatasetShard(export.Campaign, local.Sha256[..32]);
-                await using (var stream = File.OpenRead(local.Path))
-                {
-                    await store.TryCreateAsync(shard, stream, cancellationToken).ConfigureAwait(false);
-                }
-                var dataset = await new HoldoutDataset(store, export.Campaign).RecordAsync(export, local.ETag, shard, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-                return new ExportOutcome(export, ExportDisposition.Accepted,
-                    $"{export.Path}: {statistics.N:N0} customers in arms {string.Join(", ", statistics.Arms)} recorded as a shard of {dataset.Dataset}.", Dataset: dataset);
+                statistics = await ExperimentStatisticsBuilder.ComputeAsync(ct => OpenLocalAsync(local, export, options.Limits, ct), options, new ExperimentStatisticsOptions(), cancellationToken)
+                    .ConfigureAwait(false);
             }
-            catch (ExportValidationException invalid)
+            catch (Exception e) when (AsRejection(e, export, cancellationToken) is { } invalid)
             {
-                var alert = await QuarantineAsync(export, local.ETag, local.Length, invalid, runId, async ct =>
-                {
-                    await using var stream = File.OpenRead(local.Path);
-                    return await store.TryCreateAsync(export.QuarantinePath, stream, ct).ConfigureAwait(false);
-                }, cancellationToken).ConfigureAwait(false);
-                return new ExportOutcome(export, ExportDisposition.Quarantined, invalid.Message, Alert: alert);
+                return await QuarantineLocalAsync(export, local, invalid, runId, cancellationToken).ConfigureAwait(false);
             }
+            string shard = StoreLayout.DatasetShard(export.Campaign, local.Sha256[..32]);
+            await using (var stream = File.OpenRead(local.Path))
+            {
+                await store.TryCreateAsync(shard, stream, cancellationToken).ConfigureAwait(false);
+            }
+            var dataset = await new HoldoutDataset(store, export.Campaign).RecordAsync(export, local.ETag, shard, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            return new ExportOutcome(export, ExportDisposition.Accepted,
+                $"{export.Path}: {statistics.N:N0} customers in arms {string.Join(", ", statistics.Arms)} recorded as a shard of {dataset.Dataset}.", Dataset: dataset);
         }
         finally
         {
@@ -134,11 +137,33 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         }
     }
 
-    /// <summary>A read-only stream over the bytes already in memory, without copying them when they sit in an array.</summary>
-    private static MemoryStream AsStream(ReadOnlyMemory<byte> bytes) =>
-        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment)
-            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(bytes.ToArray(), writable: false);
+    /// <summary>The local copy of an export, opened under <paramref name="limits"/> and named by the export's file name in every message.</summary>
+    private static Task<ExportFile> OpenLocalAsync(LocalCopy local, ExportName export, IngestionLimits limits, CancellationToken cancellationToken) =>
+        ExportFile.OpenAsync(new FileStream(local.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), export.File, limits, leaveOpen: false, cancellationToken);
+
+    /// <summary>
+    /// Why reading an export failed, as a reason to quarantine it: its validation errors, or — for anything else the file
+    /// made the reader throw (an overflow, an allocation too large, a decoder's own exception) — code unreadable with the
+    /// exception's one-line message. Null for cancellation and store failures, which are not the export's fault.
+    /// </summary>
+    private static ExportValidationException? AsRejection(Exception e, ExportName export, CancellationToken cancellationToken) => e switch
+    {
+        ExportValidationException invalid => invalid,
+        OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+        ObjectStoreException or CampaignConfigException => null,
+        _ => ExportValidationException.Single(export.File, ExportErrorCodes.Unreadable,
+            $"reading it failed with {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}; check the file with lift inspect", inner: e),
+    };
+
+    private async Task<ExportOutcome> QuarantineLocalAsync(ExportName export, LocalCopy local, ExportValidationException invalid, RunId runId, CancellationToken cancellationToken)
+    {
+        var alert = await QuarantineAsync(export, local.ETag, local.Length, invalid, runId, async ct =>
+        {
+            await using var stream = File.OpenRead(local.Path);
+            return await store.TryCreateAsync(export.QuarantinePath, stream, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return new ExportOutcome(export, ExportDisposition.Quarantined, invalid.Message, Alert: alert);
+    }
 
     private async Task<Alert> QuarantineAsync(ExportName export, string etag, long length, ExportValidationException invalid, RunId runId,
         Func<CancellationToken, Task<bool>> copy, CancellationToken cancellationToken)
