@@ -7,7 +7,9 @@ namespace LiftPipeline.Ingestion;
 /// <summary>
 /// An open Parquet export: its footer (schema, row groups, writer) and access to column chunks by row group.
 /// Every failure to read — bad magic, damaged footer or pages, unsupported codec — surfaces as an
-/// <see cref="ExportValidationException"/> with code <see cref="ExportErrorCodes.CorruptFile"/> naming the file.
+/// <see cref="ExportValidationException"/> with code <see cref="ExportErrorCodes.CorruptFile"/> naming the file; a file
+/// larger than its <see cref="IngestionLimits"/> (checked from the footer at open, per page when a chunk is first read,
+/// always before a buffer is sized by a claimed count) with code <see cref="ExportErrorCodes.TooLarge"/>.
 /// Not thread-safe: open one instance per worker to read row groups in parallel.
 /// </summary>
 public sealed class ExportFile : IAsyncDisposable

@@ -18,11 +18,13 @@ internal sealed class PanelAssembler(string file, PanelLayout layout, PanelRows 
         var (periods, periodIndex) = SortedPeriods();
         var (units, unitIndex) = SortedUnits();
         int n = units.Length, t = periods.Length;
-        // A balanced panel has a row per cell, so cells beyond the rows are missing: say so without sizing the cells.
-        if ((long)n * t > rows.Count)
+        // A balanced panel has a row per cell. Far more cells than rows (each row its own unit and period) would size the
+        // cell index beyond the file's own memory, or beyond an array: report the missing cells without it, with no examples.
+        long cells = (long)n * t;
+        if (cells > rows.Count && (cells > int.MaxValue || cells > 4L * rows.Count))
         {
             _errors.Add(ExportErrorCodes.MissingCell, layout.Period.Name, string.Create(CultureInfo.InvariantCulture,
-                $"{rows.Count:N0} rows for {n:N0} units × {t:N0} periods ({(long)n * t:N0} cells); the panel must be balanced, one row per unit and period"));
+                $"{rows.Count:N0} rows for {n:N0} units × {t:N0} periods ({cells:N0} cells); the panel must be balanced, one row per unit and period"));
             _errors.ThrowIfAny();
         }
         var cellRow = new int[n * t];

@@ -51,6 +51,9 @@ public sealed record ExportOutcome(ExportName Export, ExportDisposition Disposit
 /// merges it into the campaign's dataset (<see cref="CampaignDataset"/>, later exports win cell by cell); a rejected export is copied byte for byte to <c>quarantine/{campaign}/{file}</c> with <c>{file}.error.json</c>, and a
 /// data-quality alert is stored. The export itself is never modified or deleted. Every write is a conditional create,
 /// so processing the same export again (at-least-once triggers) changes nothing and yields the same alert id.
+/// Every export is streamed to a local temp file and read from there under its options' <see cref="IngestionLimits"/>;
+/// whatever the file makes the reader throw quarantines it (code unreadable when no check named the problem), while a
+/// store failure or cancellation propagates and leaves the export to be handled again.
 /// </summary>
 public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
 {
