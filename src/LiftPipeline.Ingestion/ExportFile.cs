@@ -106,7 +106,7 @@ public sealed class ExportFile : IAsyncDisposable
         try
         {
             // The length first: the footer and the decoding footer are sized from the file.
-            IngestionLimits.Check(name, null, "the file is", stream.Length, "bytes", limits.MaxFileBytes, nameof(IngestionLimits.MaxFileBytes));
+            limits.CheckFileLength(name, stream.Length);
             var footer = await ParquetFooter.ReadAsync(stream, cancellationToken).ConfigureAwait(false);
             limits.Check(name, footer.FileLength, footer.Columns.Count, footer.Rows, footer.RowGroupRows);
             var patched = new PatchedFooterStream(stream, footer.DataLength, footer.BuildDecodingFooter());

@@ -64,6 +64,10 @@ public sealed record IngestionLimits
         Check(file.Name, file.Length, file.Columns.Count, file.Rows, file.RowGroupRows);
     }
 
+    /// <summary>Throws <see cref="ExportValidationException"/> (code too-large) when a file of <paramref name="length"/> bytes exceeds <see cref="MaxFileBytes"/>; hosts call it before copying an export anywhere.</summary>
+    public void CheckFileLength(string file, long length) =>
+        Check(file, null, "the file is", length, "bytes", MaxFileBytes, nameof(MaxFileBytes));
+
     /// <summary>
     /// Throws the too-large error when <paramref name="rows"/> rows of <paramref name="columns"/> columns read at once
     /// (a panel's whole file, a holdout row group) exceed <see cref="MaxValues"/>.
@@ -78,7 +82,7 @@ public sealed record IngestionLimits
     /// <summary>The footer checks of <see cref="Check(ExportFile)"/>, before the file is opened for decoding.</summary>
     internal void Check(string file, long length, int columns, long rows, IReadOnlyList<long> rowGroupRows)
     {
-        Check(file, null, "the file is", length, "bytes", MaxFileBytes, nameof(MaxFileBytes));
+        CheckFileLength(file, length);
         Check(file, null, "the file has", columns, "columns", MaxColumns, nameof(MaxColumns));
         Check(file, null, "the file holds", rows, "rows", MaxRows, nameof(MaxRows));
         for (int g = 0; g < rowGroupRows.Count; g++)

@@ -53,7 +53,8 @@ public sealed record ExportOutcome(ExportName Export, ExportDisposition Disposit
 /// so processing the same export again (at-least-once triggers) changes nothing and yields the same alert id.
 /// Every export is streamed to a local temp file and read from there under its options' <see cref="IngestionLimits"/>;
 /// whatever the file makes the reader throw quarantines it (code unreadable when no check named the problem), while a
-/// store failure or cancellation propagates and leaves the export to be handled again.
+/// store failure or cancellation propagates and leaves the export to be handled again. An export longer than
+/// <see cref="IngestionLimits.MaxFileBytes"/> is rejected by its stored length and not copied to quarantine (only its reason).
 /// </summary>
 public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
 {
@@ -72,6 +73,10 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             return await HandleHoldoutAsync(export, config, runId, cancellationToken).ConfigureAwait(false);
         }
         var options = (config is null ? new PanelExportOptions() : config.ToPanelExportOptions()) with { Increment = true };
+        if (await RejectOversizedAsync(export, options.Limits, runId, cancellationToken).ConfigureAwait(false) is { } oversized)
+        {
+            return oversized;
+        }
         string folder = LocalCopy.NewFolder();
         try
         {
@@ -106,6 +111,11 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
     /// </summary>
     private async Task<ExportOutcome> HandleHoldoutAsync(ExportName export, CampaignConfig config, RunId runId, CancellationToken cancellationToken)
     {
+        var options = new ExperimentExportOptions { Columns = config.ColumnMapping, Outcomes = config.Metrics };
+        if (await RejectOversizedAsync(export, options.Limits, runId, cancellationToken).ConfigureAwait(false) is { } oversized)
+        {
+            return oversized;
+        }
         string folder = LocalCopy.NewFolder();
         try
         {
@@ -114,7 +124,6 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             {
                 return new ExportOutcome(export, ExportDisposition.NotFound, $"{export.Path} does not exist.");
             }
-            var options = new ExperimentExportOptions { Columns = config.ColumnMapping, Outcomes = config.Metrics };
             ExperimentStatistics statistics;
             try
             {
@@ -137,6 +146,26 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// An export longer than <see cref="IngestionLimits.MaxFileBytes"/> is rejected by its stored length before it is copied
+    /// anywhere: its reason and alert are stored, but not a copy (gigabytes the limit exists to refuse); it stays in exports/.
+    /// Null when the export is within the limit or gone.
+    /// </summary>
+    private async Task<ExportOutcome?> RejectOversizedAsync(ExportName export, IngestionLimits limits, RunId runId, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetAsync(export.Path, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            limits.CheckFileLength(export.File, stored?.Length ?? 0);
+            return null;
+        }
+        catch (ExportValidationException invalid)
+        {
+            var alert = await QuarantineAsync(export, stored!.ETag, stored.Length, invalid, runId, _ => Task.FromResult(false), cancellationToken).ConfigureAwait(false);
+            return new ExportOutcome(export, ExportDisposition.Quarantined, invalid.Message, Alert: alert);
         }
     }
 

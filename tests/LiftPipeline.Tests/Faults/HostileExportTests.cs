@@ -192,6 +192,29 @@ public sealed class HostileExportTests
         Assert.False(File.Exists(Path.Combine(dir.FullName, "quarantine", "geo", "a-broken.parquet.error.json")));
     }
 
+    [Fact]
+    public async Task A_panel_export_over_two_gigabytes_is_too_large_by_its_length_and_never_copied()
+    {
+        using var dir = TestData.TempDirectory();
+        LocalStoreKit.WriteCampaign(dir.FullName);
+        LocalStoreKit.DropPanel(dir.FullName, "b-valid.parquet");
+        using (var huge = File.Create(Path.Combine(dir.FullName, "exports", "geo", "a-huge.parquet")))
+        {
+            huge.SetLength(2_200_000_000);   // sparse: the length without the disk
+        }
+
+        var (code, output, error) = await CliRunner.RunAsync(new CliHost { Clock = new ManualClock(Start) }, CancellationToken.None, "run", "--store", dir.FullName);
+
+        Assert.True(code == 0, output + error);
+        using var reason = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir.FullName, "quarantine", "geo", "a-huge.parquet.error.json")));
+        var problem = reason.RootElement.GetProperty("errors")[0];
+        Assert.Equal(ExportErrorCodes.TooLarge, problem.GetProperty("code").GetString());
+        Assert.Equal("the file is 2,200,000,000 bytes, more than the limit of 536,870,912 (IngestionLimits.MaxFileBytes); raise the limit if the export is genuine",
+            problem.GetProperty("message").GetString());
+        Assert.False(File.Exists(Path.Combine(dir.FullName, "quarantine", "geo", "a-huge.parquet")));
+        Assert.Equal(["exports/geo/b-valid.parquet"], MergedExports(dir.FullName, "geo"));
+    }
+
     /// <summary>Two campaigns: geo with a valid export and five hostile ones, other with a valid export.</summary>
     internal static async Task WriteHostileStoreAsync(string root)
     {
