@@ -107,7 +107,16 @@ public sealed class ExportFile : IAsyncDisposable
         {
             // The length first: the footer and the decoding footer are sized from the file.
             limits.CheckFileLength(name, stream.Length);
-            var footer = await ParquetFooter.ReadAsync(stream, cancellationToken).ConfigureAwait(false);
+            ParquetFooter footer;
+            try
+            {
+                footer = await ParquetFooter.ReadAsync(stream, limits.MaxFooterBytes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ParquetPageTooLargeException e)
+            {
+                throw ExportValidationException.Single(name, ExportErrorCodes.TooLarge,
+                    IngestionLimits.Describe(e.What, e.Bytes, "bytes", limits.MaxFooterBytes, nameof(IngestionLimits.MaxFooterBytes)));
+            }
             limits.Check(name, footer.FileLength, footer.Columns.Count, footer.Rows, footer.RowGroupRows);
             var patched = new PatchedFooterStream(stream, footer.DataLength, footer.BuildDecodingFooter());
             var reader = await ParquetReader.CreateAsync(patched, new ParquetOptions { TreatByteArrayAsString = false }, leaveStreamOpen: true, cancellationToken)

@@ -13,7 +13,7 @@ public sealed record IngestionLimits
 {
     /// <summary>
     /// Panel defaults: 512 MiB, 5 million rows (in any row groups), 25 million values read (rows × columns read),
-    /// 1,000 columns, 64 MiB per decompressed page. A panel at these limits is read in about 400 MB.
+    /// 1,000 columns, an 8 MiB footer, 64 MiB per decompressed page. A panel at these limits is read in about 400 MB.
     /// </summary>
     public static IngestionLimits Panel { get; } = new()
     {
@@ -22,12 +22,13 @@ public sealed record IngestionLimits
         MaxRowGroupRows = 5_000_000,
         MaxValues = 25_000_000,
         MaxColumns = 1_000,
+        MaxFooterBytes = 8 << 20,
         MaxPageBytes = 64 << 20,
     };
 
     /// <summary>
     /// Holdout (customer-level) defaults: 64 GiB, 4 billion rows, 8 Mi rows per row group, 32 Mi values per row group
-    /// (rows × columns read, per reading worker), 1,000 columns, 256 MiB per decompressed page.
+    /// (rows × columns read, per reading worker), 1,000 columns, a 32 MiB footer, 256 MiB per decompressed page.
     /// </summary>
     public static IngestionLimits Holdout { get; } = new()
     {
@@ -36,6 +37,7 @@ public sealed record IngestionLimits
         MaxRowGroupRows = 8 << 20,
         MaxValues = 32 << 20,
         MaxColumns = 1_000,
+        MaxFooterBytes = 32 << 20,
         MaxPageBytes = 256 << 20,
     };
 
@@ -53,6 +55,9 @@ public sealed record IngestionLimits
 
     /// <summary>Most values held in memory at once: rows × columns read (a panel's whole file, one row group of a holdout export).</summary>
     public required long MaxValues { get; init; }
+
+    /// <summary>Most bytes of the footer (schema and row-group metadata), which is read and parsed whole.</summary>
+    public required long MaxFooterBytes { get; init; }
 
     /// <summary>Most bytes one page may decompress to (data and dictionary pages).</summary>
     public required int MaxPageBytes { get; init; }

@@ -8,7 +8,7 @@ namespace LiftPipeline.Ingestion.ParquetFormat;
 /// <param name="Codec">Compression codec, as in the specification (1 = SNAPPY).</param>
 internal readonly record struct ParquetChunkRange(long Start, long Size, long Values, long UncompressedSize, long Codec);
 
-/// <summary>A well-formed page that decompresses to more bytes than the reader allows: <see cref="What"/> and its <see cref="Bytes"/>.</summary>
+/// <summary>A well-formed page (or footer) larger than the reader allows: <see cref="What"/> and its <see cref="Bytes"/>.</summary>
 internal sealed class ParquetPageTooLargeException(string what, long bytes) : Exception($"{what} {bytes} bytes")
 {
     public string What { get; } = what;

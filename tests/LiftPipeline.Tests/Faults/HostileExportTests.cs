@@ -26,6 +26,7 @@ public sealed class HostileExportTests
         MaxRowGroupRows = long.MaxValue,
         MaxValues = long.MaxValue,
         MaxColumns = int.MaxValue,
+        MaxFooterBytes = long.MaxValue,
         MaxPageBytes = int.MaxValue,
     };
 
@@ -152,14 +153,16 @@ public sealed class HostileExportTests
         var rows = await Read(IngestionLimits.Panel with { MaxRows = 11 });
         var groupRows = await Read(IngestionLimits.Panel with { MaxRowGroupRows = 5 });
         var page = await Read(IngestionLimits.Panel with { MaxPageBytes = 16 });
+        var footer = await Read(IngestionLimits.Panel with { MaxFooterBytes = 64 });
 
-        Assert.All(new[] { bytes, columns, rows, groupRows, page }, e => Assert.Equal(ExportErrorCodes.TooLarge, e.Code));
+        Assert.All(new[] { bytes, columns, rows, groupRows, page, footer }, e => Assert.Equal(ExportErrorCodes.TooLarge, e.Code));
         Assert.Equal($"{path}: [too-large] the file is {length:N0} bytes, more than the limit of 100 (IngestionLimits.MaxFileBytes); raise the limit if the export is genuine", bytes.Message);
         Assert.Equal($"{path}: [too-large] the file has 4 columns, more than the limit of 3 (IngestionLimits.MaxColumns); raise the limit if the export is genuine", columns.Message);
         Assert.Equal($"{path}: [too-large] the file holds 12 rows, more than the limit of 11 (IngestionLimits.MaxRows); raise the limit if the export is genuine", rows.Message);
         Assert.Equal($"{path}: [too-large] row group 0 holds 12 rows, more than the limit of 5 (IngestionLimits.MaxRowGroupRows); raise the limit if the export is genuine", groupRows.Message);
         Assert.StartsWith($"{path}: [too-large] column 'unit': row group 0: page at byte ", page.Message, StringComparison.Ordinal);
         Assert.EndsWith("more than the limit of 16 (IngestionLimits.MaxPageBytes); raise the limit if the export is genuine", page.Message, StringComparison.Ordinal);
+        Assert.Matches(@"^.*: \[too-large\] the footer is [0-9,]+ bytes, more than the limit of 64 \(IngestionLimits.MaxFooterBytes\); raise the limit if the export is genuine$", footer.Message);
     }
 
     [Fact]
