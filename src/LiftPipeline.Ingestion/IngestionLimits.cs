@@ -13,7 +13,7 @@ public sealed record IngestionLimits
 {
     /// <summary>
     /// Panel defaults: 512 MiB, 5 million rows (in any row groups), 25 million values read (rows × columns read),
-    /// 1,000 columns, an 8 MiB footer, 64 MiB per decompressed page. A panel at these limits is read in about 400 MB.
+    /// 1,000 columns, an 8 MiB footer, 64 MiB per decompressed page.
     /// </summary>
     public static IngestionLimits Panel { get; } = new()
     {
