@@ -6,6 +6,12 @@ public static class ExportErrorCodes
     /// <summary>Not Parquet, truncated, or damaged so that it cannot be decoded.</summary>
     public const string CorruptFile = "corrupt-file";
 
+    /// <summary>The file is larger than an <see cref="IngestionLimits"/> setting allows: bytes, rows, columns or a page's decompressed size.</summary>
+    public const string TooLarge = "too-large";
+
+    /// <summary>Reading the file failed in a way no check foresaw; the message names the failure.</summary>
+    public const string Unreadable = "unreadable";
+
     /// <summary>The columns match neither export contract.</summary>
     public const string UnknownContract = "unknown-contract";
 

@@ -46,6 +46,6 @@ internal sealed class ExportErrorCollector(string file)
         public string? Column { get; } = column;
         public string Message { get; } = message;
         public List<long> Rows { get; } = [];
-        public int Count { get; set; }
+        public long Count { get; set; }
     }
 }

@@ -7,7 +7,9 @@ namespace LiftPipeline.Ingestion;
 /// <summary>
 /// An open Parquet export: its footer (schema, row groups, writer) and access to column chunks by row group.
 /// Every failure to read — bad magic, damaged footer or pages, unsupported codec — surfaces as an
-/// <see cref="ExportValidationException"/> with code <see cref="ExportErrorCodes.CorruptFile"/> naming the file.
+/// <see cref="ExportValidationException"/> with code <see cref="ExportErrorCodes.CorruptFile"/> naming the file; a file
+/// larger than its <see cref="IngestionLimits"/> (checked from the footer at open, per page when a chunk is first read,
+/// always before a buffer is sized by a claimed count) with code <see cref="ExportErrorCodes.TooLarge"/>.
 /// Not thread-safe: open one instance per worker to read row groups in parallel.
 /// </summary>
 public sealed class ExportFile : IAsyncDisposable
@@ -19,9 +21,10 @@ public sealed class ExportFile : IAsyncDisposable
     private readonly DataField?[] _fields;
     private readonly bool[] _pagesChecked;
 
-    private ExportFile(string name, Stream stream, bool leaveOpen, ParquetFooter footer, ParquetReader reader)
+    private ExportFile(string name, Stream stream, bool leaveOpen, ParquetFooter footer, ParquetReader reader, IngestionLimits limits)
     {
         Name = name;
+        Limits = limits;
         _stream = stream;
         _leaveOpen = leaveOpen;
         _footer = footer;
@@ -43,6 +46,12 @@ public sealed class ExportFile : IAsyncDisposable
     /// <summary>Leaf columns in schema order.</summary>
     public IReadOnlyList<ParquetColumnInfo> Columns => _footer.Columns;
 
+    /// <summary>The limits the file was opened under; page sizes are checked against them as chunks are read.</summary>
+    public IngestionLimits Limits { get; }
+
+    /// <summary>The file's length in bytes.</summary>
+    public long Length => _footer.FileLength;
+
     /// <summary>Total rows.</summary>
     public long Rows => _footer.Rows;
 
@@ -58,8 +67,12 @@ public sealed class ExportFile : IAsyncDisposable
     /// <summary>Compression codecs used by the column chunks.</summary>
     public IReadOnlyList<string> Codecs => _footer.Codecs;
 
-    /// <summary>Opens the file at <paramref name="path"/>; its path is the name in messages.</summary>
-    public static async Task<ExportFile> OpenAsync(string path, CancellationToken cancellationToken = default)
+    /// <summary>Opens the file at <paramref name="path"/> under <see cref="IngestionLimits.Holdout"/>; its path is the name in messages.</summary>
+    public static Task<ExportFile> OpenAsync(string path, CancellationToken cancellationToken = default) => OpenAsync(path, null, cancellationToken);
+
+    /// <summary>Opens the file at <paramref name="path"/> under <paramref name="limits"/> (null: <see cref="IngestionLimits.Holdout"/>); its path is the name in messages.</summary>
+    /// <exception cref="ExportValidationException">Code too-large when the footer breaks a limit, corrupt-file when it cannot be read.</exception>
+    public static async Task<ExportFile> OpenAsync(string path, IngestionLimits? limits, CancellationToken cancellationToken = default)
     {
         FileStream stream;
         try
@@ -70,30 +83,55 @@ public sealed class ExportFile : IAsyncDisposable
         {
             throw ExportValidationException.Single(path, ExportErrorCodes.CorruptFile, $"the file cannot be opened: {e.Message}", inner: e);
         }
-        return await OpenAsync(stream, path, leaveOpen: false, cancellationToken).ConfigureAwait(false);
+        return await OpenAsync(stream, path, limits, leaveOpen: false, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Opens an export from a readable, seekable stream. The stream is never written.</summary>
-    public static async Task<ExportFile> OpenAsync(Stream stream, string name, bool leaveOpen = false, CancellationToken cancellationToken = default)
+    /// <summary>Opens an export from a readable, seekable stream under <see cref="IngestionLimits.Holdout"/>. The stream is never written.</summary>
+    public static Task<ExportFile> OpenAsync(Stream stream, string name, bool leaveOpen = false, CancellationToken cancellationToken = default) =>
+        OpenAsync(stream, name, null, leaveOpen, cancellationToken);
+
+    /// <summary>
+    /// Opens an export from a readable, seekable stream under <paramref name="limits"/> (null: <see cref="IngestionLimits.Holdout"/>):
+    /// the footer's sizes are checked against them here, each page's when its chunk is first read. The stream is never written.
+    /// </summary>
+    /// <exception cref="ExportValidationException">Code too-large when the footer breaks a limit, corrupt-file when it cannot be read.</exception>
+    public static async Task<ExportFile> OpenAsync(Stream stream, string name, IngestionLimits? limits, bool leaveOpen = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanRead || !stream.CanSeek)
         {
             throw new ArgumentException("The stream must be readable and seekable.", nameof(stream));
         }
+        limits ??= IngestionLimits.Holdout;
         try
         {
-            var footer = await ParquetFooter.ReadAsync(stream, cancellationToken).ConfigureAwait(false);
+            // The length first: the footer and the decoding footer are sized from the file.
+            limits.CheckFileLength(name, stream.Length);
+            ParquetFooter footer;
+            try
+            {
+                footer = await ParquetFooter.ReadAsync(stream, limits.MaxFooterBytes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ParquetPageTooLargeException e)
+            {
+                throw ExportValidationException.Single(name, ExportErrorCodes.TooLarge,
+                    IngestionLimits.Describe(e.What, e.Bytes, "bytes", limits.MaxFooterBytes, nameof(IngestionLimits.MaxFooterBytes)));
+            }
+            limits.Check(name, footer.FileLength, footer.Columns.Count, footer.Rows, footer.RowGroupRows);
             var patched = new PatchedFooterStream(stream, footer.DataLength, footer.BuildDecodingFooter());
             var reader = await ParquetReader.CreateAsync(patched, new ParquetOptions { TreatByteArrayAsString = false }, leaveStreamOpen: true, cancellationToken)
                 .ConfigureAwait(false);
-            return new ExportFile(name, stream, leaveOpen, footer, reader);
+            return new ExportFile(name, stream, leaveOpen, footer, reader, limits);
         }
-        catch (Exception e) when (IsFormatFailure(e))
+        catch (Exception e)
         {
             if (!leaveOpen)
             {
                 await stream.DisposeAsync().ConfigureAwait(false);
+            }
+            if (!IsFormatFailure(e))
+            {
+                throw;
             }
             throw ExportValidationException.Single(name, ExportErrorCodes.CorruptFile, $"not a readable Parquet file: {e.Message}", inner: e);
         }
@@ -206,16 +244,32 @@ public sealed class ExportFile : IAsyncDisposable
         }
     }
 
-    // Parquet.Net trusts page headers; ours are checked first, once per chunk (see ParquetPageScanner).
-    private async ValueTask CheckPagesAsync(int rowGroup, ParquetColumnInfo column, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the page headers of one column chunk (once per chunk, see <see cref="ParquetPageScanner"/>): Parquet.Net
+    /// trusts them, and callers size buffers by the row group only after the pages are known to hold its rows.
+    /// </summary>
+    /// <exception cref="ExportValidationException">Corrupt-file for a damaged header, too-large for a page over <see cref="IngestionLimits.MaxPageBytes"/>.</exception>
+    internal async ValueTask CheckPagesAsync(int rowGroup, ParquetColumnInfo column, CancellationToken cancellationToken)
     {
         int index = rowGroup * Columns.Count + column.Index;
         if (_pagesChecked[index])
         {
             return;
         }
-        await ParquetPageScanner.CheckAsync(_stream, _footer.Chunks[rowGroup][column.Index], _footer.DataLength, RowGroupRows[rowGroup], !column.IsNested, cancellationToken)
-            .ConfigureAwait(false);
+        try
+        {
+            await ParquetPageScanner.CheckAsync(_stream, _footer.Chunks[rowGroup][column.Index], _footer.DataLength, RowGroupRows[rowGroup], !column.IsNested, Limits.MaxPageBytes, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (ParquetPageTooLargeException e)
+        {
+            throw ExportValidationException.Single(Name, ExportErrorCodes.TooLarge,
+                $"row group {rowGroup}: {IngestionLimits.Describe(e.What, e.Bytes, "bytes", Limits.MaxPageBytes, nameof(IngestionLimits.MaxPageBytes))}", column.Path);
+        }
+        catch (Exception e) when (IsFormatFailure(e))
+        {
+            throw ExportValidationException.Single(Name, ExportErrorCodes.CorruptFile, $"row group {rowGroup} cannot be decoded: {e.Message}", column.Path, inner: e);
+        }
         _pagesChecked[index] = true;
     }
 

@@ -43,8 +43,10 @@ internal sealed class ColumnChunkBuffer(ParquetColumnInfo column)
 
     public ReadOnlySpan<ReadOnlyMemory<byte>> Bytes => _bytes.AsSpan(0, Present);
 
+    /// <summary>Loads the chunk of <paramref name="rowGroup"/>; buffers are sized only after its page headers show they hold the row group's rows.</summary>
     public async ValueTask LoadAsync(ExportFile file, int rowGroup, CancellationToken cancellationToken)
     {
+        await file.CheckPagesAsync(rowGroup, Column, cancellationToken).ConfigureAwait(false);
         int rows = checked((int)file.RowGroupRows[rowGroup]);
         Memory<int>? definitions = null;
         if (Column.IsOptional)

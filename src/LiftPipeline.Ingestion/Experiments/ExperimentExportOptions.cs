@@ -20,4 +20,7 @@ public sealed record ExperimentExportOptions
 
     /// <summary>Outcomes declared counts: a negative value is an error. Default: none.</summary>
     public IReadOnlySet<string> CountOutcomes { get; init; } = new HashSet<string>();
+
+    /// <summary>Size limits checked before anything is allocated. Default: <see cref="IngestionLimits.Holdout"/>.</summary>
+    public IngestionLimits Limits { get; init; } = IngestionLimits.Holdout;
 }

@@ -79,11 +79,20 @@ public sealed class ExperimentExportReader : IExperimentCategories
 
     /// <summary>Checks the export's columns against the contract and prepares to stream it.</summary>
     /// <exception cref="ExportValidationException">Missing or mistyped columns, or an empty file.</exception>
+    /// <exception cref="ExportValidationException">Also with code too-large when the footer breaks <see cref="ExperimentExportOptions.Limits"/>.</exception>
     public static ExperimentExportReader Open(ExportFile file, ExperimentExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(file);
         options ??= new ExperimentExportOptions();
-        return new ExperimentExportReader(file, options, ExperimentLayout.Resolve(file, options));
+        options.Limits.Check(file);
+        var layout = ExperimentLayout.Resolve(file, options);
+        long largest = 0;
+        foreach (long rows in file.RowGroupRows)
+        {
+            largest = Math.Max(largest, rows);
+        }
+        options.Limits.CheckValues(file, "a row group", largest, layout.Columns.Count);
+        return new ExperimentExportReader(file, options, layout);
     }
 
     /// <summary>Every row group in file order. Each batch is valid until the next one is read.</summary>
@@ -102,6 +111,11 @@ public sealed class ExperimentExportReader : IExperimentCategories
         for (int g = 0; g < rowGroup; g++)
         {
             firstRow += _file.RowGroupRows[g];
+        }
+        // The batch is sized by the row group's row count: every chunk's pages must first show those rows are there.
+        foreach (var chunk in Chunks())
+        {
+            await _file.CheckPagesAsync(rowGroup, chunk.Column, cancellationToken).ConfigureAwait(false);
         }
         int n = checked((int)_file.RowGroupRows[rowGroup]);
         _batch.Reset(firstRow, n);
@@ -188,6 +202,25 @@ public sealed class ExperimentExportReader : IExperimentCategories
         }
     }
 
+    private IEnumerable<ColumnChunkBuffer> Chunks()
+    {
+        foreach (var chunk in new[] { _arm, _segment, _surface, _market, _exposed, _spend })
+        {
+            if (chunk is not null)
+            {
+                yield return chunk;
+            }
+        }
+        foreach (var chunk in _outcomes)
+        {
+            yield return chunk;
+        }
+        foreach (var chunk in _covariates)
+        {
+            yield return chunk;
+        }
+    }
+
     private static ColumnChunkBuffer? Buffer(ParquetColumnInfo? column) => column is null ? null : new ColumnChunkBuffer(column);
 }
 
@@ -202,6 +235,10 @@ internal sealed record ExperimentLayout(
     IReadOnlyList<ParquetColumnInfo> Outcomes,
     IReadOnlyList<ParquetColumnInfo> Covariates)
 {
+    /// <summary>Every column the reader loads (the customer id is checked for type, never read).</summary>
+    public IReadOnlyList<ParquetColumnInfo> Columns =>
+        [Arm, .. new[] { Segment, Surface, Market, Exposed, Spend }.Where(c => c is not null).Select(c => c!), .. Outcomes, .. Covariates];
+
     public static ExperimentLayout Resolve(ExportFile file, ExperimentExportOptions options)
     {
         var errors = new ExportErrorCollector(file.Name);

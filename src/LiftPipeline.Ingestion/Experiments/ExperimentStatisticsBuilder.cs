@@ -44,7 +44,7 @@ public static class ExperimentStatisticsBuilder
     /// <exception cref="ExportValidationException">The file cannot be read or breaks the contract.</exception>
     public static Task<ExperimentStatistics> ComputeAsync(string path, ExperimentExportOptions? exportOptions = null,
         ExperimentStatisticsOptions? options = null, CancellationToken cancellationToken = default) =>
-        ComputeAsync(ct => ExportFile.OpenAsync(path, ct), exportOptions, options, cancellationToken);
+        ComputeAsync(ct => ExportFile.OpenAsync(path, (exportOptions ?? new ExperimentExportOptions()).Limits, ct), exportOptions, options, cancellationToken);
 
     private static async Task<ExperimentStatistics> RunAsync(Func<CancellationToken, Task<ExportFile>> openFile, bool owned, SemaphoreSlim? gate, int rowGroups,
         ExperimentExportOptions? exportOptions, ExperimentStatisticsOptions? options, CancellationToken cancellationToken)

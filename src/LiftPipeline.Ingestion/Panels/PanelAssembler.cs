@@ -1,3 +1,4 @@
+using System.Globalization;
 using LiftPipeline.Ingestion.Columns;
 using LiftPipeline.Statistics.Panels;
 
@@ -17,16 +18,32 @@ internal sealed class PanelAssembler(string file, PanelLayout layout, PanelRows 
         var (periods, periodIndex) = SortedPeriods();
         var (units, unitIndex) = SortedUnits();
         int n = units.Length, t = periods.Length;
+        // A balanced panel has a row per cell. Far more cells than rows (each row its own unit and period) would size the
+        // cell index beyond the file's own memory, or beyond an array: report the missing cells without it, with no examples.
+        long cells = (long)n * t;
+        if (cells > rows.Count && (cells > int.MaxValue || cells > 4L * rows.Count))
+        {
+            _errors.Add(ExportErrorCodes.MissingCell, layout.Period.Name, string.Create(CultureInfo.InvariantCulture,
+                $"{rows.Count:N0} rows for {n:N0} units × {t:N0} periods ({cells:N0} cells); the panel must be balanced, one row per unit and period"));
+            _errors.ThrowIfAny();
+        }
         var cellRow = new int[n * t];
         Array.Fill(cellRow, -1);
         string? duplicate = null;
+        bool[]? reported = null;
         for (int row = 0; row < rows.Count; row++)
         {
             int cell = unitIndex[rows.Units[row]] * t + periodIndex[rows.Periods[row]];
             if (cellRow[cell] >= 0)
             {
                 duplicate ??= $"(unit, period) rows repeat, e.g. unit '{units[cell / t]}' in period {periods[cell % t]}";
-                _errors.Add(ExportErrorCodes.DuplicateCell, layout.Period.Name, duplicate, cellRow[cell]);
+                // The cell's first row counts once, however often it repeats.
+                reported ??= new bool[cellRow.Length];
+                if (!reported[cell])
+                {
+                    reported[cell] = true;
+                    _errors.Add(ExportErrorCodes.DuplicateCell, layout.Period.Name, duplicate, cellRow[cell]);
+                }
                 _errors.Add(ExportErrorCodes.DuplicateCell, layout.Period.Name, duplicate, row);
                 continue;
             }

@@ -20,4 +20,7 @@ public sealed record PanelExportOptions
     /// a pre-period before treatment and a never-treated unit — are skipped here and left to measurement, since increments may arrive in any order. Default false.
     /// </summary>
     public bool Increment { get; init; }
+
+    /// <summary>Size limits checked before anything is allocated. Default: <see cref="IngestionLimits.Panel"/>.</summary>
+    public IngestionLimits Limits { get; init; } = IngestionLimits.Panel;
 }

@@ -15,17 +15,36 @@ public static class PanelExportReader
     /// <summary>Opens and reads the panel export at <paramref name="path"/>.</summary>
     public static async Task<Panel> ReadAsync(string path, PanelExportOptions? options = null, CancellationToken cancellationToken = default)
     {
-        await using var file = await ExportFile.OpenAsync(path, cancellationToken).ConfigureAwait(false);
+        await using var file = await ExportFile.OpenAsync(path, (options ?? new PanelExportOptions()).Limits, cancellationToken).ConfigureAwait(false);
         return await ReadAsync(file, options, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reads an open export as a panel.</summary>
-    /// <exception cref="ExportValidationException">The export breaks the panel contract.</exception>
+    /// <summary>
+    /// Reads an open export as a panel. The footer is checked against <see cref="PanelExportOptions.Limits"/> (pages
+    /// against the limits the file was opened under), and every page header of the columns read is checked before the
+    /// panel's arrays are sized.
+    /// </summary>
+    /// <exception cref="ExportValidationException">The export breaks the panel contract, or a limit (code too-large).</exception>
     public static async Task<Panel> ReadAsync(ExportFile file, PanelExportOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(file);
         options ??= new PanelExportOptions();
+        options.Limits.Check(file);
         var layout = PanelLayout.Resolve(file, options);
+        options.Limits.CheckValues(file, "the panel", file.Rows, layout.Columns.Count);
+        // Read whole, a panel is sized by the footer's row count: every page must first show those rows are there.
+        for (int g = 0; g < file.RowGroupCount; g++)
+        {
+            foreach (var column in layout.Columns)
+            {
+                await file.CheckPagesAsync(g, column, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        if (file.Rows > Array.MaxLength)
+        {
+            throw ExportValidationException.Single(file.Name, ExportErrorCodes.TooLarge,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the file holds {file.Rows:N0} rows, more than one panel can hold ({Array.MaxLength:N0}); split the export"));
+        }
         var rows = await ReadRowsAsync(file, layout, options, cancellationToken).ConfigureAwait(false);
         return new PanelAssembler(file.Name, layout, rows, options).Assemble();
     }

@@ -6,6 +6,9 @@ namespace LiftPipeline.Ingestion.Panels;
 /// <summary>The file columns that play each role of the panel contract, checked for presence and type.</summary>
 internal sealed record PanelLayout(ParquetColumnInfo Unit, ParquetColumnInfo Period, ParquetColumnInfo Treated, ParquetColumnInfo? Arm, IReadOnlyList<ParquetColumnInfo> Metrics)
 {
+    /// <summary>Every column the reader loads.</summary>
+    public IReadOnlyList<ParquetColumnInfo> Columns => [Unit, Period, Treated, .. Arm is null ? Array.Empty<ParquetColumnInfo>() : [Arm], .. Metrics];
+
     public static PanelLayout Resolve(ExportFile file, PanelExportOptions options)
     {
         var errors = new ExportErrorCollector(file.Name);

@@ -60,8 +60,11 @@ internal sealed class ParquetFooter
     /// <summary>Compression codecs used by any column chunk, in the specification's spelling.</summary>
     public IReadOnlyList<string> Codecs { get; }
 
-    /// <summary>Reads and checks the footer; throws <see cref="ParquetFormatException"/> when the file is not Parquet or is damaged.</summary>
-    public static async Task<ParquetFooter> ReadAsync(Stream stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and checks the footer; throws <see cref="ParquetFormatException"/> when the file is not Parquet or is damaged,
+    /// and <see cref="ParquetPageTooLargeException"/> when its footer is longer than <paramref name="maxFooterBytes"/> (before it is read).
+    /// </summary>
+    public static async Task<ParquetFooter> ReadAsync(Stream stream, long maxFooterBytes, CancellationToken cancellationToken)
     {
         long length = stream.Length;
         if (length < 12)
@@ -86,6 +89,10 @@ internal sealed class ParquetFooter
         if (footerLength == 0 || footerLength > length - 12)
         {
             throw new ParquetFormatException($"the footer length {footerLength} does not fit in a file of {length} bytes");
+        }
+        if (footerLength > maxFooterBytes)
+        {
+            throw new ParquetPageTooLargeException("the footer is", footerLength);
         }
         var footer = new byte[footerLength];
         stream.Position = length - 8 - footerLength;

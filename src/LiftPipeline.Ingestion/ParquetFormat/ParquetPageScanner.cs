@@ -8,6 +8,14 @@ namespace LiftPipeline.Ingestion.ParquetFormat;
 /// <param name="Codec">Compression codec, as in the specification (1 = SNAPPY).</param>
 internal readonly record struct ParquetChunkRange(long Start, long Size, long Values, long UncompressedSize, long Codec);
 
+/// <summary>A well-formed page (or footer) larger than the reader allows: <see cref="What"/> and its <see cref="Bytes"/>.</summary>
+internal sealed class ParquetPageTooLargeException(string what, long bytes) : Exception($"{what} {bytes} bytes")
+{
+    public string What { get; } = what;
+
+    public long Bytes { get; } = bytes;
+}
+
 /// <summary>
 /// Walks the page headers of a column chunk before Parquet.Net decodes it, with our hardened Thrift reader:
 /// each header must be well typed (see <see cref="ThriftShape"/>), each page must lie inside the data, and the
@@ -26,9 +34,10 @@ internal static class ParquetPageScanner
 
     /// <summary>Throws <see cref="ParquetFormatException"/> when a page header of the chunk is damaged or inconsistent.</summary>
     /// <param name="flat">True for columns with no repetition: then every value is a row and counts are bounded by <paramref name="rows"/>.</param>
+    /// <param name="maxPageBytes">The most bytes a page may decompress to; a larger one throws <see cref="ParquetPageTooLargeException"/>.</param>
     /// <param name="dataLength">Where the footer starts. Pages may run past the chunk's declared size (parquet-mr once left
     /// the dictionary page out of it, PARQUET-816) but never into the footer.</param>
-    public static async ValueTask CheckAsync(Stream stream, ParquetChunkRange chunk, long dataLength, long rows, bool flat, CancellationToken cancellationToken)
+    public static async ValueTask CheckAsync(Stream stream, ParquetChunkRange chunk, long dataLength, long rows, bool flat, long maxPageBytes, CancellationToken cancellationToken)
     {
         if (chunk.Values < 0 || chunk.Values > int.MaxValue || (flat && chunk.Values != rows))
         {
@@ -53,6 +62,10 @@ internal static class ParquetPageScanner
             if (compressed < 0 || uncompressed < 0)
             {
                 throw new ParquetFormatException($"{where}: page sizes {compressed} (compressed) and {uncompressed} (uncompressed) are not valid");
+            }
+            if (uncompressed > maxPageBytes)
+            {
+                throw new ParquetPageTooLargeException($"page at byte {position} decompresses to", uncompressed);
             }
             long pageEnd = position + headerLength + compressed;
             if (pageEnd > end)
@@ -82,7 +95,12 @@ internal static class ParquetPageScanner
                     values += count;
                     break;
                 case DictionaryPage:
-                    CheckCount(header.GetStruct(7), 1, "dictionary page header", where, int.MaxValue);
+                    // Every dictionary encoding spends at least a byte per value, and the decoder sizes its array by the count.
+                    long entries = CheckCount(header.GetStruct(7), 1, "dictionary page header", where, int.MaxValue);
+                    if (entries > uncompressed)
+                    {
+                        throw new ParquetFormatException($"{where}: the dictionary declares {entries} values in {uncompressed} bytes");
+                    }
                     break;
                 case IndexPage:
                     break;

@@ -28,7 +28,13 @@ public sealed record DatasetUpdate(DatasetManifest Manifest, bool Added);
 public sealed class CampaignDataset(IObjectStore store, CampaignId campaign)
 {
     private const int MaxAttempts = 20;
-    private static readonly PanelExportOptions DatasetOptions = new() { Increment = true, AllowTreatmentReversal = true };
+    // The pipeline's own merge of validated exports: it may outgrow one export's limits, up to what a panel can index.
+    private static readonly PanelExportOptions DatasetOptions = new()
+    {
+        Increment = true,
+        AllowTreatmentReversal = true,
+        Limits = IngestionLimits.Holdout with { MaxRowGroupRows = Array.MaxLength, MaxValues = long.MaxValue },
+    };
 
     /// <summary>The manifest's object name.</summary>
     public string ManifestPath { get; } = StoreLayout.DatasetManifest(campaign);

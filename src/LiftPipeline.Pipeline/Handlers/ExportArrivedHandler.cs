@@ -55,6 +55,10 @@ public sealed record ExportOutcome(ExportName Export, ExportDisposition Disposit
 /// data-quality alert is stored. The export itself is never modified or deleted. A new version of a quarantined export
 /// replaces the quarantine copy and reason (they always describe the export's latest rejected bytes). Processing the
 /// same version again (at-least-once triggers) changes nothing and yields the same alert id.
+/// Every export is streamed to a local temp file and read from there under its options' <see cref="IngestionLimits"/>;
+/// whatever the file makes the reader throw quarantines it (code unreadable when no check named the problem), while a
+/// store failure or cancellation propagates and leaves the export to be handled again. An export longer than
+/// <see cref="IngestionLimits.MaxFileBytes"/> is rejected by its stored length and not copied to quarantine (only its reason).
 /// </summary>
 public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
 {
@@ -72,28 +76,38 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         {
             return await HandleHoldoutAsync(export, config, runId, cancellationToken).ConfigureAwait(false);
         }
-        var content = await store.ReadAsync(export.Path, cancellationToken).ConfigureAwait(false);
-        if (content is null)
+        var options = (config is null ? new PanelExportOptions() : config.ToPanelExportOptions()) with { Increment = true };
+        if (await RejectOversizedAsync(export, options.Limits, runId, cancellationToken).ConfigureAwait(false) is { } oversized)
         {
-            return new ExportOutcome(export, ExportDisposition.NotFound, $"{export.Path} does not exist.");
+            return oversized;
         }
+        string folder = LocalCopy.NewFolder();
         try
         {
-            var options = (config is null ? new PanelExportOptions() : config.ToPanelExportOptions()) with { Increment = true };
-            using var stream = AsStream(content.Content);
-            var file = await ExportFile.OpenAsync(stream, export.File, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var panel = await PanelExportReader.ReadAsync(file, options, cancellationToken).ConfigureAwait(false);
+            var local = await LocalCopy.DownloadAsync(store, export.Path, folder, cancellationToken).ConfigureAwait(false);
+            if (local is null)
+            {
+                return new ExportOutcome(export, ExportDisposition.NotFound, $"{export.Path} does not exist.");
+            }
+            Panel panel;
+            try
+            {
+                await using var file = await OpenLocalAsync(local, export, options.Limits, cancellationToken).ConfigureAwait(false);
+                panel = await PanelExportReader.ReadAsync(file, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (AsRejection(e, export, cancellationToken) is { } invalid)
+            {
+                return await QuarantineLocalAsync(export, local, invalid, runId, cancellationToken).ConfigureAwait(false);
+            }
             var quarantined = await QuarantinedVersionAsync(export, cancellationToken).ConfigureAwait(false);
-            var (dataset, added) = await new CampaignDataset(store, export.Campaign).MergeAsync(export, content.ETag, panel, clock.GetUtcNow(), quarantined, cancellationToken).ConfigureAwait(false);
+            var (dataset, added) = await new CampaignDataset(store, export.Campaign).MergeAsync(export, local.ETag, panel, clock.GetUtcNow(), quarantined, cancellationToken).ConfigureAwait(false);
             return added
                 ? new ExportOutcome(export, ExportDisposition.Accepted, $"{export.Path}: {panel.Units.Count} units × {panel.Periods.Count} periods merged into {dataset.Dataset}.", panel, Dataset: dataset)
                 : new ExportOutcome(export, ExportDisposition.AlreadyMerged, $"{export.Path}: this version is already in {dataset.Dataset}; nothing merged.", panel, Dataset: dataset);
         }
-        catch (ExportValidationException invalid)
+        finally
         {
-            var alert = await QuarantineAsync(export, content.ETag, content.Content.Length, invalid, runId,
-                ct => store.TryCreateAsync(export.QuarantinePath, content.Content, ct), cancellationToken).ConfigureAwait(false);
-            return new ExportOutcome(export, ExportDisposition.Quarantined, invalid.Message, Alert: alert);
+            Directory.Delete(folder, recursive: true);
         }
     }
 
@@ -104,6 +118,11 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
     /// </summary>
     private async Task<ExportOutcome> HandleHoldoutAsync(ExportName export, CampaignConfig config, RunId runId, CancellationToken cancellationToken)
     {
+        var options = new ExperimentExportOptions { Columns = config.ColumnMapping, Outcomes = config.Metrics };
+        if (await RejectOversizedAsync(export, options.Limits, runId, cancellationToken).ConfigureAwait(false) is { } oversized)
+        {
+            return oversized;
+        }
         string folder = LocalCopy.NewFolder();
         try
         {
@@ -112,30 +131,26 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             {
                 return new ExportOutcome(export, ExportDisposition.NotFound, $"{export.Path} does not exist.");
             }
+            ExperimentStatistics statistics;
             try
             {
-                var options = new ExperimentExportOptions { Columns = config.ColumnMapping, Outcomes = config.Metrics };
-                var statistics = await ExperimentStatisticsBuilder.ComputeAsync(local.Path, options, new ExperimentStatisticsOptions(), cancellationToken).ConfigureAwait(false);
-                string shard = StoreLayout.DatasetShard(export.Campaign, local.Sha256[..32]);
-                await using (var stream = File.OpenRead(local.Path))
-                {
-                    await store.TryCreateAsync(shard, stream, cancellationToken).ConfigureAwait(false);
-                }
-                var quarantined = await QuarantinedVersionAsync(export, cancellationToken).ConfigureAwait(false);
-                var (dataset, added) = await new HoldoutDataset(store, export.Campaign).RecordAsync(export, local.ETag, shard, clock.GetUtcNow(), quarantined, cancellationToken).ConfigureAwait(false);
-                return new ExportOutcome(export, added ? ExportDisposition.Accepted : ExportDisposition.AlreadyMerged, added
-                    ? $"{export.Path}: {statistics.N:N0} customers in arms {string.Join(", ", statistics.Arms)} recorded as a shard of {dataset.Dataset}."
-                    : $"{export.Path}: this version is already a shard of {dataset.Dataset}; nothing recorded.", Dataset: dataset);
+                statistics = await ExperimentStatisticsBuilder.ComputeAsync(ct => OpenLocalAsync(local, export, options.Limits, ct), options, new ExperimentStatisticsOptions(), cancellationToken)
+                    .ConfigureAwait(false);
             }
-            catch (ExportValidationException invalid)
+            catch (Exception e) when (AsRejection(e, export, cancellationToken) is { } invalid)
             {
-                var alert = await QuarantineAsync(export, local.ETag, local.Length, invalid, runId, async ct =>
-                {
-                    await using var stream = File.OpenRead(local.Path);
-                    return await store.TryCreateAsync(export.QuarantinePath, stream, ct).ConfigureAwait(false);
-                }, cancellationToken).ConfigureAwait(false);
-                return new ExportOutcome(export, ExportDisposition.Quarantined, invalid.Message, Alert: alert);
+                return await QuarantineLocalAsync(export, local, invalid, runId, cancellationToken).ConfigureAwait(false);
             }
+            string shard = StoreLayout.DatasetShard(export.Campaign, local.Sha256[..32]);
+            await using (var stream = File.OpenRead(local.Path))
+            {
+                await store.TryCreateAsync(shard, stream, cancellationToken).ConfigureAwait(false);
+            }
+            var quarantined = await QuarantinedVersionAsync(export, cancellationToken).ConfigureAwait(false);
+            var (dataset, added) = await new HoldoutDataset(store, export.Campaign).RecordAsync(export, local.ETag, shard, clock.GetUtcNow(), quarantined, cancellationToken).ConfigureAwait(false);
+            return new ExportOutcome(export, added ? ExportDisposition.Accepted : ExportDisposition.AlreadyMerged, added
+                ? $"{export.Path}: {statistics.N:N0} customers in arms {string.Join(", ", statistics.Arms)} recorded as a shard of {dataset.Dataset}."
+                : $"{export.Path}: this version is already a shard of {dataset.Dataset}; nothing recorded.", Dataset: dataset);
         }
         finally
         {
@@ -143,11 +158,53 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         }
     }
 
-    /// <summary>A read-only stream over the bytes already in memory, without copying them when they sit in an array.</summary>
-    private static MemoryStream AsStream(ReadOnlyMemory<byte> bytes) =>
-        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment)
-            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(bytes.ToArray(), writable: false);
+    /// <summary>
+    /// An export longer than <see cref="IngestionLimits.MaxFileBytes"/> is rejected by its stored length before it is copied
+    /// anywhere: its reason and alert are stored, but not a copy (gigabytes the limit exists to refuse); it stays in exports/.
+    /// Null when the export is within the limit or gone.
+    /// </summary>
+    private async Task<ExportOutcome?> RejectOversizedAsync(ExportName export, IngestionLimits limits, RunId runId, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetAsync(export.Path, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            limits.CheckFileLength(export.File, stored?.Length ?? 0);
+            return null;
+        }
+        catch (ExportValidationException invalid)
+        {
+            var alert = await QuarantineAsync(export, stored!.ETag, stored.Length, invalid, runId, _ => Task.FromResult(false), cancellationToken).ConfigureAwait(false);
+            return new ExportOutcome(export, ExportDisposition.Quarantined, invalid.Message, Alert: alert);
+        }
+    }
+
+    /// <summary>The local copy of an export, opened under <paramref name="limits"/> and named by the export's file name in every message.</summary>
+    private static Task<ExportFile> OpenLocalAsync(LocalCopy local, ExportName export, IngestionLimits limits, CancellationToken cancellationToken) =>
+        ExportFile.OpenAsync(new FileStream(local.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), export.File, limits, leaveOpen: false, cancellationToken);
+
+    /// <summary>
+    /// Why reading an export failed, as a reason to quarantine it: its validation errors, or — for anything else the file
+    /// made the reader throw (an overflow, an allocation too large, a decoder's own exception) — code unreadable with the
+    /// exception's one-line message. Null for cancellation and store failures, which are not the export's fault.
+    /// </summary>
+    private static ExportValidationException? AsRejection(Exception e, ExportName export, CancellationToken cancellationToken) => e switch
+    {
+        ExportValidationException invalid => invalid,
+        OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+        ObjectStoreException or CampaignConfigException => null,
+        _ => ExportValidationException.Single(export.File, ExportErrorCodes.Unreadable,
+            $"reading it failed with {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}; check the file with lift inspect", inner: e),
+    };
+
+    private async Task<ExportOutcome> QuarantineLocalAsync(ExportName export, LocalCopy local, ExportValidationException invalid, RunId runId, CancellationToken cancellationToken)
+    {
+        var alert = await QuarantineAsync(export, local.ETag, local.Length, invalid, runId, async ct =>
+        {
+            await using var stream = File.OpenRead(local.Path);
+            return await store.TryCreateAsync(export.QuarantinePath, stream, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return new ExportOutcome(export, ExportDisposition.Quarantined, invalid.Message, Alert: alert);
+    }
 
     /// <summary>The version of the export its quarantine reason file records, or null.</summary>
     private async Task<ExportVersion?> QuarantinedVersionAsync(ExportName export, CancellationToken cancellationToken) =>

@@ -121,6 +121,13 @@ public sealed class LocalPipeline
                 problems.Add($"{name} left unprocessed: {e.Message}");
                 continue;
             }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The handler quarantines whatever the file makes the reader throw; what is left (a store that failed while
+                // this export was read or written) is this export's problem only: the next run tries it again.
+                problems.Add($"{name} left unprocessed: {e.Message.ReplaceLineEndings(" ")} ({e.GetType().Name}); it is retried on the next run");
+                continue;
+            }
             outcomes.Add(outcome);
             // A pass that runs every campaign next drops the per-export measurements: the run measures them anyway.
             foreach (var item in outcome.FollowUps.Where(i => measureEach || i.Kind != WorkKind.Measure))
