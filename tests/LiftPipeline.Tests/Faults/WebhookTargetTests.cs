@@ -157,6 +157,26 @@ public sealed class WebhookTargetTests
     }
 
     [Fact]
+    public async Task Lift_run_with_a_mistyped_allow_list_stops_with_one_line_naming_the_entry()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "lift-faults-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            LocalStoreKit.WriteCampaign(root);
+            var host = new CliHost { Clock = Host().Clock, Environment = () => new Hashtable { ["LIFT_WEBHOOK_ALLOW"] = "http,localhost" } };
+
+            var (code, _, error) = await CliRunner.RunAsync(host, CancellationToken.None, "run", "--store", root);
+
+            Assert.Equal(2, code);
+            Assert.Equal("LIFT_WEBHOOK_ALLOW: webhook allow-list entry 'localhost' is neither 'http' nor a network such as 127.0.0.1/32 or fd00::/8" + Environment.NewLine, error);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Redacted_urls_keep_host_and_path_and_hide_userinfo_and_query()
     {
         Assert.Equal("https://***@hooks.example.com:8443/a/b?***", SubscriberUrl.Redact(new Uri("https://u:p@hooks.example.com:8443/a/b?sig=1")));
