@@ -45,6 +45,11 @@ internal static class PipelinePass
             await error.WriteLineAsync($"The store {location.Display} failed: {failed.Message}").ConfigureAwait(false);
             return (LiftApp.DataProblem, null);
         }
+        catch (FormatException badSetting)
+        {
+            await error.WriteLineAsync(badSetting.Message).ConfigureAwait(false);
+            return (LiftApp.UsageError, null);
+        }
     }
 
     /// <summary>Where a user finds an object: a file path for a folder store, the blob's address otherwise.</summary>

@@ -8,7 +8,8 @@ internal sealed class StoreOptions
 {
     /// <summary>Help text appended to the commands that deliver alerts.</summary>
     public const string SecretsHelp =
-        " Webhook signing secrets come from environment variables LIFT_WEBHOOK_SECRET_{SECRETNAME}: a subscriber's secretName upper-cased with '-' as '_' (secretName growth-hook → LIFT_WEBHOOK_SECRET_GROWTH_HOOK).";
+        " Webhook signing secrets come from environment variables LIFT_WEBHOOK_SECRET_{SECRETNAME}: a subscriber's secretName upper-cased with '-' as '_' (secretName growth-hook → LIFT_WEBHOOK_SECRET_GROWTH_HOOK)." +
+        " Webhooks must be https:// to a public address; LIFT_WEBHOOK_ALLOW lists exceptions: 'http' and CIDR networks (LIFT_WEBHOOK_ALLOW=\"http,127.0.0.1/32\" for a receiver on this machine).";
 
     public Option<string> Store { get; } = new("--store")
     {

@@ -76,6 +76,11 @@ internal static class WatchCommand
                 await error.WriteLineAsync($"The store {location.Display} failed: {failed.Message}").ConfigureAwait(false);
                 return LiftApp.DataProblem;
             }
+            catch (FormatException badSetting)
+            {
+                await error.WriteLineAsync(badSetting.Message).ConfigureAwait(false);
+                return LiftApp.UsageError;
+            }
         });
         return command;
     }

@@ -8,7 +8,8 @@ namespace LiftPipeline.Cli.Hosting;
 
 /// <summary>
 /// One opened store and the local pipeline over it, with webhook delivery composed the way the Functions app composes
-/// it (<see cref="WebhookServiceCollectionExtensions.AddLiftWebhooks"/>), secrets from <see cref="WebhookSecretsFromEnvironment"/>.
+/// it (<see cref="WebhookServiceCollectionExtensions.AddLiftWebhooks"/>), secrets from <see cref="WebhookSecretsFromEnvironment"/>,
+/// the target allow-list from <see cref="AllowVariable"/>.
 /// Dispose to release the HTTP clients.
 /// </summary>
 internal sealed class PipelineSession : IAsyncDisposable
@@ -31,15 +32,36 @@ internal sealed class PipelineSession : IAsyncDisposable
     /// <summary>The alert sink (webhooks).</summary>
     public IAlertSink Sink => _services.GetRequiredService<IAlertSink>();
 
+    /// <summary>
+    /// The environment variable holding the webhook allow-list (<see cref="WebhookOptions.Allow"/>): <c>http</c> and CIDR
+    /// networks, e.g. <c>LIFT_WEBHOOK_ALLOW="http,127.0.0.1/32"</c> for a receiver on this machine. Unset: https only, no internal address.
+    /// </summary>
+    public const string AllowVariable = "LIFT_WEBHOOK_ALLOW";
+
     /// <summary>Opens <paramref name="location"/> and composes the webhook sink.</summary>
     /// <exception cref="ObjectStoreException">The blob account cannot be reached or refuses.</exception>
+    /// <exception cref="FormatException"><see cref="AllowVariable"/> has an entry that is neither <c>http</c> nor a network; the message names it.</exception>
     public static async Task<PipelineSession> OpenAsync(StoreLocation location, CliHost host, CancellationToken cancellationToken)
     {
+        var environment = host.Environment();
+        var allow = environment[AllowVariable] as string;
+        try
+        {
+            new WebhookOptions().Allow(allow);   // checked before the store is opened: a typo must not wait for a delivery
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"{AllowVariable}: {e.Message}", e);
+        }
         var store = await StoreLocator.OpenAsync(location, host.Clock, cancellationToken).ConfigureAwait(false);
-        var secrets = WebhookSecretsFromEnvironment.Read(host.Environment());
+        var secrets = WebhookSecretsFromEnvironment.Read(environment);
         var services = new ServiceCollection();
         services.AddSingleton(host.Clock);
-        services.AddLiftWebhooks(options => options.WebhookSecrets = secrets);
+        services.AddLiftWebhooks(options =>
+        {
+            options.WebhookSecrets = secrets;
+            options.Allow(allow);
+        });
         return new PipelineSession(location, store, services.BuildServiceProvider());
     }
 

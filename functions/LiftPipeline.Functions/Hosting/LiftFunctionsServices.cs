@@ -12,8 +12,14 @@ public static class LiftFunctionsServices
     public const string WebhookSecretsSection = "Webhooks:Secrets";
 
     /// <summary>
+    /// The setting holding the webhook target allow-list (app setting <c>Webhooks__Allow</c>; see <see cref="WebhookOptions.Allow"/>):
+    /// <c>http</c> and CIDR networks. Unset: https only, no loopback, private or link-local address.
+    /// </summary>
+    public const string WebhookAllowSetting = "Webhooks:Allow";
+
+    /// <summary>
     /// Registers the clock, the store (<see cref="LiftStorageSettings.CreateStore"/>, created on first use from
-    /// <paramref name="configuration"/>) and webhook delivery with the secrets under <see cref="WebhookSecretsSection"/>.
+    /// <paramref name="configuration"/>) and webhook delivery with the secrets under <see cref="WebhookSecretsSection"/> and the allow-list <see cref="WebhookAllowSetting"/>.
     /// The worker creates the function classes itself, injecting these.
     /// </summary>
     public static IServiceCollection AddLiftFunctions(this IServiceCollection services, IConfiguration configuration)
@@ -24,6 +30,7 @@ public static class LiftFunctionsServices
         services.AddSingleton<IObjectStore>(_ => LiftStorageSettings.CreateStore(configuration));
         services.AddLiftWebhooks(options =>
         {
+            options.Allow(configuration[WebhookAllowSetting]);
             foreach (var secret in configuration.GetSection(WebhookSecretsSection).GetChildren())
             {
                 if (secret.Value is { Length: > 0 } value)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Campaigns;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,11 @@ namespace LiftPipeline.Infrastructure.Alerts;
 /// errors are retried up to <see cref="WebhookOptions.MaxAttempts"/> requests, waiting a full-jitter exponential
 /// backoff, or exactly the <c>Retry-After</c> (seconds or HTTP date) of a 429 or 503. Any other status (3xx, other 4xx)
 /// is not retried within the call. Whatever is not delivered comes back Pending, for the next run.
+/// </para>
+/// <para>
+/// Targets: <see cref="WebhookTarget"/> refuses plain http (unless allowed), URLs with credentials and internal
+/// addresses (unless their network is allowed) before anything is sent; such an outcome is Pending, not retried within
+/// the call, and says why. URLs in outcomes and logs are redacted (<see cref="SubscriberUrl"/>).
 /// </para>
 /// Thread-safe; register once with <c>AddLiftWebhooks</c>.
 /// </summary>
@@ -53,6 +59,10 @@ public sealed partial class WebhookAlertSink : IAlertSink
         {
             return new DeliveryOutcome(DeliveryStatus.Pending, 0, null,
                 $"subscriber '{subscriber.Name}' names secret '{secretName}', which is not in WebhookOptions.WebhookSecrets; add it (nothing was sent)");
+        }
+        if (WebhookTarget.Refusal(subscriber.Url, _options) is { } refused)
+        {
+            return new DeliveryOutcome(DeliveryStatus.Pending, 0, null, WebhookTarget.Describe(subscriber.Url, refused));
         }
         var body = AlertJson.Write(alert);
         var client = _clients.CreateClient(WebhookOptions.HttpClientName);
@@ -110,16 +120,32 @@ public sealed partial class WebhookAlertSink : IAlertSink
             }
             bool retryable = code >= 500 || code == 429;
             var retryAfter = code is 429 or 503 ? RetryAfter(response.Headers.RetryAfter) : null;
-            return new AttemptResult(false, retryable, code, retryAfter, $"{subscriber.Url} answered {code} {response.ReasonPhrase}");
+            return new AttemptResult(false, retryable, code, retryAfter, $"{SubscriberUrl.Redact(subscriber.Url)} answered {code} {response.ReasonPhrase}");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new AttemptResult(false, true, null, null, $"{subscriber.Url} did not answer within {_options.AttemptTimeout.TotalSeconds:0.###} s");
+            return new AttemptResult(false, true, null, null, $"{SubscriberUrl.Redact(subscriber.Url)} did not answer within {_options.AttemptTimeout.TotalSeconds:0.###} s");
+        }
+        catch (HttpRequestException e) when (Refused(e) is { } refused)
+        {
+            return new AttemptResult(false, false, null, null, WebhookTarget.Describe(subscriber.Url, refused.Message));
         }
         catch (HttpRequestException e)
         {
-            return new AttemptResult(false, true, null, null, $"could not reach {subscriber.Url}: {e.Message}");
+            return new AttemptResult(false, true, null, null, $"could not reach {SubscriberUrl.Redact(subscriber.Url)}: {e.Message}");
         }
+    }
+
+    private static WebhookTargetRefusedException? Refused(Exception e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is WebhookTargetRefusedException refused)
+            {
+                return refused;
+            }
+        }
+        return null;
     }
 
     /// <summary>Full jitter: uniform on [0, min(MaxDelay, BaseDelay · 2^(attempt−1))].</summary>

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace LiftPipeline.Infrastructure.Alerts;
 
 /// <summary>Settings of <see cref="WebhookAlertSink"/>, set through <c>AddLiftWebhooks</c> (or any options configuration).</summary>
@@ -33,6 +35,46 @@ public sealed class WebhookOptions
 
     /// <summary>Seed of the backoff jitter, for reproducible retry schedules; null uses a shared random source. Default null.</summary>
     public int? JitterSeed { get; set; }
+
+    /// <summary>
+    /// Whether plain <c>http://</c> targets may be used. Default false: only <c>https://</c> (the allow-list word <c>http</c> sets it).
+    /// </summary>
+    public bool AllowHttp { get; set; }
+
+    /// <summary>
+    /// Networks a webhook may reach although they are loopback, private, link-local or otherwise internal (see
+    /// <see cref="WebhookTarget"/>); checked on the address actually connected to. Default empty: every internal address is refused.
+    /// </summary>
+    public IList<IPNetwork> AllowedNetworks { get; set; } = new List<IPNetwork>();
+
+    /// <summary>How a webhook's host name is resolved at connect time; replace in tests. Default <see cref="Dns.GetHostAddressesAsync(string, CancellationToken)"/>.</summary>
+    public Func<string, CancellationToken, Task<IPAddress[]>> ResolveHost { get; set; } = Dns.GetHostAddressesAsync;
+
+    /// <summary>
+    /// Applies an allow-list setting (<c>LIFT_WEBHOOK_ALLOW</c> for the CLI, <c>Webhooks:Allow</c> for the Functions app):
+    /// entries separated by commas, semicolons or spaces, each the word <c>http</c> (sets <see cref="AllowHttp"/>) or a
+    /// network in CIDR form (<c>127.0.0.1/32</c>, <c>10.20.0.0/16</c>, <c>fd00::/8</c>) added to <see cref="AllowedNetworks"/>.
+    /// Null or blank allows nothing more.
+    /// </summary>
+    /// <exception cref="FormatException">An entry is neither; the message names it.</exception>
+    public void Allow(string? allowList)
+    {
+        foreach (var entry in (allowList ?? "").Split([',', ';', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (string.Equals(entry, "http", StringComparison.OrdinalIgnoreCase))
+            {
+                AllowHttp = true;
+            }
+            else if (entry.Contains('/', StringComparison.Ordinal) && IPNetwork.TryParse(entry, out var network))
+            {
+                AllowedNetworks.Add(network);
+            }
+            else
+            {
+                throw new FormatException($"webhook allow-list entry '{entry}' is neither 'http' nor a network such as 127.0.0.1/32 or fd00::/8");
+            }
+        }
+    }
 
     /// <summary>How the sink waits between attempts; replace in tests to record delays instead of sleeping. Default <see cref="Task.Delay(TimeSpan, CancellationToken)"/>.</summary>
     public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = Task.Delay;

@@ -87,6 +87,13 @@ public sealed class AlertDelivery
         var results = new List<PendingDeliveryResult>();
         await foreach (var item in _store.ListAsync(StoreLayout.DeliveriesPrefix, cancellationToken).ConfigureAwait(false))
         {
+            if (!ObjectName.IsValid(item.Name))
+            {
+                // Listings show names the pipeline never writes; reported like an unreadable record, and the rest goes on.
+                results.Add(new PendingDeliveryResult(item.Name, "", new DeliveryOutcome(DeliveryStatus.Pending, 0, null,
+                    $"{item.Name} is not a delivery record (its name is outside the store's rules); move it out of {StoreLayout.DeliveriesPrefix}")));
+                continue;
+            }
             var stored = await _store.ReadAsync(item.Name, cancellationToken).ConfigureAwait(false);
             if (stored is null)
             {

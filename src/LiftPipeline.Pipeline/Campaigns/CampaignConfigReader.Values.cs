@@ -196,4 +196,18 @@ internal sealed partial class CampaignConfigReader
 
     [GeneratedRegex("^[A-Za-z0-9_:-]{1,128}$")]
     private static partial Regex SecretNamePattern();
+
+    /// <summary>A subscriber name is one object-name segment of alerts/deliveries/{alert}/{subscriber}.json (StoreLayout.Delivery).</summary>
+    [GeneratedRegex(@"^(?!\.{1,2}$)[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex SubscriberNamePattern();
+
+    [GeneratedRegex("[^a-z0-9._]+")]
+    private static partial Regex NotNameCharacters();
+
+    /// <summary>A valid name close to <paramref name="name"/>, for the message: lowercase, other characters as '-'.</summary>
+    private static string Suggest(string name)
+    {
+        var suggestion = NotNameCharacters().Replace(name.ToLowerInvariant(), "-").Trim('-', '.');
+        return suggestion.Length == 0 ? "growth-team" : suggestion[..Math.Min(64, suggestion.Length)];
+    }
 }

@@ -191,6 +191,11 @@ internal sealed partial class CampaignConfigReader
             string? name = String(item, path, "name", required: true);
             string? url = String(item, path, "url", required: true);
             string? secret = String(item, path, "secretName", required: false);
+            if (name is not null && !SubscriberNamePattern().IsMatch(name))
+            {
+                Error(Join(path, "name"), $"'{name}' is not a subscriber name; use 1 to 64 letters, digits, '.', '-' or '_' (such as '{Suggest(name)}'): it names the delivery records");
+                name = null;
+            }
             if (name is not null && !names.Add(name))
             {
                 Error(Join(path, "name"), $"'{name}' is used by an earlier subscriber; subscriber names must be unique");
@@ -198,7 +203,13 @@ internal sealed partial class CampaignConfigReader
             Uri? uri = null;
             if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
             {
-                Error(Join(path, "url"), $"'{url}' is not an absolute http:// or https:// address");
+                Error(Join(path, "url"), $"'{SubscriberUrl.Redact(url)}' is not an absolute http:// or https:// address");
+                uri = null;
+            }
+            else if (uri is not null && uri.UserInfo.Length > 0)
+            {
+                // Never echoed: the password would land in logs and run manifests.
+                Error(Join(path, "url"), $"'{SubscriberUrl.Redact(uri)}' carries credentials; remove the user name and password and sign with \"secretName\" instead");
                 uri = null;
             }
             if (secret is not null && !SecretNamePattern().IsMatch(secret))

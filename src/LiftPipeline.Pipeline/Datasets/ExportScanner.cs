@@ -6,15 +6,23 @@ namespace LiftPipeline.Pipeline.Datasets;
 /// Finds exports no run has handled yet, for hosts without a blob trigger (<c>lift run</c>, <c>lift watch</c>): an export
 /// is handled when the latest record for its name — its latest entry in the campaign's dataset manifest, or its
 /// quarantine reason file, whichever is later (<see cref="ExportHistory"/>) — has its current ETag. An export replaced
-/// in place (new ETag), or reverted to earlier bytes, counts as new again.
+/// in place (new ETag), or reverted to earlier bytes, counts as new again. Objects under <c>exports/</c> whose
+/// names the store layout cannot take (an odd character, a folder that is not a campaign id, a nested folder) are
+/// returned as <see cref="UnusableExport"/>s for the caller to report, never skipped silently.
 /// </summary>
 public sealed class ExportScanner(IObjectStore store)
 {
     /// <summary>Object names of unhandled exports under <c>exports/</c>, in name order.</summary>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
-    public async Task<IReadOnlyList<string>> FindNewAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> FindNewAsync(CancellationToken cancellationToken = default) =>
+        (await ScanAsync(cancellationToken).ConfigureAwait(false)).New;
+
+    /// <summary>Unhandled exports and unusable names under <c>exports/</c>, each in name order.</summary>
+    /// <exception cref="ObjectStoreException">The store failed.</exception>
+    public async Task<ExportScan> ScanAsync(CancellationToken cancellationToken = default)
     {
         var fresh = new List<string>();
+        var unusable = new List<UnusableExport>();
         var histories = new Dictionary<CampaignId, Dictionary<string, ExportHistory>>();
         await foreach (var item in store.ListAsync(StoreLayout.ExportsPrefix, cancellationToken).ConfigureAwait(false))
         {
@@ -25,7 +33,8 @@ public sealed class ExportScanner(IObjectStore store)
             }
             catch (ObjectStoreException)
             {
-                continue;   // not an export (wrong depth or an unsafe name); the trigger path rejects these too
+                unusable.Add(UnusableExport.Of(item));
+                continue;
             }
             if (!histories.TryGetValue(export.Campaign, out var campaign))
             {
@@ -38,7 +47,8 @@ public sealed class ExportScanner(IObjectStore store)
             }
         }
         fresh.Sort(StringComparer.Ordinal);
-        return fresh;
+        unusable.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return new ExportScan(fresh, unusable);
     }
 
     /// <summary>Every export name of <paramref name="campaign"/> the pipeline has a record of, with its latest merge and quarantine.</summary>
@@ -52,9 +62,9 @@ public sealed class ExportScanner(IObjectStore store)
         }
         await foreach (var item in store.ListAsync(StoreLayout.QuarantineOf(campaign), cancellationToken).ConfigureAwait(false))
         {
-            if (!StoreLayout.IsQuarantineError(item.Name))
+            if (!StoreLayout.IsQuarantineError(item.Name) || !ObjectName.IsValid(item.Name))
             {
-                continue;
+                continue;   // the pipeline writes only valid names here; anything else is not a reason file
             }
             var content = await store.ReadAsync(item.Name, cancellationToken).ConfigureAwait(false);
             if (content is not null && ExportHistory.ParseReason(content.Content.Span) is { } recorded)

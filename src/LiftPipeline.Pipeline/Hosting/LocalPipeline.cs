@@ -108,7 +108,17 @@ public sealed class LocalPipeline
     {
         var handler = new ExportArrivedHandler(_store, _clock);
         var outcomes = new List<ExportOutcome>();
-        foreach (var name in await new ExportScanner(_store).FindNewAsync(cancellationToken).ConfigureAwait(false))
+        var scan = await new ExportScanner(_store).ScanAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var unusable in scan.Unusable)
+        {
+            // A name the store cannot take is reported, and alerted to its campaign, never skipped silently.
+            problems.Add(unusable.Problem);
+            if (await new UnusableExportHandler(_store).HandleAsync(unusable, RunIds.Manual(_clock.GetUtcNow()), cancellationToken).ConfigureAwait(false) is { } alert)
+            {
+                await _queue.EnqueueAsync(WorkItem.Deliver(alert.Campaign, alert.StoragePath, alert.RunId), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        foreach (var name in scan.New)
         {
             Progress?.Report(new PipelineProgress("export", name));
             ExportOutcome outcome;

@@ -186,7 +186,8 @@ public sealed class FolderStore : IObjectStore
         foreach (var file in new DirectoryInfo(start).EnumerateFiles("*", options))
         {
             var name = Path.GetRelativePath(Root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
-            if (name.StartsWith(prefix, StringComparison.Ordinal) && !name.Contains(SideFileMarker) && IsValidName(name))
+            // Names outside the rules are listed too (as blob storage lists them): callers report them instead of missing them.
+            if (name.StartsWith(prefix, StringComparison.Ordinal) && !name.Contains(SideFileMarker))
             {
                 names.Add((name, file));
             }
@@ -334,19 +335,6 @@ public sealed class FolderStore : IObjectStore
             _etagCache[info.FullName] = cached;
         }
         return new StoredObject(name, stamp.Length, cached.ETag, new DateTimeOffset(stamp.Written, TimeSpan.Zero));
-    }
-
-    private static bool IsValidName(string name)
-    {
-        try
-        {
-            ObjectName.Validate(name);
-            return true;
-        }
-        catch (ObjectStoreException)
-        {
-            return false;
-        }
     }
 
     private static void DeleteQuietly(string path)

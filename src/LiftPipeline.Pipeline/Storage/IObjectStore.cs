@@ -48,7 +48,10 @@ public interface IObjectStore
     /// <summary>Properties of the object, or null when there is no such object.</summary>
     Task<StoredObject?> GetAsync(string name, CancellationToken cancellationToken = default);
 
-    /// <summary>Every object whose name starts with <paramref name="prefix"/>, in ordinal name order.</summary>
+    /// <summary>
+    /// Every object whose name starts with <paramref name="prefix"/>, in ordinal name order — including names outside
+    /// <see cref="ObjectName"/>'s rules that someone else wrote (check with <see cref="ObjectName.IsValid"/> before reading).
+    /// </summary>
     IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the object if it exists (used for queue-like markers, never for exports).</summary>

@@ -28,6 +28,20 @@ public static partial class ObjectName
         return name;
     }
 
+    /// <summary>True when <paramref name="name"/> passes <see cref="Validate"/>; for listings, which may show names the pipeline never wrote.</summary>
+    public static bool IsValid(string? name)
+    {
+        try
+        {
+            Validate(name!);
+            return true;
+        }
+        catch (ObjectStoreException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Throws <see cref="ObjectStoreException"/> unless <paramref name="campaign"/> matches <c>[a-z0-9-]{1,64}</c>.</summary>
     public static string ValidateCampaign(string campaign)
     {

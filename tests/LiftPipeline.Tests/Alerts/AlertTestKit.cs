@@ -31,6 +31,7 @@ internal sealed class AlertTestKit : IDisposable
                 return Task.CompletedTask;
             };
             options.WebhookSecrets["acme-signing"] = Secret;
+            options.Allow("http, 127.0.0.1/32");   // the receiver is a plain-http listener on loopback
             configure?.Invoke(options);
         });
         _services = services.BuildServiceProvider();

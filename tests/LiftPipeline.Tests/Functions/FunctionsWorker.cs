@@ -50,6 +50,7 @@ internal sealed class FunctionsWorker : IDisposable
             [LiftStorageSettings.ConnectionName] = connection,
             [LiftStorageSettings.ContainerSetting] = container,
             [$"{LiftFunctionsServices.WebhookSecretsSection}:{SecretName}"] = Secret,
+            [LiftFunctionsServices.WebhookAllowSetting] = "http,127.0.0.1/32",
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.Services.AddLiftFunctions(builder.Configuration);

@@ -102,13 +102,13 @@ public sealed class FolderStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Files_dropped_by_hand_are_listed_and_side_files_are_not()
+    public async Task Files_dropped_by_hand_are_listed_even_with_odd_names_and_side_files_are_not()
     {
         Directory.CreateDirectory(Path.Combine(_root.FullName, "exports", "c1"));
         File.WriteAllText(Path.Combine(_root.FullName, "exports", "c1", "week1.parquet"), "PAR1");
         File.WriteAllText(Path.Combine(_root.FullName, "exports", "c1", ".hidden"), "h");
         File.WriteAllText(Path.Combine(_root.FullName, "exports", "c1", "week1.parquet~0123.tmp"), "partial");
-        File.WriteAllText(Path.Combine(_root.FullName, "exports", "c1", "odd#name"), "not a valid object name");
+        File.WriteAllText(Path.Combine(_root.FullName, "exports", "c1", "odd#name"), "not a valid object name, listed so it can be reported (as blob storage lists it)");
         var store = new FolderStore(_root.FullName);
 
         var names = new List<string>();
@@ -117,7 +117,7 @@ public sealed class FolderStoreTests : IDisposable
             names.Add(item.Name);
         }
 
-        Assert.Equal(["exports/c1/.hidden", "exports/c1/week1.parquet"], names);
+        Assert.Equal(["exports/c1/.hidden", "exports/c1/odd#name", "exports/c1/week1.parquet"], names);
     }
 
     public void Dispose() => _root.Dispose();
