@@ -122,6 +122,11 @@ public sealed class LocalPipeline
                 problems.Add($"{name} left unprocessed: {e.Message}");
                 continue;
             }
+            catch (ObjectStoreException e) when (e.Code == ObjectStoreException.NotAFile)
+            {
+                problems.Add($"{name} left unprocessed: {e.Message}");   // a link or FIFO: refused, and the run goes on
+                continue;
+            }
             outcomes.Add(outcome);
             // A pass that runs every campaign next drops the per-export measurements: the run measures them anyway.
             foreach (var item in outcome.FollowUps.Where(i => measureEach || i.Kind != WorkKind.Measure))
