@@ -79,7 +79,7 @@ public sealed class AzureBlobStore : IObjectStore
         }
         catch (Exception ex) when (IsFailure(ex, cancellationToken))
         {
-            throw Unavailable(_container.Name, "create the container", ex);
+            throw Unavailable(_container.Name, "create", ex);   // the name is the container: "could not create it"
         }
     }
 
