@@ -10,10 +10,14 @@ public static class LiftApp
     /// <summary>Exit code when the command ran and found nothing wrong.</summary>
     public const int Ok = 0;
 
-    /// <summary>Exit code when the command ran and found a problem in the data (an invalid export, say).</summary>
+    /// <summary>
+    /// Exit code when the command ran and found a problem in the data (an invalid export, say), when the store failed
+    /// (unreachable, refused, malformed connection string: one line naming the store and what to check), or on an
+    /// unexpected failure (one line, no stack trace).
+    /// </summary>
     public const int DataProblem = 1;
 
-    /// <summary>Exit code for usage errors (unknown option, missing argument).</summary>
+    /// <summary>Exit code for usage errors (unknown option, missing argument, a <c>--store</c> folder that does not exist without <c>--create</c>).</summary>
     public const int UsageError = 2;
 
     /// <summary>Builds the root command writing results to <paramref name="output"/> and problems to <paramref name="error"/>.</summary>
@@ -50,6 +54,26 @@ public static class LiftApp
             await error.WriteLineAsync("Run 'lift --help' for usage.").ConfigureAwait(false);
             return UsageError;
         }
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Ok;   // stopped (Ctrl+C)
+        }
+        catch (Exception unexpected)
+        {
+            // The last line of defence: a user sees one line, never a stack trace. Known failures are reported by the commands.
+            await error.WriteLineAsync($"lift failed unexpectedly ({unexpected.GetType().Name}): {FirstLine(unexpected.Message)} — please report this with the command you ran.").ConfigureAwait(false);
+            return DataProblem;
+        }
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.AsSpan().IndexOfAny('\r', '\n');
+        return end < 0 ? message : message[..end];
     }
 }

@@ -3,7 +3,7 @@ using LiftPipeline.Cli.Hosting;
 
 namespace LiftPipeline.Cli.Commands;
 
-/// <summary>The <c>--store</c> and <c>--container</c> options shared by <c>lift run</c>, <c>watch</c> and <c>demo</c>.</summary>
+/// <summary>The <c>--store</c>, <c>--container</c> and <c>--create</c> options shared by <c>lift run</c> and <c>watch</c>.</summary>
 internal sealed class StoreOptions
 {
     /// <summary>Help text appended to the commands that deliver alerts.</summary>
@@ -13,7 +13,7 @@ internal sealed class StoreOptions
 
     public Option<string> Store { get; } = new("--store")
     {
-        Description = "The store: a folder (created when missing), an Azure Storage connection string (AccountName=…, BlobEndpoint=… or UseDevelopmentStorage=true; Azurite works), or an https://{account}.blob.core.windows.net URL signed in with DefaultAzureCredential. Default: ./lift-store.",
+        Description = "The store: a folder (it must exist unless --create is given), an Azure Storage connection string (AccountName=…, BlobEndpoint=… or UseDevelopmentStorage=true; Azurite works), or an https://{account}.blob.core.windows.net URL signed in with DefaultAzureCredential. Default: ./lift-store.",
         DefaultValueFactory = _ => StoreLocator.DefaultStore,
     };
 
@@ -23,11 +23,18 @@ internal sealed class StoreOptions
         DefaultValueFactory = _ => StoreLocator.DefaultContainer,
     };
 
-    /// <summary>Adds both options to <paramref name="command"/>.</summary>
+    public Option<bool> Create { get; } = new("--create")
+    {
+        Description = "Create the --store folder when it does not exist (without it a missing folder is an error, so a mistyped path never becomes an empty store). Default: false.",
+        DefaultValueFactory = _ => false,
+    };
+
+    /// <summary>Adds the three options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         command.Options.Add(Store);
         command.Options.Add(Container);
+        command.Options.Add(Create);
     }
 
     /// <summary>The location named on the command line, or null after writing why it is unusable to <paramref name="error"/>.</summary>
@@ -35,7 +42,8 @@ internal sealed class StoreOptions
     {
         try
         {
-            return StoreLocator.Parse(parse.GetValue(Store)!, parse.GetValue(Container)!, host.CurrentDirectory());
+            var location = StoreLocator.Parse(parse.GetValue(Store)!, parse.GetValue(Container)!, host.CurrentDirectory());
+            return StoreLocator.RequireExisting(location, parse.GetValue(Create));
         }
         catch (StoreLocationException invalid)
         {

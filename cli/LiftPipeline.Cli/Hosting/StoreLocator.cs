@@ -6,7 +6,7 @@ namespace LiftPipeline.Cli.Hosting;
 /// <summary>What kind of store a <c>--store</c> argument names.</summary>
 internal enum StoreKind
 {
-    /// <summary>A local folder (created when missing): <see cref="FolderStore"/>.</summary>
+    /// <summary>A local folder (an error when missing, unless <c>--create</c>): <see cref="FolderStore"/>.</summary>
     Folder,
 
     /// <summary>An Azure Storage connection string (Azurite's included): <see cref="AzureBlobStore"/> with that key.</summary>
@@ -79,7 +79,17 @@ internal static class StoreLocator
         return new StoreLocation(StoreKind.Folder, path, ValidContainer(container));
     }
 
-    /// <summary>Opens the store at <paramref name="location"/>: creates the folder or the blob container when missing.</summary>
+    /// <summary>
+    /// Refuses a folder store that does not exist unless <paramref name="create"/>: a mistyped <c>--store</c> must not
+    /// silently become a new, empty store. Blob stores pass (their container is created when missing).
+    /// </summary>
+    /// <exception cref="StoreLocationException">The folder does not exist and <paramref name="create"/> is false.</exception>
+    public static StoreLocation RequireExisting(StoreLocation location, bool create) =>
+        location.Kind != StoreKind.Folder || create || Directory.Exists(location.Value)
+            ? location
+            : throw new StoreLocationException($"store folder {location.Value} does not exist; create it with --create or check the path");
+
+    /// <summary>Opens the store at <paramref name="location"/>: creates the folder or the blob container when missing (see <see cref="RequireExisting"/>).</summary>
     /// <exception cref="ObjectStoreException">The blob account cannot be reached or refuses.</exception>
     public static async Task<IObjectStore> OpenAsync(StoreLocation location, TimeProvider clock, CancellationToken cancellationToken)
     {

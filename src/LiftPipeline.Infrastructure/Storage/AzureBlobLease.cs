@@ -33,7 +33,7 @@ internal sealed class AzureBlobLease : IObjectLease
             throw new ObjectStoreException(ObjectStoreException.PreconditionFailed, Name,
                 "the lease expired and was taken by another owner; acquire it again", ex);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (AzureBlobStore.IsFailure(ex, cancellationToken))
         {
             throw _store.Unavailable(Name, "renew the lease on", ex);
         }
@@ -52,6 +52,10 @@ internal sealed class AzureBlobLease : IObjectLease
         catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
         {
             // Already expired and taken over, or the blob is gone: nothing of ours left to release.
+        }
+        catch (Exception ex) when (AzureBlobStore.IsFailure(ex, CancellationToken.None))
+        {
+            // The account is unreachable: the lease expires by itself within its duration (at most 60 s).
         }
     }
 }

@@ -12,8 +12,11 @@ namespace LiftPipeline.Infrastructure.Storage;
 /// <summary>
 /// <see cref="IObjectStore"/> over one Azure Blob Storage container: object names are blob names. Creates use
 /// If-None-Match: *, conditional writes If-Match, leases are blob leases (15 to 60 seconds; shorter durations are
-/// rounded up to 15). Every name is validated before any request. Failures surface as <see cref="ObjectStoreException"/>
-/// naming the object and the container. Call <see cref="EnsureCreatedAsync"/> once before use. Thread-safe.
+/// rounded up to 15). Every name is validated before any request. Every failure — a service error, a lost or refused
+/// connection, a DNS failure, a timeout after the client's retries, a sign-in failure, a malformed connection string —
+/// surfaces as one <see cref="ObjectStoreException"/> naming the object and account/container (never the key) and what
+/// to check. Without options the client retries twice (0.5 s, then 1 s) with a 30 s network timeout per try, so a store
+/// that is down fails in seconds. Call <see cref="EnsureCreatedAsync"/> once before use. Thread-safe.
 /// </summary>
 public sealed class AzureBlobStore : IObjectStore
 {
@@ -23,14 +26,18 @@ public sealed class AzureBlobStore : IObjectStore
     private readonly BlobContainerClient _container;
 
     /// <summary>A store over <paramref name="containerName"/> in the account of <paramref name="connectionString"/> (e.g. Azurite's dev account).</summary>
+    /// <param name="connectionString">An Azure Storage connection string.</param>
+    /// <param name="containerName">The blob container.</param>
+    /// <param name="options">Client options; default <see cref="DefaultOptions"/>.</param>
+    /// <exception cref="ObjectStoreException"><see cref="ObjectStoreException.Unavailable"/> when the connection string is malformed.</exception>
     public AzureBlobStore(string connectionString, string containerName, BlobClientOptions? options = null)
-        : this(new BlobContainerClient(connectionString, containerName, options))
+        : this(ContainerOf(connectionString, containerName, options ?? DefaultOptions()))
     {
     }
 
     /// <summary>A store over <paramref name="containerName"/> at <paramref name="accountUrl"/>, authenticated by <paramref name="credential"/>.</summary>
     public AzureBlobStore(Uri accountUrl, TokenCredential credential, string containerName, BlobClientOptions? options = null)
-        : this(new BlobServiceClient(accountUrl, credential, options).GetBlobContainerClient(containerName))
+        : this(new BlobServiceClient(accountUrl, credential, options ?? DefaultOptions()).GetBlobContainerClient(containerName))
     {
     }
 
@@ -45,6 +52,20 @@ public sealed class AzureBlobStore : IObjectStore
     public static AzureBlobStore WithDefaultCredential(Uri accountUrl, string containerName = "lift") =>
         new(accountUrl, new DefaultAzureCredential(), containerName);
 
+    /// <summary>
+    /// The client options used when none are given: two retries (exponential from 0.5 s, at most 4 s) and a 30 s network
+    /// timeout per try, so an unreachable account fails within seconds instead of the SDK default's long back-off.
+    /// </summary>
+    public static BlobClientOptions DefaultOptions()
+    {
+        var options = new BlobClientOptions();
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromSeconds(0.5);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(4);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        return options;
+    }
+
     /// <inheritdoc />
     public string Description => $"{_container.AccountName}/{_container.Name}";
 
@@ -56,9 +77,9 @@ public sealed class AzureBlobStore : IObjectStore
         {
             await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (IsFailure(ex, cancellationToken))
         {
-            throw Unavailable(_container.Name, "create the container", ex);
+            throw Unavailable(_container.Name, "create", ex);   // the name is the container: "could not create it"
         }
     }
 
@@ -75,7 +96,7 @@ public sealed class AzureBlobStore : IObjectStore
         {
             return null;
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (IsFailure(ex, cancellationToken))
         {
             throw Unavailable(name, "read", ex);
         }
@@ -94,7 +115,7 @@ public sealed class AzureBlobStore : IObjectStore
         {
             return null;
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (IsFailure(ex, cancellationToken))
         {
             throw Unavailable(name, "open", ex);
         }
@@ -125,7 +146,7 @@ public sealed class AzureBlobStore : IObjectStore
         {
             return false;
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (IsFailure(ex, cancellationToken))
         {
             throw Unavailable(name, "create", ex);
         }
@@ -150,7 +171,7 @@ public sealed class AzureBlobStore : IObjectStore
             throw new ObjectStoreException(ObjectStoreException.PreconditionFailed, name,
                 $"expected ETag {ifMatch} but the blob in {Description} has changed or is gone; read it again and retry", ex);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (IsFailure(ex, cancellationToken))
         {
             throw Unavailable(name, "write", ex);
         }
@@ -169,7 +190,7 @@ public sealed class AzureBlobStore : IObjectStore
         {
             return null;
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (IsFailure(ex, cancellationToken))
         {
             throw Unavailable(name, "inspect", ex);
         }
@@ -190,7 +211,7 @@ public sealed class AzureBlobStore : IObjectStore
                     yield break;
                 }
             }
-            catch (RequestFailedException ex)
+            catch (Exception ex) when (IsFailure(ex, cancellationToken))
             {
                 throw Unavailable(prefix, "list", ex);
             }
@@ -209,7 +230,7 @@ public sealed class AzureBlobStore : IObjectStore
         {
             await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (IsFailure(ex, cancellationToken))
         {
             throw Unavailable(name, "delete", ex);
         }
@@ -237,15 +258,61 @@ public sealed class AzureBlobStore : IObjectStore
         {
             return null;
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (IsFailure(ex, cancellationToken))
         {
             throw Unavailable(name, "lease", ex);
         }
     }
 
-    internal ObjectStoreException Unavailable(string name, string action, RequestFailedException ex) =>
-        new(ObjectStoreException.Unavailable, name,
-            $"Azure Blob storage {Description} could not {action} it (status {ex.Status}, {ex.ErrorCode ?? "no error code"}): {FirstLine(ex.Message)}", ex);
+    /// <summary>
+    /// True for what the SDK and the network throw when a request fails: service errors, transport errors (wrapped in
+    /// an AggregateException once the retries are spent), sign-in failures and timeouts — not the caller's own cancellation.
+    /// </summary>
+    internal static bool IsFailure(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        RequestFailedException or AggregateException or HttpRequestException or AuthenticationFailedException
+            or IOException or TimeoutException or System.Net.Sockets.SocketException => true,
+        _ => false,
+    };
+
+    internal ObjectStoreException Unavailable(string name, string action, Exception ex) =>
+        new(ObjectStoreException.Unavailable, name, $"Azure Blob storage {Description} could not {action} it: {Reason(ex)}", ex);
+
+    /// <summary>One line on what went wrong and what to check; the innermost transport error when the service never answered.</summary>
+    private static string Reason(Exception ex)
+    {
+        if (ex is RequestFailedException { Status: > 0 } answered)
+        {
+            return $"status {answered.Status}, {answered.ErrorCode ?? "no error code"}: {FirstLine(answered.Message)}";
+        }
+        if (ex is AuthenticationFailedException)
+        {
+            return $"sign-in failed ({FirstLine(ex.Message)}); check the identity and its Storage Blob Data Contributor role";
+        }
+        var innermost = ex;
+        while (innermost.InnerException is { } inner)
+        {
+            innermost = inner;
+        }
+        return ex is OperationCanceledException or TimeoutException || innermost is TimeoutException
+            ? "no answer within the network timeout; check that the account is reachable from here"
+            : $"no connection ({FirstLine(innermost.Message)}); check that the account or Azurite is running and the endpoint is right";
+    }
+
+    /// <summary>The container client of a connection string, or one error line that never repeats the string (it holds the key).</summary>
+    private static BlobContainerClient ContainerOf(string connectionString, string containerName, BlobClientOptions options)
+    {
+        try
+        {
+            return new BlobContainerClient(connectionString, containerName, options);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or UriFormatException)
+        {
+            throw new ObjectStoreException(ObjectStoreException.Unavailable, containerName,
+                "the Azure Storage connection string is malformed; check its account name, its account key (base64, as the portal shows it) and its blob endpoint (an http(s) URL)", ex);
+        }
+    }
 
     private BlobClient BlobOf(string name) => _container.GetBlobClient(ObjectName.Validate(name));
 

@@ -38,7 +38,17 @@ public static class StoredCampaignConfig
     public static async Task<CampaignConfigRead> ReadCampaignConfigAsync(this IObjectStore store, CampaignId campaign, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var content = await store.ReadAsync(StoreLayout.CampaignConfig(campaign), cancellationToken).ConfigureAwait(false);
+        ObjectContent? content;
+        try
+        {
+            content = await store.ReadAsync(StoreLayout.CampaignConfig(campaign), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectStoreException refused) when (refused.Code == ObjectStoreException.NotAFile)
+        {
+            // A link or FIFO in place of campaign.json: an invalid campaign (reported), not a failed run.
+            return new CampaignConfigRead(campaign, CampaignConfigState.Invalid,
+                Error: new CampaignConfigException(campaign.Value, [new CampaignConfigError("$", refused.Message)], refused));
+        }
         if (content is null)
         {
             return new CampaignConfigRead(campaign, CampaignConfigState.Missing);

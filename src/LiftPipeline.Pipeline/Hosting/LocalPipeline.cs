@@ -131,6 +131,11 @@ public sealed class LocalPipeline
                 problems.Add($"{name} left unprocessed: {e.Message}");
                 continue;
             }
+            catch (ObjectStoreException e) when (e.Code == ObjectStoreException.NotAFile)
+            {
+                problems.Add($"{name} left unprocessed: {e.Message}");   // a link or FIFO: refused, and the run goes on
+                continue;
+            }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // The handler quarantines whatever the file makes the reader throw; what is left (a store that failed while

@@ -5,7 +5,8 @@ namespace LiftPipeline.Pipeline.Storage;
 /// <summary>
 /// A lease held by <see cref="FolderStore"/>: the file <c>{object}~lease</c> holds the owner id and the expiry (UTC,
 /// round-trip format) on two lines. Acquire, renew and release run under the object's <see cref="FolderLock"/>, so an
-/// expired lease is taken over by exactly one contender.
+/// expired lease is taken over by exactly one contender. The lease file is checked without following links and replaced
+/// by rename, so a link planted at its path is refused and never written through.
 /// </summary>
 internal sealed class FolderLease : IObjectLease
 {
@@ -33,7 +34,7 @@ internal sealed class FolderLease : IObjectLease
     {
         var lease = new FolderLease(name, objectPath, Guid.NewGuid().ToString("N"), duration, clock);
         await using var held = await FolderLock.AcquireAsync(name, objectPath, cancellationToken).ConfigureAwait(false);
-        var current = await ReadAsync(lease._leasePath, cancellationToken).ConfigureAwait(false);
+        var current = await ReadAsync(name, lease._leasePath, cancellationToken).ConfigureAwait(false);
         if (current is null)
         {
             await lease.WriteAsync(FileMode.CreateNew, cancellationToken).ConfigureAwait(false);
@@ -52,7 +53,7 @@ internal sealed class FolderLease : IObjectLease
     public async Task RenewAsync(CancellationToken cancellationToken = default)
     {
         await using var held = await FolderLock.AcquireAsync(Name, _objectPath, cancellationToken).ConfigureAwait(false);
-        var current = await ReadAsync(_leasePath, cancellationToken).ConfigureAwait(false);
+        var current = await ReadAsync(Name, _leasePath, cancellationToken).ConfigureAwait(false);
         if (Volatile.Read(ref _released) != 0 || current is null || current.Value.Owner != _owner)
         {
             throw new ObjectStoreException(ObjectStoreException.PreconditionFailed, Name,
@@ -69,7 +70,7 @@ internal sealed class FolderLease : IObjectLease
             return;
         }
         await using var held = await FolderLock.AcquireAsync(Name, _objectPath, CancellationToken.None).ConfigureAwait(false);
-        var current = await ReadAsync(_leasePath, CancellationToken.None).ConfigureAwait(false);
+        var current = await ReadAsync(Name, _leasePath, CancellationToken.None).ConfigureAwait(false);
         if (current is not null && current.Value.Owner == _owner)
         {
             File.Delete(_leasePath);
@@ -82,13 +83,32 @@ internal sealed class FolderLease : IObjectLease
     {
         var expiry = _clock.GetUtcNow() + _duration;
         var text = _owner + "\n" + expiry.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) + "\n";
-        await using var stream = new FileStream(_leasePath, mode, FileAccess.Write, FileShare.None);
-        await using var writer = new StreamWriter(stream);
-        await writer.WriteAsync(text.AsMemory(), cancellationToken).ConfigureAwait(false);
+        // Written to a fresh temp file (CreateNew follows no link) and renamed over the lease: a rename replaces a planted
+        // link itself instead of writing through it. FileMode.CreateNew on a new lease keeps "exactly one creator".
+        var temp = $"{_leasePath}{FolderStore.SideFileMarker}{Guid.NewGuid():N}.tmp";
+        try
+        {
+            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            await using (var writer = new StreamWriter(stream))
+            {
+                await writer.WriteAsync(text.AsMemory(), cancellationToken).ConfigureAwait(false);
+            }
+            File.Move(temp, _leasePath, overwrite: mode != FileMode.CreateNew);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
     }
 
-    private static async Task<(string Owner, DateTimeOffset Expiry)?> ReadAsync(string leasePath, CancellationToken cancellationToken)
+    /// <summary>The lease file's owner and expiry, or null when there is none.</summary>
+    /// <exception cref="ObjectStoreException">Code <see cref="ObjectStoreException.NotAFile"/> when a link or special file sits at the lease's path.</exception>
+    private static async Task<(string Owner, DateTimeOffset Expiry)?> ReadAsync(string name, string leasePath, CancellationToken cancellationToken)
     {
+        if (FolderEntry.RequireFileOrMissing(name, leasePath) == FolderEntryKind.Missing)
+        {
+            return null;
+        }
         string[] lines;
         try
         {

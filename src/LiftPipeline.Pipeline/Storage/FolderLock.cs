@@ -3,7 +3,8 @@ namespace LiftPipeline.Pipeline.Storage;
 /// <summary>
 /// An exclusive OS lock on <c>{object}~lock</c>, held while <see cref="FolderStore"/> compares and swaps one object.
 /// The lock is the open handle (FileShare.None), so it is released when the holder disposes it or its process dies;
-/// the file itself stays (deleting it would let two holders lock different files of the same name).
+/// the file itself stays (deleting it would let two holders lock different files of the same name). A link or special
+/// file planted at the lock's path is refused, never opened.
 /// </summary>
 internal sealed class FolderLock : IAsyncDisposable
 {
@@ -21,9 +22,11 @@ internal sealed class FolderLock : IAsyncDisposable
         for (var attempt = 0; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // CreateNew never follows a planted link; an existing lock file is opened only after lstat says it is a plain file.
+            var mode = FolderEntry.RequireFileOrMissing(name, lockPath) == FolderEntryKind.Missing ? FileMode.CreateNew : FileMode.Open;
             try
             {
-                return new FolderLock(new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
+                return new FolderLock(new FileStream(lockPath, mode, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
             }
             catch (DirectoryNotFoundException)
             {
@@ -31,7 +34,7 @@ internal sealed class FolderLock : IAsyncDisposable
             }
             catch (IOException ex) when (attempt < MaxAttempts)
             {
-                _ = ex; // held by another writer: wait a moment and retry
+                _ = ex; // held by another writer (or created by one just now): wait a moment and retry
                 await Task.Delay(Random.Shared.Next(1, 10), cancellationToken).ConfigureAwait(false);
             }
             catch (IOException ex)

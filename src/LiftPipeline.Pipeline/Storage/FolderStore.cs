@@ -10,17 +10,30 @@ namespace LiftPipeline.Pipeline.Storage;
 /// ETags are the SHA-256 hex of the content (identical bytes, identical ETag). Conditional writes, deletes and leases
 /// serialise on a lock file (<c>{name}~lock</c>, an exclusive OS file lock) so they are safe between threads and between
 /// processes on one machine. Side files (<c>~lock</c>, <c>~lease</c>, <c>~…tmp</c>) contain '~', which no valid object
-/// name can, so they never collide with objects and are never listed. Thread-safe.
+/// name can, so they never collide with objects and are never listed. The store never leaves <see cref="Root"/>: every
+/// folder on an object's path, the object and its side files are checked without following links (lstat), and a
+/// symbolic link or a FIFO, socket or device there is refused (<see cref="ObjectStoreException.NotAFile"/>) rather than
+/// followed or opened; listings skip links and show special files (length 0, empty ETag) so a run can report them.
+/// Side files are created with CreateNew (which never follows a planted link) and replaced by rename. The checks run
+/// before each open, so a link swapped in between check and open by someone who can write the store is not caught.
+/// Streams are written sparsely (all-zero 64 KiB blocks become holes). Opening the store deletes <c>~…tmp</c> files of
+/// crashed writers older than an hour. Thread-safe.
 /// </summary>
 public sealed class FolderStore : IObjectStore
 {
     internal const char SideFileMarker = '~';
 
+    /// <summary>A temp file older than this was left by a crashed writer: no write takes an hour between create and rename.</summary>
+    internal static readonly TimeSpan LeftoverAge = TimeSpan.FromHours(1);
+
+    /// <summary>The sweep for leftovers looks at no more entries than this, so opening a huge store stays cheap.</summary>
+    private const int LeftoverSweepLimit = 100_000;
+
     private readonly string _rootWithSeparator;
     private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, (FileStamp Stamp, string ETag)> _etagCache = new(StringComparer.Ordinal);
 
-    /// <summary>Opens (and creates if missing) the store rooted at <paramref name="root"/>.</summary>
+    /// <summary>Opens (and creates if missing) the store rooted at <paramref name="root"/>, removing temp files crashed writers left.</summary>
     /// <param name="root">The folder holding the objects.</param>
     /// <param name="clock">The clock lease expiry is read from; defaults to the system clock.</param>
     public FolderStore(string root, TimeProvider? clock = null)
@@ -30,6 +43,7 @@ public sealed class FolderStore : IObjectStore
         _rootWithSeparator = Path.EndsInDirectorySeparator(Root) ? Root : Root + Path.DirectorySeparatorChar;
         _clock = clock ?? TimeProvider.System;
         Directory.CreateDirectory(Root);
+        RemoveLeftovers();
     }
 
     /// <summary>The folder holding the objects (a full path).</summary>
@@ -86,10 +100,10 @@ public sealed class FolderStore : IObjectStore
     public Task<bool> TryCreateAsync(string name, Stream content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        return TryCreateAsync(name, (target, ct) => content.CopyToAsync(target, ct), cancellationToken);
+        return TryCreateAsync(name, (target, ct) => SparseCopy.CopyAsync(content, target, null, ct), cancellationToken);
     }
 
-    private async Task<bool> TryCreateAsync(string name, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    private async Task<bool> TryCreateAsync(string name, Func<FileStream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         var path = PathOf(name);
         var temp = await WriteTempAsync(name, path, write, cancellationToken).ConfigureAwait(false);
@@ -181,9 +195,8 @@ public sealed class FolderStore : IObjectStore
         {
             yield break;
         }
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
         var names = new List<(string Name, FileInfo Info)>();
-        foreach (var file in new DirectoryInfo(start).EnumerateFiles("*", options))
+        foreach (var file in FilesUnder(start, int.MaxValue))
         {
             var name = Path.GetRelativePath(Root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
             // Names outside the rules are listed too (as blob storage lists them): callers report them instead of missing them.
@@ -199,7 +212,9 @@ public sealed class FolderStore : IObjectStore
             StoredObject? described;
             try
             {
-                described = await DescribeAsync(name, info, cancellationToken).ConfigureAwait(false);
+                described = FolderEntry.KindOf(info.FullName) == FolderEntryKind.Special
+                    ? new StoredObject(name, 0, "", new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero))   // listed so a run reports it; never opened
+                    : await DescribeAsync(name, info, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
             {
@@ -260,7 +275,10 @@ public sealed class FolderStore : IObjectStore
     /// <summary>The object's ETag: lower-case SHA-256 hex of its content.</summary>
     public static string ETagOf(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
-    /// <summary>Maps a validated name to its file, refusing anything that would resolve outside the root.</summary>
+    /// <summary>
+    /// Maps a validated name to its file, refusing anything that would resolve outside the root: a name that climbs out,
+    /// a link at any folder on the way or at the object itself, or a special file.
+    /// </summary>
     private string PathOf(string name)
     {
         ObjectName.Validate(name);
@@ -269,13 +287,79 @@ public sealed class FolderStore : IObjectStore
         {
             throw new ObjectStoreException(ObjectStoreException.InvalidName, name, $"resolves outside the store root {Root}");
         }
-        return full;
+        for (int end = full.IndexOf(Path.DirectorySeparatorChar, _rootWithSeparator.Length); ; end = full.IndexOf(Path.DirectorySeparatorChar, end + 1))
+        {
+            var part = end < 0 ? full : full[..end];
+            var kind = FolderEntry.KindOf(part);
+            if (kind is FolderEntryKind.Link or FolderEntryKind.Special)
+            {
+                throw FolderEntry.Refused(name, part, kind);
+            }
+            if (kind == FolderEntryKind.Missing || end < 0)
+            {
+                return full;
+            }
+        }
+    }
+
+    /// <summary>Files under <paramref name="start"/> (up to <paramref name="limit"/> entries seen), never entering or returning a link.</summary>
+    private static IEnumerable<FileInfo> FilesUnder(string start, int limit)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = true };
+        var folders = new Stack<DirectoryInfo>();
+        folders.Push(new DirectoryInfo(start));
+        while (folders.Count > 0)
+        {
+            var folder = folders.Pop();
+            IEnumerable<FileSystemInfo> entries;
+            try
+            {
+                entries = folder.EnumerateFileSystemInfos("*", options);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                continue;   // deleted while listing
+            }
+            foreach (var entry in entries)
+            {
+                if (--limit < 0)
+                {
+                    yield break;
+                }
+                if (entry.Attributes.HasFlag(FileAttributes.ReparsePoint))
+                {
+                    continue;   // a link is never followed nor listed: its target is outside what the store owns
+                }
+                if (entry is DirectoryInfo sub)
+                {
+                    folders.Push(sub);
+                }
+                else
+                {
+                    yield return (FileInfo)entry;
+                }
+            }
+        }
+    }
+
+    /// <summary>Deletes <c>~…tmp</c> files older than <see cref="LeftoverAge"/> (a concurrent writer's fresh temp file is kept).</summary>
+    private void RemoveLeftovers()
+    {
+        var before = _clock.GetUtcNow().UtcDateTime - LeftoverAge;
+        foreach (var file in FilesUnder(Root, LeftoverSweepLimit))
+        {
+            if (file.Name.Contains(SideFileMarker, StringComparison.Ordinal) && file.Name.EndsWith(".tmp", StringComparison.Ordinal)
+                && file.LastWriteTimeUtc < before)
+            {
+                DeleteQuietly(file.FullName);
+            }
+        }
     }
 
     private Task<string> WriteTempAsync(string name, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
         WriteTempAsync(name, path, (target, ct) => target.WriteAsync(content, ct).AsTask(), cancellationToken);
 
-    private async Task<string> WriteTempAsync(string name, string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    private async Task<string> WriteTempAsync(string name, string path, Func<FileStream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         var temp = $"{path}{SideFileMarker}{Guid.NewGuid():N}.tmp";
         try

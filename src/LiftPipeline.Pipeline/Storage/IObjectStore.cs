@@ -10,7 +10,8 @@ public sealed record ObjectContent(string Name, ReadOnlyMemory<byte> Content, st
 /// The pipeline's only view of storage: one flat namespace of objects named by '/'-separated paths
 /// (the layout of docs/pipeline.md). Implementations: <see cref="FolderStore"/> here, the Azure Blob store in
 /// LiftPipeline.Infrastructure. Every name passes <see cref="ObjectName.Validate"/> before any storage call.
-/// Implementations are thread-safe.
+/// Every failure is an <see cref="ObjectStoreException"/> whose one-line message names the object and the store (never
+/// a key). Implementations are thread-safe.
 /// </summary>
 public interface IObjectStore
 {
@@ -22,6 +23,10 @@ public interface IObjectStore
     Task<ObjectContent?> ReadAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Opens the object for streaming reads (large exports), or null when there is no such object.</summary>
+    /// <exception cref="ObjectStoreException">
+    /// Code <see cref="ObjectStoreException.NotAFile"/> when the folder store finds a symbolic link or a FIFO, socket or
+    /// device at the name (refused, never opened); otherwise the store failed.
+    /// </exception>
     Task<Stream?> OpenReadAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -51,6 +56,8 @@ public interface IObjectStore
     /// <summary>
     /// Every object whose name starts with <paramref name="prefix"/>, in ordinal name order — including names outside
     /// <see cref="ObjectName"/>'s rules that someone else wrote (check with <see cref="ObjectName.IsValid"/> before reading).
+    /// The folder store never lists symbolic links; it lists special files (FIFOs, sockets, devices) with length 0 and an
+    /// empty ETag so they can be reported.
     /// </summary>
     IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken = default);
 

@@ -9,6 +9,12 @@ public sealed class ObjectStoreException : Exception
     /// <summary>A conditional write found the object changed (ETag mismatch) or already present.</summary>
     public const string PreconditionFailed = "precondition-failed";
 
+    /// <summary>
+    /// The path is not a regular file inside the store: a symbolic link (of the object, a folder on its way or a side
+    /// file) or a FIFO, socket or device. The store follows no links and opens no special files.
+    /// </summary>
+    public const string NotAFile = "not-a-file";
+
     /// <summary>The store could not be reached or refused the operation.</summary>
     public const string Unavailable = "unavailable";
 
