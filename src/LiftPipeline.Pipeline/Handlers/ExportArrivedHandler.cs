@@ -140,12 +140,16 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(bytes.ToArray(), writable: false);
 
+    /// <summary>
+    /// Copies the export to quarantine, raises its data-quality alert with a pending delivery per current subscriber
+    /// (<see cref="AlertOutbox"/>), and only then writes <c>{file}.error.json</c>, which marks the export handled: a
+    /// crash before it leaves the export to be handled again, a crash after it leaves the alert in the outbox.
+    /// </summary>
     private async Task<Alert> QuarantineAsync(ExportName export, string etag, long length, ExportValidationException invalid, RunId runId,
         Func<CancellationToken, Task<bool>> copy, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await copy(cancellationToken).ConfigureAwait(false);
-        await store.TryCreateAsync(export.ErrorPath, ErrorJson(export, etag, invalid, now), cancellationToken).ConfigureAwait(false);
         var alert = new Alert(
             Alert.CreateId(export.Campaign, DataQualityGuardrail, $"{export.Path}@{etag}"),
             export.Campaign,
@@ -156,8 +160,22 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             now,
             runId,
             export.ErrorPath);
-        await store.TryCreateAsync(alert.StoragePath, AlertJson.Write(alert), cancellationToken).ConfigureAwait(false);
+        await AlertOutbox.RaiseAsync(store, alert, await SubscribersAsync(export.Campaign, cancellationToken).ConfigureAwait(false), now, cancellationToken).ConfigureAwait(false);
+        await store.TryCreateAsync(export.ErrorPath, ErrorJson(export, etag, invalid, now), cancellationToken).ConfigureAwait(false);
         return alert;
+    }
+
+    /// <summary>The campaign's current subscribers; none when its campaign.json is missing or invalid (the alert is stored all the same).</summary>
+    private async Task<IReadOnlyList<AlertSubscriber>> SubscribersAsync(CampaignId campaign, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return AlertOutbox.SubscribersOf((await store.ReadCampaignConfigAsync(campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull());
+        }
+        catch (CampaignConfigException)
+        {
+            return [];
+        }
     }
 
     /// <summary>The reason file: the export, its ETag, when, and every problem with its code, column and rows (<see cref="StoredJson"/>'s rules).</summary>
