@@ -199,7 +199,7 @@ public static class StoreLayout
 
     /// <summary><c>outbox/{alertId}/</c>: the due deliveries of one alert.</summary>
     /// <exception cref="ObjectStoreException">Code invalid-name: the alert id is not one safe name segment.</exception>
-    public static string OutboxOf(string alertId) => ObjectName.Validate($"{OutboxPrefix}{Segment(alertId)}/");
+    public static string OutboxOf(string alertId) => $"{OutboxPrefix}{Segment(alertId)}/";
 
     /// <summary><c>outbox/{alertId}/{subscriber}.json</c>: one due delivery (see <see cref="OutboxPrefix"/>).</summary>
     /// <exception cref="ObjectStoreException">Code invalid-name: the alert id or subscriber is not one safe name segment.</exception>
