@@ -82,7 +82,7 @@ public sealed class AlertDelivery
     /// Delivers every due outbox entry — of one alert when <paramref name="alertId"/> is given — concurrently (at most
     /// <see cref="AlertDeliveryOptions.MaxParallelDeliveries"/> at once) within <see cref="AlertDeliveryOptions.TimeBudget"/>;
     /// what the budget leaves stays due for the next run. Dead-letter alerts raised on the way are delivered in the same
-    /// call. Entries not yet due (backoff) are skipped without a result.
+    /// call. Entries not yet due (backoff) or claimed by another deliverer are skipped without a result.
     /// </summary>
     /// <remarks>An entry or alert that cannot be read is reported as a Pending result (AlertId = the entry's object name,
     /// Subscriber empty, Error naming the object) and left in place; the other deliveries go ahead.</remarks>
@@ -177,6 +177,10 @@ public sealed class AlertDelivery
             var now = _clock.GetUtcNow();
             if (record.State == DeliveryState.Sending && record.ClaimedUntil is { } until && until > now)
             {
+                if (subscriber is null)
+                {
+                    return null;   // a scan leaves another deliverer's claim alone, without a result
+                }
                 return Result(record, new DeliveryOutcome(DeliveryStatus.Pending, 0, record.LastStatusCode,
                     $"another deliverer is sending it to '{subscriberName}' (claim until {AlertJson.FormatTime(until)}); not sent twice"));
             }
