@@ -7,6 +7,7 @@ using LiftPipeline.Bench;
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- mc [--runs R]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- sdid [--replications R] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- t-power [--no-results]
+//   dotnet run -c Release --project bench/LiftPipeline.Bench -- pipeline [--campaigns N] [--records R] [--no-results]
 if (args.Length >= 2 && args[0] is PeakMemory.Mode or PeakMemory.StatisticsMode)
 {
     int workers = args.Length >= 4 && args[2] == "--workers" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
@@ -28,6 +29,8 @@ switch (command)
         return SdidBenchmark.Run(args[1..]);
     case "t-power":
         return TPowerBenchmark.Run(args[1..]);
+    case "pipeline":
+        return await PipelineBenchmark.RunAsync(args[1..]);
     default:
         Console.Error.WriteLine("""
             usage: LiftPipeline.Bench <benchmark> [options]
@@ -56,6 +59,10 @@ switch (command)
                        --out FILE        also write the markdown table there
               mc       matrix completion with cross-validation on a simulated 100 x 140 panel, TROP tuning + estimate on Prop99
                        --runs R        timed runs after one warm-up (default 3); always writes bench/RESULTS.md
+              pipeline lift run over 100 and 1,000 campaigns (two sample exports each): first pass, no-op pass, and the
+                       no-op pass again with 50,000 old delivery records; peak memory
+                       --campaigns N   one size only        --records R   old delivery records (default 50000)
+                       --no-results    do not write bench/RESULTS.md
               t-power  t-test sample size per group: bracket from the normal approximation vs the fixed bracket [2, 1e7]
                        --no-results    do not write bench/RESULTS.md
               sdid     SDID + 200 placebo replications (reference and exact solvers) on Prop99 and two simulated

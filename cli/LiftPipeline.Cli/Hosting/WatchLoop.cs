@@ -102,7 +102,7 @@ internal sealed class WatchLoop(LocalPipeline pipeline, IObjectStore store, Cron
         }
         foreach (var d in summary.Deliveries)
         {
-            var status = d.Outcome.Status == DeliveryStatus.Delivered ? "delivered" : "pending";
+            var status = d.Outcome.StatusText;
             await LineAsync($"{status} {d.AlertId} → {d.Subscriber}{(d.Outcome.Error is null ? "" : ": " + d.Outcome.Error)}").ConfigureAwait(false);
         }
         foreach (var problem in summary.Problems)

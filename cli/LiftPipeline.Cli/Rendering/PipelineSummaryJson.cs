@@ -44,7 +44,7 @@ internal static class PipelineSummaryJson
                 w.WriteStartObject();
                 w.WriteString("alertId", d.AlertId);
                 w.WriteString("subscriber", d.Subscriber);
-                w.WriteString("status", d.Outcome.Status == DeliveryStatus.Delivered ? "delivered" : "pending");
+                w.WriteString("status", d.Outcome.StatusText);
                 w.WriteNumber("attempts", d.Outcome.Attempts);
                 w.WriteString("error", d.Outcome.Error);
                 w.WriteEndObject();

@@ -47,7 +47,7 @@ internal static class PipelineSummaryView
         foreach (var delivery in summary.Deliveries)
         {
             var o = delivery.Outcome;
-            var what = o.Status == DeliveryStatus.Delivered ? "delivered" : "pending";
+            var what = o.StatusText;
             output.WriteLine($"  {what} {delivery.AlertId} → {delivery.Subscriber}" + (o.Attempts > 0 ? $" ({o.Attempts} attempts)" : "") + (o.Error is null ? "" : $": {o.Error}"));
         }
         if (summary.Deliveries.Any(d => d.Outcome.Status == DeliveryStatus.Pending))
@@ -193,6 +193,10 @@ internal static class PipelineSummaryView
     private static string DeliveriesLine(IReadOnlyList<SubscriberDelivery> deliveries)
     {
         int delivered = deliveries.Count(d => d.Outcome.Status == DeliveryStatus.Delivered);
-        return $"{deliveries.Count} deliver{(deliveries.Count == 1 ? "y" : "ies")}: {delivered} delivered, {deliveries.Count - delivered} pending";
+        int pending = deliveries.Count(d => d.Outcome.Status == DeliveryStatus.Pending);
+        int dead = deliveries.Count(d => d.Outcome.Status == DeliveryStatus.DeadLettered);
+        int cancelled = deliveries.Count - delivered - pending - dead;
+        return $"{deliveries.Count} deliver{(deliveries.Count == 1 ? "y" : "ies")}: {delivered} delivered, {pending} pending"
+            + (dead > 0 ? $", {dead} dead-lettered" : "") + (cancelled > 0 ? $", {cancelled} cancelled" : "");
     }
 }

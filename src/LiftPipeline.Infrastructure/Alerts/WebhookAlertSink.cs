@@ -13,10 +13,11 @@ namespace LiftPipeline.Infrastructure.Alerts;
 /// <see cref="WebhookOptions.HttpClientName"/> client, with headers <c>X-Lift-Alert-Id</c>, <c>X-Lift-Timestamp</c>
 /// (Unix seconds) and, when the subscriber has a secret, <c>X-Lift-Signature</c> (see <see cref="WebhookSignature"/>).
 /// <para>
-/// Retry policy: a 2xx is delivered. 5xx, 429, timeouts (<see cref="WebhookOptions.AttemptTimeout"/>) and connection
-/// errors are retried up to <see cref="WebhookOptions.MaxAttempts"/> requests, waiting a full-jitter exponential
-/// backoff, or exactly the <c>Retry-After</c> (seconds or HTTP date) of a 429 or 503. Any other status (3xx, other 4xx)
-/// is not retried within the call. Whatever is not delivered comes back Pending, for the next run.
+/// Retry policy: a 2xx is delivered. 5xx, 429 and connection errors are retried up to
+/// <see cref="WebhookOptions.MaxAttempts"/> requests, waiting a full-jitter exponential backoff, or exactly the
+/// <c>Retry-After</c> (seconds or HTTP date) of a 429 or 503. A timeout (<see cref="WebhookOptions.AttemptTimeout"/>) is
+/// not retried within the call: a slow subscriber may still be processing the request, so it gets one per run. Any other
+/// status (3xx, other 4xx) is not retried within the call. Whatever is not delivered comes back Pending, for the next run.
 /// </para>
 /// <para>
 /// Targets: <see cref="WebhookTarget"/> refuses plain http (unless allowed), URLs with credentials and internal
@@ -79,7 +80,7 @@ public sealed partial class WebhookAlertSink : IAlertSink
             error = result.Error;
             if (!result.Retryable)
             {
-                return new DeliveryOutcome(DeliveryStatus.Pending, attempt, lastStatus, $"{error}; not retried (only 5xx, 429, timeouts and connection errors are)");
+                return new DeliveryOutcome(DeliveryStatus.Pending, attempt, lastStatus, $"{error}; not retried in this run (only 5xx, 429 and connection errors are)");
             }
             if (attempt == _options.MaxAttempts)
             {
@@ -124,7 +125,8 @@ public sealed partial class WebhookAlertSink : IAlertSink
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new AttemptResult(false, true, null, null, $"{SubscriberUrl.Redact(subscriber.Url)} did not answer within {_options.AttemptTimeout.TotalSeconds:0.###} s");
+            // Not retried within the call: a slow receiver may still act on it, and it would get a copy per retry.
+            return new AttemptResult(false, false, null, null, $"{SubscriberUrl.Redact(subscriber.Url)} did not answer within {_options.AttemptTimeout.TotalSeconds:0.###} s");
         }
         catch (HttpRequestException e) when (Refused(e) is { } refused)
         {

@@ -1,244 +1,431 @@
+using LiftPipeline.Pipeline.Campaigns;
 using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Pipeline.Alerts;
 
 /// <summary>
-/// Stores alerts and delivers each to each subscriber at most once per successful acknowledgement, keeping a
-/// <see cref="DeliveryRecord"/> per (alert, subscriber) so that nothing is dropped and nothing acknowledged is sent again.
+/// Sends what the outbox holds (<see cref="AlertOutbox"/>): each due <c>outbox/{alertId}/{subscriber}.json</c> entry is
+/// sent to the subscriber of that name in the campaign's <b>current</b> campaign.json, and only when the alert's bytes
+/// still hash to the SHA-256 the pipeline stored in the entry. Nothing in <c>alerts/</c> says where to send.
 /// <para>
-/// Protocol, per (alert, subscriber): (1) create the record as <c>pending</c> if absent (TryCreate), so a crash later
-/// still leaves something for <see cref="DeliverPendingAsync"/>; (2) skip if it says <c>delivered</c>, or <c>sending</c>
-/// with an unexpired claim; (3) claim it by writing <c>sending</c> with If-Match on the ETag just read — of two
-/// concurrent deliverers only one wins the claim and sends; (4) after the sink's answer write <c>delivered</c> or
-/// <c>pending</c> with If-Match on the claim's ETag.
+/// Protocol, per entry: (1) skip it while claimed by another deliverer or before its next attempt time; (2) verify the
+/// alert and resolve the subscriber — a subscriber no longer listed, or an alert whose bytes changed, settles the
+/// delivery as <c>cancelled</c> without sending; (3) claim it by writing <c>sending</c> with If-Match on the ETag just
+/// read, so of two concurrent deliverers only one sends; (4) after the sink's answer either settle it as
+/// <c>delivered</c>, or — after <see cref="AlertDeliveryOptions.MaxAttempts"/> requests in all — as
+/// <c>dead-lettered</c> with a <c>delivery</c> alert of its own, or put it back as <c>pending</c> with an exponential
+/// backoff across runs. Settling writes <c>alerts/deliveries/{alertId}/{subscriber}.json</c> and then deletes the
+/// entry, so the outbox only ever lists work still due.
 /// </para>
 /// <para>
-/// The guarantee is at-least-once with duplicates confined to one window: a crash (or a store outage) between the
-/// subscriber's 2xx and step 4 leaves the record <c>sending</c>; once the claim lapses
-/// (<see cref="AlertDeliveryOptions.ClaimDuration"/>) the next run sends again. Receivers dedupe on the
-/// <c>X-Lift-Alert-Id</c> header. A deliverer that overruns its claim may also overlap with the one that took over.
+/// The guarantee is at-least-once with duplicates confined to one window: a crash between the subscriber's 2xx and
+/// step 4 leaves the entry <c>sending</c>; once the claim lapses (<see cref="AlertDeliveryOptions.ClaimDuration"/>) the
+/// next run sends again. Receivers dedupe on the <c>X-Lift-Alert-Id</c> header.
 /// </para>
 /// Thread-safe; instances sharing one store may run concurrently in one or many processes.
 /// </summary>
 public sealed class AlertDelivery
 {
+    /// <summary>The guardrail name of the alert raised when a delivery is dead-lettered.</summary>
+    public const string DeliveryGuardrail = "delivery";
+
+    /// <summary>The finding kind of a dead-letter alert (part of its id).</summary>
+    public const string DeadLetteredFinding = "dead-lettered";
+
     private readonly IObjectStore _store;
     private readonly IAlertSink _sink;
     private readonly TimeProvider _clock;
     private readonly AlertDeliveryOptions _options;
 
-    /// <summary>Creates a deliverer over <paramref name="store"/> (alerts and records) and <paramref name="sink"/> (the sending).</summary>
+    /// <summary>Creates a deliverer over <paramref name="store"/> (alerts, outbox and records) and <paramref name="sink"/> (the sending).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public AlertDelivery(IObjectStore store, IAlertSink sink, TimeProvider clock, AlertDeliveryOptions? options = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
         _clock = clock ?? throw new ArgumentNullException(nameof(clock));
         _options = options ?? new AlertDeliveryOptions();
-        if (_options.ClaimDuration <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), _options.ClaimDuration, "ClaimDuration must be positive");
-        }
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.ClaimDuration, TimeSpan.Zero, "AlertDeliveryOptions.ClaimDuration");
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxAttempts, 1, "AlertDeliveryOptions.MaxAttempts");
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.FirstRetryDelay, TimeSpan.Zero, "AlertDeliveryOptions.FirstRetryDelay");
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxRetryDelay, _options.FirstRetryDelay, "AlertDeliveryOptions.MaxRetryDelay");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.TimeBudget, TimeSpan.Zero, "AlertDeliveryOptions.TimeBudget");
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxParallelDeliveries, 1, "AlertDeliveryOptions.MaxParallelDeliveries");
     }
+
+    /// <summary>Stores the alert at <see cref="Alert.StoragePath"/> without queueing any delivery (see <see cref="AlertOutbox.RaiseAsync"/>). Returns the path.</summary>
+    /// <exception cref="ObjectStoreException">The store failed.</exception>
+    public Task<string> StoreAsync(Alert alert, CancellationToken cancellationToken = default) =>
+        AlertOutbox.RaiseAsync(_store, alert, [], _clock.GetUtcNow(), cancellationToken);
 
     /// <summary>
-    /// Stores the alert at <see cref="Alert.StoragePath"/> unless an alert with that id is already there (same id, same
-    /// input: the stored one stands). Returns the path.
+    /// Raises the alert for <paramref name="subscribers"/> (the caller's own list, e.g. from campaign.json just read) and
+    /// delivers it to each in turn. One outcome per subscriber, in order.
     /// </summary>
-    /// <exception cref="ObjectStoreException">The store failed.</exception>
-    public async Task<string> StoreAsync(Alert alert, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(alert);
-        var path = alert.StoragePath;
-        await _store.TryCreateAsync(path, AlertJson.Write(alert), cancellationToken).ConfigureAwait(false);
-        return path;
-    }
-
-    /// <summary>Stores the alert, then delivers it to each subscriber in turn (see the class summary). One outcome per subscriber, in order.</summary>
-    /// <exception cref="ObjectStoreException">The store failed; deliveries not yet recorded stay pending or claimed.</exception>
+    /// <exception cref="ObjectStoreException">The store failed; deliveries not yet settled stay in the outbox.</exception>
     public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(Alert alert, IReadOnlyList<AlertSubscriber> subscribers, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscribers);
-        var path = await StoreAsync(alert, cancellationToken).ConfigureAwait(false);
+        await AlertOutbox.RaiseAsync(_store, alert, subscribers, _clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var outcomes = new List<DeliveryOutcome>(subscribers.Count);
         foreach (var subscriber in subscribers)
         {
-            outcomes.Add(await DeliverStoredAsync(alert, path, subscriber, cancellationToken).ConfigureAwait(false));
+            var result = await DeliverEntryAsync(StoreLayout.OutboxEntry(alert.Id, subscriber.Name), subscriber, CancellationToken.None, cancellationToken).ConfigureAwait(false);
+            outcomes.Add(result?.Outcome ?? new DeliveryOutcome(DeliveryStatus.Pending, 0, null, $"nothing due for '{subscriber.Name}': another deliverer settled it"));
         }
         return outcomes;
     }
 
-    /// <summary>Stores the alert and delivers it to one subscriber. Already delivered → Delivered with 0 attempts and nothing sent.</summary>
+    /// <summary>Raises the alert for one subscriber and delivers it. Already delivered → Delivered with 0 attempts and nothing sent.</summary>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
-    public async Task<DeliveryOutcome> DeliverAsync(Alert alert, AlertSubscriber subscriber, CancellationToken cancellationToken = default)
-    {
-        var path = await StoreAsync(alert, cancellationToken).ConfigureAwait(false);
-        return await DeliverStoredAsync(alert, path, subscriber, cancellationToken).ConfigureAwait(false);
-    }
+    public async Task<DeliveryOutcome> DeliverAsync(Alert alert, AlertSubscriber subscriber, CancellationToken cancellationToken = default) =>
+        (await DeliverAsync(alert, [subscriber], cancellationToken).ConfigureAwait(false))[0];
 
     /// <summary>
-    /// The next-run redelivery: retries every delivery whose record is <c>pending</c>, or <c>sending</c> with a lapsed
-    /// claim, to the subscriber recorded with it. Delivered records are skipped. Returns what was attempted.
+    /// Delivers every due outbox entry — of one alert when <paramref name="alertId"/> is given — concurrently (at most
+    /// <see cref="AlertDeliveryOptions.MaxParallelDeliveries"/> at once) within <see cref="AlertDeliveryOptions.TimeBudget"/>;
+    /// what the budget leaves stays due for the next run. Dead-letter alerts raised on the way are delivered in the same
+    /// call. Entries not yet due (backoff) or claimed by another deliverer are skipped without a result.
     /// </summary>
-    /// <remarks>A record or alert that cannot be read is reported as a Pending result (AlertId = the record's object name,
+    /// <remarks>An entry or alert that cannot be read is reported as a Pending result (AlertId = the entry's object name,
     /// Subscriber empty, Error naming the object) and left in place; the other deliveries go ahead.</remarks>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
-    public async Task<IReadOnlyList<PendingDeliveryResult>> DeliverPendingAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<PendingDeliveryResult>> DeliverDueAsync(string? alertId = null, CancellationToken cancellationToken = default)
     {
+        using var budget = new CancellationTokenSource(_options.TimeBudget, _clock);
         var results = new List<PendingDeliveryResult>();
-        await foreach (var item in _store.ListAsync(StoreLayout.DeliveriesPrefix, cancellationToken).ConfigureAwait(false))
+        var prefixes = new List<string> { alertId is null ? StoreLayout.OutboxPrefix : StoreLayout.OutboxOf(alertId) };
+        // Two rounds at most: the second sends the dead-letter alerts the first one raised.
+        for (int round = 0; round < 2 && prefixes.Count > 0; round++)
         {
-            if (!ObjectName.IsValid(item.Name))
+            var names = new List<string>();
+            foreach (var prefix in prefixes)
             {
-                // Listings show names the pipeline never writes; reported like an unreadable record, and the rest goes on.
-                results.Add(new PendingDeliveryResult(item.Name, "", new DeliveryOutcome(DeliveryStatus.Pending, 0, null,
-                    $"{item.Name} is not a delivery record (its name is outside the store's rules); move it out of {StoreLayout.DeliveriesPrefix}")));
-                continue;
+                await foreach (var item in _store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+                {
+                    names.Add(item.Name);
+                }
             }
-            var stored = await _store.ReadAsync(item.Name, cancellationToken).ConfigureAwait(false);
-            if (stored is null)
+            var found = new PendingDeliveryResult?[names.Count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, names.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelDeliveries, CancellationToken = cancellationToken },
+                async (i, token) => found[i] = await DeliverEntryAsync(names[i], null, budget.Token, token).ConfigureAwait(false)).ConfigureAwait(false);
+            prefixes.Clear();
+            foreach (var result in found)
             {
-                continue;
-            }
-            DeliveryRecord record;
-            Alert alert;
-            try
-            {
-                record = DeliveryRecord.Parse(stored.Content.Span, item.Name);
-                if (!IsDue(record))
+                if (result is null)
                 {
                     continue;
                 }
-                var alertContent = await _store.ReadAsync(record.AlertPath, cancellationToken).ConfigureAwait(false)
-                    ?? throw new AlertFormatException(record.AlertPath, $"delivery record {item.Name} refers to this alert, which is missing; restore it or delete the record");
-                alert = AlertJson.Read(alertContent.Content.Span, record.AlertPath);
+                results.Add(result);
+                if (result.RaisedAlertId is { } raised)
+                {
+                    prefixes.Add(StoreLayout.OutboxOf(raised));
+                }
             }
-            catch (AlertFormatException e)
-            {
-                // One unreadable record must not hold up every other delivery; it is reported and left in place.
-                results.Add(new PendingDeliveryResult(item.Name, "", new DeliveryOutcome(DeliveryStatus.Pending, 0, null, e.Message)));
-                continue;
-            }
-            var outcome = await DeliverStoredAsync(alert, record.AlertPath, record.Subscriber, cancellationToken).ConfigureAwait(false);
-            results.Add(new PendingDeliveryResult(alert.Id, record.Subscriber.Name, outcome));
         }
         return results;
     }
 
-    /// <summary>The stored delivery record for (alert, subscriber), or null when delivery was never started.</summary>
+    /// <summary>The next-run redelivery: <see cref="DeliverDueAsync"/> over the whole outbox.</summary>
+    /// <exception cref="ObjectStoreException">The store failed.</exception>
+    public Task<IReadOnlyList<PendingDeliveryResult>> DeliverPendingAsync(CancellationToken cancellationToken = default) =>
+        DeliverDueAsync(null, cancellationToken);
+
+    /// <summary>The delivery record for (alert, subscriber): the outbox entry while due, else the settled record; null when delivery was never started.</summary>
     /// <exception cref="AlertFormatException">The record is unreadable.</exception>
     public async Task<DeliveryRecord?> ReadRecordAsync(string alertId, string subscriber, CancellationToken cancellationToken = default)
     {
-        var name = StoreLayout.Delivery(alertId, subscriber);
-        var stored = await _store.ReadAsync(name, cancellationToken).ConfigureAwait(false);
-        return stored is null ? null : DeliveryRecord.Parse(stored.Content.Span, name);
+        foreach (var name in new[] { StoreLayout.OutboxEntry(alertId, subscriber), StoreLayout.Delivery(alertId, subscriber) })
+        {
+            var stored = await _store.ReadAsync(name, cancellationToken).ConfigureAwait(false);
+            if (stored is not null)
+            {
+                return DeliveryRecord.Parse(stored.Content.Span, name);
+            }
+        }
+        return null;
     }
 
-    private bool IsDue(DeliveryRecord record) => record.State switch
+    /// <summary>
+    /// Works one outbox entry. <paramref name="subscriber"/> is the caller's resolved subscriber, or null to look it up in
+    /// the current campaign.json. Null result: nothing was due (absent, or waiting for its next attempt time).
+    /// </summary>
+    private async Task<PendingDeliveryResult?> DeliverEntryAsync(string name, AlertSubscriber? subscriber, CancellationToken budget, CancellationToken cancellationToken)
     {
-        DeliveryState.Pending => true,
-        DeliveryState.Sending => record.ClaimedUntil is not { } until || until <= _clock.GetUtcNow(),
-        _ => false,
-    };
-
-    private async Task<DeliveryOutcome> DeliverStoredAsync(Alert alert, string alertPath, AlertSubscriber subscriber, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(subscriber);
-        var name = StoreLayout.Delivery(alert.Id, subscriber.Name);
-        var fresh = new DeliveryRecord(alert.Id, alertPath, subscriber, DeliveryState.Pending, 0, null, null, null, null, _clock.GetUtcNow());
-        await _store.TryCreateAsync(name, fresh.ToJson(), cancellationToken).ConfigureAwait(false);
-
-        var (claimed, claimETag, skipped) = await ClaimAsync(name, subscriber, cancellationToken).ConfigureAwait(false);
-        if (skipped is not null)
+        if (!StoreLayout.TryParseOutboxEntry(name, out var alertId, out var subscriberName))
         {
-            return skipped;
+            return Unreadable(name, $"{name}: not an outbox entry (outbox/{{alertId}}/{{subscriber}}.json); delete it");
         }
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            var stored = await _store.ReadAsync(name, cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                return await SettledResultAsync(alertId, subscriberName, cancellationToken).ConfigureAwait(false);
+            }
+            DeliveryRecord record;
+            try
+            {
+                record = DeliveryRecord.Parse(stored.Content.Span, name);
+                if (record.AlertId != alertId || record.Subscriber.Name != subscriberName)
+                {
+                    throw new AlertFormatException(name, $"names alert {record.AlertId} for '{record.Subscriber.Name}', not what its object name says; delete it");
+                }
+            }
+            catch (AlertFormatException e)
+            {
+                return Unreadable(name, e.Message);
+            }
+            var now = _clock.GetUtcNow();
+            if (record.State == DeliveryState.Sending && record.ClaimedUntil is { } until && until > now)
+            {
+                if (subscriber is null)
+                {
+                    return null;   // a scan leaves another deliverer's claim alone, without a result
+                }
+                return Result(record, new DeliveryOutcome(DeliveryStatus.Pending, 0, record.LastStatusCode,
+                    $"another deliverer is sending it to '{subscriberName}' (claim until {AlertJson.FormatTime(until)}); not sent twice"));
+            }
+            if (record.IsSettled)
+            {
+                return await SettleAsync(name, record, null).ConfigureAwait(false);
+            }
+            if (subscriber is null && record.NextAttemptAt is { } next && next > now)
+            {
+                return null;
+            }
+            if (budget.IsCancellationRequested)
+            {
+                return Result(record, new DeliveryOutcome(DeliveryStatus.Pending, 0, record.LastStatusCode, $"left for the next run: this run's delivery time budget ({_options.TimeBudget.TotalSeconds:0.###} s) ran out"));
+            }
 
+            var (alert, problem) = await VerifiedAlertAsync(record, cancellationToken).ConfigureAwait(false);
+            if (alert is null)
+            {
+                return await SettleAsync(name, record with { State = DeliveryState.Cancelled, ClaimedUntil = null, LastError = problem, UpdatedAt = now }, null).ConfigureAwait(false);
+            }
+            AlertSubscriber target;
+            if (subscriber is not null)
+            {
+                target = subscriber;
+            }
+            else
+            {
+                CampaignConfig? config;
+                try
+                {
+                    config = (await _store.ReadCampaignConfigAsync(alert.Campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull();
+                }
+                catch (CampaignConfigException e)
+                {
+                    return Result(record, new DeliveryOutcome(DeliveryStatus.Pending, 0, record.LastStatusCode, $"not sent: {e.Message}"));
+                }
+                var listed = FindSubscriber(config, subscriberName);
+                if (listed is null)
+                {
+                    var reason = $"'{subscriberName}' is no longer a subscriber in {StoreLayout.CampaignConfig(alert.Campaign)}; not sent";
+                    return await SettleAsync(name, record with { State = DeliveryState.Cancelled, ClaimedUntil = null, LastError = reason, UpdatedAt = now }, null).ConfigureAwait(false);
+                }
+                target = listed;
+            }
+
+            var claimed = record with { Subscriber = target, State = DeliveryState.Sending, ClaimedUntil = now + _options.ClaimDuration, UpdatedAt = now };
+            string claimETag;
+            try
+            {
+                claimETag = await _store.WriteAsync(name, claimed.ToJson(), stored.ETag, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectStoreException e) when (e.Code == ObjectStoreException.PreconditionFailed)
+            {
+                // Someone changed the entry between our read and write: read again and decide anew.
+                continue;
+            }
+            return await SendAsync(name, alert, target, claimed, claimETag, budget, cancellationToken).ConfigureAwait(false);
+        }
+        return new PendingDeliveryResult(alertId, subscriberName, new DeliveryOutcome(DeliveryStatus.Pending, 0, null, $"could not claim {name}: it kept changing under concurrent writers"));
+    }
+
+    private async Task<PendingDeliveryResult> SendAsync(string name, Alert alert, AlertSubscriber subscriber, DeliveryRecord claimed, string claimETag,
+        CancellationToken budget, CancellationToken cancellationToken)
+    {
         DeliveryOutcome outcome;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(budget, cancellationToken);
         try
         {
-            outcome = await _sink.DeliverAsync(alert, subscriber, cancellationToken).ConfigureAwait(false);
+            outcome = await _sink.DeliverAsync(alert, subscriber, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            var message = $"left for the next run: this run's delivery time budget ({_options.TimeBudget.TotalSeconds:0.###} s) ran out while sending";
+            await TryReleaseAsync(name, claimed with { State = DeliveryState.Pending, ClaimedUntil = null, LastError = message, UpdatedAt = _clock.GetUtcNow() }, claimETag).ConfigureAwait(false);
+            return Result(claimed, new DeliveryOutcome(DeliveryStatus.Pending, 0, claimed.LastStatusCode, message));
         }
         catch (Exception e)
         {
             // Hand the claim back so the next run retries at once instead of waiting for it to lapse.
-            var released = claimed! with { State = DeliveryState.Pending, ClaimedUntil = null, LastError = $"delivery interrupted: {e.Message}", UpdatedAt = _clock.GetUtcNow() };
-            try
-            {
-                await TryWriteAsync(name, released, claimETag).ConfigureAwait(false);
-            }
-            catch (ObjectStoreException)
-            {
-                // The store is failing too; the claim lapses on its own and the original error matters more.
-            }
+            await TryReleaseAsync(name, claimed with { State = DeliveryState.Pending, ClaimedUntil = null, LastError = $"delivery interrupted: {e.Message}", UpdatedAt = _clock.GetUtcNow() }, claimETag).ConfigureAwait(false);
             throw;
         }
 
         var now = _clock.GetUtcNow();
-        bool delivered = outcome.Status == DeliveryStatus.Delivered;
-        var final = claimed! with
+        int attempts = checked(claimed.Attempts + outcome.Attempts);
+        var after = claimed with { Attempts = attempts, LastStatusCode = outcome.LastStatusCode ?? claimed.LastStatusCode, ClaimedUntil = null, UpdatedAt = now };
+        if (outcome.Status == DeliveryStatus.Delivered)
         {
-            State = delivered ? DeliveryState.Delivered : DeliveryState.Pending,
-            Attempts = checked(claimed.Attempts + outcome.Attempts),
-            LastStatusCode = outcome.LastStatusCode ?? claimed.LastStatusCode,
-            LastError = delivered ? null : outcome.Error,
-            ClaimedUntil = null,
-            DeliveredAt = delivered ? now : null,
-            UpdatedAt = now,
-        };
-        if (!await TryWriteAsync(name, final, claimETag).ConfigureAwait(false) && delivered)
-        {
-            // Our claim lapsed and someone took over; record the acknowledgement anyway so later runs skip it.
-            await _store.WriteAsync(name, final.ToJson(), ifMatch: null, CancellationToken.None).ConfigureAwait(false);
+            await SettleAsync(name, after with { State = DeliveryState.Delivered, LastError = null, DeliveredAt = now, NextAttemptAt = null }, null).ConfigureAwait(false);
+            return Result(claimed, outcome);
         }
-        return outcome;
+        if (attempts >= _options.MaxAttempts)
+        {
+            var dead = after with { State = DeliveryState.DeadLettered, LastError = outcome.Error, NextAttemptAt = null };
+            var raised = alert.Guardrail == DeliveryGuardrail ? null : await RaiseDeadLetterAlertAsync(alert, dead, CancellationToken.None).ConfigureAwait(false);
+            var settled = await SettleAsync(name, dead, raised).ConfigureAwait(false);
+            return settled with { Outcome = settled.Outcome with { Attempts = outcome.Attempts } };
+        }
+        var retry = after with { State = DeliveryState.Pending, LastError = outcome.Error, NextAttemptAt = now + RetryDelay(attempts) };
+        await TryReleaseAsync(name, retry, claimETag).ConfigureAwait(false);
+        return Result(claimed, outcome with { Error = $"{outcome.Error}; next attempt after {AlertJson.FormatTime(retry.NextAttemptAt!.Value)} ({attempts} of {_options.MaxAttempts} attempts used)" });
     }
 
-    /// <summary>Claims the record (pending → sending) by If-Match; or returns the outcome of skipping it.</summary>
-    private async Task<(DeliveryRecord? Claimed, string ETag, DeliveryOutcome? Skipped)> ClaimAsync(string name, AlertSubscriber subscriber, CancellationToken cancellationToken)
+    /// <summary>Exponential backoff across runs: FirstRetryDelay × 2^(attempts−1), at most MaxRetryDelay.</summary>
+    private TimeSpan RetryDelay(int attempts)
     {
-        for (int attempt = 0; attempt < 5; attempt++)
+        var delay = _options.FirstRetryDelay;
+        for (int i = 1; i < attempts && delay < _options.MaxRetryDelay; i++)
         {
-            var stored = await _store.ReadAsync(name, cancellationToken).ConfigureAwait(false)
-                ?? throw new ObjectStoreException(ObjectStoreException.Unavailable, name, "the delivery record vanished right after it was created; check that nothing else deletes alerts/deliveries/");
-            var record = DeliveryRecord.Parse(stored.Content.Span, name);
-            var now = _clock.GetUtcNow();
-            if (record.State == DeliveryState.Delivered)
-            {
-                return (null, "", new DeliveryOutcome(DeliveryStatus.Delivered, 0, record.LastStatusCode,
-                    $"already delivered to '{subscriber.Name}' at {AlertJson.FormatTime(record.DeliveredAt ?? record.UpdatedAt)}; not sent again"));
-            }
-            if (record.State == DeliveryState.Sending && record.ClaimedUntil is { } until && until > now)
-            {
-                return (null, "", new DeliveryOutcome(DeliveryStatus.Pending, 0, record.LastStatusCode,
-                    $"another deliverer is sending it to '{subscriber.Name}' (claim until {AlertJson.FormatTime(until)}); not sent twice"));
-            }
-            var claimed = record with { Subscriber = subscriber, State = DeliveryState.Sending, ClaimedUntil = now + _options.ClaimDuration, UpdatedAt = now };
-            try
-            {
-                var etag = await _store.WriteAsync(name, claimed.ToJson(), stored.ETag, cancellationToken).ConfigureAwait(false);
-                return (claimed, etag, null);
-            }
-            catch (ObjectStoreException e) when (e.Code == ObjectStoreException.PreconditionFailed)
-            {
-                // Someone changed the record between our read and write: read again and decide anew.
-            }
+            delay += delay;
         }
-        return (null, "", new DeliveryOutcome(DeliveryStatus.Pending, 0, null, $"could not claim {name}: it kept changing under concurrent writers"));
+        return delay < _options.MaxRetryDelay ? delay : _options.MaxRetryDelay;
     }
 
-    private async Task<bool> TryWriteAsync(string name, DeliveryRecord record, string ifMatch)
+    /// <summary>The alert an entry names, when its bytes still hash to what the pipeline wrote; else null and why.</summary>
+    private async Task<(Alert? Alert, string Problem)> VerifiedAlertAsync(DeliveryRecord record, CancellationToken cancellationToken)
+    {
+        if (record.AlertSha256 is null || !StoreLayout.IsAlert(record.AlertPath))
+        {
+            return (null, $"the entry does not hold the hash of a stored alert; not sent");
+        }
+        var content = await _store.ReadAsync(record.AlertPath, cancellationToken).ConfigureAwait(false);
+        if (content is null)
+        {
+            return (null, $"{record.AlertPath} is missing; not sent");
+        }
+        if (!string.Equals(AlertOutbox.Sha256(content.Content.Span), record.AlertSha256, StringComparison.Ordinal))
+        {
+            return (null, $"{record.AlertPath} is not the alert the pipeline wrote (its SHA-256 changed); not sent");
+        }
+        try
+        {
+            var alert = AlertJson.Read(content.Content.Span, record.AlertPath);
+            return alert.Id == record.AlertId ? (alert, "") : (null, $"{record.AlertPath} holds alert {alert.Id}, not {record.AlertId}; not sent");
+        }
+        catch (AlertFormatException e)
+        {
+            return (null, $"{e.Message}; not sent");
+        }
+    }
+
+    private static AlertSubscriber? FindSubscriber(CampaignConfig? config, string name)
+    {
+        foreach (var s in config?.Subscribers ?? [])
+        {
+            if (string.Equals(s.Name, name, StringComparison.Ordinal))
+            {
+                return new AlertSubscriber(s.Name, s.Url, s.SecretName);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Raises the <c>delivery</c> alert for a dead-lettered delivery, for the campaign's other current subscribers. Returns its id.</summary>
+    private async Task<string> RaiseDeadLetterAlertAsync(Alert alert, DeliveryRecord dead, CancellationToken cancellationToken)
+    {
+        string subscriber = dead.Subscriber.Name;
+        var notice = new Alert(
+            Alert.CreateId(alert.Campaign, DeliveryGuardrail, $"{alert.Id}|{subscriber}", DeadLetteredFinding),
+            alert.Campaign,
+            DeliveryGuardrail,
+            AlertSeverity.Breach,
+            $"Alert {alert.Id} ({alert.Guardrail}) was not delivered to '{subscriber}' after {dead.Attempts} attempts and will not be retried; last error: {dead.LastError}. Check the subscriber's webhook; the record is {StoreLayout.Delivery(alert.Id, subscriber)}.",
+            new Dictionary<string, double> { ["attempts"] = dead.Attempts },
+            _clock.GetUtcNow(),
+            alert.RunId,
+            StoreLayout.Delivery(alert.Id, subscriber));
+        CampaignConfig? config = null;
+        try
+        {
+            config = (await _store.ReadCampaignConfigAsync(alert.Campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull();
+        }
+        catch (CampaignConfigException)
+        {
+            // Stored for people even when nobody can be told now.
+        }
+        var others = new List<AlertSubscriber>();
+        foreach (var s in AlertOutbox.SubscribersOf(config))
+        {
+            if (!string.Equals(s.Name, subscriber, StringComparison.Ordinal))
+            {
+                others.Add(s);
+            }
+        }
+        await AlertOutbox.RaiseAsync(_store, notice, others, _clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return notice.Id;
+    }
+
+    /// <summary>Writes the settled record to <c>alerts/deliveries/</c>, then removes the outbox entry (the index of due work).</summary>
+    private async Task<PendingDeliveryResult> SettleAsync(string name, DeliveryRecord settled, string? raised)
+    {
+        // Not cancellable: once a request was made its outcome must be recorded.
+        await _store.WriteAsync(StoreLayout.Delivery(settled.AlertId, settled.Subscriber.Name), settled.ToJson(), ifMatch: null, CancellationToken.None).ConfigureAwait(false);
+        await _store.DeleteAsync(name, CancellationToken.None).ConfigureAwait(false);
+        return Result(settled, Outcome(settled, raised)) with { RaisedAlertId = raised };
+    }
+
+    private async Task<PendingDeliveryResult?> SettledResultAsync(string alertId, string subscriber, CancellationToken cancellationToken)
+    {
+        var name = StoreLayout.Delivery(alertId, subscriber);
+        var stored = await _store.ReadAsync(name, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return null;
+        }
+        try
+        {
+            var record = DeliveryRecord.Parse(stored.Content.Span, name);
+            return record.IsSettled ? Result(record, Outcome(record, null) with { Attempts = 0 }) : null;
+        }
+        catch (AlertFormatException e)
+        {
+            return Unreadable(name, e.Message);
+        }
+    }
+
+    private DeliveryOutcome Outcome(DeliveryRecord settled, string? raised) => settled.State switch
+    {
+        DeliveryState.Delivered => new DeliveryOutcome(DeliveryStatus.Delivered, 0, settled.LastStatusCode,
+            $"already delivered to '{settled.Subscriber.Name}' at {AlertJson.FormatTime(settled.DeliveredAt ?? settled.UpdatedAt)}; not sent again"),
+        DeliveryState.DeadLettered => new DeliveryOutcome(DeliveryStatus.DeadLettered, 0, settled.LastStatusCode,
+            $"dead-lettered after {settled.Attempts} attempts (at most {_options.MaxAttempts}): {settled.LastError}" + (raised is null ? "" : $"; delivery alert {raised} raised")),
+        _ => new DeliveryOutcome(DeliveryStatus.Cancelled, 0, settled.LastStatusCode, settled.LastError),
+    };
+
+    private async Task TryReleaseAsync(string name, DeliveryRecord record, string ifMatch)
     {
         try
         {
             // Not cancellable: the outcome of a request already made must be recorded.
             await _store.WriteAsync(name, record.ToJson(), ifMatch, CancellationToken.None).ConfigureAwait(false);
-            return true;
         }
-        catch (ObjectStoreException e) when (e.Code == ObjectStoreException.PreconditionFailed)
+        catch (ObjectStoreException)
         {
-            return false;
+            // Our claim lapsed and someone took over, or the store is failing: the claim lapses on its own.
         }
     }
+
+    private static PendingDeliveryResult Result(DeliveryRecord record, DeliveryOutcome outcome) => new(record.AlertId, record.Subscriber.Name, outcome);
+
+    private static PendingDeliveryResult Unreadable(string name, string message) => new(name, "", new DeliveryOutcome(DeliveryStatus.Pending, 0, null, message));
 }
 
 /// <summary>Settings of <see cref="AlertDelivery"/>.</summary>
@@ -249,7 +436,29 @@ public sealed record AlertDeliveryOptions
     /// sink's worst-case time for one call (attempts × timeout + backoff). Default 15 minutes.
     /// </summary>
     public TimeSpan ClaimDuration { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Requests to one subscriber for one alert, over all runs, before the delivery is dead-lettered. Default 8.</summary>
+    public int MaxAttempts { get; init; } = 8;
+
+    /// <summary>The wait before the next run retries a failed delivery; doubles with each attempt used. Default 5 minutes.</summary>
+    public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest wait between retries across runs. Default 1 day.</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long one pass may spend delivering; what is left stays due for the next run. Default 60 seconds.</summary>
+    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Deliveries in flight at once. Default 8.</summary>
+    public int MaxParallelDeliveries { get; init; } = 8;
 }
 
-/// <summary>One delivery attempted by <see cref="AlertDelivery.DeliverPendingAsync"/>.</summary>
-public sealed record PendingDeliveryResult(string AlertId, string Subscriber, DeliveryOutcome Outcome);
+/// <summary>One delivery worked by <see cref="AlertDelivery.DeliverDueAsync"/>.</summary>
+/// <param name="AlertId">The alert (or, for an unreadable entry, its object name).</param>
+/// <param name="Subscriber">The subscriber's name (empty for an unreadable entry).</param>
+/// <param name="Outcome">What happened.</param>
+public sealed record PendingDeliveryResult(string AlertId, string Subscriber, DeliveryOutcome Outcome)
+{
+    /// <summary>The id of the <c>delivery</c> alert raised because this delivery was dead-lettered, if any.</summary>
+    public string? RaisedAlertId { get; init; }
+}

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LiftPipeline.Pipeline.Campaigns;
 using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Pipeline.Alerts;
@@ -6,7 +7,7 @@ namespace LiftPipeline.Pipeline.Alerts;
 /// <summary>Where one (alert, subscriber) delivery stands.</summary>
 public enum DeliveryState
 {
-    /// <summary>Not delivered; the next <see cref="AlertDelivery.DeliverPendingAsync"/> retries it.</summary>
+    /// <summary>Not delivered; due again at <see cref="DeliveryRecord.NextAttemptAt"/> (or at once when that is null).</summary>
     Pending,
 
     /// <summary>A deliverer holds the claim until <see cref="DeliveryRecord.ClaimedUntil"/> and is sending it now.</summary>
@@ -14,22 +15,34 @@ public enum DeliveryState
 
     /// <summary>The subscriber acknowledged it; it is never sent again.</summary>
     Delivered,
+
+    /// <summary>Every allowed attempt failed (<see cref="AlertDeliveryOptions.MaxAttempts"/>); never sent again, and a <c>delivery</c> alert says so.</summary>
+    DeadLettered,
+
+    /// <summary>Not sent and never will be: the subscriber left campaign.json, or the alert's bytes are not what the pipeline wrote.</summary>
+    Cancelled,
 }
 
 /// <summary>
-/// The stored state of one alert's delivery to one subscriber, at <c>alerts/deliveries/{alertId}/{subscriber}.json</c>
-/// (see <see cref="StoreLayout.Delivery"/>). Written only by <see cref="AlertDelivery"/>, always with a conditional write.
+/// The stored state of one alert's delivery to one subscriber: while due at <c>outbox/{alertId}/{subscriber}.json</c>
+/// (<see cref="StoreLayout.OutboxEntry"/>), once settled (delivered, dead-lettered, cancelled) at
+/// <c>alerts/deliveries/{alertId}/{subscriber}.json</c> (<see cref="StoreLayout.Delivery"/>). Written only by
+/// <see cref="AlertOutbox"/> and <see cref="AlertDelivery"/>, always with a conditional write.
 /// </summary>
 /// <param name="AlertId">The alert.</param>
 /// <param name="AlertPath">Where the alert itself is stored (to reload it for redelivery).</param>
-/// <param name="Subscriber">Who receives it (name, URL, secret name; never the secret).</param>
-/// <param name="State">Pending, sending or delivered.</param>
+/// <param name="Subscriber">Who receives it (name, URL, secret name; never the secret). Only the name is used: the URL and
+/// secret name are looked up in the campaign's current campaign.json at send time; the stored ones are for people.</param>
+/// <param name="State">Pending, sending, delivered, dead-lettered or cancelled.</param>
 /// <param name="Attempts">Requests made over all calls so far.</param>
 /// <param name="LastStatusCode">The last HTTP status received, if any.</param>
 /// <param name="LastError">Why the last call did not deliver, if it did not.</param>
 /// <param name="ClaimedUntil">While <see cref="DeliveryState.Sending"/>: when the claim lapses and another deliverer may take over.</param>
 /// <param name="DeliveredAt">When the subscriber acknowledged it.</param>
 /// <param name="UpdatedAt">When this record was last written.</param>
+/// <param name="AlertSha256">The SHA-256 (lowercase hex) of the alert's bytes as the pipeline wrote them; only an alert
+/// with these bytes is sent. Null in records written before the outbox (those are never sent again).</param>
+/// <param name="NextAttemptAt">While pending after a failed attempt: the earliest time of the next one (backoff across runs).</param>
 public sealed record DeliveryRecord(
     string AlertId,
     string AlertPath,
@@ -40,12 +53,20 @@ public sealed record DeliveryRecord(
     string? LastError,
     DateTimeOffset? ClaimedUntil,
     DateTimeOffset? DeliveredAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? AlertSha256 = null,
+    DateTimeOffset? NextAttemptAt = null)
 {
-    /// <summary>The record's UTF-8 JSON (<see cref="StoredJson"/>'s rules; absent values are written as null).</summary>
+    /// <summary>True once the delivery is settled (delivered, dead-lettered or cancelled): it is never sent again.</summary>
+    public bool IsSettled => State is DeliveryState.Delivered or DeliveryState.DeadLettered or DeliveryState.Cancelled;
+
+    /// <summary>
+    /// The record's UTF-8 JSON (<see cref="StoredJson"/>'s rules; absent values are written as null). The subscriber's URL
+    /// is stored redacted (<see cref="SubscriberUrl.Redact(Uri)"/>): it is for people, never used to send.
+    /// </summary>
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(
-        new DeliveryRecordDocument(1, AlertId, AlertPath, new SubscriberDocument(Subscriber.Name, Subscriber.Url.AbsoluteUri, Subscriber.SecretName),
-            State.ToString().ToLowerInvariant(), Attempts, LastStatusCode, LastError, ClaimedUntil, DeliveredAt, UpdatedAt),
+        new DeliveryRecordDocument(1, AlertId, AlertPath, new SubscriberDocument(Subscriber.Name, SubscriberUrl.Redact(Subscriber.Url), Subscriber.SecretName),
+            StateName(State), Attempts, LastStatusCode, LastError, ClaimedUntil, DeliveredAt, UpdatedAt, AlertSha256, NextAttemptAt),
         PipelineJsonContext.Default.DeliveryRecordDocument);
 
     /// <summary>Reads a record written by <see cref="ToJson"/> (or by earlier versions: any ISO 8601 time reads).</summary>
@@ -64,15 +85,15 @@ public sealed record DeliveryRecord(
                     AlertJson.Required(subscriber.Name, "name", "string", source),
                     new Uri(AlertJson.Required(subscriber.Url, "url", "string", source), UriKind.Absolute),
                     subscriber.SecretName),
-                Enum.TryParse<DeliveryState>(status, ignoreCase: true, out var state)
-                    ? state
-                    : throw new AlertFormatException(source, $"field 'status' is '{status}'; expected pending, sending or delivered"),
+                ParseState(status) ?? throw new AlertFormatException(source, $"field 'status' is '{status}'; expected pending, sending, delivered, dead-lettered or cancelled"),
                 AlertJson.Required(document.Attempts, "attempts", "number", source),
                 document.LastStatusCode,
                 document.LastError,
                 document.ClaimedUntil,
                 document.DeliveredAt,
-                AlertJson.Required(document.UpdatedAt, "updatedAt", "string", source));
+                AlertJson.Required(document.UpdatedAt, "updatedAt", "string", source),
+                document.AlertSha256,
+                document.NextAttemptAt);
         }
         catch (StoredJson.FieldException e) when (e.Field is null)
         {
@@ -86,5 +107,24 @@ public sealed record DeliveryRecord(
         {
             throw new AlertFormatException(source, $"not a valid delivery record ({e.Message})", e);
         }
+    }
+
+    /// <summary>The stored spelling of a state: <c>pending</c>, <c>sending</c>, <c>delivered</c>, <c>dead-lettered</c>, <c>cancelled</c>.</summary>
+    public static string StateName(DeliveryState state) => state switch
+    {
+        DeliveryState.DeadLettered => "dead-lettered",
+        _ => state.ToString().ToLowerInvariant(),
+    };
+
+    private static DeliveryState? ParseState(string status)
+    {
+        foreach (var state in Enum.GetValues<DeliveryState>())
+        {
+            if (string.Equals(StateName(state), status, StringComparison.Ordinal))
+            {
+                return state;
+            }
+        }
+        return null;
     }
 }

@@ -28,6 +28,12 @@ public enum DeliveryStatus
 
     /// <summary>Not delivered yet; kept and retried by the next run.</summary>
     Pending,
+
+    /// <summary>Never delivered: every allowed attempt failed; a <c>delivery</c> alert was raised. Never returned by a sink.</summary>
+    DeadLettered,
+
+    /// <summary>Not sent and never will be (the subscriber left campaign.json, or the alert changed). Never returned by a sink.</summary>
+    Cancelled,
 }
 
 /// <summary>The result of one delivery call.</summary>
@@ -35,4 +41,8 @@ public enum DeliveryStatus
 /// <param name="Attempts">Requests made by this call (0 when nothing was sent, e.g. already delivered).</param>
 /// <param name="LastStatusCode">The last HTTP status received, or null when no answer came.</param>
 /// <param name="Error">Why it is still pending (or a note on a skipped call); null on a clean delivery.</param>
-public sealed record DeliveryOutcome(DeliveryStatus Status, int Attempts, int? LastStatusCode, string? Error);
+public sealed record DeliveryOutcome(DeliveryStatus Status, int Attempts, int? LastStatusCode, string? Error)
+{
+    /// <summary>The status as shown and logged: <c>delivered</c>, <c>pending</c>, <c>dead-lettered</c> or <c>cancelled</c>.</summary>
+    public string StatusText => Status == DeliveryStatus.DeadLettered ? "dead-lettered" : Status.ToString().ToLowerInvariant();
+}

@@ -1,5 +1,4 @@
 using LiftPipeline.Pipeline.Alerts;
-using LiftPipeline.Pipeline.Campaigns;
 using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Pipeline.Handlers;
@@ -8,18 +7,17 @@ namespace LiftPipeline.Pipeline.Handlers;
 public sealed record SubscriberDelivery(string AlertId, string Subscriber, DeliveryOutcome Outcome);
 
 /// <summary>
-/// The DeliverAlerts handler, independent of any host: reads a stored alert and delivers it to every subscriber in its
-/// campaign's campaign.json through <see cref="AlertDelivery"/> — so each subscriber gets it at most once however often
-/// the request is repeated, and a failed delivery stays recorded as pending for <see cref="DeliverPendingAsync"/>, which
-/// every run calls. Thread-safe.
+/// The DeliverAlerts handler, independent of any host: delivers the outbox entries of one alert (written when the alert
+/// was raised, one per subscriber) through <see cref="AlertDelivery"/>, to the subscribers of that name in the campaign's
+/// current campaign.json — so each subscriber gets it at most once per acknowledgement however often the request is
+/// repeated, and a failed delivery stays due for <see cref="DeliverPendingAsync"/>, which every run calls. Thread-safe.
 /// </summary>
 public sealed class DeliverAlertsHandler(IObjectStore store, AlertDelivery delivery)
 {
     /// <summary>Delivers the alert a <see cref="WorkKind.Deliver"/> item names.</summary>
-    /// <returns>One result per subscriber; empty when the campaign has none.</returns>
+    /// <returns>One result per delivery worked; empty when nothing of this alert is due.</returns>
     /// <exception cref="ArgumentException">The item is not a delivery request.</exception>
     /// <exception cref="AlertFormatException">The alert is missing or unreadable (the message names it).</exception>
-    /// <exception cref="CampaignConfigException">The campaign's campaign.json is invalid.</exception>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
     public async Task<IReadOnlyList<SubscriberDelivery>> HandleAsync(WorkItem item, CancellationToken cancellationToken = default)
     {
@@ -35,24 +33,14 @@ public sealed class DeliverAlertsHandler(IObjectStore store, AlertDelivery deliv
         {
             throw new AlertFormatException(item.AlertPath, $"the alert belongs to campaign {alert.Campaign}, not {item.Campaign}");
         }
-        var subscribers = await SubscribersAsync(alert.Campaign, cancellationToken).ConfigureAwait(false);
-        var outcomes = await delivery.DeliverAsync(alert, subscribers, cancellationToken).ConfigureAwait(false);
-        return subscribers.Select((s, i) => new SubscriberDelivery(alert.Id, s.Name, outcomes[i])).ToArray();
+        return Results(await delivery.DeliverDueAsync(alert.Id, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Retries every pending delivery (see <see cref="AlertDelivery.DeliverPendingAsync"/>).</summary>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
     public async Task<IReadOnlyList<SubscriberDelivery>> DeliverPendingAsync(CancellationToken cancellationToken = default) =>
-        (await delivery.DeliverPendingAsync(cancellationToken).ConfigureAwait(false))
-            .Select(r => new SubscriberDelivery(r.AlertId, r.Subscriber, r.Outcome)).ToArray();
+        Results(await delivery.DeliverPendingAsync(cancellationToken).ConfigureAwait(false));
 
-    private async Task<IReadOnlyList<AlertSubscriber>> SubscribersAsync(CampaignId campaign, CancellationToken cancellationToken)
-    {
-        var config = (await store.ReadCampaignConfigAsync(campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull();
-        if (config is null)
-        {
-            return [];
-        }
-        return config.Subscribers.Select(s => new AlertSubscriber(s.Name, s.Url, s.SecretName)).ToArray();
-    }
+    private static SubscriberDelivery[] Results(IReadOnlyList<PendingDeliveryResult> results) =>
+        results.Select(r => new SubscriberDelivery(r.AlertId, r.Subscriber, r.Outcome)).ToArray();
 }

@@ -211,11 +211,22 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         (await store.ReadAsync(export.ErrorPath, cancellationToken).ConfigureAwait(false)) is { } reason && ExportHistory.ParseReason(reason.Content.Span) is { } recorded
             && recorded.Export == export.Path ? recorded.Version : null;
 
+    /// <summary>
+    /// Copies the export to quarantine, raises its data-quality alert with a pending delivery per current subscriber
+    /// (<see cref="AlertOutbox"/>), and only then writes <c>{file}.error.json</c>, which marks the export handled: a
+    /// crash before it leaves the export to be handled again, a crash after it leaves the alert in the outbox.
+    /// </summary>
     private async Task<Alert> QuarantineAsync(ExportName export, string etag, long length, ExportValidationException invalid, RunId runId,
         Func<CancellationToken, Task<bool>> copy, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await ReplaceQuarantineAsync(export, etag, copy, () => ErrorJson(export, etag, invalid, now), cancellationToken).ConfigureAwait(false);
+        bool recorded = (await ExportHistory.ReadAsync(store, export, cancellationToken).ConfigureAwait(false)).IsLatestQuarantine(etag);
+        if (!recorded)
+        {
+            // The copy always matches the reason file: an older version's copy goes before this one's is written.
+            await store.DeleteAsync(export.QuarantinePath, cancellationToken).ConfigureAwait(false);
+            await copy(cancellationToken).ConfigureAwait(false);
+        }
         var alert = new Alert(
             Alert.CreateId(export.Campaign, DataQualityGuardrail, $"{export.Path}@{etag}", Finding(invalid)),
             export.Campaign,
@@ -226,30 +237,33 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             now,
             runId,
             export.ErrorPath);
-        await store.TryCreateAsync(alert.StoragePath, AlertJson.Write(alert), cancellationToken).ConfigureAwait(false);
-        return alert;
-    }
-
-    /// <summary>
-    /// Makes the quarantine copy and reason file those of version <paramref name="etag"/>: unless the reason file already
-    /// records that version as the export's latest state (reprocessing: nothing is written), the copy is replaced by this
-    /// version's bytes, then the reason file (the commit mark the scanner reads) is written over the old one.
-    /// </summary>
-    private async Task ReplaceQuarantineAsync(ExportName export, string etag, Func<CancellationToken, Task<bool>> copy, Func<byte[]> reason, CancellationToken cancellationToken)
-    {
-        if ((await ExportHistory.ReadAsync(store, export, cancellationToken).ConfigureAwait(false)).IsLatestQuarantine(etag))
+        if (recorded)
         {
-            return;
+            return alert;   // reprocessing: the reason file is written last, so the alert and its outbox entries are already stored
         }
-        await store.DeleteAsync(export.QuarantinePath, cancellationToken).ConfigureAwait(false);
-        await copy(cancellationToken).ConfigureAwait(false);
-        await store.WriteAsync(export.ErrorPath, reason(), null, cancellationToken).ConfigureAwait(false);
+        // Durable with its pending deliveries before the reason file marks the export handled.
+        await AlertOutbox.RaiseAsync(store, alert, await SubscribersAsync(export.Campaign, cancellationToken).ConfigureAwait(false), now, cancellationToken).ConfigureAwait(false);
+        await store.WriteAsync(export.ErrorPath, ErrorJson(export, etag, invalid, now), null, cancellationToken).ConfigureAwait(false);
+        return alert;
     }
 
     /// <summary>The kind of a rejection for its alert id: its distinct error codes in order, e.g. <c>duplicate-cell+missing-column</c>.</summary>
     internal static string Finding(ExportValidationException invalid) => invalid.Errors.Count == 0
         ? "invalid"
         : string.Join('+', invalid.Errors.Select(e => e.Code).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+
+    /// <summary>The campaign's current subscribers; none when its campaign.json is missing or invalid (the alert is stored all the same).</summary>
+    private async Task<IReadOnlyList<AlertSubscriber>> SubscribersAsync(CampaignId campaign, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return AlertOutbox.SubscribersOf((await store.ReadCampaignConfigAsync(campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull());
+        }
+        catch (CampaignConfigException)
+        {
+            return [];
+        }
+    }
 
     /// <summary>The reason file: the export, its ETag, when, and every problem with its code, column and rows (<see cref="StoredJson"/>'s rules).</summary>
     internal static byte[] ErrorJson(ExportName export, string etag, ExportValidationException invalid, DateTimeOffset at) => JsonSerializer.SerializeToUtf8Bytes(

@@ -56,8 +56,7 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
             foreach (var breach in measurement.Guardrails.Where(g => g.Status == GuardrailStatus.Breach))
             {
                 var alert = MeasureCampaignHandler.NewAlert(campaign, breach.Name, manifest.Dataset, MeasureCampaignHandler.Finding(breach), runId, now, $"{config.Name}: {breach.Message}", breach.Evidence, StoreLayout.ReportHtml(folder));
-                await store.TryCreateAsync(alert.StoragePath, AlertJson.Write(alert), cancellationToken).ConfigureAwait(false);
-                alerts.Add(alert.StoragePath);
+                alerts.Add(await AlertOutbox.RaiseAsync(store, alert, AlertOutbox.SubscribersOf(config), now, cancellationToken).ConfigureAwait(false));
             }
             await store.TryCreateAsync(StoreLayout.ReportHtml(folder), MeasureCampaignHandler.Render(report, HoldoutReport.WriteHtml), cancellationToken).ConfigureAwait(false);
             await store.TryCreateAsync(StoreLayout.ReportMarkdown(folder), MeasureCampaignHandler.Render(report, HoldoutReport.WriteMarkdown), cancellationToken).ConfigureAwait(false);

@@ -38,8 +38,8 @@ public sealed record MeasureOutcome(
 /// <summary>
 /// The MeasureCampaign handler, independent of any host. For one campaign and run it reads campaign.json and the merged
 /// dataset, runs the configured estimators and variance method on the primary metric, checks guardrails v1 (data
-/// quality of the panel; pre-period fit and placebo in time of the primary estimator, per cell), stores an alert per
-/// breach, writes <c>reports/{campaign}/{runId}/report.{html,md,json}</c> (report.json last, as the commit mark) and
+/// quality of the panel; pre-period fit and placebo in time of the primary estimator, per cell), raises an alert per
+/// breach with its pending deliveries (<see cref="AlertOutbox"/>, before anything marks the campaign measured), writes <c>reports/{campaign}/{runId}/report.{html,md,json}</c> (report.json last, as the commit mark) and
 /// <c>reports/{campaign}/latest.json</c>, records the campaign's line in <c>runs/{runId}.json</c>, and queues a delivery per
 /// alert when the campaign has subscribers.
 /// <para>
@@ -122,8 +122,8 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
             }
             var alert = NewAlert(campaign, result.Name, $"{datasetName}|{options.Metric}|{cell}", Finding(result), runId, now,
                 $"{config.Name}: {result.Message}", result.Evidence, StoreLayout.ReportHtml(folder));
-            await store.TryCreateAsync(alert.StoragePath, AlertJson.Write(alert), cancellationToken).ConfigureAwait(false);
-            alerts.Add(alert.StoragePath);
+            // Durable with its pending deliveries before report.json and the run manifest mark the campaign measured.
+            alerts.Add(await AlertOutbox.RaiseAsync(store, alert, AlertOutbox.SubscribersOf(config), now, cancellationToken).ConfigureAwait(false));
         }
         await WriteReportAsync(report, campaign, folder, cancellationToken).ConfigureAwait(false);
         return new MeasureOutcome(campaign, runId, CampaignRunStatus.Measured,
@@ -163,8 +163,8 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         IReadOnlyDictionary<string, double> evidence, CancellationToken cancellationToken)
     {
         var failure = NewAlert(campaign, MeasurementGuardrail, identity, NotPossibleFinding, runId, now, $"{config.Name}: the measurement failed and no report was written: {reason}", evidence, null);
-        await store.TryCreateAsync(failure.StoragePath, AlertJson.Write(failure), cancellationToken).ConfigureAwait(false);
-        return new MeasureOutcome(campaign, runId, CampaignRunStatus.Failed, reason, null, null, [failure.StoragePath]);
+        var path = await AlertOutbox.RaiseAsync(store, failure, AlertOutbox.SubscribersOf(config), now, cancellationToken).ConfigureAwait(false);
+        return new MeasureOutcome(campaign, runId, CampaignRunStatus.Failed, reason, null, null, [path]);
     }
 
     /// <summary>The kind of a breach for its alert id: the guardrail's findings (e.g. <c>missing-periods+late</c>), else its status.</summary>

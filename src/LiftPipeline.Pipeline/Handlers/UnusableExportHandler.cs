@@ -1,4 +1,5 @@
 using LiftPipeline.Pipeline.Alerts;
+using LiftPipeline.Pipeline.Campaigns;
 using LiftPipeline.Pipeline.Datasets;
 using LiftPipeline.Pipeline.Storage;
 
@@ -32,7 +33,16 @@ public sealed class UnusableExportHandler(IObjectStore store)
             new Dictionary<string, double> { ["bytes"] = export.Length },
             export.LastModified,
             runId);
-        await store.TryCreateAsync(alert.StoragePath, AlertJson.Write(alert), cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<AlertSubscriber> subscribers;
+        try
+        {
+            subscribers = AlertOutbox.SubscribersOf((await store.ReadCampaignConfigAsync(campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull());
+        }
+        catch (CampaignConfigException)
+        {
+            subscribers = [];   // stored for people even when nobody can be told now
+        }
+        await AlertOutbox.RaiseAsync(store, alert, subscribers, export.LastModified, cancellationToken).ConfigureAwait(false);
         return alert;
     }
 }

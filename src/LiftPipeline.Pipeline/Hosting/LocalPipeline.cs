@@ -58,7 +58,7 @@ public sealed class LocalPipeline
 
     /// <summary>
     /// <c>lift run</c>: handles new exports, then measures every active campaign under one run
-    /// (<paramref name="runId"/>, default <c>run-yyyyMMdd-HHmmss</c>), then delivers its alerts and every pending one.
+    /// (<paramref name="runId"/>, default <c>run-yyyyMMdd-HHmmss</c>), then delivers its alerts and every due one.
     /// </summary>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
     public async Task<PipelineRunSummary> RunOnceAsync(RunId? runId = null, CancellationToken cancellationToken = default)
@@ -80,14 +80,14 @@ public sealed class LocalPipeline
 
     /// <summary>
     /// The frequent beat of <c>lift watch</c>: handles new exports and measures each campaign that received data (a run
-    /// per dataset), then delivers the alerts raised. Pending deliveries from earlier are left to the next run.
+    /// per dataset), then delivers what the outbox holds that is due (earlier failures wait out their backoff).
     /// </summary>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
     public async Task<PipelineRunSummary> ProcessNewExportsAsync(CancellationToken cancellationToken = default)
     {
         var problems = new List<string>();
         var exports = await HandleExportsAsync(measureEach: true, problems, cancellationToken).ConfigureAwait(false);
-        var (measured, delivered) = await DrainAsync(retryPending: false, problems, cancellationToken).ConfigureAwait(false);
+        var (measured, delivered) = await DrainAsync(problems, cancellationToken).ConfigureAwait(false);
         return new PipelineRunSummary(null, null, exports, measured, delivered, problems);
     }
 
@@ -100,7 +100,7 @@ public sealed class LocalPipeline
         {
             problems.Add($"{failed.Campaign}: {failed.Error}");
         }
-        var (measured, delivered) = await DrainAsync(retryPending: true, problems, cancellationToken).ConfigureAwait(false);
+        var (measured, delivered) = await DrainAsync(problems, cancellationToken).ConfigureAwait(false);
         return new PipelineRunSummary(run.RunId, run.Start, exports, measured, delivered, problems);
     }
 
@@ -153,39 +153,37 @@ public sealed class LocalPipeline
         return outcomes;
     }
 
-    /// <summary>Retries pending deliveries (runs only: a frequent export beat would hammer a subscriber that is down), then works the queue until it is empty (measurements queue deliveries).</summary>
-    private async Task<(List<MeasureOutcome>, List<SubscriberDelivery>)> DrainAsync(bool retryPending, List<string> problems, CancellationToken cancellationToken)
+    /// <summary>
+    /// Works the queue until it is empty (every measurement first: a slow subscriber never delays one), then delivers
+    /// what the outbox holds — this pass's alerts and every earlier one now due — concurrently within
+    /// <see cref="AlertDeliveryOptions.TimeBudget"/>. Delivery requests on the queue are covered by the outbox scan.
+    /// </summary>
+    private async Task<(List<MeasureOutcome>, List<SubscriberDelivery>)> DrainAsync(List<string> problems, CancellationToken cancellationToken)
     {
         var measured = new List<MeasureOutcome>();
         var delivered = new List<SubscriberDelivery>();
         var measure = new MeasureCampaignHandler(_store, _queue, _clock) { Progress = MeasureReporter() };
-        var sent = new HashSet<string>(StringComparer.Ordinal);
-        if (_deliver is not null && retryPending)
-        {
-            // Earlier runs' undelivered alerts first, so this run's fresh failures wait for the next run rather than being retried at once.
-            Progress?.Report(new PipelineProgress("deliver", "pending"));
-            delivered.AddRange(await _deliver.DeliverPendingAsync(cancellationToken).ConfigureAwait(false));
-        }
         while (_queue.TryDequeue(out var item))
         {
+            if (item.Kind != WorkKind.Measure)
+            {
+                continue;
+            }
             try
             {
-                if (item.Kind == WorkKind.Measure)
-                {
-                    _current = item.Campaign.Value;
-                    Progress?.Report(new PipelineProgress("measure", item.Campaign));
-                    measured.Add(await measure.HandleAsync(item.Campaign, item.RunId, cancellationToken).ConfigureAwait(false));
-                }
-                else if (_deliver is not null && sent.Add(item.AlertPath!))
-                {
-                    Progress?.Report(new PipelineProgress("deliver", item.AlertPath));
-                    delivered.AddRange(await _deliver.HandleAsync(item, cancellationToken).ConfigureAwait(false));
-                }
+                _current = item.Campaign.Value;
+                Progress?.Report(new PipelineProgress("measure", item.Campaign));
+                measured.Add(await measure.HandleAsync(item.Campaign, item.RunId, cancellationToken).ConfigureAwait(false));
             }
-            catch (Exception e) when (e is CampaignConfigException or AlertFormatException)
+            catch (CampaignConfigException e)
             {
                 problems.Add($"{item.Campaign}: {e.Message}");
             }
+        }
+        if (_deliver is not null)
+        {
+            Progress?.Report(new PipelineProgress("deliver", StoreLayout.OutboxPrefix));
+            delivered.AddRange(await _deliver.DeliverPendingAsync(cancellationToken).ConfigureAwait(false));
         }
         return (measured, delivered);
     }

@@ -10,7 +10,8 @@ namespace LiftPipeline.Pipeline.Storage;
 /// <item><c>quarantine/{campaign}/{file}</c> and <c>{file}.error.json</c> — rejected exports and why;</item>
 /// <item><c>datasets/{campaign}/manifest.json</c>, <c>panel-{hash}.parquet</c>, <c>shard-{hash}.parquet</c>, <c>holdout-{hash}.json</c> — merged datasets;</item>
 /// <item><c>reports/{campaign}/{runId}/report.{json,html,md}</c> and <c>reports/{campaign}/latest.json</c>;</item>
-/// <item><c>alerts/{yyyy}/{MM}/{dd}/{alertId}.json</c> and <c>alerts/deliveries/{alertId}/{subscriber}.json</c>;</item>
+/// <item><c>alerts/{yyyy}/{MM}/{dd}/{alertId}.json</c> and <c>alerts/deliveries/{alertId}/{subscriber}.json</c> (settled deliveries);</item>
+/// <item><c>outbox/{alertId}/{subscriber}.json</c> — deliveries still due, written only by the pipeline;</item>
 /// <item><c>runs/{runId}.json</c> and the lease <c>runs/nightly.lease</c>.</item>
 /// </list>
 /// Ids are already checked (<see cref="CampaignId"/>, <see cref="RunId"/>); parts that are not ids (file names, hashes,
@@ -39,6 +40,12 @@ public static class StoreLayout
 
     /// <summary>Every delivery record: <c>alerts/deliveries/</c>.</summary>
     public const string DeliveriesPrefix = AlertsPrefix + "deliveries/";
+
+    /// <summary>
+    /// Every delivery still due: <c>outbox/</c>. Outside <c>alerts/</c> on purpose: an entry holds the SHA-256 of the
+    /// alert it delivers, so whoever can write <c>alerts/</c> cannot make the pipeline send an alert it did not write.
+    /// </summary>
+    public const string OutboxPrefix = "outbox/";
 
     /// <summary>Every run manifest: <c>runs/</c>.</summary>
     public const string RunsPrefix = "runs/";
@@ -189,6 +196,26 @@ public static class StoreLayout
     /// <exception cref="ObjectStoreException">Code invalid-name: the id or subscriber name makes an invalid object name.</exception>
     public static string Delivery(string alertId, string subscriber) =>
         ObjectName.Validate($"{DeliveriesPrefix}{Segment(alertId)}/{Segment(subscriber)}{Json}");
+
+    /// <summary><c>outbox/{alertId}/</c>: the due deliveries of one alert.</summary>
+    /// <exception cref="ObjectStoreException">Code invalid-name: the alert id is not one safe name segment.</exception>
+    public static string OutboxOf(string alertId) => $"{OutboxPrefix}{Segment(alertId)}/";
+
+    /// <summary><c>outbox/{alertId}/{subscriber}.json</c>: one due delivery (see <see cref="OutboxPrefix"/>).</summary>
+    /// <exception cref="ObjectStoreException">Code invalid-name: the alert id or subscriber is not one safe name segment.</exception>
+    public static string OutboxEntry(string alertId, string subscriber) =>
+        ObjectName.Validate($"{OutboxPrefix}{Segment(alertId)}/{Segment(subscriber)}{Json}");
+
+    /// <summary>Splits <c>outbox/{alertId}/{subscriber}.json</c>; false for any other name.</summary>
+    public static bool TryParseOutboxEntry(string name, out string alertId, out string subscriber)
+    {
+        var parts = (name ?? "").Split('/');
+        bool ok = ObjectName.IsValid(name ?? "") && parts.Length == 3 && parts[0] + "/" == OutboxPrefix && parts[1].Length > 0
+            && parts[2].Length > Json.Length && parts[2].EndsWith(Json, StringComparison.Ordinal);
+        alertId = ok ? parts[1] : "";
+        subscriber = ok ? parts[2][..^Json.Length] : "";
+        return ok;
+    }
 
     /// <summary><c>runs/{runId}.json</c>: the run's manifest.</summary>
     public static string RunManifest(RunId runId) => $"{RunsPrefix}{runId}{Json}";

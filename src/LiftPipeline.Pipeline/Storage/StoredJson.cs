@@ -134,7 +134,7 @@ internal sealed record AlertDocument(
     string? RunId = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ReportPath = null);
 
-/// <summary>One alert's delivery to one subscriber as stored (<c>alerts/deliveries/{alertId}/{subscriber}.json</c>).</summary>
+/// <summary>One alert's delivery to one subscriber as stored (<c>outbox/{alertId}/{subscriber}.json</c> while due, <c>alerts/deliveries/{alertId}/{subscriber}.json</c> once settled).</summary>
 internal sealed record DeliveryRecordDocument(
     int? Schema = null,
     string? AlertId = null,
@@ -146,7 +146,9 @@ internal sealed record DeliveryRecordDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? LastError = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? ClaimedUntil = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? DeliveredAt = null,
-    DateTimeOffset? UpdatedAt = null);
+    DateTimeOffset? UpdatedAt = null,
+    string? AlertSha256 = null,
+    DateTimeOffset? NextAttemptAt = null);
 
 /// <summary>The subscriber in a stored delivery record (never the secret, only its name).</summary>
 internal sealed record SubscriberDocument(string? Name = null, string? Url = null, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? SecretName = null);

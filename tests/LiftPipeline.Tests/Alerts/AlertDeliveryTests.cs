@@ -12,6 +12,11 @@ public sealed class AlertDeliveryTests : IDisposable
 
     private FolderStore NewStore() => new(Path.Combine(_root.FullName, Guid.NewGuid().ToString("N")));
 
+    /// <summary>The sample alert's campaign.json listing <paramref name="subscribers"/>: redelivery sends only to those it lists.</summary>
+    private static Task ListAsync(IObjectStore store, params AlertSubscriber[] subscribers) =>
+        store.WriteAsync(StoreLayout.CampaignConfig(AlertTestKit.SampleAlert().Campaign),
+            System.Text.Encoding.UTF8.GetBytes(Faults.FaultScenario.CampaignJson("spring-geo", subscribers.Select(s => (s.Name, s.Url)).ToArray())));
+
     [Fact]
     public async Task An_alert_for_a_receiver_that_is_down_stays_pending_and_the_next_run_delivers_it_exactly_once()
     {
@@ -34,6 +39,7 @@ public sealed class AlertDeliveryTests : IDisposable
         Assert.Equal(alert.StoragePath, pending.AlertPath);
 
         receiver.Start();
+        await ListAsync(store, AlertTestKit.Subscriber(receiver.Url));
         kit.Clock.Now = AlertTestKit.Now.AddDays(1);
         var redelivered = await delivery.DeliverPendingAsync();
         var again = await delivery.DeliverPendingAsync();
@@ -118,7 +124,7 @@ public sealed class AlertDeliveryTests : IDisposable
         var alert = AlertTestKit.SampleAlert();
 
         var path = await delivery.StoreAsync(alert);
-        var again = await delivery.StoreAsync(alert with { Message = "re-raised", RunId = RunId.Parse("run-2") });
+        var again = await delivery.StoreAsync(alert with { RaisedAt = alert.RaisedAt.AddMinutes(5), RunId = RunId.Parse("run-2") });
 
         Assert.Equal(path, again);
         Assert.Equal($"alerts/2026/03/06/{alert.Id}.json", path);
@@ -136,9 +142,10 @@ public sealed class AlertDeliveryTests : IDisposable
         await using var receiver = new WebhookReceiver().Start();
         var alert = AlertTestKit.SampleAlert();
         var path = await delivery.StoreAsync(alert);
+        await ListAsync(store, AlertTestKit.Subscriber(receiver.Url));
         var crashed = new DeliveryRecord(alert.Id, path, AlertTestKit.Subscriber(receiver.Url), DeliveryState.Sending, 0, null, null,
-            AlertTestKit.Now.AddMinutes(15), null, AlertTestKit.Now);
-        await store.WriteAsync(StoreLayout.Delivery(alert.Id, "acme-ops"), crashed.ToJson());
+            AlertTestKit.Now.AddMinutes(15), null, AlertTestKit.Now, AlertOutbox.Sha256((await store.ReadAsync(path))!.Content.Span));
+        await store.WriteAsync(StoreLayout.OutboxEntry(alert.Id, "acme-ops"), crashed.ToJson());
 
         kit.Clock.Now = AlertTestKit.Now.AddMinutes(14);
         var whileClaimed = await delivery.DeliverPendingAsync();
@@ -157,12 +164,15 @@ public sealed class AlertDeliveryTests : IDisposable
     public async Task Each_subscriber_has_its_own_record_and_only_the_undelivered_one_is_retried()
     {
         using var kit = new AlertTestKit();
-        var delivery = new AlertDelivery(NewStore(), kit.Sink, kit.Clock);
+        var store = NewStore();
+        var delivery = new AlertDelivery(store, kit.Sink, kit.Clock);
         await using var ops = new WebhookReceiver().Start();
         await using var finance = new WebhookReceiver().Answer(400).Start();
         var alert = AlertTestKit.SampleAlert();
+        await ListAsync(store, AlertTestKit.Subscriber(ops.Url), AlertTestKit.Subscriber(finance.Url, null, "finance"));
 
         var outcomes = await delivery.DeliverAsync(alert, [AlertTestKit.Subscriber(ops.Url), AlertTestKit.Subscriber(finance.Url, null, "finance")]);
+        kit.Clock.Now = AlertTestKit.Now.AddDays(1);
         var retried = await delivery.DeliverPendingAsync();
 
         Assert.Equal([DeliveryStatus.Delivered, DeliveryStatus.Pending], outcomes.Select(o => o.Status));
@@ -181,14 +191,16 @@ public sealed class AlertDeliveryTests : IDisposable
         var delivery = new AlertDelivery(store, kit.Sink, kit.Clock);
         await using var receiver = new WebhookReceiver().Answer(503).Answer(503).Answer(503).Answer(503).Answer(503).Start();
         var alert = AlertTestKit.SampleAlert();
+        await ListAsync(store, AlertTestKit.Subscriber(receiver.Url));
         await delivery.DeliverAsync(alert, AlertTestKit.Subscriber(receiver.Url));
-        await store.WriteAsync("alerts/deliveries/0000/broken.json", "{ not json"u8.ToArray());
+        await store.WriteAsync("outbox/0000/broken.json", "{ not json"u8.ToArray());
+        kit.Clock.Now = AlertTestKit.Now.AddDays(1);
 
         var results = await delivery.DeliverPendingAsync();
 
         Assert.Equal(2, results.Count);
-        Assert.Equal("alerts/deliveries/0000/broken.json", results[0].AlertId);
-        Assert.StartsWith("alerts/deliveries/0000/broken.json: not a valid delivery record", results[0].Outcome.Error);
+        Assert.Equal("outbox/0000/broken.json", results[0].AlertId);
+        Assert.StartsWith("outbox/0000/broken.json: not a valid delivery record", results[0].Outcome.Error);
         Assert.Equal(DeliveryStatus.Delivered, results[1].Outcome.Status);
         Assert.Equal(6, receiver.Received.Count);
     }
@@ -197,9 +209,11 @@ public sealed class AlertDeliveryTests : IDisposable
     public async Task A_cancelled_delivery_hands_its_claim_back_so_the_next_run_retries_at_once()
     {
         using var kit = new AlertTestKit();
-        var delivery = new AlertDelivery(NewStore(), kit.Sink, kit.Clock);
+        var store = NewStore();
+        var delivery = new AlertDelivery(store, kit.Sink, kit.Clock);
         await using var receiver = new WebhookReceiver().Answer(200, delay: TimeSpan.FromSeconds(2)).Start();
         var alert = AlertTestKit.SampleAlert();
+        await ListAsync(store, AlertTestKit.Subscriber(receiver.Url));
         using var cancel = new CancellationTokenSource();
 
         // Cancel while the receiver holds the request, not on a timer: on a busy machine a timer can fire before the claim.

@@ -109,20 +109,20 @@ public sealed class NameFaultTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task A_stray_file_with_an_odd_name_under_alerts_deliveries_is_reported_and_the_run_goes_on()
+    public async Task A_stray_file_with_an_odd_name_in_the_outbox_is_reported_and_the_run_goes_on()
     {
         var root = Path.Combine(Path.GetTempPath(), "lift-faults-" + Guid.NewGuid().ToString("N")[..12]);
         try
         {
-            Write(root, "alerts/deliveries/0123/copy of growth (1).json", Encoding.UTF8.GetBytes("{}"));
+            Write(root, "outbox/0123/copy of growth (1).json", Encoding.UTF8.GetBytes("{}"));
             Write(root, "campaigns/good/campaign.json", Encoding.UTF8.GetBytes(Config("good", "growth", "https://hooks.example.com/a")));
             using var kit = new AlertTestKit();
 
             var summary = await new LocalPipeline(new FolderStore(root), kit.Sink, kit.Clock).RunOnceAsync(RunId.Parse("run-1"));
 
             var stray = Assert.Single(summary.Deliveries);
-            Assert.Equal("alerts/deliveries/0123/copy of growth (1).json", stray.AlertId);
-            Assert.Contains("not a delivery record", stray.Outcome.Error, StringComparison.Ordinal);
+            Assert.Equal("outbox/0123/copy of growth (1).json", stray.AlertId);
+            Assert.Contains("not an outbox entry", stray.Outcome.Error, StringComparison.Ordinal);
             Assert.Single(summary.Measurements);
         }
         finally

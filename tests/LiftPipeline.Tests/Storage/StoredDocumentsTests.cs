@@ -31,7 +31,7 @@ public sealed class StoredDocumentsTests : IDisposable
 
     private static DeliveryRecord Delivery(DateTimeOffset? claimedUntil = null, DateTimeOffset? deliveredAt = null) => new(
         "0123456789abcdef0123456789abcdef", "alerts/2026/11/24/0123456789abcdef0123456789abcdef.json",
-        new AlertSubscriber("acme-ops", new Uri("https://hooks.example.com/lift?x=1"), "acme-signing"),
+        new AlertSubscriber("acme-ops", new Uri("https://hooks.example.com/lift"), "acme-signing"),
         DeliveryState.Sending, 3, 503, "503 Service Unavailable", claimedUntil ?? At.AddMinutes(5), deliveredAt, At);
 
     private static ExportValidationException Invalid() => new("day1.parquet",
@@ -91,7 +91,7 @@ public sealed class StoredDocumentsTests : IDisposable
               "alertPath": "alerts/2026/11/24/0123456789abcdef0123456789abcdef.json",
               "subscriber": {
                 "name": "acme-ops",
-                "url": "https://hooks.example.com/lift?x=1",
+                "url": "https://hooks.example.com/lift",
                 "secretName": "acme-signing"
               },
               "status": "sending",
@@ -112,6 +112,10 @@ public sealed class StoredDocumentsTests : IDisposable
             Assert.Contains($"\"{field}\": null", text, StringComparison.Ordinal);
         }
         Assert.Equal(bare, DeliveryRecord.Parse(bare.ToJson(), "d.json"));
+
+        var tokened = record with { Subscriber = record.Subscriber with { Url = new Uri("https://hooks.example.com/lift?token=s3cret") } };
+        Assert.Equal(new Uri("https://hooks.example.com/lift?***"), DeliveryRecord.Parse(tokened.ToJson(), "d.json").Subscriber.Url);
+        Assert.DoesNotContain("s3cret", Text(tokened.ToJson()), StringComparison.Ordinal);
     }
 
     [Fact]
