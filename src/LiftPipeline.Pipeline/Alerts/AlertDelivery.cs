@@ -12,7 +12,7 @@ namespace LiftPipeline.Pipeline.Alerts;
 /// alert and resolve the subscriber — a subscriber no longer listed, or an alert whose bytes changed, settles the
 /// delivery as <c>cancelled</c> without sending; (3) claim it by writing <c>sending</c> with If-Match on the ETag just
 /// read, so of two concurrent deliverers only one sends; (4) after the sink's answer either settle it as
-/// <c>delivered</c>, or — after <see cref="AlertDeliveryOptions.MaxAttempts"/> requests in all — as
+/// <c>delivered</c>, or — after <see cref="AlertDeliveryOptions.MaxAttempts"/> attempts (passes) in all — as
 /// <c>dead-lettered</c> with a <c>delivery</c> alert of its own, or put it back as <c>pending</c> with an exponential
 /// backoff across runs. Settling writes <c>alerts/deliveries/{alertId}/{subscriber}.json</c> and then deletes the
 /// entry, so the outbox only ever lists work still due.
@@ -270,29 +270,30 @@ public sealed class AlertDelivery
 
         var now = _clock.GetUtcNow();
         int attempts = checked(claimed.Attempts + outcome.Attempts);
-        var after = claimed with { Attempts = attempts, LastStatusCode = outcome.LastStatusCode ?? claimed.LastStatusCode, ClaimedUntil = null, UpdatedAt = now };
+        int tries = checked(claimed.Tries + 1);
+        var after = claimed with { Attempts = attempts, Tries = tries, LastStatusCode = outcome.LastStatusCode ?? claimed.LastStatusCode, ClaimedUntil = null, UpdatedAt = now };
         if (outcome.Status == DeliveryStatus.Delivered)
         {
             await SettleAsync(name, after with { State = DeliveryState.Delivered, LastError = null, DeliveredAt = now, NextAttemptAt = null }, null).ConfigureAwait(false);
             return Result(claimed, outcome);
         }
-        if (attempts >= _options.MaxAttempts)
+        if (tries >= _options.MaxAttempts)
         {
             var dead = after with { State = DeliveryState.DeadLettered, LastError = outcome.Error, NextAttemptAt = null };
             var raised = alert.Guardrail == DeliveryGuardrail ? null : await RaiseDeadLetterAlertAsync(alert, dead, CancellationToken.None).ConfigureAwait(false);
             var settled = await SettleAsync(name, dead, raised).ConfigureAwait(false);
             return settled with { Outcome = settled.Outcome with { Attempts = outcome.Attempts } };
         }
-        var retry = after with { State = DeliveryState.Pending, LastError = outcome.Error, NextAttemptAt = now + RetryDelay(attempts) };
+        var retry = after with { State = DeliveryState.Pending, LastError = outcome.Error, NextAttemptAt = now + RetryDelay(tries) };
         await TryReleaseAsync(name, retry, claimETag).ConfigureAwait(false);
-        return Result(claimed, outcome with { Error = $"{outcome.Error}; next attempt after {AlertJson.FormatTime(retry.NextAttemptAt!.Value)} ({attempts} of {_options.MaxAttempts} attempts used)" });
+        return Result(claimed, outcome with { Error = $"{outcome.Error}; next attempt after {AlertJson.FormatTime(retry.NextAttemptAt!.Value)} (attempt {tries} of {_options.MaxAttempts})" });
     }
 
-    /// <summary>Exponential backoff across runs: FirstRetryDelay × 2^(attempts−1), at most MaxRetryDelay.</summary>
-    private TimeSpan RetryDelay(int attempts)
+    /// <summary>Exponential backoff across runs: FirstRetryDelay × 2^(tries−1), at most MaxRetryDelay.</summary>
+    private TimeSpan RetryDelay(int tries)
     {
         var delay = _options.FirstRetryDelay;
-        for (int i = 1; i < attempts && delay < _options.MaxRetryDelay; i++)
+        for (int i = 1; i < tries && delay < _options.MaxRetryDelay; i++)
         {
             delay += delay;
         }
@@ -347,8 +348,8 @@ public sealed class AlertDelivery
             alert.Campaign,
             DeliveryGuardrail,
             AlertSeverity.Breach,
-            $"Alert {alert.Id} ({alert.Guardrail}) was not delivered to '{subscriber}' after {dead.Attempts} attempts and will not be retried; last error: {dead.LastError}. Check the subscriber's webhook; the record is {StoreLayout.Delivery(alert.Id, subscriber)}.",
-            new Dictionary<string, double> { ["attempts"] = dead.Attempts },
+            $"Alert {alert.Id} ({alert.Guardrail}) was not delivered to '{subscriber}' after {dead.Tries} attempts ({dead.Attempts} requests) and will not be retried; last error: {dead.LastError}. Check the subscriber's webhook; the record is {StoreLayout.Delivery(alert.Id, subscriber)}.",
+            new Dictionary<string, double> { ["attempts"] = dead.Tries, ["requests"] = dead.Attempts },
             _clock.GetUtcNow(),
             alert.RunId,
             StoreLayout.Delivery(alert.Id, subscriber));
@@ -406,7 +407,7 @@ public sealed class AlertDelivery
         DeliveryState.Delivered => new DeliveryOutcome(DeliveryStatus.Delivered, 0, settled.LastStatusCode,
             $"already delivered to '{settled.Subscriber.Name}' at {AlertJson.FormatTime(settled.DeliveredAt ?? settled.UpdatedAt)}; not sent again"),
         DeliveryState.DeadLettered => new DeliveryOutcome(DeliveryStatus.DeadLettered, 0, settled.LastStatusCode,
-            $"dead-lettered after {settled.Attempts} attempts (at most {_options.MaxAttempts}): {settled.LastError}" + (raised is null ? "" : $"; delivery alert {raised} raised")),
+            $"dead-lettered after {settled.Tries} attempts ({settled.Attempts} requests; at most {_options.MaxAttempts} attempts): {settled.LastError}" + (raised is null ? "" : $"; delivery alert {raised} raised")),
         _ => new DeliveryOutcome(DeliveryStatus.Cancelled, 0, settled.LastStatusCode, settled.LastError),
     };
 
@@ -437,7 +438,11 @@ public sealed record AlertDeliveryOptions
     /// </summary>
     public TimeSpan ClaimDuration { get; init; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Requests to one subscriber for one alert, over all runs, before the delivery is dead-lettered. Default 8.</summary>
+    /// <summary>
+    /// Delivery attempts to one subscriber for one alert — one per pass that sends it (each making up to the sink's own
+    /// retries within the call) or finds its target refused — before the delivery is dead-lettered. Default 8: with the
+    /// default backoff a subscriber is given about ten and a half hours.
+    /// </summary>
     public int MaxAttempts { get; init; } = 8;
 
     /// <summary>The wait before the next run retries a failed delivery; doubles with each attempt used. Default 5 minutes.</summary>

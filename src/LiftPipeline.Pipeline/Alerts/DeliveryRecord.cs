@@ -43,6 +43,8 @@ public enum DeliveryState
 /// <param name="AlertSha256">The SHA-256 (lowercase hex) of the alert's bytes as the pipeline wrote them; only an alert
 /// with these bytes is sent. Null in records written before the outbox (those are never sent again).</param>
 /// <param name="NextAttemptAt">While pending after a failed attempt: the earliest time of the next one (backoff across runs).</param>
+/// <param name="Tries">Delivery attempts so far: one per pass that tried to send it (each may make several requests,
+/// <see cref="Attempts"/>), or found its target refused. Dead-lettering and backoff count these.</param>
 public sealed record DeliveryRecord(
     string AlertId,
     string AlertPath,
@@ -55,7 +57,8 @@ public sealed record DeliveryRecord(
     DateTimeOffset? DeliveredAt,
     DateTimeOffset UpdatedAt,
     string? AlertSha256 = null,
-    DateTimeOffset? NextAttemptAt = null)
+    DateTimeOffset? NextAttemptAt = null,
+    int Tries = 0)
 {
     /// <summary>True once the delivery is settled (delivered, dead-lettered or cancelled): it is never sent again.</summary>
     public bool IsSettled => State is DeliveryState.Delivered or DeliveryState.DeadLettered or DeliveryState.Cancelled;
@@ -66,7 +69,7 @@ public sealed record DeliveryRecord(
     /// </summary>
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(
         new DeliveryRecordDocument(1, AlertId, AlertPath, new SubscriberDocument(Subscriber.Name, SubscriberUrl.Redact(Subscriber.Url), Subscriber.SecretName),
-            StateName(State), Attempts, LastStatusCode, LastError, ClaimedUntil, DeliveredAt, UpdatedAt, AlertSha256, NextAttemptAt),
+            StateName(State), Attempts, LastStatusCode, LastError, ClaimedUntil, DeliveredAt, UpdatedAt, AlertSha256, NextAttemptAt, Tries > 0 ? Tries : null),
         PipelineJsonContext.Default.DeliveryRecordDocument);
 
     /// <summary>Reads a record written by <see cref="ToJson"/> (or by earlier versions: any ISO 8601 time reads).</summary>
@@ -93,7 +96,8 @@ public sealed record DeliveryRecord(
                 document.DeliveredAt,
                 AlertJson.Required(document.UpdatedAt, "updatedAt", "string", source),
                 document.AlertSha256,
-                document.NextAttemptAt);
+                document.NextAttemptAt,
+                document.Tries ?? 0);
         }
         catch (StoredJson.FieldException e) when (e.Field is null)
         {

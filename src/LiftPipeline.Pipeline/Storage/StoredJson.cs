@@ -148,7 +148,8 @@ internal sealed record DeliveryRecordDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? DeliveredAt = null,
     DateTimeOffset? UpdatedAt = null,
     string? AlertSha256 = null,
-    DateTimeOffset? NextAttemptAt = null);
+    DateTimeOffset? NextAttemptAt = null,
+    int? Tries = null);
 
 /// <summary>The subscriber in a stored delivery record (never the secret, only its name).</summary>
 internal sealed record SubscriberDocument(string? Name = null, string? Url = null, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? SecretName = null);

@@ -82,12 +82,12 @@ public sealed class DeliveryTrustTests
     }
 
     [Fact]
-    public async Task A_subscriber_that_keeps_failing_gets_at_most_eight_requests_then_is_dead_lettered_and_the_others_are_told()
+    public async Task A_subscriber_that_keeps_failing_gets_eight_attempts_then_is_dead_lettered_and_the_others_are_told()
     {
         using var scenario = new FaultScenario();
         await using var growth = new WebhookReceiver().Start();
         await using var finance = new WebhookReceiver();
-        for (int i = 0; i < 30; i++)
+        for (int i = 0; i < 40; i++)
         {
             finance.Answer(500);
         }
@@ -95,13 +95,14 @@ public sealed class DeliveryTrustTests
         scenario.Campaign("bad", ("growth", growth.Url), ("finance", finance.Url)).Broken("bad");
         using var kit = new AlertTestKit(o => o.MaxAttempts = 2);
 
-        for (int run = 0; run < 7; run++)
+        // Eight passes (the default AlertDeliveryOptions.MaxAttempts) of two requests each (the sink's MaxAttempts here), then no more.
+        for (int run = 0; run < 11; run++)
         {
             await RunAsync(scenario.Root, kit);
             kit.Clock.Now = kit.Clock.Now.AddDays(2);
         }
 
-        Assert.Equal(8, finance.Received.Count);
+        Assert.Equal(16, finance.Received.Count);
         var told = FaultScenario.Guardrails(growth);
         Assert.Equal(["data-quality", "delivery"], told.Values.Order());
         Assert.All(FaultScenario.PerAlert(growth).Values, n => Assert.Equal(1, n));
@@ -110,6 +111,35 @@ public sealed class DeliveryTrustTests
         Assert.Contains("\"status\":\"dead-lettered\"", record.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
         // Only the store's own ~lock side files may remain under outbox/: no entry is left due.
         Assert.Empty(Directory.Exists(Path.Combine(scenario.Root, "outbox")) ? Directory.GetFiles(Path.Combine(scenario.Root, "outbox"), "*.json", SearchOption.AllDirectories) : []);
+    }
+
+    [Fact]
+    public async Task A_refused_target_is_never_sent_to_and_is_dead_lettered_after_eight_passes_while_the_others_are_told()
+    {
+        using var scenario = new FaultScenario();
+        await using var growth = new WebhookReceiver().Start();
+        scenario.Campaign("bad", ("growth", growth.Url), ("internal", new Uri("https://10.0.0.1/hook"))).Broken("bad");
+        using var kit = new AlertTestKit();
+
+        var passes = new List<PipelineRunSummary>();
+        for (int run = 0; run < 10; run++)
+        {
+            passes.Add(await RunAsync(scenario.Root, kit));
+            kit.Clock.Now = kit.Clock.Now.AddDays(2);
+        }
+
+        var toInternal = passes.SelectMany(p => p.Deliveries).Where(d => d.Subscriber == "internal").ToArray();
+        Assert.Equal(8, toInternal.Length);
+        Assert.All(toInternal, d => Assert.Equal(0, d.Outcome.Attempts));
+        Assert.Contains("private", toInternal[0].Outcome.Error, StringComparison.Ordinal);
+        Assert.Equal(DeliveryStatus.DeadLettered, toInternal[^1].Outcome.Status);
+        var told = FaultScenario.Guardrails(growth);
+        Assert.Equal(["data-quality", "delivery"], told.Values.Order());
+        Assert.All(FaultScenario.PerAlert(growth).Values, n => Assert.Equal(1, n));
+        var dataQuality = told.Single(p => p.Value == "data-quality").Key;
+        var record = File.ReadAllText(Path.Combine(scenario.Root, "alerts", "deliveries", dataQuality, "internal.json")).Replace(" ", "", StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"dead-lettered\"", record, StringComparison.Ordinal);
+        Assert.Contains("\"tries\":8", record, StringComparison.Ordinal);
     }
 
     [Fact]
