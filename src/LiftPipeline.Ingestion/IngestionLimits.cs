@@ -41,6 +41,32 @@ public sealed record IngestionLimits
         MaxPageBytes = 256 << 20,
     };
 
+    /// <summary>
+    /// These limits with room for <paramref name="rows"/> rows: <see cref="MaxRows"/> and <see cref="MaxRowGroupRows"/>
+    /// become <paramref name="rows"/>, and <see cref="MaxValues"/> and <see cref="MaxFileBytes"/> grow in proportion
+    /// (never below their values here); columns, footer and page limits stay. The one knob users turn for genuinely
+    /// large panels (a campaign's <c>maxRows</c>, <c>lift measure --max-rows</c>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> is not positive.</exception>
+    public IngestionLimits WithMaxRows(long rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        return this with
+        {
+            MaxRows = rows,
+            MaxRowGroupRows = rows,
+            MaxValues = Math.Max(MaxValues, Scale(MaxValues, rows, MaxRows)),
+            MaxFileBytes = Math.Max(MaxFileBytes, Scale(MaxFileBytes, rows, MaxRows)),
+        };
+    }
+
+    /// <summary><paramref name="value"/> × <paramref name="rows"/> / <paramref name="per"/>, saturating at <see cref="long.MaxValue"/>.</summary>
+    private static long Scale(long value, long rows, long per)
+    {
+        var scaled = (Int128)value * rows / Math.Max(1, per);
+        return scaled > long.MaxValue ? long.MaxValue : (long)scaled;
+    }
+
     /// <summary>Largest file in bytes.</summary>
     public required long MaxFileBytes { get; init; }
 

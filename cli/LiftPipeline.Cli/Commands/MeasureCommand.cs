@@ -44,11 +44,16 @@ internal static class MeasureCommand
         };
         var seed = new Option<int>("--seed") { Description = "Seed for every random draw; the same seed gives the same numbers.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object instead of tables.", DefaultValueFactory = _ => false };
+        var maxRows = new Option<long>("--max-rows")
+        {
+            Description = "Most rows a panel export may hold; a larger one is refused as too-large before it is read (memory grows with rows).",
+            DefaultValueFactory = _ => IngestionLimits.Panel.MaxRows,
+        };
         var design = new Option<string?>("--design") { Description = "panel (unit × period export) or holdout (customer-level experiment). Default: from the export's columns." };
         var holdout = new HoldoutMeasure();
         var command = new Command("measure", "Estimate the effect of treatment. A panel export (geo test, market panel): ATT, uncertainty, lift, incremental total, weights and effect per period. A holdout (customer-level experiment, --design holdout): every arm against the control and extra contrasts, per metric, segment, surface and market, with fixed and always-valid intervals, CUPED on pre_* columns, iROAS and guardrails. Exit code 1 when the export is invalid or the design does not allow the method, 2 for usage errors.")
         {
-            file, metric, estimators, solver, se, reps, seed, json, design,
+            file, metric, estimators, solver, se, reps, seed, json, design, maxRows,
         };
         foreach (var option in holdout.All)
         {
@@ -66,6 +71,11 @@ internal static class MeasureCommand
             if (chosenDesign == "holdout" || (chosenDesign is null && await IsExperimentAsync(path, cancellationToken).ConfigureAwait(false)))
             {
                 return await holdout.RunAsync(parse, path, parse.GetValue(metric), parse.GetValue(json), output, error, cancellationToken).ConfigureAwait(false);
+            }
+            if (parse.GetValue(maxRows) < 1)
+            {
+                await error.WriteLineAsync($"--max-rows must be at least 1; got {parse.GetValue(maxRows)}.").ConfigureAwait(false);
+                return LiftApp.UsageError;
             }
             var names = ParseEstimators(parse.GetValue(estimators)!);
             var variance = parse.GetValue(se)!;
@@ -86,7 +96,8 @@ internal static class MeasureCommand
             Statistics.Panels.Panel panel;
             try
             {
-                panel = await PanelExportReader.ReadAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var readOptions = new PanelExportOptions { Limits = IngestionLimits.Panel.WithMaxRows(parse.GetValue(maxRows)) };
+                panel = await PanelExportReader.ReadAsync(path, readOptions, cancellationToken).ConfigureAwait(false);
             }
             catch (ExportValidationException invalid)
             {

@@ -23,6 +23,9 @@ public sealed record CampaignConfig
     /// <summary>Whether the nightly run re-measures the campaign. Default true.</summary>
     public bool Active { get; init; } = true;
 
+    /// <summary>Most rows one panel export may hold (<see cref="IngestionLimits.WithMaxRows"/>). Default: <see cref="IngestionLimits.Panel"/>'s 5,000,000.</summary>
+    public long MaxRows { get; init; } = IngestionLimits.Panel.MaxRows;
+
     /// <summary>Panel (geo/market/cohort panel) or holdout (customer-level experiment).</summary>
     public required CampaignDesign Design { get; init; }
 
@@ -94,6 +97,6 @@ public sealed record CampaignConfig
         };
     }
 
-    /// <summary>How to read this campaign's panel exports: its column mapping and metrics.</summary>
-    public PanelExportOptions ToPanelExportOptions() => new() { Columns = ColumnMapping, Metrics = Metrics };
+    /// <summary>How to read this campaign's panel exports: its column mapping, metrics and row limit.</summary>
+    public PanelExportOptions ToPanelExportOptions() => new() { Columns = ColumnMapping, Metrics = Metrics, Limits = IngestionLimits.Panel.WithMaxRows(MaxRows) };
 }

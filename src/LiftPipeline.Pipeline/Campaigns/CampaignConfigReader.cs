@@ -18,7 +18,7 @@ internal sealed partial class CampaignConfigReader
     /// <summary>The properties accepted in each object, by object path (<c>""</c> is the document; <c>subscribers[]</c> each subscriber).</summary>
     internal static IReadOnlyDictionary<string, IReadOnlyList<string>> Properties { get; } = new Dictionary<string, IReadOnlyList<string>>
     {
-        [""] = ["id", "name", "active", "design", "metrics", "estimators", "variance", "replications", "seed", "solver",
+        [""] = ["id", "name", "active", "design", "metrics", "estimators", "variance", "replications", "seed", "maxRows", "solver",
             "treatment", "arms", "alpha", "subscribers", "guardrails", "columns", "holdout"],
         ["treatment"] = ["start", "end"],
         ["subscribers[]"] = ["name", "url", "secretName"],
@@ -85,6 +85,7 @@ internal sealed partial class CampaignConfigReader
         var variance = Choice(root, "", "variance", [.. VarianceEstimators.Names, "none"], "placebo");
         int replications = Int(root, "", "replications", 200, 1, 100_000);
         int seed = Int(root, "", "seed", 1, int.MinValue, int.MaxValue);
+        int maxRows = Int(root, "", "maxRows", (int)IngestionLimits.Panel.MaxRows, 1, int.MaxValue);
         var solver = Choice(root, "", "solver", ["exact", "synthdid"], "exact");
         var treatment = Treatment(root, design);
         var arms = StringList(root, "", "arms", required: false, allowed: null);
@@ -105,7 +106,7 @@ internal sealed partial class CampaignConfigReader
         {
             Id = campaignId, Name = name!, Active = active, Design = design == "holdout" ? CampaignDesign.Holdout : CampaignDesign.Panel,
             Metrics = metrics!, Estimators = estimators, Variance = variance == "none" ? null : variance,
-            Replications = replications, Seed = seed, Solver = solver == "synthdid" ? WeightSolver.Synthdid : WeightSolver.Exact,
+            Replications = replications, Seed = seed, MaxRows = maxRows, Solver = solver == "synthdid" ? WeightSolver.Synthdid : WeightSolver.Exact,
             Treatment = treatment, Arms = arms, Alpha = alpha, Subscribers = subscribers, Guardrails = guardrails, Columns = columns,
             Holdout = holdout,
         };
