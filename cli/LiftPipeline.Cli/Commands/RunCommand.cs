@@ -17,21 +17,9 @@ internal static class RunCommand
         {
             Description = "Id of the run (a-z, 0-9, '-'; up to 64). A run id already used re-delivers its alerts and measures only campaigns it has not measured. Default: run-yyyyMMdd-HHmmss (UTC now).",
         };
-        var leaseWait = new Option<TimeSpan>("--lease-wait")
-        {
-            Description = "How long to wait, polling every second, while another run holds the run lease (runs/nightly.lease) before this run is skipped with exit code 0: 250ms, 5s, 2m or hh:mm:ss. Default: 30s.",
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                if (Duration.TryParse(text) is { } span)
-                {
-                    return span;
-                }
-                result.AddError($"--lease-wait '{text}' is not a positive duration; use e.g. 30s, 500ms or 2m.");
-                return default;
-            },
-        };
+        var leaseWait = Duration.Option("--lease-wait",
+            "How long to wait, polling every second, while another run holds the run lease (runs/nightly.lease) before this run is skipped with exit code 0: 250ms, 5s, 2m or hh:mm:ss. Default: 30s.",
+            TimeSpan.FromSeconds(30));
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object (runId, run: started or skipped, exports, measurements, deliveries, problems) instead of progress and tables. Default: false.", DefaultValueFactory = _ => false };
         var command = new Command("run",
             "Run the pipeline once over a store: process new exports (accepted ones merged into the campaign dataset, invalid ones quarantined), " +

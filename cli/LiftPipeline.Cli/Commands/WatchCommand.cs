@@ -15,21 +15,9 @@ internal static class WatchCommand
     public static Command Create(TextWriter output, TextWriter error, CliHost host)
     {
         var store = new StoreOptions();
-        var poll = new Option<TimeSpan>("--poll")
-        {
-            Description = "How often to look for new exports: 250ms, 5s, 2m, 1h or hh:mm:ss. Each new export is validated, merged and its campaign measured. Default: 5s.",
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                if (Duration.TryParse(text) is { } span)
-                {
-                    return span;
-                }
-                result.AddError($"--poll '{text}' is not a positive duration; use e.g. 5s, 500ms, 2m or 00:00:05.");
-                return default;
-            },
-        };
+        var poll = Duration.Option("--poll",
+            "How often to look for new exports: 250ms, 5s, 2m, 1h or hh:mm:ss. Each new export is validated, merged and its campaign measured. Default: 5s.",
+            TimeSpan.FromSeconds(5));
         var schedule = new Option<string>("--schedule")
         {
             Description = "When the nightly run re-measures every active campaign, as cron in UTC: 5 fields (minute hour day month weekday) or 6 with seconds first, like the Functions setting (\"0 0 2 * * *\"). Default: \"0 2 * * *\" (02:00 UTC daily).",

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 
 namespace LiftPipeline.Cli.Hosting;
@@ -21,4 +22,21 @@ internal static class Duration
         }
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero ? span : null;
     }
+
+    /// <summary>An option taking a duration, defaulting to <paramref name="defaultValue"/>; a value that is not a positive duration is a usage error naming it.</summary>
+    public static Option<TimeSpan> Option(string name, string description, TimeSpan defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (TryParse(text) is { } span)
+            {
+                return span;
+            }
+            result.AddError($"{name} '{text}' is not a positive duration; use e.g. 5s, 500ms, 2m or 00:00:05.");
+            return default;
+        },
+    };
 }

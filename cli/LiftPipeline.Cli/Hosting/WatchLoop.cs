@@ -1,6 +1,5 @@
 using System.Globalization;
 using LiftPipeline.Cli.Rendering;
-using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Pipeline.Hosting;
 using LiftPipeline.Pipeline.Runs;

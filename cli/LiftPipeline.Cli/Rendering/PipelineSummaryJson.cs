@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Pipeline.Hosting;
 using LiftPipeline.Pipeline.Storage;

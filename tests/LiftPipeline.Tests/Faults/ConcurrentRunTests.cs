@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using LiftPipeline.Cli.Hosting;
 using LiftPipeline.Pipeline.Datasets;
@@ -64,24 +63,6 @@ public sealed class ConcurrentRunTests
     }
 
     /// <summary>Runs the built <c>lift</c> as its own process: <c>lift run --store DIR --json</c>.</summary>
-    private static async Task<(int ExitCode, string Output, string Error)> LiftRunAsync(string store)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "lift.dll"), "run", "--store", store, "--json" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-        info.Environment["DOTNET_DbgEnableMiniDump"] = "0";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> LiftRunAsync(string store) =>
+        LiftProcess.RunAsync(["run", "--store", store, "--json"], timeout: TimeSpan.FromMinutes(3));
 }

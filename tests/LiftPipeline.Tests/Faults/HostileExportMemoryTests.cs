@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
+using LiftPipeline.Tests.Cli;
 using Xunit.Abstractions;
 
 namespace LiftPipeline.Tests.Faults;
@@ -28,43 +28,9 @@ public sealed partial class HostileExportMemoryTests(ITestOutputHelper output)
         HostileExportTests.AssertHostileStoreHandled(dir.FullName, code, stdout + stderr);
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunLiftAsync(params string[] args)
-    {
-        string lift = Path.Combine(AppContext.BaseDirectory, "lift.dll");
-        bool timed = File.Exists("/usr/bin/time");
-        var start = new ProcessStartInfo(timed ? "/usr/bin/time" : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (timed)
-        {
-            start.ArgumentList.Add("-v");
-            start.ArgumentList.Add("dotnet");
-        }
-        start.ArgumentList.Add(lift);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["DOTNET_GCHeapHardLimit"] = HeapLimit;
-        start.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunLiftAsync(params string[] args) =>
+        LiftProcess.RunAsync(args, new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = HeapLimit },
+            File.Exists("/usr/bin/time") ? ["/usr/bin/time", "-v"] : null);
 
     [GeneratedRegex(@"Maximum resident set size \(kbytes\): (\d+)")]
     private static partial Regex PeakRss();
