@@ -41,14 +41,29 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
 
     /// <summary>The scheduled run: id <c>nightly-yyyyMMdd-HHmm</c> from <paramref name="scheduledAt"/>, trigger <c>nightly</c>.</summary>
     public Task<RunOutcome> RunAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken = default) =>
-        RunAsync(RunIds.Nightly(scheduledAt), "nightly", cancellationToken);
+        RunAsync(RunIds.Nightly(scheduledAt), "nightly", null, cancellationToken);
+
+    /// <summary>The scheduled run, doing <paramref name="whileLeased"/> before the lease is released (see <see cref="RunAsync(RunId, string, Func{RunOutcome, Task}?, CancellationToken)"/>).</summary>
+    public Task<RunOutcome> RunAsync(DateTimeOffset scheduledAt, Func<RunOutcome, Task>? whileLeased, CancellationToken cancellationToken = default) =>
+        RunAsync(RunIds.Nightly(scheduledAt), "nightly", whileLeased, cancellationToken);
+
+    /// <summary>Requests a measurement of every active campaign under <paramref name="runId"/>; see the class summary.</summary>
+    /// <exception cref="ObjectStoreException">The store failed.</exception>
+    public Task<RunOutcome> RunAsync(RunId runId, string trigger, CancellationToken cancellationToken = default) =>
+        RunAsync(runId, trigger, null, cancellationToken);
 
     /// <summary>Requests a measurement of every active campaign under <paramref name="runId"/>; see the class summary.</summary>
     /// <param name="runId">The run id.</param>
     /// <param name="trigger">What started the run, recorded in the manifest (<c>nightly</c>, <c>manual</c>).</param>
+    /// <param name="whileLeased">
+    /// Work done before the lease is released, renewed every third of <see cref="LeaseDuration"/> meanwhile: a host that
+    /// measures in-process (<c>lift run</c>) measures and delivers here, so a concurrent run waits for it or is skipped
+    /// rather than measuring the same campaigns again. Not called when the lease stayed held. Null: release at once
+    /// (the Functions app, whose measurements run in their own invocations).
+    /// </param>
     /// <param name="cancellationToken">Cancels the run; requests already queued stay queued.</param>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
-    public async Task<RunOutcome> RunAsync(RunId runId, string trigger, CancellationToken cancellationToken = default)
+    public async Task<RunOutcome> RunAsync(RunId runId, string trigger, Func<RunOutcome, Task>? whileLeased, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(trigger);
         await using var lease = await AcquireLeaseAsync(cancellationToken).ConfigureAwait(false);
@@ -77,7 +92,43 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         }
         var manifest = await ledger.UpdateAsync(runId, () => new RunManifest(runId, trigger, now, []),
             current => entries.Aggregate(current, (m, e) => Keeps(m, e) ? m : m.With(e)), cancellationToken).ConfigureAwait(false);
-        return new RunOutcome(runId, RunStart.Started, manifest, queued);
+        var outcome = new RunOutcome(runId, RunStart.Started, manifest, queued);
+        if (whileLeased is not null)
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var renewal = RenewAsync(lease, stop.Token);
+            try
+            {
+                await whileLeased(outcome).ConfigureAwait(false);
+            }
+            finally
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                await renewal.ConfigureAwait(false);
+            }
+        }
+        return outcome;
+    }
+
+    /// <summary>Renews <paramref name="lease"/> every third of <see cref="LeaseDuration"/> until <paramref name="stop"/>; a failed renewal is tried again next time.</summary>
+    private async Task RenewAsync(IObjectLease lease, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(LeaseDuration / 3, clock, stop).ConfigureAwait(false);
+                await lease.RenewAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ObjectStoreException)
+            {
+                // The store hiccupped; the lease still has two thirds of its time and the next renewal may succeed.
+            }
+        }
     }
 
     /// <summary>The run lease, tried again every <see cref="LeasePoll"/> for up to <see cref="LeaseWait"/> while another run holds it; null when it stayed held.</summary>

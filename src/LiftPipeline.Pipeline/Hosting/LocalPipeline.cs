@@ -66,7 +66,7 @@ public sealed class LocalPipeline
         var problems = new List<string>();
         var exports = await HandleExportsAsync(measureEach: false, problems, cancellationToken).ConfigureAwait(false);
         var run = runId ?? RunIds.Manual(_clock.GetUtcNow());
-        return await RunAsync(exports, problems, h => h.RunAsync(run, "manual", cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await RunAsync(exports, problems, (h, drain) => h.RunAsync(run, "manual", drain, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The scheduled beat of <c>lift watch</c>: new exports, then the nightly run for <paramref name="scheduledAt"/>, then deliveries.</summary>
@@ -75,7 +75,7 @@ public sealed class LocalPipeline
     {
         var problems = new List<string>();
         var exports = await HandleExportsAsync(measureEach: false, problems, cancellationToken).ConfigureAwait(false);
-        return await RunAsync(exports, problems, h => h.RunAsync(scheduledAt, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await RunAsync(exports, problems, (h, drain) => h.RunAsync(scheduledAt, drain, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -91,16 +91,25 @@ public sealed class LocalPipeline
         return new PipelineRunSummary(null, null, exports, measured, delivered, problems);
     }
 
+    /// <summary>Schedules the run and, while it holds the run lease, measures and delivers; a run skipped for the lease only delivers what is due.</summary>
     private async Task<PipelineRunSummary> RunAsync(IReadOnlyList<ExportOutcome> exports, List<string> problems,
-        Func<NightlyRunHandler, Task<RunOutcome>> start, CancellationToken cancellationToken)
+        Func<NightlyRunHandler, Func<RunOutcome, Task>, Task<RunOutcome>> start, CancellationToken cancellationToken)
     {
         Progress?.Report(new PipelineProgress("schedule", null));
-        var run = await start(new NightlyRunHandler(_store, _queue, _clock) { LeaseWait = LeaseWait }).ConfigureAwait(false);
-        foreach (var failed in run.Manifest?.Campaigns.Where(e => e.Status == CampaignRunStatus.Failed && e.StartedAt is null) ?? [])
+        List<MeasureOutcome>? measured = null;
+        List<SubscriberDelivery>? delivered = null;
+        var run = await start(new NightlyRunHandler(_store, _queue, _clock) { LeaseWait = LeaseWait }, async scheduled =>
         {
-            problems.Add($"{failed.Campaign}: {failed.Error}");
+            foreach (var failed in scheduled.Manifest?.Campaigns.Where(e => e.Status == CampaignRunStatus.Failed && e.StartedAt is null) ?? [])
+            {
+                problems.Add($"{failed.Campaign}: {failed.Error}");
+            }
+            (measured, delivered) = await DrainAsync(problems, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        if (measured is null || delivered is null)
+        {
+            (measured, delivered) = await DrainAsync(problems, cancellationToken).ConfigureAwait(false);
         }
-        var (measured, delivered) = await DrainAsync(problems, cancellationToken).ConfigureAwait(false);
         return new PipelineRunSummary(run.RunId, run.Start, exports, measured, delivered, problems);
     }
 

@@ -1,6 +1,10 @@
 using System.Text.Json;
 using LiftPipeline.Cli.Hosting;
+using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Datasets;
+using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Hosting;
+using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Tests.Alerts;
 using LiftPipeline.Tests.Cli;
@@ -60,6 +64,34 @@ public sealed class ConcurrentRunTests
         Assert.Contains("1 new export: 1 accepted, 0 quarantined", output, StringComparison.Ordinal);
         Assert.DoesNotContain("problem", output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(dir.FullName, "runs", "run-20210601-090000.json")));
+    }
+
+    [Fact]
+    public async Task A_run_holds_the_lease_while_it_measures_and_delivers_so_a_concurrent_run_is_skipped_instead_of_measuring_again()
+    {
+        using var scenario = new FaultScenario();
+        await using var hanging = new WebhookReceiver().Answer(200, delay: TimeSpan.FromMinutes(5)).Start();
+        scenario.Campaign("geo", ("hanging", hanging.Url)).Panel("geo");
+        using var kit = new AlertTestKit(o => o.AttemptTimeout = TimeSpan.FromMinutes(10));
+        var slowDelivery = new AlertDeliveryOptions { TimeBudget = TimeSpan.FromSeconds(20) };
+
+        var first = new LocalPipeline(new FolderStore(scenario.Root, kit.Clock), kit.Sink, kit.Clock, slowDelivery).RunOnceAsync(RunId.Parse("run-a"));
+        using (var wait = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            // The first run is delivering (its last step) once the listener has the request.
+            while (hanging.Received.Count == 0 && !first.IsCompleted)
+            {
+                await Task.Delay(50, wait.Token);
+            }
+        }
+        var second = await new LocalPipeline(new FolderStore(scenario.Root, kit.Clock), kit.Sink, kit.Clock) { LeaseWait = TimeSpan.Zero }.RunOnceAsync(RunId.Parse("run-b"));
+        var done = await first;
+
+        Assert.Equal(RunStart.LeaseHeld, second.Start);
+        Assert.Empty(second.Measurements);
+        Assert.Equal(RunStart.Started, done.Start);
+        Assert.Equal(CampaignRunStatus.Measured, Assert.Single(done.Measurements).Status);
+        Assert.False(File.Exists(Path.Combine(scenario.Root, "runs", "run-b.json")));
     }
 
     /// <summary>Runs the built <c>lift</c> as its own process: <c>lift run --store DIR --json</c>.</summary>
