@@ -11,16 +11,18 @@ namespace LiftPipeline.Pipeline.Storage;
 internal sealed class FolderLease : IObjectLease
 {
     private readonly string _objectPath;
+    private readonly string _lockPath;
     private readonly string _leasePath;
     private readonly string _owner;
     private readonly TimeSpan _duration;
     private readonly TimeProvider _clock;
     private int _released;
 
-    private FolderLease(string name, string objectPath, string owner, TimeSpan duration, TimeProvider clock)
+    private FolderLease(string name, string objectPath, string lockPath, string owner, TimeSpan duration, TimeProvider clock)
     {
         Name = name;
         _objectPath = objectPath;
+        _lockPath = lockPath;
         _leasePath = LeasePathOf(objectPath);
         _owner = owner;
         _duration = duration;
@@ -30,10 +32,10 @@ internal sealed class FolderLease : IObjectLease
     public string Name { get; }
 
     /// <summary>Takes the lease if nobody holds it or the holder's lease has expired; otherwise null.</summary>
-    public static async Task<FolderLease?> TryAcquireAsync(string name, string objectPath, TimeSpan duration, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<FolderLease?> TryAcquireAsync(string name, string objectPath, string lockPath, TimeSpan duration, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var lease = new FolderLease(name, objectPath, Guid.NewGuid().ToString("N"), duration, clock);
-        await using var held = await FolderLock.AcquireAsync(name, objectPath, cancellationToken).ConfigureAwait(false);
+        var lease = new FolderLease(name, objectPath, lockPath, Guid.NewGuid().ToString("N"), duration, clock);
+        await using var held = await FolderLock.AcquireAsync(name, lockPath, cancellationToken).ConfigureAwait(false);
         var current = await ReadAsync(name, lease._leasePath, cancellationToken).ConfigureAwait(false);
         if (current is null)
         {
@@ -52,7 +54,7 @@ internal sealed class FolderLease : IObjectLease
     /// <exception cref="ObjectStoreException"><see cref="ObjectStoreException.PreconditionFailed"/> when the lease expired and someone else took it.</exception>
     public async Task RenewAsync(CancellationToken cancellationToken = default)
     {
-        await using var held = await FolderLock.AcquireAsync(Name, _objectPath, cancellationToken).ConfigureAwait(false);
+        await using var held = await FolderLock.AcquireAsync(Name, _lockPath, cancellationToken).ConfigureAwait(false);
         var current = await ReadAsync(Name, _leasePath, cancellationToken).ConfigureAwait(false);
         if (Volatile.Read(ref _released) != 0 || current is null || current.Value.Owner != _owner)
         {
@@ -69,7 +71,7 @@ internal sealed class FolderLease : IObjectLease
         {
             return;
         }
-        await using var held = await FolderLock.AcquireAsync(Name, _objectPath, CancellationToken.None).ConfigureAwait(false);
+        await using var held = await FolderLock.AcquireAsync(Name, _lockPath, CancellationToken.None).ConfigureAwait(false);
         var current = await ReadAsync(Name, _leasePath, CancellationToken.None).ConfigureAwait(false);
         if (current is not null && current.Value.Owner == _owner)
         {

@@ -1,7 +1,8 @@
 namespace LiftPipeline.Pipeline.Storage;
 
 /// <summary>
-/// An exclusive OS lock on <c>{object}~lock</c>, held while <see cref="FolderStore"/> compares and swaps one object.
+/// An exclusive OS lock on the object's lock file (<c>~locks/{hh}/{sha256 of the name}</c> under the store root, apart from
+/// the objects so that folders emptied by deletes can be removed), held while <see cref="FolderStore"/> compares and swaps one object.
 /// The lock is the open handle (FileShare.None), so it is released when the holder disposes it or its process dies;
 /// the file itself stays (deleting it would let two holders lock different files of the same name). A link or special
 /// file planted at the lock's path is refused, never opened.
@@ -15,10 +16,9 @@ internal sealed class FolderLock : IAsyncDisposable
 
     private FolderLock(FileStream handle) => _handle = handle;
 
-    /// <summary>Waits (briefly retrying) until this caller holds the lock for the object stored at <paramref name="objectPath"/>.</summary>
-    public static async Task<FolderLock> AcquireAsync(string name, string objectPath, CancellationToken cancellationToken)
+    /// <summary>Waits (briefly retrying) until this caller holds the lock file <paramref name="lockPath"/> of object <paramref name="name"/>.</summary>
+    public static async Task<FolderLock> AcquireAsync(string name, string lockPath, CancellationToken cancellationToken)
     {
-        var lockPath = objectPath + FolderStore.SideFileMarker + "lock";
         for (var attempt = 0; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();

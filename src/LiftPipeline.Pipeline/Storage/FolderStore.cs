@@ -8,9 +8,11 @@ namespace LiftPipeline.Pipeline.Storage;
 /// The local default <see cref="IObjectStore"/>: each object is a file under <see cref="Root"/>, its name the relative
 /// path. Writes go to a temp file in the same directory and are renamed into place, so readers see all or nothing.
 /// ETags are the SHA-256 hex of the content (identical bytes, identical ETag). Conditional writes, deletes and leases
-/// serialise on a lock file (<c>{name}~lock</c>, an exclusive OS file lock) so they are safe between threads and between
-/// processes on one machine. Side files (<c>~lock</c>, <c>~lease</c>, <c>~…tmp</c>) contain '~', which no valid object
-/// name can, so they never collide with objects and are never listed. The store never leaves <see cref="Root"/>: every
+/// serialise on a lock file per object (an exclusive OS file lock on <c>~locks/{hh}/{sha256 of the name}</c>, kept apart
+/// from the objects) so they are safe between threads and between processes on one machine; a delete removes the
+/// folders it leaves empty, so settled work leaves nothing for later listings to walk. Side files (<c>~locks/</c>,
+/// <c>{name}~lease</c>, <c>{name}~…tmp</c>) contain '~', which no valid object name can, so they never collide with
+/// objects and are never listed. The store never leaves <see cref="Root"/>: every
 /// folder on an object's path, the object and its side files are checked without following links (lstat), and a
 /// symbolic link or a FIFO, socket or device there is refused (<see cref="ObjectStoreException.NotAFile"/>) rather than
 /// followed or opened; listings skip links and show special files (length 0, empty ETag) so a run can report them.
@@ -22,6 +24,9 @@ namespace LiftPipeline.Pipeline.Storage;
 public sealed class FolderStore : IObjectStore
 {
     internal const char SideFileMarker = '~';
+
+    /// <summary>The folder under the root holding every object's lock file (contains '~', so never an object name).</summary>
+    internal const string LocksFolder = "~locks";
 
     /// <summary>A temp file older than this was left by a crashed writer: no write takes an hour between create and rename.</summary>
     internal static readonly TimeSpan LeftoverAge = TimeSpan.FromHours(1);
@@ -111,7 +116,7 @@ public sealed class FolderStore : IObjectStore
         {
             // File.Move without overwrite may check-then-rename on some file systems (two creators both win), so creators
             // take the same per-object lock as writers: of concurrent creators exactly one wins.
-            await using var held = await FolderLock.AcquireAsync(name, path, cancellationToken).ConfigureAwait(false);
+            await using var held = await FolderLock.AcquireAsync(name, LockPathOf(name), cancellationToken).ConfigureAwait(false);
             if (File.Exists(path))
             {
                 return false;
@@ -140,7 +145,7 @@ public sealed class FolderStore : IObjectStore
         var temp = await WriteTempAsync(name, path, content, cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var held = await FolderLock.AcquireAsync(name, path, cancellationToken).ConfigureAwait(false);
+            await using var held = await FolderLock.AcquireAsync(name, LockPathOf(name), cancellationToken).ConfigureAwait(false);
             if (ifMatch is not null)
             {
                 var current = await CurrentETagAsync(name, path, cancellationToken).ConfigureAwait(false);
@@ -241,7 +246,7 @@ public sealed class FolderStore : IObjectStore
         }
         try
         {
-            await using var held = await FolderLock.AcquireAsync(name, path, cancellationToken).ConfigureAwait(false);
+            await using var held = await FolderLock.AcquireAsync(name, LockPathOf(name), cancellationToken).ConfigureAwait(false);
             File.Delete(path);
             _etagCache.TryRemove(path, out _);
         }
@@ -249,7 +254,52 @@ public sealed class FolderStore : IObjectStore
         {
             throw Unavailable(name, "delete", path, ex);
         }
+        RemoveEmptyFolders(Path.GetDirectoryName(path)!);
     }
+
+    /// <summary>
+    /// Removes <paramref name="folder"/> and its parents below the root while they are empty, so deleted objects (settled
+    /// outbox entries) leave nothing that later listings walk. A writer that meanwhile needs the folder creates it again.
+    /// </summary>
+    private void RemoveEmptyFolders(string folder)
+    {
+        while (folder.StartsWith(_rootWithSeparator, StringComparison.Ordinal) && folder.Length > _rootWithSeparator.Length)
+        {
+            try
+            {
+                if (FolderEntry.KindOf(folder) != FolderEntryKind.Folder || Directory.EnumerateFileSystemEntries(folder).Any())
+                {
+                    return;
+                }
+                Directory.Delete(folder, recursive: false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return;   // not empty after all (a writer arrived), or not ours to remove
+            }
+            folder = Path.GetDirectoryName(folder)!;
+        }
+    }
+
+    /// <summary>
+    /// The lock file of object <paramref name="name"/>: <c>~locks/{hh}/{sha256 of the name}</c> under the root, apart from
+    /// the objects so that deletes can remove emptied folders; its folders are refused if they are links.
+    /// </summary>
+    private string LockPathOf(string name)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)));
+        var folder = Path.Combine(Root, LocksFolder);
+        foreach (var part in new[] { folder, Path.Combine(folder, hash[..2]) })
+        {
+            var kind = FolderEntry.KindOf(part);
+            if (kind is FolderEntryKind.Link or FolderEntryKind.Special)
+            {
+                throw FolderEntry.Refused(name, part, kind);
+            }
+        }
+        return Path.Combine(folder, hash[..2], hash);
+    }
+
 
     /// <inheritdoc />
     /// <remarks>
@@ -264,7 +314,7 @@ public sealed class FolderStore : IObjectStore
         await TryCreateAsync(name, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await FolderLease.TryAcquireAsync(name, path, duration, _clock, cancellationToken).ConfigureAwait(false);
+            return await FolderLease.TryAcquireAsync(name, path, LockPathOf(name), duration, _clock, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -302,6 +352,23 @@ public sealed class FolderStore : IObjectStore
         }
     }
 
+    /// <summary>Creates the temp file and its folder; again if a concurrent delete removed the folder as it emptied.</summary>
+    private static FileStream CreateTemp(string temp)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
+            try
+            {
+                return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+            }
+            catch (DirectoryNotFoundException) when (attempt < 5)
+            {
+                // removed between creating it and opening the file: create it again
+            }
+        }
+    }
+
     /// <summary>Files under <paramref name="start"/> (up to <paramref name="limit"/> entries seen), never entering or returning a link.</summary>
     private static IEnumerable<FileInfo> FilesUnder(string start, int limit)
     {
@@ -332,7 +399,10 @@ public sealed class FolderStore : IObjectStore
                 }
                 if (entry is DirectoryInfo sub)
                 {
-                    folders.Push(sub);
+                    if (sub.Name != LocksFolder)
+                    {
+                        folders.Push(sub);   // the lock files are neither objects nor leftovers
+                    }
                 }
                 else
                 {
@@ -364,8 +434,7 @@ public sealed class FolderStore : IObjectStore
         var temp = $"{path}{SideFileMarker}{Guid.NewGuid():N}.tmp";
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            await using (var stream = CreateTemp(temp))
             {
                 await write(stream, cancellationToken).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);

@@ -100,20 +100,58 @@ public sealed class FolderStoreFaultTests : IDisposable
         var victim = Path.Combine(_outside, "victim.txt");
         File.WriteAllText(victim, "precious");
         var dangling = Path.Combine(_outside, "created-by-the-store.txt");
-        Directory.CreateDirectory(Path.Combine(_root, "datasets", "geo"));
-        File.CreateSymbolicLink(Path.Combine(_root, "datasets", "geo", "a.json~lock"), victim);
-        File.CreateSymbolicLink(Path.Combine(_root, "datasets", "geo", "b.json~lock"), dangling);
+        var aLock = LockFile("datasets/geo/a.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(aLock)!);
+        File.CreateSymbolicLink(aLock, victim);
+        var bLock = LockFile("datasets/geo/b.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(bLock)!);
+        File.CreateSymbolicLink(bLock, dangling);
         var store = new FolderStore(_root);
 
         var first = await Assert.ThrowsAsync<ObjectStoreException>(() => store.WriteAsync("datasets/geo/a.json", Encoding.UTF8.GetBytes("{}")));
         var second = await Assert.ThrowsAsync<ObjectStoreException>(() => store.WriteAsync("datasets/geo/b.json", Encoding.UTF8.GetBytes("{}")));
 
         Assert.Equal(ObjectStoreException.NotAFile, first.Code);
-        Assert.Contains("a.json~lock", first.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.GetFileName(aLock), first.Message, StringComparison.Ordinal);
         Assert.Equal(ObjectStoreException.NotAFile, second.Code);
         Assert.Equal("precious", File.ReadAllText(victim));
         Assert.False(File.Exists(dangling));
         Assert.False(File.Exists(Path.Combine(_root, "datasets", "geo", "a.json")));
+    }
+
+    [Fact]
+    public async Task A_linked_locks_folder_is_refused_and_nothing_is_created_in_its_target()
+    {
+        Directory.CreateSymbolicLink(Path.Combine(_root, "~locks"), _outside);
+        var store = new FolderStore(_root);
+
+        var refused = await Assert.ThrowsAsync<ObjectStoreException>(() => store.WriteAsync("datasets/geo/a.json", Encoding.UTF8.GetBytes("{}")));
+
+        Assert.Equal(ObjectStoreException.NotAFile, refused.Code);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_outside));
+    }
+
+    [Fact]
+    public async Task Deleting_the_last_object_of_a_folder_removes_the_emptied_folders_so_listings_do_not_walk_history()
+    {
+        var store = new FolderStore(_root);
+        await store.WriteAsync("outbox/0123/growth.json", Encoding.UTF8.GetBytes("{}"));
+        await store.WriteAsync("outbox/0123/finance.json", Encoding.UTF8.GetBytes("{}"));
+
+        await store.DeleteAsync("outbox/0123/growth.json");
+        Assert.True(Directory.Exists(Path.Combine(_root, "outbox", "0123")));
+        await store.DeleteAsync("outbox/0123/finance.json");
+
+        Assert.False(Directory.Exists(Path.Combine(_root, "outbox")));
+        await store.WriteAsync("outbox/0456/growth.json", Encoding.UTF8.GetBytes("{}"));
+        Assert.Equal(["outbox/0456/growth.json"], await store.ListAsync("outbox/").Select(o => o.Name).ToArrayAsync());
+    }
+
+    /// <summary>Where the folder store keeps the lock file of object <paramref name="name"/>.</summary>
+    private string LockFile(string name)
+    {
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(name)));
+        return Path.Combine(_root, FolderStore.LocksFolder, hash[..2], hash);
     }
 
     [Fact]

@@ -35,7 +35,9 @@ public sealed class FolderStoreTests : IDisposable
         Assert.False(await store.TryCreateAsync("datasets/c1/merged.json", Bytes("v4")));
 
         Assert.Empty(Directory.EnumerateFiles(_root.FullName, "*.tmp", SearchOption.AllDirectories));
-        Assert.Equal(["merged.json", "merged.json~lock"], Directory.EnumerateFiles(Path.Combine(_root.FullName, "datasets", "c1")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["merged.json"], Directory.EnumerateFiles(Path.Combine(_root.FullName, "datasets", "c1")).Select(Path.GetFileName));
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Bytes("datasets/c1/merged.json")));
+        Assert.True(File.Exists(Path.Combine(_root.FullName, "~locks", hash[..2], hash)));
     }
 
     [Fact]
@@ -48,7 +50,7 @@ public sealed class FolderStoreTests : IDisposable
 
         Assert.Equal(ObjectStoreException.Unavailable, error.Code);
         Assert.Equal("runs/r1.json", error.ObjectName);
-        Assert.Equal(["runs", "runs~lock"], Directory.EnumerateFileSystemEntries(_root.FullName).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["runs", "~locks"], Directory.EnumerateFileSystemEntries(_root.FullName).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
