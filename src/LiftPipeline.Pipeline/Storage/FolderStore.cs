@@ -19,7 +19,8 @@ namespace LiftPipeline.Pipeline.Storage;
 /// Side files are created with CreateNew (which never follows a planted link) and replaced by rename. The checks run
 /// before each open, so a link swapped in between check and open by someone who can write the store is not caught.
 /// Streams are written sparsely (all-zero 64 KiB blocks become holes). Opening the store deletes <c>~…tmp</c> files of
-/// crashed writers older than an hour. Thread-safe.
+/// crashed writers older than an hour (in a store of a thousand files or more, at most once a day, recorded in
+/// <c>~swept</c>). Thread-safe.
 /// </summary>
 public sealed class FolderStore : IObjectStore
 {
@@ -33,6 +34,15 @@ public sealed class FolderStore : IObjectStore
 
     /// <summary>The sweep for leftovers looks at no more entries than this, so opening a huge store stays cheap.</summary>
     private const int LeftoverSweepLimit = 100_000;
+
+    /// <summary>The side file at the root whose write time records the last sweep of leftovers.</summary>
+    private const string SweepMarker = "~swept";
+
+    /// <summary>Files a sweep must walk before it is recorded (smaller stores are cheap to walk at every open).</summary>
+    private const int SweepMarkerThreshold = 1_000;
+
+    /// <summary>How often opening a large store sweeps it for leftovers.</summary>
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromDays(1);
 
     private readonly string _rootWithSeparator;
     private readonly TimeProvider _clock;
@@ -415,14 +425,44 @@ public sealed class FolderStore : IObjectStore
     /// <summary>Deletes <c>~…tmp</c> files older than <see cref="LeftoverAge"/> (a concurrent writer's fresh temp file is kept).</summary>
     private void RemoveLeftovers()
     {
-        var before = _clock.GetUtcNow().UtcDateTime - LeftoverAge;
+        // A store large enough for the walk to cost something is swept at most once a day, recorded in ~swept, so opening
+        // it costs time in proportion to what changed, not to everything it has ever held. Small stores are walked each time.
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var marker = Path.Combine(Root, SweepMarker);
+        var kind = FolderEntry.KindOf(marker);
+        if (kind is FolderEntryKind.Link or FolderEntryKind.Special or FolderEntryKind.Folder
+            || (kind == FolderEntryKind.File && File.GetLastWriteTimeUtc(marker) > now - SweepInterval))
+        {
+            return;
+        }
+        var before = now - LeftoverAge;
+        int seen = 0;
         foreach (var file in FilesUnder(Root, LeftoverSweepLimit))
         {
+            seen++;
             if (file.Name.Contains(SideFileMarker, StringComparison.Ordinal) && file.Name.EndsWith(".tmp", StringComparison.Ordinal)
                 && file.LastWriteTimeUtc < before)
             {
                 DeleteQuietly(file.FullName);
             }
+        }
+        if (seen < SweepMarkerThreshold)
+        {
+            return;
+        }
+        try
+        {
+            if (kind == FolderEntryKind.Missing)
+            {
+                using (new FileStream(marker, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                }
+            }
+            File.SetLastWriteTimeUtc(marker, now);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Another process recorded its sweep, or the root is read-only: the next open sweeps again.
         }
     }
 

@@ -147,6 +147,32 @@ public sealed class FolderStoreFaultTests : IDisposable
         Assert.Equal(["outbox/0456/growth.json"], await store.ListAsync("outbox/").Select(o => o.Name).ToArrayAsync());
     }
 
+    [Fact]
+    public void A_large_store_is_swept_for_leftovers_at_most_once_a_day_so_opening_it_does_not_walk_its_history_each_time()
+    {
+        var folder = Path.Combine(_root, "alerts", "deliveries");
+        Directory.CreateDirectory(folder);
+        for (int i = 0; i < 1_200; i++)
+        {
+            File.WriteAllText(Path.Combine(folder, $"{i:x32}.json"), "{}");
+        }
+        var first = Plant(Path.Combine(folder, "a.json~1.tmp"), TimeSpan.FromDays(3));
+
+        _ = new FolderStore(_root);
+        Assert.False(File.Exists(first));
+        var marker = Path.Combine(_root, "~swept");
+        Assert.True(File.Exists(marker));
+
+        var second = Plant(Path.Combine(folder, "b.json~2.tmp"), TimeSpan.FromDays(3));
+        _ = new FolderStore(_root);
+        Assert.True(File.Exists(second));   // swept less than a day ago: not walked again
+
+        File.SetLastWriteTimeUtc(marker, DateTime.UtcNow - TimeSpan.FromDays(2));
+        _ = new FolderStore(_root);
+        Assert.False(File.Exists(second));
+        Assert.True(File.GetLastWriteTimeUtc(marker) > DateTime.UtcNow - TimeSpan.FromHours(1));
+    }
+
     /// <summary>Where the folder store keeps the lock file of object <paramref name="name"/>.</summary>
     private string LockFile(string name)
     {
