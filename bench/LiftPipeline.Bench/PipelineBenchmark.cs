@@ -57,9 +57,13 @@ internal static class PipelineBenchmark
                 int sentFirst = sink.Sent;
                 var (noop, noopAllocated) = await TimeAsync(() => new LocalPipeline(new FolderStore(root), sink, TimeProvider.System).RunOnceAsync(run));
                 SeedHistory(root, records);
+                // A store sweeps itself for leftover temp files once a day (recorded in ~swept): forget the day's sweep to time
+                // the pass that makes it, then the next pass is what every other run of the day costs.
+                File.Delete(Path.Combine(root, "~swept"));
+                var (swept, sweptAllocated) = await TimeAsync(() => new LocalPipeline(new FolderStore(root), sink, TimeProvider.System).RunOnceAsync(run));
                 var (history, historyAllocated) = await TimeAsync(() => new LocalPipeline(new FolderStore(root), sink, TimeProvider.System).RunOnceAsync(run));
                 long peakKb = PeakMemory.ReadStatusKb("VmHWM");
-                string row = Inv($"| {campaigns:N0} | {first:F2} s ({Mib(firstAllocated)}) | {sentFirst:N0} | {noop:F2} s ({Mib(noopAllocated)}) | {history:F2} s ({Mib(historyAllocated)}) | {history / noop:F2}× | {sink.Sent - sentFirst} | {peakKb / 1024:N0} MiB |");
+                string row = Inv($"| {campaigns:N0} | {first:F2} s ({Mib(firstAllocated)}) | {sentFirst:N0} | {noop:F2} s ({Mib(noopAllocated)}) | {swept:F2} s ({Mib(sweptAllocated)}) | {history:F2} s ({Mib(historyAllocated)}) | {history / noop:F2}× | {sink.Sent - sentFirst} | {peakKb / 1024:N0} MiB |");
                 Console.WriteLine(row);
                 rows.Add(row);
             }
@@ -73,10 +77,10 @@ internal static class PipelineBenchmark
             var s = new StringBuilder();
             s.AppendLine("## `pipeline`: `lift run` over N campaigns, a no-op pass, and the same pass with 50,000 old delivery records");
             s.AppendLine();
-            s.AppendLine(Inv($"Recorded {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `{Command}` on {Environment.ProcessorCount} cores ({RuntimeInformation.OSDescription}, .NET {Environment.Version}); folder store on a temp folder; each campaign has the two GeoLift sample exports, DiD without variance and one subscriber on a sink that acknowledges at once. Wall time of one pass each (GC allocated in brackets); the no-op pass reuses the run id, so every campaign is already measured. Peak RSS (VmHWM) is the process's so far, sizes in increasing order."));
+            s.AppendLine(Inv($"Recorded {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `{Command}` on {Environment.ProcessorCount} cores ({RuntimeInformation.OSDescription}, .NET {Environment.Version}); folder store on a temp folder; each campaign has the two GeoLift sample exports, DiD without variance and one subscriber on a sink that acknowledges at once. Wall time of one pass each (GC allocated in brackets); the no-op pass reuses the run id, so every campaign is already measured. With the old records added, the first pass is made to do the store's daily sweep for leftover temp files (a walk of the whole store, recorded in `~swept`; the record is deleted first); the next pass is what every other run of the day costs, and the ratio compares it with the no-op pass without history. Peak RSS (VmHWM) is the process's so far, sizes in increasing order."));
             s.AppendLine();
-            s.AppendLine(Inv($"| campaigns | first pass | alerts sent | no-op pass | no-op pass + {records:N0} old records | ratio | sent again | peak RSS |"));
-            s.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+            s.AppendLine(Inv($"| campaigns | first pass | alerts sent | no-op pass | + {records:N0} old records: pass with the daily sweep | next no-op pass | ratio | sent again | peak RSS |"));
+            s.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             rows.ForEach(r => s.AppendLine(r));
             ResultsFile.WriteSection("pipeline", Command, s.ToString());
         }
