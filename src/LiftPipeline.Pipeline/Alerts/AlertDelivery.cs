@@ -353,17 +353,8 @@ public sealed class AlertDelivery
             _clock.GetUtcNow(),
             alert.RunId,
             StoreLayout.Delivery(alert.Id, subscriber));
-        CampaignConfig? config = null;
-        try
-        {
-            config = (await _store.ReadCampaignConfigAsync(alert.Campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull();
-        }
-        catch (CampaignConfigException)
-        {
-            // Stored for people even when nobody can be told now.
-        }
         var others = new List<AlertSubscriber>();
-        foreach (var s in AlertOutbox.SubscribersOf(config))
+        foreach (var s in await AlertOutbox.SubscribersAsync(_store, alert.Campaign, cancellationToken).ConfigureAwait(false))
         {
             if (!string.Equals(s.Name, subscriber, StringComparison.Ordinal))
             {

@@ -52,6 +52,17 @@ public static class AlertOutbox
         return path;
     }
 
+    /// <summary>
+    /// The current alert subscribers of <paramref name="campaign"/>, read from its campaign.json; none when that is
+    /// missing or invalid (an alert is stored all the same, for people, and the invalid campaign is reported elsewhere).
+    /// </summary>
+    /// <exception cref="ObjectStoreException">The store failed.</exception>
+    public static async Task<IReadOnlyList<AlertSubscriber>> SubscribersAsync(IObjectStore store, CampaignId campaign, CancellationToken cancellationToken)
+    {
+        var read = await store.ReadCampaignConfigAsync(campaign, cancellationToken).ConfigureAwait(false);
+        return read.State == CampaignConfigState.Invalid ? [] : SubscribersOf(read.Config);
+    }
+
     /// <summary>The alert subscribers of a campaign (none without a campaign.json).</summary>
     public static IReadOnlyList<AlertSubscriber> SubscribersOf(CampaignConfig? config)
     {

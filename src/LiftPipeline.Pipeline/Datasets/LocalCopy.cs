@@ -62,9 +62,14 @@ internal sealed record LocalCopy(string Path, string ETag, string Sha256, long L
 
     /// <summary>Copies <paramref name="name"/> into <paramref name="folder"/> under its own file name; null when it does not exist.</summary>
     /// <exception cref="ObjectStoreException">The object changed while it was read (code precondition-failed: retry), or the store failed.</exception>
-    public static async Task<LocalCopy?> DownloadAsync(IObjectStore store, string name, string folder, CancellationToken cancellationToken)
+    /// <param name="store">The store holding the object.</param>
+    /// <param name="name">The object.</param>
+    /// <param name="folder">Where the copy goes.</param>
+    /// <param name="cancellationToken">Cancels the copy.</param>
+    /// <param name="before">The object's properties when the caller has just read them (saves a request); null: read here.</param>
+    public static async Task<LocalCopy?> DownloadAsync(IObjectStore store, string name, string folder, CancellationToken cancellationToken, StoredObject? before = null)
     {
-        var before = await store.GetAsync(name, cancellationToken).ConfigureAwait(false);
+        before ??= await store.GetAsync(name, cancellationToken).ConfigureAwait(false);
         await using var source = await store.OpenReadAsync(name, cancellationToken).ConfigureAwait(false);
         if (before is null || source is null)
         {

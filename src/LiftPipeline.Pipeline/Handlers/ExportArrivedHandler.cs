@@ -72,110 +72,102 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
     {
         var export = ExportName.Parse(exportName);
         var config = (await store.ReadCampaignConfigAsync(export.Campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull();
+        var subscribers = AlertOutbox.SubscribersOf(config);
         if (config is { Design: CampaignDesign.Holdout })
         {
-            return await HandleHoldoutAsync(export, config, runId, cancellationToken).ConfigureAwait(false);
+            // A holdout export may hold hundreds of millions of rows: validated by one statistics pass over every row
+            // group of the local copy, then streamed into a content-addressed shard of the campaign's dataset.
+            var holdout = new ExperimentExportOptions { Columns = config.ColumnMapping, Outcomes = config.Metrics };
+            return await HandleLocalAsync(export, holdout.Limits, subscribers, runId,
+                (local, ct) => ExperimentStatisticsBuilder.ComputeAsync(c => OpenLocalAsync(local, export, holdout.Limits, c), holdout, new ExperimentStatisticsOptions(), ct),
+                (local, statistics, ct) => RecordShardAsync(export, local, statistics, ct), cancellationToken).ConfigureAwait(false);
         }
         var options = (config is null ? new PanelExportOptions() : config.ToPanelExportOptions()) with { Increment = true };
-        if (await RejectOversizedAsync(export, options.Limits, runId, cancellationToken).ConfigureAwait(false) is { } oversized)
-        {
-            return oversized;
-        }
-        string folder = LocalCopy.NewFolder();
-        try
-        {
-            var local = await LocalCopy.DownloadAsync(store, export.Path, folder, cancellationToken).ConfigureAwait(false);
-            if (local is null)
+        return await HandleLocalAsync(export, options.Limits, subscribers, runId,
+            async (local, ct) =>
             {
-                return new ExportOutcome(export, ExportDisposition.NotFound, $"{export.Path} does not exist.");
-            }
-            Panel panel;
-            try
-            {
-                await using var file = await OpenLocalAsync(local, export, options.Limits, cancellationToken).ConfigureAwait(false);
-                panel = await PanelExportReader.ReadAsync(file, options, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (AsRejection(e, export, cancellationToken) is { } invalid)
-            {
-                return await QuarantineLocalAsync(export, local, invalid, runId, cancellationToken).ConfigureAwait(false);
-            }
-            var quarantined = await QuarantinedVersionAsync(export, cancellationToken).ConfigureAwait(false);
-            var (dataset, added) = await new CampaignDataset(store, export.Campaign).MergeAsync(export, local.ETag, panel, clock.GetUtcNow(), quarantined, cancellationToken).ConfigureAwait(false);
-            return added
-                ? new ExportOutcome(export, ExportDisposition.Accepted, $"{export.Path}: {panel.Units.Count} units × {panel.Periods.Count} periods merged into {dataset.Dataset}.", panel, Dataset: dataset)
-                : new ExportOutcome(export, ExportDisposition.AlreadyMerged, $"{export.Path}: this version is already in {dataset.Dataset}; nothing merged.", panel, Dataset: dataset);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+                await using var file = await OpenLocalAsync(local, export, options.Limits, ct).ConfigureAwait(false);
+                return await PanelExportReader.ReadAsync(file, options, ct).ConfigureAwait(false);
+            },
+            (local, panel, ct) => MergePanelAsync(export, local, panel, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// A holdout export, which may hold hundreds of millions of rows: streamed to a local file (never whole in memory),
-    /// validated by one full statistics pass over every row group, then streamed into a content-addressed shard of the
-    /// campaign's dataset — or into quarantine.
+    /// The path of every export: rejected by its stored length when over <see cref="IngestionLimits.MaxFileBytes"/> (its
+    /// reason and alert are stored, not a copy of the gigabytes the limit exists to refuse); otherwise streamed to a local
+    /// file (never whole in memory) and <paramref name="read"/> from there — whatever that throws because of the file
+    /// quarantines it — and then <paramref name="record"/>ed into the campaign's dataset. The local copy is deleted after.
     /// </summary>
-    private async Task<ExportOutcome> HandleHoldoutAsync(ExportName export, CampaignConfig config, RunId runId, CancellationToken cancellationToken)
-    {
-        var options = new ExperimentExportOptions { Columns = config.ColumnMapping, Outcomes = config.Metrics };
-        if (await RejectOversizedAsync(export, options.Limits, runId, cancellationToken).ConfigureAwait(false) is { } oversized)
-        {
-            return oversized;
-        }
-        string folder = LocalCopy.NewFolder();
-        try
-        {
-            var local = await LocalCopy.DownloadAsync(store, export.Path, folder, cancellationToken).ConfigureAwait(false);
-            if (local is null)
-            {
-                return new ExportOutcome(export, ExportDisposition.NotFound, $"{export.Path} does not exist.");
-            }
-            ExperimentStatistics statistics;
-            try
-            {
-                statistics = await ExperimentStatisticsBuilder.ComputeAsync(ct => OpenLocalAsync(local, export, options.Limits, ct), options, new ExperimentStatisticsOptions(), cancellationToken)
-                    .ConfigureAwait(false);
-            }
-            catch (Exception e) when (AsRejection(e, export, cancellationToken) is { } invalid)
-            {
-                return await QuarantineLocalAsync(export, local, invalid, runId, cancellationToken).ConfigureAwait(false);
-            }
-            string shard = StoreLayout.DatasetShard(export.Campaign, local.Sha256[..32]);
-            await using (var stream = File.OpenRead(local.Path))
-            {
-                await store.TryCreateAsync(shard, stream, cancellationToken).ConfigureAwait(false);
-            }
-            var quarantined = await QuarantinedVersionAsync(export, cancellationToken).ConfigureAwait(false);
-            var (dataset, added) = await new HoldoutDataset(store, export.Campaign).RecordAsync(export, local.ETag, shard, clock.GetUtcNow(), quarantined, cancellationToken).ConfigureAwait(false);
-            return new ExportOutcome(export, added ? ExportDisposition.Accepted : ExportDisposition.AlreadyMerged, added
-                ? $"{export.Path}: {statistics.N:N0} customers in arms {string.Join(", ", statistics.Arms)} recorded as a shard of {dataset.Dataset}."
-                : $"{export.Path}: this version is already a shard of {dataset.Dataset}; nothing recorded.", Dataset: dataset);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    /// <summary>
-    /// An export longer than <see cref="IngestionLimits.MaxFileBytes"/> is rejected by its stored length before it is copied
-    /// anywhere: its reason and alert are stored, but not a copy (gigabytes the limit exists to refuse); it stays in exports/.
-    /// Null when the export is within the limit or gone.
-    /// </summary>
-    private async Task<ExportOutcome?> RejectOversizedAsync(ExportName export, IngestionLimits limits, RunId runId, CancellationToken cancellationToken)
+    private async Task<ExportOutcome> HandleLocalAsync<T>(ExportName export, IngestionLimits limits, IReadOnlyList<AlertSubscriber> subscribers, RunId runId,
+        Func<LocalCopy, CancellationToken, Task<T>> read, Func<LocalCopy, T, CancellationToken, Task<ExportOutcome>> record, CancellationToken cancellationToken)
     {
         var stored = await store.GetAsync(export.Path, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return new ExportOutcome(export, ExportDisposition.NotFound, $"{export.Path} does not exist.");
+        }
         try
         {
-            limits.CheckFileLength(export.File, stored?.Length ?? 0);
-            return null;
+            limits.CheckFileLength(export.File, stored.Length);
         }
-        catch (ExportValidationException invalid)
+        catch (ExportValidationException oversized)
         {
-            var alert = await QuarantineAsync(export, stored!.ETag, stored.Length, invalid, runId, _ => Task.FromResult(false), cancellationToken).ConfigureAwait(false);
-            return new ExportOutcome(export, ExportDisposition.Quarantined, invalid.Message, Alert: alert);
+            var alert = await QuarantineAsync(export, stored.ETag, stored.Length, oversized, subscribers, runId, _ => Task.FromResult(false), cancellationToken).ConfigureAwait(false);
+            return new ExportOutcome(export, ExportDisposition.Quarantined, oversized.Message, Alert: alert);
         }
+        string folder = LocalCopy.NewFolder();
+        try
+        {
+            var local = await LocalCopy.DownloadAsync(store, export.Path, folder, cancellationToken, stored).ConfigureAwait(false);
+            if (local is null)
+            {
+                return new ExportOutcome(export, ExportDisposition.NotFound, $"{export.Path} does not exist.");
+            }
+            T value;
+            try
+            {
+                value = await read(local, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (AsRejection(e, export, cancellationToken) is { } invalid)
+            {
+                var alert = await QuarantineAsync(export, local.ETag, local.Length, invalid, subscribers, runId, async ct =>
+                {
+                    await using var stream = File.OpenRead(local.Path);
+                    return await store.TryCreateAsync(export.QuarantinePath, stream, ct).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
+                return new ExportOutcome(export, ExportDisposition.Quarantined, invalid.Message, Alert: alert);
+            }
+            return await record(local, value, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Merges a valid panel export into the campaign's dataset (later exports win cell by cell).</summary>
+    private async Task<ExportOutcome> MergePanelAsync(ExportName export, LocalCopy local, Panel panel, CancellationToken cancellationToken)
+    {
+        var quarantined = await QuarantinedVersionAsync(export, cancellationToken).ConfigureAwait(false);
+        var (dataset, added) = await new CampaignDataset(store, export.Campaign).MergeAsync(export, local.ETag, panel, clock.GetUtcNow(), quarantined, cancellationToken).ConfigureAwait(false);
+        return added
+            ? new ExportOutcome(export, ExportDisposition.Accepted, $"{export.Path}: {panel.Units.Count} units × {panel.Periods.Count} periods merged into {dataset.Dataset}.", panel, Dataset: dataset)
+            : new ExportOutcome(export, ExportDisposition.AlreadyMerged, $"{export.Path}: this version is already in {dataset.Dataset}; nothing merged.", panel, Dataset: dataset);
+    }
+
+    /// <summary>Streams a valid holdout export into a content-addressed shard and records it in the campaign's shard list.</summary>
+    private async Task<ExportOutcome> RecordShardAsync(ExportName export, LocalCopy local, ExperimentStatistics statistics, CancellationToken cancellationToken)
+    {
+        string shard = StoreLayout.DatasetShard(export.Campaign, local.Sha256[..32]);
+        await using (var stream = File.OpenRead(local.Path))
+        {
+            await store.TryCreateAsync(shard, stream, cancellationToken).ConfigureAwait(false);
+        }
+        var quarantined = await QuarantinedVersionAsync(export, cancellationToken).ConfigureAwait(false);
+        var (dataset, added) = await new HoldoutDataset(store, export.Campaign).RecordAsync(export, local.ETag, shard, clock.GetUtcNow(), quarantined, cancellationToken).ConfigureAwait(false);
+        return new ExportOutcome(export, added ? ExportDisposition.Accepted : ExportDisposition.AlreadyMerged, added
+            ? $"{export.Path}: {statistics.N:N0} customers in arms {string.Join(", ", statistics.Arms)} recorded as a shard of {dataset.Dataset}."
+            : $"{export.Path}: this version is already a shard of {dataset.Dataset}; nothing recorded.", Dataset: dataset);
     }
 
     /// <summary>The local copy of an export, opened under <paramref name="limits"/> and named by the export's file name in every message.</summary>
@@ -196,16 +188,6 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             $"reading it failed with {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}; check the file with lift inspect", inner: e),
     };
 
-    private async Task<ExportOutcome> QuarantineLocalAsync(ExportName export, LocalCopy local, ExportValidationException invalid, RunId runId, CancellationToken cancellationToken)
-    {
-        var alert = await QuarantineAsync(export, local.ETag, local.Length, invalid, runId, async ct =>
-        {
-            await using var stream = File.OpenRead(local.Path);
-            return await store.TryCreateAsync(export.QuarantinePath, stream, ct).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-        return new ExportOutcome(export, ExportDisposition.Quarantined, invalid.Message, Alert: alert);
-    }
-
     /// <summary>The version of the export its quarantine reason file records, or null.</summary>
     private async Task<ExportVersion?> QuarantinedVersionAsync(ExportName export, CancellationToken cancellationToken) =>
         (await store.ReadAsync(export.ErrorPath, cancellationToken).ConfigureAwait(false)) is { } reason && ExportHistory.ParseReason(reason.Content.Span) is { } recorded
@@ -216,8 +198,8 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
     /// (<see cref="AlertOutbox"/>), and only then writes <c>{file}.error.json</c>, which marks the export handled: a
     /// crash before it leaves the export to be handled again, a crash after it leaves the alert in the outbox.
     /// </summary>
-    private async Task<Alert> QuarantineAsync(ExportName export, string etag, long length, ExportValidationException invalid, RunId runId,
-        Func<CancellationToken, Task<bool>> copy, CancellationToken cancellationToken)
+    private async Task<Alert> QuarantineAsync(ExportName export, string etag, long length, ExportValidationException invalid, IReadOnlyList<AlertSubscriber> subscribers,
+        RunId runId, Func<CancellationToken, Task<bool>> copy, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         bool recorded = (await ExportHistory.ReadAsync(store, export, cancellationToken).ConfigureAwait(false)).IsLatestQuarantine(etag);
@@ -242,7 +224,7 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             return alert;   // reprocessing: the reason file is written last, so the alert and its outbox entries are already stored
         }
         // Durable with its pending deliveries before the reason file marks the export handled.
-        await AlertOutbox.RaiseAsync(store, alert, await SubscribersAsync(export.Campaign, cancellationToken).ConfigureAwait(false), now, cancellationToken).ConfigureAwait(false);
+        await AlertOutbox.RaiseAsync(store, alert, subscribers, now, cancellationToken).ConfigureAwait(false);
         await store.WriteAsync(export.ErrorPath, ErrorJson(export, etag, invalid, now), null, cancellationToken).ConfigureAwait(false);
         return alert;
     }
@@ -251,19 +233,6 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
     internal static string Finding(ExportValidationException invalid) => invalid.Errors.Count == 0
         ? "invalid"
         : string.Join('+', invalid.Errors.Select(e => e.Code).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
-
-    /// <summary>The campaign's current subscribers; none when its campaign.json is missing or invalid (the alert is stored all the same).</summary>
-    private async Task<IReadOnlyList<AlertSubscriber>> SubscribersAsync(CampaignId campaign, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return AlertOutbox.SubscribersOf((await store.ReadCampaignConfigAsync(campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull());
-        }
-        catch (CampaignConfigException)
-        {
-            return [];
-        }
-    }
 
     /// <summary>The reason file: the export, its ETag, when, and every problem with its code, column and rows (<see cref="StoredJson"/>'s rules).</summary>
     internal static byte[] ErrorJson(ExportName export, string etag, ExportValidationException invalid, DateTimeOffset at) => JsonSerializer.SerializeToUtf8Bytes(

@@ -1,5 +1,4 @@
 using LiftPipeline.Pipeline.Alerts;
-using LiftPipeline.Pipeline.Campaigns;
 using LiftPipeline.Pipeline.Datasets;
 using LiftPipeline.Pipeline.Storage;
 
@@ -15,7 +14,7 @@ public sealed class UnusableExportHandler(IObjectStore store)
     /// <summary>The finding kind of these alerts (part of their id).</summary>
     public const string UnusableNameFinding = "unusable-name";
 
-    /// <summary>Stores the alert (unless stored already) and returns it; null when the folder names no campaign.</summary>
+    /// <summary>Stores the alert with an outbox entry per current subscriber (unless stored already) and returns it; null when the folder names no campaign.</summary>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
     public async Task<Alert?> HandleAsync(UnusableExport export, RunId runId, CancellationToken cancellationToken = default)
     {
@@ -33,16 +32,7 @@ public sealed class UnusableExportHandler(IObjectStore store)
             new Dictionary<string, double> { ["bytes"] = export.Length },
             export.LastModified,
             runId);
-        IReadOnlyList<AlertSubscriber> subscribers;
-        try
-        {
-            subscribers = AlertOutbox.SubscribersOf((await store.ReadCampaignConfigAsync(campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull());
-        }
-        catch (CampaignConfigException)
-        {
-            subscribers = [];   // stored for people even when nobody can be told now
-        }
-        await AlertOutbox.RaiseAsync(store, alert, subscribers, export.LastModified, cancellationToken).ConfigureAwait(false);
+        await AlertOutbox.RaiseAsync(store, alert, await AlertOutbox.SubscribersAsync(store, campaign, cancellationToken).ConfigureAwait(false), export.LastModified, cancellationToken).ConfigureAwait(false);
         return alert;
     }
 }

@@ -122,10 +122,7 @@ public sealed class LocalPipeline
         {
             // A name the store cannot take is reported, and alerted to its campaign, never skipped silently.
             problems.Add(unusable.Problem);
-            if (await new UnusableExportHandler(_store).HandleAsync(unusable, RunIds.Manual(_clock.GetUtcNow()), cancellationToken).ConfigureAwait(false) is { } alert)
-            {
-                await _queue.EnqueueAsync(WorkItem.Deliver(alert.Campaign, alert.StoragePath, alert.RunId), cancellationToken).ConfigureAwait(false);
-            }
+            await new UnusableExportHandler(_store).HandleAsync(unusable, RunIds.Manual(_clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         }
         foreach (var name in scan.New)
         {
@@ -153,8 +150,9 @@ public sealed class LocalPipeline
                 continue;
             }
             outcomes.Add(outcome);
-            // A pass that runs every campaign next drops the per-export measurements: the run measures them anyway.
-            foreach (var item in outcome.FollowUps.Where(i => measureEach || i.Kind != WorkKind.Measure))
+            // Only measurements are queued here, and only by the export beat: a run measures every campaign anyway, and the
+            // outbox scan after measuring delivers the alerts (a quarantined export's included).
+            foreach (var item in outcome.FollowUps.Where(i => measureEach && i.Kind == WorkKind.Measure))
             {
                 await _queue.EnqueueAsync(item, cancellationToken).ConfigureAwait(false);
             }
