@@ -32,7 +32,7 @@ internal sealed class EstimatorSimulator : IGeoSimulator
     /// <exception cref="MeasurementNotPossibleException">The estimator cannot run on this design (for example too few pre periods).</exception>
     public void Simulate(ReadOnlySpan<int> treated, ReadOnlySpan<int> donors, GeoWindow window, ReadOnlySpan<double> effects, Span<GeoSimulation> results)
     {
-        var baseline = WindowPanel(treated, donors, window);
+        var baseline = WindowPanel(_data, treated, donors, window);
         double windowOutcome = TreatedPostTotal(baseline);
         var test = Test(window);
         for (int k = 0; k < effects.Length; k++)
@@ -46,7 +46,7 @@ internal sealed class EstimatorSimulator : IGeoSimulator
     }
 
     /// <summary>The block panel of the window's first Length periods: donors as controls, then the treated markets; the last Duration periods are post.</summary>
-    internal BlockPanel WindowPanel(ReadOnlySpan<int> treated, ReadOnlySpan<int> donors, GeoWindow window)
+    internal static BlockPanel WindowPanel(GeoDesignPanel data, ReadOnlySpan<int> treated, ReadOnlySpan<int> donors, GeoWindow window)
     {
         int length = window.Length, n = donors.Length + treated.Length;
         var y = new double[n * length];
@@ -54,13 +54,13 @@ internal sealed class EstimatorSimulator : IGeoSimulator
         for (int k = 0; k < n; k++)
         {
             int market = k < donors.Length ? donors[k] : treated[k - donors.Length];
-            _data.Row(market)[..length].CopyTo(y.AsSpan(k * length, length));
-            units[k] = _data.Units[market];
+            data.Row(market)[..length].CopyTo(y.AsSpan(k * length, length));
+            units[k] = data.Units[market];
         }
         var periods = new Period[length];
         for (int t = 0; t < length; t++)
         {
-            periods[t] = _data.Periods[t];
+            periods[t] = data.Periods[t];
         }
         return new BlockPanel(y, donors.Length, treated.Length, window.T0, window.Duration, units, periods);
     }
