@@ -33,9 +33,9 @@ internal sealed class GeoDesignSettings
         CalibrationWindows = new("--calibration-windows") { Description = Describe(prefix, "historical windows over which the false-positive rate at effect 0 is measured; 0 turns it off."), DefaultValueFactory = _ => Defaults.CalibrationWindows };
         Estimator = new("--estimator") { Description = Describe(prefix, "the estimator simulated: geolift (GeoLift's de-meaned synthetic control, fast path) or any of " + string.Join(", ", PanelEstimators.Names.Where(n => n != "geolift")) + "."), DefaultValueFactory = _ => Defaults.Estimator };
         Permutations = new("--permutations") { Description = Describe(prefix, "permutations of each simulated conformal test (iid only; block uses the T cyclic shifts)."), DefaultValueFactory = _ => Defaults.Permutations };
-        Permutation = new("--permutation") { Description = Describe(prefix, "iid (random permutations of time from the seed, as GeoLift) or block (the deterministic moving-block shifts)."), DefaultValueFactory = _ => "iid" };
+        Permutation = new("--permutation") { Description = Describe(prefix, "permutations of time: iid (random permutations of time from the seed, as GeoLift) or block (the deterministic moving-block shifts)."), DefaultValueFactory = _ => "iid" };
         Permutation.AcceptOnlyFromAmong("iid", "block");
-        Side = new("--side") { Description = Describe(prefix, "two-sided (Σ|u| over the window) or one-sided (an effect of the simulated sign only)."), DefaultValueFactory = _ => "two-sided" };
+        Side = new("--side") { Description = Describe(prefix, "alternative of each simulated test: two-sided (Σ|u| over the window) or one-sided (an effect of the simulated sign only)."), DefaultValueFactory = _ => "two-sided" };
         Side.AcceptOnlyFromAmong("two-sided", "one-sided");
         Seed = new("--seed") { Description = Describe(prefix, "seed of every random draw; the same seed gives the same numbers."), DefaultValueFactory = _ => Defaults.Seed };
         MaxRows = new("--max-rows") { Description = Describe(prefix, "most rows the panel export may hold; a larger one is refused as too-large before it is read."), DefaultValueFactory = _ => IngestionLimits.Panel.MaxRows };
