@@ -55,7 +55,7 @@ internal sealed class GeoPower
         }
         var locations = parse.GetValue(Locations)!;
         var controls = parse.GetValue(Controls);
-        var options = Settings.Options(parse); // CONTROLS-PENDING: with { Controls = controls } once the engine's GeoDesignOptions.Controls lands
+        var options = Settings.Options(parse) with { Controls = controls };
         GeoPowerCurve curve;
         try
         {

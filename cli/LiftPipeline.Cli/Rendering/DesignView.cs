@@ -36,7 +36,7 @@ internal static class DesignView
         {
             table.Title(Markup.Escape(title));
         }
-        table.AddColumns("rank", "locations", "duration", "MDE", "power", "false pos.", "investment", "avg ATT", "lift at MDE", "share of outcome", "holdout", "scaled L2", "correlation");
+        table.AddColumns("rank", "locations", "periods", "MDE", "power", "FPR", "investment", "avg ATT", "lift at MDE", "share", "holdout", "sL2", "corr");
         foreach (var column in table.Columns.Skip(2))
         {
             column.RightAligned();
@@ -55,24 +55,32 @@ internal static class DesignView
                 c.FalsePositiveRate is double rate ? (uncalibrated ? $"[red]{Number(rate, "0.00")} {NotCalibrated}[/]" : Number(rate, "0.00")) : "-",
                 Number(c.Investment, "N0"),
                 Number(c.AvgAtt, "N1"),
-                Percent(c.AverageMde),
-                Percent(c.ProportionTotalY),
-                Percent(c.Holdout),
+                Share(c.AverageMde),
+                Share(c.ProportionTotalY),
+                Share(c.Holdout),
                 Number(c.AvgScaledL2Imbalance, "0.0000"),
                 Number(c.Correlation, "0.000"));
         }
         console.Write(table);
         string shown = candidates.Count > top ? $"top {top} of {candidates.Count} candidates (--top, or --json for all)" : $"{candidates.Count} candidate{(candidates.Count == 1 ? "" : "s")}";
-        console.MarkupLine(Markup.Escape($"{shown}; MDE: smallest simulated effect with power above {Number(selection.Options.Power)}; lift at MDE: the mean detected lift there."));
+        console.MarkupLine(Markup.Escape($"{shown}. MDE: smallest simulated effect with power above {Number(selection.Options.Power)}; lift at MDE: mean detected lift there;"));
+        console.MarkupLine(Markup.Escape("FPR: false-positive rate at effect 0 over the calibration windows; share: of the historical outcome in the test markets;"));
+        console.MarkupLine(Markup.Escape("sL2: scaled L2 imbalance of the pre-period fit; corr: correlation of the test markets' total with the other markets' total."));
         if (flagged)
         {
-            console.MarkupLine(Markup.Escape($"{NotCalibrated} test not calibrated: at effect 0 it rejects in more than 2 × alpha = {Percent(2 * alpha)} of historical windows, so its power overstates what the test can tell apart from noise."));
+            console.MarkupLine(Markup.Escape($"{NotCalibrated} test not calibrated: rejects in more than 2 × alpha = {Percent(2 * alpha)} of windows with no effect; its power is not to be trusted."));
         }
     }
 
-    /// <summary>A relative number as a percentage with up to two decimals: 0.1 → 10%, 0.10117 → 10.12%.</summary>
-    public static string Percent(double value) =>
-        double.IsFinite(value) ? (value * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%" : "-";
+    /// <summary>A simulated effect size as a percentage with up to two decimals: 0.1 → 10%, 0.025 → 2.5%.</summary>
+    public static string Percent(double value) => Percent(value, "0.##");
+
+    /// <summary>A relative number as a percentage, <paramref name="format"/> applied to the percent.</summary>
+    public static string Percent(double value, string format) =>
+        double.IsFinite(value) ? (value * 100).ToString(format, CultureInfo.InvariantCulture) + "%" : "-";
+
+    /// <summary>A measured share or lift as a percentage with two fixed decimals: 0.1 → 10.00%.</summary>
+    public static string Share(double value) => Percent(value, "0.00");
 
     /// <summary>A number in the invariant culture, "-" when not finite.</summary>
     public static string Number(double value, string format = "G4") =>

@@ -35,7 +35,7 @@ internal static class GeoPowerView
                     DesignView.Number(p.Power, "0.00"),
                     Bar(p.Power),
                     DesignView.Number(p.AvgAtt, "N1"),
-                    DesignView.Percent(p.AvgDetectedLift),
+                    DesignView.Share(p.AvgDetectedLift),
                     DesignView.Number(p.AvgScaledL2Imbalance, "0.0000"),
                     DesignView.Number(p.Investment, "N0"),
                     p.Windows.ToString(CultureInfo.InvariantCulture));

@@ -76,12 +76,38 @@ public sealed class DesignCommandTests : IDisposable
 
         Assert.True(code == 0, error);
         Assert.Contains("GeoLift_PreTest.parquet: 40 markets × 90 periods; 330 simulations (geolift, 1,000 iid permutations, alpha 0.1, seed 1)", output);
-        foreach (var header in new[] { "rank", "locations", "duration", "MDE", "power", "false pos.", "investment", "avg ATT", "lift at MDE", "share of outcome", "holdout", "scaled L2", "correlation" })
+        foreach (var header in new[] { "rank", "locations", "periods", "MDE", "power", "FPR", "investment", "avg ATT", "lift at MDE", "share", "holdout", "sL2", "corr" })
         {
             Assert.Contains(header, output);
         }
         Assert.Matches(@"top 3 of \d+ candidates", output);
-        Assert.Equal(3, output.Split('\n').Count(line => line.Contains("chicago", StringComparison.Ordinal)));
+        var ranks = output.Split('\n').Select(line => System.Text.RegularExpressions.Regex.Match(line, @"^│ (\d+)\s+│")).Where(m => m.Success);
+        Assert.Equal(["1", "2", "3"], ranks.Select(m => m.Groups[1].Value));
+    }
+
+    [Fact]
+    public async Task Design_with_two_cells_prints_each_cells_candidates_and_pools_as_the_multi_cell_selection()
+    {
+        string[] args = ["--cells", "2", "--sizes", "2", "--treatment-periods", "10", "--effect-sizes", "0,0.1,0.2", "--permutations", "200"];
+        var (code, output, error) = await CliRunner.RunAsync(["design", PreTest, .. args, "--json"]);
+
+        Assert.True(code == 0, error);
+        var data = GeoDesignPanel.FromPanel(await PanelExportReader.ReadAsync(PreTest), "conversions");
+        var expected = MultiCellMarketSelection.Select(data, new GeoDesignOptions { Cells = 2, Sizes = [2], TreatmentPeriods = [10], EffectSizes = [0, 0.1, 0.2], Permutations = 200 });
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal(["design", "candidates", "simulations", "cells"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(expected.Simulations, root.GetProperty("simulations").GetInt32());
+        var cells = root.GetProperty("cells").EnumerateArray().Select(c => c.EnumerateArray().Select(e => e.GetString()!).ToArray()).ToArray();
+        Assert.Equal(expected.CellMarkets.Select(c => c.ToArray()), cells);
+        var candidates = root.GetProperty("candidates").EnumerateArray().ToArray();
+        var flat = expected.Cells.SelectMany((cell, c) => cell.Candidates.Select(candidate => (Cell: c + 1, Candidate: candidate))).ToArray();
+        Assert.Equal(flat.Length, candidates.Length);
+        for (int i = 0; i < flat.Length; i++)
+        {
+            Assert.Equal(flat[i].Cell, candidates[i].GetProperty("cell").GetInt32());
+            AssertCandidate(flat[i].Candidate, candidates[i]);
+        }
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class DesignViewTests
         Assert.Contains("0.10", portland);
         Assert.DoesNotContain("!", portland);
         Assert.Contains("0.40 !", houston);
-        Assert.Contains("! test not calibrated: at effect 0 it rejects in more than 2 × alpha = 20% of historical windows", text);
+        Assert.Contains("! test not calibrated: rejects in more than 2 × alpha = 20% of windows with no effect", text);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class DesignViewTests
         string text = Render(new MarketSelection(candidates, [], 330, Options), top: 2);
 
         Assert.Equal(2, text.Split('\n').Count(l => l.Contains("chicago", StringComparison.Ordinal)));
-        Assert.Contains("top 2 of 5 candidates (--top, or --json for all)", text);
+        Assert.Contains("top 2 of 5 candidates (--top, or --json for all).", text);
     }
 
     [Fact]

@@ -67,6 +67,25 @@ public sealed class GeoPowerCommandTests
     }
 
     [Fact]
+    public async Task Controls_restrict_the_donor_pool_as_the_power_analysis_does_and_are_echoed_in_the_json()
+    {
+        string[] controls = ["cincinnati", "houston", "miami", "baton rouge"];
+        var (code, output, error) = await CliRunner.RunAsync(
+            "power", PreTest, "--locations", "chicago,portland", "--controls", string.Join(",", controls), "--treatment-periods", "15", "--effect-sizes", "0.1", "--json");
+
+        Assert.True(code == 0, error);
+        var data = GeoDesignPanel.FromPanel(await PanelExportReader.ReadAsync(PreTest), "conversions");
+        var options = new GeoDesignOptions { TreatmentPeriods = [15], EffectSizes = [0.1] };
+        var restricted = GeoPowerAnalysis.Curve(data, ["chicago", "portland"], options with { Controls = controls });
+        var everyOther = GeoPowerAnalysis.Curve(data, ["chicago", "portland"], options);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(controls, json.RootElement.GetProperty("controls").EnumerateArray().Select(e => e.GetString()!));
+        double att = json.RootElement.GetProperty("curve")[0].GetProperty("avgAtt").GetDouble();
+        Assert.Equal(restricted.Points[0].AvgAtt, att);
+        Assert.NotEqual(everyOther.Points[0].AvgAtt, att, 3);
+    }
+
+    [Fact]
     public async Task Geo_power_table_shows_a_curve_per_duration_with_bars_and_the_smallest_detectable_effect()
     {
         var (code, output, error) = await CliRunner.RunAsync(
