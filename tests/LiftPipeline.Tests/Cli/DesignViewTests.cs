@@ -61,6 +61,25 @@ public sealed class DesignViewTests
     }
 
     [Fact]
+    public void A_narrow_console_leaves_out_the_least_needed_columns_and_says_which()
+    {
+        var output = new StringWriter();
+        var console = ConsoleFactory.Create(output);
+        console.Profile.Width = 80;
+        var selection = new MarketSelection([Candidate(1, ["chicago", "portland"], 0.1, 0.4)], [], 330, Options);
+
+        DesignView.Render(console, selection, top: 10);
+
+        string text = output.ToString();
+        Assert.All(text.Split('\n'), line => Assert.True(line.TrimEnd().Length <= 80, line));
+        Assert.Contains("0.40 !", text);
+        Assert.Contains("64,564", text);
+        Assert.Contains("Left out to fit 80 columns:", text);
+        Assert.Contains("corr", text);
+        Assert.DoesNotContain("0.951", text);
+    }
+
+    [Fact]
     public void No_candidate_says_what_to_change()
     {
         string text = Render(new MarketSelection([], [], 330, Options), top: 10);
