@@ -67,7 +67,10 @@ public sealed partial class PlanningCampaignConfigTests
 
         var settings = config.GeoDesign!;
         Assert.Equal("conversions", settings.Metric);
-        Assert.Equal(new GeoDesignOptions { Seed = 7 }, settings.Options);
+        Assert.Equal(7, settings.Options.Seed);
+        // Field by field (the options hold lists): the inputs hash is a function of every option.
+        Assert.Equal(LiftPipeline.Pipeline.Reports.DesignJson.InputsHash("d", "m", new GeoDesignOptions { Seed = 7 }),
+            LiftPipeline.Pipeline.Reports.DesignJson.InputsHash("d", "m", settings.Options));
     }
 
     [Fact]
