@@ -8,6 +8,7 @@ using LiftPipeline.Bench;
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- sdid [--replications R] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- t-power [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- pipeline [--campaigns N] [--records R] [--no-results]
+//   dotnet run -c Release --project bench/LiftPipeline.Bench -- design [--runs R] [--no-results]
 if (args.Length >= 2 && args[0] is PeakMemory.Mode or PeakMemory.StatisticsMode)
 {
     int workers = args.Length >= 4 && args[2] == "--workers" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
@@ -31,6 +32,8 @@ switch (command)
         return TPowerBenchmark.Run(args[1..]);
     case "pipeline":
         return await PipelineBenchmark.RunAsync(args[1..]);
+    case "design":
+        return DesignBenchmark.Run(args[1..]);
     default:
         Console.Error.WriteLine("""
             usage: LiftPipeline.Bench <benchmark> [options]
@@ -62,6 +65,10 @@ switch (command)
               pipeline lift run over 100 and 1,000 campaigns (two sample exports each): first pass, no-op pass, and the
                        no-op pass again with 50,000 old delivery records; peak memory
                        --campaigns N   one size only        --records R   old delivery records (default 50000)
+                       --no-results    do not write bench/RESULTS.md
+              design   geo market selection: GeoLift's published walkthrough (330 simulations x 1000 permutations) vs GeoLift's
+                       published 12 s, cost per simulation as lookback windows grow, and a 210-market x 365-day panel
+                       --runs R        timed runs of the walkthrough after one warm-up (default 5)
                        --no-results    do not write bench/RESULTS.md
               t-power  t-test sample size per group: bracket from the normal approximation vs the fixed bracket [2, 1e7]
                        --no-results    do not write bench/RESULTS.md
