@@ -65,6 +65,7 @@ internal sealed partial class CampaignConfigReader
             EffectSizes = NumberList(element, "effectSizes", v => v > -1, "a relative effect greater than −1, such as 0.05 for +5%") ?? defaults.EffectSizes,
             Include = include,
             Exclude = exclude,
+            Controls = StringList(element, at, "controls", required: false, allowed: null),
             Cpic = Number(element, at, "cpic", defaults.Cpic, v => v >= 0, "a cost per incremental conversion of 0 or more, such as 7.5"),
             Budget = TryGet(element, "budget", out _) ? Positive(element, at, "budget", 1) : null,
             Alpha = Level(element, at, "alpha", defaults.Alpha),

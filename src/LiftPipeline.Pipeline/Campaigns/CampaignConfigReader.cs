@@ -29,7 +29,7 @@ internal sealed partial class CampaignConfigReader
             "sequentialTuningN", "spend"],
         ["holdout.contrasts[]"] = ["treatment", "control"],
         ["holdout.ratios[]"] = ["name", "numerator", "denominator"],
-        ["geoDesign"] = ["metric", "sizes", "treatmentPeriods", "effectSizes", "include", "exclude", "cpic", "budget", "alpha", "power",
+        ["geoDesign"] = ["metric", "sizes", "treatmentPeriods", "effectSizes", "include", "exclude", "controls", "cpic", "budget", "alpha", "power",
             "lookback", "calibrationWindows", "estimator", "permutations", "permutation", "seed", "side", "ranking", "holdout", "cells"],
         ["columns"] = [ContractColumns.Unit, ContractColumns.Period, ContractColumns.Treated, ContractColumns.Arm, ContractColumns.Spend,
             ContractColumns.CustomerId, ContractColumns.Segment, ContractColumns.Surface, ContractColumns.Market, ContractColumns.Exposed],

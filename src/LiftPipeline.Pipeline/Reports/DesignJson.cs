@@ -176,6 +176,14 @@ public static class DesignJson
         w.WriteNumbers("effectSizes", o.EffectSizes);
         w.WriteStrings("include", o.Include);
         w.WriteStrings("exclude", o.Exclude);
+        if (o.Controls is { } controls)
+        {
+            w.WriteStrings("controls", controls);
+        }
+        else
+        {
+            w.WriteNull("controls");
+        }
         w.WriteFinite("cpic", o.Cpic);
         w.WriteFinite("budget", o.Budget);
         w.WriteFinite("alpha", o.Alpha);

@@ -85,6 +85,10 @@ internal static class DesignText
         {
             parts.Add($"exclude {Markets(o.Exclude)}");
         }
+        if (o.Controls is { } controls)
+        {
+            parts.Add($"controls {Markets(controls)}");
+        }
         parts.Add($"cpic {Number(o.Cpic)}");
         parts.Add(o.Budget is { } budget ? $"budget {Whole(budget)}" : "no budget");
         parts.Add($"alpha {Number(o.Alpha)}, target power {Number(o.Power)}, lookback {o.Lookback}, calibration windows {o.CalibrationWindows}");

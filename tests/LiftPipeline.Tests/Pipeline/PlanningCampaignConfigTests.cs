@@ -30,7 +30,7 @@ public sealed partial class PlanningCampaignConfigTests
     {
         var config = Parse(Planning("""
             { "metric": "revenue", "sizes": [2, 3, 4, 5], "treatmentPeriods": [10, 15], "effectSizes": [0, 0.05, 0.1, 0.15, 0.2],
-              "include": ["chicago"], "exclude": ["honolulu"], "cpic": 7.5, "budget": 100000, "alpha": 0.1, "power": 0.85,
+              "include": ["chicago"], "exclude": ["honolulu"], "controls": ["austin", "boston"], "cpic": 7.5, "budget": 100000, "alpha": 0.1, "power": 0.85,
               "lookback": 3, "calibrationWindows": 0, "estimator": "sdid", "permutations": 500, "permutation": "block", "seed": 42,
               "side": "one-sided", "ranking": "geolift", "holdout": [0.7, 0.95], "cells": 2 }
             """));
@@ -44,6 +44,7 @@ public sealed partial class PlanningCampaignConfigTests
         Assert.Equal([0, 0.05, 0.1, 0.15, 0.2], o.EffectSizes);
         Assert.Equal(["chicago"], o.Include);
         Assert.Equal(["honolulu"], o.Exclude);
+        Assert.Equal(["austin", "boston"], o.Controls);
         Assert.Equal(7.5, o.Cpic);
         Assert.Equal(100000, o.Budget);
         Assert.Equal(0.1, o.Alpha);
@@ -83,6 +84,7 @@ public sealed partial class PlanningCampaignConfigTests
         Assert.Null(o.TreatmentPeriods);
         Assert.Equal(defaults.EffectSizes, o.EffectSizes);
         Assert.Null(o.Budget);
+        Assert.Null(o.Controls);
         Assert.Null(o.HoldoutRange);
         Assert.Equal(0.1, o.Alpha);
         Assert.Equal(1000, o.Permutations);
