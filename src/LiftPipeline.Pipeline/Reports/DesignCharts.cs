@@ -74,8 +74,11 @@ internal static class DesignCharts
         }
         foreach (var c in chosen.OfType<MarketCandidate>().Where(c => shown.Contains(c)))
         {
-            svg.Circle(x.Map(c.EffectSize), y.Map(c.Investment), 5.5, "chosen", Describe(c));
-            svg.Text(x.Map(c.EffectSize) + 8, y.Map(c.Investment) - 6, Shorten(string.Join(", ", c.Locations)), "label");
+            double cx = x.Map(c.EffectSize);
+            svg.Circle(cx, y.Map(c.Investment), 5.5, "chosen", Describe(c));
+            // Labels right of the dot, or left of it in the right half, so they stay inside the chart.
+            bool left = cx > (frame.Left + frame.Right) / 2;
+            svg.Text(left ? cx - 8 : cx + 8, y.Map(c.Investment) - 6, Shorten(string.Join(", ", c.Locations)), "label", left ? "end" : "start");
         }
         svg.Text(frame.Left, 16, "investment (y) against MDE (x); larger dots are the chosen designs", "legend");
         return svg.ToString();
