@@ -179,6 +179,7 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
     }
 
     /// <summary>The treated markets' average path over the first <paramref name="length"/> periods, un-lifted.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     private void TreatedMean(ReadOnlySpan<int> treated, int length)
     {
         var mean = _treatedMean.AsSpan(0, length);
@@ -193,6 +194,7 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
     /// c_i = Σ_t X̃_it x̃1_t = mean over treated j of G_ij for every market (the treated average is a pseudo-unit of the
     /// de-meaned Gram), into <paramref name="linear"/>; returns ‖x̃1‖² = mean over treated pairs of G_jk.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     private double LoadLinear(PrefixMoments prefix, ReadOnlySpan<int> treated, double[] linear)
     {
         int n = _data.N;
@@ -213,6 +215,7 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
     /// ‖x̃1 − X̃'ω‖ / ‖x̃1 − X̃'1/N0‖ on the pre-window periods de-meaned (augsynth's scaled L2 imbalance with fixedeff), from
     /// the Gram: ‖x̃1 − X̃'w‖² = ‖x̃1‖² − 2c'w + w'Gw; the donor block sum of G is the row sums less the non-donor columns.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     private double ScaledImbalance(PrefixMoments pre, double treatedSquare, int donorCount)
     {
         int n = _data.N;
@@ -247,6 +250,7 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
     }
 
     /// <summary>u_t = z̃_t − Σ ω_i X̃_it over all L periods, z the treated average lifted by (1+e) in the window, both de-meaned over L.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     private void RefitResiduals(PrefixMoments all, int length, int t0, double e)
     {
         var u = _residuals.AsSpan(0, length);
