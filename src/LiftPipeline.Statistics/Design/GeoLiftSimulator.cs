@@ -147,6 +147,30 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
     }
 
     /// <summary>
+    /// The p-value of the no-effect test alone (a calibration window): the all-period refit at effect 0, without the
+    /// pre-window fit the point estimates need; warm-started from the last refit of the same test group.
+    /// </summary>
+    public double NullPValue(ReadOnlySpan<int> treated, ReadOnlySpan<int> donors, GeoWindow window)
+    {
+        int length = window.Length, t0 = window.T0;
+        if (donors.Length < 1 || treated.Length < 1 || t0 < 1 || window.Duration < 1 || length > _data.T)
+        {
+            throw new ArgumentException($"A simulation needs treated markets, donors and a window inside the history (got {treated.Length} treated, {donors.Length} donors, window {length} − {window.Duration}).");
+        }
+        if (!SameGroupAsLastCall(treated, donors))
+        {
+            Array.Clear(_solver.Weights);
+        }
+        TreatedMean(treated, length);
+        var all = Prefix(length);
+        _solver.Gram = all.Gram;
+        LoadLinear(all, treated, _solver.Linear);
+        _solver.Solve();
+        RefitResiduals(all, length, t0, 0);
+        return Test(length, window.Duration).PValue(_residuals.AsSpan(0, length), 0);
+    }
+
+    /// <summary>
     /// Whether this call simulates the same treated markets and donors as the last one; if not, remembers them and
     /// marks the donors as the solver's allowed variables.
     /// </summary>
