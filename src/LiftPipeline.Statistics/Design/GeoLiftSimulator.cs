@@ -6,7 +6,7 @@ namespace LiftPipeline.Statistics.Design;
 /// <summary>
 /// GeoLift's power simulation, fast: the de-meaned ("fixed effects") synthetic control of the treated markets' average,
 /// with the work shared across simulations. Every fit needs only the Gram of the markets de-meaned over a prefix of the
-/// history, computed once per prefix length for the whole panel (<see cref="PrefixMoments"/>); the treated average is a
+/// history, computed once per prefix length for the whole panel (<see cref="GeoPrefixMoments"/>); the treated average is a
 /// pseudo-unit whose cross products are averages of Gram rows. The pre-window fit does not depend on the effect, so ATT,
 /// lift and investment of every effect size follow from one fit in closed form; the all-period refit of the conformal
 /// test has a fixed Gram and a linear term linear in the effect, so it is warm-started from one effect size to the next.
@@ -17,7 +17,7 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
     private readonly GeoDesignPanel _data;
     private readonly GeoDesignOptions _options;
     private readonly double[] _centred;
-    private readonly Dictionary<int, PrefixMoments> _prefixes = [];
+    private readonly Dictionary<int, GeoPrefixMoments> _prefixes = [];
     private readonly Dictionary<(int Length, int Duration), GeoConformalTest> _tests = [];
     private readonly SimplexActiveSet _solver;
     private readonly double[] _treatedMean, _residuals, _c0, _c1, _preWeights;
@@ -61,7 +61,7 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
         TreatedMean(treated, length);
         var pre = Prefix(t0);
 
-        // Pre-window fit: ω on the first T0 periods, each market de-meaned over them (augsynth's fixedeff).
+        // Pre-window fit: ω on the first T0 periods, each market de-meaned over them (Abadie, Diamond and Hainmueller 2010 weights; augsynth's fixedeff, Ben-Michael, Feller and Rothstein 2021).
         _solver.Gram = pre.Gram;
         double treatedSquare = LoadLinear(pre, treated, _c0);
         _c0.CopyTo(_solver.Linear, 0);
@@ -104,7 +104,7 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
             }
         }
 
-        // All-period refit of the conformal test: Gram fixed per L, linear term c0 + e·c1.
+        // All-period refit under no effect (Chernozhukov, Wüthrich and Zhu 2021, Algorithm 1): Gram fixed per L, linear term c0 + e·c1.
         var all = Prefix(length);
         _solver.Gram = all.Gram;
         LoadLinear(all, treated, _c0);
@@ -219,7 +219,7 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
     /// de-meaned Gram), into <paramref name="linear"/>; returns ‖x̃1‖² = mean over treated pairs of G_jk.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
-    private double LoadLinear(PrefixMoments prefix, ReadOnlySpan<int> treated, double[] linear)
+    private double LoadLinear(GeoPrefixMoments prefix, ReadOnlySpan<int> treated, double[] linear)
     {
         int n = _data.N;
         Array.Clear(linear);
@@ -240,7 +240,7 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
     /// the Gram: ‖x̃1 − X̃'w‖² = ‖x̃1‖² − 2c'w + w'Gw; the donor block sum of G is the row sums less the non-donor columns.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
-    private double ScaledImbalance(PrefixMoments pre, double treatedSquare, int donorCount)
+    private double ScaledImbalance(GeoPrefixMoments pre, double treatedSquare, int donorCount)
     {
         int n = _data.N;
         var allowed = _solver.Allowed;
@@ -275,7 +275,7 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
 
     /// <summary>u_t = z̃_t − Σ ω_i X̃_it over all L periods, z the treated average lifted by (1+e) in the window, both de-meaned over L.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
-    private void RefitResiduals(PrefixMoments all, int length, int t0, double e)
+    private void RefitResiduals(GeoPrefixMoments all, int length, int t0, double e)
     {
         var u = _residuals.AsSpan(0, length);
         double mean = 0;
@@ -301,11 +301,11 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
         }
     }
 
-    private PrefixMoments Prefix(int length)
+    private GeoPrefixMoments Prefix(int length)
     {
         if (!_prefixes.TryGetValue(length, out var prefix))
         {
-            prefix = new PrefixMoments(_centred, _data.N, _data.T, length);
+            prefix = new GeoPrefixMoments(_centred, _data.N, _data.T, length);
             _prefixes[length] = prefix;
         }
         return prefix;
@@ -329,57 +329,5 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
             sum += v;
         }
         return sum / values.Length;
-    }
-
-    /// <summary>
-    /// Every market's mean over the first P periods and the N×N Gram of the markets de-meaned over them,
-    /// G_ij = Σ_{t&lt;P} (Y_it − m_i)(Y_jt − m_j).
-    /// </summary>
-    private sealed class PrefixMoments
-    {
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
-        public PrefixMoments(double[] centred, int n, int t, int length)
-        {
-            Means = new double[n];
-            Gram = new double[n * n];
-            RowSums = new double[n];
-            var demeaned = new double[n * length];
-            for (int i = 0; i < n; i++)
-            {
-                var row = centred.AsSpan(i * t, length);
-                double mean = Mean(row);
-                Means[i] = mean;
-                for (int s = 0; s < length; s++)
-                {
-                    demeaned[i * length + s] = row[s] - mean;
-                }
-            }
-            for (int i = 0; i < n; i++)
-            {
-                var xi = demeaned.AsSpan(i * length, length);
-                for (int j = 0; j <= i; j++)
-                {
-                    Gram[i * n + j] = Gram[j * n + i] = VectorMath.Dot(xi, demeaned.AsSpan(j * length, length));
-                }
-            }
-            for (int i = 0; i < n; i++)
-            {
-                double sum = 0;
-                foreach (double g in Gram.AsSpan(i * n, n))
-                {
-                    sum += g;
-                }
-                RowSums[i] = sum;
-            }
-        }
-
-        /// <summary>m_i over the prefix, of the centred data.</summary>
-        public double[] Means { get; }
-
-        /// <summary>G, N×N row-major.</summary>
-        public double[] Gram { get; }
-
-        /// <summary>Σ_j G_ij.</summary>
-        public double[] RowSums { get; }
     }
 }
