@@ -44,6 +44,9 @@ public sealed record GeoDesignOptions
     /// <summary>Markets never tested; they stay in the donor pool (as in GeoLift). Default none.</summary>
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
+    /// <summary>The donor pool of every simulation (a pre-chosen control group); test markets in it are left out. Default (null): every market not tested.</summary>
+    public IReadOnlyList<string>? Controls { get; init; }
+
     /// <summary>Cost per incremental conversion; investment = cpic × treated outcome in the window × effect size. Default 1.</summary>
     public double Cpic { get; init; } = 1;
 
