@@ -1,13 +1,9 @@
-using LiftPipeline.Ingestion.Panels;
 using LiftPipeline.Statistics.Design;
 
 namespace LiftPipeline.Tests.Design;
 
 public sealed class MultiCellTests
 {
-    private static readonly Lazy<GeoDesignPanel> PreTest = new(() =>
-        GeoDesignPanel.FromPanel(PanelExportReader.ReadAsync(TestData.Panel("GeoLift_PreTest.parquet")).GetAwaiter().GetResult(), "conversions"));
-
     private static int Market(GeoDesignPanel data, string name) => data.Units.ToList().IndexOf(name);
 
     [Fact]
@@ -26,7 +22,7 @@ public sealed class MultiCellTests
     [Fact]
     public void Markets_are_ranked_by_total_outcome_largest_first()
     {
-        var data = PreTest.Value;
+        var data = DesignPanels.PreTest;
 
         var ranked = SystematicSampling.RankByTotal(data);
 
@@ -41,7 +37,7 @@ public sealed class MultiCellTests
     [InlineData(4)]
     public void Cells_partition_the_markets_with_one_market_from_each_band_of_k_ranks(int k)
     {
-        var data = PreTest.Value;
+        var data = DesignPanels.PreTest;
 
         var cells = SystematicSampling.Cells(data, k, seed: 5);
 
@@ -76,7 +72,7 @@ public sealed class MultiCellTests
     [Fact]
     public void Selection_with_fewer_than_two_cells_or_sizes_as_large_as_a_cell_is_refused()
     {
-        var data = PreTest.Value;
+        var data = DesignPanels.PreTest;
 
         var one = Assert.Throws<ArgumentException>(() => MultiCellMarketSelection.Select(data, new GeoDesignOptions { Cells = 1 }));
         var large = Assert.Throws<ArgumentException>(() => MultiCellMarketSelection.Select(data, new GeoDesignOptions { Cells = 2, Sizes = [2, 20] }));
@@ -88,24 +84,25 @@ public sealed class MultiCellTests
     [Fact]
     public void Comparing_cells_that_share_a_market_or_name_an_unknown_one_is_refused()
     {
-        var data = PreTest.Value;
+        var data = DesignPanels.PreTest;
         var options = new GeoDesignOptions();
 
         var shared = Assert.Throws<ArgumentException>(() => MultiCellMarketSelection.Compare(data, [["chicago", "portland"], ["portland"]], 15, options));
         var unknown = Assert.Throws<ArgumentException>(() => MultiCellMarketSelection.Compare(data, [["chicago"], ["atlantis"]], 15, options));
 
         Assert.StartsWith("Market 'portland' is in more than one cell.", shared.Message);
-        Assert.StartsWith("Unknown market 'atlantis'", unknown.Message);
+        Assert.StartsWith("Unknown test market 'atlantis'", unknown.Message);
     }
 
     [Fact]
     [Trait("Category", "Simulation")]
     public void The_winning_multiple_is_the_first_on_the_grid_at_which_the_cells_intervals_separate()
     {
-        var data = PreTest.Value;
+        var data = DesignPanels.PreTest;
         int[][] cells = [[Market(data, "chicago"), Market(data, "portland")], [Market(data, "cincinnati"), Market(data, "houston")]];
         var options = new GeoDesignOptions { Permutations = 200, Alpha = 0.1 };
-        var winner = new CellWinner(data, cells, 15, options);
+        var donors = Enumerable.Range(0, data.N).Where(i => !cells.Any(c => c.Contains(i))).ToArray();
+        var winner = new CellWinner(data, cells, donors, 15, options);
 
         double? m = winner.WinningMultiple(0, 1, 0.1, CancellationToken.None);
 
