@@ -64,7 +64,11 @@ internal static class DemoCommand
         var locate = PipelinePass.Locator(new StoreLocation(StoreKind.Folder, target, StoreLocator.DefaultContainer));
         await output.WriteLineAsync().ConfigureAwait(false);
         await output.WriteLineAsync("Where to look:").ConfigureAwait(false);
-        foreach (var m in summary.Measurements.Where(m => m.ReportFolder is not null))
+        foreach (var m in summary.Measurements.Where(m => m.Design is not null))
+        {
+            await output.WriteLineAsync($"  {m.Campaign}: {locate(StoreLayout.DesignHtml(m.Campaign))} (the geo design: open in a browser)").ConfigureAwait(false);
+        }
+        foreach (var m in summary.Measurements.Where(m => m.ReportFolder is not null && m.Design is null))
         {
             await output.WriteLineAsync($"  {m.Campaign}: {locate(StoreLayout.LatestReport(m.Campaign))}").ConfigureAwait(false);
             await output.WriteLineAsync($"  {new string(' ', m.Campaign.Value.Length)}  {locate(StoreLayout.ReportHtml(m.ReportFolder!))} (open in a browser)").ConfigureAwait(false);

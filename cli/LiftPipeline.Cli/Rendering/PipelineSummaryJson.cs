@@ -8,7 +8,7 @@ namespace LiftPipeline.Cli.Rendering;
 /// <summary>
 /// The one JSON object <c>lift run --json</c> prints: <c>runId</c>, <c>run</c> (<c>started</c>, <c>skipped</c> when
 /// another run held the lease, null for an exports-only pass), <c>exports</c> (each with its disposition), <c>measurements</c> (with each
-/// report's estimates, guardrails and recommendation), <c>deliveries</c> and <c>problems</c>. Numbers that are not finite are null.
+/// report's estimates, guardrails and recommendation, or a planning campaign's <c>design</c>), <c>deliveries</c> and <c>problems</c>. Numbers that are not finite are null.
 /// </summary>
 internal static class PipelineSummaryJson
 {
@@ -68,13 +68,17 @@ internal static class PipelineSummaryJson
         w.WriteString("status", m.Status.ToString().ToLowerInvariant());
         w.WriteBoolean("alreadyMeasured", m.AlreadyMeasured);
         w.WriteString("message", m.Message);
-        w.WriteString("report", m.ReportFolder is null ? null : locate(StoreLayout.ReportHtml(m.ReportFolder)));
+        w.WriteString("report", m.Design is not null ? locate(StoreLayout.DesignHtml(m.Campaign)) : m.ReportFolder is null ? null : locate(StoreLayout.ReportHtml(m.ReportFolder)));
         w.WriteStartArray("alerts");
         foreach (var a in m.Alerts)
         {
             w.WriteStringValue(a);
         }
         w.WriteEndArray();
+        if (m.Design is { } design)
+        {
+            WriteDesign(w, design);
+        }
         if (m.Report is { } report)
         {
             w.WriteString("metric", report.Metric);
@@ -106,4 +110,36 @@ internal static class PipelineSummaryJson
         w.WriteEndObject();
     }
 
+    /// <summary><c>"design": {"inputsHash", "chosen": [{"cell","locations","duration","mde","investment","falsePositiveRate"}]}</c>.</summary>
+    private static void WriteDesign(Utf8JsonWriter w, DesignSummary design)
+    {
+        w.WriteStartObject("design");
+        w.WriteString("inputsHash", design.InputsHash);
+        w.WriteStartArray("chosen");
+        foreach (var c in design.Chosen)
+        {
+            w.WriteStartObject();
+            if (c.Cell is { } cell)
+            {
+                w.WriteNumber("cell", cell);
+            }
+            else
+            {
+                w.WriteNull("cell");
+            }
+            w.WriteStartArray("locations");
+            foreach (var location in c.Locations)
+            {
+                w.WriteStringValue(location);
+            }
+            w.WriteEndArray();
+            w.WriteNumber("duration", c.Duration);
+            w.WriteFinite("mde", c.Mde);
+            w.WriteFinite("investment", c.Investment);
+            w.WriteFinite("falsePositiveRate", c.FalsePositiveRate);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
 }

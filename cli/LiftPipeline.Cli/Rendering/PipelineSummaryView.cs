@@ -13,7 +13,7 @@ namespace LiftPipeline.Cli.Rendering;
 /// <summary>
 /// The human view of a pipeline pass (<c>lift run</c>, <c>lift demo</c>, each beat of <c>lift watch</c>): the exports
 /// line, one table row per estimate (campaign, estimator and cell, ATT, interval, lift, guardrails, recommendation,
-/// report), then quarantined exports with their reason, deliveries and problems.
+/// report), then quarantined exports with their reason, a line per planning campaign's design, deliveries and problems.
 /// </summary>
 internal static class PipelineSummaryView
 {
@@ -26,18 +26,23 @@ internal static class PipelineSummaryView
     {
         console.MarkupLine($"[bold]{Markup.Escape(Headline(summary))}[/]");
         output.WriteLine(ExportsLine(summary.Exports));
-        if (summary.Measurements.Count > 0)
+        var measured = summary.Measurements.Where(m => m.Design is null).ToArray();
+        if (measured.Length > 0)
         {
-            console.Write(Table(summary.Measurements));
+            console.Write(Table(measured));
         }
         foreach (var quarantined in summary.Exports.Where(e => e.Disposition == ExportDisposition.Quarantined))
         {
             output.WriteLine($"quarantined {quarantined.Export.Path} → {locate(quarantined.Export.QuarantinePath)}");
             output.WriteLine($"  reason: {quarantined.Message}");
         }
-        foreach (var outcome in summary.Measurements.Where(m => m.Report is null && m.Holdout is null))
+        foreach (var outcome in measured.Where(m => m.Report is null && m.Holdout is null))
         {
             output.WriteLine($"{Status(outcome)} {outcome.Campaign}: {outcome.Message}");
+        }
+        foreach (var outcome in summary.Measurements.Where(m => m.Design is not null))
+        {
+            output.WriteLine(DesignLine(outcome, locate));
         }
         foreach (var outcome in summary.Measurements.Where(m => m.Holdout is not null))
         {
@@ -72,6 +77,20 @@ internal static class PipelineSummaryView
                 $"  {c.Treatment} vs {c.Control} {c.Metric}: {100 * c.Relative:+0.0;-0.0}% [{100 * c.RelativeCi.Lower:0.0}%, {100 * c.RelativeCi.Upper:0.0}%], always valid [{100 * c.AlwaysValidRelativeCi.Lower:0.0}%, {100 * c.AlwaysValidRelativeCi.Upper:0.0}%], p {c.PValue:0.0000}"));
         }
         output.WriteLine($"  {report.RecommendationReason}");
+    }
+
+    /// <summary>
+    /// A planning campaign's line: "geo-plan design: chicago, portland for 15 periods, MDE 10.0%, investment 64,564 →
+    /// {path}/design.html", with "(unchanged)" when the design was already current, or why no design reaches the power.
+    /// </summary>
+    public static string DesignLine(MeasureOutcome outcome, Func<string, string> locate)
+    {
+        var design = outcome.Design!;
+        string choice = design.Chosen.Count == 0
+            ? "no design reaches the target power at the effect sizes simulated"
+            : string.Join("; ", design.Chosen.Select(c => (c.Cell is { } cell ? $"cell {cell}: " : "")
+                + string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", c.Locations)} for {c.Duration} periods, MDE {100 * c.Mde:0.0}%, investment {c.Investment:#,##0}")));
+        return $"{outcome.Campaign} design: {choice}{(outcome.AlreadyMeasured ? " (unchanged)" : "")} → {locate(StoreLayout.DesignHtml(outcome.Campaign))}";
     }
 
     /// <summary>True when some campaign failed or a problem was reported: the exit code is then 1.</summary>
@@ -187,6 +206,7 @@ internal static class PipelineSummaryView
             CampaignRunStatus.NoData => "no data",
             CampaignRunStatus.Skipped => "skipped",
             CampaignRunStatus.Failed => "failed",
+            CampaignRunStatus.Designed => "designed",
             _ => outcome.Status.ToString().ToLowerInvariant(),
         };
 

@@ -23,6 +23,15 @@ public sealed record CampaignConfig
     /// <summary>Whether the nightly run re-measures the campaign. Default true.</summary>
     public bool Active { get; init; } = true;
 
+    /// <summary>Planning (design a geo test on the exports' history) or measuring (the default). Only a panel campaign can be planning.</summary>
+    public CampaignStatus Status { get; init; } = CampaignStatus.Measuring;
+
+    /// <summary>
+    /// The geo design a planning campaign runs: set (with defaults) for every planning campaign, and for a panel campaign
+    /// whose campaign.json has a <c>geoDesign</c> section (kept when the test starts; read only while planning). Null otherwise.
+    /// </summary>
+    public GeoDesignSettings? GeoDesign { get; init; }
+
     /// <summary>Most rows one panel export may hold (<see cref="IngestionLimits.WithMaxRows"/>). Default: <see cref="IngestionLimits.Panel"/>'s 5,000,000.</summary>
     public long MaxRows { get; init; } = IngestionLimits.Panel.MaxRows;
 

@@ -18,8 +18,8 @@ internal sealed partial class CampaignConfigReader
     /// <summary>The properties accepted in each object, by object path (<c>""</c> is the document; <c>subscribers[]</c> each subscriber).</summary>
     internal static IReadOnlyDictionary<string, IReadOnlyList<string>> Properties { get; } = new Dictionary<string, IReadOnlyList<string>>
     {
-        [""] = ["id", "name", "active", "design", "metrics", "estimators", "variance", "replications", "seed", "maxRows", "solver",
-            "treatment", "arms", "alpha", "subscribers", "guardrails", "columns", "holdout"],
+        [""] = ["id", "name", "active", "status", "design", "metrics", "estimators", "variance", "replications", "seed", "maxRows", "solver",
+            "treatment", "arms", "alpha", "subscribers", "guardrails", "columns", "holdout", "geoDesign"],
         ["treatment"] = ["start", "end"],
         ["subscribers[]"] = ["name", "url", "secretName"],
         ["guardrails"] = ["maxScaledL2Imbalance", "placeboInTimeAlpha", "maxMissingPeriods", "lateAfterDays",
@@ -29,6 +29,8 @@ internal sealed partial class CampaignConfigReader
             "sequentialTuningN", "spend"],
         ["holdout.contrasts[]"] = ["treatment", "control"],
         ["holdout.ratios[]"] = ["name", "numerator", "denominator"],
+        ["geoDesign"] = ["metric", "sizes", "treatmentPeriods", "effectSizes", "include", "exclude", "controls", "cpic", "budget", "alpha", "power",
+            "lookback", "calibrationWindows", "estimator", "permutations", "permutation", "seed", "side", "ranking", "holdout", "cells"],
         ["columns"] = [ContractColumns.Unit, ContractColumns.Period, ContractColumns.Treated, ContractColumns.Arm, ContractColumns.Spend,
             ContractColumns.CustomerId, ContractColumns.Segment, ContractColumns.Surface, ContractColumns.Market, ContractColumns.Exposed],
     };
@@ -80,6 +82,7 @@ internal sealed partial class CampaignConfigReader
         string? name = String(root, "", "name", required: true);
         bool active = Bool(root, "", "active", true);
         var design = Choice(root, "", "design", ["panel", "holdout"], null);
+        var status = Status(root, design);
         var metrics = StringList(root, "", "metrics", required: true, allowed: null);
         var estimators = StringList(root, "", "estimators", required: false, allowed: PanelEstimators.Names) ?? ["sdid"];
         var variance = Choice(root, "", "variance", [.. VarianceEstimators.Names, "none"], "placebo");
@@ -94,6 +97,7 @@ internal sealed partial class CampaignConfigReader
         var guardrails = Guardrails(root, metrics);
         var holdout = Holdout(root, design, metrics);
         var columns = Columns(root);
+        var geoDesign = GeoDesign(root, design, status, metrics, seed);
         if (design is null && !TryGet(root, "design", out _))
         {
             Error("design", "is required; set \"design\": \"panel\" (a unit × period export) or \"holdout\" (a customer-level experiment)");
@@ -108,7 +112,7 @@ internal sealed partial class CampaignConfigReader
             Metrics = metrics!, Estimators = estimators, Variance = variance == "none" ? null : variance,
             Replications = replications, Seed = seed, MaxRows = maxRows, Solver = solver == "synthdid" ? WeightSolver.Synthdid : WeightSolver.Exact,
             Treatment = treatment, Arms = arms, Alpha = alpha, Subscribers = subscribers, Guardrails = guardrails, Columns = columns,
-            Holdout = holdout,
+            Holdout = holdout, Status = status, GeoDesign = geoDesign,
         };
     }
 

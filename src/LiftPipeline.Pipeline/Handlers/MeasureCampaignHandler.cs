@@ -33,6 +33,9 @@ public sealed record MeasureOutcome(
 {
     /// <summary>The report of a holdout campaign, when measured by this call (then <see cref="Report"/> is null).</summary>
     public HoldoutReport? Holdout { get; init; }
+
+    /// <summary>A planning campaign's geo design (status <see cref="CampaignRunStatus.Designed"/>): made by this call, or current already.</summary>
+    public DesignSummary? Design { get; init; }
 }
 
 /// <summary>
@@ -47,6 +50,8 @@ public sealed record MeasureOutcome(
 /// is a conditional create, the alert id is derived from campaign, guardrail, dataset and the kind of finding, and a campaign already measured
 /// in a run is not measured again (its alerts are queued again; delivery is once per subscriber regardless).
 /// </para>
+/// A planning campaign (<see cref="CampaignStatus.Planning"/>) is not measured: its geo design is written instead, and
+/// only when the design's inputs changed (<see cref="PlanningCampaignDesign"/>).
 /// A failed measurement (a <see cref="MeasurementNotPossibleException"/>: a design the estimators cannot handle; any other
 /// exception is a bug and propagates) is recorded as failed and raises a breach alert of
 /// guardrail <c>measurement</c>, so a broken campaign is not silent. Thread-safe.
@@ -81,6 +86,15 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
             return await RecordAsync(none, runId is not null, null, cancellationToken).ConfigureAwait(false);
         }
         var run = runId ?? RunIds.ForDataset(manifest.Dataset);
+        if (config.Status == CampaignStatus.Planning)
+        {
+            // Not measured (nothing is treated yet): designed, and only when the design's inputs changed.
+            var began = clock.GetUtcNow();
+            var designed = await new PlanningCampaignDesign(store, clock).DesignAsync(config, campaign, manifest, run, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(designed, true, began, cancellationToken).ConfigureAwait(false);
+            await QueueDeliveriesAsync(config, campaign, designed.Alerts, run, cancellationToken).ConfigureAwait(false);
+            return designed;
+        }
         var done = await AlreadyMeasuredAsync(campaign, run, cancellationToken).ConfigureAwait(false);
         if (done is not null)
         {
@@ -160,9 +174,9 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
 
     /// <summary>Records a measurement that could not run: a breach alert of guardrail <c>measurement</c> naming the reason.</summary>
     internal static async Task<MeasureOutcome> FailedAsync(IObjectStore store, CampaignConfig config, CampaignId campaign, string identity, RunId runId, DateTimeOffset now, string reason,
-        IReadOnlyDictionary<string, double> evidence, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, double> evidence, CancellationToken cancellationToken, string what = "measurement")
     {
-        var failure = NewAlert(campaign, MeasurementGuardrail, identity, NotPossibleFinding, runId, now, $"{config.Name}: the measurement failed and no report was written: {reason}", evidence, null);
+        var failure = NewAlert(campaign, MeasurementGuardrail, identity, NotPossibleFinding, runId, now, $"{config.Name}: the {what} failed and no report was written: {reason}", evidence, null);
         var path = await AlertOutbox.RaiseAsync(store, failure, AlertOutbox.SubscribersOf(config), now, cancellationToken).ConfigureAwait(false);
         return new MeasureOutcome(campaign, runId, CampaignRunStatus.Failed, reason, null, null, [path]);
     }
@@ -212,7 +226,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
             return outcome;
         }
         var entry = new CampaignRunEntry(outcome.Campaign, outcome.Status, null, started, started is null ? null : clock.GetUtcNow(),
-            outcome.ReportFolder, outcome.Alerts, outcome.Status is CampaignRunStatus.Measured ? null : outcome.Message);
+            outcome.ReportFolder, outcome.Alerts, outcome.Status is CampaignRunStatus.Measured or CampaignRunStatus.Designed ? null : outcome.Message);
         await new RunLedger(store).UpdateAsync(outcome.RunId,
             () => new RunManifest(outcome.RunId, RunIds.TriggerOf(outcome.RunId), started ?? clock.GetUtcNow(), []),
             manifest => manifest.With(entry), cancellationToken).ConfigureAwait(false);

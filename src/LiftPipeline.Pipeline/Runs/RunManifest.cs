@@ -20,6 +20,9 @@ public enum CampaignRunStatus
 
     /// <summary>The measurement failed; <see cref="CampaignRunEntry.Error"/> says why.</summary>
     Failed,
+
+    /// <summary>A planning campaign: its geo design report (<c>reports/{campaign}/design/</c>) is current, written now or earlier for the same inputs.</summary>
+    Designed,
 }
 
 /// <summary>One campaign's line in a run manifest.</summary>
@@ -101,6 +104,7 @@ public sealed record RunManifest(RunId RunId, string Trigger, DateTimeOffset Sta
         CampaignRunStatus.Measured => "measured",
         CampaignRunStatus.NoData => "no-data",
         CampaignRunStatus.Skipped => "skipped",
+        CampaignRunStatus.Designed => "designed",
         _ => "failed",
     };
 
@@ -111,6 +115,7 @@ public sealed record RunManifest(RunId RunId, string Trigger, DateTimeOffset Sta
         "no-data" => CampaignRunStatus.NoData,
         "skipped" => CampaignRunStatus.Skipped,
         "failed" => CampaignRunStatus.Failed,
+        "designed" => CampaignRunStatus.Designed,
         _ => throw new FormatException($"'{name}' is not a run status"),
     };
 

@@ -10,6 +10,7 @@ namespace LiftPipeline.Pipeline.Storage;
 /// <item><c>quarantine/{campaign}/{file}</c> and <c>{file}.error.json</c> — rejected exports and why;</item>
 /// <item><c>datasets/{campaign}/manifest.json</c>, <c>panel-{hash}.parquet</c>, <c>shard-{hash}.parquet</c>, <c>holdout-{hash}.json</c> — merged datasets;</item>
 /// <item><c>reports/{campaign}/{runId}/report.{json,html,md}</c> and <c>reports/{campaign}/latest.json</c>;</item>
+/// <item><c>reports/{campaign}/design/design.{json,html,md}</c> and <c>error.json</c> — a planning campaign's geo design;</item>
 /// <item><c>alerts/{yyyy}/{MM}/{dd}/{alertId}.json</c> and <c>alerts/deliveries/{alertId}/{subscriber}.json</c> (settled deliveries);</item>
 /// <item><c>outbox/{alertId}/{subscriber}.json</c> — deliveries still due, written only by the pipeline;</item>
 /// <item><c>runs/{runId}.json</c> and the lease <c>runs/nightly.lease</c>.</item>
@@ -164,6 +165,24 @@ public static class StoreLayout
 
     /// <summary><c>reports/{campaign}/latest.json</c>: the pointer to the campaign's newest report.</summary>
     public static string LatestReport(CampaignId campaign) => $"{ReportsPrefix}{campaign}/latest.json";
+
+    /// <summary>
+    /// <c>reports/{campaign}/design/</c>: a planning campaign's geo design, replaced when its inputs change. The name cannot
+    /// clash with a run's folder in practice: run ids are named <c>nightly-…</c>, <c>run-…</c>, <c>data-…</c> and <c>export-…</c>.
+    /// </summary>
+    public static string DesignFolder(CampaignId campaign) => $"{ReportsPrefix}{campaign}/design/";
+
+    /// <summary><c>reports/{campaign}/design/design.json</c>, the design's data (written last: its presence marks the design complete).</summary>
+    public static string DesignJson(CampaignId campaign) => DesignFolder(campaign) + "design.json";
+
+    /// <summary><c>reports/{campaign}/design/design.html</c>, the design for people.</summary>
+    public static string DesignHtml(CampaignId campaign) => DesignFolder(campaign) + "design.html";
+
+    /// <summary><c>reports/{campaign}/design/design.md</c>, the design's summary as Markdown.</summary>
+    public static string DesignMarkdown(CampaignId campaign) => DesignFolder(campaign) + "design.md";
+
+    /// <summary><c>reports/{campaign}/design/error.json</c>: why the design of the current inputs could not run.</summary>
+    public static string DesignError(CampaignId campaign) => DesignFolder(campaign) + "error.json";
 
     /// <summary><c>alerts/{yyyy}/{MM}/{dd}/{alertId}.json</c> for the UTC day of <paramref name="raisedAt"/>.</summary>
     /// <exception cref="ObjectStoreException">Code invalid-name: the id makes an invalid object name.</exception>

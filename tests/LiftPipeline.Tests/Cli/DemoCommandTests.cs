@@ -18,7 +18,7 @@ public sealed class DemoCommandTests
         var (code, output, error) = await CliRunner.RunAsync(Host, CancellationToken.None, "demo", "--dir", target, "--samples", samples);
 
         Assert.True(code == 0, output + error);
-        Assert.Contains("6 new exports: 5 accepted, 1 quarantined", output, StringComparison.Ordinal);
+        Assert.Contains("7 new exports: 6 accepted, 1 quarantined", output, StringComparison.Ordinal);
         foreach (var campaign in new[] { "geolift-test", "multicell", "prop99", "vbo-holdout" })
         {
             Assert.Contains($"│ {campaign} ", output, StringComparison.Ordinal);
@@ -26,6 +26,12 @@ public sealed class DemoCommandTests
             Assert.Contains(Path.Combine(target, "reports", campaign, "latest.json"), output, StringComparison.Ordinal);
         }
         Assert.Contains("quarantined exports/geolift-test/2021-q2-fix.parquet", output, StringComparison.Ordinal);
+        // The planning campaign: a design line (top candidate with chicago, its MDE, the report) and no measurement.
+        string design = Path.Combine(target, "reports", "geo-plan", "design", "design.html");
+        Assert.True(File.Exists(design));
+        Assert.Matches($"geo-plan design: [a-z ,]*chicago[a-z ,]* for 1[05] periods, MDE [0-9.]+%, investment [0-9,]+ → {System.Text.RegularExpressions.Regex.Escape(design)}", output);
+        Assert.Contains($"geo-plan: {design} (the geo design: open in a browser)", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(target, "reports", "geo-plan", "latest.json")));
         Assert.Contains("[duplicate-cell]", output, StringComparison.Ordinal);
         Assert.Contains("lift run --store " + target, output, StringComparison.Ordinal);
     }

@@ -53,11 +53,12 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
     [Fact]
     public void Every_campaign_is_measured_in_one_run_and_only_the_malformed_export_is_quarantined()
     {
-        Assert.Equal(["geolift-test", "multicell", "prop99", "vbo-holdout"], run.Summary.Measurements.Select(m => m.Campaign.Value));
-        Assert.All(run.Summary.Measurements, m => Assert.Equal(CampaignRunStatus.Measured, m.Status));
+        Assert.Equal(["geo-plan", "geolift-test", "multicell", "prop99", "vbo-holdout"], run.Summary.Measurements.Select(m => m.Campaign.Value));
+        Assert.All(run.Summary.Measurements.Where(m => m.Campaign != "geo-plan"), m => Assert.Equal(CampaignRunStatus.Measured, m.Status));
+        Assert.Equal(CampaignRunStatus.Designed, run.Measured("geo-plan").Status);
         Assert.Equal(["exports/geolift-test/2021-q2-fix.parquet"],
             run.Summary.Exports.Where(e => e.Disposition == ExportDisposition.Quarantined).Select(e => e.Export.Path));
-        Assert.Equal(5, run.Summary.Exports.Count(e => e.Disposition == ExportDisposition.Accepted));
+        Assert.Equal(6, run.Summary.Exports.Count(e => e.Disposition == ExportDisposition.Accepted));
         Assert.Empty(run.Summary.Problems);
     }
 
@@ -88,6 +89,25 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
     }
 
     [Fact]
+    public async Task The_planning_sample_gets_its_geo_design_with_chicago_in_every_candidate_and_is_not_measured()
+    {
+        var design = run.Measured("geo-plan").Design!;
+
+        Assert.NotNull(design.Report);
+        var chosen = Assert.Single(design.Chosen);
+        Assert.Contains("chicago", chosen.Locations);
+        Assert.DoesNotContain("honolulu", chosen.Locations);
+        Assert.Contains(chosen.Duration, new[] { 10, 15 });
+        Assert.All(design.Report!.Cells[0].Selection.Candidates, c => Assert.Contains("chicago", c.Locations));
+        foreach (var file in new[] { "design.json", "design.html", "design.md" })
+        {
+            Assert.NotNull(await run.Store.GetAsync($"reports/geo-plan/design/{file}"));
+        }
+        Assert.Null(await run.Store.GetAsync("reports/geo-plan/demo/report.json"));
+        Assert.Null(await run.Store.GetAsync("reports/geo-plan/latest.json"));
+    }
+
+    [Fact]
     public void The_multi_cell_test_is_reported_per_cell_with_guardrails_per_cell()
     {
         var report = run.Measured("multicell").Report!;
@@ -113,7 +133,8 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
         }
         var manifest = (await new RunLedger(run.Store).ReadAsync(RunId.Parse("demo")))!;
         Assert.Equal("manual", manifest.Trigger);
-        Assert.All(manifest.Campaigns, c => Assert.True(c.Status == CampaignRunStatus.Measured && c.Seconds >= 0, c.Campaign));
+        Assert.All(manifest.Campaigns.Where(c => c.Campaign != "geo-plan"), c => Assert.True(c.Status == CampaignRunStatus.Measured && c.Seconds >= 0, c.Campaign));
+        Assert.Equal((CampaignRunStatus.Designed, "reports/geo-plan/design/"), manifest.Campaigns.Where(c => c.Campaign == "geo-plan").Select(c => (c.Status, c.Report)).Single());
     }
 
     [Fact]

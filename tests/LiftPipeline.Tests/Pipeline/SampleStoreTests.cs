@@ -19,7 +19,7 @@ public sealed class SampleStoreTests
 
     private static string[] CampaignIds => [.. Directory.GetDirectories(TestData.Samples("campaigns")).Select(dir => Path.GetFileName(dir)).Order(StringComparer.Ordinal)];
 
-    /// <summary>The panel campaigns (the fourth sample, vbo-holdout, is a customer-level holdout).</summary>
+    /// <summary>The panel campaigns (vbo-holdout is a customer-level holdout; geo-plan is a panel campaign in planning).</summary>
     public static TheoryData<string> Campaigns => new(CampaignIds.Where(id => id != "vbo-holdout"));
 
     /// <summary>Every export but the malformed one: campaign/file, units, periods, first and last period, treated cells.</summary>
@@ -29,16 +29,17 @@ public sealed class SampleStoreTests
         { "geolift-test/2021-q1.parquet", 40, 90, "2021-01-01", "2021-03-31", 0 },
         { "geolift-test/2021-q2.parquet", 40, 15, "2021-04-01", "2021-04-15", 30 },
         { "multicell/2021-cells.parquet", 40, 105, "2021-01-01", "2021-04-15", 60 },
+        { "geo-plan/GeoLift_PreTest.parquet", 40, 90, "2021-01-01", "2021-03-31", 0 },
     };
 
     [Fact]
-    public void The_store_holds_the_four_documented_campaigns_and_six_exports()
+    public void The_store_holds_the_five_documented_campaigns_and_seven_exports()
     {
-        Assert.Equal(["geolift-test", "multicell", "prop99", "vbo-holdout"], CampaignIds);
+        Assert.Equal(["geo-plan", "geolift-test", "multicell", "prop99", "vbo-holdout"], CampaignIds);
         var exports = Directory.GetFiles(TestData.Samples("exports"), "*", SearchOption.AllDirectories)
             .Select(file => Path.GetRelativePath(TestData.Samples("exports"), file).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
-        Assert.Equal(["geolift-test/2021-q1.parquet", "geolift-test/2021-q2-fix.parquet", "geolift-test/2021-q2.parquet", "multicell/2021-cells.parquet", "prop99/california-1970-2000.parquet", "vbo-holdout/customers.parquet"], exports);
+        Assert.Equal(["geo-plan/GeoLift_PreTest.parquet", "geolift-test/2021-q1.parquet", "geolift-test/2021-q2-fix.parquet", "geolift-test/2021-q2.parquet", "multicell/2021-cells.parquet", "prop99/california-1970-2000.parquet", "vbo-holdout/customers.parquet"], exports);
     }
 
     [Theory]
@@ -137,7 +138,7 @@ public sealed class SampleStoreTests
         }
 
         Assert.Equal(ExportDisposition.Quarantined, outcomes["exports/" + Malformed].Disposition);
-        Assert.Equal(4, outcomes.Values.Count(o => o.Disposition == ExportDisposition.Accepted));
+        Assert.Equal(5, outcomes.Values.Count(o => o.Disposition == ExportDisposition.Accepted));
         Assert.NotNull(await store.ReadAsync("quarantine/geolift-test/2021-q2-fix.parquet.error.json"));
         PanelSlice.AssertEqual(ReferencePanels.GeoLiftTestAsPanel, (await new CampaignDataset(store, CampaignId.Parse("geolift-test")).ReadPanelAsync())!);
         PanelSlice.AssertEqual(ReferencePanels.Prop99AsPanel, (await new CampaignDataset(store, CampaignId.Parse("prop99")).ReadPanelAsync())!);

@@ -4,7 +4,7 @@ using static LiftPipeline.Pipeline.Reports.Svg.Markup;
 namespace LiftPipeline.Pipeline.Reports.Svg;
 
 /// <summary>
-/// A small SVG writer for inline charts: lines, polylines, polygons, rectangles and text, styled by CSS class
+/// A small SVG writer for inline charts: lines, polylines, polygons, rectangles, circles and text, styled by CSS class
 /// (the HTML page's stylesheet), coordinates with at most two decimals, all text escaped. The output is well-formed
 /// XML and has no namespace URL, since inline SVG in HTML needs none.
 /// </summary>
@@ -28,6 +28,11 @@ internal sealed class SvgDocument(double width, double height, string title, str
 
     public void Rect(double x, double y, double w, double h, string cssClass) =>
         _body.Append($"<rect class=\"{Html(cssClass)}\" x=\"{Pixel(x)}\" y=\"{Pixel(y)}\" width=\"{Pixel(Math.Max(0, w))}\" height=\"{Pixel(Math.Max(0, h))}\"/>\n");
+
+    /// <summary>A circle of radius <paramref name="r"/> at (cx, cy), with a tooltip <paramref name="title"/> when given.</summary>
+    public void Circle(double cx, double cy, double r, string cssClass, string? title = null) =>
+        _body.Append($"<circle class=\"{Html(cssClass)}\" cx=\"{Pixel(cx)}\" cy=\"{Pixel(cy)}\" r=\"{Pixel(r)}\"")
+            .Append(title is null ? "/>\n" : $"><title>{Html(title)}</title></circle>\n");
 
     /// <summary>Text at (x, y) anchored "start", "middle" or "end".</summary>
     public void Text(double x, double y, string text, string cssClass, string anchor = "start") =>
