@@ -106,7 +106,7 @@ internal sealed class GeoPower
         {
             foreach (int duration in options.TreatmentPeriods!.Distinct())
             {
-                var (curves, pairs) = MultiCellMarketSelection.Compare(data, cells, duration, options, cancellationToken);
+                var (curves, pairs) = DesignProgressDisplay.Status(error, $"comparing {cells.Count} cells over {duration} periods", () => MultiCellMarketSelection.Compare(data, cells, duration, options, cancellationToken));
                 comparisons.Add(new CellComparisons(duration, curves, pairs));
             }
         }
