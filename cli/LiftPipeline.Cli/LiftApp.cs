@@ -31,6 +31,7 @@ public static class LiftApp
         root.Subcommands.Add(InspectCommand.Create(output));
         root.Subcommands.Add(MeasureCommand.Create(output, error));
         root.Subcommands.Add(PowerCommand.Create(output, error));
+        root.Subcommands.Add(DesignCommand.Create(output, error));
         root.Subcommands.Add(RunCommand.Create(output, error, host));
         root.Subcommands.Add(WatchCommand.Create(output, error, host));
         root.Subcommands.Add(DemoCommand.Create(output, error, host));

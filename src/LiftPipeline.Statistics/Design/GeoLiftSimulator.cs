@@ -21,6 +21,8 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
     private readonly Dictionary<(int Length, int Duration), GeoConformalTest> _tests = [];
     private readonly SimplexActiveSet _solver;
     private readonly double[] _treatedMean, _residuals, _baseline, _c0, _c1, _preWeights;
+    private readonly int[] _lastGroup;
+    private int _lastTreated = -1, _lastDonors = -1;
 
     public GeoLiftSimulator(GeoDesignPanel data, GeoDesignOptions options)
     {
@@ -45,6 +47,7 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
         _c0 = new double[n];
         _c1 = new double[n];
         _preWeights = new double[n];
+        _lastGroup = new int[n + n];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
@@ -60,7 +63,14 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
 
         // Pre-window fit: ω on the first T0 periods, each market de-meaned over them (augsynth's fixedeff).
         LoadProblem(pre, treated, donors);
-        _solver.Weights.AsSpan(0, n0).Clear();
+        if (SameGroupAsLastCall(treated, donors))
+        {
+            _preWeights.AsSpan(0, n0).CopyTo(_solver.Weights);   // the previous window's optimum: nearby windows share most of the support
+        }
+        else
+        {
+            _solver.Weights.AsSpan(0, n0).Clear();
+        }
         _solver.Solve(n0);
         _solver.Weights.AsSpan(0, n0).CopyTo(_preWeights);
         double scaledL2 = ScaledImbalance(pre, donors, t0);
@@ -117,7 +127,14 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
             {
                 _solver.Linear[a] = _c0[a] + e * _c1[a];
             }
-            _solver.Solve(n0);
+            if (k == 0)
+            {
+                _solver.Solve(n0);
+            }
+            else
+            {
+                _solver.Resolve();
+            }
             RefitResiduals(all, donors, length, t0, e);
             double incremental = (1 + e) * observed - counterfactual;
             results[k] = new GeoSimulation(
@@ -127,6 +144,22 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
                 _options.Cpic * e * treated.Length * observed,
                 scaledL2);
         }
+    }
+
+    /// <summary>Whether this call simulates the same treated markets and donors as the last one (then remembered for the next).</summary>
+    private bool SameGroupAsLastCall(ReadOnlySpan<int> treated, ReadOnlySpan<int> donors)
+    {
+        bool same = treated.Length == _lastTreated && donors.Length == _lastDonors
+            && treated.SequenceEqual(_lastGroup.AsSpan(0, _lastTreated))
+            && donors.SequenceEqual(_lastGroup.AsSpan(_lastTreated, _lastDonors));
+        if (!same)
+        {
+            treated.CopyTo(_lastGroup);
+            donors.CopyTo(_lastGroup.AsSpan(treated.Length));
+            _lastTreated = treated.Length;
+            _lastDonors = donors.Length;
+        }
+        return same;
     }
 
     /// <summary>The treated markets' average path over the first <paramref name="length"/> periods, un-lifted.</summary>

@@ -48,9 +48,11 @@ internal sealed class GeoPowerRun
 
     private long Step => Math.Max(1, Total / 100);
 
-    /// <summary>The power curve of <paramref name="treated"/> (panel rows, named <paramref name="locations"/>) with <paramref name="donors"/> as the donor pool.</summary>
+    /// <summary>The power curve of <paramref name="treated"/> (panel rows, named <paramref name="locations"/>) with <paramref name="donors"/> (ascending) as the donor pool.</summary>
     public GeoPowerCurve Run(IReadOnlyList<string> locations, int[] treated, int[] donors)
     {
+        // In panel order, so a test group's numbers do not depend on the order its markets were named in.
+        treated = [.. treated.Order()];
         var points = new List<GeoPowerPoint>(_durations.Length * _effects.Length);
         var calibration = new List<GeoCalibration>(_durations.Length);
         int e = _effects.Length;

@@ -7,24 +7,200 @@ namespace LiftPipeline.Statistics.Design;
 public sealed record MultiCellSelection(IReadOnlyList<IReadOnlyList<string>> CellMarkets, IReadOnlyList<MarketSelection> Cells, int Simulations);
 
 /// <summary>
-/// How much better cell A must do than cell B to be declared the winner: with B at <paramref name="BaseLift"/>, the
-/// smallest multiple of it that A needs for the two cells' intervals to separate, or null when none of the multiples tried does.
+/// How much better cell A must do than cell B to be declared the winner (GeoLift's MultiCellWinner). Both cells' markets
+/// are lifted over the last <paramref name="Duration"/> periods of the history — B by <paramref name="BaseLift"/>, A by
+/// m × BaseLift — and each is measured against the markets of no cell; A wins when the (1 − alpha) conformal interval of
+/// its incremental conversions (ATT × markets × periods, as GeoLift) lies wholly beyond B's in the lift's direction.
+/// <paramref name="WinningMultiple"/> is the smallest such m on 1, 1.05, …, 5 (1 means A wins at the same relative lift,
+/// for example because its markets are larger), or null when not even 5 × BaseLift separates them.
 /// </summary>
 public sealed record CellComparison(IReadOnlyList<string> CellA, IReadOnlyList<string> CellB, int Duration, double BaseLift, double? WinningMultiple);
 
 /// <summary>Multi-cell geo designs (GeoLift's MultiCellMarketSelection, MultiCellPower and MultiCellWinner).</summary>
 public static class MultiCellMarketSelection
 {
-    /// <summary>Splits the markets into <see cref="GeoDesignOptions.Cells"/> cells by systematic sampling on total outcome and selects markets in each.</summary>
-    /// <exception cref="ArgumentException">Fewer than 2 cells, or sizes too large for a cell.</exception>
-    public static MultiCellSelection Select(GeoDesignPanel data, GeoDesignOptions options, IProgress<DesignProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("issue 12: multi-cell selection");
+    /// <summary>
+    /// Splits the markets into <see cref="GeoDesignOptions.Cells"/> cells by systematic sampling on total outcome (the
+    /// cell order drawn from <see cref="GeoDesignOptions.Seed"/>) and runs <see cref="GeoMarketSelection.Select"/> in each
+    /// cell's pool. Sizes default to GeoLift's for k cells (quantiles of 1..round(N/k) at 0, 0.1, …, 0.5); included and
+    /// excluded markets apply to the cell they fall in. ProportionTotalY and Holdout are rescaled to the whole panel.
+    /// </summary>
+    /// <exception cref="ArgumentException">Fewer than 2 cells, an unknown included or excluded market, or sizes too large for a cell.</exception>
+    /// <exception cref="MeasurementNotPossibleException">A cell has no candidate that can be simulated.</exception>
+    public static MultiCellSelection Select(GeoDesignPanel data, GeoDesignOptions options, IProgress<DesignProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        int k = options.Cells;
+        if (k < 2)
+        {
+            throw new ArgumentException($"A multi-cell design needs at least 2 cells (got {k}).", nameof(options));
+        }
+        int perCell = (int)Math.Round((double)data.N / k, MidpointRounding.ToEven);
+        var sizes = options.Sizes ?? SystematicSampling.DefaultSizes(data.N, k);
+        if (sizes.Count == 0 || sizes.Max() >= perCell)
+        {
+            throw new ArgumentException($"Test sizes must be below {perCell}, the markets per cell of {k} cells of {data.N} markets (got {string.Join(", ", sizes)}).", nameof(options));
+        }
+        foreach (string market in options.Include.Concat(options.Exclude))
+        {
+            _ = MarketIndex(data, market);
+        }
+        var cells = SystematicSampling.Cells(data, k, options.Seed);
+        var totals = SystematicSampling.Totals(data);
+        double all = totals.Sum();
+        var pools = new IReadOnlyList<string>[k];
+        var selections = new MarketSelection[k];
+        long done = 0;
+        int simulations = 0;
+        for (int c = 0; c < k; c++)
+        {
+            var pool = cells[c].Select(i => data.Units[i]).ToArray();
+            var cellOptions = options with
+            {
+                Cells = 1,
+                Sizes = sizes,
+                Include = options.Include.Where(m => pool.Contains(m, StringComparer.OrdinalIgnoreCase)).ToArray(),
+                Exclude = options.Exclude.Where(m => pool.Contains(m, StringComparer.OrdinalIgnoreCase)).ToArray(),
+            };
+            var cellProgress = progress is null ? null : new CellProgress(progress, done, k - c);
+            var selection = GeoMarketSelection.Select(SubPanel(data, cells[c]), cellOptions, cellProgress, cancellationToken);
+            double share = cells[c].Sum(i => totals[i]) / all;
+            pools[c] = pool;
+            selections[c] = selection with { Candidates = selection.Candidates.Select(row => Rescaled(row, share)).ToArray() };
+            done += selection.Simulations;
+            simulations += selection.Simulations;
+        }
+        return new MultiCellSelection(pools, selections, simulations);
+    }
 
     /// <summary>
-    /// The power curve of each cell's chosen markets with the other cells' markets removed from its donors
-    /// (MultiCellPower), and for every pair of cells how much better one must be to be declared the winner (MultiCellWinner).
+    /// The power curve of each cell's chosen markets over <paramref name="duration"/> periods with the other cells' markets
+    /// removed from its donors (MultiCellPower), and for every ordered pair of cells how much better one must be to be
+    /// declared the winner (MultiCellWinner, see <see cref="CellComparison"/>). The base lift of a pair is the larger of
+    /// the two cells' MDEs (the smallest positive effect size whose power exceeds <see cref="GeoDesignOptions.Power"/>;
+    /// for effect sizes that are all negative, the largest negative one), or the largest simulated effect size when a
+    /// cell never reaches that power.
     /// </summary>
+    /// <exception cref="ArgumentException">Fewer than 2 cells, an empty cell, an unknown market, a market in two cells, no non-zero effect size, or a duration that does not fit.</exception>
+    /// <exception cref="MeasurementNotPossibleException">No market is left outside the cells as a control, or the estimator cannot run on the design.</exception>
     public static (IReadOnlyList<GeoPowerCurve> Curves, IReadOnlyList<CellComparison> Comparisons) Compare(
-        GeoDesignPanel data, IReadOnlyList<IReadOnlyList<string>> cells, int duration, GeoDesignOptions options, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("issue 12: multi-cell power");
+        GeoDesignPanel data, IReadOnlyList<IReadOnlyList<string>> cells, int duration, GeoDesignOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(cells);
+        ArgumentNullException.ThrowIfNull(options);
+        var index = CellIndices(data, cells);
+        if (duration < 1 || duration > data.T - 2)
+        {
+            throw new ArgumentException($"A test of {duration} periods does not fit a history of {data.T} periods.", nameof(duration));
+        }
+        double direction = options.EffectSizes.Any(e => e > 0) ? 1 : -1;
+        var simulated = options.EffectSizes.Where(e => e * direction > 0).ToArray();
+        if (simulated.Length == 0)
+        {
+            throw new ArgumentException("Comparing cells needs a non-zero effect size.", nameof(options));
+        }
+        double largest = direction > 0 ? simulated.Max() : simulated.Min();
+        var curveOptions = options with { TreatmentPeriods = [duration], Cells = 1, Include = [], Exclude = [] };
+        var curves = new GeoPowerCurve[cells.Count];
+        var mdes = new double[cells.Count];
+        for (int c = 0; c < cells.Count; c++)
+        {
+            var others = index.Where((_, j) => j != c).SelectMany(cell => cell).ToHashSet();
+            var pool = Enumerable.Range(0, data.N).Where(i => !others.Contains(i)).ToArray();
+            curves[c] = GeoPowerAnalysis.Curve(SubPanel(data, pool), cells[c], curveOptions, null, cancellationToken);
+            mdes[c] = Mde(curves[c], duration, direction, options.Power) ?? largest;
+        }
+        var winner = new CellWinner(data, index, duration, options);
+        var comparisons = new List<CellComparison>();
+        for (int a = 0; a < cells.Count; a++)
+        {
+            for (int b = 0; b < cells.Count; b++)
+            {
+                if (a != b)
+                {
+                    double baseLift = direction > 0 ? Math.Max(mdes[a], mdes[b]) : Math.Min(mdes[a], mdes[b]);
+                    comparisons.Add(new CellComparison(cells[a], cells[b], duration, baseLift, winner.WinningMultiple(a, b, baseLift, cancellationToken)));
+                }
+            }
+        }
+        return (curves, comparisons);
+    }
+
+    /// <summary>The smallest |effect| in <paramref name="direction"/> whose power at <paramref name="duration"/> exceeds <paramref name="power"/>, if any.</summary>
+    internal static double? Mde(GeoPowerCurve curve, int duration, double direction, double power)
+    {
+        double? mde = null;
+        foreach (var point in curve.Points)
+        {
+            if (point.Duration == duration && point.EffectSize * direction > 0 && point.Power > power
+                && (mde is null || Math.Abs(point.EffectSize) < Math.Abs(mde.Value)))
+            {
+                mde = point.EffectSize;
+            }
+        }
+        return mde;
+    }
+
+    /// <summary>The design panel of <paramref name="markets"/> (ascending indices) only.</summary>
+    internal static GeoDesignPanel SubPanel(GeoDesignPanel data, IReadOnlyList<int> markets)
+    {
+        var y = new double[markets.Count * data.T];
+        for (int k = 0; k < markets.Count; k++)
+        {
+            data.Row(markets[k]).CopyTo(y.AsSpan(k * data.T, data.T));
+        }
+        return new GeoDesignPanel(markets.Select(i => data.Units[i]).ToArray(), data.Periods, y);
+    }
+
+    private static MarketCandidate Rescaled(MarketCandidate row, double share)
+    {
+        double proportion = row.ProportionTotalY * share;
+        return row with { ProportionTotalY = proportion, Holdout = row.EffectSize < 0 ? proportion : 1 - proportion };
+    }
+
+    private static int[][] CellIndices(GeoDesignPanel data, IReadOnlyList<IReadOnlyList<string>> cells)
+    {
+        if (cells.Count < 2)
+        {
+            throw new ArgumentException($"Comparing cells needs at least 2 (got {cells.Count}).", nameof(cells));
+        }
+        var seen = new HashSet<int>();
+        var index = new int[cells.Count][];
+        for (int c = 0; c < cells.Count; c++)
+        {
+            if (cells[c].Count == 0)
+            {
+                throw new ArgumentException($"Cell {c + 1} has no markets.", nameof(cells));
+            }
+            index[c] = cells[c].Select(name => MarketIndex(data, name)).ToArray();
+            foreach (int market in index[c])
+            {
+                if (!seen.Add(market))
+                {
+                    throw new ArgumentException($"Market '{data.Units[market]}' is in more than one cell.", nameof(cells));
+                }
+            }
+        }
+        return index;
+    }
+
+    private static int MarketIndex(GeoDesignPanel data, string name)
+    {
+        for (int i = 0; i < data.N; i++)
+        {
+            if (string.Equals(data.Units[i], name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+        throw new ArgumentException($"Unknown market '{name}'; the panel has {data.N} markets ({string.Join(", ", data.Units.Take(5))}, …).");
+    }
+
+    /// <summary>One cell's progress as progress of the whole design, assuming the remaining cells cost what this one does.</summary>
+    private sealed class CellProgress(IProgress<DesignProgress> inner, long before, int remaining) : IProgress<DesignProgress>
+    {
+        public void Report(DesignProgress value) => inner.Report(new DesignProgress(before + value.Done, before + value.Total * remaining));
+    }
 }

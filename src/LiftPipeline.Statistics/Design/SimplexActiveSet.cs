@@ -53,8 +53,16 @@ internal sealed class SimplexActiveSet
     public double[] Weights { get; }
 
     /// <summary>Solves the problem of the first <paramref name="n"/> variables from the current <see cref="Weights"/>.</summary>
+    public void Solve(int n) => Run(n, warm: false);
+
+    /// <summary>
+    /// Solves again after only <see cref="Linear"/> changed: starts from the last optimum and keeps its factorised support
+    /// (the Gram, n and <see cref="Weights"/> must be as the last solve left them).
+    /// </summary>
+    public void Resolve() => Run(_n, warm: true);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
-    public void Solve(int n)
+    private void Run(int n, bool warm)
     {
         _n = n;
         if (n == 1)
@@ -70,7 +78,10 @@ internal sealed class SimplexActiveSet
         scale = Math.Max(scale, double.Epsilon);
         _eta = RelativeEta * scale;
         double tol = Tolerance * scale;
-        Start();
+        if (!warm)
+        {
+            Start();
+        }
         for (int iteration = 0; iteration < 20 * n + 100; iteration++)
         {
             double nu = SolveOnSupport();

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using LiftPipeline.Cli.Rendering;
+using LiftPipeline.Statistics;
+using LiftPipeline.Statistics.Design;
+
+namespace LiftPipeline.Cli.Commands;
+
+/// <summary>
+/// The geo half of <c>lift power</c>: the power curve of chosen test markets on a pre-test panel export, for every
+/// duration × effect size, with the false-positive rate at effect 0 (GeoLift's GeoLiftPower; docs/design.md).
+/// </summary>
+internal sealed class GeoPower
+{
+    /// <param name="alpha">The command's <c>--alpha</c> (its default follows the design).</param>
+    /// <param name="power">The command's <c>--power</c>.</param>
+    public GeoPower(Option<double> alpha, Option<double> power)
+    {
+        Settings = new GeoDesignSettings("Geo: ", alpha, power);
+    }
+
+    public Option<IReadOnlyList<string>?> Locations { get; } = CommaListOption.Names("--locations", "Geo: the test markets, comma separated. Required for geo.", "chicago,portland");
+
+    public Option<IReadOnlyList<string>?> Controls { get; } = CommaListOption.Names("--controls", "Geo: the control markets the synthetic control may use, comma separated (a pre-chosen split). Default: every other market.", "cincinnati,houston");
+
+    public GeoDesignSettings Settings { get; }
+
+    public IEnumerable<Option> All => [Locations, Controls, .. Settings.Own];
+
+    /// <summary>The options a geo curve cannot do without, as parse errors on <paramref name="command"/>.</summary>
+    public void Require(CommandResult command, Argument<FileInfo?> file)
+    {
+        if (command.GetResult(file) is not { Tokens.Count: > 0 })
+        {
+            command.AddError("--design geo needs FILE, a panel export of the history before the test.");
+        }
+        if (command.GetResult(Locations) is null)
+        {
+            command.AddError("Option '--locations' is required for --design geo: the test markets, comma separated (e.g. chicago,portland).");
+        }
+    }
+
+    /// <summary>Simulates the curve of the markets in <paramref name="parse"/> and prints it; returns the exit code.</summary>
+    public async Task<int> RunAsync(ParseResult parse, string path, bool asJson, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (Settings.UsageProblem(parse) is { } problem)
+        {
+            await error.WriteLineAsync(problem).ConfigureAwait(false);
+            return LiftApp.UsageError;
+        }
+        var (data, exitCode) = await Settings.ReadAsync(parse, path, error, cancellationToken).ConfigureAwait(false);
+        if (data is null)
+        {
+            return exitCode;
+        }
+        var locations = parse.GetValue(Locations)!;
+        var controls = parse.GetValue(Controls);
+        var options = Settings.Options(parse) with { Controls = controls };
+        GeoPowerCurve curve;
+        try
+        {
+            curve = DesignProgressDisplay.Run(error, "power curve", progress => GeoPowerAnalysis.Curve(data, locations, options, progress, cancellationToken));
+        }
+        catch (ArgumentException usage)
+        {
+            await error.WriteLineAsync(GeoDesignSettings.Line(usage)).ConfigureAwait(false);
+            return LiftApp.UsageError;
+        }
+        catch (MeasurementNotPossibleException impossible)
+        {
+            await error.WriteLineAsync($"{Path.GetFileName(path)}: {impossible.Message}").ConfigureAwait(false);
+            return LiftApp.DataProblem;
+        }
+        if (asJson)
+        {
+            await output.WriteLineAsync(DesignJson.Curve(curve, controls)).ConfigureAwait(false);
+        }
+        else
+        {
+            GeoPowerView.Render(ConsoleFactory.Create(output), Path.GetFileName(path), data, curve, controls, options);
+        }
+        return LiftApp.Ok;
+    }
+}

@@ -1,0 +1,161 @@
+using System.Text;
+using System.Text.Json;
+using LiftPipeline.Statistics.Design;
+
+namespace LiftPipeline.Cli.Rendering;
+
+/// <summary>The <c>--json</c> objects of <c>lift design</c> and <c>lift power --design geo</c>: one object each, numbers unrounded.</summary>
+internal static class DesignJson
+{
+    /// <summary><c>{"design":"geo","candidates":[…],"simulations":n}</c>.</summary>
+    public static string Selection(MarketSelection selection) => Write(writer =>
+    {
+        writer.WriteString("design", "geo");
+        writer.WriteStartArray("candidates");
+        foreach (var candidate in selection.Candidates)
+        {
+            Candidate(writer, candidate, cell: null);
+        }
+        writer.WriteEndArray();
+        writer.WriteNumber("simulations", selection.Simulations);
+    });
+
+    /// <summary>As <see cref="Selection"/>, every cell's candidates together with their <c>cell</c> (1-based), then <c>"cells"</c>: each cell's pool of markets.</summary>
+    public static string MultiCell(MultiCellSelection selection) => Write(writer =>
+    {
+        writer.WriteString("design", "geo");
+        writer.WriteStartArray("candidates");
+        for (int c = 0; c < selection.Cells.Count; c++)
+        {
+            foreach (var candidate in selection.Cells[c].Candidates)
+            {
+                Candidate(writer, candidate, cell: c + 1);
+            }
+        }
+        writer.WriteEndArray();
+        writer.WriteNumber("simulations", selection.Simulations);
+        writer.WriteStartArray("cells");
+        foreach (var markets in selection.CellMarkets)
+        {
+            Strings(writer, null, markets);
+        }
+        writer.WriteEndArray();
+    });
+
+    /// <summary>
+    /// <c>{"design":"geo","locations":[…],"controls":[…]|null,"curve":[…],"calibration":[…],"simulations":n}</c>;
+    /// <paramref name="controls"/> null means every other market.
+    /// </summary>
+    public static string Curve(GeoPowerCurve curve, IReadOnlyList<string>? controls) => Write(writer =>
+    {
+        writer.WriteString("design", "geo");
+        Strings(writer, "locations", curve.Locations);
+        if (controls is null)
+        {
+            writer.WriteNull("controls");
+        }
+        else
+        {
+            Strings(writer, "controls", controls);
+        }
+        writer.WriteStartArray("curve");
+        foreach (var point in curve.Points)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("duration", point.Duration);
+            writer.WriteNumber("effectSize", point.EffectSize);
+            writer.WriteNumber("power", point.Power);
+            writer.WriteNumber("avgAtt", point.AvgAtt);
+            writer.WriteNumber("avgDetectedLift", point.AvgDetectedLift);
+            writer.WriteNumber("avgScaledL2Imbalance", point.AvgScaledL2Imbalance);
+            writer.WriteNumber("investment", point.Investment);
+            writer.WriteNumber("windows", point.Windows);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteStartArray("calibration");
+        foreach (var calibration in curve.Calibration)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("duration", calibration.Duration);
+            writer.WriteNumber("falsePositiveRate", calibration.FalsePositiveRate);
+            writer.WriteNumber("windows", calibration.Windows);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteNumber("simulations", curve.Simulations);
+    });
+
+    private static void Candidate(Utf8JsonWriter writer, MarketCandidate candidate, int? cell)
+    {
+        writer.WriteStartObject();
+        if (cell is int c)
+        {
+            writer.WriteNumber("cell", c);
+        }
+        writer.WriteNumber("rank", candidate.Rank);
+        Strings(writer, "locations", candidate.Locations);
+        writer.WriteNumber("duration", candidate.Duration);
+        writer.WriteNumber("effectSize", candidate.EffectSize);
+        writer.WriteNumber("power", candidate.Power);
+        writer.WriteNumber("avgScaledL2Imbalance", candidate.AvgScaledL2Imbalance);
+        writer.WriteNumber("investment", candidate.Investment);
+        writer.WriteNumber("avgAtt", candidate.AvgAtt);
+        writer.WriteNumber("averageMde", candidate.AverageMde);
+        writer.WriteNumber("proportionTotalY", candidate.ProportionTotalY);
+        writer.WriteNumber("absLiftInZero", candidate.AbsLiftInZero);
+        writer.WriteNumber("holdout", candidate.Holdout);
+        Number(writer, "correlation", candidate.Correlation);
+        if (candidate.FalsePositiveRate is double rate)
+        {
+            writer.WriteNumber("falsePositiveRate", rate);
+        }
+        else
+        {
+            writer.WriteNull("falsePositiveRate");
+        }
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A number, or null when it is not finite (a correlation of a constant series, say).</summary>
+    private static void Number(Utf8JsonWriter writer, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumber(name, value);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
+    private static void Strings(Utf8JsonWriter writer, string? name, IEnumerable<string> values)
+    {
+        if (name is null)
+        {
+            writer.WriteStartArray();
+        }
+        else
+        {
+            writer.WriteStartArray(name);
+        }
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+        writer.WriteEndArray();
+    }
+
+    private static string Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

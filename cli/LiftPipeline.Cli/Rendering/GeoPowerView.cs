@@ -1,0 +1,70 @@
+using System.Globalization;
+using LiftPipeline.Statistics.Design;
+using Spectre.Console;
+
+namespace LiftPipeline.Cli.Rendering;
+
+/// <summary>
+/// The human view of <c>lift power --design geo</c>: per duration, the power curve as a table with a text bar per
+/// effect size, the smallest effect reaching the target power, and the false-positive rate at effect 0.
+/// </summary>
+internal static class GeoPowerView
+{
+    private const int BarWidth = 20;
+
+    public static void Render(IAnsiConsole console, string file, GeoDesignPanel data, GeoPowerCurve curve, IReadOnlyList<string>? controls, GeoDesignOptions options)
+    {
+        string against = controls is null ? "every other market" : string.Join(", ", controls);
+        console.MarkupLine(Markup.Escape($"{file}: test markets {string.Join(", ", curve.Locations)} against {against}; {data.N} markets × {data.T} periods, {curve.Simulations:N0} simulations"));
+        foreach (var duration in curve.Points.Select(p => p.Duration).Distinct())
+        {
+            var points = curve.Points.Where(p => p.Duration == duration).OrderBy(p => p.EffectSize).ToList();
+            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{duration} periods"));
+            table.AddColumns("effect", "power", "", "avg ATT", "detected lift", "scaled L2", "investment", "windows");
+            for (int i = 1; i < table.Columns.Count; i++)
+            {
+                if (i != 2)   // the bar reads from the left
+                {
+                    table.Columns[i].RightAligned();
+                }
+            }
+            foreach (var p in points)
+            {
+                table.AddRow(
+                    DesignView.Percent(p.EffectSize),
+                    DesignView.Number(p.Power, "0.00"),
+                    Bar(p.Power),
+                    DesignView.Number(p.AvgAtt, "N1"),
+                    DesignView.Share(p.AvgDetectedLift),
+                    DesignView.Number(p.AvgScaledL2Imbalance, "0.0000"),
+                    DesignView.Number(p.Investment, "N0"),
+                    p.Windows.ToString(CultureInfo.InvariantCulture));
+            }
+            console.Write(table);
+            console.MarkupLine(Markup.Escape(Summary(points, curve.Calibration.FirstOrDefault(c => c.Duration == duration), options)));
+        }
+    }
+
+    /// <summary>The smallest |effect| (not 0) whose power exceeds the target, and the false-positive rate with its flag.</summary>
+    private static string Summary(List<GeoPowerPoint> points, GeoCalibration? calibration, GeoDesignOptions options)
+    {
+        var reached = points.Where(p => p.EffectSize != 0 && p.Power > options.Power).OrderBy(p => Math.Abs(p.EffectSize)).FirstOrDefault();
+        string mde = reached is null
+            ? $"no simulated effect reaches power {DesignView.Number(options.Power)}"
+            : $"smallest effect with power above {DesignView.Number(options.Power)}: {DesignView.Percent(reached.EffectSize)}";
+        if (calibration is null)
+        {
+            return mde + ".";
+        }
+        string rate = $"false-positive rate at effect 0: {DesignView.Number(calibration.FalsePositiveRate, "0.00")} over {calibration.Windows} windows (alpha {DesignView.Number(options.Alpha)})";
+        return calibration.FalsePositiveRate > 2 * options.Alpha
+            ? $"{mde}; {rate} {DesignView.NotCalibrated} test not calibrated: its power overstates what it can tell apart from noise."
+            : $"{mde}; {rate}.";
+    }
+
+    private static string Bar(double power)
+    {
+        int filled = double.IsFinite(power) ? (int)Math.Round(Math.Clamp(power, 0, 1) * BarWidth) : 0;
+        return new string('█', filled) + new string('·', BarWidth - filled);
+    }
+}
