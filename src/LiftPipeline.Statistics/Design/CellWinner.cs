@@ -5,7 +5,7 @@ namespace LiftPipeline.Statistics.Design;
 
 /// <summary>
 /// GeoLift's MultiCellWinner for one multi-cell design: each cell's markets lifted over the last <c>duration</c>
-/// periods of the history, measured against the markets of no cell with the design's estimator, and the (1 − alpha)
+/// periods of the history, measured against the markets of no cell (or the design's controls of no cell) with the design's estimator, and the (1 − alpha)
 /// conformal interval of its incremental conversions (ATT × markets × periods, the quantity GeoLift compares) found by
 /// test inversion (<see cref="ConformalInference"/>, the post-test machinery). Intervals are cached per (cell, lift).
 /// One instance per thread.
@@ -25,18 +25,11 @@ internal sealed class CellWinner
     private readonly ConformalInference _conformal;
     private readonly Dictionary<(int Cell, double Lift), (double Low, double High)> _intervals = [];
 
-    /// <exception cref="MeasurementNotPossibleException">Every market is in a cell, so none is left as a control.</exception>
-    public CellWinner(GeoDesignPanel data, int[][] cells, int duration, GeoDesignOptions options)
+    /// <summary>The comparison of <paramref name="cells"/> (panel rows) against <paramref name="donors"/> (panel rows in no cell).</summary>
+    /// <exception cref="MeasurementNotPossibleException">No donor: every market is in a cell.</exception>
+    public CellWinner(GeoDesignPanel data, int[][] cells, int[] donors, int duration, GeoDesignOptions options)
     {
-        var inCell = new bool[data.N];
-        foreach (var cell in cells)
-        {
-            foreach (int market in cell)
-            {
-                inCell[market] = true;
-            }
-        }
-        _donors = Enumerable.Range(0, data.N).Where(i => !inCell[i]).ToArray();
+        _donors = donors;
         if (_donors.Length == 0)
         {
             throw new MeasurementNotPossibleException("Every market is in a test cell, so none is left as a control to compare the cells against.");

@@ -42,10 +42,9 @@ public static class MultiCellMarketSelection
         {
             throw new ArgumentException($"Test sizes must be below {perCell}, the markets per cell of {k} cells of {data.N} markets (got {string.Join(", ", sizes)}).", nameof(options));
         }
-        foreach (string market in options.Include.Concat(options.Exclude))
-        {
-            _ = MarketIndex(data, market);
-        }
+        GeoDesignValidation.Markets(data, options.Include, "include");
+        GeoDesignValidation.Markets(data, options.Exclude, "exclude");
+        GeoDesignValidation.Markets(data, options.Controls ?? [], "control");
         var cells = SystematicSampling.Cells(data, k, options.Seed);
         var totals = SystematicSampling.Totals(data);
         double all = totals.Sum();
@@ -60,8 +59,9 @@ public static class MultiCellMarketSelection
             {
                 Cells = 1,
                 Sizes = sizes,
-                Include = options.Include.Where(m => pool.Contains(m, StringComparer.OrdinalIgnoreCase)).ToArray(),
-                Exclude = options.Exclude.Where(m => pool.Contains(m, StringComparer.OrdinalIgnoreCase)).ToArray(),
+                Include = InPool(options.Include, pool),
+                Exclude = InPool(options.Exclude, pool),
+                Controls = options.Controls is null ? null : InPool(options.Controls, pool),
             };
             var cellProgress = progress is null ? null : new CellProgress(progress, done, k - c);
             var selection = GeoMarketSelection.Select(SubPanel(data, cells[c]), cellOptions, cellProgress, cancellationToken);
@@ -102,17 +102,19 @@ public static class MultiCellMarketSelection
             throw new ArgumentException("Comparing cells needs a non-zero effect size.", nameof(options));
         }
         double largest = direction > 0 ? simulated.Max() : simulated.Min();
-        var curveOptions = options with { TreatmentPeriods = [duration], Cells = 1, Include = [], Exclude = [] };
+        var pool = options.Controls is null ? Enumerable.Range(0, data.N).ToArray() : GeoDesignValidation.Markets(data, options.Controls, "control");
         var curves = new GeoPowerCurve[cells.Count];
         var mdes = new double[cells.Count];
         for (int c = 0; c < cells.Count; c++)
         {
             var others = index.Where((_, j) => j != c).SelectMany(cell => cell).ToHashSet();
-            var pool = Enumerable.Range(0, data.N).Where(i => !others.Contains(i)).ToArray();
-            curves[c] = GeoPowerAnalysis.Curve(SubPanel(data, pool), cells[c], curveOptions, null, cancellationToken);
+            var controls = pool.Where(i => !others.Contains(i) && Array.IndexOf(index[c], i) < 0).Select(i => data.Units[i]).ToArray();
+            var curveOptions = options with { TreatmentPeriods = [duration], Cells = 1, Include = [], Exclude = [], Controls = controls };
+            curves[c] = GeoPowerAnalysis.Curve(data, cells[c], curveOptions, null, cancellationToken);
             mdes[c] = Mde(curves[c], duration, direction, options.Power) ?? largest;
         }
-        var winner = new CellWinner(data, index, duration, options);
+        var donors = pool.Where(i => !index.Any(cell => Array.IndexOf(cell, i) >= 0)).ToArray();
+        var winner = new CellWinner(data, index, donors, duration, options);
         var comparisons = new List<CellComparison>();
         for (int a = 0; a < cells.Count; a++)
         {
@@ -174,7 +176,7 @@ public static class MultiCellMarketSelection
             {
                 throw new ArgumentException($"Cell {c + 1} has no markets.", nameof(cells));
             }
-            index[c] = cells[c].Select(name => MarketIndex(data, name)).ToArray();
+            index[c] = GeoDesignValidation.Markets(data, cells[c], "test");
             foreach (int market in index[c])
             {
                 if (!seen.Add(market))
@@ -186,17 +188,8 @@ public static class MultiCellMarketSelection
         return index;
     }
 
-    private static int MarketIndex(GeoDesignPanel data, string name)
-    {
-        for (int i = 0; i < data.N; i++)
-        {
-            if (string.Equals(data.Units[i], name, StringComparison.OrdinalIgnoreCase))
-            {
-                return i;
-            }
-        }
-        throw new ArgumentException($"Unknown market '{name}'; the panel has {data.N} markets ({string.Join(", ", data.Units.Take(5))}, …).");
-    }
+    private static string[] InPool(IReadOnlyList<string> markets, string[] pool) =>
+        markets.Where(m => pool.Contains(m.Trim(), StringComparer.OrdinalIgnoreCase)).ToArray();
 
     /// <summary>One cell's progress as progress of the whole design, assuming the remaining cells cost what this one does.</summary>
     private sealed class CellProgress(IProgress<DesignProgress> inner, long before, int remaining) : IProgress<DesignProgress>

@@ -1,4 +1,3 @@
-using LiftPipeline.Ingestion.Panels;
 using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Design;
 using LiftPipeline.Statistics.Estimators;
@@ -8,9 +7,6 @@ namespace LiftPipeline.Tests.Design;
 
 public sealed class EstimatorSimulatorTests
 {
-    private static readonly Lazy<GeoDesignPanel> PreTest = new(() =>
-        GeoDesignPanel.FromPanel(PanelExportReader.ReadAsync(TestData.Panel("GeoLift_PreTest.parquet")).GetAwaiter().GetResult(), "conversions"));
-
     private static int Market(GeoDesignPanel data, string name) => data.Units.ToList().IndexOf(name);
 
     private static (int[] Treated, int[] Donors) Split(GeoDesignPanel data, params string[] treated)
@@ -49,7 +45,7 @@ public sealed class EstimatorSimulatorTests
     [InlineData(1, 10, -0.2)]
     public void Geolift_through_the_registry_equals_a_direct_geolift_estimate_on_the_same_block_panel(int lookback, int duration, double e)
     {
-        var data = PreTest.Value;
+        var data = DesignPanels.PreTest;
         var (treated, donors) = Split(data, "chicago", "portland");
         var options = new GeoDesignOptions { Estimator = "geolift", Cpic = 7.5, Permutations = 100 };
         var simulator = new EstimatorSimulator(data, options, PanelEstimators.Create("geolift"));
@@ -74,13 +70,37 @@ public sealed class EstimatorSimulatorTests
     }
 
     [Theory]
+    [InlineData(15, 1)]
+    [InlineData(10, 4)]
+    public void Geolift_through_the_registry_equals_the_engines_fast_path(int duration, int lookback)
+    {
+        var data = DesignPanels.PreTest;
+        var (treated, donors) = Split(data, "chicago", "cincinnati", "houston", "portland");
+        var options = new GeoDesignOptions { Cpic = 7.5, Permutations = 300, Seed = 3 };
+        var window = GeoWindow.Lookback(data.T, duration, lookback);
+        double[] effects = [0, 0.05, 0.1, 0.2];
+
+        var registry = Simulate(new EstimatorSimulator(data, options, PanelEstimators.Create("geolift")), treated, donors, window, effects);
+        var fast = Simulate(GeoSimulators.Create(data, options), treated, donors, window, effects);
+
+        for (int k = 0; k < effects.Length; k++)
+        {
+            Assert.Equal(registry[k].Att, fast[k].Att, 1e-6 * Math.Abs(registry[k].Att) + 1e-6);
+            Assert.Equal(registry[k].DetectedLift, fast[k].DetectedLift, 1e-8);
+            Assert.Equal(registry[k].ScaledL2Imbalance, fast[k].ScaledL2Imbalance, 1e-6);
+            Assert.Equal(registry[k].Investment, fast[k].Investment, 1e-6);
+            Assert.Equal(registry[k].PValue, fast[k].PValue, 1e-12);
+        }
+    }
+
+    [Theory]
     [InlineData("geolift")]
     [InlineData("sdid")]
     [InlineData("sc")]
     [InlineData("did")]
     public void The_att_at_effect_e_exceeds_the_att_at_zero_by_e_times_the_treated_window_mean(string estimator)
     {
-        var data = PreTest.Value;
+        var data = DesignPanels.PreTest;
         var (treated, donors) = Split(data, "chicago", "cincinnati", "houston", "portland");
         var simulator = new EstimatorSimulator(data, new GeoDesignOptions { Estimator = estimator, Permutations = 50 }, PanelEstimators.Create(estimator));
         var window = GeoWindow.Lookback(data.T, 15, 2);
@@ -104,7 +124,7 @@ public sealed class EstimatorSimulatorTests
     [Fact]
     public void Effects_simulated_together_equal_effects_simulated_one_at_a_time()
     {
-        var data = PreTest.Value;
+        var data = DesignPanels.PreTest;
         var (treated, donors) = Split(data, "chicago", "portland");
         var options = new GeoDesignOptions { Estimator = "sdid", Permutations = 200, Seed = 7 };
         var window = GeoWindow.Lookback(data.T, 10, 1);
@@ -120,7 +140,7 @@ public sealed class EstimatorSimulatorTests
     [InlineData("sdid")]
     public void A_huge_effect_already_in_the_window_gives_the_smallest_p_value_at_effect_zero(string estimator)
     {
-        var source = PreTest.Value;
+        var source = DesignPanels.PreTest;
         int duration = 15;
         var y = source.Values.ToArray();
         int chicago = Market(source, "chicago");
@@ -144,7 +164,7 @@ public sealed class EstimatorSimulatorTests
     [InlineData("geolift-ridge", 5, 3)]
     public void An_estimator_that_cannot_run_on_the_design_fails_it_with_one_message_naming_the_estimator(string estimator, int length, int duration)
     {
-        var data = PreTest.Value;
+        var data = DesignPanels.PreTest;
         var (treated, donors) = Split(data, "chicago", "portland");
         var simulator = new EstimatorSimulator(data, new GeoDesignOptions { Estimator = estimator, Permutations = 20 }, PanelEstimators.Create(estimator));
 
