@@ -46,11 +46,12 @@ internal static class DesignView
         }
         for (int r = 0; r < shown.Length; r++)
         {
-            bool uncalibrated = shown[r].FalsePositiveRate > 2 * alpha;
-            table.AddRow(keep.Select(k => k == Fpr && uncalibrated ? $"[red]{Markup.Escape(cells[r][k])}[/]" : Markup.Escape(cells[r][k])).ToArray());
+            bool uncalibrated = !DesignTrust.IsCalibrated(shown[r].FalsePositiveRate, alpha);
+            bool biased = !DesignTrust.TracksEffect(shown[r]);
+            table.AddRow(keep.Select(k => (k == Fpr && uncalibrated) || (k == LiftAtMde && biased) ? $"[red]{Markup.Escape(cells[r][k])}[/]" : Markup.Escape(cells[r][k])).ToArray());
         }
         console.Write(table);
-        bool flagged = shown.Any(c => c.FalsePositiveRate > 2 * alpha);
+        bool flagged = shown.Any(c => !DesignTrust.IsCalibrated(c.FalsePositiveRate, alpha));
         string count = candidates.Count > top ? $"top {top} of {candidates.Count} candidates (--top, or --json for all)" : $"{candidates.Count} candidate{(candidates.Count == 1 ? "" : "s")}";
         if (keep.Length < Columns.Length)
         {
@@ -59,7 +60,15 @@ internal static class DesignView
         console.MarkupLine(Markup.Escape($"{count}. " + string.Join("; ", keep.Select(k => Columns[k].Legend?.Replace("{power}", Number(selection.Options.Power), StringComparison.Ordinal)).OfType<string>()) + "."));
         if (flagged)
         {
-            console.MarkupLine(Markup.Escape($"{NotCalibrated} test not calibrated: rejects in more than 2 × alpha = {Percent(2 * alpha)} of windows with no effect; its power is not to be trusted."));
+            console.MarkupLine(Markup.Escape($"{NotCalibrated} test not calibrated: rejects in more than 2 × alpha = {Percent(DesignTrust.CalibrationTolerance * alpha)} of windows with no effect; its power is not to be trusted."));
+        }
+        if (keep.Contains(LiftAtMde) && shown.Any(c => !DesignTrust.TracksEffect(c)))
+        {
+            console.MarkupLine(Markup.Escape($"{NotCalibrated} lift at MDE more than half the MDE away from it: the fit's bias, not the effect, makes the test reject."));
+        }
+        if (selection.Options.Ranking == DesignRanking.Mde && shown.Any(c => !DesignTrust.IsTrusted(c, alpha)))
+        {
+            console.MarkupLine(Markup.Escape($"Designs marked {NotCalibrated} rank after the others."));
         }
     }
 
@@ -67,6 +76,7 @@ internal static class DesignView
     private readonly record struct Column(string Header, int DropOrder, string? Legend = null);
 
     private const int Fpr = 5;
+    private const int LiftAtMde = 8;
     private const int LocationsWrapWidth = 28;
 
     private static readonly Column[] Columns =
@@ -85,10 +95,10 @@ internal static class DesignView
         c.Duration.ToString(CultureInfo.InvariantCulture),
         Percent(c.EffectSize),
         Number(c.Power, "0.00"),
-        c.FalsePositiveRate is double rate ? Number(rate, "0.00") + (rate > 2 * alpha ? " " + NotCalibrated : "") : "-",
+        c.FalsePositiveRate is double rate ? Number(rate, "0.00") + (!DesignTrust.IsCalibrated(rate, alpha) ? " " + NotCalibrated : "") : "-",
         Number(c.Investment, "N0"),
         Number(c.AvgAtt, "N1"),
-        Share(c.AverageMde),
+        Share(c.AverageMde) + (DesignTrust.TracksEffect(c) ? "" : " " + NotCalibrated),
         Share(c.ProportionTotalY),
         Share(c.Holdout),
         Number(c.AvgScaledL2Imbalance, "0.0000"),

@@ -87,7 +87,7 @@ internal static class GeoPowerView
     /// <summary>The smallest |effect| (not 0) whose power exceeds the target, and the false-positive rate with its flag.</summary>
     private static string Summary(List<GeoPowerPoint> points, GeoCalibration? calibration, GeoDesignOptions options)
     {
-        var reached = points.Where(p => p.EffectSize != 0 && p.Power > options.Power).OrderBy(p => Math.Abs(p.EffectSize)).FirstOrDefault();
+        var reached = GeoPowerCurve.Mde(points, options.Power);
         string mde = reached is null
             ? $"no simulated effect reaches power {DesignView.Number(options.Power)}"
             : $"smallest effect with power above {DesignView.Number(options.Power)}: {DesignView.Percent(reached.EffectSize)}";
@@ -96,7 +96,7 @@ internal static class GeoPowerView
             return mde + ".";
         }
         string rate = $"false-positive rate at effect 0: {DesignView.Number(calibration.FalsePositiveRate, "0.00")} over {calibration.Windows} windows (alpha {DesignView.Number(options.Alpha)})";
-        return calibration.FalsePositiveRate > 2 * options.Alpha
+        return !DesignTrust.IsCalibrated(calibration.FalsePositiveRate, options.Alpha)
             ? $"{mde}; {rate} {DesignView.NotCalibrated} test not calibrated: its power overstates what it can tell apart from noise."
             : $"{mde}; {rate}.";
     }

@@ -5,7 +5,7 @@ namespace LiftPipeline.Statistics.Design;
 /// <summary>How candidates are ordered in a market selection.</summary>
 public enum DesignRanking
 {
-    /// <summary>Smallest MDE first, then smallest investment, then smallest scaled L2 imbalance. The default.</summary>
+    /// <summary>Trusted designs first (calibrated, detected lift near the effect: <see cref="DesignTrust"/>), then smallest MDE, smallest investment, smallest scaled L2 imbalance. The default.</summary>
     Mde,
 
     /// <summary>GeoLift's rank: the mean of dense ranks of |MDE|, power (ascending) and |detected lift − MDE|, ties at the minimum.</summary>

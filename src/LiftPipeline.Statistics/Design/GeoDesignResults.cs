@@ -21,7 +21,14 @@ public sealed record GeoPowerPoint(int Duration, double EffectSize, double Power
 public sealed record GeoCalibration(int Duration, double FalsePositiveRate, int Windows);
 
 /// <summary>The power curves of one set of test markets: every duration × effect size, and the calibration per duration.</summary>
-public sealed record GeoPowerCurve(IReadOnlyList<string> Locations, IReadOnlyList<GeoPowerPoint> Points, IReadOnlyList<GeoCalibration> Calibration, int Simulations);
+public sealed record GeoPowerCurve(IReadOnlyList<string> Locations, IReadOnlyList<GeoPowerPoint> Points, IReadOnlyList<GeoCalibration> Calibration, int Simulations)
+{
+    /// <summary>
+    /// The MDE of one duration's points (GeoLift's rule): the smallest positive effect whose power exceeds
+    /// <paramref name="power"/>, or the largest negative one when its |·| is smaller; null when no non-zero effect does.
+    /// </summary>
+    public static GeoPowerPoint? Mde(IEnumerable<GeoPowerPoint> points, double power) => MarketSelectionTable.Mde(points, power);
+}
 
 /// <summary>One row of a market selection: a set of test markets and a duration at its minimum detectable effect.</summary>
 /// <param name="Rank">1 = best, ties share a rank.</param>

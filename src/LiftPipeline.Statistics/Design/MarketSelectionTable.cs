@@ -67,18 +67,21 @@ internal static class MarketSelectionTable
         return negative is not null && (positive is null || positive.EffectSize > -negative.EffectSize) ? negative : positive;
     }
 
-    /// <summary>The default: |MDE|, then |investment|, then scaled L2 imbalance, then duration and locations; equal keys share a rank.</summary>
+    /// <summary>
+    /// The default: trusted designs (<see cref="DesignTrust"/>) first, then |MDE|, |investment|, scaled L2 imbalance, and
+    /// duration and locations; equal keys share a rank.
+    /// </summary>
     private static MarketCandidate[] RankByMde(List<MarketCandidate> rows, GeoDesignOptions options)
     {
         var kept = Filter(rows, options)
-            .OrderBy(r => Math.Abs(r.EffectSize)).ThenBy(r => Math.Abs(r.Investment)).ThenBy(r => r.AvgScaledL2Imbalance)
+            .OrderBy(r => DesignTrust.IsTrusted(r, options.Alpha) ? 0 : 1).ThenBy(r => Math.Abs(r.EffectSize)).ThenBy(r => Math.Abs(r.Investment)).ThenBy(r => r.AvgScaledL2Imbalance)
             .ThenBy(r => string.Join(", ", r.Locations), StringComparer.Ordinal).ThenBy(r => r.Duration)
             .ToList();
         var ranked = new MarketCandidate[kept.Count];
         for (int k = 0; k < kept.Count; k++)
         {
             var r = kept[k];
-            bool tie = k > 0 && Math.Abs(r.EffectSize) == Math.Abs(kept[k - 1].EffectSize) && Math.Abs(r.Investment) == Math.Abs(kept[k - 1].Investment)
+            bool tie = k > 0 && DesignTrust.IsTrusted(r, options.Alpha) == DesignTrust.IsTrusted(kept[k - 1], options.Alpha) && Math.Abs(r.EffectSize) == Math.Abs(kept[k - 1].EffectSize) && Math.Abs(r.Investment) == Math.Abs(kept[k - 1].Investment)
                 && r.AvgScaledL2Imbalance == kept[k - 1].AvgScaledL2Imbalance;
             ranked[k] = r with { Rank = tie ? ranked[k - 1].Rank : k + 1 };
         }

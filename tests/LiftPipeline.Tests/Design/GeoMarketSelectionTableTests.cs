@@ -71,6 +71,29 @@ public sealed class GeoMarketSelectionTableTests
     }
 
     [Fact]
+    public void Default_ranking_puts_designs_whose_test_is_not_calibrated_or_whose_lift_is_biased_after_trusted_ones()
+    {
+        GeoPowerCurve[] curves =
+        [
+            // MDE 0.05 but the test rejects in 30% of effect-0 windows (> 2 × alpha 0.1).
+            new(["a", "b"], [Point(10, 0.05, 1, 100, 0.05)], [new GeoCalibration(10, 0.3, 10)], 1),
+            // MDE 0.05 but detects 0.08: |0.08 − 0.05| = 0.03 > half the MDE.
+            new(["a", "c"], [Point(10, 0.05, 1, 50, 0.08)], [new GeoCalibration(10, 0, 10)], 1),
+            // MDE 0.1, calibrated (2 × alpha exactly) and detects 0.12 (0.02 ≤ 0.05): trusted.
+            new(["d", "e"], [Point(10, 0.1, 1, 900, 0.12)], [new GeoCalibration(10, 0.2, 10)], 1),
+        ];
+
+        var rows = Statistics.Design.MarketSelectionTable.Rank(MarketCandidatesTests.Tiny, Candidates, curves, new GeoDesignOptions());
+        var geolift = Statistics.Design.MarketSelectionTable.Rank(MarketCandidatesTests.Tiny, Candidates, curves, new GeoDesignOptions { Ranking = DesignRanking.GeoLift });
+
+        Assert.Equal(["d, e 10", "a, c 10", "a, b 10"], rows.Select(Key).ToArray());
+        Assert.Equal([1, 2, 3], rows.Select(r => r.Rank).ToArray());
+        Assert.Equal([true, false, false], rows.Select(r => DesignTrust.IsTrusted(r, 0.1)).ToArray());
+        // GeoLift's rank ignores calibration: the uncalibrated a,b (smallest lift error) comes first.
+        Assert.Equal("a, b 10", Key(geolift[0]));
+    }
+
+    [Fact]
     public void Geolift_ranking_is_the_mean_of_dense_ranks_of_mde_power_and_lift_error()
     {
         var rows = Statistics.Design.MarketSelectionTable.Rank(MarketCandidatesTests.Tiny, Candidates, Curves(), new GeoDesignOptions { Ranking = DesignRanking.GeoLift });
