@@ -25,6 +25,32 @@ internal static class CommaListOption
     public static Option<IReadOnlyList<string>?> Names(string name, string description, string example) =>
         List<string>(name, description, example, "a name", (string item, out string value) => (value = item).Length > 0);
 
+    /// <summary>
+    /// Name lists, one per occurrence of the option (<c>--locations a,b --locations c,d</c>), in the order given; each
+    /// occurrence takes exactly one token, so a following FILE argument is never read as a list.
+    /// </summary>
+    public static Option<IReadOnlyList<IReadOnlyList<string>>?> RepeatedNames(string name, string description, string example) =>
+        new(name)
+        {
+            Description = description,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+            CustomParser = result =>
+            {
+                var lists = new List<IReadOnlyList<string>>(result.Tokens.Count);
+                foreach (var token in result.Tokens)
+                {
+                    if (Parse(token.Value, (string item, out string value) => (value = item).Length > 0, out _) is not { } names)
+                    {
+                        result.AddError($"{name} '{token.Value}' has an empty item; give a comma list such as {example}.");
+                        return null;
+                    }
+                    lists.Add(names);
+                }
+                return lists;
+            },
+        };
+
     /// <summary>A finite number in the invariant culture.</summary>
     public static bool TryNumber(string item, out double value) =>
         double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);

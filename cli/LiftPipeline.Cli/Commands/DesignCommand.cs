@@ -2,6 +2,7 @@ using System.CommandLine;
 using LiftPipeline.Cli.Rendering;
 using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Design;
+using Spectre.Console;
 
 namespace LiftPipeline.Cli.Commands;
 
@@ -121,7 +122,8 @@ internal static class DesignCommand
         }
         for (int c = 0; c < multi!.Cells.Count; c++)
         {
-            DesignView.Render(console, multi.Cells[c], top, $"cell {c + 1} (pool: {string.Join(", ", multi.CellMarkets[c])})");
+            console.MarkupLine(Markup.Escape($"cell {c + 1}: {multi.CellMarkets[c].Count} markets ({string.Join(", ", multi.CellMarkets[c])})"));
+            DesignView.Render(console, multi.Cells[c], top, $"cell {c + 1}");
         }
         return LiftApp.Ok;
     }

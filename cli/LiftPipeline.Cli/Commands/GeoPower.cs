@@ -8,7 +8,9 @@ namespace LiftPipeline.Cli.Commands;
 
 /// <summary>
 /// The geo half of <c>lift power</c>: the power curve of chosen test markets on a pre-test panel export, for every
-/// duration × effect size, with the false-positive rate at effect 0 (GeoLift's GeoLiftPower; docs/design.md).
+/// duration × effect size, with the false-positive rate at effect 0 (GeoLift's GeoLiftPower; docs/design.md). With
+/// <c>--locations</c> given more than once, one cell each: every cell's curve without the other cells' markets as controls,
+/// and how much better one cell must do to be declared the winner (GeoLift's MultiCellPower and MultiCellWinner).
 /// </summary>
 internal sealed class GeoPower
 {
@@ -19,7 +21,8 @@ internal sealed class GeoPower
         Settings = new GeoDesignSettings("Geo: ", alpha, power);
     }
 
-    public Option<IReadOnlyList<string>?> Locations { get; } = CommaListOption.Names("--locations", "Geo: the test markets, comma separated. Required for geo.", "chicago,portland");
+    public Option<IReadOnlyList<IReadOnlyList<string>>?> Locations { get; } = CommaListOption.RepeatedNames(
+        "--locations", "Geo: the test markets, comma separated. Required for geo. Give it once per cell (--locations a,b --locations c,d) to compare test cells.", "chicago,portland");
 
     public Option<IReadOnlyList<string>?> Controls { get; } = CommaListOption.Names("--controls", "Geo: the control markets the synthetic control may use, comma separated (a pre-chosen split). Default: every other market.", "cincinnati,houston");
 
@@ -53,13 +56,17 @@ internal sealed class GeoPower
         {
             return exitCode;
         }
-        var locations = parse.GetValue(Locations)!;
+        var cells = parse.GetValue(Locations)!;
         var controls = parse.GetValue(Controls);
         var options = Settings.Options(parse) with { Controls = controls };
+        if (cells.Count > 1)
+        {
+            return await CompareAsync(data, cells, options, path, asJson, output, error, cancellationToken).ConfigureAwait(false);
+        }
         GeoPowerCurve curve;
         try
         {
-            curve = DesignProgressDisplay.Run(error, "power curve", progress => GeoPowerAnalysis.Curve(data, locations, options, progress, cancellationToken));
+            curve = DesignProgressDisplay.Run(error, "power curve", progress => GeoPowerAnalysis.Curve(data, cells[0], options, progress, cancellationToken));
         }
         catch (ArgumentException usage)
         {
@@ -78,6 +85,48 @@ internal sealed class GeoPower
         else
         {
             GeoPowerView.Render(ConsoleFactory.Create(output), Path.GetFileName(path), data, curve, controls, options);
+        }
+        return LiftApp.Ok;
+    }
+
+    /// <summary>Compares the cells at every duration given; returns the exit code.</summary>
+    private static async Task<int> CompareAsync(
+        GeoDesignPanel data, IReadOnlyList<IReadOnlyList<string>> cells, GeoDesignOptions options, string path, bool asJson, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        string? problem = options.Controls is not null
+            ? "--controls applies to one test cell; with several --locations each cell is measured against the markets in no cell."
+            : options.TreatmentPeriods is null ? "Comparing cells needs --treatment-periods (e.g. 15)." : null;
+        if (problem is not null)
+        {
+            await error.WriteLineAsync(problem).ConfigureAwait(false);
+            return LiftApp.UsageError;
+        }
+        var comparisons = new List<CellComparisons>();
+        try
+        {
+            foreach (int duration in options.TreatmentPeriods!.Distinct())
+            {
+                var (curves, pairs) = DesignProgressDisplay.Status(error, $"comparing {cells.Count} cells over {duration} periods", () => MultiCellMarketSelection.Compare(data, cells, duration, options, cancellationToken));
+                comparisons.Add(new CellComparisons(duration, curves, pairs));
+            }
+        }
+        catch (ArgumentException usage)
+        {
+            await error.WriteLineAsync(GeoDesignSettings.Line(usage)).ConfigureAwait(false);
+            return LiftApp.UsageError;
+        }
+        catch (MeasurementNotPossibleException impossible)
+        {
+            await error.WriteLineAsync($"{Path.GetFileName(path)}: {impossible.Message}").ConfigureAwait(false);
+            return LiftApp.DataProblem;
+        }
+        if (asJson)
+        {
+            await output.WriteLineAsync(DesignJson.Cells(cells, comparisons)).ConfigureAwait(false);
+        }
+        else
+        {
+            GeoPowerView.RenderCells(ConsoleFactory.Create(output), Path.GetFileName(path), data, comparisons, options);
         }
         return LiftApp.Ok;
     }

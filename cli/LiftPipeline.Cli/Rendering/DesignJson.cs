@@ -61,30 +61,112 @@ internal static class DesignJson
         writer.WriteStartArray("curve");
         foreach (var point in curve.Points)
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("duration", point.Duration);
-            writer.WriteNumber("effectSize", point.EffectSize);
-            writer.WriteNumber("power", point.Power);
-            writer.WriteNumber("avgAtt", point.AvgAtt);
-            writer.WriteNumber("avgDetectedLift", point.AvgDetectedLift);
-            writer.WriteNumber("avgScaledL2Imbalance", point.AvgScaledL2Imbalance);
-            writer.WriteNumber("investment", point.Investment);
-            writer.WriteNumber("windows", point.Windows);
-            writer.WriteEndObject();
+            Point(writer, point);
         }
         writer.WriteEndArray();
         writer.WriteStartArray("calibration");
         foreach (var calibration in curve.Calibration)
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("duration", calibration.Duration);
-            writer.WriteNumber("falsePositiveRate", calibration.FalsePositiveRate);
-            writer.WriteNumber("windows", calibration.Windows);
-            writer.WriteEndObject();
+            Calibration(writer, calibration);
         }
         writer.WriteEndArray();
         writer.WriteNumber("simulations", curve.Simulations);
     });
+
+    /// <summary>
+    /// <c>{"design":"geo","cells":[[…]…],"curves":[{"cell","locations","curve":[…],"calibration":[…]}],
+    /// "comparisons":[{"cellA","cellB","duration","baseLift","winningMultiple"}],"simulations":n}</c>: cells numbered from 1
+    /// in the order given, one curve per cell over every duration, <c>winningMultiple</c> null when none tried wins.
+    /// </summary>
+    public static string Cells(IReadOnlyList<IReadOnlyList<string>> cells, IReadOnlyList<CellComparisons> comparisons) => Write(writer =>
+    {
+        writer.WriteString("design", "geo");
+        writer.WriteStartArray("cells");
+        foreach (var cell in cells)
+        {
+            Strings(writer, null, cell);
+        }
+        writer.WriteEndArray();
+        writer.WriteStartArray("curves");
+        int simulations = 0;
+        for (int c = 0; c < cells.Count; c++)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("cell", c + 1);
+            Strings(writer, "locations", cells[c]);
+            writer.WriteStartArray("curve");
+            foreach (var point in comparisons.SelectMany(d => d.Curves[c].Points))
+            {
+                Point(writer, point);
+            }
+            writer.WriteEndArray();
+            writer.WriteStartArray("calibration");
+            foreach (var calibration in comparisons.SelectMany(d => d.Curves[c].Calibration))
+            {
+                Calibration(writer, calibration);
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            simulations += comparisons.Sum(d => d.Curves[c].Simulations);
+        }
+        writer.WriteEndArray();
+        writer.WriteStartArray("comparisons");
+        foreach (var pair in comparisons.SelectMany(d => d.Pairs))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("cellA", CellNumber(cells, pair.CellA));
+            writer.WriteNumber("cellB", CellNumber(cells, pair.CellB));
+            writer.WriteNumber("duration", pair.Duration);
+            writer.WriteNumber("baseLift", pair.BaseLift);
+            if (pair.WinningMultiple is double multiple)
+            {
+                writer.WriteNumber("winningMultiple", multiple);
+            }
+            else
+            {
+                writer.WriteNull("winningMultiple");
+            }
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteNumber("simulations", simulations);
+    });
+
+    /// <summary>The 1-based number of the cell whose markets are <paramref name="markets"/>.</summary>
+    public static int CellNumber(IReadOnlyList<IReadOnlyList<string>> cells, IReadOnlyList<string> markets)
+    {
+        for (int c = 0; c < cells.Count; c++)
+        {
+            if (cells[c].SequenceEqual(markets, StringComparer.OrdinalIgnoreCase))
+            {
+                return c + 1;
+            }
+        }
+        return 0;
+    }
+
+    private static void Point(Utf8JsonWriter writer, GeoPowerPoint point)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("duration", point.Duration);
+        writer.WriteNumber("effectSize", point.EffectSize);
+        writer.WriteNumber("power", point.Power);
+        writer.WriteNumber("avgAtt", point.AvgAtt);
+        writer.WriteNumber("avgDetectedLift", point.AvgDetectedLift);
+        writer.WriteNumber("avgScaledL2Imbalance", point.AvgScaledL2Imbalance);
+        writer.WriteNumber("investment", point.Investment);
+        writer.WriteNumber("windows", point.Windows);
+        writer.WriteEndObject();
+    }
+
+    private static void Calibration(Utf8JsonWriter writer, GeoCalibration calibration)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("duration", calibration.Duration);
+        writer.WriteNumber("falsePositiveRate", calibration.FalsePositiveRate);
+        writer.WriteNumber("windows", calibration.Windows);
+        writer.WriteEndObject();
+    }
 
     private static void Candidate(Utf8JsonWriter writer, MarketCandidate candidate, int? cell)
     {

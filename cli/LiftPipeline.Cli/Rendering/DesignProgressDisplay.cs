@@ -4,26 +4,15 @@ using Spectre.Console;
 namespace LiftPipeline.Cli.Rendering;
 
 /// <summary>
-/// A progress bar over a design's simulations, drawn on stderr when stderr is a terminal; nothing otherwise, so
-/// redirected output and <c>--json</c> stay clean.
+/// A progress bar over a design's simulations (or a spinner for work that reports none), drawn on stderr when stderr is
+/// a terminal; nothing otherwise, so redirected output and <c>--json</c> stay clean.
 /// </summary>
 internal static class DesignProgressDisplay
 {
     /// <summary>Runs <paramref name="work"/>, handing it a progress receiver when <paramref name="error"/> is a terminal.</summary>
     public static T Run<T>(TextWriter error, string label, Func<IProgress<DesignProgress>?, T> work)
     {
-        if (!ReferenceEquals(error, Console.Error) || Console.IsErrorRedirected)
-        {
-            return work(null);
-        }
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(error),
-            Ansi = AnsiSupport.Detect,
-            ColorSystem = ColorSystemSupport.Detect,
-            Interactive = InteractionSupport.Detect,
-        });
-        if (!console.Profile.Capabilities.Interactive)
+        if (Terminal(error) is not { } console)
         {
             return work(null);
         }
@@ -37,6 +26,27 @@ internal static class DesignProgressDisplay
                 task.Description = Markup.Escape($"{label} {p.Done:N0}/{p.Total:N0} simulations");
             }));
         });
+    }
+
+    /// <summary>Runs <paramref name="work"/>, which reports no progress, under a spinner naming it when <paramref name="error"/> is a terminal.</summary>
+    public static T Status<T>(TextWriter error, string label, Func<T> work) =>
+        Terminal(error) is { } console ? console.Status().Start(Markup.Escape(label), _ => work()) : work();
+
+    /// <summary>An interactive console over <paramref name="error"/> when it is the process's stderr on a terminal, else null.</summary>
+    private static IAnsiConsole? Terminal(TextWriter error)
+    {
+        if (!ReferenceEquals(error, Console.Error) || Console.IsErrorRedirected)
+        {
+            return null;
+        }
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(error),
+            Ansi = AnsiSupport.Detect,
+            ColorSystem = ColorSystemSupport.Detect,
+            Interactive = InteractionSupport.Detect,
+        });
+        return console.Profile.Capabilities.Interactive ? console : null;
     }
 
     /// <summary>Reports under a lock: simulations run on several threads.</summary>

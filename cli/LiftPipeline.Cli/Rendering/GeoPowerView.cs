@@ -16,10 +16,49 @@ internal static class GeoPowerView
     {
         string against = controls is null ? "every other market" : string.Join(", ", controls);
         console.MarkupLine(Markup.Escape($"{file}: test markets {string.Join(", ", curve.Locations)} against {against}; {data.N} markets × {data.T} periods, {curve.Simulations:N0} simulations"));
+        Curves(console, curve, options, "");
+    }
+
+    /// <summary>
+    /// Cells compared: per duration, each cell's curve (against the markets in no cell), then per ordered pair the lift
+    /// the first cell needs, as a multiple of the second's, to be declared the winner.
+    /// </summary>
+    public static void RenderCells(IAnsiConsole console, string file, GeoDesignPanel data, IReadOnlyList<CellComparisons> comparisons, GeoDesignOptions options)
+    {
+        var cells = comparisons[0].Curves.Select(c => c.Locations).ToArray();
+        console.MarkupLine(Markup.Escape($"{file}: {cells.Length} test cells, each against the markets in no cell; {data.N} markets × {data.T} periods"));
+        foreach (var comparison in comparisons)
+        {
+            for (int c = 0; c < comparison.Curves.Count; c++)
+            {
+                Curves(console, comparison.Curves[c], options, $"cell {c + 1} ({string.Join(", ", comparison.Curves[c].Locations)}), ");
+            }
+            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{comparison.Duration} periods: lift a cell needs to beat another"));
+            table.AddColumns("cell", "beats cell", "at base lift", "needs", "lift");
+            foreach (var column in table.Columns.Skip(2))
+            {
+                column.RightAligned();
+            }
+            foreach (var pair in comparison.Pairs)
+            {
+                table.AddRow(
+                    DesignJson.CellNumber(cells, pair.CellA).ToString(CultureInfo.InvariantCulture),
+                    DesignJson.CellNumber(cells, pair.CellB).ToString(CultureInfo.InvariantCulture),
+                    DesignView.Percent(pair.BaseLift),
+                    pair.WinningMultiple is double m ? $"{DesignView.Number(m, "0.00")} ×" : "> 5 ×",
+                    pair.WinningMultiple is double w ? DesignView.Percent(w * pair.BaseLift) : "-");
+            }
+            console.Write(table);
+        }
+        console.MarkupLine(Markup.Escape("needs: the smallest multiple of the base lift (1, 1.05, …, 5) at which the cell's interval of incremental conversions clears the other's; the base lift is the larger of the two cells' MDEs."));
+    }
+
+    private static void Curves(IAnsiConsole console, GeoPowerCurve curve, GeoDesignOptions options, string title)
+    {
         foreach (var duration in curve.Points.Select(p => p.Duration).Distinct())
         {
             var points = curve.Points.Where(p => p.Duration == duration).OrderBy(p => p.EffectSize).ToList();
-            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{duration} periods"));
+            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{title}{duration} periods"));
             table.AddColumns("effect", "power", "", "avg ATT", "detected lift", "scaled L2", "investment", "windows");
             for (int i = 1; i < table.Columns.Count; i++)
             {

@@ -84,7 +84,7 @@ internal sealed partial class CampaignConfigReader
         return metrics is { Count: > 0 } ? new GeoDesignSettings(metric ?? metrics[0], options) : null;
     }
 
-    /// <summary><c>geoDesign.holdout</c>: <c>[min, max]</c>, shares of the outcome with 0 ≤ min ≤ max ≤ 1.</summary>
+    /// <summary><c>geoDesign.holdout</c>: <c>[min, max]</c>, shares of the outcome with 0 ≤ min &lt; max ≤ 1 (the engine's rule).</summary>
     private (double Min, double Max)? HoldoutRange(JsonElement obj)
     {
         const string path = "geoDesign.holdout";
@@ -94,11 +94,11 @@ internal sealed partial class CampaignConfigReader
         }
         if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 2
             && value[0].ValueKind == JsonValueKind.Number && value[1].ValueKind == JsonValueKind.Number
-            && value[0].GetDouble() is var min and >= 0 and <= 1 && value[1].GetDouble() is var max and >= 0 and <= 1 && min <= max)
+            && value[0].GetDouble() is var min and >= 0 and <= 1 && value[1].GetDouble() is var max and >= 0 and <= 1 && min < max)
         {
             return (min, max);
         }
-        Error(path, $"is {Show(value)}; give [min, max], two shares of the outcome left out of the test with 0 ≤ min ≤ max ≤ 1, such as [0.7, 0.95]");
+        Error(path, $"is {Show(value)}; give [min, max], two shares of the outcome left out of the test with 0 ≤ min < max ≤ 1, such as [0.7, 0.95]");
         return null;
     }
 

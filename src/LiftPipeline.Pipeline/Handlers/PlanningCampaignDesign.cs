@@ -62,9 +62,10 @@ internal sealed class PlanningCampaignDesign(IObjectStore store, TimeProvider cl
                 ? DesignReport.Create(campaign, now, inputs, dataset, settings.Options, MultiCellMarketSelection.Select(data, settings.Options, null, cancellationToken))
                 : DesignReport.Create(campaign, now, inputs, dataset, settings.Options, GeoMarketSelection.Select(data, settings.Options, null, cancellationToken));
         }
-        catch (Exception e) when (e is MeasurementNotPossibleException || (e is ArgumentException && e is not ArgumentNullException))
+        catch (Exception e) when (e is MeasurementNotPossibleException || e.GetType() == typeof(ArgumentException))
         {
-            // The engines' documented refusals: options that do not fit the data, or a history too short to design on.
+            // The engines' documented refusals (options that do not fit the data, a history too short to design on); their
+            // subclasses (null or out-of-range arguments) are bugs and propagate.
             string reason = e.Message.ReplaceLineEndings(" ");
             var outcome = await MeasureCampaignHandler.FailedAsync(store, config, campaign, $"{manifest.Dataset}|design|{inputs}", runId, now, reason,
                 new Dictionary<string, double> { ["units"] = panel.Units.Count, ["periods"] = panel.Periods.Count }, cancellationToken, "geo design").ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LiftPipeline.Statistics.Inference;
 
 namespace LiftPipeline.Statistics.Design;
@@ -44,6 +45,7 @@ internal sealed class GeoConformalTest
     /// <summary>p-value of no effect from the residuals <paramref name="u"/> (length T) of the all-period refit.</summary>
     /// <param name="u">Residuals, all T periods.</param>
     /// <param name="effectSize">The simulated effect; its sign picks the one-sided direction (≤ 0: negative, as GeoLift).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     public double PValue(ReadOnlySpan<double> u, double effectSize)
     {
         int t0 = T - T1;

@@ -6,7 +6,7 @@ namespace LiftPipeline.Statistics.Design;
 /// <summary>
 /// GeoLift's power simulation, fast: the de-meaned ("fixed effects") synthetic control of the treated markets' average,
 /// with the work shared across simulations. Every fit needs only the Gram of the markets de-meaned over a prefix of the
-/// history, computed once per prefix length for the whole panel (<see cref="PrefixMoments"/>); the treated average is a
+/// history, computed once per prefix length for the whole panel (<see cref="GeoPrefixMoments"/>); the treated average is a
 /// pseudo-unit whose cross products are averages of Gram rows. The pre-window fit does not depend on the effect, so ATT,
 /// lift and investment of every effect size follow from one fit in closed form; the all-period refit of the conformal
 /// test has a fixed Gram and a linear term linear in the effect, so it is warm-started from one effect size to the next.
@@ -17,10 +17,10 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
     private readonly GeoDesignPanel _data;
     private readonly GeoDesignOptions _options;
     private readonly double[] _centred;
-    private readonly Dictionary<int, PrefixMoments> _prefixes = [];
+    private readonly Dictionary<int, GeoPrefixMoments> _prefixes = [];
     private readonly Dictionary<(int Length, int Duration), GeoConformalTest> _tests = [];
     private readonly SimplexActiveSet _solver;
-    private readonly double[] _treatedMean, _residuals, _baseline, _c0, _c1, _preWeights;
+    private readonly double[] _treatedMean, _residuals, _c0, _c1, _preWeights;
     private readonly int[] _lastGroup;
     private int _lastTreated = -1, _lastDonors = -1;
 
@@ -43,7 +43,6 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
         _solver = new SimplexActiveSet(n);
         _treatedMean = new double[t];
         _residuals = new double[t];
-        _baseline = new double[t];
         _c0 = new double[n];
         _c1 = new double[n];
         _preWeights = new double[n];
@@ -53,27 +52,30 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     public void Simulate(ReadOnlySpan<int> treated, ReadOnlySpan<int> donors, GeoWindow window, ReadOnlySpan<double> effects, Span<GeoSimulation> results)
     {
-        int length = window.Length, d = window.Duration, t0 = window.T0, n0 = donors.Length;
-        if (n0 < 1 || treated.Length < 1 || t0 < 1 || d < 1 || length > _data.T)
+        int length = window.Length, d = window.Duration, t0 = window.T0, n = _data.N;
+        if (donors.Length < 1 || treated.Length < 1 || t0 < 1 || d < 1 || length > _data.T)
         {
-            throw new ArgumentException($"A simulation needs treated markets, donors and a window inside the history (got {treated.Length} treated, {n0} donors, window {length} − {d}).");
+            throw new ArgumentException($"A simulation needs treated markets, donors and a window inside the history (got {treated.Length} treated, {donors.Length} donors, window {length} − {d}).");
         }
+        bool sameGroup = SameGroupAsLastCall(treated, donors);
         TreatedMean(treated, length);
         var pre = Prefix(t0);
 
-        // Pre-window fit: ω on the first T0 periods, each market de-meaned over them (augsynth's fixedeff).
-        LoadProblem(pre, treated, donors);
-        if (SameGroupAsLastCall(treated, donors))
+        // Pre-window fit: ω on the first T0 periods, each market de-meaned over them (Abadie, Diamond and Hainmueller 2010 weights; augsynth's fixedeff, Ben-Michael, Feller and Rothstein 2021).
+        _solver.Gram = pre.Gram;
+        double treatedSquare = LoadLinear(pre, treated, _c0);
+        _c0.CopyTo(_solver.Linear, 0);
+        if (sameGroup)
         {
-            _preWeights.AsSpan(0, n0).CopyTo(_solver.Weights);   // the previous window's optimum: nearby windows share most of the support
+            _preWeights.CopyTo(_solver.Weights, 0);   // the previous window's optimum: nearby windows share most of the support
         }
         else
         {
-            _solver.Weights.AsSpan(0, n0).Clear();
+            Array.Clear(_solver.Weights);
         }
-        _solver.Solve(n0);
-        _solver.Weights.AsSpan(0, n0).CopyTo(_preWeights);
-        double scaledL2 = ScaledImbalance(pre, donors, t0);
+        _solver.Solve();
+        _solver.Weights.CopyTo(_preWeights, 0);
+        double scaledL2 = ScaledImbalance(pre, treatedSquare, donors.Length);
 
         // Closed form in e: the treated window is (1+e)·A, the counterfactual C does not move. att = ((1+e)A − C)/d, lift = ((1+e)A − C)/C.
         double observed = 0, treatedPreMean = 0;
@@ -87,12 +89,11 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
             observed += _treatedMean[t];
         }
         double counterfactual = d * treatedPreMean;
-        for (int a = 0; a < n0; a++)
+        for (int i = 0; i < n; i++)
         {
-            double w = _preWeights[a];
+            double w = _preWeights[i];
             if (w != 0)
             {
-                int i = donors[a];
                 var row = _centred.AsSpan(i * _data.T, length);
                 double sum = 0;
                 for (int t = t0; t < length; t++)
@@ -103,39 +104,38 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
             }
         }
 
-        // All-period refit of the conformal test: Gram fixed per L, linear term c0 + e·c1.
+        // All-period refit under no effect (Chernozhukov, Wüthrich and Zhu 2021, Algorithm 1): Gram fixed per L, linear term c0 + e·c1.
         var all = Prefix(length);
-        LoadProblem(all, treated, donors);
-        _solver.Linear.AsSpan(0, n0).CopyTo(_c0);
-        for (int a = 0; a < n0; a++)
+        _solver.Gram = all.Gram;
+        LoadLinear(all, treated, _c0);
+        foreach (int i in donors)
         {
-            int i = donors[a];
             var row = _centred.AsSpan(i * _data.T, length);
             double mean = all.Means[i], sum = 0;
             for (int t = t0; t < length; t++)
             {
                 sum += (row[t] - mean) * _treatedMean[t];
             }
-            _c1[a] = sum;
+            _c1[i] = sum;
         }
-        _preWeights.AsSpan(0, n0).CopyTo(_solver.Weights);
+        _preWeights.CopyTo(_solver.Weights, 0);
         var test = Test(length, d);
         for (int k = 0; k < effects.Length; k++)
         {
             double e = effects[k];
-            for (int a = 0; a < n0; a++)
+            foreach (int i in donors)
             {
-                _solver.Linear[a] = _c0[a] + e * _c1[a];
+                _solver.Linear[i] = _c0[i] + e * _c1[i];
             }
             if (k == 0)
             {
-                _solver.Solve(n0);
+                _solver.Solve();
             }
             else
             {
                 _solver.Resolve();
             }
-            RefitResiduals(all, donors, length, t0, e);
+            RefitResiduals(all, length, t0, e);
             double incremental = (1 + e) * observed - counterfactual;
             results[k] = new GeoSimulation(
                 test.PValue(_residuals.AsSpan(0, length), e),
@@ -146,7 +146,34 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
         }
     }
 
-    /// <summary>Whether this call simulates the same treated markets and donors as the last one (then remembered for the next).</summary>
+    /// <summary>
+    /// The p-value of the no-effect test alone (a calibration window): the all-period refit at effect 0, without the
+    /// pre-window fit the point estimates need; warm-started from the last refit of the same test group.
+    /// </summary>
+    public double NullPValue(ReadOnlySpan<int> treated, ReadOnlySpan<int> donors, GeoWindow window)
+    {
+        int length = window.Length, t0 = window.T0;
+        if (donors.Length < 1 || treated.Length < 1 || t0 < 1 || window.Duration < 1 || length > _data.T)
+        {
+            throw new ArgumentException($"A simulation needs treated markets, donors and a window inside the history (got {treated.Length} treated, {donors.Length} donors, window {length} − {window.Duration}).");
+        }
+        if (!SameGroupAsLastCall(treated, donors))
+        {
+            Array.Clear(_solver.Weights);
+        }
+        TreatedMean(treated, length);
+        var all = Prefix(length);
+        _solver.Gram = all.Gram;
+        LoadLinear(all, treated, _solver.Linear);
+        _solver.Solve();
+        RefitResiduals(all, length, t0, 0);
+        return Test(length, window.Duration).PValue(_residuals.AsSpan(0, length), 0);
+    }
+
+    /// <summary>
+    /// Whether this call simulates the same treated markets and donors as the last one; if not, remembers them and
+    /// marks the donors as the solver's allowed variables.
+    /// </summary>
     private bool SameGroupAsLastCall(ReadOnlySpan<int> treated, ReadOnlySpan<int> donors)
     {
         bool same = treated.Length == _lastTreated && donors.Length == _lastDonors
@@ -158,11 +185,25 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
             donors.CopyTo(_lastGroup.AsSpan(treated.Length));
             _lastTreated = treated.Length;
             _lastDonors = donors.Length;
+            Array.Clear(_solver.Allowed);
+            Array.Clear(_c1);
+            foreach (int i in donors)
+            {
+                _solver.Allowed[i] = true;
+            }
+            foreach (int j in treated)
+            {
+                if (_solver.Allowed[j])
+                {
+                    throw new ArgumentException($"Market {_data.Units[j]} is both treated and a donor.");
+                }
+            }
         }
         return same;
     }
 
     /// <summary>The treated markets' average path over the first <paramref name="length"/> periods, un-lifted.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     private void TreatedMean(ReadOnlySpan<int> treated, int length)
     {
         var mean = _treatedMean.AsSpan(0, length);
@@ -173,56 +214,68 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
         }
     }
 
-    /// <summary>G_ab of the donors and c_a = mean over treated j of G_aj, all de-meaned over the prefix.</summary>
-    private void LoadProblem(PrefixMoments prefix, ReadOnlySpan<int> treated, ReadOnlySpan<int> donors)
+    /// <summary>
+    /// c_i = Σ_t X̃_it x̃1_t = mean over treated j of G_ij for every market (the treated average is a pseudo-unit of the
+    /// de-meaned Gram), into <paramref name="linear"/>; returns ‖x̃1‖² = mean over treated pairs of G_jk.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
+    private double LoadLinear(GeoPrefixMoments prefix, ReadOnlySpan<int> treated, double[] linear)
     {
-        int n = _data.N, n0 = donors.Length, stride = _solver.Capacity;
-        var gram = prefix.Gram;
-        for (int a = 0; a < n0; a++)
+        int n = _data.N;
+        Array.Clear(linear);
+        foreach (int j in treated)
         {
-            var from = gram.AsSpan(donors[a] * n, n);
-            var to = _solver.Gram.AsSpan(a * stride, n0);
-            for (int b = 0; b < n0; b++)
-            {
-                to[b] = from[donors[b]];
-            }
-            double c = 0;
-            foreach (int j in treated)
-            {
-                c += from[j];
-            }
-            _solver.Linear[a] = c / treated.Length;
+            VectorMath.AddScaled(linear, prefix.Gram.AsSpan(j * n, n), 1.0 / treated.Length);
         }
+        double square = 0;
+        foreach (int j in treated)
+        {
+            square += linear[j];
+        }
+        return square / treated.Length;
     }
 
-    /// <summary>‖x₁ − X'ω‖ / ‖x₁ − X'1/N0‖ on the pre-window periods de-meaned (augsynth's scaled L2 imbalance with fixedeff).</summary>
-    private double ScaledImbalance(PrefixMoments pre, ReadOnlySpan<int> donors, int t0)
+    /// <summary>
+    /// ‖x̃1 − X̃'ω‖ / ‖x̃1 − X̃'1/N0‖ on the pre-window periods de-meaned (augsynth's scaled L2 imbalance with fixedeff), from
+    /// the Gram: ‖x̃1 − X̃'w‖² = ‖x̃1‖² − 2c'w + w'Gw; the donor block sum of G is the row sums less the non-donor columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
+    private double ScaledImbalance(GeoPrefixMoments pre, double treatedSquare, int donorCount)
     {
-        double treatedMean = Mean(_treatedMean.AsSpan(0, t0));
-        var fit = _residuals.AsSpan(0, t0);
-        var equal = _baseline.AsSpan(0, t0);
-        for (int t = 0; t < t0; t++)
+        int n = _data.N;
+        var allowed = _solver.Allowed;
+        double fitCross = 0, fitQuadratic = 0, equalCross = 0, equalQuadratic = 0;
+        for (int i = 0; i < n; i++)
         {
-            fit[t] = equal[t] = _treatedMean[t] - treatedMean;
-        }
-        for (int a = 0; a < donors.Length; a++)
-        {
-            int i = donors[a];
-            var row = _centred.AsSpan(i * _data.T, t0);
-            double mean = pre.Means[i], w = _preWeights[a], uniform = 1.0 / donors.Length;
-            for (int t = 0; t < t0; t++)
+            if (!allowed[i])
             {
-                double x = row[t] - mean;
-                fit[t] -= w * x;
-                equal[t] -= uniform * x;
+                continue;
+            }
+            var gram = pre.Gram.AsSpan(i * n, n);
+            double w = _preWeights[i], block = pre.RowSums[i];
+            for (int j = 0; j < n; j++)
+            {
+                block -= allowed[j] ? 0 : gram[j];
+            }
+            equalCross += _c0[i];
+            equalQuadratic += block;
+            if (w != 0)
+            {
+                fitCross += w * _c0[i];
+                for (int j = 0; j < n; j++)
+                {
+                    fitQuadratic += w * _preWeights[j] * gram[j];
+                }
             }
         }
-        double equalNorm = VectorMath.Dot(equal, equal);
-        return equalNorm > 0 ? Math.Sqrt(VectorMath.Dot(fit, fit) / equalNorm) : double.NaN;
+        double fit = Math.Max(0, treatedSquare - 2 * fitCross + fitQuadratic);
+        double equal = treatedSquare - 2 * equalCross / donorCount + equalQuadratic / ((double)donorCount * donorCount);
+        return equal > 0 ? Math.Sqrt(fit / equal) : double.NaN;
     }
 
-    /// <summary>u_t = z̃_t − Σ ω_a X̃_at over all L periods, z the treated average lifted by (1+e) in the window, both de-meaned over L.</summary>
-    private void RefitResiduals(PrefixMoments all, ReadOnlySpan<int> donors, int length, int t0, double e)
+    /// <summary>u_t = z̃_t − Σ ω_i X̃_it over all L periods, z the treated average lifted by (1+e) in the window, both de-meaned over L.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
+    private void RefitResiduals(GeoPrefixMoments all, int length, int t0, double e)
     {
         var u = _residuals.AsSpan(0, length);
         double mean = 0;
@@ -232,32 +285,27 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
             mean += u[t];
         }
         mean /= length;
+        var weights = _solver.Weights;
+        for (int i = 0; i < _data.N; i++)
+        {
+            double w = weights[i];
+            if (w != 0)
+            {
+                VectorMath.AddScaled(u, _centred.AsSpan(i * _data.T, length), -w);
+                mean -= w * all.Means[i];
+            }
+        }
         for (int t = 0; t < length; t++)
         {
             u[t] -= mean;
         }
-        var weights = _solver.Weights;
-        for (int a = 0; a < donors.Length; a++)
-        {
-            double w = weights[a];
-            if (w != 0)
-            {
-                int i = donors[a];
-                VectorMath.AddScaled(u, _centred.AsSpan(i * _data.T, length), -w);
-                double shift = w * all.Means[i];
-                for (int t = 0; t < length; t++)
-                {
-                    u[t] += shift;
-                }
-            }
-        }
     }
 
-    private PrefixMoments Prefix(int length)
+    private GeoPrefixMoments Prefix(int length)
     {
         if (!_prefixes.TryGetValue(length, out var prefix))
         {
-            prefix = new PrefixMoments(_centred, _data.N, _data.T, length);
+            prefix = new GeoPrefixMoments(_centred, _data.N, _data.T, length);
             _prefixes[length] = prefix;
         }
         return prefix;
@@ -281,44 +329,5 @@ internal sealed class GeoLiftSimulator : IGeoSimulator
             sum += v;
         }
         return sum / values.Length;
-    }
-
-    /// <summary>
-    /// Every market's mean over the first P periods and the N×N Gram of the markets de-meaned over them,
-    /// G_ij = Σ_{t&lt;P} (Y_it − m_i)(Y_jt − m_j).
-    /// </summary>
-    private sealed class PrefixMoments
-    {
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
-        public PrefixMoments(double[] centred, int n, int t, int length)
-        {
-            Means = new double[n];
-            Gram = new double[n * n];
-            var demeaned = new double[n * length];
-            for (int i = 0; i < n; i++)
-            {
-                var row = centred.AsSpan(i * t, length);
-                double mean = Mean(row);
-                Means[i] = mean;
-                for (int s = 0; s < length; s++)
-                {
-                    demeaned[i * length + s] = row[s] - mean;
-                }
-            }
-            for (int i = 0; i < n; i++)
-            {
-                var xi = demeaned.AsSpan(i * length, length);
-                for (int j = 0; j <= i; j++)
-                {
-                    Gram[i * n + j] = Gram[j * n + i] = VectorMath.Dot(xi, demeaned.AsSpan(j * length, length));
-                }
-            }
-        }
-
-        /// <summary>m_i over the prefix, of the centred data.</summary>
-        public double[] Means { get; }
-
-        /// <summary>G, N×N row-major.</summary>
-        public double[] Gram { get; }
     }
 }

@@ -96,6 +96,11 @@ internal sealed class GeoPowerRun
                     {
                         p = _results[_zero].PValue;
                     }
+                    else if (_simulator is GeoLiftSimulator fast)
+                    {
+                        p = fast.NullPValue(treated, donors, window);
+                        Advance(1);
+                    }
                     else
                     {
                         _simulator.Simulate(treated, donors, window, zero, zeroResult);

@@ -4,12 +4,12 @@ using LiftPipeline.Statistics.Estimators.Solvers;
 namespace LiftPipeline.Statistics.Design;
 
 /// <summary>
-/// A reusable primal active-set solver of min ½ωᵀ(G + ηI)ω − cᵀω over the unit simplex, for the many small
-/// synthetic-control fits of a power simulation: the Gram G (n×n, row-major, stride <see cref="Capacity"/>) and c are
-/// written into the solver's own buffers by the caller, the start is the previous optimum (a warm start), and no call
-/// allocates. On the support S the equality-constrained optimum is solved exactly (Cholesky of G_SS + ηI, grown one
-/// row at a time, rebuilt when a weight leaves); the solution is optimal when every weight outside S has a half-gradient
-/// of at least −ν − tol (Nocedal and Wright, Algorithm 16.3). One instance per thread.
+/// A reusable primal active-set solver of min ½ωᵀ(G + ηI)ω − cᵀω over the unit simplex of the allowed variables, for
+/// the many small synthetic-control fits of a power simulation: G is a shared N×N Gram (read in place, not copied),
+/// <see cref="Allowed"/> marks the donors (every other weight stays 0), the start is the previous optimum (a warm start),
+/// and no call allocates. On the support S the equality-constrained optimum is solved exactly (Cholesky of G_SS + ηI,
+/// grown one row at a time, rebuilt when a weight leaves); the solution is optimal when every allowed weight outside S
+/// has a half-gradient of at least −ν − tol (Nocedal and Wright, Algorithm 16.3). One instance per thread.
 /// </summary>
 internal sealed class SimplexActiveSet
 {
@@ -21,59 +21,62 @@ internal sealed class SimplexActiveSet
 
     private readonly double[] _chol, _a, _e, _z, _gradient;
     private readonly int[] _support, _kept;
-    private int _n, _k;
+    private double[] _gram;
+    private int _k;
     private double _eta;
 
-    /// <summary>A solver for problems of up to <paramref name="capacity"/> variables.</summary>
-    public SimplexActiveSet(int capacity)
+    /// <summary>A solver for problems of <paramref name="n"/> variables.</summary>
+    public SimplexActiveSet(int n)
     {
-        Capacity = capacity;
-        Gram = new double[capacity * capacity];
-        Linear = new double[capacity];
-        Weights = new double[capacity];
-        _chol = new double[capacity * capacity];
-        _a = new double[capacity];
-        _e = new double[capacity];
-        _z = new double[capacity];
-        _gradient = new double[capacity];
-        _support = new int[capacity];
-        _kept = new int[capacity];
+        N = n;
+        _gram = new double[n * n];
+        Allowed = new bool[n];
+        Linear = new double[n];
+        Weights = new double[n];
+        _chol = new double[n * n];
+        _a = new double[n];
+        _e = new double[n];
+        _z = new double[n];
+        _gradient = new double[n];
+        _support = new int[n];
+        _kept = new int[n];
     }
 
-    /// <summary>Largest number of variables.</summary>
-    public int Capacity { get; }
+    /// <summary>Number of variables.</summary>
+    public int N { get; }
 
-    /// <summary>G, row-major with stride <see cref="Capacity"/>; the caller fills its top-left n×n block.</summary>
-    public double[] Gram { get; }
+    /// <summary>G, N×N row-major (shared, read only); set before <see cref="Solve"/>.</summary>
+    public double[] Gram
+    {
+        get => _gram;
+        set => _gram = value.Length == N * N ? value : throw new ArgumentException($"Expected an {N}×{N} Gram.", nameof(value));
+    }
 
-    /// <summary>c, the caller fills its first n entries.</summary>
+    /// <summary>Which variables may take weight (the donors).</summary>
+    public bool[] Allowed { get; }
+
+    /// <summary>c; entries of variables not allowed are ignored.</summary>
     public double[] Linear { get; }
 
-    /// <summary>ω: the start on entry to <see cref="Solve"/> (any point of the simplex, or all zeros for the best vertex), the optimum after.</summary>
+    /// <summary>ω: the start on entry to <see cref="Solve"/> (any point of the allowed simplex, or all zeros for the best vertex), the optimum after.</summary>
     public double[] Weights { get; }
 
-    /// <summary>Solves the problem of the first <paramref name="n"/> variables from the current <see cref="Weights"/>.</summary>
-    public void Solve(int n) => Run(n, warm: false);
+    /// <summary>Solves the problem from the current <see cref="Weights"/>.</summary>
+    public void Solve() => Run(warm: false);
 
     /// <summary>
     /// Solves again after only <see cref="Linear"/> changed: starts from the last optimum and keeps its factorised support
-    /// (the Gram, n and <see cref="Weights"/> must be as the last solve left them).
+    /// (the Gram, <see cref="Allowed"/> and <see cref="Weights"/> must be as the last solve left them).
     /// </summary>
-    public void Resolve() => Run(_n, warm: true);
+    public void Resolve() => Run(warm: true);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
-    private void Run(int n, bool warm)
+    private void Run(bool warm)
     {
-        _n = n;
-        if (n == 1)
-        {
-            Weights[0] = 1;
-            return;
-        }
         double scale = 0;
-        for (int a = 0; a < n; a++)
+        for (int a = 0; a < N; a++)
         {
-            scale = Math.Max(scale, Gram[a * Capacity + a]);
+            scale = Allowed[a] ? Math.Max(scale, _gram[a * N + a]) : scale;
         }
         scale = Math.Max(scale, double.Epsilon);
         _eta = RelativeEta * scale;
@@ -82,7 +85,7 @@ internal sealed class SimplexActiveSet
         {
             Start();
         }
-        for (int iteration = 0; iteration < 20 * n + 100; iteration++)
+        for (int iteration = 0; iteration < 20 * N + 100; iteration++)
         {
             double nu = SolveOnSupport();
             if (!StepToSupportSolution())
@@ -96,35 +99,40 @@ internal sealed class SimplexActiveSet
         }
     }
 
-    private double H(int a, int b) => Gram[a * Capacity + b] + (a == b ? _eta : 0);
+    private double H(int a, int b) => _gram[a * N + b] + (a == b ? _eta : 0);
 
     /// <summary>Normalises a valid start onto the simplex (or picks the best vertex) and factors its support.</summary>
     private void Start()
     {
-        var x = Weights.AsSpan(0, _n);
+        var x = Weights;
         double sum = 0;
         bool valid = true;
-        foreach (double v in x)
+        for (int a = 0; a < N; a++)
         {
-            valid &= v >= 0 && double.IsFinite(v);
-            sum += v;
+            x[a] = Allowed[a] ? x[a] : 0;
+            valid &= x[a] >= 0 && double.IsFinite(x[a]);
+            sum += x[a];
         }
         if (!valid || sum <= 0)
         {
-            int best = 0;
-            for (int a = 1; a < _n; a++)
+            int best = -1;
+            for (int a = 0; a < N; a++)
             {
-                if (H(a, a) - 2 * Linear[a] < H(best, best) - 2 * Linear[best])
+                if (Allowed[a] && (best < 0 || H(a, a) - 2 * Linear[a] < H(best, best) - 2 * Linear[best]))
                 {
                     best = a;
                 }
             }
-            x.Clear();
+            if (best < 0)
+            {
+                throw new InvalidOperationException("No variable is allowed: a synthetic control needs at least one donor.");
+            }
+            Array.Clear(x);
             x[best] = 1;
             sum = 1;
         }
         _k = 0;
-        for (int a = 0; a < _n; a++)
+        for (int a = 0; a < N; a++)
         {
             x[a] /= sum;
             if (x[a] > 0)
@@ -211,21 +219,21 @@ internal sealed class SimplexActiveSet
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     private bool AddMostViolating(double bound)
     {
-        var g = _gradient.AsSpan(0, _n);
-        for (int a = 0; a < _n; a++)
+        var g = _gradient.AsSpan();
+        for (int a = 0; a < N; a++)
         {
             g[a] = -Linear[a];
         }
         for (int p = 0; p < _k; p++)
         {
             int s = _support[p];
-            VectorMath.AddScaled(g, Gram.AsSpan(s * Capacity, _n), Weights[s]);
+            VectorMath.AddScaled(g, _gram.AsSpan(s * N, N), Weights[s]);
         }
         int best = -1;
         double lowest = bound;
-        for (int a = 0; a < _n; a++)
+        for (int a = 0; a < N; a++)
         {
-            if (Weights[a] == 0 && g[a] < lowest)
+            if (Allowed[a] && Weights[a] == 0 && g[a] < lowest)
             {
                 lowest = g[a];
                 best = a;
@@ -243,11 +251,11 @@ internal sealed class SimplexActiveSet
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     private void Append(int a)
     {
-        int row = _k * Capacity;
+        int row = _k * N;
         double squares = 0;
         for (int p = 0; p < _k; p++)
         {
-            int rowP = p * Capacity;
+            int rowP = p * N;
             double l = (H(_support[p], a) - VectorMath.Dot(_chol.AsSpan(rowP, p), _chol.AsSpan(row, p))) / _chol[rowP + p];
             _chol[row + p] = l;
             squares += l * l;
@@ -263,12 +271,12 @@ internal sealed class SimplexActiveSet
     {
         for (int p = 0; p < _k; p++)
         {
-            int rowP = p * Capacity;
+            int rowP = p * N;
             v[p] = (v[p] - VectorMath.Dot(_chol.AsSpan(rowP, p), v)) / _chol[rowP + p];
         }
         for (int q = _k - 1; q >= 0; q--)
         {
-            int rowQ = q * Capacity;
+            int rowQ = q * N;
             v[q] /= _chol[rowQ + q];
             VectorMath.AddScaled(v.AsSpan(0, q), _chol.AsSpan(rowQ, q), -v[q]);
         }

@@ -146,6 +146,41 @@ public sealed class DesignViewTests
     }
 
     [Fact]
+    public void Cell_view_shows_each_cells_curve_and_the_multiple_one_cell_needs_to_beat_another()
+    {
+        var data = new GeoDesignPanel(["a", "b", "c", "d", "e"], Enumerable.Range(0, 4).Select(d => Period.FromDate(new DateOnly(2021, 1, 1).AddDays(d))).ToArray(), new double[20]);
+        GeoPowerCurve Curve(string market) => new([market], [new GeoPowerPoint(15, 0.1, 1, 290, 0.1, 0.17, 8608.5, 1)], [new GeoCalibration(15, 0.1, 10)], 1);
+        var comparison = new CellComparisons(15, [Curve("a"), Curve("b")], [new CellComparison(["a"], ["b"], 15, 0.1, 2.4), new CellComparison(["b"], ["a"], 15, 0.1, null)]);
+        var output = new StringWriter();
+
+        GeoPowerView.RenderCells(ConsoleFactory.Create(output), "pre.parquet", data, [comparison], Options);
+
+        string text = output.ToString();
+        Assert.Contains("pre.parquet: 2 test cells, each against the markets in no cell; 5 markets × 4 periods", text);
+        Assert.Contains("cell 1 (a), 15 periods", text);
+        Assert.Contains("cell 2 (b), 15 periods", text);
+        Assert.Matches(@"│ 1\s+│ 2\s+│\s+10% │ 2.40 × │\s+24% │", text);
+        Assert.Matches(@"│ 2\s+│ 1\s+│\s+10% │\s+> 5 × │\s+- │", text);
+    }
+
+    [Fact]
+    public void Cells_json_numbers_cells_from_one_and_writes_null_when_no_multiple_wins()
+    {
+        GeoPowerCurve Curve(string market) => new([market], [new GeoPowerPoint(15, 0.1, 1, 290, 0.1, 0.17, 8608.5, 1)], [new GeoCalibration(15, 0.1, 10)], 3);
+        var comparison = new CellComparisons(15, [Curve("a"), Curve("b")], [new CellComparison(["a"], ["b"], 15, 0.1, 2.4), new CellComparison(["b"], ["a"], 15, 0.1, null)]);
+
+        using var json = JsonDocument.Parse(DesignJson.Cells([["a"], ["b"]], [comparison]));
+
+        var root = json.RootElement;
+        Assert.Equal(6, root.GetProperty("simulations").GetInt32());
+        Assert.Equal(["b"], root.GetProperty("curves")[1].GetProperty("locations").EnumerateArray().Select(e => e.GetString()));
+        var pairs = root.GetProperty("comparisons").EnumerateArray().ToArray();
+        Assert.Equal(2.4, pairs[0].GetProperty("winningMultiple").GetDouble());
+        Assert.Equal(JsonValueKind.Null, pairs[1].GetProperty("winningMultiple").ValueKind);
+        Assert.Equal([2, 1], pairs.Select(p => p.GetProperty("cellB").GetInt32()));
+    }
+
+    [Fact]
     public void Power_json_writes_controls_curve_and_calibration()
     {
         var curve = new GeoPowerCurve(["a"], [new GeoPowerPoint(15, 0.1, 1, 290, 0.1012, 0.17, 64563.75, 1)], [new GeoCalibration(15, 0.1, 10)], 1);

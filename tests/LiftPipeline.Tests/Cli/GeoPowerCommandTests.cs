@@ -86,6 +86,46 @@ public sealed class GeoPowerCommandTests
     }
 
     [Fact]
+    [Trait("Category", "Simulation")]
+    public async Task Locations_given_per_cell_compare_the_cells_as_the_multi_cell_comparison_does()
+    {
+        var (code, output, error) = await CliRunner.RunAsync(
+            "power", PreTest, "--locations", "chicago,portland", "--locations", "cincinnati,houston", "--treatment-periods", "15", "--effect-sizes", "0,0.1", "--permutations", "200", "--json");
+
+        Assert.True(code == 0, error);
+        var data = GeoDesignPanel.FromPanel(await PanelExportReader.ReadAsync(PreTest), "conversions");
+        IReadOnlyList<IReadOnlyList<string>> cells = [["chicago", "portland"], ["cincinnati", "houston"]];
+        var (curves, pairs) = MultiCellMarketSelection.Compare(data, cells, 15, new GeoDesignOptions { TreatmentPeriods = [15], EffectSizes = [0, 0.1], Permutations = 200 });
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal(["design", "cells", "curves", "comparisons", "simulations"], root.EnumerateObject().Select(p => p.Name));
+        var jsonCurves = root.GetProperty("curves").EnumerateArray().ToArray();
+        Assert.Equal([1, 2], jsonCurves.Select(c => c.GetProperty("cell").GetInt32()));
+        for (int c = 0; c < 2; c++)
+        {
+            Assert.Equal(curves[c].Points.Select(p => p.AvgAtt), jsonCurves[c].GetProperty("curve").EnumerateArray().Select(p => p.GetProperty("avgAtt").GetDouble()));
+            Assert.Equal(curves[c].Points.Select(p => p.Power), jsonCurves[c].GetProperty("curve").EnumerateArray().Select(p => p.GetProperty("power").GetDouble()));
+        }
+        var comparisons = root.GetProperty("comparisons").EnumerateArray().ToArray();
+        Assert.Equal(pairs.Count, comparisons.Length);
+        Assert.Equal([(1, 2), (2, 1)], comparisons.Select(p => (p.GetProperty("cellA").GetInt32(), p.GetProperty("cellB").GetInt32())));
+        Assert.Equal(pairs.Select(p => p.BaseLift), comparisons.Select(p => p.GetProperty("baseLift").GetDouble()));
+        Assert.Equal(pairs.Select(p => p.WinningMultiple), comparisons.Select(p => p.GetProperty("winningMultiple") is { ValueKind: JsonValueKind.Number } m ? m.GetDouble() : (double?)null));
+    }
+
+    [Theory]
+    [InlineData("--controls", "miami", "--controls applies to one test cell; with several --locations each cell is measured against the markets in no cell.")]
+    [InlineData("--seed", "1", "Comparing cells needs --treatment-periods (e.g. 15).")]
+    public async Task Comparing_cells_takes_no_controls_and_needs_a_duration(string option, string value, string message)
+    {
+        var (code, output, error) = await CliRunner.RunAsync("power", PreTest, "--locations", "chicago,portland", "--locations", "cincinnati,houston", option, value);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal(message, error.Trim());
+    }
+
+    [Fact]
     public async Task Geo_power_table_shows_a_curve_per_duration_with_bars_and_the_smallest_detectable_effect()
     {
         var (code, output, error) = await CliRunner.RunAsync(

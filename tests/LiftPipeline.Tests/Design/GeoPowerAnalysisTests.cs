@@ -134,6 +134,23 @@ public sealed class GeoPowerAnalysisTests
     }
 
     [Fact]
+    public void Moving_block_permutations_give_seed_free_p_values_on_the_grid_of_cyclic_shifts()
+    {
+        var options = Walkthrough with { Permutation = Statistics.Inference.ConformalPermutation.MovingBlock, TreatmentPeriods = [15], CalibrationWindows = 0, Lookback = 3 };
+        var data = DesignPanels.PreTest;
+        int[] treated = [data.Units.ToList().IndexOf("chicago"), data.Units.ToList().IndexOf("portland")];
+        var donors = Enumerable.Range(0, data.N).Except(treated).ToArray();
+
+        var one = GeoPowerAnalysis.Curve(data, ["chicago", "portland"], options with { Seed = 1 });
+        var other = GeoPowerAnalysis.Curve(data, ["chicago", "portland"], options with { Seed = 99 });
+
+        Assert.Equal(one.Points, other.Points);
+        var results = new GeoSimulation[options.EffectSizes.Count];
+        new GeoLiftSimulator(data, options).Simulate(treated, donors, new GeoWindow(90, 15), [.. options.EffectSizes], results);
+        Assert.All(results, r => Assert.Equal(0, Math.Round(r.PValue * 90, 9) % 1));
+    }
+
+    [Fact]
     public void Progress_reaches_the_total_in_at_most_about_a_hundred_reports()
     {
         var reports = new List<DesignProgress>();

@@ -162,12 +162,24 @@ public sealed partial class PlanningCampaignConfigTests
     }
 
     [Fact]
-    public void The_sample_planning_campaign_parses_as_planning()
+    public void The_sample_planning_campaign_is_geolifts_published_walkthrough()
     {
         var config = CampaignConfig.Parse("geo-plan", File.ReadAllBytes(TestData.Samples("campaigns", "geo-plan", "campaign.json")));
+        using var walkthrough = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(TestData.Path("design", "geolift-walkthrough.json")));
+        var published = walkthrough.RootElement.GetProperty("options");
+        var o = config.GeoDesign!.Options;
 
         Assert.Equal(CampaignStatus.Planning, config.Status);
-        Assert.Equal(["chicago"], config.GeoDesign!.Options.Include);
+        Assert.Equal(published.GetProperty("sizes").EnumerateArray().Select(e => e.GetInt32()), o.Sizes);
+        Assert.Equal(published.GetProperty("treatmentPeriods").EnumerateArray().Select(e => e.GetInt32()), o.TreatmentPeriods);
+        Assert.Equal(published.GetProperty("effectSizes").EnumerateArray().Select(e => e.GetDouble()), o.EffectSizes);
+        Assert.Equal(published.GetProperty("include").EnumerateArray().Select(e => e.GetString()), o.Include);
+        Assert.Equal(published.GetProperty("exclude").EnumerateArray().Select(e => e.GetString()), o.Exclude);
+        Assert.Equal(published.GetProperty("lookback").GetInt32(), o.Lookback);
+        Assert.Equal(published.GetProperty("cpic").GetDouble(), o.Cpic);
+        Assert.Equal(published.GetProperty("budget").GetDouble(), o.Budget);
+        Assert.Equal(published.GetProperty("alpha").GetDouble(), o.Alpha);
+        Assert.Equal(published.GetProperty("permutations").GetInt32(), o.Permutations);
     }
 
     [GeneratedRegex("```json\\n(.*?)```", RegexOptions.Singleline)]

@@ -137,6 +137,31 @@ public sealed class PlanningCampaignPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_multi_cell_planning_campaign_is_designed_cell_by_cell_with_each_cells_markets_in_the_report()
+    {
+        var store = await StoreAsync("""{"cells": 2, "sizes": [2], "treatmentPeriods": [10], "effectSizes": [0, 0.1, 0.2], "permutations": 200, "calibrationWindows": 2}""");
+
+        var outcome = Assert.Single((await Pipeline(store).RunOnceAsync(RunId.Parse("run-1"))).Measurements);
+
+        Assert.Equal(CampaignRunStatus.Designed, outcome.Status);
+        var report = outcome.Design!.Report!;
+        Assert.Equal(2, report.Cells.Count);
+        Assert.True(report.IsMultiCell);
+        using var design = JsonDocument.Parse((await store.ReadAsync("reports/geo-plan/design/design.json"))!.Content);
+        var cells = design.RootElement.GetProperty("cells").EnumerateArray().Select(c => c.EnumerateArray().Select(m => m.GetString()!).ToArray()).ToArray();
+        Assert.Equal(2, cells.Length);
+        Assert.Equal(40, cells.Sum(c => c.Length));
+        Assert.Empty(cells[0].Intersect(cells[1]));
+        // Every candidate of a cell is drawn from that cell's markets.
+        foreach (var candidate in design.RootElement.GetProperty("candidates").EnumerateArray())
+        {
+            var pool = cells[candidate.GetProperty("cell").GetInt32() - 1];
+            Assert.All(candidate.GetProperty("locations").EnumerateArray(), m => Assert.Contains(m.GetString(), pool));
+        }
+        Assert.All(outcome.Design.Chosen, c => Assert.NotNull(c.Cell));
+    }
+
+    [Fact]
     public async Task A_design_the_data_cannot_support_fails_like_a_measurement_once_and_is_not_retried_on_the_same_inputs()
     {
         var store = await StoreAsync("""{"sizes": [2], "treatmentPeriods": [10], "include": ["atlantis"]}""");
