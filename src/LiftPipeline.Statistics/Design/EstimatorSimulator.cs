@@ -8,7 +8,8 @@ namespace LiftPipeline.Statistics.Design;
 /// Simulates geo tests with any registered panel estimator (SDID, SC, …): each simulation builds the block panel of
 /// donors and treated markets over the window, lifts the treated cells, estimates, and tests no effect by the conformal
 /// permutation test of a refit on all periods (<see cref="ConformalRefit"/>, the same generic refit the post-test
-/// conformal inference runs). The un-lifted panel is built once per call; each effect size lifts a copy of it.
+/// conformal inference runs). The un-lifted panel is built once per call; each effect size lifts a copy of it. A
+/// self-tuning estimator (MC, TROP) is tuned once per window on the un-lifted panel and held at that tuning.
 /// An estimator that cannot run on the design fails the whole design with one
 /// <see cref="MeasurementNotPossibleException"/> naming the estimator, the design and why: every simulation of a
 /// design shares its shape (donors, treated markets, window), so a failure is never confined to one of them.
@@ -35,11 +36,12 @@ internal sealed class EstimatorSimulator : IGeoSimulator
         var baseline = WindowPanel(_data, treated, donors, window);
         double windowOutcome = TreatedPostTotal(baseline);
         var test = Test(window);
+        var estimator = Guarded(() => Tuned(baseline), baseline);
         for (int k = 0; k < effects.Length; k++)
         {
             double e = effects[k];
             var lifted = Lifted(baseline, e);
-            var (estimate, u) = Run(lifted, treated.Length, donors.Length, window);
+            var (estimate, u) = Guarded(() => (estimator.Estimate(lifted), ConformalRefit.Residuals(estimator, lifted)), lifted);
             results[k] = new GeoSimulation(
                 test.PValue(u, e), estimate.Att, estimate.Lift, _options.Cpic * windowOutcome * e, estimate.Fit.ScaledL2Imbalance);
         }
@@ -99,17 +101,26 @@ internal sealed class EstimatorSimulator : IGeoSimulator
         return sum;
     }
 
-    private (PanelEstimate Estimate, double[] Residuals) Run(BlockPanel lifted, int treated, int donors, GeoWindow window)
+    /// <summary>
+    /// The estimator every effect size of a window runs: a self-tuning one (MC, TROP) tuned once on the window's un-lifted
+    /// panel and held at that tuning for the estimates and the all-period refits, as the post-test conformal inference
+    /// holds it; any other as it is. Its tuning reads no treated test cell, so lifting them would not move it.
+    /// </summary>
+    private IPanelEstimator Tuned(BlockPanel baseline) =>
+        _estimator is ITunedEstimator ? _estimator.Estimate(baseline).Replicator : _estimator;
+
+    /// <summary>Runs <paramref name="step"/>, turning the estimator's refusal into one message naming it and the design.</summary>
+    private T Guarded<T>(Func<T> step, BlockPanel design)
     {
         try
         {
-            return (_estimator.Estimate(lifted), ConformalRefit.Residuals(_estimator, lifted));
+            return step();
         }
         catch (MeasurementNotPossibleException e)
         {
             throw new MeasurementNotPossibleException(
-                $"The {_estimator.Name} estimator cannot simulate this design ({treated} test markets, {donors} donors, " +
-                $"{window.T0} pre periods, {window.Duration} test periods): {e.Message}", e);
+                $"The {_estimator.Name} estimator cannot simulate this design ({design.N1} test markets, {design.N0} donors, " +
+                $"{design.T0} pre periods, {design.T1} test periods): {e.Message}", e);
         }
     }
 

@@ -76,4 +76,35 @@ public sealed class DesignCalibrationTests
         AssertOverRejects(Rejections(Panel, "geolift", ConformalPermutation.Iid), atLeast: 0.17);
         AssertCalibrated(Rejections(Panel, "geolift", ConformalPermutation.MovingBlock));
     }
+
+    /// <summary>The mean over 20 panels of the false-positive rate a power curve reports beside its power (10 recent windows at effect 0).</summary>
+    private static double ReportedFalsePositiveRate(Func<int, GeoDesignPanel> panel, ConformalPermutation permutation)
+    {
+        var options = new GeoDesignOptions
+        {
+            TreatmentPeriods = [15], EffectSizes = [0, 0.05], Permutations = 200, Permutation = permutation, CalibrationWindows = 10, Alpha = Alpha,
+        };
+        double sum = 0;
+        for (int seed = 1; seed <= 20; seed++)
+        {
+            var curve = GeoPowerAnalysis.Curve(panel(seed), ["market0", "market1"], options);
+            var calibration = Assert.Single(curve.Calibration);
+            Assert.Equal(10, calibration.Windows);
+            sum += calibration.FalsePositiveRate;
+        }
+        return sum / 20;
+    }
+
+    [Fact]
+    public void The_false_positive_rate_reported_beside_power_flags_the_uncalibrated_design()
+    {
+        // Measured (GeoLift's fast path): 0.75 outside the hull, 0.16 inside, 0.285 outside with moving blocks.
+        double outside = ReportedFalsePositiveRate(seed => DesignCalibrationPanel.Simulate(seed, trend: 5, scale: 4), ConformalPermutation.Iid);
+        double inside = ReportedFalsePositiveRate(seed => DesignCalibrationPanel.Simulate(seed, trend: 5), ConformalPermutation.Iid);
+        double blocks = ReportedFalsePositiveRate(seed => DesignCalibrationPanel.Simulate(seed, trend: 5, scale: 4), ConformalPermutation.MovingBlock);
+
+        Assert.InRange(outside, 0.6, 1);
+        Assert.InRange(inside, 0, 2 * Alpha);
+        Assert.InRange(blocks, 0, outside / 2);
+    }
 }
