@@ -55,7 +55,7 @@ internal static class DesignBenchmark
         }
         var dma = Dma(markets: 210, periods: 365, seed: 210);
         var dmaOptions = new GeoDesignOptions { TreatmentPeriods = [14, 28], EffectSizes = [0, 0.05, 0.1, 0.15, 0.2, 0.25], Seed = 1 };
-        timings.Add(Time("DMA-sized: 210 markets × 365 days, default sizes", dma, dmaOptions with { CalibrationWindows = 0 }) with { Note = "sizes 1, 21, 42, 63, 84, 105; durations 14, 28; 6 effect sizes; no calibration" });
+        timings.Add(Time("DMA-sized: 210 markets × 365 days, default sizes", dma, dmaOptions with { CalibrationWindows = 0 }) with { Note = "sizes 1, 21, 42, 64, 84, 105; durations 14, 28; 6 effect sizes; no calibration" });
         timings.Add(Time("DMA-sized, with calibration", dma, dmaOptions) with { Note = "the default 10 calibration windows" });
         foreach (var t in timings)
         {

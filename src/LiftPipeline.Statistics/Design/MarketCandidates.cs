@@ -15,18 +15,28 @@ internal static class MarketCandidates
     public static int[] DefaultSizes(int markets, int include)
     {
         var sizes = new List<int>();
-        for (int k = 0; k <= 5; k++)
+        foreach (int size in QuantileSizes(markets))
         {
-            // Type-1 quantile (inverse empirical CDF) with R's fuzz, so 40 × 0.3 is 12, not 13.
-            double np = markets * (k / 10.0);
-            const double fuzz = 4 * 2.220446049250313e-16;   // R's 4 × .Machine$double.eps
-            int j = (int)Math.Floor(np + fuzz);
-            int index = np > j + fuzz ? j + 1 : j;
-            int size = Math.Clamp(index, 1, markets);
-            if (!sizes.Contains(size) && size >= include)
+            if (size >= include)
             {
                 sizes.Add(size);
             }
+        }
+        return [.. sizes];
+    }
+
+    /// <summary>
+    /// The distinct type-1 quantiles of 1..n at R's seq(0, 0.5, 0.1), ascending (GeoLift's default sizes). The
+    /// probabilities are computed as R computes them (k × 0.1, so the fourth is 0.30000000000000004), and the type-1
+    /// quantile of 1..n at p is ⌈n·p⌉ (1 at p = 0): for n = 40 that gives 13, not 12, as GeoLift does.
+    /// </summary>
+    internal static int[] QuantileSizes(int n)
+    {
+        var sizes = new SortedSet<int>();
+        for (int k = 0; k <= 5; k++)
+        {
+            double p = k * 0.1;
+            sizes.Add(Math.Clamp((int)Math.Ceiling(n * p), 1, n));
         }
         return [.. sizes];
     }

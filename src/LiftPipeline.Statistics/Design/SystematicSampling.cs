@@ -67,19 +67,6 @@ internal static class SystematicSampling
     /// GeoLift's default test sizes for k cells: the distinct type-1 quantiles of 1..round(N/k) at 0, 0.1, …, 0.5
     /// (round half to even, as R).
     /// </summary>
-    public static int[] DefaultSizes(int markets, int k)
-    {
-        int n = (int)Math.Round((double)markets / k, MidpointRounding.ToEven);
-        var sizes = new SortedSet<int>();
-        for (int step = 0; step <= 5; step++)
-        {
-            // Type-1 quantile of 1..n at p: the ⌈np⌉-th value (the first at p = 0), with R's 4ε fuzz on np.
-            const double fuzz = 4 * 2.220446049250313e-16;
-            double np = n * (step * 0.1);
-            int j = (int)Math.Floor(np + fuzz);
-            int index = np > j + fuzz ? j + 1 : Math.Max(1, j);
-            sizes.Add(Math.Min(index, n));
-        }
-        return sizes.ToArray();
-    }
+    public static int[] DefaultSizes(int markets, int k) =>
+        MarketCandidates.QuantileSizes((int)Math.Round((double)markets / k, MidpointRounding.ToEven));
 }

