@@ -96,6 +96,14 @@ internal static class DemoCommand
         {
             await output.WriteLineAsync($"  lift measure {Quote(locate(holdout.Export.Path))} --contrast vbo_1p:vbo --metric revenue --allocation holdout=0.2,vbo=0.4,vbo_1p=0.4").ConfigureAwait(false);
         }
+        // A planning campaign's export is a pre-test panel: design a geo test on it by hand, with other settings.
+        var planned = summary.Measurements.FirstOrDefault(m => m.Design is not null);
+        var history = planned is null ? null : summary.Exports.FirstOrDefault(e => e.Disposition == ExportDisposition.Accepted && e.Export.Campaign == planned.Campaign);
+        if (history is not null)
+        {
+            await output.WriteLineAsync($"  lift design {Quote(locate(history.Export.Path))} --include chicago --treatment-periods 15,20 --permutation block").ConfigureAwait(false);
+            await output.WriteLineAsync($"  lift power {Quote(locate(history.Export.Path))} --locations chicago,portland --treatment-periods 15 --effect-sizes=-0.1,-0.05,0,0.05,0.1 --lookback 5").ConfigureAwait(false);
+        }
         await output.WriteLineAsync("  lift power --design holdout --baseline-mean 20 --sd 60 --relative-mde 0.03 --allocation holdout=0.2,vbo=0.4,vbo_1p=0.4 --daily-traffic 20000").ConfigureAwait(false);
     }
 
