@@ -84,30 +84,18 @@ internal static class DesignCommand
 
     private static async Task<int> RunAsync(GeoDesignPanel data, GeoDesignOptions options, string file, int top, bool asJson, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        MarketSelection? single = null;
-        MultiCellSelection? multi = null;
-        try
+        // Options that do not fit this history (an unknown market, a size or duration too large) are usage errors.
+        var (result, code) = await GeoDesignSettings.TryAsync<object>(
+            () => options.Cells >= 2
+                ? DesignProgressDisplay.Run(error, "cells", progress => MultiCellMarketSelection.Select(data, options, progress, cancellationToken))
+                : DesignProgressDisplay.Run(error, "designs", progress => GeoMarketSelection.Select(data, options, progress, cancellationToken)),
+            file, error).ConfigureAwait(false);
+        if (result is null)
         {
-            if (options.Cells >= 2)
-            {
-                multi = DesignProgressDisplay.Run(error, "cells", progress => MultiCellMarketSelection.Select(data, options, progress, cancellationToken));
-            }
-            else
-            {
-                single = DesignProgressDisplay.Run(error, "designs", progress => GeoMarketSelection.Select(data, options, progress, cancellationToken));
-            }
+            return code;
         }
-        catch (ArgumentException usage)
-        {
-            // The options do not fit this history (an unknown market, a size or duration too large): the design's one line.
-            await error.WriteLineAsync(GeoDesignSettings.Line(usage)).ConfigureAwait(false);
-            return LiftApp.UsageError;
-        }
-        catch (MeasurementNotPossibleException problem)
-        {
-            await error.WriteLineAsync($"{file}: {problem.Message}").ConfigureAwait(false);
-            return LiftApp.DataProblem;
-        }
+        var single = result as MarketSelection;
+        var multi = result as MultiCellSelection;
         if (asJson)
         {
             await output.WriteLineAsync(multi is null ? DesignJson.Selection(single!) : DesignJson.MultiCell(multi)).ConfigureAwait(false);

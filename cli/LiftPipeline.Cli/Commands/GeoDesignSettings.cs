@@ -148,6 +148,30 @@ internal sealed class GeoDesignSettings
         }
     }
 
+    /// <summary>
+    /// Runs a design computation; options that do not fit the history (<see cref="ArgumentException"/>) print their one
+    /// line and give exit code 2, a design the data cannot carry (<see cref="MeasurementNotPossibleException"/>) prints
+    /// "file: reason" and gives 1. On success the code is <see cref="LiftApp.Ok"/>.
+    /// </summary>
+    public static async Task<(T? Result, int Code)> TryAsync<T>(Func<T> work, string file, TextWriter error)
+        where T : class
+    {
+        try
+        {
+            return (work(), LiftApp.Ok);
+        }
+        catch (ArgumentException usage)
+        {
+            await error.WriteLineAsync(Line(usage)).ConfigureAwait(false);
+            return (null, LiftApp.UsageError);
+        }
+        catch (MeasurementNotPossibleException problem)
+        {
+            await error.WriteLineAsync($"{file}: {problem.Message}").ConfigureAwait(false);
+            return (null, LiftApp.DataProblem);
+        }
+    }
+
     /// <summary>The message of a design's <see cref="ArgumentException"/> without the " (Parameter 'x')" .NET appends.</summary>
     public static string Line(ArgumentException problem)
     {

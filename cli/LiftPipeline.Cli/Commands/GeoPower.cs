@@ -63,20 +63,12 @@ internal sealed class GeoPower
         {
             return await CompareAsync(data, cells, options, path, asJson, output, error, cancellationToken).ConfigureAwait(false);
         }
-        GeoPowerCurve curve;
-        try
+        var (curve, code) = await GeoDesignSettings.TryAsync(
+            () => DesignProgressDisplay.Run(error, "power curve", progress => GeoPowerAnalysis.Curve(data, cells[0], options, progress, cancellationToken)),
+            Path.GetFileName(path), error).ConfigureAwait(false);
+        if (curve is null)
         {
-            curve = DesignProgressDisplay.Run(error, "power curve", progress => GeoPowerAnalysis.Curve(data, cells[0], options, progress, cancellationToken));
-        }
-        catch (ArgumentException usage)
-        {
-            await error.WriteLineAsync(GeoDesignSettings.Line(usage)).ConfigureAwait(false);
-            return LiftApp.UsageError;
-        }
-        catch (MeasurementNotPossibleException impossible)
-        {
-            await error.WriteLineAsync($"{Path.GetFileName(path)}: {impossible.Message}").ConfigureAwait(false);
-            return LiftApp.DataProblem;
+            return code;
         }
         if (asJson)
         {
@@ -101,24 +93,16 @@ internal sealed class GeoPower
             await error.WriteLineAsync(problem).ConfigureAwait(false);
             return LiftApp.UsageError;
         }
-        var comparisons = new List<CellComparisons>();
-        try
-        {
-            foreach (int duration in options.TreatmentPeriods!.Distinct())
+        var (comparisons, code) = await GeoDesignSettings.TryAsync(
+            () => options.TreatmentPeriods!.Distinct().Select(duration =>
             {
                 var (curves, pairs) = DesignProgressDisplay.Status(error, $"comparing {cells.Count} cells over {duration} periods", () => MultiCellMarketSelection.Compare(data, cells, duration, options, cancellationToken));
-                comparisons.Add(new CellComparisons(duration, curves, pairs));
-            }
-        }
-        catch (ArgumentException usage)
+                return new CellComparisons(duration, curves, pairs);
+            }).ToList(),
+            Path.GetFileName(path), error).ConfigureAwait(false);
+        if (comparisons is null)
         {
-            await error.WriteLineAsync(GeoDesignSettings.Line(usage)).ConfigureAwait(false);
-            return LiftApp.UsageError;
-        }
-        catch (MeasurementNotPossibleException impossible)
-        {
-            await error.WriteLineAsync($"{Path.GetFileName(path)}: {impossible.Message}").ConfigureAwait(false);
-            return LiftApp.DataProblem;
+            return code;
         }
         if (asJson)
         {
