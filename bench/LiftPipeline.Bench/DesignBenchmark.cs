@@ -70,20 +70,7 @@ internal static class DesignBenchmark
     }
 
     /// <summary>The published walkthrough's settings (GeoLift's market selection vignette).</summary>
-    internal static GeoDesignOptions Walkthrough() => new()
-    {
-        Sizes = [2, 3, 4, 5],
-        TreatmentPeriods = [10, 15],
-        EffectSizes = [0, 0.05, 0.1, 0.15, 0.2],
-        Include = ["chicago"],
-        Exclude = ["honolulu"],
-        Lookback = 1,
-        Cpic = 7.5,
-        Budget = 100_000,
-        Alpha = 0.1,
-        Permutations = 1000,
-        Seed = 1,
-    };
+    internal static GeoDesignOptions Walkthrough() => Simulation.GeoLiftWalkthrough.Options;
 
     private static Timing Time(string name, GeoDesignPanel data, GeoDesignOptions options)
     {

@@ -13,18 +13,5 @@ internal static class DesignPanels
     public static GeoDesignPanel PreTest => PreTestPanel.Value;
 
     /// <summary>GeoLift's published walkthrough settings (GeoLiftMarketSelection vignette).</summary>
-    public static GeoDesignOptions Walkthrough => new()
-    {
-        Sizes = [2, 3, 4, 5],
-        TreatmentPeriods = [10, 15],
-        EffectSizes = [0, 0.05, 0.1, 0.15, 0.2],
-        Include = ["chicago"],
-        Exclude = ["honolulu"],
-        Lookback = 1,
-        Cpic = 7.5,
-        Budget = 100_000,
-        Alpha = 0.1,
-        Permutations = 1000,
-        Seed = 1,
-    };
+    public static GeoDesignOptions Walkthrough => LiftPipeline.Simulation.GeoLiftWalkthrough.Options;
 }
