@@ -17,7 +17,8 @@ public static class DesignHtml
         svg .alpha{stroke:#b42318;stroke-width:1.5;stroke-dasharray:4 3}svg .target{stroke:#1b7f3b;stroke-width:1.5;stroke-dasharray:6 4}
         svg .mde{stroke:#7b8794;stroke-width:1.5;stroke-dasharray:3 3}svg .power{fill:none;stroke:#1f6feb;stroke-width:2}
         svg .candidate{fill:#1f6feb;fill-opacity:.45}svg .chosen{fill:#e8590c;stroke:#1f2933;stroke-width:1}
-        .not-calibrated{color:#b42318;font-weight:600}td.markets{text-align:left;max-width:22rem}
+        .not-calibrated{color:#b42318;font-weight:600}table.candidates{font-size:.8rem}table.candidates th,table.candidates td{padding:.2rem .4rem}
+        td.markets{text-align:left;min-width:13rem;max-width:22rem}
         """;
 
     /// <summary>The HTML page of <paramref name="report"/>.</summary>
@@ -91,7 +92,9 @@ public static class DesignHtml
             sb.Append(report.IsMultiCell ? $"<td>{cell}</td>" : "");
             sb.Append($"<td>{c.Duration}</td><td>{Percent(c.EffectSize)}</td><td>{Number(c.Power)}</td>");
             sb.Append(report.NotCalibrated(c.FalsePositiveRate) ? $"<td class=\"not-calibrated\">{fpr} (not calibrated)</td>" : $"<td>{fpr}</td>");
-            sb.Append($"<td>{Whole(c.Investment)}</td><td>{Number(c.AvgAtt)}</td><td>{Percent(c.AverageMde)}</td><td>{Percent(c.ProportionTotalY)}</td>");
+            sb.Append($"<td>{Whole(c.Investment)}</td><td>{Number(c.AvgAtt)}</td>");
+            sb.Append(DesignTrust.TracksEffect(c) ? $"<td>{Percent(c.AverageMde)}</td>" : $"<td class=\"not-calibrated\">{Percent(c.AverageMde)} (biased)</td>");
+            sb.Append($"<td>{Percent(c.ProportionTotalY)}</td>");
             sb.Append($"<td>{Percent(c.Holdout)}</td><td>{Number(c.AvgScaledL2Imbalance)}</td><td>{Number(c.Correlation)}</td></tr>\n");
         }
         sb.Append("</tbody>\n</table>\n");

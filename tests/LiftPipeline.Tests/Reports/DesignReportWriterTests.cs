@@ -159,6 +159,19 @@ public sealed partial class DesignReportWriterTests
     }
 
     [Fact]
+    public void Html_flags_a_detected_lift_more_than_half_the_mde_away_from_it_as_biased()
+    {
+        var biased = new MarketCandidate(1, ["atlanta", "chicago"], 10, 0.05, 1, 0.4, 56061, 359, 0.1008, 0.086, 0.051, 0.914, 0.93, 0);
+        var close = biased with { Rank = 2, Locations = ["chicago", "portland"], AverageMde = 0.07, AbsLiftInZero = 0.02 };
+
+        string html = DesignHtml.ToHtml(Report(new MarketSelection([biased, close], [], 10, Options)));
+
+        Assert.Contains("<td class=\"not-calibrated\">10.1% (biased)</td>", html);
+        Assert.Contains("<td>7.0%</td>", html);
+        Assert.Single(Regex.Matches(html, "\\(biased\\)"));
+    }
+
+    [Fact]
     public void Market_names_are_escaped_in_html_and_markdown()
     {
         var odd = new MarketCandidate(1, ["a<b>&c", "d|e"], 10, 0.1, 0.9, 0.2, 1000, 1, 0.1, 0.05, 0, 0.95, 0.9, 0.1);
