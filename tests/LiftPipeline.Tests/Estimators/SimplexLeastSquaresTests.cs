@@ -49,18 +49,6 @@ public sealed class SimplexLeastSquaresTests
         Assert.All(w, v => Assert.True(v >= 0));
         Assert.Equal(1.0, w.Sum(), 12);
     }
-
-    [Fact]
-    public void Projection_onto_the_simplex_keeps_points_on_it_and_clips_the_rest()
-    {
-        var onSimplex = new[] { 0.2, 0.3, 0.5 };
-        SimplexLeastSquares.ProjectOntoSimplex(onSimplex, new double[3]);
-        Assert.Equal([0.2, 0.3, 0.5], onSimplex.Select(v => Math.Round(v, 12)));
-
-        var far = new[] { 5.0, -1.0, 0.0 };
-        SimplexLeastSquares.ProjectOntoSimplex(far, new double[3]);
-        Assert.Equal([1.0, 0.0, 0.0], far);
-    }
 }
 
 public sealed class SimplexLeastSquaresOptimalityTests

@@ -1,11 +1,10 @@
 using System.Runtime.CompilerServices;
-using LiftPipeline.Statistics.Estimators.Solvers;
 
-namespace LiftPipeline.Statistics.Design;
+namespace LiftPipeline.Statistics.Estimators.Solvers;
 
 /// <summary>
 /// A reusable primal active-set solver of min ½ωᵀ(G + ηI)ω − cᵀω over the unit simplex of the allowed variables, for
-/// the many small synthetic-control fits of a power simulation: G is a shared N×N Gram (read in place, not copied),
+/// the synthetic-control fits of GeoLift's estimator and the many small ones of a power simulation: G is a shared N×N Gram (read in place, not copied),
 /// <see cref="Allowed"/> marks the donors (every other weight stays 0), the start is the previous optimum (a warm start),
 /// and no call allocates. On the support S the equality-constrained optimum is solved exactly (Cholesky of G_SS + ηI,
 /// grown one row at a time, rebuilt when a weight leaves); the solution is optimal when every allowed weight outside S
