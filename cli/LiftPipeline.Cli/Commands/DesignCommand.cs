@@ -32,7 +32,7 @@ internal static class DesignCommand
         var exclude = CommaListOption.Names("--exclude", "Markets never tested, comma separated; they stay in the donor pool. Default: none.", "honolulu");
         var budget = new Option<double?>("--budget") { Description = "Largest investment a design may need; designs at or over it are dropped. Default: no limit." };
         var holdout = CommaListOption.Numbers("--holdout", "Share of the outcome left out of the test as min,max (e.g. 0.7,0.95); designs outside are dropped. Default: no limit.", "0.7,0.95");
-        var rank = new Option<string>("--rank") { Description = "Order of designs: mde (smallest MDE, then investment, then imbalance) or geolift (GeoLift's rank of MDE, power and |lift − MDE|).", DefaultValueFactory = _ => "mde" };
+        var rank = new Option<string>("--rank") { Description = "Order of designs: mde (trusted designs first — test calibrated, detected lift within half the MDE — then smallest MDE, investment, imbalance) or geolift (GeoLift's rank of MDE, power and |lift − MDE|).", DefaultValueFactory = _ => "mde" };
         rank.AcceptOnlyFromAmong("mde", "geolift");
         var cells = new Option<int>("--cells") { Description = "Test cells: 2 or more splits the markets into cells by total outcome (GeoLift's multi-cell selection) and selects markets in each.", DefaultValueFactory = _ => defaults.Cells };
         var top = new Option<int>("--top") { Description = "Designs shown in the table (per cell); --json prints every one.", DefaultValueFactory = _ => 10 };
