@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using LiftPipeline.Statistics.Design;
+using Reports = LiftPipeline.Pipeline.Reports;
 
 namespace LiftPipeline.Cli.Rendering;
 
@@ -14,7 +15,7 @@ internal static class DesignJson
         writer.WriteStartArray("candidates");
         foreach (var candidate in selection.Candidates)
         {
-            Candidate(writer, candidate, cell: null);
+            Reports.DesignJson.WriteCandidate(writer, candidate, cell: null, selection.Options.Alpha);
         }
         writer.WriteEndArray();
         writer.WriteNumber("simulations", selection.Simulations);
@@ -29,7 +30,7 @@ internal static class DesignJson
         {
             foreach (var candidate in selection.Cells[c].Candidates)
             {
-                Candidate(writer, candidate, cell: c + 1);
+                Reports.DesignJson.WriteCandidate(writer, candidate, cell: c + 1, selection.Cells[c].Options.Alpha);
             }
         }
         writer.WriteEndArray();
@@ -61,13 +62,13 @@ internal static class DesignJson
         writer.WriteStartArray("curve");
         foreach (var point in curve.Points)
         {
-            Point(writer, point);
+            Reports.DesignJson.WritePoint(writer, point);
         }
         writer.WriteEndArray();
         writer.WriteStartArray("calibration");
         foreach (var calibration in curve.Calibration)
         {
-            Calibration(writer, calibration);
+            Reports.DesignJson.WriteCalibration(writer, calibration);
         }
         writer.WriteEndArray();
         writer.WriteNumber("simulations", curve.Simulations);
@@ -97,13 +98,13 @@ internal static class DesignJson
             writer.WriteStartArray("curve");
             foreach (var point in comparisons.SelectMany(d => d.Curves[c].Points))
             {
-                Point(writer, point);
+                Reports.DesignJson.WritePoint(writer, point);
             }
             writer.WriteEndArray();
             writer.WriteStartArray("calibration");
             foreach (var calibration in comparisons.SelectMany(d => d.Curves[c].Calibration))
             {
-                Calibration(writer, calibration);
+                Reports.DesignJson.WriteCalibration(writer, calibration);
             }
             writer.WriteEndArray();
             writer.WriteEndObject();
@@ -143,73 +144,6 @@ internal static class DesignJson
             }
         }
         return 0;
-    }
-
-    private static void Point(Utf8JsonWriter writer, GeoPowerPoint point)
-    {
-        writer.WriteStartObject();
-        writer.WriteNumber("duration", point.Duration);
-        writer.WriteNumber("effectSize", point.EffectSize);
-        writer.WriteNumber("power", point.Power);
-        writer.WriteNumber("avgAtt", point.AvgAtt);
-        writer.WriteNumber("avgDetectedLift", point.AvgDetectedLift);
-        writer.WriteNumber("avgScaledL2Imbalance", point.AvgScaledL2Imbalance);
-        writer.WriteNumber("investment", point.Investment);
-        writer.WriteNumber("windows", point.Windows);
-        writer.WriteEndObject();
-    }
-
-    private static void Calibration(Utf8JsonWriter writer, GeoCalibration calibration)
-    {
-        writer.WriteStartObject();
-        writer.WriteNumber("duration", calibration.Duration);
-        writer.WriteNumber("falsePositiveRate", calibration.FalsePositiveRate);
-        writer.WriteNumber("windows", calibration.Windows);
-        writer.WriteEndObject();
-    }
-
-    private static void Candidate(Utf8JsonWriter writer, MarketCandidate candidate, int? cell)
-    {
-        writer.WriteStartObject();
-        if (cell is int c)
-        {
-            writer.WriteNumber("cell", c);
-        }
-        writer.WriteNumber("rank", candidate.Rank);
-        Strings(writer, "locations", candidate.Locations);
-        writer.WriteNumber("duration", candidate.Duration);
-        writer.WriteNumber("effectSize", candidate.EffectSize);
-        writer.WriteNumber("power", candidate.Power);
-        writer.WriteNumber("avgScaledL2Imbalance", candidate.AvgScaledL2Imbalance);
-        writer.WriteNumber("investment", candidate.Investment);
-        writer.WriteNumber("avgAtt", candidate.AvgAtt);
-        writer.WriteNumber("averageMde", candidate.AverageMde);
-        writer.WriteNumber("proportionTotalY", candidate.ProportionTotalY);
-        writer.WriteNumber("absLiftInZero", candidate.AbsLiftInZero);
-        writer.WriteNumber("holdout", candidate.Holdout);
-        Number(writer, "correlation", candidate.Correlation);
-        if (candidate.FalsePositiveRate is double rate)
-        {
-            writer.WriteNumber("falsePositiveRate", rate);
-        }
-        else
-        {
-            writer.WriteNull("falsePositiveRate");
-        }
-        writer.WriteEndObject();
-    }
-
-    /// <summary>A number, or null when it is not finite (a correlation of a constant series, say).</summary>
-    private static void Number(Utf8JsonWriter writer, string name, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumber(name, value);
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
     }
 
     private static void Strings(Utf8JsonWriter writer, string? name, IEnumerable<string> values)

@@ -112,7 +112,7 @@ internal sealed class PlanningCampaignDesign(IObjectStore store, TimeProvider cl
             var chosen = new List<DesignChoice>();
             foreach (var c in root.GetProperty("candidates").EnumerateArray())
             {
-                int? cell = c.GetProperty("cell").ValueKind == JsonValueKind.Number ? c.GetProperty("cell").GetInt32() : null;
+                int? cell = c.TryGetProperty("cell", out var number) && number.ValueKind == JsonValueKind.Number ? number.GetInt32() : null;
                 if (!chosen.Any(k => k.Cell == cell))
                 {
                     var fpr = c.GetProperty("falsePositiveRate");

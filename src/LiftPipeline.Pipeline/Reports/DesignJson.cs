@@ -60,7 +60,7 @@ public static class DesignJson
         {
             foreach (var candidate in report.Cells[c].Selection.Candidates)
             {
-                WriteCandidate(w, candidate, report.IsMultiCell ? c + 1 : null, report.NotCalibrated(candidate.FalsePositiveRate));
+                WriteCandidate(w, candidate, report.IsMultiCell ? c + 1 : null, report.Options.Alpha);
             }
         }
         w.WriteEndArray();
@@ -84,12 +84,21 @@ public static class DesignJson
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>One candidate, with the fields of <c>lift design --json</c> and <c>cell</c> and <c>notCalibrated</c>.</summary>
-    private static void WriteCandidate(Utf8JsonWriter w, MarketCandidate c, int? cell, bool notCalibrated)
+    /// <summary>
+    /// One candidate as <c>lift design --json</c> and design.json write it: <c>cell</c> (1-based, only in a multi-cell design), the
+    /// contract fields, and <c>notCalibrated</c> (false-positive rate over <see cref="DesignTrust.CalibrationTolerance"/> × alpha).
+    /// Non-finite numbers are null.
+    /// </summary>
+    public static void WriteCandidate(Utf8JsonWriter w, MarketCandidate c, int? cell, double alpha)
     {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(c);
         w.WriteStartObject();
+        if (cell is { } number)
+        {
+            w.WriteNumber("cell", number);
+        }
         w.WriteNumber("rank", c.Rank);
-        WriteCell(w, cell);
         w.WriteStrings("locations", c.Locations);
         w.WriteNumber("duration", c.Duration);
         w.WriteFinite("effectSize", c.EffectSize);
@@ -103,7 +112,36 @@ public static class DesignJson
         w.WriteFinite("holdout", c.Holdout);
         w.WriteFinite("correlation", c.Correlation);
         w.WriteFinite("falsePositiveRate", c.FalsePositiveRate);
-        w.WriteBoolean("notCalibrated", notCalibrated);
+        w.WriteBoolean("notCalibrated", !DesignTrust.IsCalibrated(c.FalsePositiveRate, alpha));
+        w.WriteEndObject();
+    }
+
+    /// <summary>One point of a power curve: duration, effect size, power, avgAtt, avgDetectedLift, avgScaledL2Imbalance, investment, windows.</summary>
+    public static void WritePoint(Utf8JsonWriter w, GeoPowerPoint p)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(p);
+        w.WriteStartObject();
+        w.WriteNumber("duration", p.Duration);
+        w.WriteFinite("effectSize", p.EffectSize);
+        w.WriteFinite("power", p.Power);
+        w.WriteFinite("avgAtt", p.AvgAtt);
+        w.WriteFinite("avgDetectedLift", p.AvgDetectedLift);
+        w.WriteFinite("avgScaledL2Imbalance", p.AvgScaledL2Imbalance);
+        w.WriteFinite("investment", p.Investment);
+        w.WriteNumber("windows", p.Windows);
+        w.WriteEndObject();
+    }
+
+    /// <summary>One duration's calibration: duration, falsePositiveRate, windows.</summary>
+    public static void WriteCalibration(Utf8JsonWriter w, GeoCalibration k)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(k);
+        w.WriteStartObject();
+        w.WriteNumber("duration", k.Duration);
+        w.WriteFinite("falsePositiveRate", k.FalsePositiveRate);
+        w.WriteNumber("windows", k.Windows);
         w.WriteEndObject();
     }
 
@@ -116,26 +154,13 @@ public static class DesignJson
         w.WriteStartArray("points");
         foreach (var p in curve.Points)
         {
-            w.WriteStartObject();
-            w.WriteNumber("duration", p.Duration);
-            w.WriteFinite("effectSize", p.EffectSize);
-            w.WriteFinite("power", p.Power);
-            w.WriteFinite("avgAtt", p.AvgAtt);
-            w.WriteFinite("avgDetectedLift", p.AvgDetectedLift);
-            w.WriteFinite("avgScaledL2Imbalance", p.AvgScaledL2Imbalance);
-            w.WriteFinite("investment", p.Investment);
-            w.WriteNumber("windows", p.Windows);
-            w.WriteEndObject();
+            WritePoint(w, p);
         }
         w.WriteEndArray();
         w.WriteStartArray("calibration");
         foreach (var k in curve.Calibration)
         {
-            w.WriteStartObject();
-            w.WriteNumber("duration", k.Duration);
-            w.WriteFinite("falsePositiveRate", k.FalsePositiveRate);
-            w.WriteNumber("windows", k.Windows);
-            w.WriteEndObject();
+            WriteCalibration(w, k);
         }
         w.WriteEndArray();
         w.WriteEndObject();

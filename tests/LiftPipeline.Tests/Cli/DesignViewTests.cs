@@ -96,10 +96,11 @@ public sealed class DesignViewTests
 
         var candidate = Assert.Single(json.RootElement.GetProperty("candidates").EnumerateArray());
         Assert.Equal(
-            ["rank", "locations", "duration", "effectSize", "power", "avgScaledL2Imbalance", "investment", "avgAtt", "averageMde", "proportionTotalY", "absLiftInZero", "holdout", "correlation", "falsePositiveRate"],
+            ["rank", "locations", "duration", "effectSize", "power", "avgScaledL2Imbalance", "investment", "avgAtt", "averageMde", "proportionTotalY", "absLiftInZero", "holdout", "correlation", "falsePositiveRate", "notCalibrated"],
             candidate.EnumerateObject().Select(p => p.Name));
         Assert.Equal(0.10117316, candidate.GetProperty("averageMde").GetDouble());
         Assert.Equal(JsonValueKind.Null, candidate.GetProperty("falsePositiveRate").ValueKind);
+        Assert.False(candidate.GetProperty("notCalibrated").GetBoolean());
         Assert.Equal(330, json.RootElement.GetProperty("simulations").GetInt32());
     }
 

@@ -55,7 +55,7 @@ public sealed partial class DesignReportWriterTests
         Assert.False(best.GetProperty("notCalibrated").GetBoolean());
         Assert.True(candidates[1].GetProperty("notCalibrated").GetBoolean());
         Assert.Equal(JsonValueKind.Null, candidates[2].GetProperty("falsePositiveRate").ValueKind);
-        Assert.Equal(JsonValueKind.Null, best.GetProperty("cell").ValueKind);
+        Assert.False(best.TryGetProperty("cell", out _));
 
         var curves = root.GetProperty("curves").EnumerateArray().ToArray();
         Assert.Equal(2, curves.Length);
