@@ -31,6 +31,13 @@ internal sealed class EstimatorSimulator : IGeoSimulator
 
     /// <inheritdoc />
     /// <exception cref="MeasurementNotPossibleException">The estimator cannot run on this design (for example too few pre periods).</exception>
+    public double NullPValue(ReadOnlySpan<int> treated, ReadOnlySpan<int> donors, GeoWindow window)
+    {
+        Span<GeoSimulation> result = stackalloc GeoSimulation[1];
+        Simulate(treated, donors, window, [0.0], result);
+        return result[0].PValue;
+    }
+
     public void Simulate(ReadOnlySpan<int> treated, ReadOnlySpan<int> donors, GeoWindow window, ReadOnlySpan<double> effects, Span<GeoSimulation> results)
     {
         var baseline = WindowPanel(_data, treated, donors, window);

@@ -61,8 +61,6 @@ internal sealed class GeoPowerRun
         var lift = new double[e];
         var imbalance = new double[e];
         var investment = new double[e];
-        ReadOnlySpan<double> zero = [0.0];
-        Span<GeoSimulation> zeroResult = stackalloc GeoSimulation[1];
         foreach (int d in _durations)
         {
             Array.Clear(rejections);
@@ -96,15 +94,9 @@ internal sealed class GeoPowerRun
                     {
                         p = _results[_zero].PValue;
                     }
-                    else if (_simulator is GeoLiftSimulator fast)
-                    {
-                        p = fast.NullPValue(treated, donors, window);
-                        Advance(1);
-                    }
                     else
                     {
-                        _simulator.Simulate(treated, donors, window, zero, zeroResult);
-                        p = zeroResult[0].PValue;
+                        p = _simulator.NullPValue(treated, donors, window);
                         Advance(1);
                     }
                     falsePositives += p < _options.Alpha ? 1 : 0;

@@ -34,4 +34,7 @@ internal interface IGeoSimulator
 {
     /// <summary>Fills <paramref name="results"/>[k] with the simulation of <paramref name="effects"/>[k].</summary>
     void Simulate(ReadOnlySpan<int> treated, ReadOnlySpan<int> donors, GeoWindow window, ReadOnlySpan<double> effects, Span<GeoSimulation> results);
+
+    /// <summary>The p-value of the no-effect test alone in <paramref name="window"/> (a calibration window).</summary>
+    double NullPValue(ReadOnlySpan<int> treated, ReadOnlySpan<int> donors, GeoWindow window);
 }
