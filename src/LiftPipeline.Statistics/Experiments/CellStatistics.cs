@@ -5,7 +5,7 @@ namespace LiftPipeline.Statistics.Experiments;
 /// counts, Σspend, and the moments every contrast needs — per outcome (difference in means), per (outcome, covariate)
 /// (CUPED) and per (numerator, denominator) outcome pair (ratio metrics by the delta method). Immutable.
 /// </summary>
-public sealed class CellStatistics
+public sealed partial class CellStatistics
 {
     private readonly StatisticsLayout _layout;
     private readonly double[] _sums;

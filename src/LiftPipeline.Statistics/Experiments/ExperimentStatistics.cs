@@ -10,7 +10,7 @@ namespace LiftPipeline.Statistics.Experiments;
 /// × 1 covariate is about 17 KB — plus the sketches (≈ 1,000 longs per arm × outcome at α = 1 %); independent of rows.
 /// Immutable: <see cref="Merge"/> returns new statistics.
 /// </summary>
-public sealed class ExperimentStatistics
+public sealed partial class ExperimentStatistics
 {
     private readonly StatisticsLayout _layout;
     private readonly List<ExperimentCell> _cells;

@@ -11,7 +11,7 @@ public readonly record struct SketchBucket(double Lower, double Upper, long Coun
 /// Memory: one long per bucket between the smallest and largest bucket seen, ≈ ln(max/min)/(2α) buckets per sign
 /// (≈ 920 for values from 0.01 to 10⁶ at α = 1 %). Not thread-safe.
 /// </summary>
-public sealed class QuantileSketch
+public sealed partial class QuantileSketch
 {
     /// <summary>Magnitudes below this count as zero.</summary>
     public const double MinIndexable = 1e-12;
