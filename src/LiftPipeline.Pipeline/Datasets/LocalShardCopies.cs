@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using LiftPipeline.Ingestion;
+using LiftPipeline.Pipeline.Storage;
+
+namespace LiftPipeline.Pipeline.Datasets;
+
+/// <summary>
+/// Local copies of shard files, downloaded only when statistics must be computed from the rows, and at most once per
+/// shard however many of its ranges need it; the folder is deleted on dispose. Thread-safe.
+/// </summary>
+internal sealed class LocalShardCopies(IObjectStore store) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<LocalCopy>>> _copies = new(StringComparer.Ordinal);
+    private string? _folder;
+
+    /// <summary>Shards downloaded so far.</summary>
+    public int Downloaded => _copies.Count;
+
+    /// <summary>Opens views of the local copy of <paramref name="copy"/> (each call a new file handle), downloading it first if needed.</summary>
+    /// <exception cref="ObjectStoreException">The shard does not exist, or the store failed.</exception>
+    public async Task<Func<CancellationToken, Task<ExportFile>>> OpenerAsync(string copy, CancellationToken cancellationToken)
+    {
+        var local = await _copies.GetOrAdd(copy, name => new Lazy<Task<LocalCopy>>(() => DownloadAsync(name, cancellationToken))).Value.ConfigureAwait(false);
+        return ct => ExportFile.OpenAsync(local.Path, ct);
+    }
+
+    private async Task<LocalCopy> DownloadAsync(string copy, CancellationToken cancellationToken)
+    {
+        string folder = LazyInitializer.EnsureInitialized(ref _folder, LocalCopy.NewFolder);
+        return await LocalCopy.DownloadAsync(store, copy, folder, cancellationToken).ConfigureAwait(false)
+            ?? throw new ObjectStoreException(ObjectStoreException.Unavailable, copy, "the shard list names a shard that does not exist");
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_folder is { } folder && Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
