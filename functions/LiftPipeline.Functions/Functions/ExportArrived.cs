@@ -12,7 +12,8 @@ namespace LiftPipeline.Functions.Functions;
 /// <summary>
 /// ExportArrived: a blob trigger on <c>{LiftContainer}/exports/{campaign}/{name}</c> fed by Event Grid
 /// (<c>Microsoft.Storage.BlobCreated</c>). Runs <see cref="ExportArrivedHandler"/> on the export and requests the next
-/// step — a measurement (<c>measure-requests</c>) for an accepted export, a delivery of the data-quality alert
+/// step — a measurement (<c>measure-requests</c>) for an accepted export, or one statistics request per row-group range
+/// (<c>shard-statistics</c>) for a holdout export too large for one work item; a delivery of the data-quality alert
 /// (<c>alert-deliveries</c>) for a quarantined one. The blob is bound as a <see cref="BlobClient"/> and never read
 /// here: the handler streams it through the store.
 /// <para>
@@ -66,6 +67,7 @@ public sealed class ExportArrived(IObjectStore store, TimeProvider clock, ILogge
         {
             Measure = WorkMessages.Write(outcome.FollowUps.Where(item => item.Kind == WorkKind.Measure)),
             Deliver = WorkMessages.Write(outcome.FollowUps.Where(item => item.Kind == WorkKind.Deliver)),
+            ShardStatistics = WorkMessages.Write(outcome.FollowUps.Where(item => item.Kind == WorkKind.ShardStatistics)),
         };
     }
 

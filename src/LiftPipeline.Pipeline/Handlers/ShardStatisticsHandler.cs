@@ -10,7 +10,8 @@ namespace LiftPipeline.Pipeline.Handlers;
 /// <param name="Computed">True when this call read the rows and stored the statistics; false when they were stored already or there was nothing to do.</param>
 /// <param name="Message">One line for logs and the console.</param>
 /// <param name="FollowUps">A measurement of the campaign when this range completed its shard; empty otherwise.</param>
-public sealed record ShardStatisticsOutcome(WorkItem Item, bool Computed, string Message, IReadOnlyList<WorkItem> FollowUps);
+/// <param name="Problem">Why the range could not be reduced (its rows break the export contract); null when it was.</param>
+public sealed record ShardStatisticsOutcome(WorkItem Item, bool Computed, string Message, IReadOnlyList<WorkItem> FollowUps, string? Problem = null);
 
 /// <summary>
 /// The ShardStatistics handler, independent of any host: computes the statistics of one row-group range of a holdout
@@ -56,7 +57,7 @@ public sealed class ShardStatisticsHandler(IObjectStore store)
             }
             catch (ExportValidationException e)
             {
-                return new ShardStatisticsOutcome(item, false, $"{what}: the rows break the export contract: {e.Message}", []);
+                return new ShardStatisticsOutcome(item, false, $"{what}: the rows break the export contract: {e.Message}", [], e.Message);
             }
         }
         bool complete = await ShardCompleteAsync(item.Campaign, shard, partials, cancellationToken).ConfigureAwait(false);
