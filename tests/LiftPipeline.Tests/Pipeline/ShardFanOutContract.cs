@@ -99,6 +99,28 @@ public abstract class ShardFanOutContract
         AssertSameMeasurement(await ReferenceAsync(whole, "0.95"), changed);
     }
 
+    [Fact]
+    public async Task A_small_export_is_reduced_once_on_arrival_and_only_the_first_capped_pass_reads_its_shard()
+    {
+        using var dir = TestData.TempDirectory();
+        using var kit = new AlertTestKit();
+        var store = new CountingStore(await CreateStoreAsync());
+        await store.WriteAsync("campaigns/vbo/campaign.json", Encoding.UTF8.GetBytes(Config.Replace("CAP", "0.99", StringComparison.Ordinal)));
+        string whole = Path.Combine(dir.FullName, "whole.parquet");
+        ExperimentExportKit.Write(whole, ExperimentExportKit.Rows(12_000), 1_000);
+        await store.WriteAsync("exports/vbo/whole.parquet", await File.ReadAllBytesAsync(whole));
+
+        var summary = await new LocalPipeline(store, null, kit.Clock).ProcessNewExportsAsync();
+
+        Assert.Equal([WorkKind.Measure], Assert.Single(summary.Exports).FollowUps.Select(f => f.Kind));
+        Assert.Null(summary.ShardStatistics);
+        Assert.Equal(1, store.ShardReads);   // the raw statistics were stored on arrival: only the capped pass reads the shard
+        AssertSameMeasurement(await ReferenceAsync(whole, "0.99"), Assert.Single(summary.Measurements).Holdout!.Measurement);
+        store.Reset();
+        AssertSameMeasurement(await ReferenceAsync(whole, "0.99"), await MeasureAsync(store, await ConfigAsync(store), "run-again"));
+        Assert.Equal(0, store.ShardReads);
+    }
+
     /// <summary>Writes the campaign and two shard exports, runs the export beat with two workers, and returns the store, the summary and the whole export's path.</summary>
     private async Task<(IObjectStore Store, PipelineRunSummary Summary, string Whole)> FanOutAsync(TempDirectory dir)
     {
