@@ -179,7 +179,7 @@ internal static class FanoutBenchmark
     {
         var s = new StringBuilder();
         long total = (long)shards * rowsPerShard;
-        s.AppendLine(Inv($"## `fanout`: a simulated {total / 1e6:N0}-million-row holdout, reduced by parallel workers and merged"));
+        s.AppendLine(Inv($"## `fanout`: a simulated {(total >= 1_000_000_000 ? $"{total / 1e9:0.#}-billion" : $"{total / 1e6:N0}-million")}-row holdout, reduced by parallel workers and merged"));
         s.AppendLine();
         s.AppendLine(Inv($"Recorded {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores (shared with other jobs: wall times are noisy, CPU times less so) with:"));
         s.AppendLine();
@@ -189,7 +189,7 @@ internal static class FanoutBenchmark
         s.AppendLine();
         s.AppendLine(Inv($"{shards} shards × {rowsPerShard:N0} rows = **{total:N0} rows**. Disk is limited, so every shard is the same generated export "));
         s.AppendLine(Inv($"(`{Path.GetFileName(path)}`, the `ingest` export: 10 row groups, arm × segment × surface = {merged.Cells.Count} cells, 2 outcomes, 1 covariate) under its own name."));
-        s.AppendLine(Inv($"{workers} worker processes (children of the bench, one thread each, as function instances would be) take every {workers}th shard, compute its"));
+        s.AppendLine(Inv($"{workers} worker processes (children of the bench, one thread each, as function instances would be) take one shard in {workers} each, compute its"));
         s.AppendLine("statistics from the rows and write them in the stored form (`ShardStatisticsFile`); then the partials are read back and merged as a measurement merges them.");
         s.AppendLine();
         s.AppendLine("| worker | shards | rows | CPU s | wall s | M rows per CPU-s | peak RSS (VmHWM) |");
@@ -200,7 +200,7 @@ internal static class FanoutBenchmark
         }
         s.AppendLine();
         long rows = figures.Sum(f => f.Rows);
-        s.AppendLine(Inv($"- Fan-out: wall **{fanOutWall:F1} s**, CPU {workerCpu:F1} s in all; {rows / workerCpu / 1e6:F2} M rows per CPU-second per worker."));
+        s.AppendLine(Inv($"- Fan-out: wall **{fanOutWall:F1} s** (1-minute load average {LoadAverage()} at the end), CPU {workerCpu:F1} s in all; {rows / workerCpu / 1e6:F2} M rows per CPU-second per worker."));
         s.AppendLine(Inv($"- Merge at measure time: {shards} partials, {storedBytes / 1024.0:F0} KiB stored ({storedBytes / shards / 1024.0:F1} KiB each), read and combined in wall {mergeWall * 1e3:F0} ms, CPU {mergeCpu * 1e3:F0} ms; the merged state is {mergedBytes / 1024.0:F1} KiB."));
         s.AppendLine(Inv($"- Re-reading the rows instead costs **{workerCpu / mergeCpu:F0}×** the merge's CPU ({workerCpu:F1} s vs {mergeCpu:F3} s)."));
         if (total < 1_000_000_000)
@@ -211,6 +211,8 @@ internal static class FanoutBenchmark
         s.AppendLine(Inv($"- Check: the merged counts equal the sum of the shards' — {merged.N:N0} customers, every cell's n and exposed count and every arm's sketch count exactly {shards} × one shard's."));
         ResultsFile.WriteSection(Section, "dotnet run -c Release --project bench/LiftPipeline.Bench -- fanout", s.ToString());
     }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
     private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

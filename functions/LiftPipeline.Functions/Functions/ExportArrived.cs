@@ -23,7 +23,7 @@ namespace LiftPipeline.Functions.Functions;
 /// failure fails the invocation, so the host retries it and finally moves it to <c>webjobs-blobtrigger-poison</c>.
 /// </para>
 /// </summary>
-public sealed class ExportArrived(IObjectStore store, TimeProvider clock, ILogger<ExportArrived> logger)
+public sealed class ExportArrived(IObjectStore store, TimeProvider clock, FanOutSettings fanOut, ILogger<ExportArrived> logger)
 {
     /// <summary>The trigger's blob path: the container from app setting <c>LiftContainer</c>, then <c>exports/{campaign}/{name}</c>.</summary>
     public const string BlobPath = "%" + LiftStorageSettings.ContainerSetting + "%/" + StoreLayout.ExportsPrefix + "{campaign}/{name}";
@@ -61,7 +61,7 @@ public sealed class ExportArrived(IObjectStore store, TimeProvider clock, ILogge
             logger.LogInformation("ExportArrived: {Name} no longer exists; nothing to do.", path);
             return ExportFollowUps.None;
         }
-        var outcome = await new ExportArrivedHandler(store, clock).HandleAsync(path, RunIds.ForExportEvent(version, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        var outcome = await new ExportArrivedHandler(store, clock) { RowsPerWorkItem = fanOut.RowsPerWorkItem }.HandleAsync(path, RunIds.ForExportEvent(version, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("ExportArrived: {Disposition}: {Message}", outcome.Disposition.ToString().ToLowerInvariant(), outcome.Message);
         return new ExportFollowUps
         {
