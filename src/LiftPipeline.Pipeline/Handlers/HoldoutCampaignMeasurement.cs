@@ -31,10 +31,7 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
         var shards = await new HoldoutDataset(store, campaign).ReadShardsAsync(manifest, cancellationToken).ConfigureAwait(false);
         using var copies = new LocalShardCopies(store);
         var partials = new ShardStatisticsStore(store, campaign, HoldoutReadOptions.For(config));
-        var options = new HoldoutMeasureOptions
-        {
-            Settings = config.Holdout ?? new HoldoutSettings(), Metrics = config.Metrics, Alpha = config.Alpha, Guardrails = config.Guardrails,
-        };
+        var options = MeasureOptions(config);
         HoldoutMeasurement measurement;
         try
         {
@@ -65,6 +62,12 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
             $"{campaign}: {measurement.Contrasts.Count} contrasts over {measurement.Arms.Sum(a => a.N):N0} customers, {report.Recommendation.ToString().ToLowerInvariant()}, {alerts.Count} alerts; report {folder}",
             null, folder, alerts) { Holdout = report };
     }
+
+    /// <summary>How <paramref name="config"/>'s holdout is measured (settings, metrics, α, guardrails).</summary>
+    internal static HoldoutMeasureOptions MeasureOptions(CampaignConfig config) => new()
+    {
+        Settings = config.Holdout ?? new HoldoutSettings(), Metrics = config.Metrics, Alpha = config.Alpha, Guardrails = config.Guardrails,
+    };
 
     /// <summary>
     /// The statistics of every range of every shard under <paramref name="caps"/> (null: raw), combined: each read from the

@@ -1,7 +1,9 @@
 using LiftPipeline.Ingestion;
 using LiftPipeline.Pipeline.Campaigns;
 using LiftPipeline.Pipeline.Datasets;
+using LiftPipeline.Pipeline.Measurement;
 using LiftPipeline.Pipeline.Storage;
+using LiftPipeline.Statistics.Experiments;
 
 namespace LiftPipeline.Pipeline.Handlers;
 
@@ -9,7 +11,7 @@ namespace LiftPipeline.Pipeline.Handlers;
 /// <param name="Item">The work item handled.</param>
 /// <param name="Computed">True when this call read the rows and stored the statistics; false when they were stored already or there was nothing to do.</param>
 /// <param name="Message">One line for logs and the console.</param>
-/// <param name="FollowUps">A measurement of the campaign when this range completed its shard; empty otherwise.</param>
+/// <param name="FollowUps">What completing this range asks for: the capped pass of every range, or a measurement; empty otherwise.</param>
 /// <param name="Problem">Why the range could not be reduced (its rows break the export contract); null when it was.</param>
 public sealed record ShardStatisticsOutcome(WorkItem Item, bool Computed, string Message, IReadOnlyList<WorkItem> FollowUps, string? Problem = null);
 
@@ -17,9 +19,12 @@ public sealed record ShardStatisticsOutcome(WorkItem Item, bool Computed, string
 /// The ShardStatistics handler, independent of any host: computes the statistics of one row-group range of a holdout
 /// shard from its rows and stores them content-addressed (<see cref="ShardStatisticsStore"/>), so any number of these run
 /// in parallel on as many machines. Idempotent: a duplicated or retried item finds its statistics stored and reads no
-/// row. When every range of the shard is stored it asks for a measurement of the campaign (two workers finishing together
-/// both ask; measurements are idempotent). Rows that break the export contract are reported in the outcome, not thrown —
-/// a retry could not fix them; the measurement that reaches that range fails with the same message.
+/// row. A raw item whose range completes its shard asks for a measurement — or, when the campaign caps its metrics and
+/// every range of the dataset is stored, for the capped pass of every range (<see cref="WorkItem.Capped"/>: caps from
+/// the pooled raw statistics, <see cref="HoldoutAnalysis.CapsFor"/>); a capped item that completes the dataset asks for
+/// the measurement. Workers finishing together may all ask; every follow-up is idempotent, and a measurement computes
+/// whatever is still missing itself. Rows that break the export contract are reported in the outcome, not thrown — a
+/// retry could not fix them; the measurement that reaches that range fails with the same message.
 /// </summary>
 public sealed class ShardStatisticsHandler(IObjectStore store)
 {
@@ -40,9 +45,22 @@ public sealed class ShardStatisticsHandler(IObjectStore store)
             return new ShardStatisticsOutcome(item, false, $"{item.Campaign} is not a holdout campaign (any more); nothing to compute.", []);
         }
         var partials = new ShardStatisticsStore(store, item.Campaign, HoldoutReadOptions.For(config));
+        var shards = await CurrentShardsAsync(item.Campaign, cancellationToken).ConfigureAwait(false);
+        var options = HoldoutCampaignMeasurement.MeasureOptions(config);
+        IReadOnlyDictionary<string, OutcomeCap>? caps = null;
+        if (item.Capped)
+        {
+            if (await StoredMergeAsync(shards, partials, null, cancellationToken).ConfigureAwait(false) is not { } raw
+                || HoldoutAnalysis.CapsFor(raw, options) is not { } pooled)
+            {
+                return new ShardStatisticsOutcome(item, false, $"{item.Campaign}: the raw statistics are incomplete or uncapped; the measurement does the capped pass.",
+                    [WorkItem.Measure(item.Campaign, null)]);
+            }
+            caps = pooled;
+        }
+        string what = $"{shard} row groups {range}{(caps is null ? "" : " capped")}";
         bool computed = false;
-        string what = $"{shard} row groups {range}";
-        if (await partials.TryReadAsync(partials.NameOf(shard, range, null), cancellationToken).ConfigureAwait(false) is null)
+        if (await partials.TryReadAsync(partials.NameOf(shard, range, caps), cancellationToken).ConfigureAwait(false) is null)
         {
             if (await store.GetAsync(shard, cancellationToken).ConfigureAwait(false) is null)
             {
@@ -51,7 +69,7 @@ public sealed class ShardStatisticsHandler(IObjectStore store)
             using var copies = new LocalShardCopies(store);
             try
             {
-                var statistics = await partials.GetOrComputeAsync(shard, range, null, ct => copies.OpenerAsync(shard, ct), cancellationToken).ConfigureAwait(false);
+                var statistics = await partials.GetOrComputeAsync(shard, range, caps, ct => copies.OpenerAsync(shard, ct), cancellationToken).ConfigureAwait(false);
                 computed = true;
                 what += $": {statistics.N:N0} customers";
             }
@@ -60,31 +78,75 @@ public sealed class ShardStatisticsHandler(IObjectStore store)
                 return new ShardStatisticsOutcome(item, false, $"{what}: the rows break the export contract: {e.Message}", [], e.Message);
             }
         }
-        bool complete = await ShardCompleteAsync(item.Campaign, shard, partials, cancellationToken).ConfigureAwait(false);
-        return new ShardStatisticsOutcome(item, computed, $"{what} {(computed ? "computed and stored" : "already stored")}{(complete ? "; the shard is complete" : "")}.",
-            complete ? [WorkItem.Measure(item.Campaign, null)] : []);
+        var followUps = await FollowUpsAsync(item, shards, partials, options.Settings.CapQuantile is not null, caps, cancellationToken).ConfigureAwait(false);
+        return new ShardStatisticsOutcome(item, computed, $"{what} {(computed ? "computed and stored" : "already stored")}" +
+            (followUps.Count == 0 ? "." : followUps[0].Kind == WorkKind.Measure ? "; the data is complete: measurement requested." : $"; the raw pass is complete: {followUps.Count} capped ranges requested."),
+            followUps);
     }
 
-    /// <summary>True when the campaign's current dataset names <paramref name="shard"/> and every one of its ranges is stored.</summary>
-    private async Task<bool> ShardCompleteAsync(CampaignId campaign, string shard, ShardStatisticsStore partials, CancellationToken cancellationToken)
+    /// <summary>
+    /// Raw: when this range completes its shard, a measurement — or, with capping and every raw range of the dataset
+    /// stored, the capped item of every range. Capped: a measurement once every capped range is stored.
+    /// </summary>
+    private async Task<IReadOnlyList<WorkItem>> FollowUpsAsync(WorkItem item, IReadOnlyList<HoldoutDataset.Shard> shards, ShardStatisticsStore partials, bool capping,
+        IReadOnlyDictionary<string, OutcomeCap>? caps, CancellationToken cancellationToken)
+    {
+        var mine = shards.FirstOrDefault(s => s.Copy == item.Shard);
+        if (mine is null || !await AllStoredAsync([mine], partials, caps, cancellationToken).ConfigureAwait(false))
+        {
+            return [];
+        }
+        if (item.Capped || !capping)
+        {
+            return item.Capped && !await AllStoredAsync(shards, partials, caps, cancellationToken).ConfigureAwait(false) ? [] : [WorkItem.Measure(item.Campaign, null)];
+        }
+        if (!await AllStoredAsync(shards, partials, null, cancellationToken).ConfigureAwait(false))
+        {
+            return [];
+        }
+        return [.. shards.Where(s => s.Ranges is not null).SelectMany(s => s.Ranges!.Select(r => WorkItem.ShardRange(item.Campaign, s.Copy, r, capped: true)))];
+    }
+
+    private async Task<IReadOnlyList<HoldoutDataset.Shard>> CurrentShardsAsync(CampaignId campaign, CancellationToken cancellationToken)
     {
         var manifest = await new CampaignDataset(store, campaign).ReadManifestAsync(cancellationToken).ConfigureAwait(false);
-        if (manifest is null)
+        return manifest is null ? [] : await new HoldoutDataset(store, campaign).ReadShardsAsync(manifest, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static IEnumerable<RowGroupRange?> RangesOf(HoldoutDataset.Shard shard) => shard.Ranges is { } ranges ? ranges.Select(r => (RowGroupRange?)r) : [null];
+
+    private async Task<bool> AllStoredAsync(IReadOnlyList<HoldoutDataset.Shard> shards, ShardStatisticsStore partials, IReadOnlyDictionary<string, OutcomeCap>? caps,
+        CancellationToken cancellationToken)
+    {
+        foreach (var shard in shards)
         {
-            return false;
-        }
-        var entry = (await new HoldoutDataset(store, campaign).ReadShardsAsync(manifest, cancellationToken).ConfigureAwait(false)).FirstOrDefault(s => s.Copy == shard);
-        if (entry?.Ranges is not { } ranges)
-        {
-            return false;
-        }
-        foreach (var range in ranges)
-        {
-            if (await store.GetAsync(partials.NameOf(shard, range, null), cancellationToken).ConfigureAwait(false) is null)
+            foreach (var range in RangesOf(shard))
             {
-                return false;
+                if (await store.GetAsync(partials.NameOf(shard.Copy, range, caps), cancellationToken).ConfigureAwait(false) is null)
+                {
+                    return false;
+                }
             }
         }
-        return true;
+        return shards.Count > 0;
+    }
+
+    /// <summary>The stored statistics of every range combined, or null when any is missing or unusable.</summary>
+    private static async Task<ExperimentStatistics?> StoredMergeAsync(IReadOnlyList<HoldoutDataset.Shard> shards, ShardStatisticsStore partials,
+        IReadOnlyDictionary<string, OutcomeCap>? caps, CancellationToken cancellationToken)
+    {
+        var parts = new List<ExperimentStatistics>();
+        foreach (var shard in shards)
+        {
+            foreach (var range in RangesOf(shard))
+            {
+                if (await partials.TryReadAsync(partials.NameOf(shard.Copy, range, caps), cancellationToken).ConfigureAwait(false) is not { } part)
+                {
+                    return null;
+                }
+                parts.Add(part);
+            }
+        }
+        return parts.Count == 0 ? null : ExperimentStatistics.Combine(parts);
     }
 }

@@ -21,7 +21,8 @@ public enum WorkKind
 /// One message on the pipeline's work queues: measure <paramref name="Campaign"/> for <paramref name="RunId"/>, deliver the
 /// alert stored at <paramref name="AlertPath"/>, or compute the statistics of row groups <paramref name="RowGroups"/> of the
 /// holdout shard <paramref name="Shard"/>. <see cref="ToJson"/> and <see cref="Parse"/> are the queue message format
-/// (<c>{"kind":"measure","campaign":"…","runId":"…"}</c>, <c>{"kind":"statistics","campaign":"…","shard":"datasets/…/shard-….parquet","start":0,"end":4}</c>);
+/// (<c>{"kind":"measure","campaign":"…","runId":"…"}</c>, <c>{"kind":"statistics","campaign":"…","shard":"datasets/…/shard-….parquet","start":0,"end":4}</c>,
+/// with <c>"capped":true</c> for the capped pass);
 /// parsing checks every name, so a forged message cannot reach outside the campaign's paths.
 /// </summary>
 /// <param name="Kind">Measure or deliver.</param>
@@ -30,7 +31,9 @@ public enum WorkKind
 /// <param name="AlertPath">For <see cref="WorkKind.Deliver"/>: the stored alert's object name under <c>alerts/</c>.</param>
 /// <param name="Shard">For <see cref="WorkKind.ShardStatistics"/>: the shard copy, <c>datasets/{campaign}/shard-{hash}.parquet</c>.</param>
 /// <param name="RowGroups">For <see cref="WorkKind.ShardStatistics"/>: the row groups of the shard to reduce.</param>
-public sealed record WorkItem(WorkKind Kind, CampaignId Campaign, RunId? RunId = null, string? AlertPath = null, string? Shard = null, RowGroupRange? RowGroups = null)
+/// <param name="Capped">For <see cref="WorkKind.ShardStatistics"/>: the capped pass (caps from the dataset's pooled raw statistics) rather than the raw one.</param>
+public sealed record WorkItem(WorkKind Kind, CampaignId Campaign, RunId? RunId = null, string? AlertPath = null, string? Shard = null, RowGroupRange? RowGroups = null,
+    bool Capped = false)
 {
     /// <summary>The queue that carries measurement requests.</summary>
     public const string MeasureQueue = "measure-requests";
@@ -57,10 +60,10 @@ public sealed record WorkItem(WorkKind Kind, CampaignId Campaign, RunId? RunId =
     public static WorkItem Deliver(CampaignId campaign, string alertPath, RunId? runId) =>
         new(WorkKind.Deliver, campaign, runId, ValidateAlertPath(alertPath));
 
-    /// <summary>A request to compute the statistics of <paramref name="rowGroups"/> of the shard copy <paramref name="shard"/>.</summary>
+    /// <summary>A request to compute the statistics of <paramref name="rowGroups"/> of the shard copy <paramref name="shard"/> (<paramref name="capped"/>: under the dataset's caps).</summary>
     /// <exception cref="ObjectStoreException">Code invalid-name: <paramref name="shard"/> is not a shard copy of <paramref name="campaign"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The range is empty or starts below 0.</exception>
-    public static WorkItem ShardRange(CampaignId campaign, string shard, RowGroupRange rowGroups)
+    public static WorkItem ShardRange(CampaignId campaign, string shard, RowGroupRange rowGroups, bool capped = false)
     {
         ObjectName.Validate(shard);
         if (!StoreLayout.IsDatasetShard(campaign, shard))
@@ -71,13 +74,13 @@ public sealed record WorkItem(WorkKind Kind, CampaignId Campaign, RunId? RunId =
         {
             throw new ArgumentOutOfRangeException(nameof(rowGroups), rowGroups, "a row-group range starts at 0 or later and holds at least one row group");
         }
-        return new(WorkKind.ShardStatistics, campaign, null, null, shard, rowGroups);
+        return new(WorkKind.ShardStatistics, campaign, null, null, shard, rowGroups, capped);
     }
 
     /// <summary>The message body: compact UTF-8 JSON.</summary>
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(
         new WorkItemDocument(Kind switch { WorkKind.Measure => "measure", WorkKind.Deliver => "deliver", _ => "statistics" }, Campaign, RunId?.Value, AlertPath,
-            Shard, RowGroups?.Start, RowGroups?.End), PipelineJsonContext.Compact.WorkItemDocument);
+            Shard, RowGroups?.Start, RowGroups?.End, Capped ? true : null), PipelineJsonContext.Compact.WorkItemDocument);
 
     /// <summary>Reads a message written by <see cref="ToJson"/> and checks every name in it.</summary>
     /// <exception cref="FormatException">Not such a message; the text says which field is wrong.</exception>
@@ -90,7 +93,7 @@ public sealed record WorkItem(WorkKind Kind, CampaignId Campaign, RunId? RunId =
         }
         catch (StoredJson.FieldException e)
         {
-            throw new FormatException(e.Field is null ? "A work message is a JSON object with kind and campaign." : $"{e.Field}: must be {(e.Field is "start" or "end" ? "a whole number" : "a string")}.", e);
+            throw new FormatException(e.Field is null ? "A work message is a JSON object with kind and campaign." : $"{e.Field}: must be {e.Field switch { "start" or "end" => "a whole number", "capped" => "true or false", _ => "a string" }}.", e);
         }
         catch (JsonException e)
         {
@@ -106,7 +109,7 @@ public sealed record WorkItem(WorkKind Kind, CampaignId Campaign, RunId? RunId =
                 "measure" => Measure(campaign, runId),
                 "deliver" => Deliver(campaign, Required(document.AlertPath, "alertPath"), runId),
                 "statistics" => ShardRange(campaign, Required(document.Shard, "shard"),
-                    new RowGroupRange(document.Start ?? throw Missing("start", "a number"), document.End ?? throw Missing("end", "a number"))),
+                    new RowGroupRange(document.Start ?? throw Missing("start", "a number"), document.End ?? throw Missing("end", "a number")), document.Capped ?? false),
                 _ => throw new FormatException($"kind: '{kind}' is not a work kind; use measure, deliver or statistics."),
             };
         }

@@ -214,51 +214,60 @@ public sealed class LocalPipeline
     private IReadOnlyList<ShardStatisticsOutcome>? Statistics() => _statistics.Count == 0 ? null : [.. _statistics];
 
     /// <summary>
-    /// Takes every shard-range statistics item off the queue and works them with <see cref="Workers"/> parallel workers,
-    /// before any measurement (which would otherwise compute the ranges itself, on one core at a time). The measurement a
-    /// completed shard asks for is queued by the export beat, unless one of its campaign is queued already.
+    /// Takes the shard-range statistics items off the queue and works them with <see cref="Workers"/> parallel workers —
+    /// the raw ranges, then the capped ranges they ask for — before any measurement (which would otherwise compute the
+    /// ranges itself, one at a time). The measurement a completed dataset asks for is queued by the export beat, unless one
+    /// of its campaign is queued already.
     /// </summary>
     private async Task ComputeShardStatisticsAsync(List<string> problems, CancellationToken cancellationToken)
     {
-        var items = _queue.DrainAll();
-        var work = items.Where(i => i.Kind == WorkKind.ShardStatistics).ToArray();
-        foreach (var other in items.Where(i => i.Kind != WorkKind.ShardStatistics))
-        {
-            await _queue.EnqueueAsync(other, cancellationToken).ConfigureAwait(false);
-        }
-        if (work.Length == 0)
-        {
-            return;
-        }
-        Progress?.Report(new PipelineProgress("statistics", $"{work.Length} shard ranges"));
         var handler = new ShardStatisticsHandler(_store);
-        var outcomes = new ShardStatisticsOutcome?[work.Length];
-        await Parallel.ForEachAsync(Enumerable.Range(0, work.Length), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Workers), CancellationToken = cancellationToken },
-            async (i, ct) =>
+        var queued = new HashSet<CampaignId>();
+        while (true)
+        {
+            var items = _queue.DrainAll();
+            var work = items.Where(i => i.Kind == WorkKind.ShardStatistics).Distinct().ToArray();
+            foreach (var other in items.Where(i => i.Kind != WorkKind.ShardStatistics))
             {
-                try
+                queued.UnionWith(other.Kind == WorkKind.Measure ? [other.Campaign] : []);
+                await _queue.EnqueueAsync(other, cancellationToken).ConfigureAwait(false);
+            }
+            if (work.Length == 0)
+            {
+                return;
+            }
+            Progress?.Report(new PipelineProgress("statistics", $"{work.Length} shard ranges"));
+            var outcomes = new ShardStatisticsOutcome?[work.Length];
+            await Parallel.ForEachAsync(Enumerable.Range(0, work.Length), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Workers), CancellationToken = cancellationToken },
+                async (i, ct) =>
                 {
-                    outcomes[i] = await handler.HandleAsync(work[i], ct).ConfigureAwait(false);
-                }
-                catch (CampaignConfigException e)
-                {
-                    lock (problems)
+                    try
                     {
-                        problems.Add($"{work[i].Campaign}: {e.Message}");
+                        outcomes[i] = await handler.HandleAsync(work[i], ct).ConfigureAwait(false);
+                    }
+                    catch (CampaignConfigException e)
+                    {
+                        lock (problems)
+                        {
+                            problems.Add($"{work[i].Campaign}: {e.Message}");
+                        }
+                    }
+                }).ConfigureAwait(false);
+            var next = new HashSet<WorkItem>();
+            foreach (var outcome in outcomes.OfType<ShardStatisticsOutcome>())
+            {
+                _statistics.Add(outcome);
+                if (outcome.Problem is not null)
+                {
+                    problems.Add(outcome.Message);
+                }
+                foreach (var followUp in outcome.FollowUps)
+                {
+                    if (followUp.Kind == WorkKind.ShardStatistics ? next.Add(followUp) : _measureEach && followUp.Kind == WorkKind.Measure && queued.Add(followUp.Campaign))
+                    {
+                        await _queue.EnqueueAsync(followUp, cancellationToken).ConfigureAwait(false);
                     }
                 }
-            }).ConfigureAwait(false);
-        var queued = items.Where(i => i.Kind == WorkKind.Measure).Select(i => i.Campaign).ToHashSet();
-        foreach (var outcome in outcomes.OfType<ShardStatisticsOutcome>())
-        {
-            _statistics.Add(outcome);
-            if (outcome.Problem is not null)
-            {
-                problems.Add(outcome.Message);
-            }
-            foreach (var measure in outcome.FollowUps.Where(f => _measureEach && f.Kind == WorkKind.Measure && queued.Add(f.Campaign)))
-            {
-                await _queue.EnqueueAsync(measure, cancellationToken).ConfigureAwait(false);
             }
         }
     }

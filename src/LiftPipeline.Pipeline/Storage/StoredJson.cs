@@ -172,7 +172,7 @@ internal sealed record QuarantineErrorDocument(string Export, string Etag, DateT
 internal sealed record QuarantineProblemDocument(string Code, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Column, IReadOnlyList<long> Rows, string Message);
 
 /// <summary>A work-queue message (compact: <see cref="PipelineJsonContext.Compact"/>); every field nullable so the parser can name a missing one.</summary>
-internal sealed record WorkItemDocument(string? Kind = null, string? Campaign = null, string? RunId = null, string? AlertPath = null, string? Shard = null, int? Start = null, int? End = null);
+internal sealed record WorkItemDocument(string? Kind = null, string? Campaign = null, string? RunId = null, string? AlertPath = null, string? Shard = null, int? Start = null, int? End = null, bool? Capped = null);
 
 /// <summary>Source-generated (de)serialization of the stored documents, with <see cref="StoredJson"/>'s rules.</summary>
 [JsonSourceGenerationOptions(

@@ -33,7 +33,8 @@ public sealed class FunctionsMetadataTests
     [InlineData("ShardStatistics", "LiftPipeline.Functions.Functions.ShardStatistics.RunAsync", """
         [
           {"name": "message", "direction": "In", "type": "queueTrigger", "dataType": "String", "queueName": "shard-statistics", "connection": "LiftStorage"},
-          {"name": "$return", "direction": "Out", "type": "queue", "queueName": "measure-requests", "connection": "LiftStorage"}
+          {"name": "Measure", "direction": "Out", "type": "queue", "queueName": "measure-requests", "connection": "LiftStorage"},
+          {"name": "ShardStatistics", "direction": "Out", "type": "queue", "queueName": "shard-statistics", "connection": "LiftStorage"}
         ]
         """)]
     [InlineData("DeliverAlerts", "LiftPipeline.Functions.Functions.DeliverAlerts.RunAsync", """

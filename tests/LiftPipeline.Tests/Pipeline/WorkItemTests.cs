@@ -27,6 +27,9 @@ public sealed class WorkItemTests
         Assert.Equal(item, WorkItem.Parse(item.ToJson()));
         Assert.Equal("""{"kind":"statistics","campaign":"vbo","shard":"datasets/vbo/shard-0123abcd.parquet","start":4,"end":8}""", Encoding.UTF8.GetString(item.ToJson()));
         Assert.Equal("shard-statistics", item.Queue);
+        var capped = WorkItem.ShardRange(CampaignId.Parse("vbo"), "datasets/vbo/shard-0123abcd.parquet", new(4, 8), capped: true);
+        Assert.Equal(capped, WorkItem.Parse(capped.ToJson()));
+        Assert.EndsWith(""","end":8,"capped":true}""", Encoding.UTF8.GetString(capped.ToJson()), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -38,6 +41,7 @@ public sealed class WorkItemTests
     [InlineData("""{"kind":"statistics","campaign":"vbo","shard":"datasets/vbo/shard-0a.parquet","end":3}""", "start: missing")]
     [InlineData("""{"kind":"statistics","campaign":"vbo","shard":"datasets/vbo/shard-0a.parquet","start":"0","end":3}""", "start: must be a whole number")]
     [InlineData("""{"kind":"statistics","campaign":"vbo","start":0,"end":3}""", "shard: missing")]
+    [InlineData("""{"kind":"statistics","campaign":"vbo","shard":"datasets/vbo/shard-0a.parquet","start":0,"end":3,"capped":"yes"}""", "capped: must be true or false")]
     public void A_forged_shard_range_message_is_rejected_with_the_field_it_gets_wrong(string json, string expected)
     {
         var error = Assert.Throws<FormatException>(() => WorkItem.Parse(Encoding.UTF8.GetBytes(json)));
