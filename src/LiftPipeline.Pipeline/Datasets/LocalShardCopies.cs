@@ -16,12 +16,15 @@ internal sealed class LocalShardCopies(IObjectStore store) : IDisposable
     /// <summary>Shards downloaded so far.</summary>
     public int Downloaded => _copies.Count;
 
-    /// <summary>Opens views of the local copy of <paramref name="copy"/> (each call a new file handle), downloading it first if needed.</summary>
+    /// <summary>
+    /// Opens views of the local copy of <paramref name="copy"/> (each call a new file handle), downloading it first if
+    /// needed; messages about the file name <paramref name="name"/> (the export it came from), never the local path.
+    /// </summary>
     /// <exception cref="ObjectStoreException">The shard does not exist, or the store failed.</exception>
-    public async Task<Func<CancellationToken, Task<ExportFile>>> OpenerAsync(string copy, CancellationToken cancellationToken)
+    public async Task<Func<CancellationToken, Task<ExportFile>>> OpenerAsync(string copy, string name, CancellationToken cancellationToken)
     {
-        var local = await _copies.GetOrAdd(copy, name => new Lazy<Task<LocalCopy>>(() => DownloadAsync(name, cancellationToken))).Value.ConfigureAwait(false);
-        return ct => ExportFile.OpenAsync(local.Path, ct);
+        var local = await _copies.GetOrAdd(copy, key => new Lazy<Task<LocalCopy>>(() => DownloadAsync(key, cancellationToken))).Value.ConfigureAwait(false);
+        return ct => ExportFile.OpenAsync(new FileStream(local.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), name, IngestionLimits.Holdout, leaveOpen: false, ct);
     }
 
     private async Task<LocalCopy> DownloadAsync(string copy, CancellationToken cancellationToken)

@@ -82,7 +82,7 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
             IReadOnlyList<RowGroupRange?> ranges = shard.Ranges is { } known ? [.. known.Select(r => (RowGroupRange?)r)] : [null];
             foreach (var range in ranges)
             {
-                parts.Add(await partials.GetOrComputeAsync(shard.Copy, range, caps, ct => copies.OpenerAsync(shard.Copy, ct), cancellationToken).ConfigureAwait(false));
+                parts.Add(await partials.GetOrComputeAsync(shard.Copy, range, caps, ct => copies.OpenerAsync(shard.Copy, shard.Export, ct), cancellationToken).ConfigureAwait(false));
             }
         }
         return parts.Count == 1 ? parts[0] : ExperimentStatistics.Combine(parts);

@@ -69,7 +69,7 @@ public sealed class ShardStatisticsHandler(IObjectStore store)
             using var copies = new LocalShardCopies(store);
             try
             {
-                var statistics = await partials.GetOrComputeAsync(shard, range, caps, ct => copies.OpenerAsync(shard, ct), cancellationToken).ConfigureAwait(false);
+                var statistics = await partials.GetOrComputeAsync(shard, range, caps, ct => copies.OpenerAsync(shard, shards.FirstOrDefault(s => s.Copy == shard)?.Export ?? shard, ct), cancellationToken).ConfigureAwait(false);
                 computed = true;
                 what += $": {statistics.N:N0} customers";
             }

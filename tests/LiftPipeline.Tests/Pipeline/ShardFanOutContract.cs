@@ -125,6 +125,32 @@ public abstract class ShardFanOutContract
         Assert.Equal(0, store.ShardReads);
     }
 
+    [Fact]
+    public async Task A_range_whose_rows_break_the_contract_is_reported_by_its_worker_and_fails_the_measurement_naming_the_problem()
+    {
+        using var dir = TestData.TempDirectory();
+        using var kit = new AlertTestKit();
+        var store = await CreateStoreAsync();
+        await store.WriteAsync("campaigns/vbo/campaign.json", Encoding.UTF8.GetBytes(Config.Replace("CAP", "0.99", StringComparison.Ordinal)));
+        string file = Path.Combine(dir.FullName, "bad.parquet");
+        ExperimentExportKit.Write(file, $"SELECT * REPLACE (CASE WHEN customer_id = 5500 THEN NULL ELSE arm END AS arm) FROM ({ExperimentExportKit.Rows(6_000)})", 1_000);
+        await store.WriteAsync("exports/vbo/bad.parquet", await File.ReadAllBytesAsync(file));
+
+        var summary = await new LocalPipeline(store, null, kit.Clock) { Workers = 2, RowsPerWorkItem = 2_000 }.ProcessNewExportsAsync();
+        var config = await ConfigAsync(store);
+        var manifest = (await new CampaignDataset(store, Vbo).ReadManifestAsync())!;
+        var measured = await new HoldoutCampaignMeasurement(store, TimeProvider.System).MeasureAsync(config, Vbo, manifest, RunId.Parse("run-bad"), default);
+
+        var bad = Assert.Single(summary.ShardStatistics!, s => s.Problem is not null);
+        Assert.Contains("arm", bad.Problem!, StringComparison.Ordinal);
+        Assert.Contains("exports/vbo/bad.parquet", bad.Problem!, StringComparison.Ordinal);   // the export, never a temp path
+        Assert.DoesNotContain(Path.GetTempPath(), bad.Problem!, StringComparison.Ordinal);
+        Assert.Contains(bad.Message, summary.Problems);
+        Assert.Empty(summary.Measurements);   // the shard never completes, so no worker asks for a measurement
+        Assert.Equal(CampaignRunStatus.Failed, measured.Status);
+        Assert.Contains(bad.Problem!, measured.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Writes the campaign and two shard exports, runs the export beat with two workers, and returns the store, the summary and the whole export's path.</summary>
     private async Task<(CountingStore Store, PipelineRunSummary Summary, string Whole)> FanOutAsync(TempDirectory dir)
     {
