@@ -14,5 +14,5 @@ namespace LiftPipeline.Pipeline.Runs;
 public sealed record MeasurementKey(string Dataset, string CampaignJsonSha256, string Engine)
 {
     /// <summary>The key as 32 lower-case hex digits: SHA-256 of the three parts, one per line, after a version tag.</summary>
-    public string Hash { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"measurement-key 1\n{Dataset}\n{CampaignJsonSha256}\n{Engine}")))[..32];
+    public string Hash => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"measurement-key 1\n{Dataset}\n{CampaignJsonSha256}\n{Engine}")))[..32];
 }
