@@ -42,7 +42,8 @@ internal static class PipelineSummaryView
         }
         foreach (var outcome in measured.Where(m => m.Report is null && m.Holdout is null))
         {
-            output.WriteLine($"{Status(outcome)} {outcome.Campaign}: {outcome.Message}");
+            // A reused measurement's message names the campaign and the run it reuses already.
+            output.WriteLine(outcome.ReusedFrom is not null && !outcome.AlreadyMeasured ? outcome.Message : $"{Status(outcome)} {outcome.Campaign}: {outcome.Message}");
         }
         foreach (var outcome in summary.Measurements.Where(m => m.Design is not null))
         {

@@ -166,8 +166,10 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         {
             return null;
         }
+        string prefix = $"{campaign}: ";
+        string summary = stored.Message.StartsWith(prefix, StringComparison.Ordinal) ? stored.Message[prefix.Length..] : stored.Message;
         string message = stored.Status == CampaignRunStatus.Measured
-            ? $"{campaign}: reused the measurement of run {stored.RunId} (same dataset, campaign.json and engine): {stored.Message}"
+            ? $"{prefix}reused from run {stored.RunId} (same dataset, campaign.json and engine): {summary}"
             : $"{stored.Message} (reused from run {stored.RunId}: same dataset, campaign.json and engine)";
         return new MeasureOutcome(campaign, run, stored.Status, message, null, stored.Report, stored.Alerts) { ReusedFrom = stored.RunId };
     }
