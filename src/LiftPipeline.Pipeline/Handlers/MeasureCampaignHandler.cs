@@ -60,7 +60,7 @@ public sealed record MeasureOutcome(
 /// Reuse: a finished measurement (measured or failed) is stored under its <see cref="MeasurementKey"/> — dataset object,
 /// campaign.json's SHA-256 and <see cref="EngineVersion"/> — in <see cref="StoredMeasurement"/>. A later run with the same key
 /// records that measurement as its own line (status measured or failed, <c>reusedFrom</c> naming the run, its report folder
-/// and alerts) and computes, copies and reads nothing, provided latest.json still names that run and the data-quality check,
+/// and alerts) and computes, copies, reads and queues nothing, provided latest.json still names that run and the data-quality check,
 /// the one guardrail that reads the clock, gives the same result as of now; otherwise it measures again (and a late-data
 /// breach raises its alert once, with the usual derived id).
 /// </para>
@@ -144,7 +144,11 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
                 .WriteAsync(store, campaign, cancellationToken).ConfigureAwait(false);
         }
         await RecordAsync(outcome, true, started, cancellationToken).ConfigureAwait(false);
-        await QueueDeliveriesAsync(config, campaign, outcome.Alerts, run, cancellationToken).ConfigureAwait(false);
+        if (outcome.ReusedFrom is null)
+        {
+            // A reused measurement's alerts were queued when raised; any still due are in the outbox, which every run delivers.
+            await QueueDeliveriesAsync(config, campaign, outcome.Alerts, run, cancellationToken).ConfigureAwait(false);
+        }
         return outcome;
     }
 

@@ -171,6 +171,27 @@ public sealed class MeasurementReuseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reused_measurement_queues_no_delivery_again()
+    {
+        var store = await StoreAsync();
+        await store.WriteAsync("campaigns/geo/campaign.json", Encoding.UTF8.GetBytes("""
+            {"id": "geo", "name": "Geo", "design": "panel", "metrics": ["conversions"], "estimators": ["did"], "variance": "none",
+             "guardrails": {"lateAfterDays": 36500, "maxScaledL2Imbalance": 0.0001}, "subscribers": [{"name": "ops", "url": "https://hooks.example.com/lift"}]}
+            """));
+        var queue = new InProcessWorkQueue();
+        var handler = new MeasureCampaignHandler(store, queue, _clock);
+        var first = await handler.HandleAsync(Geo, RunId.Parse("run-1"));
+        var queuedFirst = queue.DrainAll();
+
+        var second = await handler.HandleAsync(Geo, RunId.Parse("run-2"));
+
+        Assert.NotEmpty(first.Alerts);
+        Assert.Equal(first.Alerts.Count, queuedFirst.Count(i => i.Kind == WorkKind.Deliver));
+        Assert.Equal(RunId.Parse("run-1"), second.ReusedFrom);
+        Assert.Empty(queue.DrainAll());
+    }
+
+    [Fact]
     public async Task A_failed_measurement_is_reused_as_failed_without_a_new_alert()
     {
         var store = new FolderStore(Path.Combine(_root.FullName, "failed"));
