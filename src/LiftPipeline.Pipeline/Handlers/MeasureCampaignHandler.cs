@@ -126,7 +126,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
             return done;
         }
         var started = clock.GetUtcNow();
-        var key = new MeasurementKey(manifest.Dataset, read.ContentSha256!, EngineVersion);
+        var key = new MeasurementReuse(store, EngineVersion).KeyOf(read, manifest.Dataset);
         var outcome = await ReusedAsync(config, campaign, key, run, started, cancellationToken).ConfigureAwait(false);
         if (outcome is null)
         {
@@ -152,31 +152,16 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         return outcome;
     }
 
-    /// <summary>
-    /// The stored measurement of <paramref name="key"/> as this run's outcome, when it is still the campaign's answer: latest.json
-    /// names its run (no report of other inputs landed since) and the data-quality check as of <paramref name="now"/> gives the
-    /// same result (late data is judged against the clock). Null when the campaign must be measured.
-    /// </summary>
+    /// <summary>The stored measurement of <paramref name="key"/> as this run's outcome when <see cref="MeasurementReuse"/> says it is still the answer; null when the campaign must be measured.</summary>
     private async Task<MeasureOutcome?> ReusedAsync(CampaignConfig config, CampaignId campaign, MeasurementKey key, RunId run, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (!Reuse)
-        {
-            return null;
-        }
-        var stored = await StoredMeasurement.ReadAsync(store, campaign, key, cancellationToken).ConfigureAwait(false);
-        if (stored is null
-            || (stored.Status == CampaignRunStatus.Measured && !await LatestReport.NamesRunAsync(store, campaign, stored.RunId, cancellationToken).ConfigureAwait(false))
-            || (stored.Clock is { } check && !check.Holds(config.Guardrails, now)))
-        {
-            return null;
-        }
-        string prefix = $"{campaign}: ";
-        string summary = stored.Message.StartsWith(prefix, StringComparison.Ordinal) ? stored.Message[prefix.Length..] : stored.Message;
-        string message = stored.Status == CampaignRunStatus.Measured
-            ? $"{prefix}reused from run {stored.RunId} (same dataset, campaign.json and engine): {summary}"
-            : $"{stored.Message} (reused from run {stored.RunId}: same dataset, campaign.json and engine)";
-        return new MeasureOutcome(campaign, run, stored.Status, message, null, stored.Report, stored.Alerts) { ReusedFrom = stored.RunId };
+        var stored = Reuse ? await new MeasurementReuse(store, EngineVersion).FindAsync(campaign, config, key, now, cancellationToken).ConfigureAwait(false) : null;
+        return stored is null ? null : Reused(campaign, run, stored);
     }
+
+    /// <summary>The outcome of <paramref name="run"/> reusing <paramref name="stored"/>: its status, report folder and alerts, and <see cref="MeasureOutcome.ReusedFrom"/>.</summary>
+    internal static MeasureOutcome Reused(CampaignId campaign, RunId run, StoredMeasurement stored) =>
+        new(campaign, run, stored.Status, MeasurementReuse.Describe(campaign, stored), null, stored.Report, stored.Alerts) { ReusedFrom = stored.RunId };
 
     private async Task<(MeasureOutcome, ClockDependentCheck?)> MeasureAsync(CampaignConfig config, CampaignId campaign, Panel panel, string datasetName, RunId runId, CancellationToken cancellationToken)
     {

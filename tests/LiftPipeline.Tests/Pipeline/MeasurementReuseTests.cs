@@ -103,6 +103,40 @@ public sealed class MeasurementReuseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_nightly_run_over_an_unchanged_campaign_requests_no_measurement_and_writes_only_its_manifest()
+    {
+        var inner = await StoreAsync();
+        await Handler(inner).HandleAsync(Geo, RunId.Parse("run-1"));
+        var store = new InjectedStore(inner);
+        var queue = new InProcessWorkQueue();
+
+        var run = await new NightlyRunHandler(store, queue, _clock).RunAsync(_clock.Now.AddDays(1));
+
+        Assert.Empty(run.Queued);
+        Assert.Empty(queue.DrainAll());
+        var reused = Assert.Single(run.Reused);
+        Assert.Equal((CampaignRunStatus.Measured, RunId.Parse("run-1"), "reports/geo/run-1/"), (reused.Status, reused.ReusedFrom, reused.ReportFolder));
+        var line = Assert.Single(run.Manifest!.Campaigns);
+        Assert.Equal((CampaignRunStatus.Measured, "run-1", "reports/geo/run-1/"), (line.Status, line.ReusedFrom, line.Report));
+        Assert.Equal(1, store.Writes);   // runs/nightly-20210502-0200.json, once
+        Assert.DoesNotContain(store.Touched, name => name.EndsWith(".parquet", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_nightly_run_requests_a_measurement_when_the_engine_version_differs()
+    {
+        var store = await StoreAsync();
+        await Handler(store).HandleAsync(Geo, RunId.Parse("run-1"));
+        var queue = new InProcessWorkQueue();
+
+        var run = await new NightlyRunHandler(store, queue, _clock) { EngineVersion = "0123456789abcdef" }.RunAsync(_clock.Now.AddDays(1));
+
+        Assert.Equal([Geo], run.Queued);
+        Assert.Empty(run.Reused);
+        Assert.Equal(CampaignRunStatus.Queued, Assert.Single(run.Manifest!.Campaigns).Status);
+    }
+
+    [Fact]
     public async Task The_same_run_asked_again_is_already_measured_and_keeps_naming_the_reused_run()
     {
         var store = await StoreAsync();
