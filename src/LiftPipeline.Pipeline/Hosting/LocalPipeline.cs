@@ -66,6 +66,12 @@ public sealed class LocalPipeline
     public TimeSpan LeaseWait { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Whether a campaign whose dataset, campaign.json and engine version are unchanged reuses its stored measurement
+    /// (<see cref="MeasurementReuse"/>). False measures every campaign again (<c>lift run --remeasure</c>). Default: true.
+    /// </summary>
+    public bool Reuse { get; set; } = true;
+
+    /// <summary>
     /// <c>lift run</c>: handles new exports, then measures every active campaign under one run
     /// (<paramref name="runId"/>, default <c>run-yyyyMMdd-HHmmss</c>), then delivers its alerts and every due one.
     /// </summary>
@@ -107,7 +113,7 @@ public sealed class LocalPipeline
         Progress?.Report(new PipelineProgress("schedule", null));
         List<MeasureOutcome>? measured = null;
         List<SubscriberDelivery>? delivered = null;
-        var run = await start(new NightlyRunHandler(_store, _queue, _clock) { LeaseWait = LeaseWait }, async scheduled =>
+        var run = await start(new NightlyRunHandler(_store, _queue, _clock) { LeaseWait = LeaseWait, Reuse = Reuse }, async scheduled =>
         {
             foreach (var failed in scheduled.Manifest?.Campaigns.Where(e => e.Status == CampaignRunStatus.Failed && e.StartedAt is null) ?? [])
             {
@@ -182,7 +188,7 @@ public sealed class LocalPipeline
     {
         var measured = new List<MeasureOutcome>();
         var delivered = new List<SubscriberDelivery>();
-        var measure = new MeasureCampaignHandler(_store, _queue, _clock) { Progress = MeasureReporter() };
+        var measure = new MeasureCampaignHandler(_store, _queue, _clock) { Progress = MeasureReporter(), Reuse = Reuse };
         await ComputeShardStatisticsAsync(problems, cancellationToken).ConfigureAwait(false);
         while (_queue.TryDequeue(out var item))
         {
