@@ -16,6 +16,7 @@ internal sealed class ColumnChunkBuffer(ParquetColumnInfo column)
     private float[] _floats = [];
     private double[] _doubles = [];
     private ReadOnlyMemory<byte>[] _bytes = [];
+    private InstanceCodeCache? _instances;
 
     public ParquetColumnInfo Column { get; } = column;
 
@@ -43,6 +44,9 @@ internal sealed class ColumnChunkBuffer(ParquetColumnInfo column)
 
     public ReadOnlySpan<ReadOnlyMemory<byte>> Bytes => _bytes.AsSpan(0, Present);
 
+    /// <summary>Category codes of the loaded chunk's byte-array instances, cleared on every load.</summary>
+    public InstanceCodeCache Instances => _instances ??= new InstanceCodeCache();
+
     /// <summary>Loads the chunk of <paramref name="rowGroup"/>; buffers are sized only after its page headers show they hold the row group's rows.</summary>
     public async ValueTask LoadAsync(ExportFile file, int rowGroup, CancellationToken cancellationToken)
     {
@@ -55,6 +59,7 @@ internal sealed class ColumnChunkBuffer(ParquetColumnInfo column)
             definitions = _definitions.AsMemory(0, rows);
         }
         Rows = rows;
+        _instances?.Clear();
         Present = Type.Physical switch
         {
             ParquetPhysicalType.Boolean => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _bools, rows), definitions, cancellationToken).ConfigureAwait(false),
