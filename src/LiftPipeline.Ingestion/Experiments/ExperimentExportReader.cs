@@ -24,12 +24,14 @@ public sealed class ExperimentExportReader : IExperimentCategories
     private readonly ColumnChunkBuffer[] _outcomes;
     private readonly ColumnChunkBuffer[] _covariates;
     private readonly ExperimentBatch _batch;
+    private readonly ExperimentLayout _layout;
     private bool[] _isNull = [];
 
     private ExperimentExportReader(ExportFile file, ExperimentExportOptions options, ExperimentLayout layout)
     {
         _file = file;
         _options = options;
+        _layout = layout;
         _arm = new ColumnChunkBuffer(layout.Arm);
         _segment = Buffer(layout.Segment);
         _surface = Buffer(layout.Surface);
@@ -68,6 +70,9 @@ public sealed class ExperimentExportReader : IExperimentCategories
 
     /// <summary>True when the export carries spend.</summary>
     public bool HasSpend { get; }
+
+    /// <summary>The file columns this reader decodes.</summary>
+    internal IReadOnlyList<ParquetColumnInfo> ColumnsRead => _layout.Columns;
 
     /// <summary>Number of row groups, the unit of work for parallel readers.</summary>
     public int RowGroupCount => _file.RowGroupCount;
