@@ -190,6 +190,13 @@ public sealed class ExperimentExportReader : IExperimentCategories
 
     private async ValueTask NumbersAsync(ColumnChunkBuffer chunk, Memory<double> output, int rowGroup, ExportErrorCollector errors, bool isCount, long firstRow, CancellationToken cancellationToken)
     {
+        if (!chunk.Column.IsOptional && chunk.Type.Physical == ParquetPhysicalType.Double)
+        {
+            // Already what the batch holds: decoded straight into it, with no chunk buffer and no copy.
+            await _file.ReadPhysicalAsync(rowGroup, chunk.Column, output, null, cancellationToken).ConfigureAwait(false);
+            MetricChecks.Check(errors, chunk.Column.Name, output.Span, default, 0, isCount, firstRow);
+            return;
+        }
         await chunk.LoadAsync(_file, rowGroup, cancellationToken).ConfigureAwait(false);
         int nulls = ColumnDecoders.Numbers(chunk, output.Span, _isNull);
         MetricChecks.Check(errors, chunk.Column.Name, output.Span, _isNull.AsSpan(0, output.Length), nulls, isCount, firstRow);
