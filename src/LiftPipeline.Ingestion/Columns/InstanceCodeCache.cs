@@ -35,18 +35,32 @@ internal sealed class InstanceCodeCache
     }
 
     /// <summary>The code of <paramref name="value"/> in <paramref name="dictionary"/>, adding it there when new.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int CodeOf(ReadOnlyMemory<byte> value, CategoryDictionary dictionary)
+    {
+        if (!_full && MemoryMarshal.TryGetArray(value, out var segment))
+        {
+            ref var entry = ref _table[Slot(segment)];
+            if (ReferenceEquals(entry.Array, segment.Array) && entry.Offset == segment.Offset && entry.Length == segment.Count)
+            {
+                return entry.Code;
+            }
+        }
+        return Miss(value, dictionary);
+    }
+
+    private static int Slot(ArraySegment<byte> segment) => unchecked(RuntimeHelpers.GetHashCode(segment.Array!) ^ (segment.Offset * 31)) & (Slots - 1);
+
+    private int Miss(ReadOnlyMemory<byte> value, CategoryDictionary dictionary)
     {
         if (_full || !MemoryMarshal.TryGetArray(value, out var segment))
         {
             return dictionary.GetOrAdd(value.Span);
         }
-        var array = segment.Array!;
-        int slot = unchecked(RuntimeHelpers.GetHashCode(array) ^ (segment.Offset * 31)) & (Slots - 1);
-        while (true)
+        for (int slot = Slot(segment); ; slot = (slot + 1) & (Slots - 1))
         {
             ref var entry = ref _table[slot];
-            if (ReferenceEquals(entry.Array, array) && entry.Offset == segment.Offset && entry.Length == segment.Count)
+            if (ReferenceEquals(entry.Array, segment.Array) && entry.Offset == segment.Offset && entry.Length == segment.Count)
             {
                 return entry.Code;
             }
@@ -54,7 +68,6 @@ internal sealed class InstanceCodeCache
             {
                 return Add(ref entry, segment, dictionary);
             }
-            slot = (slot + 1) & (Slots - 1);
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LiftPipeline.Statistics.Experiments;
 
 /// <summary>
@@ -97,6 +99,8 @@ public sealed class StatisticsAccumulator
     }
 
     // Index arithmetic stays within the block and the cell table, so the row loops run without overflow checks.
+    // Called a few times per row group: fully optimised from the first call rather than after tiering up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddBlock(ExperimentBatch batch, int start, int n, bool hasExposure, bool hasSpend)
     {
         unchecked
@@ -213,6 +217,7 @@ public sealed class StatisticsAccumulator
 
     private bool[] _cappedFresh = [];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MapCells(ReadOnlySpan<int> arms, ReadOnlySpan<int> segments, ReadOnlySpan<int> surfaces, ReadOnlySpan<int> markets, Span<int> cellOf)
     {
         if (_anyCap)
