@@ -32,7 +32,7 @@ internal static class ExperimentStatsBenchmark
         ExperimentStatisticsBuilder.ComputeAsync(path, Export, new ExperimentStatisticsOptions { MaxDegreeOfParallelism = workers });
 
     /// <summary>The GC setting <c>lift</c> and the Functions worker run with (their project files set it in the runtimeconfig).</summary>
-    public const string ConserveMemory = "5";
+    public const string ConserveMemory = "7";
 
     /// <summary>DuckDB's query computing the same sums as ours, per cell.</summary>
     public static string Sql(string path) =>

@@ -211,10 +211,12 @@ public sealed class ExportFile : IAsyncDisposable
     /// </summary>
     internal Columns.ColumnChunkBuffer?[] VerificationBuffers(IEnumerable<ParquetColumnInfo> readElsewhere)
     {
+        // Each chunk is only decoded and dropped, so all of them share one set of arrays.
+        var arrays = new Columns.ChunkArrays();
         var buffers = new Columns.ColumnChunkBuffer?[Columns.Count];
         foreach (var column in Columns)
         {
-            buffers[column.Index] = column.IsNested ? null : new Columns.ColumnChunkBuffer(column);
+            buffers[column.Index] = column.IsNested ? null : new Columns.ColumnChunkBuffer(column, arrays);
         }
         foreach (var column in readElsewhere)
         {

@@ -32,14 +32,16 @@ public sealed class ExperimentExportReader : IExperimentCategories
         _file = file;
         _options = options;
         _layout = layout;
-        _arm = new ColumnChunkBuffer(layout.Arm);
-        _segment = Buffer(layout.Segment);
-        _surface = Buffer(layout.Surface);
-        _market = Buffer(layout.Market);
-        _exposed = Buffer(layout.Exposed);
-        _spend = Buffer(layout.Spend);
-        _outcomes = layout.Outcomes.Select(c => new ColumnChunkBuffer(c)).ToArray();
-        _covariates = layout.Covariates.Select(c => new ColumnChunkBuffer(c)).ToArray();
+        // Each chunk is converted into the batch before the next one loads, so all of them share one set of arrays.
+        var arrays = new ChunkArrays();
+        _arm = new ColumnChunkBuffer(layout.Arm, arrays);
+        _segment = Buffer(layout.Segment, arrays);
+        _surface = Buffer(layout.Surface, arrays);
+        _market = Buffer(layout.Market, arrays);
+        _exposed = Buffer(layout.Exposed, arrays);
+        _spend = Buffer(layout.Spend, arrays);
+        _outcomes = layout.Outcomes.Select(c => new ColumnChunkBuffer(c, arrays)).ToArray();
+        _covariates = layout.Covariates.Select(c => new ColumnChunkBuffer(c, arrays)).ToArray();
         Outcomes = layout.Outcomes.Select(c => c.Name).ToArray();
         Covariates = layout.Covariates.Select(c => c.Name).ToArray();
         HasExposure = layout.Exposed is not null;
@@ -233,7 +235,7 @@ public sealed class ExperimentExportReader : IExperimentCategories
         }
     }
 
-    private static ColumnChunkBuffer? Buffer(ParquetColumnInfo? column) => column is null ? null : new ColumnChunkBuffer(column);
+    private static ColumnChunkBuffer? Buffer(ParquetColumnInfo? column, ChunkArrays arrays) => column is null ? null : new ColumnChunkBuffer(column, arrays);
 }
 
 /// <summary>The file columns that play each role of the experiment contract.</summary>
