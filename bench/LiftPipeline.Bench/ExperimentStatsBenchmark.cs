@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Text;
 using DuckDB.NET.Data;
 using LiftPipeline.Ingestion.Experiments;
+using LiftPipeline.Ingestion.Inspection;
 using LiftPipeline.Statistics.Experiments;
 
 namespace LiftPipeline.Bench;
@@ -16,10 +17,8 @@ namespace LiftPipeline.Bench;
 /// </summary>
 internal static class ExperimentStatsBenchmark
 {
-    private const long HeapLimitMiB = 320;
-
     private const long DefaultRows = 10_000_000;
-    private const long DefaultSmallRows = 2_000_000;
+    private const long DefaultLargeRows = 50_000_000;
     private const int DefaultRuns = 3;
     private const double Tolerance = 1e-9;
 
@@ -32,18 +31,28 @@ internal static class ExperimentStatsBenchmark
     public static Task<ExperimentStatistics> OursAsync(string path, int workers) =>
         ExperimentStatisticsBuilder.ComputeAsync(path, Export, new ExperimentStatisticsOptions { MaxDegreeOfParallelism = workers });
 
+    /// <summary>The GC setting <c>lift</c> and the Functions worker run with (their project files set it in the runtimeconfig).</summary>
+    public const string ConserveMemory = "7";
+
+    /// <summary>DuckDB's query computing the same sums as ours, per cell.</summary>
+    public static string Sql(string path) =>
+        $"SELECT arm, segment, surface, {Sums} FROM read_parquet('{path.Replace("'", "''", StringComparison.Ordinal)}') GROUP BY arm, segment, surface";
+
+    /// <summary>DuckDB reading every column of the file (what <c>lift inspect</c> decodes), one aggregate per column.</summary>
+    public static string FullScanSql(string path) =>
+        "SELECT count(*), min(customer_id), min(arm), min(segment), min(surface), min(exposed::INT), min(conversions), min(revenue), min(pre_revenue) " +
+        $"FROM read_parquet('{path.Replace("'", "''", StringComparison.Ordinal)}')";
+
     public static async Task<int> RunAsync(string[] args)
     {
-        long rows = DefaultRows;
-        long small = DefaultSmallRows;
+        var sizes = new List<long> { DefaultRows, DefaultLargeRows };
         int runs = DefaultRuns;
         bool? writeResults = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--rows": rows = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--small-rows": small = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--rows": sizes = [.. args[++i].Split(',').Select(r => long.Parse(r, CultureInfo.InvariantCulture))]; break;
                 case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--results": writeResults = true; break;
                 case "--no-results": writeResults = false; break;
@@ -52,98 +61,171 @@ internal static class ExperimentStatsBenchmark
                     return 2;
             }
         }
-        bool write = writeResults ?? (rows == DefaultRows && small == DefaultSmallRows);
+        bool write = writeResults ?? (sizes.SequenceEqual([DefaultRows, DefaultLargeRows]) && runs == DefaultRuns);
         string commandLine = "dotnet run -c Release --project bench/LiftPipeline.Bench -- experiment-stats" + (args.Length > 0 ? " " + string.Join(' ', args) : "");
 #if DEBUG
         Console.Error.WriteLine("experiment-stats: built in Debug; run with -c Release for meaningful figures.");
 #endif
         string root = IngestBenchmark.RepositoryRoot();
         string data = Path.Combine(root, "bench", ".data");
-        string path = await ExportGenerator.EnsureAsync(data, rows, dictionaryStrings: true);
-        string smallPath = await ExportGenerator.EnsureAsync(data, small, dictionaryStrings: true);
+        var paths = new Dictionary<long, string>();
+        foreach (long rows in sizes)
+        {
+            paths[rows] = await ExportGenerator.EnsureAsync(data, rows, dictionaryStrings: true);
+        }
         int cores = Environment.ProcessorCount;
         var machine = IngestBenchmark.Machine();
 
         using var duck = new DuckDBConnection("Data Source=:memory:");
         duck.Open();
         Execute(duck, "SET threads=1");
-        string sql = $"SELECT arm, segment, surface, {Sums} FROM read_parquet('{path.Replace("'", "''", StringComparison.Ordinal)}') GROUP BY arm, segment, surface";
 
-        // Warm-up and check.
-        Console.WriteLine($"Warm-up and check ({rows:N0} rows)...");
-        var reference = DuckDb(duck, sql);
-        var problems = Compare(await OursAsync(path, 1), reference);
-        problems.AddRange(Compare(await OursAsync(path, cores), reference));
-        if (problems.Count > 0)
+        var time = new StringBuilder();
+        time.AppendLine("| rows | contender | CPU s (median) | CPU s per run | wall s (median) | CPU ratio to DuckDB 1 thread | rows per CPU-second |");
+        time.AppendLine("|---:|---|---:|---|---:|---:|---:|");
+        var verdicts = new List<string>();
+        foreach (long rows in sizes)
         {
-            Console.Error.WriteLine("FAIL: ours and DuckDB disagree:\n  " + string.Join("\n  ", problems.Take(20)));
+            string path = paths[rows];
+            string sql = Sql(path);
+            Console.WriteLine($"Warm-up and check ({rows:N0} rows)...");
+            var reference = DuckDb(duck, sql);
+            var problems = Compare(await OursAsync(path, 1), reference);
+            problems.AddRange(Compare(await OursAsync(path, cores), reference));
+            if (problems.Count > 0)
+            {
+                Console.Error.WriteLine("FAIL: ours and DuckDB disagree:\n  " + string.Join("\n  ", problems.Take(20)));
+                return 1;
+            }
+            Console.WriteLine(Inv($"  {reference.Count} cells agree (counts exact, sums within {Tolerance:E0} relative)"));
+            var contenders = new (string Name, Func<Task> Run)[]
+            {
+                ("ours, 1 worker", () => OursAsync(path, 1)),
+                ($"ours, {cores} workers", () => OursAsync(path, cores)),
+                ("DuckDB, 1 thread", () => Task.FromResult(DuckDb(duck, sql))),
+            };
+            var (cpu, wall) = await TimeAsync(contenders, runs);
+            for (int c = 0; c < contenders.Length; c++)
+            {
+                time.AppendLine(Inv($"| {rows:N0} | {contenders[c].Name} | {Median(cpu[c]):F2} | {string.Join(", ", cpu[c].Select(x => x.ToString("F2", CultureInfo.InvariantCulture)))} | {Median(wall[c]):F2} | {Median(cpu[c]) / Median(cpu[2]):F2}× | {rows / Median(cpu[c]) / 1e6:F1} M |"));
+            }
+            double ratio = Median(cpu[0]) / Median(cpu[2]);
+            verdicts.Add(Inv($"{rows / 1e6:F0}M rows: ours at 1 worker takes {ratio:F2}× DuckDB single-thread's CPU (target ≤ 1.5×: {(ratio <= 1.5 ? "met" : "**missed**")})"));
+        }
+
+        // lift inspect: one pass over every column chunk, against DuckDB reading every column.
+        long inspectRows = sizes.Max();
+        string inspectPath = paths[inspectRows];
+        Console.WriteLine($"lift inspect vs a DuckDB full scan ({inspectRows:N0} rows)...");
+        var inspection = await ExportInspector.InspectAsync(inspectPath);
+        if (!inspection.Valid)
+        {
+            Console.Error.WriteLine("FAIL: the export does not inspect as valid: " + string.Join("; ", inspection.Errors.Select(e => e.Message)));
             return 1;
         }
-        Console.WriteLine(Inv($"  {reference.Count} cells agree (counts exact, sums within {Tolerance:E0} relative)"));
-
-        var contenders = new (string Name, Func<Task> Run)[]
+        string scan = FullScanSql(inspectPath);
+        var inspectContenders = new (string Name, Func<Task> Run)[]
         {
-            ("ours, 1 worker", () => OursAsync(path, 1)),
-            ($"ours, {cores} workers", () => OursAsync(path, cores)),
-            ("DuckDB, 1 thread", () => Task.FromResult(DuckDb(duck, sql))),
+            ("ours: `ExportInspector.InspectAsync` (lift inspect)", () => ExportInspector.InspectAsync(inspectPath)),
+            ("DuckDB, 1 thread: full scan", () => Task.FromResult(DuckDb(duck, scan))),
         };
-        var seconds = contenders.Select(_ => new double[runs]).ToArray();
+        var (inspectCpu, inspectWall) = await TimeAsync(inspectContenders, Math.Max(1, runs - 1));
+        for (int c = 0; c < inspectContenders.Length; c++)
+        {
+            time.AppendLine(Inv($"| {inspectRows:N0} | {inspectContenders[c].Name} | {Median(inspectCpu[c]):F2} | {string.Join(", ", inspectCpu[c].Select(x => x.ToString("F2", CultureInfo.InvariantCulture)))} | {Median(inspectWall[c]):F2} | {Median(inspectCpu[c]) / Median(inspectCpu[1]):F2}× (to the scan) | {inspectRows / Median(inspectCpu[c]) / 1e6:F1} M |"));
+        }
+        verdicts.Add(Inv($"`lift inspect` at {inspectRows / 1e6:F0}M rows: {Median(inspectCpu[0]) / Median(inspectCpu[1]):F2}× one DuckDB full scan's CPU (one pass: every chunk decoded once)"));
+        Console.WriteLine();
+        Console.Write(time);
+
+        Console.WriteLine("\nPeak memory (a fresh child process per case)...");
+        var memory = new StringBuilder();
+        memory.AppendLine("| rows | contender | GC | peak RSS (VmHWM) | GC allocated | allocated per row | gen0/gen1/gen2 | GC pauses s | wall s |");
+        memory.AppendLine("|---:|---|---|---:|---:|---:|---|---:|---:|");
+        var peaks = new Dictionary<(long Rows, string Case), long>();
+        foreach (long rows in sizes)
+        {
+            var duckPeak = PeakMemory.Measure(paths[rows], 1, mode: PeakMemory.DuckDbMode);
+            if (duckPeak.Rows != rows)
+            {
+                Console.Error.WriteLine($"FAIL: the DuckDB child counted {duckPeak.Rows} rows in {paths[rows]}, expected {rows}");
+                return 1;
+            }
+            peaks[(rows, "duckdb")] = duckPeak.PeakHwmKb;
+            memory.AppendLine(Inv($"| {rows:N0} | DuckDB, 1 thread | native | {duckPeak.PeakHwmKb / 1024.0:F0} MiB | – | – | – | – | {duckPeak.Seconds:F2} |"));
+            foreach (int workers in new[] { 1, cores }.Distinct())
+            {
+                foreach (bool conserve in new[] { false, true })
+                {
+                    var environment = conserve ? new Dictionary<string, string> { ["DOTNET_GCConserveMemory"] = ConserveMemory } : null;
+                    var f = PeakMemory.Measure(paths[rows], workers, mode: PeakMemory.StatisticsMode, environment: environment);
+                    if (f.Rows != rows)
+                    {
+                        Console.Error.WriteLine($"FAIL: the child counted {f.Rows} rows in {paths[rows]}, expected {rows}");
+                        return 1;
+                    }
+                    peaks[(rows, $"{workers}/{conserve}")] = f.PeakHwmKb;
+                    string gc = conserve ? $"ConserveMemory={ConserveMemory} (as `lift` runs)" : "default";
+                    memory.AppendLine(Inv($"| {rows:N0} | ours, {workers} worker{(workers == 1 ? "" : "s")} | {gc} | {f.PeakHwmKb / 1024.0:F0} MiB | {f.AllocatedBytes / 1048576.0:F0} MiB | {f.AllocatedBytes / (double)f.Rows:F1} B | {f.Gen0}/{f.Gen1}/{f.Gen2} | {f.PauseSeconds:F2} | {f.Seconds:F2} |"));
+                }
+            }
+        }
+        long small = sizes.Min();
+        long large = sizes.Max();
+        memory.AppendLine();
+        foreach (int workers in new[] { 1, cores }.Distinct())
+        {
+            long ours = peaks[(large, $"{workers}/True")];
+            double toDuck = ours / (double)peaks[(large, "duckdb")];
+            double growth = ours / (double)peaks[(small, $"{workers}/True")];
+            string line = Inv($"Ours at {workers} worker{(workers == 1 ? "" : "s")} as `lift` runs: {ours / 1024.0:F0} MiB at {large / 1e6:F0}M rows, ×{growth:F2} of {small / 1e6:F0}M ({(growth < 1.15 ? "flat in the rows" : "**grows with the rows**")}); {toDuck:F2}× DuckDB's peak (target ≤ 2×: {(toDuck <= 2 ? "met" : "**missed**")}).");
+            memory.AppendLine(line);
+            memory.AppendLine();
+            verdicts.Add(line);
+        }
+        Console.Write(memory);
+        string verdict = string.Join("\n", verdicts.Select(v => "- " + v));
+        Console.WriteLine("\n" + verdict);
+
+        if (write)
+        {
+            WriteSection(Path.Combine(root, "bench", "RESULTS.md"), commandLine, machine, sizes, paths, runs, time.ToString(), memory.ToString(), verdict);
+            Console.WriteLine("\nWrote bench/RESULTS.md");
+        }
+        return 0;
+    }
+
+    // Process CPU time and wall time of each contender, interleaved, after a full GC each.
+    private static async Task<(double[][] Cpu, double[][] Wall)> TimeAsync((string Name, Func<Task> Run)[] contenders, int runs)
+    {
+        var cpu = contenders.Select(_ => new double[runs]).ToArray();
+        var wall = contenders.Select(_ => new double[runs]).ToArray();
+        using var process = Process.GetCurrentProcess();
         for (int r = 0; r < runs; r++)
         {
             for (int c = 0; c < contenders.Length; c++)
             {
                 GC.Collect();
+                process.Refresh();
+                var cpu0 = process.TotalProcessorTime;
                 long start = Stopwatch.GetTimestamp();
                 await contenders[c].Run();
-                seconds[c][r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                wall[c][r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                process.Refresh();
+                cpu[c][r] = (process.TotalProcessorTime - cpu0).TotalSeconds;
             }
-            Console.WriteLine($"  run {r + 1}/{runs}: " + string.Join(", ", contenders.Select((c, i) => Inv($"{c.Name} {seconds[i][r]:F3} s"))));
+            Console.WriteLine($"  run {r + 1}/{runs}: " + string.Join(", ", contenders.Select((c, i) => Inv($"{c.Name} {cpu[i][r]:F2} s CPU ({wall[i][r]:F2} s wall)"))));
         }
-        double[] medians = seconds.Select(Median).ToArray();
-        var table = new StringBuilder();
-        table.AppendLine("| contender | median s | runs s | ratio to DuckDB 1 thread | rows/s |");
-        table.AppendLine("|---|---:|---|---:|---:|");
-        for (int c = 0; c < contenders.Length; c++)
-        {
-            table.AppendLine(Inv($"| {contenders[c].Name} | {medians[c]:F3} | {string.Join(", ", seconds[c].Select(s => s.ToString("F3", CultureInfo.InvariantCulture)))} | {medians[c] / medians[2]:F2}× | {rows / medians[c] / 1e6:F1} M |"));
-        }
-        Console.WriteLine();
-        Console.Write(table);
+        return (cpu, wall);
+    }
 
-        Console.WriteLine("\nPeak memory (fresh child process per size, all workers)...");
-        var memory = new StringBuilder();
-        memory.AppendLine("| rows | workers | GC heap limit | peak RSS (VmHWM) | GC allocated | allocated per row | gen0/gen1/gen2 | seconds |");
-        memory.AppendLine("|---:|---:|---:|---:|---:|---:|---|---:|");
-        var peaks = new Dictionary<(long Rows, long? Limit), long>();
-        foreach (long? limit in new long?[] { null, HeapLimitMiB })
-        {
-            foreach (var (file, expected) in new[] { (smallPath, small), (path, rows) })
-            {
-                var f = PeakMemory.Measure(file, cores, limit, PeakMemory.StatisticsMode);
-                if (f.Rows != expected)
-                {
-                    Console.Error.WriteLine($"FAIL: the child counted {f.Rows} rows in {file}, expected {expected}");
-                    return 1;
-                }
-                peaks[(expected, limit)] = f.PeakHwmKb;
-                memory.AppendLine(Inv($"| {f.Rows:N0} | {f.Workers} | {(limit is { } l ? $"{l} MiB" : "none")} | {f.PeakHwmKb / 1024.0:F0} MiB | {f.AllocatedBytes / 1048576.0:F0} MiB | {f.AllocatedBytes / (double)f.Rows:F1} B | {f.Gen0}/{f.Gen1}/{f.Gen2} | {f.Seconds:F3} |"));
-            }
-        }
-        double growth = peaks[(rows, null)] / (double)peaks[(small, null)];
-        double limited = peaks[(rows, HeapLimitMiB)] / (double)peaks[(small, HeapLimitMiB)];
-        memory.AppendLine();
-        memory.AppendLine(Inv($"{rows / (double)small:F0}× the rows: peak RSS ×{growth:F2} with the default GC (it collects lazily, so RSS follows garbage, not need); ×{limited:F2} under a {HeapLimitMiB} MiB heap limit, where both sizes complete — ") +
-            (limited < 1.25 ? "live memory is flat in the number of rows (it follows the row-group size and the cells)." : "live memory still grows with the rows: **not flat**."));
-        Console.Write(memory);
-        string verdict = Inv($"Ours at 1 worker takes {medians[0] / medians[2]:F2}× DuckDB single-thread (target: within 2×); with {cores} workers {medians[1] / medians[2]:F2}×.");
-        Console.WriteLine("\n" + verdict);
-
-        if (write)
-        {
-            WriteSection(Path.Combine(root, "bench", "RESULTS.md"), commandLine, machine, path, rows, runs, reference.Count, table.ToString(), memory.ToString(), verdict);
-            Console.WriteLine("\nWrote bench/RESULTS.md");
-        }
-        return 0;
+    /// <summary>The child side of <see cref="PeakMemory.DuckDbMode"/>: DuckDB's pass at one thread; returns the rows it counted.</summary>
+    public static long DuckDbRows(string path)
+    {
+        using var connection = new DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        Execute(connection, "SET threads=1");
+        return (long)DuckDb(connection, Sql(path)).Sum(row => (double)row[3]!);
     }
 
     private static List<object?[]> DuckDb(DuckDBConnection connection, string sql)
@@ -196,14 +278,14 @@ internal static class ExperimentStatsBenchmark
         return problems;
     }
 
-    private static void WriteSection(string results, string commandLine, List<(string Key, string Value)> machine, string path, long rows, int runs, int cells,
-        string table, string memory, string verdict)
+    private static void WriteSection(string results, string commandLine, List<(string Key, string Value)> machine, List<long> sizes, Dictionary<long, string> paths, int runs,
+        string time, string memory, string verdict)
     {
         const string begin = "<!-- experiment-stats:begin (written by `LiftPipeline.Bench experiment-stats`; edits inside are overwritten) -->";
         const string end = "<!-- experiment-stats:end -->";
         var s = new StringBuilder();
         s.AppendLine(begin);
-        s.AppendLine("## `experiment-stats`: per-cell sufficient statistics vs DuckDB GROUP BY");
+        s.AppendLine("## `experiment-stats`: per-cell sufficient statistics and `lift inspect` vs DuckDB");
         s.AppendLine();
         s.AppendLine(Inv($"Recorded {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with:"));
         s.AppendLine();
@@ -218,7 +300,8 @@ internal static class ExperimentStatsBenchmark
             s.AppendLine($"- {key}: {value}");
         }
         s.AppendLine();
-        s.AppendLine(Inv($"Data: the `ingest` export `bench/.data/{Path.GetFileName(path)}`, {rows:N0} rows, {cells} cells (3 arms × 6 segments × 4 surfaces; no market column). "));
+        s.AppendLine("Data: the `ingest` exports " + string.Join(" and ", sizes.Select(r => Inv($"`bench/.data/{Path.GetFileName(paths[r])}` ({r:N0} rows)"))) +
+            ", 1,000,000-row groups, Snappy, dictionary-encoded strings; 72 cells (3 arms × 6 segments × 4 surfaces; no market column).");
         s.AppendLine("Ours: `ExperimentStatisticsBuilder.ComputeAsync(path)` — every cell's n, Σy, Σy² for conversions and revenue, Σx, Σx², Σxy with pre_revenue, " +
             "Σ conversions·revenue, exposure counts, and an α = 1 % quantile sketch per (arm, outcome). DuckDB, one thread (`SET threads=1`):");
         s.AppendLine();
@@ -226,19 +309,28 @@ internal static class ExperimentStatsBenchmark
         s.AppendLine($"SELECT arm, segment, surface, {Sums} FROM read_parquet('…') GROUP BY arm, segment, surface");
         s.AppendLine("```");
         s.AppendLine();
-        s.AppendLine(Inv($"One warm-up run each (answers checked cell by cell: counts exact, sums within {Tolerance:E0} relative), then {runs} timed runs interleaved; page cache warm."));
+        s.AppendLine("`lift inspect` (`ExportInspector.InspectAsync`: every column chunk decoded once, the experiment contract validated) is timed against DuckDB reading every column:");
+        s.AppendLine();
+        s.AppendLine("```sql");
+        s.AppendLine("SELECT count(*), min(customer_id), min(arm), min(segment), min(surface), min(exposed::INT), min(conversions), min(revenue), min(pre_revenue) FROM read_parquet('…')");
+        s.AppendLine("```");
+        s.AppendLine();
+        s.AppendLine(Inv($"One warm-up run each (answers checked cell by cell: counts exact, sums within {Tolerance:E0} relative; the bench exits 1 otherwise), then {runs} timed runs interleaved ({Math.Max(1, runs - 1)} for inspect); page cache warm. ") +
+            "CPU is the process's CPU time over the run (all threads, GC included): the machine is shared, so wall times are noisy and the ratios use CPU.");
         s.AppendLine();
         s.AppendLine("### Time");
         s.AppendLine();
-        s.Append(table);
-        s.AppendLine();
-        s.AppendLine(verdict);
+        s.Append(time);
         s.AppendLine();
         s.AppendLine("### Peak memory");
         s.AppendLine();
-        s.AppendLine("Ours in a fresh child process (`LiftPipeline.Bench --measure-stats-peak FILE`), peak RSS = `VmHWM`, GC allocated over the child's life; each size with the default GC and with the GC heap capped (`DOTNET_GCHeapHardLimit`), which shows what the pass needs live rather than what the GC leaves uncollected.");
+        s.AppendLine("Each case in a fresh child process (`LiftPipeline.Bench --measure-stats-peak FILE --workers W`, and `--measure-duckdb-peak FILE` for DuckDB at one thread), peak RSS = `VmHWM`, GC figures over the child's life; " +
+            Inv($"ours with the default GC and with `System.GC.ConserveMemory={ConserveMemory}`, which `lift` and the Functions worker set in their runtimeconfig."));
         s.AppendLine();
         s.Append(memory);
+        s.AppendLine("### Verdict");
+        s.AppendLine();
+        s.AppendLine(verdict);
         s.AppendLine(end);
         string text = File.Exists(results) ? File.ReadAllText(results) : "# Benchmark results\n";
         int from = text.IndexOf(begin, StringComparison.Ordinal);

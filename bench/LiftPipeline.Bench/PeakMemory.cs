@@ -15,15 +15,22 @@ internal static class PeakMemory
     /// <summary>The child mode that measures an <c>experiment-stats</c> pass instead of ingestion.</summary>
     public const string StatisticsMode = "--measure-stats-peak";
 
+    /// <summary>The child mode that runs DuckDB's <c>experiment-stats</c> query at one thread instead of ours.</summary>
+    public const string DuckDbMode = "--measure-duckdb-peak";
+
     public sealed record Figures(long? HeapLimitMiB, long Rows, int Workers, long BaselineHwmKb, long PeakHwmKb, long AllocatedBytes, int Gen0, int Gen1, int Gen2, double PauseSeconds, double Seconds);
 
     /// <summary>The child side: one ingestion run, then one line of figures on stdout.</summary>
-    public static async Task<int> ChildAsync(string path, int workers, bool statistics = false)
+    public static async Task<int> ChildAsync(string path, int workers, string mode)
     {
         long baseline = ReadStatusKb("VmHWM");
         long start = Stopwatch.GetTimestamp();
         long rows = 0;
-        if (statistics)
+        if (mode == DuckDbMode)
+        {
+            rows = ExperimentStatsBenchmark.DuckDbRows(path);
+        }
+        else if (mode == StatisticsMode)
         {
             rows = (await ExperimentStatsBenchmark.OursAsync(path, workers)).N;
         }
@@ -43,7 +50,7 @@ internal static class PeakMemory
     }
 
     /// <summary>The parent side: runs the child on <paramref name="path"/> and parses its figures.</summary>
-    public static Figures Measure(string path, int workers, long? heapLimitMiB = null, string mode = Mode)
+    public static Figures Measure(string path, int workers, long? heapLimitMiB = null, string mode = Mode, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         string host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell which executable runs the bench.");
@@ -56,6 +63,10 @@ internal static class PeakMemory
         if (heapLimitMiB is { } limit)
         {
             start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + (limit * 1048576).ToString("X", CultureInfo.InvariantCulture);
+        }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
         start.ArgumentList.Add(mode);
         start.ArgumentList.Add(path);

@@ -2,7 +2,7 @@ using LiftPipeline.Bench;
 
 // Benchmarks of LiftPipeline, one subcommand each. Always run in Release:
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- ingest [--rows N] [--runs R] [--no-results]
-//   dotnet run -c Release --project bench/LiftPipeline.Bench -- experiment-stats [--rows N] [--small-rows M] [--runs R] [--no-results]
+//   dotnet run -c Release --project bench/LiftPipeline.Bench -- experiment-stats [--rows N,M] [--runs R] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- simulate [--reps N] [--out FILE]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- mc [--runs R]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- sdid [--replications R] [--no-results]
@@ -10,10 +10,10 @@ using LiftPipeline.Bench;
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- pipeline [--campaigns N] [--records R] [--holdout-rows N] [--geo-only|--holdout-only] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- design [--runs R] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- fanout [--shards S] [--workers W] [--rows N] [--no-results]
-if (args.Length >= 2 && args[0] is PeakMemory.Mode or PeakMemory.StatisticsMode)
+if (args.Length >= 2 && args[0] is PeakMemory.Mode or PeakMemory.StatisticsMode or PeakMemory.DuckDbMode)
 {
     int workers = args.Length >= 4 && args[2] == "--workers" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
-    return await PeakMemory.ChildAsync(args[1], workers, statistics: args[0] == PeakMemory.StatisticsMode);
+    return await PeakMemory.ChildAsync(args[1], workers, args[0]);
 }
 
 if (args.Length >= 6 && args[0] == FanoutBenchmark.WorkerMode)
@@ -61,11 +61,12 @@ switch (command)
                                        write bench/RESULTS.md (default: only at the default --rows and --runs)
               experiment-stats
                        the full per-cell statistics pass (arm x segment x surface: n, sums of squares, CUPED and ratio
-                       cross products, exposure, quantile sketches) vs DuckDB GROUP BY at 1 thread, and peak memory at two sizes
-                       --rows N        rows in the large export (default 10000000)
-                       --small-rows M  rows in the small export (default 2000000)
-                       --runs R        timed runs per contender after one warm-up (default 3)
-                       --results / --no-results  write bench/RESULTS.md (default: only at the default sizes)
+                       cross products, exposure, quantile sketches) vs DuckDB GROUP BY at 1 thread, in process CPU time;
+                       lift inspect (one pass) vs a DuckDB full scan; peak RSS of ours (default GC and lift's
+                       ConserveMemory) and of DuckDB, each in a fresh child process, at every size
+                       --rows N,M      export sizes (default 10000000,50000000; generated once into bench/.data)
+                       --runs R        timed runs per contender after one warm-up (default 3; inspect R-1)
+                       --results / --no-results  write bench/RESULTS.md (default: only at the default sizes and runs)
               simulate bias, RMSE, coverage and size of every estimator × variance method on factor-model panels
                        --reps N          panels per design (default 1000)
                        --variance-reps R replications per variance method (default 200)

@@ -198,20 +198,51 @@ public sealed class ExportFile : IAsyncDisposable
     /// <exception cref="ExportValidationException">With code <see cref="ExportErrorCodes.CorruptFile"/> for the first damaged chunk.</exception>
     public async Task VerifyAsync(CancellationToken cancellationToken = default)
     {
-        var leaves = _reader.Schema.GetDataFields();
+        var buffers = VerificationBuffers([]);
         for (int g = 0; g < RowGroupCount; g++)
         {
-            foreach (var column in Columns)
+            await VerifyRowGroupAsync(g, buffers, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// One reusable buffer per flat column to verify, indexed by column; null for the columns in
+    /// <paramref name="readElsewhere"/>, which a contract reader decodes (and so checks) itself.
+    /// </summary>
+    internal Columns.ColumnChunkBuffer?[] VerificationBuffers(IEnumerable<ParquetColumnInfo> readElsewhere)
+    {
+        // Each chunk is only decoded and dropped, so all of them share one set of arrays.
+        var arrays = new Columns.ChunkArrays();
+        var buffers = new Columns.ColumnChunkBuffer?[Columns.Count];
+        foreach (var column in Columns)
+        {
+            buffers[column.Index] = column.IsNested ? null : new Columns.ColumnChunkBuffer(column, arrays);
+        }
+        foreach (var column in readElsewhere)
+        {
+            buffers[column.Index] = null;
+        }
+        return buffers;
+    }
+
+    /// <summary>Decodes row group <paramref name="rowGroup"/>'s flat chunks that have a buffer, and every nested chunk.</summary>
+    /// <exception cref="ExportValidationException">With code <see cref="ExportErrorCodes.CorruptFile"/> for the first damaged chunk.</exception>
+    internal async Task VerifyRowGroupAsync(int rowGroup, Columns.ColumnChunkBuffer?[] buffers, CancellationToken cancellationToken)
+    {
+        foreach (var column in Columns)
+        {
+            if (!column.IsNested)
             {
-                if (!column.IsNested)
+                if (buffers[column.Index] is { } buffer)
                 {
-                    await new Columns.ColumnChunkBuffer(column).LoadAsync(this, g, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    await buffer.LoadAsync(this, rowGroup, cancellationToken).ConfigureAwait(false);
                 }
-                if (leaves.Length == Columns.Count)
-                {
-                    await VerifyNestedAsync(g, column, leaves[column.Index], cancellationToken).ConfigureAwait(false);
-                }
+                continue;
+            }
+            var leaves = _reader.Schema.GetDataFields();
+            if (leaves.Length == Columns.Count)
+            {
+                await VerifyNestedAsync(rowGroup, column, leaves[column.Index], cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace LiftPipeline.Ingestion;
 
 /// <summary>The value checks every numeric metric gets: present, finite, and non-negative when it counts something.</summary>
 internal static class MetricChecks
 {
     /// <summary>Reports null, NaN/±inf and (for counts) negative values; the clean path is one branch-light loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Check(ExportErrorCollector errors, string column, ReadOnlySpan<double> values, ReadOnlySpan<bool> isNull, int nulls, bool isCount, long firstRow)
     {
         bool suspicious = nulls > 0;

@@ -6,16 +6,12 @@ namespace LiftPipeline.Ingestion.Columns;
 /// Reusable buffers holding one column chunk as physical values: non-null values packed at the front,
 /// and for optional columns one definition level per row (1 = present). Buffers grow to the largest
 /// row group seen and are reused, so reading a file allocates per row group size, not per row.
+/// Buffers of columns that are each converted before the next one is loaded can share one <see cref="ChunkArrays"/>.
 /// </summary>
-internal sealed class ColumnChunkBuffer(ParquetColumnInfo column)
+internal sealed class ColumnChunkBuffer(ParquetColumnInfo column, ChunkArrays? arrays = null)
 {
-    private int[] _definitions = [];
-    private bool[] _bools = [];
-    private int[] _ints = [];
-    private long[] _longs = [];
-    private float[] _floats = [];
-    private double[] _doubles = [];
-    private ReadOnlyMemory<byte>[] _bytes = [];
+    private readonly ChunkArrays _arrays = arrays ?? new ChunkArrays();
+    private InstanceCodeCache? _instances;
 
     public ParquetColumnInfo Column { get; } = column;
 
@@ -29,19 +25,22 @@ internal sealed class ColumnChunkBuffer(ParquetColumnInfo column)
 
     public bool HasNulls => Present < Rows;
 
-    public ReadOnlySpan<int> Definitions => Column.IsOptional ? _definitions.AsSpan(0, Rows) : default;
+    public ReadOnlySpan<int> Definitions => Column.IsOptional ? _arrays.Definitions.AsSpan(0, Rows) : default;
 
-    public ReadOnlySpan<bool> Bools => _bools.AsSpan(0, Present);
+    public ReadOnlySpan<bool> Bools => _arrays.Bools.AsSpan(0, Present);
 
-    public ReadOnlySpan<int> Ints => _ints.AsSpan(0, Present);
+    public ReadOnlySpan<int> Ints => _arrays.Ints.AsSpan(0, Present);
 
-    public ReadOnlySpan<long> Longs => _longs.AsSpan(0, Present);
+    public ReadOnlySpan<long> Longs => _arrays.Longs.AsSpan(0, Present);
 
-    public ReadOnlySpan<float> Floats => _floats.AsSpan(0, Present);
+    public ReadOnlySpan<float> Floats => _arrays.Floats.AsSpan(0, Present);
 
-    public ReadOnlySpan<double> Doubles => _doubles.AsSpan(0, Present);
+    public ReadOnlySpan<double> Doubles => _arrays.Doubles.AsSpan(0, Present);
 
-    public ReadOnlySpan<ReadOnlyMemory<byte>> Bytes => _bytes.AsSpan(0, Present);
+    public ReadOnlySpan<ReadOnlyMemory<byte>> Bytes => _arrays.Bytes.AsSpan(0, Present);
+
+    /// <summary>Category codes of the loaded chunk's byte-array instances, cleared on every load.</summary>
+    public InstanceCodeCache Instances => _instances ??= new InstanceCodeCache();
 
     /// <summary>Loads the chunk of <paramref name="rowGroup"/>; buffers are sized only after its page headers show they hold the row group's rows.</summary>
     public async ValueTask LoadAsync(ExportFile file, int rowGroup, CancellationToken cancellationToken)
@@ -51,21 +50,22 @@ internal sealed class ColumnChunkBuffer(ParquetColumnInfo column)
         Memory<int>? definitions = null;
         if (Column.IsOptional)
         {
-            Grow(ref _definitions, rows);
-            definitions = _definitions.AsMemory(0, rows);
+            Grow(ref _arrays.Definitions, rows);
+            definitions = _arrays.Definitions.AsMemory(0, rows);
         }
         Rows = rows;
+        _instances?.Clear();
         Present = Type.Physical switch
         {
-            ParquetPhysicalType.Boolean => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _bools, rows), definitions, cancellationToken).ConfigureAwait(false),
-            ParquetPhysicalType.Int32 => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _ints, rows), definitions, cancellationToken).ConfigureAwait(false),
-            ParquetPhysicalType.Int64 => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _longs, rows), definitions, cancellationToken).ConfigureAwait(false),
-            ParquetPhysicalType.Float => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _floats, rows), definitions, cancellationToken).ConfigureAwait(false),
-            ParquetPhysicalType.Double => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _doubles, rows), definitions, cancellationToken).ConfigureAwait(false),
-            _ => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _bytes, rows), definitions, cancellationToken).ConfigureAwait(false),
+            ParquetPhysicalType.Boolean => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _arrays.Bools, rows), definitions, cancellationToken).ConfigureAwait(false),
+            ParquetPhysicalType.Int32 => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _arrays.Ints, rows), definitions, cancellationToken).ConfigureAwait(false),
+            ParquetPhysicalType.Int64 => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _arrays.Longs, rows), definitions, cancellationToken).ConfigureAwait(false),
+            ParquetPhysicalType.Float => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _arrays.Floats, rows), definitions, cancellationToken).ConfigureAwait(false),
+            ParquetPhysicalType.Double => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _arrays.Doubles, rows), definitions, cancellationToken).ConfigureAwait(false),
+            _ => await file.ReadPhysicalAsync(rowGroup, Column, Grow(ref _arrays.Bytes, rows), definitions, cancellationToken).ConfigureAwait(false),
         };
         // A flat optional column has definition levels 0 and 1 only; damaged levels would make Present overrun the values.
-        if (Column.IsOptional && (Present > rows || _definitions.AsSpan(0, rows).ContainsAnyExcept(0, 1)))
+        if (Column.IsOptional && (Present > rows || _arrays.Definitions.AsSpan(0, rows).ContainsAnyExcept(0, 1)))
         {
             Rows = Present = 0;
             throw ExportValidationException.Single(file.Name, ExportErrorCodes.CorruptFile,
@@ -74,7 +74,7 @@ internal sealed class ColumnChunkBuffer(ParquetColumnInfo column)
     }
 
     /// <summary>True when row <paramref name="row"/> of the loaded chunk is null.</summary>
-    public bool IsNull(int row) => Column.IsOptional && _definitions[row] == 0;
+    public bool IsNull(int row) => Column.IsOptional && _arrays.Definitions[row] == 0;
 
     private static Memory<T> Grow<T>(ref T[] buffer, int rows)
     {
@@ -84,4 +84,17 @@ internal sealed class ColumnChunkBuffer(ParquetColumnInfo column)
         }
         return buffer.AsMemory(0, rows);
     }
+}
+
+/// <summary>The physical-value arrays behind one or more <see cref="ColumnChunkBuffer"/>s, grown on demand.</summary>
+internal sealed class ChunkArrays
+{
+    // Fields, so a buffer can grow them in place by ref.
+    public int[] Definitions = [];
+    public bool[] Bools = [];
+    public int[] Ints = [];
+    public long[] Longs = [];
+    public float[] Floats = [];
+    public double[] Doubles = [];
+    public ReadOnlyMemory<byte>[] Bytes = [];
 }

@@ -65,7 +65,7 @@ internal static class ColumnDecoders
         {
             ParquetPhysicalType.Int32 => ValueExpansion.Expand(chunk.Ints, defs, codes, default, -1, new IntegerCategory(dictionary)),
             ParquetPhysicalType.Int64 => ValueExpansion.Expand(chunk.Longs, defs, codes, default, -1, new IntegerCategory(dictionary)),
-            _ => ValueExpansion.Expand(chunk.Bytes, defs, codes, default, -1, new TextCategory(dictionary)),
+            _ => ValueExpansion.Expand(chunk.Bytes, defs, codes, default, -1, new TextCategory(dictionary, chunk.Instances)),
         };
     }
 
@@ -108,9 +108,9 @@ internal static class ColumnDecoders
         };
     }
 
-    private readonly struct TextCategory(CategoryDictionary dictionary) : IValueConverter<ReadOnlyMemory<byte>, int>
+    private readonly struct TextCategory(CategoryDictionary dictionary, InstanceCodeCache instances) : IValueConverter<ReadOnlyMemory<byte>, int>
     {
-        public int Convert(ReadOnlyMemory<byte> value) => dictionary.GetOrAdd(value.Span);
+        public int Convert(ReadOnlyMemory<byte> value) => instances.CodeOf(value, dictionary);
     }
 
     private readonly struct IntegerCategory(CategoryDictionary dictionary) : IValueConverter<int, int>, IValueConverter<long, int>

@@ -17,6 +17,7 @@ internal static class ValueExpansion
     /// Writes one output per row: converted value where present, <paramref name="missing"/> where null
     /// (and <paramref name="isNull"/> set, when given). Returns the number of nulls.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Expand<TIn, TOut, TConverter>(ReadOnlySpan<TIn> packed, ReadOnlySpan<int> definitions, Span<TOut> output, Span<bool> isNull, TOut missing, TConverter converter)
         where TConverter : struct, IValueConverter<TIn, TOut>
     {

@@ -24,20 +24,24 @@ public sealed class ExperimentExportReader : IExperimentCategories
     private readonly ColumnChunkBuffer[] _outcomes;
     private readonly ColumnChunkBuffer[] _covariates;
     private readonly ExperimentBatch _batch;
+    private readonly ExperimentLayout _layout;
     private bool[] _isNull = [];
 
     private ExperimentExportReader(ExportFile file, ExperimentExportOptions options, ExperimentLayout layout)
     {
         _file = file;
         _options = options;
-        _arm = new ColumnChunkBuffer(layout.Arm);
-        _segment = Buffer(layout.Segment);
-        _surface = Buffer(layout.Surface);
-        _market = Buffer(layout.Market);
-        _exposed = Buffer(layout.Exposed);
-        _spend = Buffer(layout.Spend);
-        _outcomes = layout.Outcomes.Select(c => new ColumnChunkBuffer(c)).ToArray();
-        _covariates = layout.Covariates.Select(c => new ColumnChunkBuffer(c)).ToArray();
+        _layout = layout;
+        // Each chunk is converted into the batch before the next one loads, so all of them share one set of arrays.
+        var arrays = new ChunkArrays();
+        _arm = new ColumnChunkBuffer(layout.Arm, arrays);
+        _segment = Buffer(layout.Segment, arrays);
+        _surface = Buffer(layout.Surface, arrays);
+        _market = Buffer(layout.Market, arrays);
+        _exposed = Buffer(layout.Exposed, arrays);
+        _spend = Buffer(layout.Spend, arrays);
+        _outcomes = layout.Outcomes.Select(c => new ColumnChunkBuffer(c, arrays)).ToArray();
+        _covariates = layout.Covariates.Select(c => new ColumnChunkBuffer(c, arrays)).ToArray();
         Outcomes = layout.Outcomes.Select(c => c.Name).ToArray();
         Covariates = layout.Covariates.Select(c => c.Name).ToArray();
         HasExposure = layout.Exposed is not null;
@@ -68,6 +72,9 @@ public sealed class ExperimentExportReader : IExperimentCategories
 
     /// <summary>True when the export carries spend.</summary>
     public bool HasSpend { get; }
+
+    /// <summary>The file columns this reader decodes.</summary>
+    internal IReadOnlyList<ParquetColumnInfo> ColumnsRead => _layout.Columns;
 
     /// <summary>Number of row groups, the unit of work for parallel readers.</summary>
     public int RowGroupCount => _file.RowGroupCount;
@@ -185,6 +192,13 @@ public sealed class ExperimentExportReader : IExperimentCategories
 
     private async ValueTask NumbersAsync(ColumnChunkBuffer chunk, Memory<double> output, int rowGroup, ExportErrorCollector errors, bool isCount, long firstRow, CancellationToken cancellationToken)
     {
+        if (!chunk.Column.IsOptional && chunk.Type.Physical == ParquetPhysicalType.Double)
+        {
+            // Already what the batch holds: decoded straight into it, with no chunk buffer and no copy.
+            await _file.ReadPhysicalAsync(rowGroup, chunk.Column, output, null, cancellationToken).ConfigureAwait(false);
+            MetricChecks.Check(errors, chunk.Column.Name, output.Span, default, 0, isCount, firstRow);
+            return;
+        }
         await chunk.LoadAsync(_file, rowGroup, cancellationToken).ConfigureAwait(false);
         int nulls = ColumnDecoders.Numbers(chunk, output.Span, _isNull);
         MetricChecks.Check(errors, chunk.Column.Name, output.Span, _isNull.AsSpan(0, output.Length), nulls, isCount, firstRow);
@@ -221,7 +235,7 @@ public sealed class ExperimentExportReader : IExperimentCategories
         }
     }
 
-    private static ColumnChunkBuffer? Buffer(ParquetColumnInfo? column) => column is null ? null : new ColumnChunkBuffer(column);
+    private static ColumnChunkBuffer? Buffer(ParquetColumnInfo? column, ChunkArrays arrays) => column is null ? null : new ColumnChunkBuffer(column, arrays);
 }
 
 /// <summary>The file columns that play each role of the experiment contract.</summary>

@@ -35,30 +35,48 @@ public static class ExportInspector
         }
         await using (file.ConfigureAwait(false))
         {
-            var contract = Detect(file, mapping);
-            var errors = await ValidateAsync(file, contract, mapping ?? ColumnMapping.Default, cancellationToken).ConfigureAwait(false);
-            return new ExportInspection(path, file.Rows, file.RowGroupCount, file.CreatedBy, file.Codecs, file.Columns, contract, errors);
+            return await InspectAsync(file, mapping, cancellationToken).ConfigureAwait(false);
         }
     }
 
+    /// <summary>Inspects an open export (named by its <see cref="ExportFile.Name"/>); the file stays open.</summary>
+    internal static async Task<ExportInspection> InspectAsync(ExportFile file, ColumnMapping? mapping, CancellationToken cancellationToken)
+    {
+        var contract = Detect(file, mapping);
+        var errors = await ValidateAsync(file, contract, mapping ?? ColumnMapping.Default, cancellationToken).ConfigureAwait(false);
+        return new ExportInspection(file.Name, file.Rows, file.RowGroupCount, file.CreatedBy, file.Codecs, file.Columns, contract, errors);
+    }
+
+    // One pass: each row group's chunks are decoded once, by the contract's reader or, for the columns it does not read, by
+    // the integrity check. A file whose contract columns do not resolve is checked whole first, so damage is reported before layout.
     private static async Task<IReadOnlyList<ExportError>> ValidateAsync(ExportFile file, ExportContract contract, ColumnMapping mapping, CancellationToken cancellationToken)
     {
         try
         {
-            await file.VerifyAsync(cancellationToken).ConfigureAwait(false);
             switch (contract)
             {
                 case ExportContract.Panel:
-                    await PanelExportReader.ReadAsync(file, new PanelExportOptions { Columns = mapping }, cancellationToken).ConfigureAwait(false);
+                    var panelOptions = new PanelExportOptions { Columns = mapping };
+                    var layout = await ResolveOrVerifyAsync(file, () => PanelLayout.Resolve(file, panelOptions), cancellationToken).ConfigureAwait(false);
+                    var buffers = file.VerificationBuffers(layout.Columns);
+                    for (int g = 0; g < file.RowGroupCount; g++)
+                    {
+                        await file.VerifyRowGroupAsync(g, buffers, cancellationToken).ConfigureAwait(false);
+                    }
+                    await PanelExportReader.ReadAsync(file, panelOptions, cancellationToken).ConfigureAwait(false);
                     break;
                 case ExportContract.Experiment:
-                    var reader = ExperimentExportReader.Open(file, new ExperimentExportOptions { Columns = mapping });
+                    var reader = await ResolveOrVerifyAsync(file, () => ExperimentExportReader.Open(file, new ExperimentExportOptions { Columns = mapping }), cancellationToken)
+                        .ConfigureAwait(false);
+                    var others = file.VerificationBuffers(reader.ColumnsRead);
                     for (int g = 0; g < reader.RowGroupCount; g++)
                     {
+                        await file.VerifyRowGroupAsync(g, others, cancellationToken).ConfigureAwait(false);
                         await reader.ReadRowGroupAsync(g, cancellationToken).ConfigureAwait(false);
                     }
                     break;
                 default:
+                    await file.VerifyAsync(cancellationToken).ConfigureAwait(false);
                     return [new ExportError(ExportErrorCodes.UnknownContract,
                         $"the columns match neither the panel contract ({ContractColumns.Unit}, {ContractColumns.Period}, {ContractColumns.Treated}) nor the experiment contract ({ContractColumns.CustomerId}, {ContractColumns.Arm}); map the columns if they are named differently",
                         null, [])];
@@ -68,6 +86,19 @@ public static class ExportInspector
         catch (ExportValidationException e)
         {
             return e.Errors;
+        }
+    }
+
+    private static async Task<T> ResolveOrVerifyAsync<T>(ExportFile file, Func<T> resolve, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return resolve();
+        }
+        catch (ExportValidationException)
+        {
+            await file.VerifyAsync(cancellationToken).ConfigureAwait(false);
+            throw;
         }
     }
 }

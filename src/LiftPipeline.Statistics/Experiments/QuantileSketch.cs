@@ -18,6 +18,7 @@ public sealed partial class QuantileSketch
 
     private readonly double _gamma;
     private readonly double _multiplier;
+    private readonly BucketBounds? _bounds;
     private readonly Store _positive = new();
     private readonly Store _negative = new();
 
@@ -31,6 +32,7 @@ public sealed partial class QuantileSketch
         RelativeAccuracy = relativeAccuracy;
         _gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy);
         _multiplier = 1 / Math.Log(_gamma);
+        _bounds = BucketBounds.For(relativeAccuracy, _gamma, _multiplier);
     }
 
     /// <summary>The relative accuracy α.</summary>
@@ -45,17 +47,17 @@ public sealed partial class QuantileSketch
     /// <summary>Adds one value. NaN and infinities are rejected.</summary>
     public void Add(double value)
     {
-        if (value > MinIndexable)
+        if (value > MinIndexable && value <= double.MaxValue)
         {
-            _positive.Add(Index(value), 1);
+            _positive.Increment(Index(value));
         }
-        else if (value < -MinIndexable)
+        else if (value < -MinIndexable && value >= -double.MaxValue)
         {
-            _negative.Add(Index(-value), 1);
+            _negative.Increment(Index(-value));
         }
-        else if (double.IsNaN(value))
+        else if (!double.IsFinite(value))
         {
-            throw new ArgumentOutOfRangeException(nameof(value), value, "a sketch cannot hold NaN");
+            throw new ArgumentOutOfRangeException(nameof(value), value, "a sketch cannot hold NaN or an infinity");
         }
         else
         {
@@ -150,7 +152,8 @@ public sealed partial class QuantileSketch
         return buckets;
     }
 
-    private int Index(double magnitude) => (int)Math.Ceiling(Math.Log(magnitude) * _multiplier);
+    // i = ⌈log_γ x⌉ (DDSketch's logarithmic mapping), from the bound table when there is one: no logarithm per value.
+    private int Index(double magnitude) => _bounds?.Index(magnitude) ?? (int)Math.Ceiling(Math.Log(magnitude) * _multiplier);
 
     // The point of (γ^(i−1), γ^i] with equal relative distance α to both ends (DDSketch §2).
     private double Representative(int index) => 2 * Math.Pow(_gamma, index) / (_gamma + 1);
@@ -168,6 +171,18 @@ public sealed partial class QuantileSketch
         public int MaxIndex { get; private set; } = -1;
 
         public long CountAt(int index) => _counts[index - _offset];
+
+        public void Increment(int index)
+        {
+            int slot = index - _offset;
+            if (index >= MinIndex && index <= MaxIndex)
+            {
+                _counts[slot]++;
+                Total++;
+                return;
+            }
+            Add(index, 1);
+        }
 
         public void Add(int index, long count)
         {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LiftPipeline.Statistics.Experiments;
 
 /// <summary>
@@ -18,6 +20,7 @@ public sealed class StatisticsAccumulator
     private readonly Dictionary<(int, int, int, int), int> _cellByCodes = [];
     private readonly List<(int Arm, int Segment, int Surface, int Market)> _cellCodes = [];
     private readonly List<QuantileSketch[]> _sketchesByArm = [];
+    private QuantileSketch[][] _sketchesOfOutcome = [];
     private int[] _lookup = [];
     private (int A, int S, int F, int M) _lookupShape = (-1, -1, -1, -1);
     private double[] _block = [];
@@ -60,14 +63,9 @@ public sealed class StatisticsAccumulator
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(categories);
         EnsureLookup(categories.ArmNames.Count, categories.SegmentNames.Count, categories.SurfaceNames.Count, categories.MarketNames.Count);
-        while (_sketchesByArm.Count < categories.ArmNames.Count)
+        if (_sketchesByArm.Count < categories.ArmNames.Count)
         {
-            var sketches = new QuantileSketch[_layout.O];
-            for (int o = 0; o < sketches.Length; o++)
-            {
-                sketches[o] = new QuantileSketch(_sketchAccuracy);
-            }
-            _sketchesByArm.Add(sketches);
+            AddArmSketches(categories.ArmNames.Count);
         }
         for (int start = 0; start < batch.Count; start += BlockRows)
         {
@@ -78,92 +76,121 @@ public sealed class StatisticsAccumulator
         Rows += batch.Count;
     }
 
-    private void AddBlock(ExperimentBatch batch, int start, int n, bool hasExposure, bool hasSpend)
+    private void AddArmSketches(int arms)
     {
-        var cellOf = _cellOf.AsSpan(0, n);
-        MapCells(batch.Arms.Slice(start, n), batch.Segments.Slice(start, n), batch.Surfaces.Slice(start, n), batch.Markets.Slice(start, n), cellOf);
-        int w = _layout.Width;
-        var block = _block.AsSpan();
-        var counts = _counts.AsSpan();
-        for (int i = 0; i < cellOf.Length; i++)
+        while (_sketchesByArm.Count < arms)
         {
-            counts[cellOf[i] * StatisticsLayout.CountWidth + StatisticsLayout.CountN]++;
-        }
-        if (hasExposure)
-        {
-            var exposed = batch.Exposed.Slice(start, n);
-            for (int i = 0; i < cellOf.Length; i++)
+            var sketches = new QuantileSketch[_layout.O];
+            for (int o = 0; o < sketches.Length; o++)
             {
-                int c = cellOf[i] * StatisticsLayout.CountWidth;
-                counts[c + StatisticsLayout.CountExposed] += exposed[i];
-                counts[c + StatisticsLayout.CountExposureKnown]++;
+                sketches[o] = new QuantileSketch(_sketchAccuracy);
             }
+            _sketchesByArm.Add(sketches);
         }
-        var arms = batch.Arms.Slice(start, n);
+        _sketchesOfOutcome = new QuantileSketch[_layout.O][];
         for (int o = 0; o < _layout.O; o++)
         {
-            var y = Outcome(batch, o, start, n);
-            int sum = _layout.Sum(o);
-            int squares = _layout.SumSquares(o);
+            _sketchesOfOutcome[o] = new QuantileSketch[arms];
+            for (int a = 0; a < arms; a++)
+            {
+                _sketchesOfOutcome[o][a] = _sketchesByArm[a][o];
+            }
+        }
+    }
+
+    // Index arithmetic stays within the block and the cell table, so the row loops run without overflow checks.
+    // Called a few times per row group: fully optimised from the first call rather than after tiering up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddBlock(ExperimentBatch batch, int start, int n, bool hasExposure, bool hasSpend)
+    {
+        unchecked
+        {
+            var cellOf = _cellOf.AsSpan(0, n);
+            MapCells(batch.Arms.Slice(start, n), batch.Segments.Slice(start, n), batch.Surfaces.Slice(start, n), batch.Markets.Slice(start, n), cellOf);
+            int w = _layout.Width;
+            var block = _block.AsSpan();
+            var counts = _counts.AsSpan();
             for (int i = 0; i < cellOf.Length; i++)
             {
-                int c = cellOf[i] * w;
-                double v = y[i];
-                block[c + sum] += v;
-                block[c + squares] += v * v;
-            }
-            for (int i = 0; i < arms.Length; i++)
-            {
-                _sketchesByArm[arms[i]][o].Add(y[i]);
+                counts[cellOf[i] * StatisticsLayout.CountWidth + StatisticsLayout.CountN]++;
             }
             if (hasExposure)
             {
                 var exposed = batch.Exposed.Slice(start, n);
-                int cross = _layout.ExposedCross(o);
                 for (int i = 0; i < cellOf.Length; i++)
                 {
-                    block[cellOf[i] * w + cross] += y[i] * exposed[i];
+                    int c = cellOf[i] * StatisticsLayout.CountWidth;
+                    counts[c + StatisticsLayout.CountExposed] += exposed[i];
+                    counts[c + StatisticsLayout.CountExposureKnown]++;
                 }
             }
-            for (int j = o + 1; j < _layout.O; j++)
-            {
-                var z = Outcome(batch, j, start, n);
-                int pair = _layout.Pair(o, j);
-                for (int i = 0; i < cellOf.Length; i++)
-                {
-                    block[cellOf[i] * w + pair] += y[i] * z[i];
-                }
-            }
-        }
-        for (int k = 0; k < _layout.C; k++)
-        {
-            var x = batch.Covariate(k).Slice(start, n);
-            int sum = _layout.CovariateSum(k);
-            int squares = _layout.CovariateSquares(k);
-            for (int i = 0; i < cellOf.Length; i++)
-            {
-                int c = cellOf[i] * w;
-                double v = x[i];
-                block[c + sum] += v;
-                block[c + squares] += v * v;
-            }
+            var arms = batch.Arms.Slice(start, n);
             for (int o = 0; o < _layout.O; o++)
             {
                 var y = Outcome(batch, o, start, n);
-                int cross = _layout.Cross(o, k);
+                int sum = _layout.Sum(o);
+                int squares = _layout.SumSquares(o);
                 for (int i = 0; i < cellOf.Length; i++)
                 {
-                    block[cellOf[i] * w + cross] += y[i] * x[i];
+                    int c = cellOf[i] * w;
+                    double v = y[i];
+                    block[c + sum] += v;
+                    block[c + squares] += v * v;
+                }
+                var sketchOfArm = _sketchesOfOutcome[o];
+                for (int i = 0; i < arms.Length; i++)
+                {
+                    sketchOfArm[arms[i]].Add(y[i]);
+                }
+                if (hasExposure)
+                {
+                    var exposed = batch.Exposed.Slice(start, n);
+                    int cross = _layout.ExposedCross(o);
+                    for (int i = 0; i < cellOf.Length; i++)
+                    {
+                        block[cellOf[i] * w + cross] += y[i] * exposed[i];
+                    }
+                }
+                for (int j = o + 1; j < _layout.O; j++)
+                {
+                    var z = Outcome(batch, j, start, n);
+                    int pair = _layout.Pair(o, j);
+                    for (int i = 0; i < cellOf.Length; i++)
+                    {
+                        block[cellOf[i] * w + pair] += y[i] * z[i];
+                    }
                 }
             }
-        }
-        if (hasSpend)
-        {
-            var spend = batch.Spend.Slice(start, n);
-            int at = _layout.Spend;
-            for (int i = 0; i < cellOf.Length; i++)
+            for (int k = 0; k < _layout.C; k++)
             {
-                block[cellOf[i] * w + at] += spend[i];
+                var x = batch.Covariate(k).Slice(start, n);
+                int sum = _layout.CovariateSum(k);
+                int squares = _layout.CovariateSquares(k);
+                for (int i = 0; i < cellOf.Length; i++)
+                {
+                    int c = cellOf[i] * w;
+                    double v = x[i];
+                    block[c + sum] += v;
+                    block[c + squares] += v * v;
+                }
+                for (int o = 0; o < _layout.O; o++)
+                {
+                    var y = Outcome(batch, o, start, n);
+                    int cross = _layout.Cross(o, k);
+                    for (int i = 0; i < cellOf.Length; i++)
+                    {
+                        block[cellOf[i] * w + cross] += y[i] * x[i];
+                    }
+                }
+            }
+            if (hasSpend)
+            {
+                var spend = batch.Spend.Slice(start, n);
+                int at = _layout.Spend;
+                for (int i = 0; i < cellOf.Length; i++)
+                {
+                    block[cellOf[i] * w + at] += spend[i];
+                }
             }
         }
     }
@@ -190,6 +217,7 @@ public sealed class StatisticsAccumulator
 
     private bool[] _cappedFresh = [];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MapCells(ReadOnlySpan<int> arms, ReadOnlySpan<int> segments, ReadOnlySpan<int> surfaces, ReadOnlySpan<int> markets, Span<int> cellOf)
     {
         if (_anyCap)
@@ -204,7 +232,8 @@ public sealed class StatisticsAccumulator
         var lookup = _lookup.AsSpan();
         for (int i = 0; i < cellOf.Length; i++)
         {
-            int key = ((arms[i] * s + segments[i] + 1) * f + surfaces[i] + 1) * m + markets[i] + 1;
+            // Below MaxLookup (checked when the table was sized), so no overflow check per row.
+            int key = unchecked(((arms[i] * s + segments[i] + 1) * f + surfaces[i] + 1) * m + markets[i] + 1);
             int cell = lookup[key];
             cellOf[i] = cell >= 0 ? cell : AddCell(key, arms[i], segments[i], surfaces[i], markets[i]);
         }
