@@ -32,33 +32,17 @@ public sealed class GeoLiftSyntheticControl : IPanelEstimator
     {
         var (x, x1) = CentredPrePeriod(data);
         int n0 = data.N0, t0 = data.T0;
-        var gram = new double[n0 * n0];
         var c = new double[n0];
         for (int i = 0; i < n0; i++)
         {
-            var xi = x.AsSpan(i * t0, t0);
-            for (int j = 0; j <= i; j++)
-            {
-                double sum = 0;
-                var xj = x.AsSpan(j * t0, t0);
-                for (int s = 0; s < t0; s++)
-                {
-                    sum += xi[s] * xj[s];
-                }
-                gram[i * n0 + j] = gram[j * n0 + i] = sum;
-            }
-            double dot = 0;
-            for (int s = 0; s < t0; s++)
-            {
-                dot += xi[s] * x1[s];
-            }
-            c[i] = dot;
+            c[i] = VectorMath.Dot(x.AsSpan(i * t0, t0), x1);
         }
-        var omega = SimplexLeastSquares.Solve(gram, c);
+        // G = XXᵀ is never formed: the solver reads it as inner products of the control paths (memory O(N0·T0)).
+        var omega = SimplexLeastSquares.Solve(x, t0, c);
         var tuning = new Dictionary<string, double>();
         if (Ridge)
         {
-            (omega, double lambda) = RidgeAugmentation.Fit(x, x1, gram, c, omega);
+            (omega, double lambda) = RidgeAugmentation.Fit(x, x1, c, omega);
             tuning["lambda"] = lambda;
         }
         // Intercept with uniform pre-period weights = adding back the unit pre-period means (augsynth's demean_data).

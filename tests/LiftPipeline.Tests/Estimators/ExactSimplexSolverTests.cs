@@ -26,9 +26,9 @@ public sealed class ExactSimplexSolverTests
         var problem = Problem(a, b, zeta);
 
         var cold = new double[n];
-        ExactSimplexSolver.Solve(problem, cold);
+        SimplexActiveSet.Solve(problem, cold);
         var dense = Enumerable.Repeat(1.0 / n, n).ToArray();   // every variable in S: optimum reached by dropping
-        ExactSimplexSolver.Solve(problem, dense);
+        SimplexActiveSet.Solve(problem, dense);
 
         AssertKkt(a, b, rows * zeta * zeta, cold);
         AssertKkt(a, b, rows * zeta * zeta, dense);
