@@ -80,8 +80,16 @@ internal sealed class SimplexActiveSet
     /// <summary>ω: the start on entry to <see cref="Solve()"/> (any point of the allowed simplex, or all zeros for the best vertex), the optimum after.</summary>
     public double[] Weights { get; }
 
-    /// <summary>Replaces <paramref name="x"/> (a feasible start, or all zeros for the best vertex) by the optimum of <paramref name="problem"/>.</summary>
-    public static void Solve(SimplexProblem problem, double[] x) => new SimplexActiveSet(problem.N).Run(problem, x, null, warm: false);
+    /// <summary>
+    /// Replaces <paramref name="x"/> (a feasible start, or all zeros for the best vertex) by the optimum of <paramref name="problem"/>;
+    /// true when the support ended factored in W-space (Woodbury), false when in k-space.
+    /// </summary>
+    public static bool Solve(SimplexProblem problem, double[] x)
+    {
+        var solver = new SimplexActiveSet(problem.N);
+        solver.Run(problem, x, null, warm: false);
+        return solver._wSpace;
+    }
 
     /// <summary>Solves the problem of <see cref="Gram"/>, <see cref="Allowed"/> and <see cref="Linear"/> (η = <see cref="RelativeEta"/>·max G_aa) from the current <see cref="Weights"/>.</summary>
     public void Solve() => Run(GramProblem(), Weights, Allowed, warm: false);
