@@ -25,12 +25,13 @@ internal sealed class SimplexActiveSet
     /// <summary>Smallest η, relative to the largest diagonal of G + ηI, for which the W-space (Woodbury) solve is used: its rounding grows as ‖F_S‖²/η.</summary>
     public const double WoodburyRelativeEta = 1e-6;
 
+    private const int BatchRefactor = 4;   // W-space: more additions at once than this refactor M rather than update R by rank one
     private readonly int _n;
     private readonly int[] _support, _candidates, _identity;
     private readonly double[] _a, _e, _z, _gradient, _candidateGradient, _cosines, _sines;
     private double[] _chol = [];   // k-space: lower-triangular L of H_SS, row-major with stride _capacity
     private int _capacity;
-    private double[] _r = [], _u = [], _y = [];   // W-space: upper R with RᵀR = M, and two W-vectors
+    private double[] _m = [], _r = [], _u = [], _y = [];   // W-space: M (upper triangle), upper R with RᵀR = M, and two W-vectors
     private int _width;
     private bool _woodbury, _wSpace;
     private SimplexProblem _problem = null!;
@@ -231,7 +232,15 @@ internal sealed class SimplexActiveSet
             foreach (int a in variables)
             {
                 _support[_k++] = a;
-                RankOne(_problem.Factor(a), downdate: false);
+                AddToM(_problem.Factor(a), 1);
+                if (variables.Length <= BatchRefactor)
+                {
+                    RankOne(_problem.Factor(a), downdate: false);
+                }
+            }
+            if (variables.Length > BatchRefactor)
+            {
+                FactorM();
             }
             return;
         }
@@ -248,9 +257,10 @@ internal sealed class SimplexActiveSet
         }
         int a = _support[p];
         _support[p] = _support[--_k];
+        AddToM(_problem.Factor(a), -1);
         if (!RankOne(_problem.Factor(a), downdate: true))
         {
-            BuildWoodbury();   // rounding made M − f fᵀ look indefinite: refactor from S
+            FactorM();   // rounding made RᵀR − f fᵀ look indefinite: refactor M
         }
     }
 
@@ -337,26 +347,43 @@ internal sealed class SimplexActiveSet
         if (_width != w)
         {
             _width = w;
+            _m = new double[w * w];
             _r = new double[w * w];
             _u = new double[w];
             _y = new double[w];
         }
-        Array.Clear(_r);
+        Array.Clear(_m);
         for (int p = 0; p < _k; p++)
         {
-            var f = _problem.Factor(_support[p]);
-            for (int s = 0; s < w; s++)
-            {
-                VectorMath.AddScaled(_r.AsSpan(s * w + s, w - s), f[s..], f[s]);
-            }
+            AddToM(_problem.Factor(_support[p]), 1);
         }
         for (int s = 0; s < w; s++)
         {
-            _r[s * w + s] += _problem.Eta;
+            _m[s * w + s] += _problem.Eta;
         }
-        // Right-looking Cholesky on the upper triangle: row j is scaled, then removed from the trailing rows.
+        FactorM();
+        _wSpace = true;
+    }
+
+    /// <summary>M ± ffᵀ on the upper triangle.</summary>
+    private void AddToM(ReadOnlySpan<double> f, double sign)
+    {
+        int w = _width;
+        for (int s = 0; s < w; s++)
+        {
+            VectorMath.AddScaled(_m.AsSpan(s * w + s, w - s), f[s..], sign * f[s]);
+        }
+    }
+
+    /// <summary>R from M by a right-looking Cholesky on the upper triangle: row j is scaled, then removed from the trailing rows (O(W³/3)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
+    private void FactorM()
+    {
+        int w = _width;
+        _m.CopyTo(_r, 0);
         for (int j = 0; j < w; j++)
         {
+            // In exact arithmetic every pivot of ηI + F_SᵀF_S is at least η; keep it so rounding cannot break R.
             double d = Math.Sqrt(Math.Max(_r[j * w + j], _problem.Eta));
             var row = _r.AsSpan(j * w + j, w - j);
             for (int l = 0; l < row.Length; l++)
@@ -368,7 +395,6 @@ internal sealed class SimplexActiveSet
                 VectorMath.AddScaled(_r.AsSpan(i * w + i, w - i), _r.AsSpan(j * w + i, w - i), -_r[j * w + i]);
             }
         }
-        _wSpace = true;
     }
 
     /// <summary>RᵀR ± ffᵀ by Givens-like rotations, row k of R at a time (O(W²)); false when a downdate loses definiteness.</summary>
@@ -386,13 +412,14 @@ internal sealed class SimplexActiveSet
             {
                 return false;
             }
-            double r = Math.Sqrt(squared), c = r / rkk, s = v[k] / rkk;
+            double r = Math.Sqrt(squared), c = r / rkk, s = v[k] / rkk, inverse = 1 / c, signedS = sign * s;
             _r[k * w + k] = r;
             var row = _r.AsSpan(k * w, w);
             for (int l = k + 1; l < w; l++)
             {
-                row[l] = (row[l] + sign * s * v[l]) / c;
-                v[l] = c * v[l] - s * row[l];
+                double updated = (row[l] + signedS * v[l]) * inverse;
+                row[l] = updated;
+                v[l] = c * v[l] - s * updated;
             }
         }
         return true;
