@@ -34,6 +34,10 @@ internal static class RidgeAugmentation
         return (Augment(x, x1, k, synthetic, lambda), lambda);
     }
 
+    /// <summary>The augmented weights for a given λ (no cross-validation): ω + X(K + λI)⁻¹(x₁ − Xᵀω).</summary>
+    public static (double[] Omega, double Lambda) Augment(double[] x, double[] x1, double[] synthetic, double lambda) =>
+        (Augment(x, x1, PeriodGram(x, x1.Length), synthetic, lambda), lambda);
+
     /// <summary>λ_max·r^k with r = (10⁻⁸)^(1/20), k = 0…20 (augsynth's lambda list).</summary>
     internal static double[] Grid(double lambdaMax)
     {
@@ -98,6 +102,7 @@ internal static class RidgeAugmentation
         var foldX = new double[n0 * w];
         var foldC = new double[n0];
         var kept = new int[w];
+        var foldTarget = new double[w];
         for (int held = 0; held < folds; held++)
         {
             for (int s = 0, j = 0; s < t0; s++)
@@ -106,6 +111,10 @@ internal static class RidgeAugmentation
                 {
                     kept[j++] = s;
                 }
+            }
+            for (int j = 0; j < w; j++)
+            {
+                foldTarget[j] = x1[kept[j]];
             }
             // Dropping period h from X removes x_h·x₁_h from c.
             for (int i = 0; i < n0; i++)
@@ -117,7 +126,7 @@ internal static class RidgeAugmentation
                     foldX[i * w + j] = x[i * t0 + kept[j]];
                 }
             }
-            var omega = SimplexLeastSquares.Solve(foldX, w, foldC, synthetic);
+            var omega = SimplexLeastSquares.Solve(foldX, w, foldC, synthetic, foldTarget);
             var evd = Matrix<double>.Build.Dense(w, w, (a, b) => k[kept[a], kept[b]]).Evd(Symmetricity.Symmetric);
             var q = evd.EigenVectors.TransposeThisAndMultiply(Vector<double>.Build.Dense(w, j => k[kept[j], held]));
             var d = evd.EigenVectors.TransposeThisAndMultiply(Residual(x, x1, omega, held));

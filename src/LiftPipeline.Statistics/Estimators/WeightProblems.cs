@@ -75,19 +75,19 @@ internal sealed class WeightProblems
         var index = rows[..n0].ToArray();
         var linear = new double[n0];
         double bSquared = 0, eta = T0 * zetaOmega * zetaOmega;
+        // b = the treated rows' mean path: c_a = ỹ_a·b.
+        var b = new double[T0];
+        for (int k = n0; k < rows.Length; k++)
+        {
+            AddScaled(b, _pre.AsSpan(rows[k] * T0, T0), 1.0 / n1);
+        }
         if (_unitGram is null)
         {
-            // b = the treated rows' mean path: c_a = ỹ_a·b, ‖b‖².
-            var b = new double[T0];
-            for (int k = n0; k < rows.Length; k++)
-            {
-                AddScaled(b, _pre.AsSpan(rows[k] * T0, T0), 1.0 / n1);
-            }
             for (int a = 0; a < n0; a++)
             {
                 linear[a] = Dot(_pre.AsSpan(index[a] * T0, T0), b);
             }
-            return SimplexProblem.FromFactor(_pre, T0, index, linear, Dot(b, b), eta, T0);
+            return SimplexProblem.FromFactor(_pre, T0, index, linear, Dot(b, b), eta, T0, b);
         }
         for (int k = n0; k < rows.Length; k++)
         {
@@ -102,7 +102,7 @@ internal sealed class WeightProblems
             }
         }
         bSquared /= (double)n1 * n1;
-        return SimplexProblem.FromGramAndFactor(_unitGram, N, _pre, T0, index, linear, bSquared, eta, T0);
+        return SimplexProblem.FromGramAndFactor(_unitGram, N, _pre, T0, index, linear, bSquared, eta, T0, b);
     }
 
     /// <summary>

@@ -59,6 +59,39 @@ public sealed class SimplexActiveSetTests
     }
 
     [Theory]
+    [InlineData(8, 6, 80)]
+    [InlineData(9, 10, 300)]
+    public void Low_rank_path_with_a_known_target_fits_an_exactly_attainable_target_with_a_dense_support(int seed, int rows, int n)
+    {
+        // b = A·(1/n): a perfect fit exists, so with SC's tiny penalty the optimum spreads over far more variables than rows.
+        var (a, _) = RandomProblem(seed, rows, n);
+        var b = Enumerable.Range(0, rows).Select(r => Enumerable.Range(0, n).Sum(j => a[r, j]) / n).ToArray();
+        var factor = new double[n * rows];
+        for (int j = 0; j < n; j++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                factor[j * rows + r] = a[r, j];
+            }
+        }
+        var linear = Enumerable.Range(0, n).Select(j => Enumerable.Range(0, rows).Sum(r => a[r, j] * b[r])).ToArray();
+        double eta = 1e-13 * Enumerable.Range(0, n).Max(j => Enumerable.Range(0, rows).Sum(r => a[r, j] * a[r, j]));
+        var problem = SimplexProblem.FromFactor(factor, rows, Enumerable.Range(0, n).ToArray(), linear, b.Sum(v => v * v), eta, rows, b);
+
+        var x = new double[n];
+        bool inW = SimplexActiveSet.Solve(problem, x);
+
+        Assert.True(inW);
+        Assert.True(x.Count(v => v > 0) > rows, $"support {x.Count(v => v > 0)} ≤ {rows} rows");
+        Assert.All(x, v => Assert.True(v >= 0));
+        Assert.Equal(1.0, x.Sum(), 12);
+        for (int r = 0; r < rows; r++)
+        {
+            Assert.Equal(b[r], Enumerable.Range(0, n).Sum(j => a[r, j] * x[j]), 1e-9);
+        }
+    }
+
+    [Theory]
     [InlineData("sdid")]
     [InlineData("sc")]
     public void A_placebo_replication_allocates_in_proportion_to_the_panel_not_to_the_square_of_its_controls(string name)

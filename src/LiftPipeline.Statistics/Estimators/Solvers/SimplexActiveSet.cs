@@ -22,7 +22,10 @@ internal sealed class SimplexActiveSet
     /// <summary>η relative to the largest diagonal of G for the pure least-squares fits (GeoLift, the design engine): small enough not to move the published digits, large enough to keep G_SS + ηI factorable.</summary>
     public const double RelativeEta = 1e-13;
 
-    /// <summary>Smallest η, relative to the largest diagonal of G + ηI, for which the W-space (Woodbury) solve is used: its rounding grows as ‖F_S‖²/η.</summary>
+    /// <summary>
+    /// Smallest η, relative to the largest diagonal of G + ηI, for which the W-space (Woodbury) solve is used when the
+    /// problem has no <see cref="SimplexProblem.Target"/>: (c − F_S M⁻¹F_Sᵀc)/η loses digits as ‖F_S‖²/η.
+    /// </summary>
     public const double WoodburyRelativeEta = 1e-6;
 
     private const int BatchRefactor = 4;   // W-space: more additions at once than this refactor M rather than update R by rank one
@@ -124,7 +127,7 @@ internal sealed class SimplexActiveSet
         }
         scale = Math.Max(scale, double.Epsilon);
         double tol = Tolerance * scale;
-        _woodbury = problem.Factored && problem.Eta >= WoodburyRelativeEta * scale;
+        _woodbury = problem.Factored && (problem.Target is not null || problem.Eta >= WoodburyRelativeEta * scale);
         if (!warm)
         {
             Start(x);
@@ -441,19 +444,33 @@ internal sealed class SimplexActiveSet
         }
     }
 
-    /// <summary>a = H_SS⁻¹c_S and e = H_SS⁻¹1 by Woodbury: H⁻¹v = (v − F_S M⁻¹F_Sᵀv)/η.</summary>
+    /// <summary>
+    /// a = H_SS⁻¹c_S and e = H_SS⁻¹1 by Woodbury, H⁻¹v = (v − F_S M⁻¹F_Sᵀv)/η; with a known target b (c = F b),
+    /// a = F_S M⁻¹b instead (push-through identity), exact however small η is.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     private void WoodburySolve(double[] c)
     {
         int w = _width;
         var u = _u.AsSpan(0, w);
         var y = _y.AsSpan(0, w);
-        u.Clear();
+        var target = _problem.Target;
+        if (target is null)
+        {
+            u.Clear();
+        }
+        else
+        {
+            target.AsSpan(0, w).CopyTo(u);
+        }
         y.Clear();
         for (int p = 0; p < _k; p++)
         {
             var f = _problem.Factor(_support[p]);
-            VectorMath.AddScaled(u, f, c[_support[p]]);
+            if (target is null)
+            {
+                VectorMath.AddScaled(u, f, c[_support[p]]);
+            }
             VectorMath.AddScaled(y, f, 1);
         }
         SolveM(u);
@@ -462,7 +479,7 @@ internal sealed class SimplexActiveSet
         for (int p = 0; p < _k; p++)
         {
             var f = _problem.Factor(_support[p]);
-            _a[p] = (c[_support[p]] - VectorMath.Dot(f, u)) / eta;
+            _a[p] = target is null ? (c[_support[p]] - VectorMath.Dot(f, u)) / eta : VectorMath.Dot(f, u);
             _e[p] = (1 - VectorMath.Dot(f, y)) / eta;
         }
     }

@@ -12,7 +12,8 @@ internal static class SimplexLeastSquares
     /// <param name="width">Length of a path.</param>
     /// <param name="c">c = Aᵀb.</param>
     /// <param name="start">A warm start on the simplex (a nearby problem's optimum, as in cross-validation folds), or null for the best vertex.</param>
-    public static double[] Solve(double[] x, int width, double[] c, double[]? start = null)
+    /// <param name="target">b (length <paramref name="width"/>) with c = Ab, when known: keeps the solve exact when the support outgrows the width.</param>
+    public static double[] Solve(double[] x, int width, double[] c, double[]? start = null, double[]? target = null)
     {
         int n = c.Length;
         if (n == 1)
@@ -27,7 +28,7 @@ internal static class SimplexLeastSquares
             var row = x.AsSpan(i * width, width);
             scale = Math.Max(scale, VectorMath.Dot(row, row));
         }
-        var problem = SimplexProblem.FromFactor(x, width, index, c, 0, SimplexActiveSet.RelativeEta * Math.Max(scale, double.Epsilon), 1);
+        var problem = SimplexProblem.FromFactor(x, width, index, c, 0, SimplexActiveSet.RelativeEta * Math.Max(scale, double.Epsilon), 1, target);
         var weights = start is null ? new double[n] : (double[])start.Clone();
         SimplexActiveSet.Solve(problem, weights);
         return weights;

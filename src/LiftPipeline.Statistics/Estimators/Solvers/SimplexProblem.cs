@@ -56,13 +56,15 @@ internal sealed class SimplexProblem
     /// A problem whose Gram is the inner products of factor rows: G[a, b] = f_index[a]·f_index[b], f_i the i-th row
     /// (length <paramref name="width"/>) of <paramref name="factor"/>; other parameters as the Gram constructor.
     /// </summary>
-    public static SimplexProblem FromFactor(double[] factor, int width, int[] index, double[] linear, double bSquared, double eta, int rows) =>
-        new(null, 0, factor, width, index, linear, bSquared, eta, rows);
+    /// <param name="target">b with c = Fb, when known (see <see cref="Target"/>).</param>
+    public static SimplexProblem FromFactor(double[] factor, int width, int[] index, double[] linear, double bSquared, double eta, int rows,
+        double[]? target = null) =>
+        new(null, 0, factor, width, index, linear, bSquared, eta, rows) { Target = target };
 
     /// <summary>A problem given both ways: <paramref name="gram"/> (stride × stride) holds the inner products of the rows of <paramref name="factor"/>.</summary>
     public static SimplexProblem FromGramAndFactor(double[] gram, int stride, double[] factor, int width, int[] index, double[] linear,
-        double bSquared, double eta, int rows) =>
-        new(gram, stride, factor, width, index, linear, bSquared, eta, rows);
+        double bSquared, double eta, int rows, double[]? target = null) =>
+        new(gram, stride, factor, width, index, linear, bSquared, eta, rows) { Target = target };
 
     /// <summary>Number of variables.</summary>
     public int N => _index.Length;
@@ -81,6 +83,12 @@ internal sealed class SimplexProblem
 
     /// <summary>Whether G is also given by factor rows (<see cref="Factor"/>).</summary>
     public bool Factored => _factor is not null;
+
+    /// <summary>
+    /// The target in factor space, b with c_a = f_a·b, when known (length <see cref="Width"/>): lets the solver compute
+    /// H_SS⁻¹c_S as F_S(ηI + F_SᵀF_S)⁻¹b, which involves no division by η (set for ω's and GeoLift's problems).
+    /// </summary>
+    public double[]? Target { get; private init; }
 
     /// <summary>Length of a factor row (0 without factor rows).</summary>
     public int Width { get; }
