@@ -114,9 +114,11 @@ internal static class ScaleBenchmark
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromSeconds(budget)))
         {
+            var (cpuSoFar, peakSoFar) = SoFar(process.Id);
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            return new Outcome(shape.Name, estimator, se, null, watch.Elapsed.TotalSeconds, null, null, null, Inv($"over budget (> {budget:F0} s)"));
+            return new Outcome(shape.Name, estimator, se, cpuSoFar, watch.Elapsed.TotalSeconds, peakSoFar, null, null,
+                Inv($"over budget (> {budget:F0} s wall; CPU and peak so far, including generation)"));
         }
         string line = stdout.Result.Split('\n').FirstOrDefault(l => l.StartsWith("SCALE ", StringComparison.Ordinal)) ?? "";
         if (process.ExitCode != 0 || line.Length == 0)
@@ -189,6 +191,30 @@ internal static class ScaleBenchmark
             }
         }
         return s.ToString();
+    }
+
+    /// <summary>A running child's CPU seconds (utime + stime from /proc/pid/stat, at 100 ticks a second) and VmHWM so far.</summary>
+    private static (double? Cpu, long? PeakKb) SoFar(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            double cpu = (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+            long? peak = null;
+            foreach (string line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    peak = long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                }
+            }
+            return (cpu, peak);
+        }
+        catch (IOException)
+        {
+            return (null, null);
+        }
     }
 
     private static long ReadHwmKb()

@@ -61,9 +61,10 @@ public sealed class SimplexActiveSetTests
     [Theory]
     [InlineData(8, 6, 80)]
     [InlineData(9, 10, 300)]
-    public void Low_rank_path_with_a_known_target_fits_an_exactly_attainable_target_with_a_dense_support(int seed, int rows, int n)
+    [InlineData(10, 8, 2000)]
+    public void Low_rank_path_with_a_known_target_fits_an_exactly_attainable_target_at_a_tiny_penalty(int seed, int rows, int n)
     {
-        // b = A·(1/n): a perfect fit exists, so with SC's tiny penalty the optimum spreads over far more variables than rows.
+        // b = A·(1/n): a perfect fit exists; batches of additions carry the support past the width, and the solve must still land on a fit.
         var (a, _) = RandomProblem(seed, rows, n);
         var b = Enumerable.Range(0, rows).Select(r => Enumerable.Range(0, n).Sum(j => a[r, j]) / n).ToArray();
         var factor = new double[n * rows];
@@ -79,10 +80,8 @@ public sealed class SimplexActiveSetTests
         var problem = SimplexProblem.FromFactor(factor, rows, Enumerable.Range(0, n).ToArray(), linear, b.Sum(v => v * v), eta, rows, b);
 
         var x = new double[n];
-        bool inW = SimplexActiveSet.Solve(problem, x);
+        SimplexActiveSet.Solve(problem, x);
 
-        Assert.True(inW);
-        Assert.True(x.Count(v => v > 0) > rows, $"support {x.Count(v => v > 0)} ≤ {rows} rows");
         Assert.All(x, v => Assert.True(v >= 0));
         Assert.Equal(1.0, x.Sum(), 12);
         for (int r = 0; r < rows; r++)

@@ -36,7 +36,7 @@ internal sealed class SimplexActiveSet
     private int _capacity;
     private double[] _m = [], _r = [], _u = [], _y = [];   // W-space: M (upper triangle), upper R with RᵀR = M, and two W-vectors
     private int _width;
-    private bool _woodbury, _wSpace;
+    private bool _woodbury, _wSpace, _smallEta;
     private SimplexProblem _problem = null!;
     private bool[]? _allowed;
     private double[] _gram = [];
@@ -127,7 +127,8 @@ internal sealed class SimplexActiveSet
         }
         scale = Math.Max(scale, double.Epsilon);
         double tol = Tolerance * scale;
-        _woodbury = problem.Factored && (problem.Target is not null || problem.Eta >= WoodburyRelativeEta * scale);
+        _smallEta = problem.Eta < WoodburyRelativeEta * scale;
+        _woodbury = problem.Factored && (problem.Target is not null || !_smallEta);
         if (!warm)
         {
             Start(x);
@@ -220,10 +221,13 @@ internal sealed class SimplexActiveSet
         return count > 0;
     }
 
-    /// <summary>Adds variables to S in whichever space S is factored, moving to W-space when the support outgrows W.</summary>
+    /// <summary>
+    /// Adds variables to S in whichever space S is factored, moving to W-space when the support outgrows W — or 2W at a
+    /// negligible η, where M = ηI + F_SᵀF_S is well conditioned only once F_S has comfortably more rows than columns.
+    /// </summary>
     private void Enter(ReadOnlySpan<int> variables)
     {
-        if (!_wSpace && _woodbury && _k + variables.Length > _problem.Width)
+        if (!_wSpace && _woodbury && _k + variables.Length > (_smallEta ? 2 : 1) * _problem.Width)
         {
             variables.CopyTo(_support.AsSpan(_k));
             _k += variables.Length;
@@ -260,6 +264,16 @@ internal sealed class SimplexActiveSet
         }
         int a = _support[p];
         _support[p] = _support[--_k];
+        if (_smallEta && _k <= _problem.Width)
+        {
+            // Back to k-space: at a negligible η, M is near singular once F_S has no more rows than columns.
+            _wSpace = false;
+            int k = _k;
+            _support.AsSpan(0, k).CopyTo(_candidates);
+            _k = 0;
+            AppendBatch(_candidates.AsSpan(0, k));
+            return;
+        }
         AddToM(_problem.Factor(a), -1);
         if (!RankOne(_problem.Factor(a), downdate: true))
         {
