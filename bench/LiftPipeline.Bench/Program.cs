@@ -8,7 +8,7 @@ using LiftPipeline.Bench;
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- sdid [--replications R] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- scale [--max-seconds S] [--estimators a,b] [--sizes 1000x200,5000x100] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- t-power [--no-results]
-//   dotnet run -c Release --project bench/LiftPipeline.Bench -- pipeline [--campaigns N] [--records R] [--no-results]
+//   dotnet run -c Release --project bench/LiftPipeline.Bench -- pipeline [--campaigns N] [--records R] [--holdout-rows N] [--geo-only|--holdout-only] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- design [--runs R] [--no-results]
 if (args.Length >= 2 && args[0] is PeakMemory.Mode or PeakMemory.StatisticsMode)
 {
@@ -19,6 +19,11 @@ if (args.Length >= 2 && args[0] is PeakMemory.Mode or PeakMemory.StatisticsMode)
 if (args.Length >= 8 && args[0] == ScaleBenchmark.ChildMode)
 {
     return ScaleBenchmark.Child(args[1..]);
+}
+
+if (args.Length >= 3 && args[0] == PipelineBenchmark.PassMode)
+{
+    return await PipelineBenchmark.ChildAsync(args[1], args[2], args.Contains("--forget-measurements"));
 }
 
 string? command = args.Length > 0 ? args[0] : null;
@@ -70,9 +75,14 @@ switch (command)
                        --out FILE        also write the markdown table there
               mc       matrix completion with cross-validation on a simulated 100 x 140 panel, TROP tuning + estimate on Prop99
                        --runs R        timed runs after one warm-up (default 3); always writes bench/RESULTS.md
-              pipeline lift run over 100 and 1,000 campaigns (two sample exports each): first pass, no-op pass, and the
-                       no-op pass again with 50,000 old delivery records; peak memory
-                       --campaigns N   one size only        --records R   old delivery records (default 50000)
+              pipeline lift run over 100 and 1,000 campaigns (two sample exports each): first pass, no-op pass (same run
+                       id, then a new run id: measurements reused), and the no-op pass again with 50,000 old delivery
+                       records; then 100 campaigns plus a holdout with the 10M-row ingest export, each pass in a child
+                       process (CPU, wall, GC allocated, peak RSS): first, no-op (same id, new id), and a new-id pass with
+                       the stored measurements deleted (every campaign measured again: the cost before reuse)
+                       --campaigns N   one geo size only    --records R   old delivery records (default 50000)
+                       --holdout-rows N  rows of the holdout export (default 10000000)
+                       --geo-only / --holdout-only  one of the two cases
                        --no-results    do not write bench/RESULTS.md
               design   geo market selection: GeoLift's published walkthrough (330 simulations x 1000 permutations) vs GeoLift's
                        published 12 s, cost per simulation as lookback windows grow, and a 210-market x 365-day panel
