@@ -6,6 +6,7 @@ using LiftPipeline.Bench;
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- simulate [--reps N] [--out FILE]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- mc [--runs R]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- sdid [--replications R] [--no-results]
+//   dotnet run -c Release --project bench/LiftPipeline.Bench -- scale [--max-seconds S] [--estimators a,b] [--sizes 1000x200,5000x100] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- t-power [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- pipeline [--campaigns N] [--records R] [--holdout-rows N] [--geo-only|--holdout-only] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- design [--runs R] [--no-results]
@@ -14,6 +15,11 @@ if (args.Length >= 2 && args[0] is PeakMemory.Mode or PeakMemory.StatisticsMode 
 {
     int workers = args.Length >= 4 && args[2] == "--workers" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
     return await PeakMemory.ChildAsync(args[1], workers, args[0]);
+}
+
+if (args.Length >= 8 && args[0] == ScaleBenchmark.ChildMode)
+{
+    return ScaleBenchmark.Child(args[1..]);
 }
 
 if (args.Length >= 6 && args[0] == FanoutBenchmark.WorkerMode)
@@ -39,6 +45,8 @@ switch (command)
         return await McBenchmark.RunAsync(args[1..]);
     case "sdid":
         return SdidBenchmark.Run(args[1..]);
+    case "scale":
+        return ScaleBenchmark.Run(args[1..]);
     case "t-power":
         return TPowerBenchmark.Run(args[1..]);
     case "pipeline":
@@ -98,11 +106,17 @@ switch (command)
                        --results / --no-results  write bench/RESULTS.md (default: only at the default shards and rows)
               t-power  t-test sample size per group: bracket from the normal approximation vs the fixed bracket [2, 1e7]
                        --no-results    do not write bench/RESULTS.md
-              sdid     SDID + 200 placebo replications (reference and exact solvers) on Prop99 and two simulated
-                       panels vs the synthdid R package's timings
+              sdid     SDID + 200 placebo replications (reference and exact solvers) on Prop99 and four simulated
+                       panels (up to 1050 x 250) vs the synthdid R package's timings
                        --replications R  placebo replications (default 200; the R timings are for 200)
                        --results / --no-results
                                        write bench/RESULTS.md (default: only at 200 replications)
+              scale    every estimator, point estimate and 200 placebo replications, on simulated 1000 x 200 and
+                       5000 x 100 panels; each case in a child process: CPU time and peak RSS beside the issue's figures
+                       --max-seconds S   wall-time budget per case; a slower case is killed, "over budget" (default 120)
+                       --estimators a,b  --sizes 1000x200,5000x100   subsets (then RESULTS.md is not written)
+                       --replications R  placebo replications (default 200; then RESULTS.md is not written)
+                       --no-results      do not write bench/RESULTS.md
             """);
         return command is null or "-h" or "--help" ? 0 : 2;
 }

@@ -18,14 +18,16 @@ namespace LiftPipeline.Bench;
 internal static class SdidBenchmark
 {
     private const int DefaultReplications = 200;
-    private const double TargetRatio = 100;
 
     /// <summary>A panel to time, with the R reference's wall-clock seconds for SDID + 200 placebo replications.</summary>
-    private sealed record Case(string Name, string Description, Func<BlockPanel> Load, double ReferenceSeconds);
+    /// <remarks>The 1000×200 case has no R timing; its reference is the issue's exact-solver figure (53 s), and it passes at 1 s (the N0=1000 budget of 17 s ÷ 53 s is not a ratio to R).</remarks>
+    private sealed record Case(string Name, string Description, Func<BlockPanel> Load, double? ReferenceSeconds, double TargetSeconds);
 
-    private sealed record Timing(string Case, WeightSolver Solver, double Seconds, double Att, double StandardError, double ReferenceSeconds)
+    private sealed record Timing(string Case, WeightSolver Solver, double Seconds, double Att, double StandardError, double? ReferenceSeconds, double TargetSeconds)
     {
-        public double Ratio => ReferenceSeconds / Seconds;
+        public double? Ratio => ReferenceSeconds / Seconds;
+
+        public bool Met => Seconds <= TargetSeconds;
     }
 
     public static int Run(string[] args)
@@ -53,9 +55,11 @@ internal static class SdidBenchmark
         // measured on this machine type; R is not installed here, so they are recorded as constants.
         Case[] cases =
         [
-            new("prop99", "California Prop 99: N0=38, N1=1, T0=19, T1=12", () => Prop99(root), 25.9),
-            new("sim-100", "simulated: N0=100, N1=10, T0=120, T1=20", () => Simulated(100, 10, 120, 20, seed: 100), 319),
-            new("sim-1000", "simulated: N0=1000, N1=10, T0=100, T1=20", () => Simulated(1000, 10, 100, 20, seed: 1000), 1700),
+            new("prop99", "California Prop 99: N0=38, N1=1, T0=19, T1=12", () => Prop99(root), 25.9, 0.259),
+            new("sim-100", "simulated: N0=100, N1=10, T0=120, T1=20", () => Simulated(100, 10, 120, 20, seed: 100), 319, 3.19),
+            new("sim-1000", "simulated: N0=1000, N1=10, T0=100, T1=20", () => Simulated(1000, 10, 100, 20, seed: 1000), 1700, 17),
+            new("sim-1000x200", "simulated 1000×200: N0=990, N1=10, T0=180, T1=20 (issue: exact 53 s)", () => Simulated(990, 10, 180, 20, seed: 2000), null, 17),
+            new("sim-1050x250", "simulated 1050×250: N0=1000, N1=50, T0=200, T1=50", () => Simulated(1000, 50, 200, 50, seed: 1050), 4750, 47.5),
         ];
         var panels = cases.Select(c => c.Load()).ToArray();
         foreach (var solver in new[] { WeightSolver.Synthdid, WeightSolver.Exact })
@@ -68,16 +72,16 @@ internal static class SdidBenchmark
             foreach (var solver in new[] { WeightSolver.Synthdid, WeightSolver.Exact })
             {
                 var (seconds, att, se) = Measure(panels[k], solver, replications);
-                var timing = new Timing(cases[k].Name, solver, seconds, att, se, cases[k].ReferenceSeconds);
+                var timing = new Timing(cases[k].Name, solver, seconds, att, se, cases[k].ReferenceSeconds, cases[k].TargetSeconds);
                 timings.Add(timing);
-                Console.WriteLine(Inv($"{timing.Case,-9} {solver,-8} {seconds,8:F3} s  tau {att,10:F4}  se {se,8:F4}  R {timing.ReferenceSeconds,7:F1} s  ratio {timing.Ratio,8:F0}x"));
+                Console.WriteLine(Inv($"{timing.Case,-13} {solver,-8} {seconds,8:F3} s  tau {att,10:F4}  se {se,8:F4}  R {timing.ReferenceSeconds,7:F1} s  ratio {timing.Ratio,8:F0}x  target {timing.TargetSeconds} s"));
             }
         }
         if (write)
         {
             WriteSection(Path.Combine(root, "bench", "RESULTS.md"), cases, timings);
         }
-        return timings.All(t => t.Ratio >= TargetRatio) ? 0 : 1;
+        return timings.Where(t => t.Solver == WeightSolver.Exact).All(t => t.Met) ? 0 : 1;
     }
 
     private static (double Seconds, double Att, double StandardError) Measure(BlockPanel data, WeightSolver solver, int replications)
@@ -147,12 +151,14 @@ internal static class SdidBenchmark
             "`exact` = the active-set solver to convergence. The R timings (synthdid_estimate + vcov(method = \"placebo\")) were measured on this machine type; " +
             "R is not installed here, so they are constants in `SdidBenchmark.cs`. Simulated panels: seeded two-way effects + rank-3 factors + N(0,1) noise.");
         s.AppendLine();
-        s.AppendLine("| panel | solver | ours (s) | R reference (s) | R ÷ ours | target ≥ 100× | τ | placebo se |");
-        s.AppendLine("|---|---|---:|---:|---:|---|---:|---:|");
+        s.AppendLine("| panel | solver | ours (s) | R reference (s) | R ÷ ours | target (s) | met | τ | placebo se |");
+        s.AppendLine("|---|---|---:|---:|---:|---:|---|---:|---:|");
         foreach (var t in timings)
         {
             var description = cases.First(c => c.Name == t.Case).Description;
-            s.AppendLine(Inv($"| {description} | {t.Solver.ToString().ToLowerInvariant()} | {t.Seconds:F3} | {t.ReferenceSeconds:F1} | {t.Ratio:F0}× | {(t.Ratio >= TargetRatio ? "met" : "missed")} | {t.Att:F4} | {t.StandardError:F4} |"));
+            string reference = t.ReferenceSeconds is double r ? Inv($"{r:F1}") : "—";
+            string ratio = t.Ratio is double q ? Inv($"{q:F0}×") : "—";
+            s.AppendLine(Inv($"| {description} | {t.Solver.ToString().ToLowerInvariant()} | {t.Seconds:F3} | {reference} | {ratio} | {t.TargetSeconds:G4} | {(t.Met ? "met" : "missed")} | {t.Att:F4} | {t.StandardError:F4} |"));
         }
         s.AppendLine(end);
         string text = File.Exists(results) ? File.ReadAllText(results) : "# Benchmark results\n";

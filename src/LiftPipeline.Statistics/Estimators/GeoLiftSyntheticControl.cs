@@ -7,21 +7,34 @@ namespace LiftPipeline.Statistics.Estimators;
 /// mean removed before fitting, as augsynth's <c>fixedeff = TRUE</c>), simplex weights solved to convergence, and
 /// optionally ridge augmentation (augmented SC, Ben-Michael, Feller, Rothstein 2021) with λ by leave-one-period-out
 /// cross-validation and the one-standard-error rule (see <see cref="RidgeAugmentation"/>), reported in
-/// <see cref="PanelEstimate.Tuning"/> as <c>lambda</c>.
+/// <see cref="PanelEstimate.Tuning"/> as <c>lambda</c> and held fixed when variance methods re-run it (<see cref="ITunedEstimator"/>).
 /// The counterfactual is ȳ_tr,pre-mean + Σ ω_i (Y_it − Ȳ_i,pre); the pre-fit L2 imbalance is therefore GeoLift's
 /// imbalance on demeaned data and the scaled imbalance divides it by that of equal weights on demeaned data.
 /// Immutable and thread-safe.
 /// </summary>
-public sealed class GeoLiftSyntheticControl : IPanelEstimator
+public sealed class GeoLiftSyntheticControl : ITunedEstimator
 {
+    private readonly double? _lambda;
+
     /// <summary>Creates the estimator; <paramref name="ridge"/> adds the ridge augmentation (name <c>geolift-ridge</c>).</summary>
     public GeoLiftSyntheticControl(bool ridge = false)
     {
         Ridge = ridge;
     }
 
+    private GeoLiftSyntheticControl(double lambda)
+    {
+        Ridge = true;
+        _lambda = lambda;
+    }
+
     /// <summary>Whether the SC weights are ridge-augmented.</summary>
     public bool Ridge { get; }
+
+    /// <inheritdoc />
+    /// <remarks>The ridge estimator with the estimate's λ, so a replication fits SC once instead of once per cross-validation fold; without ridge, itself.</remarks>
+    public IPanelEstimator WithTuningOf(PanelEstimate estimate) =>
+        Ridge && estimate.Tuning.TryGetValue("lambda", out double lambda) ? new GeoLiftSyntheticControl(lambda) : this;
 
     /// <inheritdoc />
     public string Name => Ridge ? "geolift-ridge" : "geolift";
@@ -32,33 +45,19 @@ public sealed class GeoLiftSyntheticControl : IPanelEstimator
     {
         var (x, x1) = CentredPrePeriod(data);
         int n0 = data.N0, t0 = data.T0;
-        var gram = new double[n0 * n0];
         var c = new double[n0];
         for (int i = 0; i < n0; i++)
         {
-            var xi = x.AsSpan(i * t0, t0);
-            for (int j = 0; j <= i; j++)
-            {
-                double sum = 0;
-                var xj = x.AsSpan(j * t0, t0);
-                for (int s = 0; s < t0; s++)
-                {
-                    sum += xi[s] * xj[s];
-                }
-                gram[i * n0 + j] = gram[j * n0 + i] = sum;
-            }
-            double dot = 0;
-            for (int s = 0; s < t0; s++)
-            {
-                dot += xi[s] * x1[s];
-            }
-            c[i] = dot;
+            c[i] = VectorMath.Dot(x.AsSpan(i * t0, t0), x1);
         }
-        var omega = SimplexLeastSquares.Solve(gram, c);
+        // G = XXᵀ is never formed: the solver reads it as inner products of the control paths (memory O(N0·T0)).
+        var omega = SimplexLeastSquares.Solve(x, t0, c, target: x1);
         var tuning = new Dictionary<string, double>();
         if (Ridge)
         {
-            (omega, double lambda) = RidgeAugmentation.Fit(x, x1, gram, c, omega);
+            (omega, double lambda) = _lambda is double fixedLambda
+                ? RidgeAugmentation.Augment(x, x1, omega, fixedLambda)
+                : RidgeAugmentation.Fit(x, x1, c, omega);
             tuning["lambda"] = lambda;
         }
         // Intercept with uniform pre-period weights = adding back the unit pre-period means (augsynth's demean_data).

@@ -10,28 +10,33 @@ namespace LiftPipeline.Statistics.Estimators;
 /// λ_max·(10⁻⁸)^(k/20), k = 0…20, with λ_max the largest squared singular value of the centred controls;
 /// leave-one-period-out cross-validation over pre periods 1…T0−1 (the last pre period is never held out; SC is refitted
 /// in every fold); the largest λ whose mean squared error is within one standard error (sd/√folds) of the minimum.
-/// Works in control space: with X the centred controls (N0×T0), G = XX' and c = Xx₁, the ridge term
-/// X(X'X + λI)⁻¹(x₁ − X'ω) equals (G + λI)⁻¹(c − Gω), computed from one eigendecomposition of G per fold.
+/// Works in period space: with X the centred controls (N0×T0) and K = XᵀX (T0×T0), the ridge term
+/// (XXᵀ + λI)⁻¹X(x₁ − Xᵀω) equals X(K + λI)⁻¹(x₁ − Xᵀω), from one eigendecomposition of a fold's K per fold,
+/// so no N0×N0 matrix is formed and the cost is O(T0³ + N0·T0) per fold.
 /// </summary>
 internal static class RidgeAugmentation
 {
     private const int GridSteps = 20;
     private const double MinRatio = 1e-8;
 
-    /// <summary>The augmented weights and the chosen λ, from centred controls x (N0×T0, row-major), centred target x1, G = XX', c = Xx₁ and the SC weights.</summary>
+    /// <summary>The augmented weights and the chosen λ, from centred controls x (N0×T0, row-major), centred target x1, c = Xx₁ and the SC weights.</summary>
     /// <exception cref="MeasurementNotPossibleException">Fewer than 3 pre periods (cross-validation needs at least 2 folds).</exception>
-    public static (double[] Omega, double Lambda) Fit(double[] x, double[] x1, double[] gram, double[] c, double[] synthetic)
+    public static (double[] Omega, double Lambda) Fit(double[] x, double[] x1, double[] c, double[] synthetic)
     {
-        int n0 = c.Length, t0 = x1.Length;
+        int t0 = x1.Length;
         if (t0 < 3)
         {
             throw new MeasurementNotPossibleException($"Ridge augmentation chooses its penalty by leave-one-period-out cross-validation and needs at least 3 pre periods (got {t0}).");
         }
-        var evd = Eigen(gram, n0);
-        var lambdas = Grid(evd.EigenValues.Max(e => e.Real));
-        double lambda = ChooseOneStandardError(lambdas, FoldErrors(x, x1, gram, c, lambdas, synthetic));
-        return (Augment(evd, gram, c, synthetic, lambda), lambda);
+        var k = PeriodGram(x, t0);
+        var lambdas = Grid(k.Evd(Symmetricity.Symmetric).EigenValues.Max(e => e.Real));
+        double lambda = ChooseOneStandardError(lambdas, FoldErrors(x, x1, c, k, lambdas, synthetic));
+        return (Augment(x, x1, k, synthetic, lambda), lambda);
     }
+
+    /// <summary>The augmented weights for a given λ (no cross-validation): ω + X(K + λI)⁻¹(x₁ − Xᵀω).</summary>
+    public static (double[] Omega, double Lambda) Augment(double[] x, double[] x1, double[] synthetic, double lambda) =>
+        (Augment(x, x1, PeriodGram(x, x1.Length), synthetic, lambda), lambda);
 
     /// <summary>λ_max·r^k with r = (10⁻⁸)^(1/20), k = 0…20 (augsynth's lambda list).</summary>
     internal static double[] Grid(double lambdaMax)
@@ -40,77 +45,108 @@ internal static class RidgeAugmentation
         return Enumerable.Range(0, GridSteps + 1).Select(k => lambdaMax * Math.Pow(ratio, k)).ToArray();
     }
 
-    // Ben-Michael et al. (2021), eq. (6): γ̂_aug = γ̂_scm + X₀(X₀'X₀ + λI)⁻¹(X₁ − X₀'γ̂_scm) = γ̂_scm + (G + λI)⁻¹(c − Gγ̂_scm).
-    private static double[] Augment(MathNet.Numerics.LinearAlgebra.Factorization.Evd<double> evd, double[] gram, double[] c, double[] synthetic, double lambda)
+    // Ben-Michael et al. (2021), eq. (6): γ̂_aug = γ̂_scm + X₀(X₀'X₀ + λI)⁻¹(X₁ − X₀'γ̂_scm), X₀' the controls as columns.
+    private static double[] Augment(double[] x, double[] x1, Matrix<double> k, double[] synthetic, double lambda)
     {
-        var projected = evd.EigenVectors.TransposeThisAndMultiply(Imbalance(gram, c, synthetic));
-        for (int j = 0; j < projected.Count; j++)
-        {
-            projected[j] /= evd.EigenValues[j].Real + lambda;
-        }
-        var ridge = evd.EigenVectors * projected;
-        var omega = new double[synthetic.Length];
+        int t0 = x1.Length;
+        var y = (k + Matrix<double>.Build.DenseIdentity(t0) * lambda).Cholesky().Solve(Residual(x, x1, synthetic, -1));
+        var omega = (double[])synthetic.Clone();
+        var ridge = y.AsArray() ?? y.ToArray();
         for (int i = 0; i < omega.Length; i++)
         {
-            omega[i] = synthetic[i] + ridge[i];
+            omega[i] += VectorMath.Dot(x.AsSpan(i * t0, t0), ridge);
         }
         return omega;
     }
 
-    /// <summary>c − Gω = X(x₁ − X'ω), the controls' covariance with the SC fit's residual.</summary>
-    private static Vector<double> Imbalance(double[] gram, double[] c, double[] omega)
+    /// <summary>x₁ − Xᵀω over the pre periods except <paramref name="held"/> (none when −1): the SC fit's residual.</summary>
+    private static Vector<double> Residual(double[] x, double[] x1, double[] omega, int held)
     {
-        int n = c.Length;
-        var b = Vector<double>.Build.Dense(n);
-        for (int i = 0; i < n; i++)
+        int t0 = x1.Length;
+        var residual = (double[])x1.Clone();
+        for (int i = 0; i < omega.Length; i++)
         {
-            double sum = c[i];
-            for (int j = 0; j < n; j++)
+            if (omega[i] != 0)
             {
-                sum -= gram[i * n + j] * omega[j];
+                VectorMath.AddScaled(residual, x.AsSpan(i * t0, t0), -omega[i]);
             }
-            b[i] = sum;
         }
-        return b;
+        return Vector<double>.Build.DenseOfEnumerable(residual.Where((_, s) => s != held));
     }
 
-    /// <summary>Squared hold-out error per fold (rows, T0−1 folds) and λ (columns): fold h drops pre period h, refits SC, predicts it.</summary>
-    private static double[,] FoldErrors(double[] x, double[] x1, double[] gram, double[] c, double[] lambdas, double[] synthetic)
+    /// <summary>K = XᵀX, T0×T0.</summary>
+    private static Matrix<double> PeriodGram(double[] x, int t0)
     {
-        int n0 = c.Length, t0 = x1.Length, folds = t0 - 1;
+        int n0 = x.Length / t0;
+        var k = new double[t0 * t0];
+        for (int i = 0; i < n0; i++)
+        {
+            var xi = x.AsSpan(i * t0, t0);
+            for (int s = 0; s < t0; s++)
+            {
+                VectorMath.AddScaled(k.AsSpan(s * t0, t0), xi, xi[s]);
+            }
+        }
+        return Matrix<double>.Build.Dense(t0, t0, (s, t) => k[s * t0 + t]);
+    }
+
+    /// <summary>
+    /// Squared hold-out error per fold (rows, T0−1 folds) and λ (columns): fold h drops pre period h, refits SC, predicts it.
+    /// With K_h = VDVᵀ (K without row and column h), q = X_hᵀx_h and d = x₁,h − X_hᵀω, the ridge prediction of period h
+    /// adds qᵀ(K_h + λI)⁻¹d = Σ_j (Vᵀq)_j(Vᵀd)_j / (D_j + λ).
+    /// </summary>
+    private static double[,] FoldErrors(double[] x, double[] x1, double[] c, Matrix<double> k, double[] lambdas, double[] synthetic)
+    {
+        int n0 = c.Length, t0 = x1.Length, folds = t0 - 1, w = t0 - 1;
         var errors = new double[folds, lambdas.Length];
-        var foldGram = new double[gram.Length];
+        var foldX = new double[n0 * w];
         var foldC = new double[n0];
+        var kept = new int[w];
+        var foldTarget = new double[w];
         for (int held = 0; held < folds; held++)
         {
-            // Dropping period h from X removes the rank-one term x_h x_h' from G and x_h·x₁_h from c.
+            for (int s = 0, j = 0; s < t0; s++)
+            {
+                if (s != held)
+                {
+                    kept[j++] = s;
+                }
+            }
+            for (int j = 0; j < w; j++)
+            {
+                foldTarget[j] = x1[kept[j]];
+            }
+            // Dropping period h from X removes x_h·x₁_h from c.
             for (int i = 0; i < n0; i++)
             {
                 double xi = x[i * t0 + held];
                 foldC[i] = c[i] - xi * x1[held];
-                for (int j = 0; j < n0; j++)
+                for (int j = 0; j < w; j++)
                 {
-                    foldGram[i * n0 + j] = gram[i * n0 + j] - xi * x[j * t0 + held];
+                    foldX[i * w + j] = x[i * t0 + kept[j]];
                 }
             }
-            var omega = SimplexLeastSquares.Solve(foldGram, foldC, synthetic);
-            var evd = Eigen(foldGram, n0);
+            var omega = SimplexLeastSquares.Solve(foldX, w, foldC, synthetic, foldTarget);
+            var evd = Matrix<double>.Build.Dense(w, w, (a, b) => k[kept[a], kept[b]]).Evd(Symmetricity.Symmetric);
+            var q = evd.EigenVectors.TransposeThisAndMultiply(Vector<double>.Build.Dense(w, j => k[kept[j], held]));
+            var d = evd.EigenVectors.TransposeThisAndMultiply(Residual(x, x1, omega, held));
+            double fit = x1[held];
+            for (int i = 0; i < n0; i++)
+            {
+                fit -= x[i * t0 + held] * omega[i];
+            }
             for (int l = 0; l < lambdas.Length; l++)
             {
-                var augmented = Augment(evd, foldGram, foldC, omega, lambdas[l]);
-                double error = x1[held];
-                for (int i = 0; i < n0; i++)
+                double error = fit;
+                for (int j = 0; j < w; j++)
                 {
-                    error -= x[i * t0 + held] * augmented[i];
+                    error -= q[j] * d[j] / (evd.EigenValues[j].Real + lambdas[l]);
                 }
                 errors[held, l] = error * error;
             }
         }
         return errors;
     }
-
-    private static MathNet.Numerics.LinearAlgebra.Factorization.Evd<double> Eigen(double[] gram, int n) =>
-        Matrix<double>.Build.Dense(n, n, (i, j) => gram[i * n + j]).Evd(Symmetricity.Symmetric);
 
     /// <summary>The largest λ whose mean CV error is within one standard error of the smallest mean error (augsynth's choose_lambda).</summary>
     internal static double ChooseOneStandardError(double[] lambdas, double[,] errors)

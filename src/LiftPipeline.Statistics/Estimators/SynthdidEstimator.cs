@@ -106,7 +106,7 @@ public sealed class SynthdidEstimator : IPanelEstimator, IReestimable
         }
         else
         {
-            ExactSimplexSolver.Solve(problem, start);
+            SimplexActiveSet.Solve(problem, start);
         }
         return start;
     }

@@ -6,18 +6,25 @@ namespace LiftPipeline.Statistics.Estimators;
 
 /// <summary>
 /// The synthdid weight problems of one block panel, for any selection of its rows (an estimate, a placebo draw, a
-/// jackknife or bootstrap sample). The unit weights' Gram matrix over pre periods is computed once for all N rows,
-/// so a selection's ω problem is an index set into it; λ's Gram is built per selection. Immutable, thread-safe.
+/// jackknife or bootstrap sample). A selection's ω problem is an index set into the pre-period paths (N×T0), whose
+/// inner products are its Gram; for up to <see cref="DenseGramUnits"/> rows that Gram is also computed once for all
+/// rows (at most 32 MiB, shared by every replication), so Frank-Wolfe reads a column in O(N0) rather than O(N0·T0).
+/// No replication copies or allocates an N0×N0 matrix. λ's Gram (T0×T0) is built per selection. Immutable, thread-safe.
 /// </summary>
 internal sealed class WeightProblems
 {
+    /// <summary>Most rows for which the unit Gram is kept as a dense N×N matrix; above, G is read from the paths.</summary>
+    public const int DenseGramUnits = 2048;
+
     private readonly BlockPanel _data;
-    private readonly double[] _unitGram;   // N×N: Σ_t<T0 ỹ_it ỹ_jt, ỹ centred per unit over pre periods when ω has an intercept
+    private readonly double[] _pre;   // N×T0: ỹ_it, centred per unit over pre periods when ω has an intercept
+    private readonly double[]? _unitGram;   // N×N: Σ_t<T0 ỹ_it ỹ_jt, when N ≤ DenseGramUnits
 
     public WeightProblems(BlockPanel data, bool omegaIntercept)
     {
         _data = data;
-        _unitGram = UnitGram(data, omegaIntercept);
+        _pre = PrePeriodPaths(data, omegaIntercept);
+        _unitGram = data.N <= DenseGramUnits ? UnitGram(_pre, data.N, data.T0) : null;
     }
 
     /// <summary>Pre periods of the data.</summary>
@@ -64,10 +71,24 @@ internal sealed class WeightProblems
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
     public SimplexProblem Omega(ReadOnlySpan<int> rows, int n0, double zetaOmega)
     {
-        int N = _data.N, n1 = rows.Length - n0;
+        int N = _data.N, T0 = _data.T0, n1 = rows.Length - n0;
         var index = rows[..n0].ToArray();
         var linear = new double[n0];
-        double bSquared = 0;
+        double bSquared = 0, eta = T0 * zetaOmega * zetaOmega;
+        // b = the treated rows' mean path: c_a = ỹ_a·b.
+        var b = new double[T0];
+        for (int k = n0; k < rows.Length; k++)
+        {
+            AddScaled(b, _pre.AsSpan(rows[k] * T0, T0), 1.0 / n1);
+        }
+        if (_unitGram is null)
+        {
+            for (int a = 0; a < n0; a++)
+            {
+                linear[a] = Dot(_pre.AsSpan(index[a] * T0, T0), b);
+            }
+            return SimplexProblem.FromFactor(_pre, T0, index, linear, Dot(b, b), eta, T0, b);
+        }
         for (int k = n0; k < rows.Length; k++)
         {
             var gramRow = _unitGram.AsSpan(rows[k] * N, N);
@@ -81,7 +102,7 @@ internal sealed class WeightProblems
             }
         }
         bSquared /= (double)n1 * n1;
-        return new SimplexProblem(_unitGram, N, index, linear, bSquared, _data.T0 * zetaOmega * zetaOmega, _data.T0);
+        return SimplexProblem.FromGramAndFactor(_unitGram, N, _pre, T0, index, linear, bSquared, eta, T0, b);
     }
 
     /// <summary>
@@ -147,8 +168,8 @@ internal sealed class WeightProblems
         z[T0] = post / _data.T1;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
-    private static double[] UnitGram(BlockPanel data, bool centre)
+    /// <summary>The pre-period paths, N×T0 row-major, each centred over time when <paramref name="centre"/>.</summary>
+    private static double[] PrePeriodPaths(BlockPanel data, bool centre)
     {
         int N = data.N, T0 = data.T0;
         var pre = new double[N * T0];
@@ -169,6 +190,12 @@ internal sealed class WeightProblems
                 pre[i * T0 + t] = row[t] - mean;
             }
         }
+        return pre;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
+    private static double[] UnitGram(double[] pre, int N, int T0)
+    {
         var gram = new double[N * N];
         for (int i = 0; i < N; i++)
         {

@@ -17,10 +17,9 @@ public sealed class SimplexLeastSquaresTests
         int n = 7, t = 12;
         var a = Matrix<double>.Build.Dense(t, n, (_, _) => random.NextDouble() * 10);
         var b = Vector<double>.Build.Dense(t, _ => random.NextDouble() * 10);
-        var gram = (a.TransposeThisAndMultiply(a)).ToRowMajorArray();
         var c = a.TransposeThisAndMultiply(b).ToArray();
 
-        var w = SimplexLeastSquares.Solve(gram, c);
+        var w = SimplexLeastSquares.Solve(a.Transpose().ToRowMajorArray(), t, c);
 
         double best = double.PositiveInfinity;
         for (int mask = 1; mask < 1 << n; mask++)

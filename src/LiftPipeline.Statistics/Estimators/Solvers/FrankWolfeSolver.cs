@@ -118,20 +118,19 @@ internal static class FrankWolfeSolver
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
         private void Update(double step)
         {
-            var column = _problem.Column(_best);
             int n = _x.Length, width = Vector<double>.Count, a = 0;
             var keep = new Vector<double>(1 - step);
-            var move = new Vector<double>(step);
             for (; a <= n - width; a += width)
             {
                 (keep * new Vector<double>(_x.AsSpan(a))).CopyTo(_x.AsSpan(a));
-                (keep * new Vector<double>(_gx.AsSpan(a)) + move * new Vector<double>(column[a..])).CopyTo(_gx.AsSpan(a));
+                (keep * new Vector<double>(_gx.AsSpan(a))).CopyTo(_gx.AsSpan(a));
             }
             for (; a < n; a++)
             {
                 _x[a] *= 1 - step;
-                _gx[a] = (1 - step) * _gx[a] + step * column[a];
+                _gx[a] *= 1 - step;
             }
+            _problem.AddColumn(_best, step, _gx);
             _x[_best] += step;
         }
 
