@@ -7,7 +7,7 @@ using LiftPipeline.Bench;
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- mc [--runs R] [--case-limit S]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- sdid [--replications R] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- t-power [--no-results]
-//   dotnet run -c Release --project bench/LiftPipeline.Bench -- pipeline [--campaigns N] [--records R] [--no-results]
+//   dotnet run -c Release --project bench/LiftPipeline.Bench -- pipeline [--campaigns N] [--records R] [--holdout-rows N] [--geo-only|--holdout-only] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- design [--runs R] [--no-results]
 if (args.Length >= 2 && args[0] is PeakMemory.Mode or PeakMemory.StatisticsMode)
 {
@@ -18,6 +18,11 @@ if (args.Length >= 2 && args[0] is PeakMemory.Mode or PeakMemory.StatisticsMode)
 if (args.Length >= 2 && args[0] == McBenchmark.ChildMode)
 {
     return McBenchmark.Child(args[1]);
+}
+
+if (args.Length >= 3 && args[0] == PipelineBenchmark.PassMode)
+{
+    return await PipelineBenchmark.ChildAsync(args[1], args[2], args.Contains("--forget-measurements"));
 }
 
 string? command = args.Length > 0 ? args[0] : null;
@@ -69,9 +74,14 @@ switch (command)
                        then TROP tuned at 1000 x 200 and MC at 5000 x 100 in child processes (CPU time, peak RSS)
                        --runs R        timed runs after one warm-up (default 3); always writes bench/RESULTS.md
                        --case-limit S  stop a scale case after S seconds of wall time (default 900)
-              pipeline lift run over 100 and 1,000 campaigns (two sample exports each): first pass, no-op pass, and the
-                       no-op pass again with 50,000 old delivery records; peak memory
-                       --campaigns N   one size only        --records R   old delivery records (default 50000)
+              pipeline lift run over 100 and 1,000 campaigns (two sample exports each): first pass, no-op pass (same run
+                       id, then a new run id: measurements reused), and the no-op pass again with 50,000 old delivery
+                       records; then 100 campaigns plus a holdout with the 10M-row ingest export, each pass in a child
+                       process (CPU, wall, GC allocated, peak RSS): first, no-op (same id, new id), and a new-id pass with
+                       the stored measurements deleted (every campaign measured again: the cost before reuse)
+                       --campaigns N   one geo size only    --records R   old delivery records (default 50000)
+                       --holdout-rows N  rows of the holdout export (default 10000000)
+                       --geo-only / --holdout-only  one of the two cases
                        --no-results    do not write bench/RESULTS.md
               design   geo market selection: GeoLift's published walkthrough (330 simulations x 1000 permutations) vs GeoLift's
                        published 12 s, cost per simulation as lookback windows grow, and a 210-market x 365-day panel

@@ -67,6 +67,7 @@ internal static class PipelineSummaryJson
         w.WriteString("runId", m.RunId);
         w.WriteString("status", m.Status.ToString().ToLowerInvariant());
         w.WriteBoolean("alreadyMeasured", m.AlreadyMeasured);
+        w.WriteString("reusedFrom", m.ReusedFrom?.Value);
         w.WriteString("message", m.Message);
         w.WriteString("report", m.Design is not null ? locate(StoreLayout.DesignHtml(m.Campaign)) : m.ReportFolder is null ? null : locate(StoreLayout.ReportHtml(m.ReportFolder)));
         w.WriteStartArray("alerts");

@@ -13,7 +13,7 @@ namespace LiftPipeline.Cli.Rendering;
 /// <summary>
 /// The human view of a pipeline pass (<c>lift run</c>, <c>lift demo</c>, each beat of <c>lift watch</c>): the exports
 /// line, one table row per estimate (campaign, estimator and cell, ATT, interval, lift, guardrails, recommendation,
-/// report), then quarantined exports with their reason, a line per planning campaign's design, deliveries and problems.
+/// report; a measurement reused from an earlier run shows "reused from {run}" and its report), then quarantined exports with their reason, a line per planning campaign's design, deliveries and problems.
 /// </summary>
 internal static class PipelineSummaryView
 {
@@ -26,6 +26,10 @@ internal static class PipelineSummaryView
     {
         console.MarkupLine($"[bold]{Markup.Escape(Headline(summary))}[/]");
         output.WriteLine(ExportsLine(summary.Exports));
+        if (summary.Measurements.Count > 0)
+        {
+            output.WriteLine(MeasurementsLine(summary.Measurements));
+        }
         var measured = summary.Measurements.Where(m => m.Design is null).ToArray();
         if (measured.Length > 0)
         {
@@ -38,7 +42,8 @@ internal static class PipelineSummaryView
         }
         foreach (var outcome in measured.Where(m => m.Report is null && m.Holdout is null))
         {
-            output.WriteLine($"{Status(outcome)} {outcome.Campaign}: {outcome.Message}");
+            // A reused measurement's message names the campaign and the run it reuses already.
+            output.WriteLine(outcome.ReusedFrom is not null && !outcome.AlreadyMeasured ? outcome.Message : $"{Status(outcome)} {outcome.Campaign}: {outcome.Message}");
         }
         foreach (var outcome in summary.Measurements.Where(m => m.Design is not null))
         {
@@ -108,6 +113,23 @@ internal static class PipelineSummaryView
         int elsewhere = exports.Count(e => e.Disposition == ExportDisposition.AlreadyMerged);
         int mine = exports.Count - elsewhere;
         return $"{mine} new export{(mine == 1 ? "" : "s")}: {accepted} accepted, {quarantined} quarantined" + (elsewhere > 0 ? $", {elsewhere} already merged by another run" : "");
+    }
+
+    /// <summary>
+    /// "N campaigns: m measured, r reused, f failed, …": what this pass computed, and what it reused because the dataset,
+    /// campaign.json and engine version were unchanged (counts of zero are left out, except measured and reused).
+    /// </summary>
+    public static string MeasurementsLine(IReadOnlyList<MeasureOutcome> measurements)
+    {
+        int reused = measurements.Count(m => m.ReusedFrom is not null && !m.AlreadyMeasured);
+        int measured = measurements.Count(m => m.Status == CampaignRunStatus.Measured && m.ReusedFrom is null && !m.AlreadyMeasured);
+        int designed = measurements.Count(m => m.Status == CampaignRunStatus.Designed);
+        int failed = measurements.Count(m => m.Status == CampaignRunStatus.Failed && m.ReusedFrom is null && !m.AlreadyMeasured);
+        int already = measurements.Count(m => m.AlreadyMeasured && m.Status != CampaignRunStatus.Designed);
+        int other = measurements.Count - reused - measured - designed - failed - already;
+        return $"{measurements.Count} campaign{(measurements.Count == 1 ? "" : "s")}: {measured} measured, {reused} reused (dataset, campaign.json and engine unchanged)"
+            + (failed > 0 ? $", {failed} failed" : "") + (designed > 0 ? $", {designed} designed" : "")
+            + (already > 0 ? $", {already} already measured in this run" : "") + (other > 0 ? $", {other} without data or skipped" : "");
     }
 
     /// <summary>An export's disposition as printed and in JSON: <c>accepted</c>, <c>quarantined</c>, <c>not-found</c>, <c>already-merged</c>.</summary>
@@ -201,6 +223,7 @@ internal static class PipelineSummaryView
 
     private static string Status(MeasureOutcome outcome) => outcome.AlreadyMeasured
         ? "already measured"
+        : outcome.ReusedFrom is { } from ? $"{(outcome.Status == CampaignRunStatus.Failed ? "failed, " : "")}reused from {from}"
         : outcome.Status switch
         {
             CampaignRunStatus.NoData => "no data",

@@ -22,6 +22,9 @@ public enum CampaignConfigState
 /// <param name="Error">The parser's error (every problem, with JSON paths), when invalid.</param>
 public sealed record CampaignConfigRead(CampaignId Campaign, CampaignConfigState State, CampaignConfig? Config = null, CampaignConfigException? Error = null)
 {
+    /// <summary>SHA-256 of the bytes read, as 64 lower-case hex digits, when found: what a stored measurement records of its settings.</summary>
+    public string? ContentSha256 { get; init; }
+
     /// <summary>The object read: <c>campaigns/{campaign}/campaign.json</c>.</summary>
     public string Path => StoreLayout.CampaignConfig(Campaign);
 
@@ -55,7 +58,10 @@ public static class StoredCampaignConfig
         }
         try
         {
-            return new CampaignConfigRead(campaign, CampaignConfigState.Found, CampaignConfig.Parse(campaign, content.Content.Span));
+            return new CampaignConfigRead(campaign, CampaignConfigState.Found, CampaignConfig.Parse(campaign, content.Content.Span))
+            {
+                ContentSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content.Content.Span)),
+            };
         }
         catch (CampaignConfigException invalid)
         {

@@ -36,6 +36,12 @@ public sealed record MeasureOutcome(
 
     /// <summary>A planning campaign's geo design (status <see cref="CampaignRunStatus.Designed"/>): made by this call, or current already.</summary>
     public DesignSummary? Design { get; init; }
+
+    /// <summary>
+    /// The run whose stored measurement this outcome reuses (same dataset, campaign.json and engine version): <see cref="ReportFolder"/>
+    /// and <see cref="Alerts"/> are that run's and nothing was computed, copied or read; null when measured by this run.
+    /// </summary>
+    public RunId? ReusedFrom { get; init; }
 }
 
 /// <summary>
@@ -50,6 +56,14 @@ public sealed record MeasureOutcome(
 /// is a conditional create, the alert id is derived from campaign, guardrail, dataset and the kind of finding, and a campaign already measured
 /// in a run is not measured again (its alerts are queued again; delivery is once per subscriber regardless).
 /// </para>
+/// <para>
+/// Reuse: a finished measurement (measured or failed) is stored under its <see cref="MeasurementKey"/> — dataset object,
+/// campaign.json's SHA-256 and <see cref="EngineVersion"/> — in <see cref="StoredMeasurement"/>. A later run with the same key
+/// records that measurement as its own line (status measured or failed, <c>reusedFrom</c> naming the run, its report folder
+/// and alerts) and computes, copies, reads and queues nothing, provided latest.json still names that run and the data-quality check,
+/// the one guardrail that reads the clock, gives the same result as of now; otherwise it measures again (and a late-data
+/// breach raises its alert once, with the usual derived id).
+/// </para>
 /// A planning campaign (<see cref="CampaignStatus.Planning"/>) is not measured: its geo design is written instead, and
 /// only when the design's inputs changed (<see cref="PlanningCampaignDesign"/>).
 /// A failed measurement (a <see cref="MeasurementNotPossibleException"/>: a design the estimators cannot handle; any other
@@ -58,6 +72,15 @@ public sealed record MeasureOutcome(
 /// </summary>
 public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue, TimeProvider clock)
 {
+    /// <summary>
+    /// The version of the code measuring, part of every <see cref="MeasurementKey"/> and design inputs hash: a stored result
+    /// of another version is never reused. Default: <see cref="Runs.EngineVersion.Current"/>.
+    /// </summary>
+    public string EngineVersion { get; init; } = Runs.EngineVersion.Current;
+
+    /// <summary>Whether a stored measurement of the same inputs is reused (see the class summary). Default: true; false measures every time.</summary>
+    public bool Reuse { get; init; } = true;
+
     /// <summary>The guardrail name of the alert raised when a measurement fails.</summary>
     public const string MeasurementGuardrail = "measurement";
 
@@ -72,7 +95,8 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
     /// <exception cref="CampaignConfigException">The campaign's campaign.json is invalid.</exception>
     public async Task<MeasureOutcome> HandleAsync(CampaignId campaign, RunId? runId, CancellationToken cancellationToken = default)
     {
-        var config = (await store.ReadCampaignConfigAsync(campaign, cancellationToken).ConfigureAwait(false)).ConfigOrNull();
+        var read = await store.ReadCampaignConfigAsync(campaign, cancellationToken).ConfigureAwait(false);
+        var config = read.ConfigOrNull();
         if (config is null)
         {
             string reason = $"{StoreLayout.CampaignConfig(campaign)} is missing; add one to measure the campaign.";
@@ -90,7 +114,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         {
             // Not measured (nothing is treated yet): designed, and only when the design's inputs changed.
             var began = clock.GetUtcNow();
-            var designed = await new PlanningCampaignDesign(store, clock).DesignAsync(config, campaign, manifest, run, cancellationToken).ConfigureAwait(false);
+            var designed = await new PlanningCampaignDesign(store, clock, EngineVersion).DesignAsync(config, campaign, manifest, run, cancellationToken).ConfigureAwait(false);
             await RecordAsync(designed, true, began, cancellationToken).ConfigureAwait(false);
             await QueueDeliveriesAsync(config, campaign, designed.Alerts, run, cancellationToken).ConfigureAwait(false);
             return designed;
@@ -102,15 +126,44 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
             return done;
         }
         var started = clock.GetUtcNow();
-        var outcome = config.Design == CampaignDesign.Holdout
-            ? await new HoldoutCampaignMeasurement(store, clock).MeasureAsync(config, campaign, manifest, run, cancellationToken).ConfigureAwait(false)
-            : await MeasureAsync(config, campaign, await dataset.ReadPanelAsync(manifest, cancellationToken).ConfigureAwait(false), manifest.Dataset, run, cancellationToken).ConfigureAwait(false);
+        var key = new MeasurementReuse(store, EngineVersion).KeyOf(read, manifest.Dataset);
+        var outcome = await ReusedAsync(config, campaign, key, run, started, cancellationToken).ConfigureAwait(false);
+        if (outcome is null)
+        {
+            ClockDependentCheck? clockCheck = null;
+            if (config.Design == CampaignDesign.Holdout)
+            {
+                outcome = await new HoldoutCampaignMeasurement(store, clock).MeasureAsync(config, campaign, manifest, run, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                (outcome, clockCheck) = await MeasureAsync(config, campaign, await dataset.ReadPanelAsync(manifest, cancellationToken).ConfigureAwait(false), manifest.Dataset, run, cancellationToken).ConfigureAwait(false);
+            }
+            // Last: its presence means the report set, latest.json and the alerts are all stored.
+            await new StoredMeasurement(key, run, outcome.Status, outcome.ReportFolder, outcome.Alerts, outcome.Message, started, clockCheck)
+                .WriteAsync(store, campaign, cancellationToken).ConfigureAwait(false);
+        }
         await RecordAsync(outcome, true, started, cancellationToken).ConfigureAwait(false);
-        await QueueDeliveriesAsync(config, campaign, outcome.Alerts, run, cancellationToken).ConfigureAwait(false);
+        if (outcome.ReusedFrom is null)
+        {
+            // A reused measurement's alerts were queued when raised; any still due are in the outbox, which every run delivers.
+            await QueueDeliveriesAsync(config, campaign, outcome.Alerts, run, cancellationToken).ConfigureAwait(false);
+        }
         return outcome;
     }
 
-    private async Task<MeasureOutcome> MeasureAsync(CampaignConfig config, CampaignId campaign, Panel panel, string datasetName, RunId runId, CancellationToken cancellationToken)
+    /// <summary>The stored measurement of <paramref name="key"/> as this run's outcome when <see cref="MeasurementReuse"/> says it is still the answer; null when the campaign must be measured.</summary>
+    private async Task<MeasureOutcome?> ReusedAsync(CampaignConfig config, CampaignId campaign, MeasurementKey key, RunId run, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var stored = Reuse ? await new MeasurementReuse(store, EngineVersion).FindAsync(campaign, config, key, now, cancellationToken).ConfigureAwait(false) : null;
+        return stored is null ? null : Reused(campaign, run, stored);
+    }
+
+    /// <summary>The outcome of <paramref name="run"/> reusing <paramref name="stored"/>: its status, report folder and alerts, and <see cref="MeasureOutcome.ReusedFrom"/>.</summary>
+    internal static MeasureOutcome Reused(CampaignId campaign, RunId run, StoredMeasurement stored) =>
+        new(campaign, run, stored.Status, MeasurementReuse.Describe(campaign, stored), null, stored.Report, stored.Alerts) { ReusedFrom = stored.RunId };
+
+    private async Task<(MeasureOutcome, ClockDependentCheck?)> MeasureAsync(CampaignConfig config, CampaignId campaign, Panel panel, string datasetName, RunId runId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var options = config.ToPanelMeasureOptions() with { Progress = Progress };
@@ -121,10 +174,11 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         }
         catch (MeasurementNotPossibleException e)
         {
-            return await FailedAsync(store, config, campaign, $"{datasetName}|{options.Metric}", runId, now, e.Message,
-                new Dictionary<string, double> { ["units"] = panel.Units.Count, ["periods"] = panel.Periods.Count }, cancellationToken).ConfigureAwait(false);
+            return (await FailedAsync(store, config, campaign, $"{datasetName}|{options.Metric}", runId, now, e.Message,
+                new Dictionary<string, double> { ["units"] = panel.Units.Count, ["periods"] = panel.Periods.Count }, cancellationToken).ConfigureAwait(false), null);
         }
         var checks = Guardrails(config, panel, measurement, options, now, cancellationToken);
+        var quality = checks[0].Result;
         var report = LiftReport.Create(campaign, runId, now, measurement, checks.Select(c => c.Result).ToArray(), 1 - config.Alpha);
         var folder = StoreLayout.ReportFolder(campaign, runId);
         var alerts = new List<string>();
@@ -140,9 +194,9 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
             alerts.Add(await AlertOutbox.RaiseAsync(store, alert, AlertOutbox.SubscribersOf(config), now, cancellationToken).ConfigureAwait(false));
         }
         await WriteReportAsync(report, campaign, folder, cancellationToken).ConfigureAwait(false);
-        return new MeasureOutcome(campaign, runId, CampaignRunStatus.Measured,
+        return (new MeasureOutcome(campaign, runId, CampaignRunStatus.Measured,
             $"{campaign}: {report.Estimates.Count} estimates of {report.Metric}, {report.Recommendation.ToString().ToLowerInvariant()}, {alerts.Count} alerts; report {folder}",
-            report, folder, alerts);
+            report, folder, alerts), new ClockDependentCheck(quality.Status, quality.Findings, panel.Periods));
     }
 
     /// <summary>Guardrails v1: data quality of the panel, then per cell pre-fit and placebo in time of the primary estimator.</summary>
@@ -212,11 +266,15 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         {
             return null;
         }
-        if (entry.Status == CampaignRunStatus.Measured && await store.GetAsync(StoreLayout.ReportJson(StoreLayout.ReportFolder(campaign, runId)), cancellationToken).ConfigureAwait(false) is null)
+        if (entry.Status == CampaignRunStatus.Measured
+            && await store.GetAsync(StoreLayout.ReportJson(entry.Report ?? StoreLayout.ReportFolder(campaign, runId)), cancellationToken).ConfigureAwait(false) is null)
         {
             return null;
         }
-        return new MeasureOutcome(campaign, runId, entry.Status, $"{campaign}: already measured in run {runId}; nothing redone.", null, entry.Report, entry.Alerts ?? [], AlreadyMeasured: true);
+        return new MeasureOutcome(campaign, runId, entry.Status, $"{campaign}: already measured in run {runId}; nothing redone.", null, entry.Report, entry.Alerts ?? [], AlreadyMeasured: true)
+        {
+            ReusedFrom = entry.ReusedFrom is { } from ? RunId.Parse(from) : null,
+        };
     }
 
     private async Task<MeasureOutcome> RecordAsync(MeasureOutcome outcome, bool record, DateTimeOffset? started, CancellationToken cancellationToken)
@@ -226,7 +284,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
             return outcome;
         }
         var entry = new CampaignRunEntry(outcome.Campaign, outcome.Status, null, started, started is null ? null : clock.GetUtcNow(),
-            outcome.ReportFolder, outcome.Alerts, outcome.Status is CampaignRunStatus.Measured or CampaignRunStatus.Designed ? null : outcome.Message);
+            outcome.ReportFolder, outcome.Alerts, outcome.Status is CampaignRunStatus.Measured or CampaignRunStatus.Designed ? null : outcome.Message, outcome.ReusedFrom?.Value);
         await new RunLedger(store).UpdateAsync(outcome.RunId,
             () => new RunManifest(outcome.RunId, RunIds.TriggerOf(outcome.RunId), started ?? clock.GetUtcNow(), []),
             manifest => manifest.With(entry), cancellationToken).ConfigureAwait(false);

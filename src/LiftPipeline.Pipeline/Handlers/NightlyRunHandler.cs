@@ -1,4 +1,5 @@
 using LiftPipeline.Pipeline.Campaigns;
+using LiftPipeline.Pipeline.Datasets;
 using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
 
@@ -19,13 +20,20 @@ public enum RunStart
 /// <param name="Start">Started, or skipped because another run holds the lease.</param>
 /// <param name="Manifest">The run manifest after this call; null when the lease was held.</param>
 /// <param name="Queued">Campaigns whose measurement this call requested.</param>
-public sealed record RunOutcome(RunId RunId, RunStart Start, RunManifest? Manifest, IReadOnlyList<CampaignId> Queued);
+public sealed record RunOutcome(RunId RunId, RunStart Start, RunManifest? Manifest, IReadOnlyList<CampaignId> Queued)
+{
+    /// <summary>Campaigns this call recorded as reusing an earlier measurement of the same inputs (not requested; see <see cref="MeasurementReuse"/>).</summary>
+    public IReadOnlyList<MeasureOutcome> Reused { get; init; } = [];
+}
 
 /// <summary>
 /// The NightlyRun handler, independent of any host: takes the lease on <see cref="StoreLayout.NightlyLease"/> so only one run proceeds
 /// at a time (waiting a bounded <see cref="LeaseWait"/> for a run that holds it), reads every <c>campaigns/{id}/campaign.json</c>, requests a measurement (a <see cref="WorkKind.Measure"/>
 /// item) for each active campaign (panel or holdout), and records every campaign in <c>runs/{runId}.json</c> — queued,
-/// skipped (inactive) or failed (campaign.json invalid, with the reason). A campaign the run has already
+/// skipped (inactive) or failed (campaign.json invalid, with the reason). A campaign whose dataset, campaign.json and
+/// engine version are unchanged since a stored measurement that is still its answer (<see cref="MeasurementReuse"/>) is
+/// not requested: its line is that measurement's (measured or failed, with <c>reusedFrom</c>), all in the one manifest
+/// write, so a run over unchanged campaigns costs a few small reads per campaign. A campaign the run has already
 /// measured is not requested again, so a timer that fires twice queues nothing new. Thread-safe.
 /// </summary>
 public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, TimeProvider clock)
@@ -38,6 +46,12 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
 
     /// <summary>How often a waiting run tries the lease again. Default: 1 s.</summary>
     public TimeSpan LeasePoll { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The engine version of the measurement keys (as <see cref="MeasureCampaignHandler.EngineVersion"/>). Default: <see cref="Runs.EngineVersion.Current"/>.</summary>
+    public string EngineVersion { get; init; } = Runs.EngineVersion.Current;
+
+    /// <summary>Whether an unchanged campaign's stored measurement is recorded instead of requesting a measurement. Default: true.</summary>
+    public bool Reuse { get; init; } = true;
 
     /// <summary>The scheduled run: id <c>nightly-yyyyMMdd-HHmm</c> from <paramref name="scheduledAt"/>, trigger <c>nightly</c>.</summary>
     public Task<RunOutcome> RunAsync(DateTimeOffset scheduledAt, CancellationToken cancellationToken = default) =>
@@ -76,23 +90,33 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         var now = clock.GetUtcNow();
         var entries = new List<CampaignRunEntry>();
         var queued = new List<CampaignId>();
-        await foreach (var (id, entry) in CampaignsAsync(now, cancellationToken).ConfigureAwait(false))
+        var reused = new List<MeasureOutcome>();
+        await foreach (var (id, entry, config) in CampaignsAsync(now, cancellationToken).ConfigureAwait(false))
         {
             var earlier = before?.Campaigns.FirstOrDefault(e => e.Campaign == entry.Campaign);
             if (earlier is not null && earlier.Status != CampaignRunStatus.Queued)
             {
                 continue;   // this run already measured (or judged) it
             }
-            entries.Add(entry);
-            if (entry.Status == CampaignRunStatus.Queued && id is { } campaign)
+            if (entry.Status != CampaignRunStatus.Queued || id is not { } campaign)
             {
-                await queue.EnqueueAsync(WorkItem.Measure(campaign, runId), cancellationToken).ConfigureAwait(false);
-                queued.Add(campaign);
+                entries.Add(entry);
+                continue;
             }
+            if (await ReusedAsync(campaign, config!, runId, now, cancellationToken).ConfigureAwait(false) is { } same)
+            {
+                entries.Add(new CampaignRunEntry(campaign, same.Status, null, now, clock.GetUtcNow(), same.ReportFolder, same.Alerts,
+                    same.Status == CampaignRunStatus.Failed ? same.Message : null, same.ReusedFrom?.Value));
+                reused.Add(same);
+                continue;
+            }
+            entries.Add(entry);
+            await queue.EnqueueAsync(WorkItem.Measure(campaign, runId), cancellationToken).ConfigureAwait(false);
+            queued.Add(campaign);
         }
         var manifest = await ledger.UpdateAsync(runId, () => new RunManifest(runId, trigger, now, []),
             current => entries.Aggregate(current, (m, e) => Keeps(m, e) ? m : m.With(e)), cancellationToken).ConfigureAwait(false);
-        var outcome = new RunOutcome(runId, RunStart.Started, manifest, queued);
+        var outcome = new RunOutcome(runId, RunStart.Started, manifest, queued) { Reused = reused };
         if (whileLeased is not null)
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -108,6 +132,27 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
             }
         }
         return outcome;
+    }
+
+    /// <summary>
+    /// The outcome of reusing the campaign's stored measurement, when its dataset, campaign.json and engine version are
+    /// unchanged and it is still its answer (<see cref="MeasurementReuse"/>); null when a measurement is to be requested
+    /// (a planning campaign's design is MeasureCampaign's to judge, a campaign without data records no-data there).
+    /// </summary>
+    private async Task<MeasureOutcome?> ReusedAsync(CampaignId campaign, CampaignConfigRead read, RunId runId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!Reuse || read.Config is not { Status: not CampaignStatus.Planning } config)
+        {
+            return null;
+        }
+        var manifest = await new CampaignDataset(store, campaign).ReadManifestAsync(cancellationToken).ConfigureAwait(false);
+        if (manifest is null)
+        {
+            return null;
+        }
+        var reuse = new MeasurementReuse(store, EngineVersion);
+        var stored = await reuse.FindAsync(campaign, config, reuse.KeyOf(read, manifest.Dataset), now, cancellationToken).ConfigureAwait(false);
+        return stored is null ? null : MeasureCampaignHandler.Reused(campaign, runId, stored);
     }
 
     /// <summary>Renews <paramref name="lease"/> every third of <see cref="LeaseDuration"/> until <paramref name="stop"/>; a failed renewal is tried again next time.</summary>
@@ -148,8 +193,8 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
     private static bool Keeps(RunManifest manifest, CampaignRunEntry entry) =>
         manifest.Campaigns.Any(e => e.Campaign == entry.Campaign && e.Status != CampaignRunStatus.Queued);
 
-    /// <summary>Every campaign folder with a campaign.json, in name order: its id (null when the folder name is not one) and the line the run records for it.</summary>
-    private async IAsyncEnumerable<(CampaignId? Id, CampaignRunEntry Entry)> CampaignsAsync(DateTimeOffset now,
+    /// <summary>Every campaign folder with a campaign.json, in name order: its id (null when the folder name is not one), the line the run records for it, and its campaign.json as read (null without an id).</summary>
+    private async IAsyncEnumerable<(CampaignId? Id, CampaignRunEntry Entry, CampaignConfigRead? Config)> CampaignsAsync(DateTimeOffset now,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var names = new List<string>();
@@ -167,7 +212,7 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         }
     }
 
-    private async Task<(CampaignId? Id, CampaignRunEntry Entry)> EntryAsync(string campaign, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(CampaignId? Id, CampaignRunEntry Entry, CampaignConfigRead? Config)> EntryAsync(string campaign, DateTimeOffset now, CancellationToken cancellationToken)
     {
         CampaignId id;
         try
@@ -176,7 +221,7 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
         }
         catch (ObjectStoreException e)
         {
-            return (null, new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: $"{StoreLayout.CampaignFolderOf(campaign)}: {e.Message}"));
+            return (null, new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: $"{StoreLayout.CampaignFolderOf(campaign)}: {e.Message}"), null);
         }
         var read = await store.ReadCampaignConfigAsync(id, cancellationToken).ConfigureAwait(false);
         return (id, read switch
@@ -185,6 +230,6 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
             { State: CampaignConfigState.Invalid, Error: var error } => new CampaignRunEntry(campaign, CampaignRunStatus.Failed, Error: error!.Message),
             { Config.Active: false } => new CampaignRunEntry(campaign, CampaignRunStatus.Skipped, Error: "inactive (\"active\": false)"),
             _ => new CampaignRunEntry(campaign, CampaignRunStatus.Queued, QueuedAt: now),
-        });
+        }, read);
     }
 }

@@ -29,18 +29,18 @@ public sealed record DesignSummary(string Folder, string InputsHash, IReadOnlyLi
 /// MeasureCampaign for a planning campaign: no measurement (nothing is treated yet) but the geo design of its dataset —
 /// GeoMarketSelection (or the multi-cell selection) on the history of the <c>geoDesign</c> metric — written to
 /// <c>reports/{campaign}/design/</c> as design.html, design.md and, last, design.json. The design is named by its inputs
-/// (<see cref="DesignJson.InputsHash"/>: the content-addressed dataset object, the metric and the options), so it is redone
-/// only when an export changes the dataset or campaign.json changes the settings; a nightly run over unchanged data reads
+/// (<see cref="DesignJson.InputsHash"/>: the content-addressed dataset object, the metric, the options and the engine version), so it is redone
+/// only when an export changes the dataset, campaign.json changes the settings or a deployment changes the code; a nightly run over unchanged data reads
 /// design.json's hash and does nothing. A design that cannot run on the data (options that do not fit it, too short a
 /// history) fails as a measurement does — a <c>measurement</c> alert, the run's line — and <c>error.json</c> records the
 /// inputs and the reason, so the same inputs are not tried again.
 /// </summary>
-internal sealed class PlanningCampaignDesign(IObjectStore store, TimeProvider clock)
+internal sealed class PlanningCampaignDesign(IObjectStore store, TimeProvider clock, string engineVersion)
 {
     public async Task<MeasureOutcome> DesignAsync(CampaignConfig config, CampaignId campaign, DatasetManifest manifest, RunId runId, CancellationToken cancellationToken)
     {
         var settings = config.GeoDesign ?? new GeoDesignSettings(config.Metrics[0], new GeoDesignOptions { Seed = config.Seed });
-        string inputs = DesignJson.InputsHash(manifest.Dataset, settings.Metric, settings.Options);
+        string inputs = DesignJson.InputsHash(manifest.Dataset, settings.Metric, settings.Options, engineVersion);
         string folder = StoreLayout.DesignFolder(campaign);
         if (await CurrentAsync(campaign, inputs, cancellationToken).ConfigureAwait(false) is { } current)
         {

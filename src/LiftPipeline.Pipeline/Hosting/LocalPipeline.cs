@@ -105,6 +105,8 @@ public sealed class LocalPipeline
                 problems.Add($"{failed.Campaign}: {failed.Error}");
             }
             (measured, delivered) = await DrainAsync(problems, cancellationToken).ConfigureAwait(false);
+            // Campaigns the run recorded as reusing an earlier measurement were not queued; they belong in the summary all the same.
+            measured = [.. measured.Concat(scheduled.Reused).OrderBy(m => m.Campaign.Value, StringComparer.Ordinal)];
         }).ConfigureAwait(false);
         if (measured is null || delivered is null)
         {

@@ -21,19 +21,21 @@ public static class DesignJson
 
     /// <summary>
     /// The hash a design is named by: SHA-256 of the schema version, the dataset object (itself content-addressed), the
-    /// metric and the options' JSON, as 32 hex digits. The same history and settings give the same hash, so the design is
-    /// not redone; a changed export (a new dataset object) or a changed <c>geoDesign</c> gives a new one.
+    /// metric, the options' JSON and the engine version (<see cref="Runs.EngineVersion"/>), as 32 hex digits. The same history,
+    /// settings and code give the same hash, so the design is not redone; a changed export (a new dataset object), a changed
+    /// <c>geoDesign</c> or a deployment that changes the engine gives a new one.
     /// </summary>
-    public static string InputsHash(string dataset, string metric, GeoDesignOptions options)
+    public static string InputsHash(string dataset, string metric, GeoDesignOptions options, string engineVersion)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(metric);
+        ArgumentNullException.ThrowIfNull(engineVersion);
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
             WriteOptions(w, metric, options);
         }
-        var text = $"{SchemaVersion}\n{dataset}\n{metric}\n{Encoding.UTF8.GetString(buffer.ToArray())}";
+        var text = $"{SchemaVersion}\n{dataset}\n{metric}\n{Encoding.UTF8.GetString(buffer.ToArray())}\n{engineVersion}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
     }
 

@@ -53,6 +53,28 @@ public static class LatestReport
         return false;
     }
 
+    /// <summary>
+    /// True when latest.json names the report of <paramref name="runId"/>: a stored measurement of that run is still the
+    /// campaign's current answer (false when a report of other inputs landed since, or there is no readable pointer).
+    /// </summary>
+    /// <exception cref="ObjectStoreException">The store failed.</exception>
+    public static async Task<bool> NamesRunAsync(IObjectStore store, CampaignId campaign, RunId runId, CancellationToken cancellationToken = default)
+    {
+        var current = await store.ReadAsync(StoreLayout.LatestReport(campaign), cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            return false;
+        }
+        try
+        {
+            return StoredJson.Deserialize(current.Content.Span, PipelineJsonContext.Default.LatestReportHeadDocument).RunId == runId.Value;
+        }
+        catch (Exception e) when (e is JsonException or StoredJson.FieldException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The pointer's JSON (<see cref="StoredJson"/>'s rules: a p-value or lift that is not finite is null).</summary>
     public static byte[] ToJson(LiftReport report, string folder)
     {

@@ -9,7 +9,7 @@ public enum CampaignRunStatus
     /// <summary>Requested, not measured yet.</summary>
     Queued,
 
-    /// <summary>Measured; the report was written.</summary>
+    /// <summary>Measured; the report was written (by this run, or by the run named in <see cref="CampaignRunEntry.ReusedFrom"/>).</summary>
     Measured,
 
     /// <summary>Nothing to measure yet: no accepted export.</summary>
@@ -34,6 +34,10 @@ public enum CampaignRunStatus
 /// <param name="Report">The report folder, <c>reports/{campaign}/{runId}/</c>, when written.</param>
 /// <param name="Alerts">Object names of the alerts the measurement raised.</param>
 /// <param name="Error">Why it failed or was skipped.</param>
+/// <param name="ReusedFrom">
+/// The run whose measurement this line reuses (same dataset, campaign.json and engine version; <see cref="StoredMeasurement"/>):
+/// <paramref name="Report"/> and <paramref name="Alerts"/> are that run's; null when this run computed it.
+/// </param>
 /// <remarks><paramref name="Campaign"/> stays text: a run also records a campaign folder whose name is not a valid id (as failed).</remarks>
 public sealed record CampaignRunEntry(
     string Campaign,
@@ -43,7 +47,8 @@ public sealed record CampaignRunEntry(
     DateTimeOffset? FinishedAt = null,
     string? Report = null,
     IReadOnlyList<string>? Alerts = null,
-    string? Error = null)
+    string? Error = null,
+    string? ReusedFrom = null)
 {
     /// <summary>Seconds from start to finish, when both are known.</summary>
     public double? Seconds => StartedAt is { } s && FinishedAt is { } f ? (f - s).TotalSeconds : null;
@@ -121,10 +126,10 @@ public sealed record RunManifest(RunId RunId, string Trigger, DateTimeOffset Sta
 
     private static CampaignRunDocument ToDocument(CampaignRunEntry entry) => new(
         entry.Campaign, StatusName(entry.Status), entry.QueuedAt, entry.StartedAt, entry.FinishedAt,
-        entry.Seconds is { } seconds ? Math.Round(seconds, 3) : null, entry.Report, entry.Alerts is { Count: > 0 } alerts ? alerts : null, entry.Error);
+        entry.Seconds is { } seconds ? Math.Round(seconds, 3) : null, entry.Report, entry.Alerts is { Count: > 0 } alerts ? alerts : null, entry.Error, entry.ReusedFrom);
 
     private static CampaignRunEntry FromDocument(CampaignRunDocument line) => new(
-        Required(line.Campaign, "campaign"), ParseStatus(line.Status), line.QueuedAt, line.StartedAt, line.FinishedAt, line.Report, line.Alerts, line.Error);
+        Required(line.Campaign, "campaign"), ParseStatus(line.Status), line.QueuedAt, line.StartedAt, line.FinishedAt, line.Report, line.Alerts, line.Error, line.ReusedFrom);
 
     private static string Required(string? value, string name) => value ?? throw new FormatException($"{name}: missing");
 }

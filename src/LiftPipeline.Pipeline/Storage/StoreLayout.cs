@@ -11,6 +11,7 @@ namespace LiftPipeline.Pipeline.Storage;
 /// <item><c>datasets/{campaign}/manifest.json</c>, <c>panel-{hash}.parquet</c>, <c>shard-{hash}.parquet</c>, <c>holdout-{hash}.json</c> — merged datasets;</item>
 /// <item><c>reports/{campaign}/{runId}/report.{json,html,md}</c> and <c>reports/{campaign}/latest.json</c>;</item>
 /// <item><c>reports/{campaign}/design/design.{json,html,md}</c> and <c>error.json</c> — a planning campaign's geo design;</item>
+/// <item><c>reports/{campaign}/inputs/{key}.json</c> — a finished measurement named by what it was of, for reuse;</item>
 /// <item><c>alerts/{yyyy}/{MM}/{dd}/{alertId}.json</c> and <c>alerts/deliveries/{alertId}/{subscriber}.json</c> (settled deliveries);</item>
 /// <item><c>outbox/{alertId}/{subscriber}.json</c> — deliveries still due, written only by the pipeline;</item>
 /// <item><c>runs/{runId}.json</c> and the lease <c>runs/nightly.lease</c>.</item>
@@ -183,6 +184,13 @@ public static class StoreLayout
 
     /// <summary><c>reports/{campaign}/design/error.json</c>: why the design of the current inputs could not run.</summary>
     public static string DesignError(CampaignId campaign) => DesignFolder(campaign) + "error.json";
+
+    /// <summary>
+    /// <c>reports/{campaign}/inputs/{key}.json</c>: the finished measurement of one dataset, campaign.json and engine version
+    /// (the key's hash), pointing at its run's report folder. Like <see cref="DesignFolder"/>, <c>inputs</c> is no run's name in practice.
+    /// </summary>
+    /// <exception cref="ObjectStoreException">Code invalid-name: the key is not one safe name segment.</exception>
+    public static string StoredMeasurement(CampaignId campaign, string key) => ObjectName.Validate($"{ReportsPrefix}{campaign}/inputs/{Segment(key)}{Json}");
 
     /// <summary><c>alerts/{yyyy}/{MM}/{dd}/{alertId}.json</c> for the UTC day of <paramref name="raisedAt"/>.</summary>
     /// <exception cref="ObjectStoreException">Code invalid-name: the id makes an invalid object name.</exception>

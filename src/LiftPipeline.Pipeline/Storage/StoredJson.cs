@@ -107,7 +107,7 @@ internal sealed record RunManifestDocument(int SchemaVersion, string RunId, stri
 
 /// <summary>One campaign's line in a stored run manifest.</summary>
 internal sealed record CampaignRunDocument(string Campaign, string Status, DateTimeOffset? QueuedAt = null, DateTimeOffset? StartedAt = null, DateTimeOffset? FinishedAt = null,
-    double? Seconds = null, string? Report = null, IReadOnlyList<string>? Alerts = null, string? Error = null);
+    double? Seconds = null, string? Report = null, IReadOnlyList<string>? Alerts = null, string? Error = null, string? ReusedFrom = null);
 
 /// <summary>A dataset manifest as stored (<c>datasets/{campaign}/manifest.json</c>).</summary>
 internal sealed record DatasetManifestDocument(string Dataset, IReadOnlyList<MergedExportDocument> Exports);

@@ -80,7 +80,11 @@ public sealed class RunCommandTests
         Assert.Equal(0, first.ExitCode);
         Assert.Equal(0, code);
         Assert.Contains("0 new exports: 0 accepted, 0 quarantined", output, StringComparison.Ordinal);
-        Assert.Contains("reports/geo/run-20210601-090100/report.html", output, StringComparison.Ordinal);
+        // Nothing changed: the first run's measurement is reused, not recomputed.
+        Assert.Contains("1 campaign: 0 measured, 1 reused", output, StringComparison.Ordinal);
+        Assert.Contains("reused from run-20210601-090000", output, StringComparison.Ordinal);
+        Assert.Contains("reports/geo/run-20210601-090000/report.html", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(dir.FullName, "reports", "geo", "run-20210601-090100")));
         var after = LocalStoreKit.Snapshot(dir.FullName, "datasets");
         Assert.NotEmpty(dataset);
         Assert.Equal(dataset.Keys, after.Keys);

@@ -71,7 +71,8 @@ public sealed class MeasureCampaignHandlerTests : IDisposable
     public async Task Latest_json_moves_to_newer_reports_only()
     {
         var store = await WithDatasetAsync(TestData.Panel("GeoLift_Test.parquet"));
-        var handler = new MeasureCampaignHandler(store, new InProcessWorkQueue(), _clock);
+        // Every run measures (the same inputs would otherwise reuse run-b's measurement and write no report).
+        var handler = new MeasureCampaignHandler(store, new InProcessWorkQueue(), _clock) { Reuse = false };
 
         await handler.HandleAsync(CampaignId.Parse("geo"), RunId.Parse("run-b"));
         _clock.Now = _clock.Now.AddHours(-1);   // a late invocation of an older run finishes afterwards

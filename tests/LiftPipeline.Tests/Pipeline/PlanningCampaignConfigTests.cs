@@ -70,8 +70,8 @@ public sealed partial class PlanningCampaignConfigTests
         Assert.Equal("conversions", settings.Metric);
         Assert.Equal(7, settings.Options.Seed);
         // Field by field (the options hold lists): the inputs hash is a function of every option.
-        Assert.Equal(LiftPipeline.Pipeline.Reports.DesignJson.InputsHash("d", "m", new GeoDesignOptions { Seed = 7 }),
-            LiftPipeline.Pipeline.Reports.DesignJson.InputsHash("d", "m", settings.Options));
+        Assert.Equal(LiftPipeline.Pipeline.Reports.DesignJson.InputsHash("d", "m", new GeoDesignOptions { Seed = 7 }, "e"),
+            LiftPipeline.Pipeline.Reports.DesignJson.InputsHash("d", "m", settings.Options, "e"));
     }
 
     [Fact]

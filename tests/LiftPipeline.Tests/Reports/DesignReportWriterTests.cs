@@ -77,18 +77,21 @@ public sealed partial class DesignReportWriterTests
         Assert.Equal(DesignMarkdown.ToMarkdown(Report()), DesignMarkdown.ToMarkdown(Report()));
     }
 
+    private const string Engine = "fedcba9876543210";
+
     [Fact]
-    public void The_inputs_hash_changes_with_the_dataset_the_metric_and_any_option_and_only_with_them()
+    public void The_inputs_hash_changes_with_the_dataset_the_metric_any_option_and_the_engine_version_and_only_with_them()
     {
-        string hash = DesignJson.InputsHash(Dataset.Object, "conversions", Options);
+        string hash = DesignJson.InputsHash(Dataset.Object, "conversions", Options, Engine);
 
         Assert.Matches("^[0-9a-f]{32}$", hash);
-        Assert.Equal(hash, DesignJson.InputsHash(Dataset.Object, "conversions", Options with { }));
-        Assert.NotEqual(hash, DesignJson.InputsHash("datasets/geo-plan/panel-ffff.parquet", "conversions", Options));
-        Assert.NotEqual(hash, DesignJson.InputsHash(Dataset.Object, "revenue", Options));
-        Assert.NotEqual(hash, DesignJson.InputsHash(Dataset.Object, "conversions", Options with { Cpic = 8 }));
-        Assert.NotEqual(hash, DesignJson.InputsHash(Dataset.Object, "conversions", Options with { EffectSizes = [0, 0.1] }));
-        Assert.NotEqual(hash, DesignJson.InputsHash(Dataset.Object, "conversions", Options with { Seed = 2 }));
+        Assert.Equal(hash, DesignJson.InputsHash(Dataset.Object, "conversions", Options with { }, Engine));
+        Assert.NotEqual(hash, DesignJson.InputsHash("datasets/geo-plan/panel-ffff.parquet", "conversions", Options, Engine));
+        Assert.NotEqual(hash, DesignJson.InputsHash(Dataset.Object, "revenue", Options, Engine));
+        Assert.NotEqual(hash, DesignJson.InputsHash(Dataset.Object, "conversions", Options with { Cpic = 8 }, Engine));
+        Assert.NotEqual(hash, DesignJson.InputsHash(Dataset.Object, "conversions", Options with { EffectSizes = [0, 0.1] }, Engine));
+        Assert.NotEqual(hash, DesignJson.InputsHash(Dataset.Object, "conversions", Options with { Seed = 2 }, Engine));
+        Assert.NotEqual(hash, DesignJson.InputsHash(Dataset.Object, "conversions", Options, "0123456789abcdef"));
     }
 
     [Fact]
