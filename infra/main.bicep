@@ -76,8 +76,10 @@ var isFlex = hostingPlan == 'flex'
 var queueNames = [
   'measure-requests'
   'alert-deliveries'
+  'shard-statistics'
   'measure-requests-poison'
   'alert-deliveries-poison'
+  'shard-statistics-poison'
 ]
 
 // Built-in role definition ids.

@@ -9,6 +9,7 @@ using LiftPipeline.Bench;
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- t-power [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- pipeline [--campaigns N] [--records R] [--holdout-rows N] [--geo-only|--holdout-only] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- design [--runs R] [--no-results]
+//   dotnet run -c Release --project bench/LiftPipeline.Bench -- fanout [--shards S] [--workers W] [--rows N] [--no-results]
 if (args.Length >= 2 && args[0] is PeakMemory.Mode or PeakMemory.StatisticsMode)
 {
     int workers = args.Length >= 4 && args[2] == "--workers" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
@@ -18,6 +19,11 @@ if (args.Length >= 2 && args[0] is PeakMemory.Mode or PeakMemory.StatisticsMode)
 if (args.Length >= 2 && args[0] == McBenchmark.ChildMode)
 {
     return McBenchmark.Child(args[1]);
+}
+
+if (args.Length >= 6 && args[0] == FanoutBenchmark.WorkerMode)
+{
+    return await FanoutBenchmark.WorkerAsync(args);
 }
 
 if (args.Length >= 3 && args[0] == PipelineBenchmark.PassMode)
@@ -44,6 +50,8 @@ switch (command)
         return await PipelineBenchmark.RunAsync(args[1..]);
     case "design":
         return DesignBenchmark.Run(args[1..]);
+    case "fanout":
+        return await FanoutBenchmark.RunAsync(args[1..]);
     default:
         Console.Error.WriteLine("""
             usage: LiftPipeline.Bench <benchmark> [options]
@@ -87,6 +95,13 @@ switch (command)
                        published 12 s, cost per simulation as lookback windows grow, and a 210-market x 365-day panel
                        --runs R        timed runs of the walkthrough after one warm-up (default 5)
                        --no-results    do not write bench/RESULTS.md
+              fanout   a simulated 1-billion-row holdout: S shards of the ingest export reduced by W worker processes (one
+                       thread each, stored partial statistics), then merged; time and peak RSS per worker, merge cost vs
+                       re-reading the rows, and a check that the merged counts are the sum of the shards'
+                       --shards S      shards (default 100; every shard is the same cached file under its own name)
+                       --workers W     worker processes (default: the processor count)
+                       --rows N        rows per shard (default 10000000)
+                       --results / --no-results  write bench/RESULTS.md (default: only at the default shards and rows)
               t-power  t-test sample size per group: bracket from the normal approximation vs the fixed bracket [2, 1e7]
                        --no-results    do not write bench/RESULTS.md
               sdid     SDID + 200 placebo replications (reference and exact solvers) on Prop99 and two simulated

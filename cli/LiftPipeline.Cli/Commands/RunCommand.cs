@@ -5,7 +5,7 @@ using LiftPipeline.Pipeline.Storage;
 namespace LiftPipeline.Cli.Commands;
 
 /// <summary>
-/// <c>lift run [--store S] [--container C] [--run-id ID] [--lease-wait 30s] [--json]</c>: one pass of the pipeline over a store — new
+/// <c>lift run [--store S] [--container C] [--run-id ID] [--lease-wait 30s] [--remeasure] [--json]</c>: one pass of the pipeline over a store — new
 /// exports, every active campaign measured, alerts delivered (new and pending).
 /// </summary>
 internal static class RunCommand
@@ -20,6 +20,11 @@ internal static class RunCommand
         var leaseWait = Duration.Option("--lease-wait",
             "How long to wait, polling every second, while another run holds the run lease (runs/nightly.lease) before this run is skipped with exit code 0: 250ms, 5s, 2m or hh:mm:ss. Default: 30s.",
             TimeSpan.FromSeconds(30));
+        var remeasure = new Option<bool>("--remeasure")
+        {
+            Description = "Measure every active campaign again, even one whose dataset, campaign.json and engine are unchanged since its stored measurement (which a run otherwise reuses). Default: false.",
+            DefaultValueFactory = _ => false,
+        };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object (runId, run: started or skipped, exports, measurements, deliveries, problems) instead of progress and tables. Default: false.", DefaultValueFactory = _ => false };
         var command = new Command("run",
             "Run the pipeline once over a store: process new exports (accepted ones merged into the campaign dataset, invalid ones quarantined), " +
@@ -30,6 +35,7 @@ internal static class RunCommand
         store.AddTo(command);
         command.Options.Add(runId);
         command.Options.Add(leaseWait);
+        command.Options.Add(remeasure);
         command.Options.Add(json);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,6 +59,7 @@ internal static class RunCommand
                 (pipeline, ct) =>
                 {
                     pipeline.LeaseWait = parse.GetValue(leaseWait);
+                    pipeline.Reuse = !parse.GetValue(remeasure);
                     return pipeline.RunOnceAsync(id, ct);
                 }, cancellationToken).ConfigureAwait(false);
             return code;

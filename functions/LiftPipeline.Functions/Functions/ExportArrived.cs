@@ -12,7 +12,8 @@ namespace LiftPipeline.Functions.Functions;
 /// <summary>
 /// ExportArrived: a blob trigger on <c>{LiftContainer}/exports/{campaign}/{name}</c> fed by Event Grid
 /// (<c>Microsoft.Storage.BlobCreated</c>). Runs <see cref="ExportArrivedHandler"/> on the export and requests the next
-/// step — a measurement (<c>measure-requests</c>) for an accepted export, a delivery of the data-quality alert
+/// step — a measurement (<c>measure-requests</c>) for an accepted export, or one statistics request per row-group range
+/// (<c>shard-statistics</c>) for a holdout export too large for one work item; a delivery of the data-quality alert
 /// (<c>alert-deliveries</c>) for a quarantined one. The blob is bound as a <see cref="BlobClient"/> and never read
 /// here: the handler streams it through the store.
 /// <para>
@@ -22,7 +23,7 @@ namespace LiftPipeline.Functions.Functions;
 /// failure fails the invocation, so the host retries it and finally moves it to <c>webjobs-blobtrigger-poison</c>.
 /// </para>
 /// </summary>
-public sealed class ExportArrived(IObjectStore store, TimeProvider clock, ILogger<ExportArrived> logger)
+public sealed class ExportArrived(IObjectStore store, TimeProvider clock, FanOutSettings fanOut, ILogger<ExportArrived> logger)
 {
     /// <summary>The trigger's blob path: the container from app setting <c>LiftContainer</c>, then <c>exports/{campaign}/{name}</c>.</summary>
     public const string BlobPath = "%" + LiftStorageSettings.ContainerSetting + "%/" + StoreLayout.ExportsPrefix + "{campaign}/{name}";
@@ -60,12 +61,13 @@ public sealed class ExportArrived(IObjectStore store, TimeProvider clock, ILogge
             logger.LogInformation("ExportArrived: {Name} no longer exists; nothing to do.", path);
             return ExportFollowUps.None;
         }
-        var outcome = await new ExportArrivedHandler(store, clock).HandleAsync(path, RunIds.ForExportEvent(version, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        var outcome = await new ExportArrivedHandler(store, clock) { RowsPerWorkItem = fanOut.RowsPerWorkItem }.HandleAsync(path, RunIds.ForExportEvent(version, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         logger.LogInformation("ExportArrived: {Disposition}: {Message}", outcome.Disposition.ToString().ToLowerInvariant(), outcome.Message);
         return new ExportFollowUps
         {
             Measure = WorkMessages.Write(outcome.FollowUps.Where(item => item.Kind == WorkKind.Measure)),
             Deliver = WorkMessages.Write(outcome.FollowUps.Where(item => item.Kind == WorkKind.Deliver)),
+            ShardStatistics = WorkMessages.Write(outcome.FollowUps.Where(item => item.Kind == WorkKind.ShardStatistics)),
         };
     }
 

@@ -1,4 +1,6 @@
 using LiftPipeline.Infrastructure.Alerts;
+using LiftPipeline.Pipeline.Datasets;
+using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Pipeline.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +20,12 @@ public static class LiftFunctionsServices
     public const string WebhookAllowSetting = "Webhooks:Allow";
 
     /// <summary>
+    /// The setting holding the rows per shard-range work item of a large holdout export (app setting <c>LiftRowsPerWorkItem</c>;
+    /// see <see cref="ExportArrivedHandler.RowsPerWorkItem"/>). Unset: <see cref="ShardRanges.DefaultRowsPerWorkItem"/>.
+    /// </summary>
+    public const string RowsPerWorkItemSetting = "LiftRowsPerWorkItem";
+
+    /// <summary>
     /// Registers the clock, the store (<see cref="LiftStorageSettings.CreateStore"/>, created on first use from
     /// <paramref name="configuration"/>) and webhook delivery with the secrets under <see cref="WebhookSecretsSection"/> and the allow-list <see cref="WebhookAllowSetting"/>.
     /// The worker creates the function classes itself, injecting these.
@@ -28,6 +36,7 @@ public static class LiftFunctionsServices
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IObjectStore>(_ => LiftStorageSettings.CreateStore(configuration));
+        services.AddSingleton(new FanOutSettings(RowsPerWorkItem(configuration[RowsPerWorkItemSetting])));
         services.AddLiftWebhooks(options =>
         {
             options.Allow(configuration[WebhookAllowSetting]);
@@ -41,4 +50,13 @@ public static class LiftFunctionsServices
         });
         return services;
     }
+
+    private static long RowsPerWorkItem(string? setting) =>
+        string.IsNullOrWhiteSpace(setting) ? ShardRanges.DefaultRowsPerWorkItem
+        : long.TryParse(setting, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long rows) && rows >= 1 ? rows
+        : throw new InvalidOperationException($"App setting {RowsPerWorkItemSetting} is '{setting}'; give a whole number of rows of at least 1, or leave it unset for {ShardRanges.DefaultRowsPerWorkItem:N0}.");
 }
+
+/// <summary>How large holdout exports are split into shard-range work items.</summary>
+/// <param name="RowsPerWorkItem">Rows per range (<see cref="ExportArrivedHandler.RowsPerWorkItem"/>).</param>
+public sealed record FanOutSettings(long RowsPerWorkItem);

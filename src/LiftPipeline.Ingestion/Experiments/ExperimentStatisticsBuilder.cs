@@ -55,8 +55,13 @@ public static class ExperimentStatisticsBuilder
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be at least 1");
         }
-        int workers = Math.Max(1, Math.Min(options.MaxDegreeOfParallelism, rowGroups));
-        var shared = new WorkQueue(rowGroups);
+        var range = options.RowGroups ?? new RowGroupRange(0, rowGroups);
+        if (options.RowGroups is { } only)
+        {
+            only.CheckWithin(rowGroups, "the export");
+        }
+        int workers = Math.Max(1, Math.Min(options.MaxDegreeOfParallelism, range.Count));
+        var shared = new WorkQueue(range);
         var tasks = new Task<ExperimentStatistics>[workers];
         for (int w = 0; w < workers; w++)
         {
@@ -130,23 +135,23 @@ public static class ExperimentStatisticsBuilder
     }
 
     /// <summary>Hands out row groups in order to whichever worker asks, and counts progress.</summary>
-    private sealed class WorkQueue(int rowGroups)
+    private sealed class WorkQueue(RowGroupRange range)
     {
-        private int _next = -1;
+        private int _next = range.Start - 1;
         private int _done;
         private long _rows;
 
         public int Next()
         {
             int g = Interlocked.Increment(ref _next);
-            return g < rowGroups ? g : -1;
+            return g < range.End ? g : -1;
         }
 
         public ExperimentStatisticsProgress Done(int rows)
         {
             long total = Interlocked.Add(ref _rows, rows);
             int done = Interlocked.Increment(ref _done);
-            return new ExperimentStatisticsProgress(done, rowGroups, total);
+            return new ExperimentStatisticsProgress(done, range.Count, total);
         }
     }
 }

@@ -34,15 +34,19 @@ public enum ExportDisposition
 /// <param name="Panel">The panel read, when a panel export was accepted.</param>
 /// <param name="Alert">The data-quality alert, when quarantined.</param>
 /// <param name="Dataset">The campaign's dataset after the merge, when accepted.</param>
-public sealed record ExportOutcome(ExportName Export, ExportDisposition Disposition, string Message, Panel? Panel = null, Alert? Alert = null, DatasetManifest? Dataset = null)
+/// <param name="ShardWork">For a holdout export of several row-group ranges: one statistics request per range (empty otherwise).</param>
+public sealed record ExportOutcome(ExportName Export, ExportDisposition Disposition, string Message, Panel? Panel = null, Alert? Alert = null, DatasetManifest? Dataset = null,
+    IReadOnlyList<WorkItem>? ShardWork = null)
 {
     /// <summary>
     /// The work this outcome asks for, which hosts forward to their queues unchanged: an accepted export → a measurement
-    /// of its campaign (the run named by the dataset it produced); a quarantined one → the delivery of its alert;
-    /// nothing otherwise.
+    /// of its campaign (the run named by the dataset it produced), or, for a holdout shard of several row-group ranges, one
+    /// statistics request per range (the worker that completes the shard requests the measurement); a quarantined one →
+    /// the delivery of its alert; nothing otherwise.
     /// </summary>
     public IReadOnlyList<WorkItem> FollowUps => Disposition switch
     {
+        ExportDisposition.Accepted or ExportDisposition.AlreadyMerged when ShardWork is { Count: > 0 } work => work,
         ExportDisposition.Accepted or ExportDisposition.AlreadyMerged => [WorkItem.Measure(Export.Campaign, null)],
         ExportDisposition.Quarantined when Alert is { } alert => [WorkItem.Deliver(alert.Campaign, alert.StoragePath, alert.RunId)],
         _ => [],
@@ -65,6 +69,12 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
     /// <summary>The guardrail name of alerts raised for rejected exports.</summary>
     public const string DataQualityGuardrail = "data-quality";
 
+    /// <summary>
+    /// A holdout export of more rows than this is split into row-group ranges (<see cref="ShardRanges"/>), each a
+    /// <see cref="WorkKind.ShardStatistics"/> request; a smaller one is reduced here. Default <see cref="ShardRanges.DefaultRowsPerWorkItem"/>.
+    /// </summary>
+    public long RowsPerWorkItem { get; init; } = ShardRanges.DefaultRowsPerWorkItem;
+
     /// <summary>Handles the export named <paramref name="exportName"/> for run <paramref name="runId"/>.</summary>
     /// <exception cref="ObjectStoreException">The name is unsafe (before any storage call), or the store failed.</exception>
     /// <exception cref="CampaignConfigException">The campaign's campaign.json is invalid (the export is left where it is).</exception>
@@ -75,12 +85,13 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         var subscribers = AlertOutbox.SubscribersOf(config);
         if (config is { Design: CampaignDesign.Holdout })
         {
-            // A holdout export may hold hundreds of millions of rows: validated by one statistics pass over every row
-            // group of the local copy, then streamed into a content-addressed shard of the campaign's dataset.
-            var holdout = new ExperimentExportOptions { Columns = config.ColumnMapping, Outcomes = config.Metrics };
-            return await HandleLocalAsync(export, holdout.Limits, subscribers, runId,
-                (local, ct) => ExperimentStatisticsBuilder.ComputeAsync(c => OpenLocalAsync(local, export, holdout.Limits, c), holdout, new ExperimentStatisticsOptions(), ct),
-                (local, statistics, ct) => RecordShardAsync(export, local, statistics, ct), cancellationToken).ConfigureAwait(false);
+            // A holdout export may hold hundreds of millions of rows. One of a single row-group range is validated by one
+            // statistics pass over the local copy, whose result is stored for the measurement; a larger one has its columns
+            // checked here and its ranges reduced (and their rows validated) by one statistics work item each.
+            var holdout = HoldoutReadOptions.For(config);
+            return await HandleLocalAsync(export, holdout.Export.Limits, subscribers, runId,
+                (local, ct) => ReadShardAsync(local, export, holdout, ct),
+                (local, read, ct) => RecordShardAsync(export, local, read, holdout, ct), cancellationToken).ConfigureAwait(false);
         }
         var options = (config is null ? new PanelExportOptions() : config.ToPanelExportOptions()) with { Increment = true };
         return await HandleLocalAsync(export, options.Limits, subscribers, runId,
@@ -155,19 +166,53 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
             : new ExportOutcome(export, ExportDisposition.AlreadyMerged, $"{export.Path}: this version is already in {dataset.Dataset}; nothing merged.", panel, Dataset: dataset);
     }
 
-    /// <summary>Streams a valid holdout export into a content-addressed shard and records it in the campaign's shard list.</summary>
-    private async Task<ExportOutcome> RecordShardAsync(ExportName export, LocalCopy local, ExperimentStatistics statistics, CancellationToken cancellationToken)
+    /// <summary>A holdout export's row-group ranges, and — when it is a single range — its statistics, which validate every row.</summary>
+    private sealed record ShardRead(IReadOnlyList<RowGroupRange> Ranges, long Rows, ExperimentStatistics? Statistics);
+
+    private async Task<ShardRead> ReadShardAsync(LocalCopy local, ExportName export, HoldoutReadOptions holdout, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<RowGroupRange> ranges;
+        long rows;
+        await using (var file = await OpenLocalAsync(local, export, holdout.Export.Limits, cancellationToken).ConfigureAwait(false))
+        {
+            ranges = ShardRanges.Plan(file.RowGroupRows, RowsPerWorkItem);
+            rows = file.Rows;
+            if (ranges.Count > 1)
+            {
+                ExperimentExportReader.Open(file, holdout.Export);   // the columns, against the contract; the rows are each range's worker's
+                return new ShardRead(ranges, rows, null);
+            }
+        }
+        var statistics = await ExperimentStatisticsBuilder.ComputeAsync(c => OpenLocalAsync(local, export, holdout.Export.Limits, c), holdout.Export, holdout.Statistics,
+            cancellationToken).ConfigureAwait(false);
+        return new ShardRead(ranges, rows, statistics);
+    }
+
+    /// <summary>
+    /// Streams a valid holdout export into a content-addressed shard, stores its statistics when they were computed here
+    /// (<see cref="ShardStatisticsStore"/>), and records the shard and its ranges in the campaign's shard list.
+    /// </summary>
+    private async Task<ExportOutcome> RecordShardAsync(ExportName export, LocalCopy local, ShardRead read, HoldoutReadOptions holdout, CancellationToken cancellationToken)
     {
         string shard = StoreLayout.DatasetShard(export.Campaign, local.Sha256[..32]);
         await using (var stream = File.OpenRead(local.Path))
         {
             await store.TryCreateAsync(shard, stream, cancellationToken).ConfigureAwait(false);
         }
+        if (read.Statistics is { } statistics)
+        {
+            var partials = new ShardStatisticsStore(store, export.Campaign, holdout);
+            await partials.StoreAsync(partials.NameOf(shard, read.Ranges.Count == 1 ? read.Ranges[0] : null, null), statistics, cancellationToken).ConfigureAwait(false);
+        }
         var quarantined = await QuarantinedVersionAsync(export, cancellationToken).ConfigureAwait(false);
-        var (dataset, added) = await new HoldoutDataset(store, export.Campaign).RecordAsync(export, local.ETag, shard, clock.GetUtcNow(), quarantined, cancellationToken).ConfigureAwait(false);
+        var (dataset, added) = await new HoldoutDataset(store, export.Campaign).RecordAsync(export, local.ETag, shard, clock.GetUtcNow(), quarantined, read.Ranges, cancellationToken)
+            .ConfigureAwait(false);
+        var work = read.Statistics is null ? read.Ranges.Select(r => WorkItem.ShardRange(export.Campaign, shard, r)).ToArray() : [];
+        string summary = read.Statistics is { } s ? $"{s.N:N0} customers in arms {string.Join(", ", s.Arms)}"
+            : $"{read.Rows:N0} rows in {read.Ranges.Count} row-group ranges (statistics requested per range)";
         return new ExportOutcome(export, added ? ExportDisposition.Accepted : ExportDisposition.AlreadyMerged, added
-            ? $"{export.Path}: {statistics.N:N0} customers in arms {string.Join(", ", statistics.Arms)} recorded as a shard of {dataset.Dataset}."
-            : $"{export.Path}: this version is already a shard of {dataset.Dataset}; nothing recorded.", Dataset: dataset);
+            ? $"{export.Path}: {summary} recorded as a shard of {dataset.Dataset}."
+            : $"{export.Path}: this version is already a shard of {dataset.Dataset}; nothing recorded.", Dataset: dataset, ShardWork: work);
     }
 
     /// <summary>The local copy of an export, opened under <paramref name="limits"/> and named by the export's file name in every message.</summary>

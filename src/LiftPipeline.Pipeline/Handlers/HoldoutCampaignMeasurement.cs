@@ -8,16 +8,20 @@ using LiftPipeline.Pipeline.Reports;
 using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Statistics;
+using LiftPipeline.Statistics.Experiments;
 using LiftPipeline.Statistics.Guardrails;
 using LiftPipeline.Statistics.Measurement;
 
 namespace LiftPipeline.Pipeline.Handlers;
 
 /// <summary>
-/// MeasureCampaign for a holdout campaign: streams every shard of its dataset (<see cref="HoldoutDataset"/>) through
-/// <see cref="HoldoutAnalysis"/>, writes the holdout report (JSON, HTML with the forest plot, Markdown) and latest.json,
-/// and stores an alert per breached guardrail (SRM, underpowered, contamination, harm) with an id derived from the
-/// campaign, the guardrail and the dataset, so unchanged data never alerts twice.
+/// MeasureCampaign for a holdout campaign: merges the stored statistics of every row-group range of every shard of its
+/// dataset (<see cref="HoldoutDataset"/>, <see cref="ShardStatisticsStore"/>) — computing and storing from the rows only
+/// those missing, so a measurement never waits for a worker — and, with capping, the capped statistics of the same
+/// ranges under the pooled caps (stored by caps: an unchanged cap reads no row). Then <see cref="HoldoutAnalysis"/>
+/// measures, and the holdout report (JSON, HTML with the forest plot, Markdown) and latest.json are written, with an
+/// alert per breached guardrail (SRM, underpowered, contamination, harm) whose id derives from the campaign, the
+/// guardrail and the dataset, so unchanged data never alerts twice.
 /// </summary>
 internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvider clock)
 {
@@ -25,50 +29,62 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
     {
         var now = clock.GetUtcNow();
         var shards = await new HoldoutDataset(store, campaign).ReadShardsAsync(manifest, cancellationToken).ConfigureAwait(false);
-        var local = LocalCopy.NewFolder();
+        using var copies = new LocalShardCopies(store);
+        var partials = new ShardStatisticsStore(store, campaign, HoldoutReadOptions.For(config));
+        var options = MeasureOptions(config);
+        HoldoutMeasurement measurement;
         try
         {
-            var openers = new List<Func<CancellationToken, Task<ExportFile>>>();
-            foreach (var shard in shards)
+            if (shards.Count == 0)
             {
-                var copy = await LocalCopy.DownloadAsync(store, shard.Copy, local, cancellationToken).ConfigureAwait(false)
-                    ?? throw new ObjectStoreException(ObjectStoreException.Unavailable, shard.Copy, "the shard list names a shard that does not exist");
-                openers.Add(ct => ExportFile.OpenAsync(copy.Path, ct));
+                throw new MeasurementNotPossibleException("the dataset holds no shard");
             }
-            var options = new HoldoutMeasureOptions
-            {
-                Settings = config.Holdout ?? new HoldoutSettings(), Metrics = config.Metrics, Alpha = config.Alpha, Guardrails = config.Guardrails,
-            };
-            HoldoutMeasurement measurement;
-            try
-            {
-                measurement = await HoldoutAnalysis.MeasureAsync(openers, new ExperimentExportOptions { Columns = config.ColumnMapping, Outcomes = config.Metrics },
-                    options, null, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is MeasurementNotPossibleException or ExportValidationException)
-            {
-                return await MeasureCampaignHandler.FailedAsync(store, config, campaign, manifest.Dataset, runId, now, e.Message,
-                    new Dictionary<string, double> { ["shards"] = shards.Count }, cancellationToken).ConfigureAwait(false);
-            }
-            var report = HoldoutReport.Create(campaign, runId, now, measurement);
-            string folder = StoreLayout.ReportFolder(campaign, runId);
-            var alerts = new List<string>();
-            foreach (var breach in measurement.Guardrails.Where(g => g.Status == GuardrailStatus.Breach))
-            {
-                var alert = MeasureCampaignHandler.NewAlert(campaign, breach.Name, manifest.Dataset, MeasureCampaignHandler.Finding(breach), runId, now, $"{config.Name}: {breach.Message}", breach.Evidence, StoreLayout.ReportHtml(folder));
-                alerts.Add(await AlertOutbox.RaiseAsync(store, alert, AlertOutbox.SubscribersOf(config), now, cancellationToken).ConfigureAwait(false));
-            }
-            await store.TryCreateAsync(StoreLayout.ReportHtml(folder), MeasureCampaignHandler.Render(report, HoldoutReport.WriteHtml), cancellationToken).ConfigureAwait(false);
-            await store.TryCreateAsync(StoreLayout.ReportMarkdown(folder), MeasureCampaignHandler.Render(report, HoldoutReport.WriteMarkdown), cancellationToken).ConfigureAwait(false);
-            await store.TryCreateAsync(StoreLayout.ReportJson(folder), MeasureCampaignHandler.Render(report, ReportJson.Write), cancellationToken).ConfigureAwait(false);
-            await LatestReport.WriteAsync(store, campaign, report, folder, cancellationToken).ConfigureAwait(false);
-            return new MeasureOutcome(campaign, runId, CampaignRunStatus.Measured,
-                $"{campaign}: {measurement.Contrasts.Count} contrasts over {measurement.Arms.Sum(a => a.N):N0} customers, {report.Recommendation.ToString().ToLowerInvariant()}, {alerts.Count} alerts; report {folder}",
-                null, folder, alerts) { Holdout = report };
+            measurement = await HoldoutAnalysis.MeasureAsync((caps, ct) => MergeAsync(shards, partials, copies, caps, ct), options, cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch (Exception e) when (e is MeasurementNotPossibleException or ExportValidationException)
         {
-            Directory.Delete(local, recursive: true);
+            return await MeasureCampaignHandler.FailedAsync(store, config, campaign, manifest.Dataset, runId, now, e.Message,
+                new Dictionary<string, double> { ["shards"] = shards.Count }, cancellationToken).ConfigureAwait(false);
         }
+        var report = HoldoutReport.Create(campaign, runId, now, measurement);
+        string folder = StoreLayout.ReportFolder(campaign, runId);
+        var alerts = new List<string>();
+        foreach (var breach in measurement.Guardrails.Where(g => g.Status == GuardrailStatus.Breach))
+        {
+            var alert = MeasureCampaignHandler.NewAlert(campaign, breach.Name, manifest.Dataset, MeasureCampaignHandler.Finding(breach), runId, now, $"{config.Name}: {breach.Message}", breach.Evidence, StoreLayout.ReportHtml(folder));
+            alerts.Add(await AlertOutbox.RaiseAsync(store, alert, AlertOutbox.SubscribersOf(config), now, cancellationToken).ConfigureAwait(false));
+        }
+        await store.TryCreateAsync(StoreLayout.ReportHtml(folder), MeasureCampaignHandler.Render(report, HoldoutReport.WriteHtml), cancellationToken).ConfigureAwait(false);
+        await store.TryCreateAsync(StoreLayout.ReportMarkdown(folder), MeasureCampaignHandler.Render(report, HoldoutReport.WriteMarkdown), cancellationToken).ConfigureAwait(false);
+        await store.TryCreateAsync(StoreLayout.ReportJson(folder), MeasureCampaignHandler.Render(report, ReportJson.Write), cancellationToken).ConfigureAwait(false);
+        await LatestReport.WriteAsync(store, campaign, report, folder, cancellationToken).ConfigureAwait(false);
+        return new MeasureOutcome(campaign, runId, CampaignRunStatus.Measured,
+            $"{campaign}: {measurement.Contrasts.Count} contrasts over {measurement.Arms.Sum(a => a.N):N0} customers, {report.Recommendation.ToString().ToLowerInvariant()}, {alerts.Count} alerts; report {folder}",
+            null, folder, alerts) { Holdout = report };
+    }
+
+    /// <summary>How <paramref name="config"/>'s holdout is measured (settings, metrics, α, guardrails).</summary>
+    internal static HoldoutMeasureOptions MeasureOptions(CampaignConfig config) => new()
+    {
+        Settings = config.Holdout ?? new HoldoutSettings(), Metrics = config.Metrics, Alpha = config.Alpha, Guardrails = config.Guardrails,
+    };
+
+    /// <summary>
+    /// The statistics of every range of every shard under <paramref name="caps"/> (null: raw), combined: each read from the
+    /// store or, when missing or unusable, computed from the shard's rows and stored.
+    /// </summary>
+    internal static async Task<ExperimentStatistics> MergeAsync(IReadOnlyList<HoldoutDataset.Shard> shards, ShardStatisticsStore partials, LocalShardCopies copies,
+        IReadOnlyDictionary<string, OutcomeCap>? caps, CancellationToken cancellationToken)
+    {
+        var parts = new List<ExperimentStatistics>();
+        foreach (var shard in shards)
+        {
+            IReadOnlyList<RowGroupRange?> ranges = shard.Ranges is { } known ? [.. known.Select(r => (RowGroupRange?)r)] : [null];
+            foreach (var range in ranges)
+            {
+                parts.Add(await partials.GetOrComputeAsync(shard.Copy, range, caps, ct => copies.OpenerAsync(shard.Copy, shard.Export, ct), cancellationToken).ConfigureAwait(false));
+            }
+        }
+        return parts.Count == 1 ? parts[0] : ExperimentStatistics.Combine(parts);
     }
 }

@@ -9,7 +9,7 @@ using LiftPipeline.Statistics.Measurement;
 namespace LiftPipeline.Pipeline.Hosting;
 
 /// <summary>What the local pipeline is doing, for progress displays.</summary>
-/// <param name="Stage"><c>export</c>, <c>schedule</c>, <c>measure</c> or <c>deliver</c>.</param>
+/// <param name="Stage"><c>export</c>, <c>statistics</c>, <c>schedule</c>, <c>measure</c> or <c>deliver</c>.</param>
 /// <param name="Subject">The export, campaign or alert being worked on.</param>
 /// <param name="Measure">Estimator and replication progress inside a measurement.</param>
 public sealed record PipelineProgress(string Stage, string? Subject, MeasureProgress? Measure = null);
@@ -21,17 +21,20 @@ public sealed record PipelineProgress(string Stage, string? Subject, MeasureProg
 /// <param name="Measurements">Each measurement's outcome.</param>
 /// <param name="Deliveries">Each delivery attempted, new and pending.</param>
 /// <param name="Problems">Work that could not be done (an invalid campaign.json, an unreadable alert), one line each.</param>
+/// <param name="ShardStatistics">Each shard-range statistics work item handled (large holdout exports); null when there were none.</param>
 public sealed record PipelineRunSummary(
     RunId? RunId,
     RunStart? Start,
     IReadOnlyList<ExportOutcome> Exports,
     IReadOnlyList<MeasureOutcome> Measurements,
     IReadOnlyList<SubscriberDelivery> Deliveries,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems,
+    IReadOnlyList<ShardStatisticsOutcome>? ShardStatistics = null);
 
 /// <summary>
 /// The pipeline on one machine: the same handlers the Functions app runs, driven over any <see cref="IObjectStore"/>
-/// with an in-process queue. <see cref="RunOnceAsync"/> is <c>lift run</c>; <see cref="ProcessNewExportsAsync"/> and
+/// with an in-process queue — shard-range statistics (<see cref="WorkKind.ShardStatistics"/>) by <see cref="Workers"/>
+/// parallel workers, as many function instances would. <see cref="RunOnceAsync"/> is <c>lift run</c>; <see cref="ProcessNewExportsAsync"/> and
 /// <see cref="NightlyAsync"/> are the two beats of <c>lift watch</c>. Not thread-safe; run one pass at a time per instance
 /// (several processes may share a store: the handlers are idempotent and the run lease keeps runs apart).
 /// </summary>
@@ -53,8 +56,20 @@ public sealed class LocalPipeline
     /// <summary>Receives progress; null for none.</summary>
     public IProgress<PipelineProgress>? Progress { get; init; }
 
+    /// <summary>Shard-range statistics work items processed at once. Default: the processor count.</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Rows per shard-range work item (<see cref="ExportArrivedHandler.RowsPerWorkItem"/>). Default <see cref="ShardRanges.DefaultRowsPerWorkItem"/>.</summary>
+    public long RowsPerWorkItem { get; init; } = ShardRanges.DefaultRowsPerWorkItem;
+
     /// <summary>How long a run waits for the run lease another process holds before it is skipped (<see cref="NightlyRunHandler.LeaseWait"/>). Default: 30 s.</summary>
     public TimeSpan LeaseWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Whether a campaign whose dataset, campaign.json and engine version are unchanged reuses its stored measurement
+    /// (<see cref="MeasurementReuse"/>). False measures every campaign again (<c>lift run --remeasure</c>). Default: true.
+    /// </summary>
+    public bool Reuse { get; set; } = true;
 
     /// <summary>
     /// <c>lift run</c>: handles new exports, then measures every active campaign under one run
@@ -88,7 +103,7 @@ public sealed class LocalPipeline
         var problems = new List<string>();
         var exports = await HandleExportsAsync(measureEach: true, problems, cancellationToken).ConfigureAwait(false);
         var (measured, delivered) = await DrainAsync(problems, cancellationToken).ConfigureAwait(false);
-        return new PipelineRunSummary(null, null, exports, measured, delivered, problems);
+        return new PipelineRunSummary(null, null, exports, measured, delivered, problems, Statistics());
     }
 
     /// <summary>Schedules the run and, while it holds the run lease, measures and delivers; a run skipped for the lease only delivers what is due.</summary>
@@ -98,7 +113,7 @@ public sealed class LocalPipeline
         Progress?.Report(new PipelineProgress("schedule", null));
         List<MeasureOutcome>? measured = null;
         List<SubscriberDelivery>? delivered = null;
-        var run = await start(new NightlyRunHandler(_store, _queue, _clock) { LeaseWait = LeaseWait }, async scheduled =>
+        var run = await start(new NightlyRunHandler(_store, _queue, _clock) { LeaseWait = LeaseWait, Reuse = Reuse }, async scheduled =>
         {
             foreach (var failed in scheduled.Manifest?.Campaigns.Where(e => e.Status == CampaignRunStatus.Failed && e.StartedAt is null) ?? [])
             {
@@ -112,12 +127,13 @@ public sealed class LocalPipeline
         {
             (measured, delivered) = await DrainAsync(problems, cancellationToken).ConfigureAwait(false);
         }
-        return new PipelineRunSummary(run.RunId, run.Start, exports, measured, delivered, problems);
+        return new PipelineRunSummary(run.RunId, run.Start, exports, measured, delivered, problems, Statistics());
     }
 
     private async Task<IReadOnlyList<ExportOutcome>> HandleExportsAsync(bool measureEach, List<string> problems, CancellationToken cancellationToken)
     {
-        var handler = new ExportArrivedHandler(_store, _clock);
+        var handler = new ExportArrivedHandler(_store, _clock) { RowsPerWorkItem = RowsPerWorkItem };
+        _statistics.Clear();
         var outcomes = new List<ExportOutcome>();
         var scan = await new ExportScanner(_store).ScanAsync(cancellationToken).ConfigureAwait(false);
         foreach (var unusable in scan.Unusable)
@@ -152,9 +168,10 @@ public sealed class LocalPipeline
                 continue;
             }
             outcomes.Add(outcome);
-            // Only measurements are queued here, and only by the export beat: a run measures every campaign anyway, and the
-            // outbox scan after measuring delivers the alerts (a quarantined export's included).
-            foreach (var item in outcome.FollowUps.Where(i => measureEach && i.Kind == WorkKind.Measure))
+            // Shard statistics are always queued; measurements only by the export beat: a run measures every campaign anyway,
+            // and the outbox scan after measuring delivers the alerts (a quarantined export's included).
+            _measureEach = measureEach;
+            foreach (var item in outcome.FollowUps.Where(i => i.Kind == WorkKind.ShardStatistics || (measureEach && i.Kind == WorkKind.Measure)))
             {
                 await _queue.EnqueueAsync(item, cancellationToken).ConfigureAwait(false);
             }
@@ -171,7 +188,8 @@ public sealed class LocalPipeline
     {
         var measured = new List<MeasureOutcome>();
         var delivered = new List<SubscriberDelivery>();
-        var measure = new MeasureCampaignHandler(_store, _queue, _clock) { Progress = MeasureReporter() };
+        var measure = new MeasureCampaignHandler(_store, _queue, _clock) { Progress = MeasureReporter(), Reuse = Reuse };
+        await ComputeShardStatisticsAsync(problems, cancellationToken).ConfigureAwait(false);
         while (_queue.TryDequeue(out var item))
         {
             if (item.Kind != WorkKind.Measure)
@@ -198,6 +216,69 @@ public sealed class LocalPipeline
     }
 
     private string? _current;
+    private bool _measureEach;
+    private readonly List<ShardStatisticsOutcome> _statistics = [];
+
+    private IReadOnlyList<ShardStatisticsOutcome>? Statistics() => _statistics.Count == 0 ? null : [.. _statistics];
+
+    /// <summary>
+    /// Takes the shard-range statistics items off the queue and works them with <see cref="Workers"/> parallel workers —
+    /// the raw ranges, then the capped ranges they ask for — before any measurement (which would otherwise compute the
+    /// ranges itself, one at a time). The measurement a completed dataset asks for is queued by the export beat, unless one
+    /// of its campaign is queued already.
+    /// </summary>
+    private async Task ComputeShardStatisticsAsync(List<string> problems, CancellationToken cancellationToken)
+    {
+        var handler = new ShardStatisticsHandler(_store);
+        var queued = new HashSet<CampaignId>();
+        while (true)
+        {
+            var items = _queue.DrainAll();
+            var work = items.Where(i => i.Kind == WorkKind.ShardStatistics).Distinct().ToArray();
+            foreach (var other in items.Where(i => i.Kind != WorkKind.ShardStatistics))
+            {
+                queued.UnionWith(other.Kind == WorkKind.Measure ? [other.Campaign] : []);
+                await _queue.EnqueueAsync(other, cancellationToken).ConfigureAwait(false);
+            }
+            if (work.Length == 0)
+            {
+                return;
+            }
+            Progress?.Report(new PipelineProgress("statistics", $"{work.Length} shard ranges"));
+            var outcomes = new ShardStatisticsOutcome?[work.Length];
+            await Parallel.ForEachAsync(Enumerable.Range(0, work.Length), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Workers), CancellationToken = cancellationToken },
+                async (i, ct) =>
+                {
+                    try
+                    {
+                        outcomes[i] = await handler.HandleAsync(work[i], ct).ConfigureAwait(false);
+                    }
+                    catch (CampaignConfigException e)
+                    {
+                        lock (problems)
+                        {
+                            problems.Add($"{work[i].Campaign}: {e.Message}");
+                        }
+                    }
+                }).ConfigureAwait(false);
+            var next = new HashSet<WorkItem>();
+            foreach (var outcome in outcomes.OfType<ShardStatisticsOutcome>())
+            {
+                _statistics.Add(outcome);
+                if (outcome.Problem is not null)
+                {
+                    problems.Add(outcome.Message);
+                }
+                foreach (var followUp in outcome.FollowUps)
+                {
+                    if (followUp.Kind == WorkKind.ShardStatistics ? next.Add(followUp) : _measureEach && followUp.Kind == WorkKind.Measure && queued.Add(followUp.Campaign))
+                    {
+                        await _queue.EnqueueAsync(followUp, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+    }
 
     private IProgress<MeasureProgress>? MeasureReporter() =>
         Progress is null ? null : new InlineProgress<MeasureProgress>(p => Progress.Report(new PipelineProgress("measure", _current, p)));

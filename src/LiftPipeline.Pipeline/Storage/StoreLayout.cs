@@ -8,7 +8,8 @@ namespace LiftPipeline.Pipeline.Storage;
 /// <item><c>campaigns/{campaign}/campaign.json</c> — a campaign's settings;</item>
 /// <item><c>exports/{campaign}/{file}</c> — exports as delivered, never modified;</item>
 /// <item><c>quarantine/{campaign}/{file}</c> and <c>{file}.error.json</c> — rejected exports and why;</item>
-/// <item><c>datasets/{campaign}/manifest.json</c>, <c>panel-{hash}.parquet</c>, <c>shard-{hash}.parquet</c>, <c>holdout-{hash}.json</c> — merged datasets;</item>
+/// <item><c>datasets/{campaign}/manifest.json</c>, <c>panel-{hash}.parquet</c>, <c>shard-{hash}.parquet</c>, <c>holdout-{hash}.json</c> — merged datasets;
+/// <c>stats-{hash}.bin</c> — stored statistics of shard row-group ranges;</item>
 /// <item><c>reports/{campaign}/{runId}/report.{json,html,md}</c> and <c>reports/{campaign}/latest.json</c>;</item>
 /// <item><c>reports/{campaign}/design/design.{json,html,md}</c> and <c>error.json</c> — a planning campaign's geo design;</item>
 /// <item><c>reports/{campaign}/inputs/{key}.json</c> — a finished measurement named by what it was of, for reuse;</item>
@@ -128,6 +129,21 @@ public static class StoreLayout
     /// <summary><c>datasets/{campaign}/shard-{hash}.parquet</c>: a validated holdout export, content-addressed.</summary>
     /// <exception cref="ObjectStoreException">Code invalid-name: the hash is not lowercase hex.</exception>
     public static string DatasetShard(CampaignId campaign, string hash) => $"{DatasetsPrefix}{campaign}/shard-{Hex(hash)}.parquet";
+
+    /// <summary>
+    /// <c>datasets/{campaign}/stats-{hash}.bin</c>: the statistics of one row-group range of a shard, named by a hash of the
+    /// shard copy, the range, the options and caps that change the numbers, and the engine version.
+    /// </summary>
+    /// <exception cref="ObjectStoreException">Code invalid-name: the hash is not lowercase hex.</exception>
+    public static string ShardStatistics(CampaignId campaign, string hash) => $"{DatasetsPrefix}{campaign}/stats-{Hex(hash)}.bin";
+
+    /// <summary>True when <paramref name="name"/> is a shard copy of <paramref name="campaign"/> (<c>datasets/{campaign}/shard-{hash}.parquet</c>).</summary>
+    public static bool IsDatasetShard(CampaignId campaign, string name)
+    {
+        string prefix = $"{DatasetsPrefix}{campaign}/shard-";
+        return name is not null && name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(".parquet", StringComparison.Ordinal)
+            && IsHex(name[prefix.Length..^".parquet".Length]);
+    }
 
     /// <summary><c>datasets/{campaign}/holdout-{hash}.json</c>: a holdout dataset's list of shards, content-addressed.</summary>
     /// <exception cref="ObjectStoreException">Code invalid-name: the hash is not lowercase hex.</exception>

@@ -118,8 +118,8 @@ internal sealed record MergedExportDocument(string Export, string Etag, DateTime
 /// <summary>A holdout dataset's shard list as stored (<c>datasets/{campaign}/holdout-{hash}.json</c>).</summary>
 internal sealed record ShardListDocument(IReadOnlyList<ShardDocument> Shards);
 
-/// <summary>One shard in a stored shard list.</summary>
-internal sealed record ShardDocument(string Export, string Etag, string Copy);
+/// <summary>One shard in a stored shard list; <c>rowGroups</c> are the bounds of its work ranges (0, b1, …, row groups), absent in older lists.</summary>
+internal sealed record ShardDocument(string Export, string Etag, string Copy, IReadOnlyList<int>? RowGroups = null);
 
 /// <summary>An alert as stored (<c>alerts/{yyyy}/{MM}/{dd}/{alertId}.json</c>) and sent to webhooks; every field nullable so the reader can name a missing one.</summary>
 internal sealed record AlertDocument(
@@ -172,7 +172,7 @@ internal sealed record QuarantineErrorDocument(string Export, string Etag, DateT
 internal sealed record QuarantineProblemDocument(string Code, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Column, IReadOnlyList<long> Rows, string Message);
 
 /// <summary>A work-queue message (compact: <see cref="PipelineJsonContext.Compact"/>); every field nullable so the parser can name a missing one.</summary>
-internal sealed record WorkItemDocument(string? Kind = null, string? Campaign = null, string? RunId = null, string? AlertPath = null);
+internal sealed record WorkItemDocument(string? Kind = null, string? Campaign = null, string? RunId = null, string? AlertPath = null, string? Shard = null, int? Start = null, int? End = null, bool? Capped = null);
 
 /// <summary>Source-generated (de)serialization of the stored documents, with <see cref="StoredJson"/>'s rules.</summary>
 [JsonSourceGenerationOptions(

@@ -15,6 +15,9 @@ public sealed record ExperimentStatisticsOptions
     /// <summary>Relative accuracy α of the per-(arm, outcome) quantile sketches. Default 0.01.</summary>
     public double SketchRelativeAccuracy { get; init; } = 0.01;
 
+    /// <summary>The row groups to reduce. Default (null): all of them.</summary>
+    public RowGroupRange? RowGroups { get; init; }
+
     /// <summary>Told after each row group. Default: none.</summary>
     public IProgress<ExperimentStatisticsProgress>? Progress { get; init; }
 }

@@ -92,6 +92,25 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Remeasure_measures_an_unchanged_campaign_again_under_the_new_run()
+    {
+        using var dir = TestData.TempDirectory();
+        LocalStoreKit.WriteCampaign(dir.FullName);
+        LocalStoreKit.DropPanel(dir.FullName);
+        var clock = new ManualClock(Start);
+        var host = new CliHost { Clock = clock };
+        var first = await CliRunner.RunAsync(host, CancellationToken.None, "run", "--store", dir.FullName);
+        clock.Now = Start.AddMinutes(1);
+
+        var (code, output, _) = await CliRunner.RunAsync(host, CancellationToken.None, "run", "--store", dir.FullName, "--remeasure");
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal(0, code);
+        Assert.Contains("1 campaign: 1 measured, 0 reused", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(dir.FullName, "reports", "geo", "run-20210601-090100", "report.json")));
+    }
+
+    [Fact]
     public async Task A_malformed_export_is_listed_as_quarantined_with_its_reason_and_the_run_still_exits_zero()
     {
         using var dir = TestData.TempDirectory();

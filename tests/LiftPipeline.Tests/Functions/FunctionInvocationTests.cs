@@ -193,7 +193,41 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite)
         Assert.Empty(deliveries);   // no subscribers
     }
 
+    [Fact]
+    public async Task A_large_holdout_export_fans_out_to_one_shard_statistics_message_per_range_and_the_last_range_requests_the_measurement()
+    {
+        using var worker = await FunctionsWorker.StartAsync(azurite, new Dictionary<string, string?> { [LiftPipeline.Functions.Hosting.LiftFunctionsServices.RowsPerWorkItemSetting] = "2500" });
+        using var dir = TestData.TempDirectory();
+        await worker.Store.WriteAsync("campaigns/vbo/campaign.json", Encoding.UTF8.GetBytes(
+            """{"id": "vbo", "name": "VBO", "design": "holdout", "metrics": ["revenue"], "treatment": {"start": "2026-10-01"}, "holdout": {"allocation": {"holdout": 0.2, "vbo": 0.4, "vbo_1p": 0.4}}}"""));
+        string file = Path.Combine(dir.FullName, "customers.parquet");
+        Experiments.ExperimentExportKit.Write(file, Experiments.ExperimentExportKit.Rows(6_000), 1_000);
+        await worker.Store.WriteAsync("exports/vbo/customers.parquet", await File.ReadAllBytesAsync(file));
+
+        var arrived = await ExportArrivedAsync(worker, "exports/vbo/customers.parquet");
+        var measure = new List<string>();
+        foreach (var message in arrived.ShardStatistics)
+        {
+            var followUps = await worker.Create<ShardStatistics>().RunAsync(message, CancellationToken.None);
+            Assert.Empty(followUps.ShardStatistics);   // no capping: no capped pass
+            measure.AddRange(followUps.Measure);
+        }
+        var names = await worker.NamesAsync("datasets/vbo/stats-");
+        var again = await worker.Create<ShardStatistics>().RunAsync(arrived.ShardStatistics[0], CancellationToken.None);   // a duplicate
+        await worker.Create<MeasureCampaign>().RunAsync(Assert.Single(measure), CancellationToken.None);
+
+        Assert.Empty(arrived.Measure);
+        Assert.True(arrived.ShardStatistics.Length >= 2, $"{arrived.ShardStatistics.Length} ranges");
+        Assert.All(arrived.ShardStatistics, m => Assert.Equal(WorkKind.ShardStatistics, WorkItem.Parse(Encoding.UTF8.GetBytes(m)).Kind));
+        Assert.Equal(arrived.ShardStatistics.Length, names.Length);
+        Assert.Equal(measure, again.Measure);   // the shard is complete: a duplicate asks for the (idempotent) measurement again and writes nothing
+        Assert.Equal(names, await worker.NamesAsync("datasets/vbo/stats-"));
+        Assert.NotNull(await worker.Store.GetAsync("reports/vbo/latest.json"));
+    }
+
     [Theory]
+    [InlineData("ShardStatistics", """{"kind":"statistics","campaign":"geo","shard":"datasets/other/shard-0a.parquet","start":0,"end":1}""", typeof(FormatException))]
+    [InlineData("ShardStatistics", """{"kind":"measure","campaign":"geo"}""", typeof(FormatException))]
     [InlineData("MeasureCampaign", "this is not json", typeof(FormatException))]
     [InlineData("MeasureCampaign", """{"kind":"measure","campaign":"../campaigns"}""", typeof(FormatException))]
     [InlineData("MeasureCampaign", """{"kind":"deliver","campaign":"geo","alertPath":"alerts/2026/11/23/a.json"}""", typeof(FormatException))]
@@ -206,9 +240,12 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite)
         await worker.WriteCampaignAsync("geo");
         var before = await worker.NamesAsync();
 
-        var thrown = await Record.ExceptionAsync(() => function == "MeasureCampaign"
-            ? worker.Create<MeasureCampaign>().RunAsync(message, CancellationToken.None)
-            : worker.Create<DeliverAlerts>().RunAsync(message, CancellationToken.None));
+        var thrown = await Record.ExceptionAsync(() => function switch
+        {
+            "MeasureCampaign" => worker.Create<MeasureCampaign>().RunAsync(message, CancellationToken.None),
+            "ShardStatistics" => worker.Create<ShardStatistics>().RunAsync(message, CancellationToken.None),
+            _ => worker.Create<DeliverAlerts>().RunAsync(message, CancellationToken.None),
+        });
 
         Assert.IsType(expected, thrown);
         Assert.Equal(before, await worker.NamesAsync());

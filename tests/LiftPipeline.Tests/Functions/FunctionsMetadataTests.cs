@@ -14,6 +14,7 @@ public sealed class FunctionsMetadataTests
         [
           {"name": "export", "direction": "In", "type": "blobTrigger", "path": "%LiftContainer%/exports/{campaign}/{name}", "source": "EventGrid", "connection": "LiftStorage"},
           {"name": "Measure", "direction": "Out", "type": "queue", "queueName": "measure-requests", "connection": "LiftStorage"},
+          {"name": "ShardStatistics", "direction": "Out", "type": "queue", "queueName": "shard-statistics", "connection": "LiftStorage"},
           {"name": "Deliver", "direction": "Out", "type": "queue", "queueName": "alert-deliveries", "connection": "LiftStorage"}
         ]
         """)]
@@ -27,6 +28,13 @@ public sealed class FunctionsMetadataTests
         [
           {"name": "message", "direction": "In", "type": "queueTrigger", "dataType": "String", "queueName": "measure-requests", "connection": "LiftStorage"},
           {"name": "$return", "direction": "Out", "type": "queue", "queueName": "alert-deliveries", "connection": "LiftStorage"}
+        ]
+        """)]
+    [InlineData("ShardStatistics", "LiftPipeline.Functions.Functions.ShardStatistics.RunAsync", """
+        [
+          {"name": "message", "direction": "In", "type": "queueTrigger", "dataType": "String", "queueName": "shard-statistics", "connection": "LiftStorage"},
+          {"name": "Measure", "direction": "Out", "type": "queue", "queueName": "measure-requests", "connection": "LiftStorage"},
+          {"name": "ShardStatistics", "direction": "Out", "type": "queue", "queueName": "shard-statistics", "connection": "LiftStorage"}
         ]
         """)]
     [InlineData("DeliverAlerts", "LiftPipeline.Functions.Functions.DeliverAlerts.RunAsync", """
@@ -51,9 +59,9 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void The_app_has_exactly_the_four_functions()
+    public void The_app_has_exactly_the_five_functions()
     {
-        Assert.Equal(["DeliverAlerts", "ExportArrived", "MeasureCampaign", "NightlyRun"],
+        Assert.Equal(["DeliverAlerts", "ExportArrived", "MeasureCampaign", "NightlyRun", "ShardStatistics"],
             Functions().Select(f => (string)f!["name"]!).Order(StringComparer.Ordinal));
     }
 

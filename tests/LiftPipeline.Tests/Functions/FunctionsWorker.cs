@@ -38,7 +38,7 @@ internal sealed class FunctionsWorker : IDisposable
     /// <summary>The same container as a store, for writing inputs and reading results.</summary>
     public IObjectStore Store { get; }
 
-    public static async Task<FunctionsWorker> StartAsync(AzuriteFixture azurite)
+    public static async Task<FunctionsWorker> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null)
     {
         string connection = azurite.RequireConnectionString();
         string container = "fn-" + Guid.NewGuid().ToString("N")[..16];
@@ -53,6 +53,7 @@ internal sealed class FunctionsWorker : IDisposable
             [LiftFunctionsServices.WebhookAllowSetting] = "http,127.0.0.1/32",
             ["Logging:LogLevel:Default"] = "Warning",
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddLiftFunctions(builder.Configuration);
         return new FunctionsWorker(builder.Build(), new BlobContainerClient(connection, container), store);
     }

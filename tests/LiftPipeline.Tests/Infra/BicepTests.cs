@@ -35,10 +35,10 @@ public sealed class BicepTests(BicepTemplate template) : IClassFixture<BicepTemp
     }
 
     [Fact]
-    public void The_queues_are_the_two_trigger_queues_and_their_poison_queues()
+    public void The_queues_are_the_three_trigger_queues_and_their_poison_queues()
     {
         var names = template.Json["variables"]!["queueNames"]!.AsArray().Select(n => (string)n!).ToArray();
-        Assert.Equal(["measure-requests", "alert-deliveries", "measure-requests-poison", "alert-deliveries-poison"], names);
+        Assert.Equal(["measure-requests", "alert-deliveries", "shard-statistics", "measure-requests-poison", "alert-deliveries-poison", "shard-statistics-poison"], names);
         var queues = template.Single("Microsoft.Storage/storageAccounts/queueServices/queues");
         Assert.Equal("[length(variables('queueNames'))]", (string)queues["copy"]!["count"]!);
         Assert.Contains("variables('queueNames')[copyIndex()]", (string)queues["name"]!);

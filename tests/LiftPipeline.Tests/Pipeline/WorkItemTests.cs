@@ -19,6 +19,36 @@ public sealed class WorkItemTests
         Assert.Equal(("measure-requests", "alert-deliveries"), (measure.Queue, deliver.Queue));
     }
 
+    [Fact]
+    public void A_shard_range_message_round_trips_and_names_the_shard_statistics_queue()
+    {
+        var item = WorkItem.ShardRange(CampaignId.Parse("vbo"), "datasets/vbo/shard-0123abcd.parquet", new(4, 8));
+
+        Assert.Equal(item, WorkItem.Parse(item.ToJson()));
+        Assert.Equal("""{"kind":"statistics","campaign":"vbo","shard":"datasets/vbo/shard-0123abcd.parquet","start":4,"end":8}""", Encoding.UTF8.GetString(item.ToJson()));
+        Assert.Equal("shard-statistics", item.Queue);
+        var capped = WorkItem.ShardRange(CampaignId.Parse("vbo"), "datasets/vbo/shard-0123abcd.parquet", new(4, 8), capped: true);
+        Assert.Equal(capped, WorkItem.Parse(capped.ToJson()));
+        Assert.EndsWith(""","end":8,"capped":true}""", Encoding.UTF8.GetString(capped.ToJson()), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"kind":"statistics","campaign":"vbo","shard":"datasets/other/shard-0a.parquet","start":0,"end":1}""", "unsafe")]
+    [InlineData("""{"kind":"statistics","campaign":"vbo","shard":"datasets/vbo/manifest.json","start":0,"end":1}""", "unsafe")]
+    [InlineData("""{"kind":"statistics","campaign":"vbo","shard":"datasets/vbo/../x/shard-0a.parquet","start":0,"end":1}""", "unsafe")]
+    [InlineData("""{"kind":"statistics","campaign":"vbo","shard":"datasets/vbo/shard-0a.parquet","start":3,"end":3}""", "not a row-group range")]
+    [InlineData("""{"kind":"statistics","campaign":"vbo","shard":"datasets/vbo/shard-0a.parquet","start":-1,"end":3}""", "not a row-group range")]
+    [InlineData("""{"kind":"statistics","campaign":"vbo","shard":"datasets/vbo/shard-0a.parquet","end":3}""", "start: missing")]
+    [InlineData("""{"kind":"statistics","campaign":"vbo","shard":"datasets/vbo/shard-0a.parquet","start":"0","end":3}""", "start: must be a whole number")]
+    [InlineData("""{"kind":"statistics","campaign":"vbo","start":0,"end":3}""", "shard: missing")]
+    [InlineData("""{"kind":"statistics","campaign":"vbo","shard":"datasets/vbo/shard-0a.parquet","start":0,"end":3,"capped":"yes"}""", "capped: must be true or false")]
+    public void A_forged_shard_range_message_is_rejected_with_the_field_it_gets_wrong(string json, string expected)
+    {
+        var error = Assert.Throws<FormatException>(() => WorkItem.Parse(Encoding.UTF8.GetBytes(json)));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"kind":"measure","campaign":"../x"}""", "unsafe")]
     [InlineData("""{"kind":"measure","campaign":"Spring Geo"}""", "unsafe")]
