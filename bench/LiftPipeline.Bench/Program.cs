@@ -4,7 +4,7 @@ using LiftPipeline.Bench;
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- ingest [--rows N] [--runs R] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- experiment-stats [--rows N,M] [--runs R] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- simulate [--reps N] [--out FILE]
-//   dotnet run -c Release --project bench/LiftPipeline.Bench -- mc [--runs R]
+//   dotnet run -c Release --project bench/LiftPipeline.Bench -- mc [--runs R] [--case-limit S]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- sdid [--replications R] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- scale [--max-seconds S] [--estimators a,b] [--sizes 1000x200,5000x100] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- t-power [--no-results]
@@ -20,6 +20,11 @@ if (args.Length >= 2 && args[0] is PeakMemory.Mode or PeakMemory.StatisticsMode 
 if (args.Length >= 8 && args[0] == ScaleBenchmark.ChildMode)
 {
     return ScaleBenchmark.Child(args[1..]);
+}
+
+if (args.Length >= 2 && args[0] == McBenchmark.ChildMode)
+{
+    return McBenchmark.Child(args[1]);
 }
 
 if (args.Length >= 6 && args[0] == FanoutBenchmark.WorkerMode)
@@ -82,8 +87,10 @@ switch (command)
                        --estimators a,b  --variances x,y   subsets by name (default all registered)
                        --n0 --n1 --t0 --t1  panel shape (default 39, 1, 30, 10)
                        --out FILE        also write the markdown table there
-              mc       matrix completion with cross-validation on a simulated 100 x 140 panel, TROP tuning + estimate on Prop99
+              mc       matrix completion with cross-validation on a simulated 100 x 140 panel, TROP tuning + estimate on Prop99,
+                       then TROP tuned at 1000 x 200 and MC at 5000 x 100 in child processes (CPU time, peak RSS)
                        --runs R        timed runs after one warm-up (default 3); always writes bench/RESULTS.md
+                       --case-limit S  stop a scale case after S seconds of wall time (default 900)
               pipeline lift run over 100 and 1,000 campaigns (two sample exports each): first pass, no-op pass (same run
                        id, then a new run id: measurements reused), and the no-op pass again with 50,000 old delivery
                        records; then 100 campaigns plus a holdout with the 10M-row ingest export, each pass in a child

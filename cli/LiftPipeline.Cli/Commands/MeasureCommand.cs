@@ -160,7 +160,8 @@ internal static class MeasureCommand
             {
                 double share = p.Replications > 0 ? (double)p.ReplicationsDone / p.Replications : 0;
                 task.Value = (p.Index + share) / p.Count;
-                task.Description = Markup.Escape($"{p.Estimator}{(p.Cell is null ? "" : " " + p.Cell)} {p.ReplicationsDone}/{p.Replications}");
+                string step = p.Estimating is { } e ? $"{e.Stage} {e.Done}/{e.Total}" : $"{p.ReplicationsDone}/{p.Replications}";
+                task.Description = Markup.Escape($"{p.Estimator}{(p.Cell is null ? "" : " " + p.Cell)} {step}");
             });
             return PanelMeasurer.Measure(panel, options with { Progress = progress }, cancellationToken);
         });

@@ -30,7 +30,20 @@ public sealed class MatrixCompletion : ITunedEstimator
     public string Name => "mc";
 
     /// <inheritdoc />
+    /// <exception cref="MeasurementNotPossibleException">A fit failed numerically.</exception>
     public PanelEstimate Estimate(BlockPanel data)
+    {
+        try
+        {
+            return Fit(data);
+        }
+        catch (NumericalFailureException failure)
+        {
+            throw new MeasurementNotPossibleException($"Matrix completion could not be fitted: {failure.Message} Fix λ (a larger one) or check the metric for extreme values.", failure);
+        }
+    }
+
+    private PanelEstimate Fit(BlockPanel data)
     {
         var y = data.Values.ToArray();
         var mask = UntreatedMask(data);
@@ -41,13 +54,13 @@ public sealed class MatrixCompletion : ITunedEstimator
         {
             lambda = fixedLambda;
             double[] path = Options.WarmStartPath ? [.. Grid(lambdaMax).Where(g => g > fixedLambda), fixedLambda] : [fixedLambda];
-            fit = Path(y, mask, data.N, data.T, path)[^1];
+            fit = Path(y, mask, data.N, data.T, path, null);
         }
         else
         {
             var grid = CrossValidate(y, mask, data.N, data.T, out int best);
             lambda = grid[best];
-            fit = Path(y, mask, data.N, data.T, grid.AsSpan(0, best + 1))[best];
+            fit = Path(y, mask, data.N, data.T, grid.AsSpan(0, best + 1), null);
         }
         var (observed, counterfactual) = TreatedPaths(data, fit);
         var tuning = new Dictionary<string, double> { ["lambda"] = lambda, ["lambda_max"] = lambdaMax };
@@ -91,12 +104,9 @@ public sealed class MatrixCompletion : ITunedEstimator
         var perSplit = new double[splits.Length][];
         Parallel.For(0, splits.Length, f =>
         {
-            var fits = Path(y, splits[f], n, t, grid);
-            perSplit[f] = new double[grid.Length];
-            for (int g = 0; g < grid.Length; g++)
-            {
-                perSplit[f][g] = ValidationMse(y, mask, splits[f], fits[g]);
-            }
+            var errors = new double[grid.Length];
+            Path(y, splits[f], n, t, grid, (g, fit) => errors[g] = ValidationMse(y, mask, splits[f], fit));
+            perSplit[f] = errors;
         });
         var mse = new double[grid.Length];
         foreach (var errors in perSplit)
@@ -131,17 +141,19 @@ public sealed class MatrixCompletion : ITunedEstimator
         return grid;
     }
 
-    /// <summary>Fits along a decreasing penalty path, each warm-started from the previous solution.</summary>
-    private TwoWayLowRankFit[] Path(double[] y, double[] observed, int n, int t, ReadOnlySpan<double> grid)
+    /// <summary>
+    /// Fits along a decreasing penalty path, each warm-started from the previous solution, handing each fit to
+    /// <paramref name="visit"/> in turn; returns the last. Only two fits are alive at a time.
+    /// </summary>
+    private TwoWayLowRankFit Path(double[] y, double[] observed, int n, int t, ReadOnlySpan<double> grid, Action<int, TwoWayLowRankFit>? visit)
     {
-        var fits = new TwoWayLowRankFit[grid.Length];
         TwoWayLowRankFit? previous = null;
         for (int g = 0; g < grid.Length; g++)
         {
-            fits[g] = TwoWayLowRankFit.Solve(y, observed, n, t, grid[g], previous, Options.Tolerance, Options.MaxIterations);
-            previous = fits[g];
+            previous = TwoWayLowRankFit.Solve(y, observed, n, t, grid[g], previous, Options.Tolerance, Options.MaxIterations);
+            visit?.Invoke(g, previous);
         }
-        return fits;
+        return previous!;
     }
 
     private static double ValidationMse(double[] y, double[] mask, double[] training, TwoWayLowRankFit fit)

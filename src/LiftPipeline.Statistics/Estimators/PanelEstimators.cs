@@ -16,7 +16,7 @@ public static class PanelEstimators
         new("difp", "synthetic control with an intercept (de-meaned SC)", s => new SynthdidEstimator(SynthdidOptions.Difp(s.Solver))),
         new("sdid", "synthetic difference in differences: unit and time weights with an intercept", s => new SynthdidEstimator(SynthdidOptions.Sdid(s.Solver))),
         new("mc", "matrix completion with a nuclear-norm penalty and two-way fixed effects", s => new MatrixCompletion(new MatrixCompletionOptions { Seed = s.Seed })),
-        new("trop", "triply robust panel: unit and time distance weights with a low-rank fit", _ => new TriplyRobustPanel()) { Aliases = ["dwcp"] },
+        new("trop", "triply robust panel: unit and time distance weights with a low-rank fit", s => new TriplyRobustPanel(new TriplyRobustPanelOptions { Seed = s.Seed })) { Aliases = ["dwcp"] },
         new("geolift", "GeoLift's synthetic control with unit fixed effects", _ => new GeoLiftSyntheticControl()),
         new("geolift-ridge", "GeoLift's synthetic control with ridge augmentation", _ => new GeoLiftSyntheticControl(ridge: true)),
     ];

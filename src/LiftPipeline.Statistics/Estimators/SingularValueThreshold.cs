@@ -1,4 +1,6 @@
+using MathNet.Numerics;
 using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Factorization;
 
 namespace LiftPipeline.Statistics.Estimators;
 
@@ -7,6 +9,7 @@ namespace LiftPipeline.Statistics.Estimators;
 /// Computed from the symmetric eigendecomposition of the smaller Gram matrix (AA' or A'A, MathNet): for n ≤ T,
 /// SVT_θ(A) = Σ_{σ_k > θ} (1 − θ/σ_k) u_k u_k' A, which needs only the kept components and is several times faster
 /// than a full SVD. Singular values below √ε·σ_max lose relative accuracy, which only matters for θ that small.
+/// Memory is O(n·t + min(n, t)²): no n×n or t×t array beyond the smaller Gram.
 /// </summary>
 internal static class SingularValueThreshold
 {
@@ -16,7 +19,23 @@ internal static class SingularValueThreshold
         bool rows = n <= t;
         int m = rows ? n : t;
         var gram = Gram(a, n, t, rows);
-        var evd = Matrix<double>.Build.Dense(m, m, gram).Evd(Symmetricity.Symmetric);
+        foreach (double x in gram)
+        {
+            if (!(Math.Abs(x) <= 1e250))
+            {
+                // A non-finite (or nearly overflowing) Gram sends MathNet's eigensolver out of its arrays; say what happened instead.
+                throw new NumericalFailureException("singular value thresholding met non-finite values (the low-rank iterate diverged or the outcomes overflow).");
+            }
+        }
+        Evd<double> evd;
+        try
+        {
+            evd = Matrix<double>.Build.Dense(m, m, gram).Evd(Symmetricity.Symmetric);
+        }
+        catch (NonConvergenceException e)
+        {
+            throw new NumericalFailureException("the eigendecomposition inside singular value thresholding did not converge.", e);
+        }
         var vectors = evd.EigenVectors.AsColumnMajorArray() ?? evd.EigenVectors.ToColumnMajorArray();
         var values = evd.EigenValues;
         Array.Clear(result);
@@ -33,6 +52,32 @@ internal static class SingularValueThreshold
             AddComponent(a, n, t, rows, vectors.AsSpan(k * m, m), 1 - theta / sigma, projection, result);
         }
         return nuclear;
+    }
+
+    /// <summary>
+    /// The singular values of row-major n×t <paramref name="a"/>, descending, from a thin QR of the tall orientation and
+    /// an SVD of its min(n, t)-square R factor (Golub &amp; Van Loan, §5.4.5 "R-SVD"): O(n·t) memory, never an n×n or t×t U.
+    /// </summary>
+    public static double[] SingularValues(double[] a, int n, int t)
+    {
+        foreach (double x in a)
+        {
+            if (!double.IsFinite(x))
+            {
+                throw new NumericalFailureException("a singular value decomposition met non-finite values (the low-rank iterate diverged or the outcomes overflow).");
+            }
+        }
+        // Row-major n×t is column-major t×n; the tall orientation has at least as many rows as columns.
+        var wide = Matrix<double>.Build.Dense(t, n, a);
+        var tall = n >= t ? wide.Transpose() : wide;
+        try
+        {
+            return tall.QR(QRMethod.Thin).R.Svd(computeVectors: false).S.ToArray();
+        }
+        catch (NonConvergenceException e)
+        {
+            throw new NumericalFailureException("a singular value decomposition did not converge.", e);
+        }
     }
 
     /// <summary>AA' (n×n) when <paramref name="rows"/>, else A'A (t×t); symmetric, so row- and column-major agree.</summary>

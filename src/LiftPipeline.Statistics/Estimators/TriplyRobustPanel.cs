@@ -11,26 +11,29 @@ namespace LiftPipeline.Statistics.Estimators;
 /// <para>Scaling: dividing the loss by Σ w makes uniform weights (λ_time = λ_unit = 0) exactly <see cref="MatrixCompletion"/>
 /// with λ = λ_nn, and (0, 0, ∞) exactly DiD.</para>
 /// <para>Tuning (λs not fixed in <see cref="TriplyRobustPanelOptions"/>): leave-one-unit-out pseudo-treatment on the
-/// control units alone — each control unit in turn is treated as if treated in the last T1 periods and the criterion
-/// Σ (pseudo-effect)² over those N0·T1 cells is minimised (the paper's cross-validation on control cells, in its
-/// block-design form). The search is coordinate-wise over small grids (λ_time per period, λ_unit in multiples of 1/D
+/// control units alone — each pseudo-treated control unit in turn is treated as if treated in the last T1 periods and
+/// the criterion Σ (pseudo-effect)² over its T1 cells is minimised (the paper's cross-validation on control cells, in its
+/// block-design form). Every control is pseudo-treated when N0 ≤ <see cref="TriplyRobustPanelOptions.MaxPseudoTreatedUnits"/>
+/// (default 40); otherwise that many, drawn with <see cref="TriplyRobustPanelOptions.Seed"/>, which caps tuning's cost
+/// independently of N0. All share one copy of the outcomes, so memory is O(N·T). The search is coordinate-wise over small grids (λ_time per period, λ_unit in multiples of 1/D
 /// with D the median pre-period RMS gap between a control and a treated unit, λ_nn in multiples of MC's λ_max),
 /// starting from DiD (0, 0, ∞), for <see cref="TriplyRobustPanelOptions.Cycles"/> passes; fits inside tuning use the
 /// looser <see cref="TriplyRobustPanelOptions.TuningTolerance"/>, and pseudo-treated units run in parallel (the result
-/// does not depend on the number of threads).</para>
+/// does not depend on the number of threads). <see cref="Estimate(BlockPanel, IProgress{EstimateProgress}?, CancellationToken)"/>
+/// reports tuning's progress as pseudo-treated unit fits done.</para>
 /// <para>Reported path: for a post period, the mean over treated units of their model's α_i + β_t + L_it; for a pre
 /// period, the mean over each treated unit's T1 models of their in-sample fitted values. Tuning reports lambda_time,
 /// lambda_unit, low_rank (1 when a low-rank term is used) and lambda_nn (only when finite). Immutable and thread-safe.</para>
 /// </summary>
-public sealed class TriplyRobustPanel : ITunedEstimator
+public sealed class TriplyRobustPanel : ITunedEstimator, IProgressReportingEstimator
 {
     /// <summary>TROP with the given options (defaults when null).</summary>
     public TriplyRobustPanel(TriplyRobustPanelOptions? options = null)
     {
         Options = options ?? new TriplyRobustPanelOptions();
-        if (Options.LambdaTime is < 0 || Options.LambdaUnit is < 0 || Options.LambdaNuclear is < 0 || Options.Cycles < 1)
+        if (Options.LambdaTime is < 0 || Options.LambdaUnit is < 0 || Options.LambdaNuclear is < 0 || Options.Cycles < 1 || Options.MaxPseudoTreatedUnits < 2)
         {
-            throw new ArgumentException("TROP needs non-negative λs and at least one tuning cycle.", nameof(options));
+            throw new ArgumentException("TROP needs non-negative λs, at least one tuning cycle and at least two pseudo-treated units.", nameof(options));
         }
     }
 
@@ -41,12 +44,28 @@ public sealed class TriplyRobustPanel : ITunedEstimator
     public string Name => "trop";
 
     /// <inheritdoc />
-    public PanelEstimate Estimate(BlockPanel data)
+    public PanelEstimate Estimate(BlockPanel data) => Estimate(data, null);
+
+    /// <inheritdoc />
+    /// <exception cref="MeasurementNotPossibleException">Too few controls to tune, or a fit failed numerically.</exception>
+    public PanelEstimate Estimate(BlockPanel data, IProgress<EstimateProgress>? progress, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return Fit(data, progress, cancellationToken);
+        }
+        catch (NumericalFailureException failure)
+        {
+            throw new MeasurementNotPossibleException($"TROP could not be fitted: {failure.Message} Fix the λs (e.g. a larger λ_nn or λ_nn = ∞) or check the metric for extreme values.", failure);
+        }
+    }
+
+    private PanelEstimate Fit(BlockPanel data, IProgress<EstimateProgress>? progress, CancellationToken cancellationToken)
     {
         var lambdas = Options is { LambdaTime: double time, LambdaUnit: double unit, LambdaNuclear: double nuclear }
             ? new TropLambdas(time, unit, nuclear)
-            : new TropTuning(data, Options).Choose(UnitScale(data), MatrixCompletion.LambdaMax(data));
-        var problem = new TropProblem(data.Values.ToArray(), MatrixCompletion.UntreatedMask(data), data.N, data.T, Options.Tolerance, Options.MaxIterations);
+            : new TropTuning(data, Options, progress, cancellationToken).Choose(UnitScale(data), MatrixCompletion.LambdaMax(data));
+        var problem = new TropProblem(data.Values.ToArray(), data.N, data.T, data.N0, data.N1, data.T0, Options.Tolerance, Options.MaxIterations);
         var cells = new List<(int, int)>(data.N1 * data.T1);
         for (int i = data.N0; i < data.N; i++)
         {

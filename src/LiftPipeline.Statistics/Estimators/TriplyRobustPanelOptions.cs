@@ -41,4 +41,15 @@ public sealed record TriplyRobustPanelOptions
 
     /// <summary>Cap on steps per fit inside tuning. Default 100.</summary>
     public int TuningMaxIterations { get; init; } = 100;
+
+    /// <summary>
+    /// Cap on the control units pseudo-treated in tuning: with more controls than this, this many are drawn without
+    /// replacement (seeded by <see cref="Seed"/>) and the criterion sums over them only. Tuning costs one fit per
+    /// pseudo-treated unit, post period and candidate λ, so the cap bounds it independently of N0. Default 40, so
+    /// designs with up to 40 controls (Prop99's 38, GeoLift's walkthroughs) use every control.
+    /// </summary>
+    public int MaxPseudoTreatedUnits { get; init; } = 40;
+
+    /// <summary>Seed of the draw of pseudo-treated units when <see cref="MaxPseudoTreatedUnits"/> binds. Default 1.</summary>
+    public int Seed { get; init; } = 1;
 }

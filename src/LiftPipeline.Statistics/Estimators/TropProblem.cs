@@ -4,23 +4,26 @@ namespace LiftPipeline.Statistics.Estimators;
 internal readonly record struct TropLambdas(double Time, double Unit, double Nuclear);
 
 /// <summary>
-/// One TROP problem: outcomes Y (row-major n×T) and which cells are untreated. Fits the per-cell weighted model of
-/// Athey, Imbens, Qu and Viviano (2025), Algorithm 2: for target cell (i, t), weights ω_j·θ_s on untreated cells with
-/// θ_s = exp(−λ_time·|t − s|) and ω_j = exp(−λ_unit·dist(j, i)), dist the RMS gap of Y_j and Y_i over periods where
-/// both are untreated; then τ_it = Y_it − (α_i + β_t + L_it). Not thread-safe (caches distances).
+/// One TROP problem: outcomes Y (row-major n×T, shared, never copied) with a treated block — rows
+/// [<see cref="FirstTreated"/>, <see cref="FirstTreated"/> + <see cref="TreatedRows"/>) in periods from <see cref="T0"/> —
+/// and every other cell untreated, so no mask is stored. Fits the per-cell weighted model of Athey, Imbens, Qu and
+/// Viviano (2025), Algorithm 2: for target cell (i, t), weights ω_j·θ_s on untreated cells with θ_s = exp(−λ_time·|t − s|)
+/// and ω_j = exp(−λ_unit·dist(j, i)), dist the RMS gap of Y_j and Y_i over periods where both are untreated; then
+/// τ_it = Y_it − (α_i + β_t + L_it). Memory per fit is O(n·T). Not thread-safe (caches distances).
 /// </summary>
 internal sealed class TropProblem
 {
     private readonly double[] _y;
-    private readonly double[] _untreated;
     private readonly Dictionary<int, double[]> _distances = [];
 
-    public TropProblem(double[] y, double[] untreated, int n, int t, double tolerance, int maxIterations)
+    public TropProblem(double[] y, int n, int t, int firstTreated, int treatedRows, int t0, double tolerance, int maxIterations)
     {
         _y = y;
-        _untreated = untreated;
         N = n;
         T = t;
+        FirstTreated = firstTreated;
+        TreatedRows = treatedRows;
+        T0 = t0;
         Tolerance = tolerance;
         MaxIterations = maxIterations;
     }
@@ -29,25 +32,58 @@ internal sealed class TropProblem
 
     public int T { get; }
 
+    /// <summary>The first treated row.</summary>
+    public int FirstTreated { get; }
+
+    /// <summary>How many consecutive rows are treated.</summary>
+    public int TreatedRows { get; }
+
+    /// <summary>The first treated period; treated rows are untreated before it.</summary>
+    public int T0 { get; }
+
     public double Tolerance { get; }
 
     public int MaxIterations { get; }
 
     public double Y(int i, int t) => _y[i * T + t];
 
+    /// <summary>True when cell (i, s) is untreated.</summary>
+    public bool Untreated(int i, int s) => s < T0 || i < FirstTreated || i >= FirstTreated + TreatedRows;
+
+    /// <summary>The untreated indicator, row-major n×T (for tests and diagnostics).</summary>
+    public double[] UntreatedMask()
+    {
+        var mask = new double[N * T];
+        for (int i = 0; i < N; i++)
+        {
+            for (int s = 0; s < T; s++)
+            {
+                mask[i * T + s] = Untreated(i, s) ? 1 : 0;
+            }
+        }
+        return mask;
+    }
+
     /// <summary>The weighted fit for target cell (i, t), warm-started from <paramref name="start"/>.</summary>
     public TwoWayLowRankFit Fit(int i, int t, TropLambdas lambdas, TwoWayLowRankFit? start)
     {
         var distance = Distances(i);
+        var theta = new double[T];
+        for (int s = 0; s < T; s++)
+        {
+            // Time weight exp(−λ_time·|t − s|).
+            theta[s] = Math.Exp(-lambdas.Time * Math.Abs(t - s));
+        }
         var weights = new double[N * T];
         for (int j = 0; j < N; j++)
         {
             // Unit weight exp(−λ_unit·dist(j, i)); λ_unit = 0 weighs every unit equally even without a common period.
             double omega = lambdas.Unit == 0 ? 1 : Math.Exp(-lambdas.Unit * distance[j]);
-            for (int s = 0, k = j * T; s < T; s++, k++)
+            int end = j >= FirstTreated && j < FirstTreated + TreatedRows ? T0 : T;
+            var row = weights.AsSpan(j * T, end);
+            for (int s = 0; s < end; s++)
             {
-                // Time weight exp(−λ_time·|t − s|).
-                weights[k] = _untreated[k] * omega * Math.Exp(-lambdas.Time * Math.Abs(t - s));
+                row[s] = omega * theta[s];
             }
         }
         return TwoWayLowRankFit.Solve(_y, weights, N, T, lambdas.Nuclear, start, Tolerance, MaxIterations);
@@ -67,7 +103,7 @@ internal sealed class TropProblem
             int count = 0;
             for (int u = 0; u < T; u++)
             {
-                if (_untreated[i * T + u] > 0 && _untreated[j * T + u] > 0)
+                if (Untreated(i, u) && Untreated(j, u))
                 {
                     double gap = _y[i * T + u] - _y[j * T + u];
                     sum += gap * gap;
@@ -82,24 +118,36 @@ internal sealed class TropProblem
 
     /// <summary>
     /// Fits every target cell (treated unit i, period t) in <paramref name="cells"/> and reports τ_it and the fit,
-    /// reusing a fit where the weights cannot differ (λ_time = 0: one fit for all periods of a unit; λ_unit = 0: one fit
-    /// per period for all units) and warm-starting the rest from the previous fit.
+    /// fitting once for all cells whose weights cannot differ (λ_time = 0: one fit for all periods of a unit; λ_unit = 0:
+    /// one fit per period for all units) and warm-starting each fit from the previous one. One fit is alive at a time.
     /// </summary>
     public void FitCells(IReadOnlyList<(int Unit, int Period)> cells, TropLambdas lambdas, Action<int, double, TwoWayLowRankFit> report)
     {
-        var cache = new Dictionary<(int, int), TwoWayLowRankFit>();
+        var done = new bool[cells.Count];
         TwoWayLowRankFit? previous = null;
         for (int c = 0; c < cells.Count; c++)
         {
-            var (i, t) = cells[c];
-            var key = (lambdas.Unit == 0 ? -1 : i, lambdas.Time == 0 ? -1 : t);
-            if (!cache.TryGetValue(key, out var fit))
+            if (done[c])
             {
-                fit = Fit(i, t, lambdas, previous);
-                cache[key] = fit;
-                previous = fit;
+                continue;
             }
-            report(c, Y(i, t) - fit.Fitted(i, t), fit);
+            var (i, t) = cells[c];
+            var fit = Fit(i, t, lambdas, previous);
+            previous = fit;
+            var key = Key(cells[c], lambdas);
+            for (int d = c; d < cells.Count; d++)
+            {
+                if (!done[d] && Key(cells[d], lambdas) == key)
+                {
+                    done[d] = true;
+                    var (unit, period) = cells[d];
+                    report(d, Y(unit, period) - fit.Fitted(unit, period), fit);
+                }
+            }
         }
     }
+
+    /// <summary>Cells with the same key have the same weights: the unit matters only when λ_unit ≠ 0, the period only when λ_time ≠ 0.</summary>
+    private static (int, int) Key((int Unit, int Period) cell, TropLambdas lambdas) =>
+        (lambdas.Unit == 0 ? -1 : cell.Unit, lambdas.Time == 0 ? -1 : cell.Period);
 }

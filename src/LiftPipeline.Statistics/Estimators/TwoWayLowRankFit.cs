@@ -1,5 +1,3 @@
-using MathNet.Numerics.LinearAlgebra;
-
 namespace LiftPipeline.Statistics.Estimators;
 
 /// <summary>
@@ -90,6 +88,10 @@ internal sealed class TwoWayLowRankFit
             double nuclear = SingularValueThreshold.Apply(work, n, t, penalty / (2 * vMax), fit.L);
             fit.FitFixedEffects(y, v, effects);
             double next = fit.Loss(y, v) + penalty * nuclear;
+            if (!double.IsFinite(next))
+            {
+                throw new NumericalFailureException($"the low-rank fit diverged (non-finite objective after {iteration} steps).");
+            }
             double decrease = (objective - next) / Math.Max(objective, double.Epsilon);
             objective = next;
             momentum = decrease < 0 ? 1 : nextMomentum;
@@ -117,7 +119,7 @@ internal sealed class TwoWayLowRankFit
             int i = k / t, s = k - i * t;
             gradient[k] = v[k] * (y[k] - fit.Alpha[i] - fit.Beta[s]);
         }
-        return 2 * Matrix<double>.Build.DenseOfRowMajor(n, t, gradient).L2Norm();
+        return 2 * SingularValueThreshold.SingularValues(gradient, n, t)[0];
     }
 
     /// <summary>Σ v (Y − α − β − L)².</summary>
@@ -216,6 +218,15 @@ internal sealed class TwoWayLowRankFit
                 break;
             }
         }
-        return zero ? 0 : Matrix<double>.Build.DenseOfRowMajor(n, t, l).Svd(computeVectors: false).S.Sum();
+        if (zero)
+        {
+            return 0;
+        }
+        double sum = 0;
+        foreach (double sigma in SingularValueThreshold.SingularValues(l, n, t))
+        {
+            sum += sigma;
+        }
+        return sum;
     }
 }

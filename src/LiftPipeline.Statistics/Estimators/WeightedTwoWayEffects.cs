@@ -6,7 +6,7 @@ namespace LiftPipeline.Statistics.Estimators;
 /// <summary>
 /// Exact weighted two-way fixed effects: argmin over α, β of Σ v_it (Z_it − α_i − β_t)². With r_i = Σ_t v_it and
 /// c_t = Σ_i v_it, eliminating α leaves the T×T system S β = b, S = diag(c) − Σ_i v_i v_i'/r_i, which is singular
-/// along 1 (only α + β is identified); S + κ11' is solved instead, giving the solution with Σβ = 0. S depends only on
+/// along 1 (only α + β is identified); S + cc'/Σc is solved instead, giving the solution with Σ c_t β_t = 0. S depends only on
 /// the weights, so its Cholesky factor is computed once per fit and reused for every Z. When the factorisation fails
 /// (disconnected or extreme weights) the caller's alternating means do all the work.
 /// </summary>
@@ -25,7 +25,12 @@ internal sealed class WeightedTwoWayEffects
         _t = t;
         _rowTotals = new double[n];
         var s = new double[t * t];
+        var columnTotals = new double[t];
         double trace = 0;
+        // Σ_i v_i v_i'/r_i = Σ_g (Σ_{i∈g} r_i) p_g p_g' over groups g of consecutive rows with the same profile p = v_i/r_i
+        // (TROP's separable weights ω_j·θ_s give one profile per mask pattern), so the O(T²) outer product runs once per group.
+        var profile = new double[t];
+        double groupTotal = 0;
         for (int i = 0; i < n; i++)
         {
             var row = v.AsSpan(i * t, t);
@@ -37,22 +42,41 @@ internal sealed class WeightedTwoWayEffects
             _rowTotals[i] = r;
             for (int p = 0; p < t; p++)
             {
-                s[p * t + p] += row[p];
-                trace += row[p];
-                if (r > 0 && row[p] != 0)
+                columnTotals[p] += row[p];
+            }
+            trace += r;
+            if (r <= 0)
+            {
+                continue;
+            }
+            if (groupTotal > 0 && !SameProfile(row, r, profile))
+            {
+                AddOuterProduct(s, profile, groupTotal);
+                groupTotal = 0;
+            }
+            if (groupTotal == 0)
+            {
+                for (int p = 0; p < t; p++)
                 {
-                    double scaled = row[p] / r;
-                    for (int q = 0; q < t; q++)
-                    {
-                        s[p * t + q] -= scaled * row[q];
-                    }
+                    profile[p] = row[p] / r;
                 }
             }
+            groupTotal += r;
         }
-        double kappa = trace / t;
-        for (int k = 0; k < s.Length; k++)
+        if (groupTotal > 0)
         {
-            s[k] += kappa / t;
+            AddOuterProduct(s, profile, groupTotal);
+        }
+        // Only α + β is identified (S1 = 0): S + cc'/Σc pins c'β = 0. Its rank-one term scales with the column totals c,
+        // so periods of tiny weight (far periods under steep time weights) keep their small entries; a uniform κ11'
+        // swamps them in rounding and the factor returns astronomically large α and β.
+        for (int p = 0; p < t; p++)
+        {
+            s[p * t + p] += columnTotals[p];
+            for (int q = 0; q < t; q++)
+            {
+                s[p * t + q] += columnTotals[p] * columnTotals[q] / trace;
+            }
         }
         try
         {
@@ -61,6 +85,39 @@ internal sealed class WeightedTwoWayEffects
         catch (ArgumentException)
         {
             _cholesky = null;
+        }
+    }
+
+    /// <summary>True when row/r equals <paramref name="profile"/> to 1e-13 relative in every period.</summary>
+    private static bool SameProfile(ReadOnlySpan<double> row, double r, ReadOnlySpan<double> profile)
+    {
+        for (int p = 0; p < row.Length; p++)
+        {
+            double x = row[p] / r;
+            if (Math.Abs(x - profile[p]) > 1e-13 * Math.Max(Math.Abs(x), Math.Abs(profile[p])))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>S −= total·p p' (p's zero entries skipped).</summary>
+    private static void AddOuterProduct(double[] s, ReadOnlySpan<double> profile, double total)
+    {
+        int t = profile.Length;
+        for (int p = 0; p < t; p++)
+        {
+            if (profile[p] == 0)
+            {
+                continue;
+            }
+            double scaled = total * profile[p];
+            var target = s.AsSpan(p * t, t);
+            for (int q = 0; q < t; q++)
+            {
+                target[q] -= scaled * profile[q];
+            }
         }
     }
 
@@ -73,6 +130,7 @@ internal sealed class WeightedTwoWayEffects
         }
         // b_t = Σ_i v_it Z_it − Σ_i v_it (Σ_s v_is Z_is)/r_i.
         var b = new double[_t];
+        double scale = 0;
         for (int i = 0; i < _n; i++)
         {
             double r = _rowTotals[i];
@@ -80,6 +138,7 @@ internal sealed class WeightedTwoWayEffects
             for (int s = 0, k = i * _t; s < _t; s++, k++)
             {
                 weighted += _v[k] * (y[k] - l[k]);
+                scale = Math.Max(scale, Math.Abs(y[k] - l[k]));
             }
             double mean = r > 0 ? weighted / r : 0;
             for (int s = 0, k = i * _t; s < _t; s++, k++)
@@ -88,9 +147,14 @@ internal sealed class WeightedTwoWayEffects
             }
         }
         var solution = _cholesky.Solve(Vector<double>.Build.Dense(b));
-        if (!solution.All(double.IsFinite))
+        // Weighted means of Z cannot be far outside Z's range: a solution that is means a factor too ill-conditioned to trust.
+        double bound = 1e8 * (scale + 1);
+        foreach (double x in solution)
         {
-            return false;
+            if (!(Math.Abs(x) <= bound))
+            {
+                return false;
+            }
         }
         solution.CopyTo(Vector<double>.Build.Dense(beta));
         for (int i = 0; i < _n; i++)

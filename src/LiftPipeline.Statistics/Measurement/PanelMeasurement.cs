@@ -27,7 +27,11 @@ public sealed record PanelMeasureOptions
 }
 
 /// <summary>Progress of <see cref="PanelMeasurer.Measure"/>: estimate <paramref name="Index"/> of <paramref name="Count"/>, and its replications done.</summary>
-public readonly record struct MeasureProgress(string Estimator, string? Cell, int Index, int Count, int ReplicationsDone, int Replications);
+public readonly record struct MeasureProgress(string Estimator, string? Cell, int Index, int Count, int ReplicationsDone, int Replications)
+{
+    /// <summary>Progress inside the point estimate (TROP's tuning) while it runs, before any replication; null otherwise.</summary>
+    public EstimateProgress? Estimating { get; init; }
+}
 
 internal static class MeasureProgressExtensions
 {
@@ -41,12 +45,22 @@ internal static class MeasureProgressExtensions
         }
         int total = options.VarianceOptions.Replications;
         progress.Report(new MeasureProgress(estimator, cell, index, count, 0, total));
-        return options.VarianceOptions with { Progress = new Forward(done => progress.Report(new MeasureProgress(estimator, cell, index, count, done, total))) };
+        return options.VarianceOptions with { Progress = new Forward<int>(done => progress.Report(new MeasureProgress(estimator, cell, index, count, done, total))) };
     }
 
-    private sealed class Forward(Action<int> report) : IProgress<int>
+    /// <summary>The point estimate's own progress forwarded as <see cref="MeasureProgress"/> for one estimate, or null.</summary>
+    public static IProgress<EstimateProgress>? EstimateReporting(this PanelMeasureOptions options, string estimator, string? cell, int index, int count)
     {
-        public void Report(int value) => report(value);
+        var progress = options.Progress;
+        int total = options.VarianceOptions.Replications;
+        return progress is null
+            ? null
+            : new Forward<EstimateProgress>(p => progress.Report(new MeasureProgress(estimator, cell, index, count, 0, total) { Estimating = p }));
+    }
+
+    private sealed class Forward<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 }
 
@@ -129,7 +143,9 @@ public static class PanelMeasurer
                     results.Add(StaggeredAdoption.Measure(cohorts, estimator, variance, options.VarianceOptions.Level, cell, cancellationToken));
                     continue;
                 }
-                var estimate = estimator.Estimate(data!);
+                var estimate = estimator is IProgressReportingEstimator reporting
+                    ? reporting.Estimate(data!, options.EstimateReporting(estimator.Name, cell, index - 1, count), cancellationToken)
+                    : estimator.Estimate(data!);
                 var uncertainty = variance?.Estimate(estimate, cancellationToken);
                 results.Add(MeasuredEstimate.From(estimate, uncertainty, cell));
             }
