@@ -67,15 +67,9 @@ public sealed class RunCommandTests
     public async Task Running_again_processes_no_export_twice_and_leaves_the_dataset_byte_identical()
     {
         using var dir = TestData.TempDirectory();
-        LocalStoreKit.WriteCampaign(dir.FullName);
-        LocalStoreKit.DropPanel(dir.FullName);
-        var clock = new ManualClock(Start);
-        var host = new CliHost { Clock = clock };
-        var first = await CliRunner.RunAsync(host, CancellationToken.None, "run", "--store", dir.FullName);
-        var dataset = LocalStoreKit.Snapshot(dir.FullName, "datasets");
-        clock.Now = Start.AddMinutes(1);
+        SortedDictionary<string, byte[]>? dataset = null;
 
-        var (code, output, _) = await CliRunner.RunAsync(host, CancellationToken.None, "run", "--store", dir.FullName);
+        var (first, (code, output, _)) = await RunTwiceAsync(dir.FullName, () => dataset = LocalStoreKit.Snapshot(dir.FullName, "datasets"));
 
         Assert.Equal(0, first.ExitCode);
         Assert.Equal(0, code);
@@ -86,6 +80,7 @@ public sealed class RunCommandTests
         Assert.Contains("reports/geo/run-20210601-090000/report.html", output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(dir.FullName, "reports", "geo", "run-20210601-090100")));
         var after = LocalStoreKit.Snapshot(dir.FullName, "datasets");
+        Assert.NotNull(dataset);
         Assert.NotEmpty(dataset);
         Assert.Equal(dataset.Keys, after.Keys);
         Assert.All(dataset, pair => Assert.Equal(pair.Value, after[pair.Key]));
@@ -95,19 +90,28 @@ public sealed class RunCommandTests
     public async Task Remeasure_measures_an_unchanged_campaign_again_under_the_new_run()
     {
         using var dir = TestData.TempDirectory();
-        LocalStoreKit.WriteCampaign(dir.FullName);
-        LocalStoreKit.DropPanel(dir.FullName);
-        var clock = new ManualClock(Start);
-        var host = new CliHost { Clock = clock };
-        var first = await CliRunner.RunAsync(host, CancellationToken.None, "run", "--store", dir.FullName);
-        clock.Now = Start.AddMinutes(1);
 
-        var (code, output, _) = await CliRunner.RunAsync(host, CancellationToken.None, "run", "--store", dir.FullName, "--remeasure");
+        var (first, (code, output, _)) = await RunTwiceAsync(dir.FullName, () => { }, "--remeasure");
 
         Assert.Equal(0, first.ExitCode);
         Assert.Equal(0, code);
         Assert.Contains("1 campaign: 1 measured, 0 reused", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(dir.FullName, "reports", "geo", "run-20210601-090100", "report.json")));
+    }
+
+    /// <summary>A store with one geo campaign and its panel, run at <see cref="Start"/> and again a minute later with <paramref name="again"/>; <paramref name="between"/> runs in between.</summary>
+    private static async Task<((int ExitCode, string Output, string Error) First, (int ExitCode, string Output, string Error) Second)> RunTwiceAsync(
+        string store, Action between, params string[] again)
+    {
+        LocalStoreKit.WriteCampaign(store);
+        LocalStoreKit.DropPanel(store);
+        var clock = new ManualClock(Start);
+        var host = new CliHost { Clock = clock };
+        var first = await CliRunner.RunAsync(host, CancellationToken.None, "run", "--store", store);
+        between();
+        clock.Now = Start.AddMinutes(1);
+        var second = await CliRunner.RunAsync(host, CancellationToken.None, ["run", "--store", store, .. again]);
+        return (first, second);
     }
 
     [Fact]
