@@ -131,6 +131,8 @@ internal static class FanoutBenchmark
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         string host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell which executable runs the bench.");
         start.FileName = host;
+        // Workers run with the GC setting the Functions worker's runtimeconfig carries.
+        start.Environment["DOTNET_GCConserveMemory"] = ExperimentStatsBenchmark.ConserveMemory;
         if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
         {
             start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
@@ -189,7 +191,7 @@ internal static class FanoutBenchmark
         s.AppendLine();
         s.AppendLine(Inv($"{shards} shards × {rowsPerShard:N0} rows = **{total:N0} rows**. Disk is limited, so every shard is the same generated export "));
         s.AppendLine(Inv($"(`{Path.GetFileName(path)}`, the `ingest` export: 10 row groups, arm × segment × surface = {merged.Cells.Count} cells, 2 outcomes, 1 covariate) under its own name."));
-        s.AppendLine(Inv($"{workers} worker processes (children of the bench, one thread each, as function instances would be) take one shard in {workers} each, compute its"));
+        s.AppendLine(Inv($"{workers} worker processes (children of the bench, one thread each, with `System.GC.ConserveMemory={ExperimentStatsBenchmark.ConserveMemory}` as the Functions worker runs, as function instances would be) take one shard in {workers} each, compute its"));
         s.AppendLine("statistics from the rows and write them in the stored form (`ShardStatisticsFile`); then the partials are read back and merged as a measurement merges them.");
         s.AppendLine();
         s.AppendLine("| worker | shards | rows | CPU s | wall s | M rows per CPU-s | peak RSS (VmHWM) |");

@@ -98,6 +98,8 @@ internal static class ScaleBenchmark
     private static Outcome Measure(Shape shape, string estimator, string se, int replications, double budget)
     {
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Cases run with the GC setting `lift` and the Functions worker carry in their runtimeconfig.
+        start.Environment["DOTNET_GCConserveMemory"] = ExperimentStatsBenchmark.ConserveMemory;
         string host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell which executable runs the bench.");
         start.FileName = host;
         if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
@@ -160,7 +162,7 @@ internal static class ScaleBenchmark
         s.AppendLine();
         s.AppendLine(Inv($"Recorded {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with `{Command}` on {Environment.ProcessorCount} cores ({RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription})."));
         s.AppendLine();
-        s.AppendLine(Inv($"Each case runs in a fresh child process: a seeded simulated panel (two-way effects + rank-3 AR(1) factors + N(0,1) noise, effect 2, as `sdid`), the estimator's point estimate, and with `placebo` {replications} placebo replications (seed 1, all cores). CPU = user + sys of the child during estimation; peak = the child's VmHWM (panel included). Budget {budget:F0} s of wall time per case: a case still running is killed and shown over budget, and its placebo row skipped. \"Issue\" is the figure before this work and the target from the issue."));
+        s.AppendLine(Inv($"Each case runs in a fresh child process: a seeded simulated panel (two-way effects + rank-3 AR(1) factors + N(0,1) noise, effect 2, as `sdid`), the estimator's point estimate, and with `placebo` {replications} placebo replications (seed 1, all cores). CPU = user + sys of the child during estimation; peak = the child's VmHWM (panel included), with `System.GC.ConserveMemory={ExperimentStatsBenchmark.ConserveMemory}` as `lift` runs. Budget {budget:F0} s of wall time per case: a case still running is killed and shown over budget, and its placebo row skipped. \"Issue\" is the figure before this work and the target from the issue."));
         foreach (var shape in Shapes)
         {
             var rows = outcomes.Where(o => o.Shape == shape.Name).ToList();
