@@ -81,7 +81,7 @@ internal static class DemoCommand
         var store = Quote(target);
         await output.WriteLineAsync().ConfigureAwait(false);
         await output.WriteLineAsync("Next, try (from the repository, `lift` is `dotnet run --project cli/LiftPipeline.Cli --`):").ConfigureAwait(false);
-        await output.WriteLineAsync($"  lift run --store {store}                 run again: no new exports, every campaign re-measured").ConfigureAwait(false);
+        await output.WriteLineAsync($"  lift run --store {store}                 run again: nothing new, so every measurement is reused (--remeasure redoes them)").ConfigureAwait(false);
         await output.WriteLineAsync($"  lift watch --store {store} --poll 5s     then drop a .parquet into {locate(StoreLayout.ExportsPrefix + "{campaign}/")}").ConfigureAwait(false);
         // An export that is a whole panel on its own (its campaign's only accepted export, with treated units) measures by itself.
         var export = summary.Exports.Where(e => e.Disposition == ExportDisposition.Accepted).GroupBy(e => e.Export.Campaign)
