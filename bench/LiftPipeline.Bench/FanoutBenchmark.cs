@@ -128,19 +128,9 @@ internal static class FanoutBenchmark
     /// <summary>The parent side: runs worker <paramref name="worker"/> of <paramref name="workers"/> as a child process and parses its figures.</summary>
     private static WorkerFigures RunWorker(string path, string output, int shards, int workers, int worker)
     {
-        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell which executable runs the bench.");
-        start.FileName = host;
+        var start = PeakMemory.Self(WorkerMode, path, output, Inv($"{shards}"), Inv($"{workers}"), Inv($"{worker}"));
         // Workers run with the GC setting the Functions worker's runtimeconfig carries.
         start.Environment["DOTNET_GCConserveMemory"] = ExperimentStatsBenchmark.ConserveMemory;
-        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
-        }
-        foreach (var arg in new[] { WorkerMode, path, output, Inv($"{shards}"), Inv($"{workers}"), Inv($"{worker}") })
-        {
-            start.ArgumentList.Add(arg);
-        }
         using var process = Process.Start(start) ?? throw new InvalidOperationException("A fan-out worker did not start.");
         var stderr = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();

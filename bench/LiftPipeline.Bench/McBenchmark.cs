@@ -99,15 +99,7 @@ internal static class McBenchmark
     /// </summary>
     private static (double? CpuSeconds, long PeakKb, string Result) MeasureChild(string name, int limitSeconds)
     {
-        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell which executable runs the bench.");
-        start.FileName = host;
-        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            start.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
-        }
-        start.ArgumentList.Add(ChildMode);
-        start.ArgumentList.Add(name);
+        var start = PeakMemory.Self(ChildMode, name);
         using var child = Process.Start(start) ?? throw new InvalidOperationException("The mc child did not start.");
         var stderr = child.StandardError.ReadToEndAsync();
         var stdout = child.StandardOutput.ReadToEndAsync();

@@ -49,17 +49,29 @@ internal static class PeakMemory
         return 0;
     }
 
+    /// <summary>
+    /// How to start this bench again as a child process with <paramref name="arguments"/> (output and error redirected):
+    /// the same executable, and the same assembly when launched as <c>dotnet LiftPipeline.Bench.dll</c>.
+    /// </summary>
+    public static ProcessStartInfo Self(params string[] arguments)
+    {
+        string host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell which executable runs the bench.");
+        var start = new ProcessStartInfo { FileName = host, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        }
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        return start;
+    }
+
     /// <summary>The parent side: runs the child on <paramref name="path"/> and parses its figures.</summary>
     public static Figures Measure(string path, int workers, long? heapLimitMiB = null, string mode = Mode, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell which executable runs the bench.");
-        start.FileName = host;
-        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            // Launched as `dotnet LiftPipeline.Bench.dll`: re-invoke the same way.
-            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
-        }
+        var start = Self(mode, path, "--workers", workers.ToString(CultureInfo.InvariantCulture));
         if (heapLimitMiB is { } limit)
         {
             start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + (limit * 1048576).ToString("X", CultureInfo.InvariantCulture);
@@ -68,10 +80,6 @@ internal static class PeakMemory
         {
             start.Environment[key] = value;
         }
-        start.ArgumentList.Add(mode);
-        start.ArgumentList.Add(path);
-        start.ArgumentList.Add("--workers");
-        start.ArgumentList.Add(workers.ToString(CultureInfo.InvariantCulture));
         using var process = Process.Start(start) ?? throw new InvalidOperationException("The peak-memory child did not start.");
         var stderr = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();

@@ -179,16 +179,7 @@ internal static class PipelineBenchmark
 
     private static PassFigures Pass(string root, string runId, bool forget)
     {
-        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell which executable runs the bench.");
-        start.FileName = host;
-        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            start.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
-        }
-        start.ArgumentList.Add(PassMode);
-        start.ArgumentList.Add(root);
-        start.ArgumentList.Add(runId);
+        var start = PeakMemory.Self(PassMode, root, runId);
         if (forget)
         {
             start.ArgumentList.Add("--forget-measurements");

@@ -97,19 +97,9 @@ internal static class ScaleBenchmark
     /// <summary>Runs one case in a child process, killing it after <paramref name="budget"/> seconds of wall time.</summary>
     private static Outcome Measure(Shape shape, string estimator, string se, int replications, double budget)
     {
-        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = PeakMemory.Self(ChildMode, estimator, se, Inv($"{shape.N0}"), Inv($"{shape.N1}"), Inv($"{shape.T0}"), Inv($"{shape.T1}"), Inv($"{replications}"));
         // Cases run with the GC setting `lift` and the Functions worker carry in their runtimeconfig.
         start.Environment["DOTNET_GCConserveMemory"] = ExperimentStatsBenchmark.ConserveMemory;
-        string host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell which executable runs the bench.");
-        start.FileName = host;
-        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
-        }
-        foreach (string arg in new[] { ChildMode, estimator, se, Inv($"{shape.N0}"), Inv($"{shape.N1}"), Inv($"{shape.T0}"), Inv($"{shape.T1}"), Inv($"{replications}") })
-        {
-            start.ArgumentList.Add(arg);
-        }
         var watch = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("The scale child did not start.");
         var stdout = process.StandardOutput.ReadToEndAsync();
