@@ -14,8 +14,9 @@ namespace LiftPipeline.Statistics.Estimators;
 /// control units alone — each pseudo-treated control unit in turn is treated as if treated in the last T1 periods and
 /// the criterion Σ (pseudo-effect)² over its T1 cells is minimised (the paper's cross-validation on control cells, in its
 /// block-design form). Every control is pseudo-treated when N0 ≤ <see cref="TriplyRobustPanelOptions.MaxPseudoTreatedUnits"/>
-/// (default 40); otherwise that many, drawn with <see cref="TriplyRobustPanelOptions.Seed"/>, which caps tuning's cost
-/// independently of N0. All share one copy of the outcomes, so memory is O(N·T). The search is coordinate-wise over small grids (λ_time per period, λ_unit in multiples of 1/D
+/// (default 40); otherwise that many, drawn with <see cref="TriplyRobustPanelOptions.Seed"/>; and each keeps only as many of
+/// its post periods as <see cref="TriplyRobustPanelOptions.TuningCellBudget"/> allows, which caps tuning's cost
+/// independently of N0 and T. All share one copy of the outcomes, so memory is O(N·T). The search is coordinate-wise over small grids (λ_time per period, λ_unit in multiples of 1/D
 /// with D the median pre-period RMS gap between a control and a treated unit, λ_nn in multiples of MC's λ_max),
 /// starting from DiD (0, 0, ∞), for <see cref="TriplyRobustPanelOptions.Cycles"/> passes; fits inside tuning use the
 /// looser <see cref="TriplyRobustPanelOptions.TuningTolerance"/>, and pseudo-treated units run in parallel (the result
@@ -31,9 +32,9 @@ public sealed class TriplyRobustPanel : ITunedEstimator, IProgressReportingEstim
     public TriplyRobustPanel(TriplyRobustPanelOptions? options = null)
     {
         Options = options ?? new TriplyRobustPanelOptions();
-        if (Options.LambdaTime is < 0 || Options.LambdaUnit is < 0 || Options.LambdaNuclear is < 0 || Options.Cycles < 1 || Options.MaxPseudoTreatedUnits < 2)
+        if (Options.LambdaTime is < 0 || Options.LambdaUnit is < 0 || Options.LambdaNuclear is < 0 || Options.Cycles < 1 || Options.MaxPseudoTreatedUnits < 2 || Options.TuningCellBudget < 1)
         {
-            throw new ArgumentException("TROP needs non-negative λs, at least one tuning cycle and at least two pseudo-treated units.", nameof(options));
+            throw new ArgumentException("TROP needs non-negative λs, at least one tuning cycle, at least two pseudo-treated units and a positive tuning cell budget.", nameof(options));
         }
     }
 

@@ -50,6 +50,17 @@ public sealed record TriplyRobustPanelOptions
     /// </summary>
     public int MaxPseudoTreatedUnits { get; init; } = 40;
 
-    /// <summary>Seed of the draw of pseudo-treated units when <see cref="MaxPseudoTreatedUnits"/> binds. Default 1.</summary>
+    /// <summary>
+    /// Cap on tuning's work per candidate λ, in panel cells: (pseudo-treated cells) × N0 × T. Each pseudo-treated cell
+    /// needs its own weighted fit of the N0×T control panel (when λ_time and λ_unit are both non-zero), so when every post
+    /// period of every pseudo-treated unit would exceed the budget, each unit keeps the same number of its post periods,
+    /// ⌊budget / (N0·T·units)⌋ but at least one, drawn with <see cref="Seed"/>; every candidate λ is judged on the same
+    /// cells. Default 10⁷: panels up to a few hundred controls use every cell (Prop99 uses 5% of it), 1000×200 and
+    /// 5000×100 keep one period of each of 40 units. Sampling control cells for this criterion follows the paper's
+    /// cross-validation on control observations, made tractable.
+    /// </summary>
+    public long TuningCellBudget { get; init; } = 10_000_000;
+
+    /// <summary>Seed of the draws of pseudo-treated units and periods when <see cref="MaxPseudoTreatedUnits"/> or <see cref="TuningCellBudget"/> binds. Default 1.</summary>
     public int Seed { get; init; } = 1;
 }

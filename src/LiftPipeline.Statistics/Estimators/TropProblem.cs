@@ -15,6 +15,7 @@ internal sealed class TropProblem
 {
     private readonly double[] _y;
     private readonly Dictionary<int, double[]> _distances = [];
+    private double[]? _weights;
 
     public TropProblem(double[] y, int n, int t, int firstTreated, int treatedRows, int t0, double tolerance, int maxIterations)
     {
@@ -74,7 +75,9 @@ internal sealed class TropProblem
             // Time weight exp(−λ_time·|t − s|).
             theta[s] = Math.Exp(-lambdas.Time * Math.Abs(t - s));
         }
-        var weights = new double[N * T];
+        // Solve copies the weights (normalised) before returning, so one buffer serves every fit.
+        var weights = _weights ??= new double[N * T];
+        Array.Clear(weights);
         for (int j = 0; j < N; j++)
         {
             // Unit weight exp(−λ_unit·dist(j, i)); λ_unit = 0 weighs every unit equally even without a common period.
@@ -119,12 +122,14 @@ internal sealed class TropProblem
     /// <summary>
     /// Fits every target cell (treated unit i, period t) in <paramref name="cells"/> and reports τ_it and the fit,
     /// fitting once for all cells whose weights cannot differ (λ_time = 0: one fit for all periods of a unit; λ_unit = 0:
-    /// one fit per period for all units) and warm-starting each fit from the previous one. One fit is alive at a time.
+    /// one fit per period for all units) and warm-starting each fit from the previous one, the first from
+    /// <paramref name="start"/>. One fit is alive at a time; the last is returned (a start for the next call).
     /// </summary>
-    public void FitCells(IReadOnlyList<(int Unit, int Period)> cells, TropLambdas lambdas, Action<int, double, TwoWayLowRankFit> report)
+    public TwoWayLowRankFit? FitCells(IReadOnlyList<(int Unit, int Period)> cells, TropLambdas lambdas, Action<int, double, TwoWayLowRankFit> report,
+        TwoWayLowRankFit? start = null)
     {
         var done = new bool[cells.Count];
-        TwoWayLowRankFit? previous = null;
+        var previous = start;
         for (int c = 0; c < cells.Count; c++)
         {
             if (done[c])
@@ -145,6 +150,7 @@ internal sealed class TropProblem
                 }
             }
         }
+        return previous;
     }
 
     /// <summary>Cells with the same key have the same weights: the unit matters only when λ_unit ≠ 0, the period only when λ_time ≠ 0.</summary>

@@ -7,15 +7,20 @@ namespace LiftPipeline.Statistics.Estimators;
 /// TROP estimates its pseudo-effects τ̂_js (true effect zero), and the criterion Q(λ) = Σ_j Σ_s τ̂_js² is minimised.
 /// The pseudo-treated units are every control when N0 ≤ <see cref="TriplyRobustPanelOptions.MaxPseudoTreatedUnits"/>,
 /// else that many drawn without replacement with <see cref="TriplyRobustPanelOptions.Seed"/>. All of them share one
-/// copy of the control outcomes (memory O(N0·T)). The search is coordinate-wise (one parameter over its grid with the
-/// others held, cycling) starting from (0, 0, ∞) = DiD, with every evaluated combination remembered.
+/// copy of the control outcomes (memory O(N0·T)). Each keeps every post period unless that would exceed
+/// <see cref="TriplyRobustPanelOptions.TuningCellBudget"/>; then each keeps the same number of them, drawn with the
+/// seed. The search is coordinate-wise (one parameter over its grid with the others held, cycling) starting from
+/// (0, 0, ∞) = DiD, with every evaluated combination remembered and losing candidates pruned part way (see
+/// <see cref="Criterion"/>); each unit's fits warm-start from its last fit under the last fully evaluated candidate
+/// (one N0×T fit kept per pseudo-treated unit, without its scratch).
 /// </summary>
 internal sealed class TropTuning
 {
     private readonly TriplyRobustPanelOptions _options;
     private readonly TropProblem[] _pseudo;
     private readonly (int Unit, int Period)[][] _cells;
-    private readonly Dictionary<TropLambdas, double> _criterion = [];
+    private readonly TwoWayLowRankFit?[] _lastFits;
+    private readonly Dictionary<TropLambdas, (double Value, bool Exact)> _criterion = [];
     private readonly IProgress<EstimateProgress>? _progress;
     private readonly CancellationToken _cancellationToken;
     private long _fitted;
@@ -32,15 +37,19 @@ internal sealed class TropTuning
         _cancellationToken = cancellationToken;
         var y = data.Values[..(data.N0 * data.T)].ToArray();
         var units = PseudoTreatedUnits(data.N0, options.MaxPseudoTreatedUnits, options.Seed);
+        int periods = PeriodsPerUnit(data.N0, data.T, data.T1, units.Length, options.TuningCellBudget);
+        var random = new Random(options.Seed);
         _pseudo = new TropProblem[units.Length];
         _cells = new (int, int)[units.Length][];
+        _lastFits = new TwoWayLowRankFit?[units.Length];
         for (int p = 0; p < units.Length; p++)
         {
             int j = units[p];
-            _cells[p] = new (int, int)[data.T1];
-            for (int s = data.T0; s < data.T; s++)
+            var chosen = Draw(data.T1, periods, random);
+            _cells[p] = new (int, int)[chosen.Length];
+            for (int c = 0; c < chosen.Length; c++)
             {
-                _cells[p][s - data.T0] = (j, s);
+                _cells[p][c] = (j, data.T0 + chosen[c]);
             }
             _pseudo[p] = new TropProblem(y, data.N0, data.T, j, 1, data.T0, options.TuningTolerance, options.TuningMaxIterations);
         }
@@ -48,6 +57,42 @@ internal sealed class TropTuning
 
     /// <summary>The pseudo-treated control units, ascending.</summary>
     public IEnumerable<int> Units => _cells.Select(c => c[0].Unit);
+
+    /// <summary>The pseudo-treated cells (unit, period), unit by unit, periods ascending.</summary>
+    public IEnumerable<(int Unit, int Period)> Cells => _cells.SelectMany(c => c);
+
+    /// <summary>
+    /// Post periods kept per pseudo-treated unit: all <paramref name="t1"/> when units·T1·N0·T fits in
+    /// <paramref name="budget"/>, else ⌊budget / (N0·T·units)⌋, at least one.
+    /// </summary>
+    internal static int PeriodsPerUnit(int n0, int t, int t1, int units, long budget)
+    {
+        long perCell = (long)n0 * t;
+        long cells = Math.Max(budget / perCell, units);
+        return (int)Math.Clamp(cells / units, 1, t1);
+    }
+
+    /// <summary>Every index below <paramref name="count"/> when <paramref name="keep"/> ≥ count, else <paramref name="keep"/> drawn without replacement, ascending.</summary>
+    private static int[] Draw(int count, int keep, Random random)
+    {
+        var all = new int[count];
+        for (int k = 0; k < count; k++)
+        {
+            all[k] = k;
+        }
+        if (keep >= count)
+        {
+            return all;
+        }
+        for (int k = 0; k < keep; k++)
+        {
+            int pick = random.Next(k, count);
+            (all[k], all[pick]) = (all[pick], all[k]);
+        }
+        var chosen = all[..keep];
+        Array.Sort(chosen);
+        return chosen;
+    }
 
     /// <summary>Every control when <paramref name="n0"/> ≤ <paramref name="cap"/>, else <paramref name="cap"/> drawn without replacement (partial Fisher–Yates), ascending.</summary>
     internal static int[] PseudoTreatedUnits(int n0, int cap, int seed)
@@ -72,29 +117,61 @@ internal sealed class TropTuning
         return chosen;
     }
 
-    /// <summary>Q(λ) = Σ_j Σ_s τ̂_js² over pseudo-treated control cells.</summary>
-    public double Criterion(TropLambdas lambdas)
+    /// <summary>
+    /// Q(λ) = Σ_j Σ_s τ̂_js² over pseudo-treated control cells — or, once the units fitted so far already sum past
+    /// <paramref name="bound"/>, that partial sum (a value above the bound, and a lower bound of Q): the candidate cannot
+    /// win, so its remaining units are skipped. Every term is non-negative and the search's best Q never rises, so a pruned
+    /// candidate would lose at any later comparison too; its fits never become warm starts, so what later candidates
+    /// compute does not depend on which units ran before the pruning.
+    /// </summary>
+    public double Criterion(TropLambdas lambdas, double bound = double.PositiveInfinity)
     {
-        if (_criterion.TryGetValue(lambdas, out double q))
+        if (_criterion.TryGetValue(lambdas, out var known) && (known.Exact || known.Value > bound))
         {
-            return q;
+            return known.Value;
         }
         // Pseudo-treated units are independent problems: fit them in parallel, sum in a fixed order.
         var sums = new double[_pseudo.Length];
+        var fits = new TwoWayLowRankFit?[_pseudo.Length];
         var parallel = new ParallelOptions { CancellationToken = _cancellationToken };
-        Parallel.For(0, _pseudo.Length, parallel, j =>
+        double partial = 0;
+        var gate = new Lock();
+        var loop = Parallel.For(0, _pseudo.Length, parallel, (j, state) =>
         {
-            _pseudo[j].FitCells(_cells[j], lambdas, (_, tau, _) => sums[j] += tau * tau);
+            if (state.IsStopped)
+            {
+                return;
+            }
+            // Each unit's first fit starts from its last fit under the previous complete candidate: the search moves one λ at a time.
+            double sum = 0;
+            var last = _pseudo[j].FitCells(_cells[j], lambdas, (_, tau, _) => sum += tau * tau, _lastFits[j]);
+            last?.ReleaseScratch();
+            fits[j] = last;
+            sums[j] = sum;
             long fitted = Interlocked.Increment(ref _fitted);
             _progress?.Report(new EstimateProgress("tuning", fitted, _total));
+            lock (gate)
+            {
+                partial += sum;
+                if (partial > bound)
+                {
+                    state.Stop();
+                }
+            }
         });
-        double sum = 0;
+        if (!loop.IsCompleted)
+        {
+            _criterion[lambdas] = (partial, false);
+            return partial;
+        }
+        double total = 0;
         foreach (double x in sums)
         {
-            sum += x;
+            total += x;
         }
-        _criterion[lambdas] = sum;
-        return sum;
+        fits.CopyTo(_lastFits, 0);
+        _criterion[lambdas] = (total, true);
+        return total;
     }
 
     /// <summary>Coordinate-wise search from (0, 0, ∞); a parameter fixed in the options is never moved.</summary>
@@ -129,7 +206,7 @@ internal sealed class TropTuning
         foreach (double x in candidates)
         {
             var trial = set(current, x);
-            double q = Criterion(trial);
+            double q = Criterion(trial, bestQ);
             if (q < bestQ)
             {
                 best = trial;

@@ -34,6 +34,37 @@ internal sealed class TwoWayLowRankFit
     /// <summary>Outer iterations used (singular value thresholding steps).</summary>
     public int Iterations { get; private set; }
 
+    /// <summary>‖L‖_*, as the last thresholding step returned it (0 while L = 0).</summary>
+    public double Nuclear { get; private set; }
+
+    /// <summary>
+    /// The scratch arrays of this fit's solve, handed on to the next fit warm-started from this one (no new N×T scratch
+    /// per fit); null once handed on or released.
+    /// </summary>
+    private Workspace? _workspace;
+
+    /// <summary>The thresholding workspace of this fit's last steps, handed on likewise: its subspace is a good start for a nearby problem.</summary>
+    private SingularValueThreshold? _thresholding;
+
+    /// <summary>Drops the N×T scratch kept for a next warm-started fit (keeps the small thresholding subspace): for fits held as starts for later.</summary>
+    public void ReleaseScratch() => _workspace = null;
+
+    /// <summary>Per-solve scratch: normalised weights, the proximal step's argument, the previous L and the extrapolated probe.</summary>
+    private sealed class Workspace(int n, int t)
+    {
+        public int N { get; } = n;
+
+        public int T { get; } = t;
+
+        public double[] V { get; } = new double[n * t];
+
+        public double[] Work { get; } = new double[n * t];
+
+        public double[] Previous { get; } = new double[n * t];
+
+        public TwoWayLowRankFit Probe { get; } = new(n, t);
+    }
+
     /// <summary>α_i + β_t + L_it.</summary>
     public double Fitted(int i, int t) => Alpha[i] + Beta[t] + L[i * T + t];
 
@@ -46,26 +77,37 @@ internal sealed class TwoWayLowRankFit
     public static TwoWayLowRankFit Solve(ReadOnlySpan<double> y, ReadOnlySpan<double> w, int n, int t, double penalty,
         TwoWayLowRankFit? start = null, double tolerance = 1e-6, int maxIterations = 2000)
     {
-        var v = Normalised(w, out double vMax);
+        var workspace = start?._workspace is { } handed && handed.N == n && handed.T == t ? handed : new Workspace(n, t);
+        var thresholding = start?._thresholding is { } kept && kept.N == n && kept.T == t ? kept : new SingularValueThreshold(n, t);
+        if (start is not null)
+        {
+            start._workspace = null;
+            start._thresholding = null;
+        }
+        var v = workspace.V;
+        Normalise(w, v, out double vMax);
         var effects = new WeightedTwoWayEffects(v, n, t);
-        var fit = new TwoWayLowRankFit(n, t);
+        double scale = Scale(y);
+        var fit = new TwoWayLowRankFit(n, t) { _workspace = workspace, _thresholding = thresholding };
         if (start is not null && double.IsFinite(penalty))
         {
             start.Alpha.CopyTo(fit.Alpha, 0);
             start.Beta.CopyTo(fit.Beta, 0);
             start.L.CopyTo(fit.L, 0);
+            fit.Nuclear = start.Nuclear;
         }
-        fit.FitFixedEffects(y, v, effects);
+        fit.FitFixedEffects(y, effects, scale);
         if (!double.IsFinite(penalty))
         {
             return fit;
         }
-        var work = new double[n * t];
-        var previous = (double[])fit.L.Clone();
-        var probe = new TwoWayLowRankFit(n, t);
+        var work = workspace.Work;
+        var previous = workspace.Previous;
+        fit.L.CopyTo(previous, 0);
+        var probe = workspace.Probe;
         fit.Alpha.CopyTo(probe.Alpha, 0);
         fit.Beta.CopyTo(probe.Beta, 0);
-        double objective = fit.Loss(y, v) + penalty * NuclearNorm(fit.L, n, t);
+        double objective = fit.Loss(y, v) + penalty * fit.Nuclear;
         double momentum = 1;
         for (int iteration = 1; iteration <= maxIterations; iteration++)
         {
@@ -77,16 +119,21 @@ internal sealed class TwoWayLowRankFit
             {
                 probe.L[k] = fit.L[k] + extrapolation * (fit.L[k] - previous[k]);
             }
-            probe.FitFixedEffects(y, v, effects);
+            probe.FitFixedEffects(y, effects, scale);
             // Proximal gradient step with step 1/(2 v_max): the MCPanel update L ← SVT(P_O(Y − fit) + L, λ|O|/2) when v = mask/|O|.
-            for (int k = 0; k < work.Length; k++)
+            double step = 1 / vMax;
+            for (int i = 0; i < n; i++)
             {
-                int i = k / t, s = k - i * t;
-                work[k] = probe.L[k] + v[k] / vMax * (y[k] - probe.Alpha[i] - probe.Beta[s] - probe.L[k]);
+                double a = probe.Alpha[i];
+                for (int s = 0, k = i * t; s < t; s++, k++)
+                {
+                    work[k] = probe.L[k] + v[k] * step * (y[k] - a - probe.Beta[s] - probe.L[k]);
+                }
             }
             fit.L.CopyTo(previous, 0);
-            double nuclear = SingularValueThreshold.Apply(work, n, t, penalty / (2 * vMax), fit.L);
-            fit.FitFixedEffects(y, v, effects);
+            double nuclear = thresholding.Apply(work, penalty / (2 * vMax), fit.L);
+            fit.Nuclear = nuclear;
+            fit.FitFixedEffects(y, effects, scale);
             double next = fit.Loss(y, v) + penalty * nuclear;
             if (!double.IsFinite(next))
             {
@@ -109,10 +156,12 @@ internal sealed class TwoWayLowRankFit
     /// </summary>
     public static double PenaltyMax(ReadOnlySpan<double> y, ReadOnlySpan<double> w, int n, int t)
     {
-        var v = Normalised(w, out _);
+        var v = new double[w.Length];
+        Normalise(w, v, out _);
         var effects = new WeightedTwoWayEffects(v, n, t);
+        double scale = Scale(y);
         var fit = new TwoWayLowRankFit(n, t);
-        fit.FitFixedEffects(y, v, effects);
+        fit.FitFixedEffects(y, effects, scale);
         var gradient = new double[n * t];
         for (int k = 0; k < gradient.Length; k++)
         {
@@ -126,20 +175,20 @@ internal sealed class TwoWayLowRankFit
     public double Loss(ReadOnlySpan<double> y, ReadOnlySpan<double> v)
     {
         double sum = 0;
-        for (int k = 0; k < v.Length; k++)
+        for (int i = 0; i < N; i++)
         {
-            if (v[k] == 0)
+            double a = Alpha[i];
+            for (int s = 0, k = i * T; s < T; s++, k++)
             {
-                continue;
+                double r = y[k] - a - Beta[s] - L[k];
+                sum += v[k] * r * r;
             }
-            int i = k / T, s = k - i * T;
-            double r = y[k] - Alpha[i] - Beta[s] - L[k];
-            sum += v[k] * r * r;
         }
         return sum;
     }
 
-    private static double[] Normalised(ReadOnlySpan<double> w, out double vMax)
+    /// <summary>v = w / Σw, checked; <paramref name="vMax"/> = max v.</summary>
+    private static void Normalise(ReadOnlySpan<double> w, double[] v, out double vMax)
     {
         double total = 0;
         vMax = 0;
@@ -155,78 +204,25 @@ internal sealed class TwoWayLowRankFit
         {
             throw new ArgumentException("At least one cell needs a positive weight.", nameof(w));
         }
-        var v = new double[w.Length];
         for (int k = 0; k < v.Length; k++)
         {
             v[k] = w[k] / total;
             vMax = Math.Max(vMax, v[k]);
         }
-        return v;
     }
 
-    /// <summary>Weighted two-way fixed effects of Y − L: the exact solve, polished by alternating weighted means until they stop moving.</summary>
-    private void FitFixedEffects(ReadOnlySpan<double> y, ReadOnlySpan<double> v, WeightedTwoWayEffects effects)
+    /// <summary>max(1, max |Y|): the scale of the fixed effects' stopping rule.</summary>
+    private static double Scale(ReadOnlySpan<double> y)
     {
-        effects.TrySolve(y, L, Alpha, Beta);
         double scale = 1;
-        for (int k = 0; k < y.Length; k++)
+        foreach (double x in y)
         {
-            scale = Math.Max(scale, Math.Abs(y[k]));
+            scale = Math.Max(scale, Math.Abs(x));
         }
-        for (int sweep = 0; sweep < 10_000; sweep++)
-        {
-            double change = 0;
-            for (int i = 0; i < N; i++)
-            {
-                double num = 0, den = 0;
-                for (int s = 0, k = i * T; s < T; s++, k++)
-                {
-                    num += v[k] * (y[k] - Beta[s] - L[k]);
-                    den += v[k];
-                }
-                double a = den > 0 ? num / den : 0;
-                change = Math.Max(change, Math.Abs(a - Alpha[i]));
-                Alpha[i] = a;
-            }
-            for (int s = 0; s < T; s++)
-            {
-                double num = 0, den = 0;
-                for (int i = 0, k = s; i < N; i++, k += T)
-                {
-                    num += v[k] * (y[k] - Alpha[i] - L[k]);
-                    den += v[k];
-                }
-                double b = den > 0 ? num / den : 0;
-                change = Math.Max(change, Math.Abs(b - Beta[s]));
-                Beta[s] = b;
-            }
-            if (change <= 1e-13 * scale)
-            {
-                return;
-            }
-        }
+        return scale;
     }
 
-    private static double NuclearNorm(double[] l, int n, int t)
-    {
-        bool zero = true;
-        foreach (double x in l)
-        {
-            if (x != 0)
-            {
-                zero = false;
-                break;
-            }
-        }
-        if (zero)
-        {
-            return 0;
-        }
-        double sum = 0;
-        foreach (double sigma in SingularValueThreshold.SingularValues(l, n, t))
-        {
-            sum += sigma;
-        }
-        return sum;
-    }
+    /// <summary>Weighted two-way fixed effects of Y − L (<see cref="WeightedTwoWayEffects.Fit"/>).</summary>
+    private void FitFixedEffects(ReadOnlySpan<double> y, WeightedTwoWayEffects effects, double scale) =>
+        effects.Fit(y, L, Alpha, Beta, scale);
 }

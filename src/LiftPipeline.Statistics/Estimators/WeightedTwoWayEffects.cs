@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using LiftPipeline.Statistics.Estimators.Solvers;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Factorization;
 
@@ -14,6 +16,7 @@ internal sealed class WeightedTwoWayEffects
 {
     private readonly double[] _v;
     private readonly double[] _rowTotals;
+    private readonly double[] _columnTotals;
     private readonly int _n;
     private readonly int _t;
     private readonly Cholesky<double>? _cholesky;
@@ -25,7 +28,7 @@ internal sealed class WeightedTwoWayEffects
         _t = t;
         _rowTotals = new double[n];
         var s = new double[t * t];
-        var columnTotals = new double[t];
+        var columnTotals = _columnTotals = new double[t];
         double trace = 0;
         // Σ_i v_i v_i'/r_i = Σ_g (Σ_{i∈g} r_i) p_g p_g' over groups g of consecutive rows with the same profile p = v_i/r_i
         // (TROP's separable weights ω_j·θ_s give one profile per mask pattern), so the O(T²) outer product runs once per group.
@@ -121,6 +124,45 @@ internal sealed class WeightedTwoWayEffects
         }
     }
 
+    /// <summary>
+    /// α, β for Z = Y − L: the exact solve, polished by alternating weighted means (which do all the work when the exact
+    /// solve is unavailable) until no effect moves by more than 1e-13·<paramref name="scale"/>.
+    /// </summary>
+    public void Fit(ReadOnlySpan<double> y, ReadOnlySpan<double> l, double[] alpha, double[] beta, double scale)
+    {
+        TrySolve(y, l, alpha, beta);
+        var columnSums = new double[_t];
+        double ignored = 0;
+        for (int sweep = 0; sweep < 10_000; sweep++)
+        {
+            double change = 0;
+            for (int i = 0; i < _n; i++)
+            {
+                var v = _v.AsSpan(i * _t, _t);
+                double r = _rowTotals[i];
+                double a = r > 0 ? (WeightedGap(v, y.Slice(i * _t, _t), l.Slice(i * _t, _t), ref ignored) - VectorMath.Dot(v, beta)) / r : 0;
+                change = Math.Max(change, Math.Abs(a - alpha[i]));
+                alpha[i] = a;
+            }
+            // Column means row by row (a strided walk down each column would miss the cache on every cell).
+            Array.Clear(columnSums);
+            for (int i = 0; i < _n; i++)
+            {
+                AddWeightedGap(columnSums, _v.AsSpan(i * _t, _t), y.Slice(i * _t, _t), l.Slice(i * _t, _t), alpha[i]);
+            }
+            for (int s = 0; s < _t; s++)
+            {
+                double b = _columnTotals[s] > 0 ? columnSums[s] / _columnTotals[s] : 0;
+                change = Math.Max(change, Math.Abs(b - beta[s]));
+                beta[s] = b;
+            }
+            if (change <= 1e-13 * scale)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Writes the exact α, β for Z = Y − L (row-major); false when only alternating means can be used.</summary>
     public bool TrySolve(ReadOnlySpan<double> y, ReadOnlySpan<double> l, double[] alpha, double[] beta)
     {
@@ -133,18 +175,12 @@ internal sealed class WeightedTwoWayEffects
         double scale = 0;
         for (int i = 0; i < _n; i++)
         {
+            var v = _v.AsSpan(i * _t, _t);
+            var yi = y.Slice(i * _t, _t);
+            var li = l.Slice(i * _t, _t);
             double r = _rowTotals[i];
-            double weighted = 0;
-            for (int s = 0, k = i * _t; s < _t; s++, k++)
-            {
-                weighted += _v[k] * (y[k] - l[k]);
-                scale = Math.Max(scale, Math.Abs(y[k] - l[k]));
-            }
-            double mean = r > 0 ? weighted / r : 0;
-            for (int s = 0, k = i * _t; s < _t; s++, k++)
-            {
-                b[s] += _v[k] * (y[k] - l[k] - mean);
-            }
+            double weighted = WeightedGap(v, yi, li, ref scale);
+            AddWeightedGap(b, v, yi, li, r > 0 ? weighted / r : 0);
         }
         var solution = _cholesky.Solve(Vector<double>.Build.Dense(b));
         // Weighted means of Z cannot be far outside Z's range: a solution that is means a factor too ill-conditioned to trust.
@@ -159,13 +195,56 @@ internal sealed class WeightedTwoWayEffects
         solution.CopyTo(Vector<double>.Build.Dense(beta));
         for (int i = 0; i < _n; i++)
         {
-            double r = _rowTotals[i], weighted = 0;
-            for (int s = 0, k = i * _t; s < _t; s++, k++)
-            {
-                weighted += _v[k] * (y[k] - l[k] - beta[s]);
-            }
+            double r = _rowTotals[i];
+            double weighted = WeightedGap(_v.AsSpan(i * _t, _t), y.Slice(i * _t, _t), l.Slice(i * _t, _t), ref scale)
+                - VectorMath.Dot(_v.AsSpan(i * _t, _t), beta);
             alpha[i] = r > 0 ? weighted / r : 0;
         }
         return true;
+    }
+
+    /// <summary>Σ_s v_s (y_s − l_s); raises <paramref name="scale"/> to max |y_s − l_s|.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
+    private static double WeightedGap(ReadOnlySpan<double> v, ReadOnlySpan<double> y, ReadOnlySpan<double> l, ref double scale)
+    {
+        int width = System.Numerics.Vector<double>.Count, s = 0;
+        var sums = System.Numerics.Vector<double>.Zero;
+        var largest = System.Numerics.Vector<double>.Zero;
+        for (; s <= v.Length - width; s += width)
+        {
+            var gap = new System.Numerics.Vector<double>(y[s..]) - new System.Numerics.Vector<double>(l[s..]);
+            sums += new System.Numerics.Vector<double>(v[s..]) * gap;
+            largest = System.Numerics.Vector.Max(largest, System.Numerics.Vector.Abs(gap));
+        }
+        double sum = System.Numerics.Vector.Sum(sums);
+        for (int k = 0; k < width; k++)
+        {
+            scale = Math.Max(scale, largest[k]);
+        }
+        for (; s < v.Length; s++)
+        {
+            double gap = y[s] - l[s];
+            sum += v[s] * gap;
+            scale = Math.Max(scale, Math.Abs(gap));
+        }
+        return sum;
+    }
+
+    /// <summary>b_s += v_s (y_s − l_s − mean).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // hot numeric loop: skip tier-0 code
+    private static void AddWeightedGap(Span<double> b, ReadOnlySpan<double> v, ReadOnlySpan<double> y, ReadOnlySpan<double> l, double mean)
+    {
+        int width = System.Numerics.Vector<double>.Count, s = 0;
+        var m = new System.Numerics.Vector<double>(mean);
+        for (; s <= v.Length - width; s += width)
+        {
+            var sum = new System.Numerics.Vector<double>(b[s..])
+                + new System.Numerics.Vector<double>(v[s..]) * (new System.Numerics.Vector<double>(y[s..]) - new System.Numerics.Vector<double>(l[s..]) - m);
+            sum.CopyTo(b[s..]);
+        }
+        for (; s < v.Length; s++)
+        {
+            b[s] += v[s] * (y[s] - l[s] - mean);
+        }
     }
 }

@@ -85,4 +85,99 @@ public sealed class SingularValueThresholdTests
 
         Assert.Contains("non-finite", failure.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>Rank-4 signal (singular values 40…10 times the noise's) plus uniform noise, row-major n×t.</summary>
+    private static double[] LowRankPlusNoise(int seed, int n, int t)
+    {
+        var random = new Random(seed);
+        var a = RandomMatrix(seed + 100, n, t);
+        for (int r = 0; r < 4; r++)
+        {
+            var u = new double[n];
+            var v = new double[t];
+            for (int i = 0; i < n; i++)
+            {
+                u[i] = random.NextDouble() * 2 - 1;
+            }
+            for (int s = 0; s < t; s++)
+            {
+                v[s] = random.NextDouble() * 2 - 1;
+            }
+            double scale = 10.0 * (4 - r) / Math.Sqrt(n * t) * Math.Sqrt(n + t) * 3;
+            for (int i = 0; i < n; i++)
+            {
+                for (int s = 0; s < t; s++)
+                {
+                    a[i * t + s] += scale * u[i] * v[s];
+                }
+            }
+        }
+        return a;
+    }
+
+    private static (double[] Result, double Nuclear) DenseThreshold(double[] a, int n, int t, double theta)
+    {
+        var svd = Matrix<double>.Build.DenseOfRowMajor(n, t, a).Svd(computeVectors: true);
+        var shrunk = Matrix<double>.Build.Dense(n, t);
+        double nuclear = 0;
+        for (int k = 0; k < Math.Min(n, t); k++)
+        {
+            double s = Math.Max(svd.S[k] - theta, 0);
+            nuclear += s;
+            if (s > 0)
+            {
+                shrunk += s * svd.U.Column(k).OuterProduct(svd.VT.Row(k));
+            }
+        }
+        return (shrunk.ToRowMajorArray(), nuclear);
+    }
+
+    [Theory]
+    [InlineData(11, 300, 100)]
+    [InlineData(12, 100, 300)]
+    public void Wide_grams_threshold_by_warm_started_subspace_iteration_and_match_the_dense_svd(int seed, int n, int t)
+    {
+        var a = LowRankPlusNoise(seed, n, t);
+        double noise = Matrix<double>.Build.DenseOfRowMajor(n, t, RandomMatrix(seed + 100, n, t)).Svd(false).S[0];
+        double theta = 1.5 * noise;   // keeps the four signal components and drops all of the noise
+        var thresholding = new SingularValueThreshold(n, t);
+        var result = new double[n * t];
+
+        double nuclear = thresholding.Apply(a, theta, result);
+        var (expected, expectedNuclear) = DenseThreshold(a, n, t, theta);
+
+        Assert.True(Math.Min(n, t) > SingularValueThreshold.DenseLimit);
+        Assert.Equal(1, thresholding.SubspaceCalls);
+        Assert.Equal(expectedNuclear, nuclear, 6);
+        Assert.Equal(expected, result, (x, y) => Math.Abs(x - y) < 1e-6);
+
+        // A nearby matrix (the next proximal step) starts from the kept subspace and is still exact.
+        for (int k = 0; k < a.Length; k += 7)
+        {
+            a[k] *= 1.01;
+        }
+        nuclear = thresholding.Apply(a, theta, result);
+        (expected, expectedNuclear) = DenseThreshold(a, n, t, theta);
+        Assert.Equal(2, thresholding.SubspaceCalls);
+        Assert.Equal(expectedNuclear, nuclear, 6);
+        Assert.Equal(expected, result, (x, y) => Math.Abs(x - y) < 1e-6);
+    }
+
+    [Fact]
+    public void A_threshold_keeping_most_components_falls_back_to_the_full_eigendecomposition()
+    {
+        const int n = 200, t = 90;
+        var a = RandomMatrix(13, n, t);
+        var singular = Matrix<double>.Build.DenseOfRowMajor(n, t, a).Svd(false).S;
+        double theta = singular[60];   // keeps 60 of 90 components: more than a third of the Gram's width
+        var thresholding = new SingularValueThreshold(n, t);
+        var result = new double[n * t];
+
+        double nuclear = thresholding.Apply(a, theta, result);
+        var (expected, expectedNuclear) = DenseThreshold(a, n, t, theta);
+
+        Assert.Equal(0, thresholding.SubspaceCalls);
+        Assert.Equal(expectedNuclear, nuclear, 8);
+        Assert.Equal(expected, result, (x, y) => Math.Abs(x - y) < 1e-8);
+    }
 }

@@ -183,6 +183,88 @@ public sealed class TriplyRobustPanelTests
         Assert.InRange(criterion, 1e-9, full * (1 - 1e-9));
     }
 
+    [Theory]
+    [InlineData(38, 31, 12, 38, 10_000_000, 12)]      // Prop99: every post period of every control
+    [InlineData(990, 200, 20, 40, 10_000_000, 1)]     // 1000×200: 50 cells over 40 units
+    [InlineData(990, 200, 20, 40, 20_000_000, 2)]
+    [InlineData(4990, 100, 20, 40, 10_000_000, 1)]    // over budget with one period each: still one
+    [InlineData(200, 100, 10, 40, 10_000_000, 10)]
+    [InlineData(500, 100, 10, 40, 10_000_000, 5)]
+    public void Tuning_keeps_as_many_post_periods_per_unit_as_the_cell_budget_allows(int n0, int t, int t1, int units, long budget, int expected)
+    {
+        Assert.Equal(expected, TropTuning.PeriodsPerUnit(n0, t, t1, units, budget));
+    }
+
+    [Fact]
+    public void Over_its_cell_budget_tuning_draws_the_same_number_of_post_periods_for_every_unit_reproducibly()
+    {
+        var data = FactorPanel.Simulate(seed: 3, effect: 2);
+        var options = SmallGrid with { TuningCellBudget = 3L * data.N0 * data.N0 * data.T, Seed = 7 };
+
+        var cells = new TropTuning(data, options).Cells.ToList();
+
+        var byUnit = cells.GroupBy(c => c.Unit).ToList();
+        Assert.Equal(data.N0, byUnit.Count);
+        Assert.All(byUnit, g => Assert.Equal(3, g.Count()));
+        Assert.All(byUnit, g => Assert.Equal(g.Select(c => c.Period).Order(), g.Select(c => c.Period)));
+        Assert.All(cells, c => Assert.InRange(c.Period, data.T0, data.T - 1));
+        Assert.Equal(cells, new TropTuning(data, options).Cells);
+        Assert.NotEqual(cells, new TropTuning(data, options with { Seed = 8 }).Cells);
+        Assert.Equal(data.N0 * data.T1, new TropTuning(data, SmallGrid).Cells.Count());
+    }
+
+    [Fact]
+    public void A_candidate_whose_partial_criterion_passes_the_best_so_far_is_pruned_with_a_lower_bound()
+    {
+        var data = FactorPanel.Simulate(seed: 3, effect: 2);
+        var lambdas = new TropLambdas(0.3, 0, double.PositiveInfinity);
+        double exact = new TropTuning(data, SmallGrid).Criterion(lambdas);
+        var tuning = new TropTuning(data, SmallGrid);
+
+        double pruned = tuning.Criterion(lambdas, bound: exact / 10);
+        double again = tuning.Criterion(lambdas, bound: exact / 20);
+        double recomputed = tuning.Criterion(lambdas);
+
+        Assert.InRange(pruned, exact / 10 * (1 + 1e-12), exact * (1 + 1e-12));
+        Assert.Equal(pruned, again);   // still above the lower bound asked for: not refitted
+        Assert.Equal(exact, recomputed, 10);
+    }
+
+    [Fact]
+    public void Pruned_tuning_chooses_what_evaluating_every_candidate_in_full_chooses()
+    {
+        var data = FactorPanel.Simulate(seed: 11, effect: 1.5);
+        double unitScale = TriplyRobustPanel.UnitScale(data), nuclearScale = MatrixCompletion.LambdaMax(data);
+
+        var chosen = new TropTuning(data, SmallGrid).Choose(unitScale, nuclearScale);
+
+        // The same coordinate search with every candidate's criterion computed in full, each from a fresh tuning.
+        double Full(TropLambdas l) => new TropTuning(data, SmallGrid).Criterion(l);
+        var best = new TropLambdas(0, 0, double.PositiveInfinity);
+        for (int cycle = 0; cycle < SmallGrid.Cycles; cycle++)
+        {
+            var before = best;
+            foreach (double x in SmallGrid.TimeGrid)
+            {
+                best = Full(best with { Time = x }) < Full(best) ? best with { Time = x } : best;
+            }
+            foreach (double x in SmallGrid.UnitGrid)
+            {
+                best = Full(best with { Unit = x / unitScale }) < Full(best) ? best with { Unit = x / unitScale } : best;
+            }
+            foreach (double x in SmallGrid.NuclearGrid)
+            {
+                best = Full(best with { Nuclear = x * nuclearScale }) < Full(best) ? best with { Nuclear = x * nuclearScale } : best;
+            }
+            if (best == before)
+            {
+                break;
+            }
+        }
+        Assert.Equal(best, chosen);
+        Assert.True(double.IsFinite(chosen.Nuclear), "the design should call for a low-rank term, so the pruned candidates matter");
+    }
+
     [Fact]
     public void Tuning_reports_progress_up_to_its_total_and_honours_cancellation()
     {
