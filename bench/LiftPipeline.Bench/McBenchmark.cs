@@ -30,7 +30,7 @@ internal static class McBenchmark
         new("mc-5000x100", "MC, λ by 5-split cross-validation (20 penalties), no variance",
             "simulated 5000 × 100 (4990 control, 10 treated × 20 post)", "5.3 GB peak", "O(N·T) memory (< 1.5 GB)",
             () => new MatrixCompletion().Estimate(Simulate(seed: 1, n0: 4990, n1: 10, t0: 80, t1: 20, effect: 1))),
-        new("trop-1000x200", "TROP, tuning (default grids, 2 cycles, ≤ 40 pseudo-treated units) + estimate, no variance",
+        new("trop-1000x200", "TROP, tuning (default grids, 2 cycles, ≤ 40 pseudo-treated units, cell budget 10⁷) + estimate, no variance",
             "simulated 1000 × 200 (990 control, 10 treated × 20 post)", "> 600 s, 8.9 GB, still running", "< 60 s CPU, < 1 GB",
             () => new TriplyRobustPanel().Estimate(Simulate(seed: 1, n0: 990, n1: 10, t0: 180, t1: 20, effect: 1))),
     ];
