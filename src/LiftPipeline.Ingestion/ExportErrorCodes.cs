@@ -3,6 +3,9 @@ namespace LiftPipeline.Ingestion;
 /// <summary>The stable error codes of export validation. Alerts, quarantine records and tests key on these.</summary>
 public static class ExportErrorCodes
 {
+    /// <summary>No file at the path given (or its folder does not exist).</summary>
+    public const string NotFound = "not-found";
+
     /// <summary>Not Parquet, truncated, or damaged so that it cannot be decoded.</summary>
     public const string CorruptFile = "corrupt-file";
 

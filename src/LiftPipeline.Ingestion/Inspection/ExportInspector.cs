@@ -78,7 +78,7 @@ public static class ExportInspector
                 default:
                     await file.VerifyAsync(cancellationToken).ConfigureAwait(false);
                     return [new ExportError(ExportErrorCodes.UnknownContract,
-                        $"the columns match neither the panel contract ({ContractColumns.Unit}, {ContractColumns.Period}, {ContractColumns.Treated}) nor the experiment contract ({ContractColumns.CustomerId}, {ContractColumns.Arm}); map the columns if they are named differently",
+                        $"the columns match neither the panel contract ({ContractColumns.Unit}, {ContractColumns.Period}, {ContractColumns.Treated}) nor the experiment contract ({ContractColumns.CustomerId}, {ContractColumns.Arm}); map the columns if they are named differently (lift: --map unit=geo,period=date; campaign.json: \"columns\")",
                         null, [])];
             }
             return [];
