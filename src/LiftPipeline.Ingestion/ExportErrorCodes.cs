@@ -18,6 +18,9 @@ public static class ExportErrorCodes
     /// <summary>The columns match neither export contract.</summary>
     public const string UnknownContract = "unknown-contract";
 
+    /// <summary>A panel whose treatment starts too early to measure (<see cref="Statistics.Panels.PanelReadiness"/>): inspect's verdict on what measure refuses.</summary>
+    public const string TooFewPrePeriods = "too-few-pre-periods";
+
     /// <summary>The file holds no rows.</summary>
     public const string EmptyFile = "empty-file";
 

@@ -89,6 +89,14 @@ internal static class InspectCommand
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
+            if (inspection.ValidFor is { } use)
+            {
+                writer.WriteString("validFor", use);
+            }
+            else
+            {
+                writer.WriteNull("validFor");
+            }
             writer.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
@@ -114,7 +122,9 @@ internal static class InspectCommand
         }
         if (inspection.Valid)
         {
-            console.MarkupLine($"[green]valid[/] {inspection.Contract.ToString().ToLowerInvariant()} export");
+            console.MarkupLine(inspection.ValidFor == "design"
+                ? "[green]valid for design[/] (no treated cells yet): lift design and lift power can plan on it; lift measure needs the test periods"
+                : $"[green]valid[/] {inspection.Contract.ToString().ToLowerInvariant()} export");
             return;
         }
         console.MarkupLine($"[red]invalid[/]: {inspection.Errors.Count} problem{(inspection.Errors.Count == 1 ? "" : "s")}");

@@ -8,6 +8,7 @@ using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Inference;
 using LiftPipeline.Statistics.Measurement;
+using LiftPipeline.Statistics.Panels;
 using Spectre.Console;
 
 namespace LiftPipeline.Cli.Commands;
@@ -136,6 +137,11 @@ internal static class MeasureCommand
             catch (ExportValidationException invalid)
             {
                 await error.WriteLineAsync(invalid.Message).ConfigureAwait(false);
+                return LiftApp.DataProblem;
+            }
+            if (PanelReadiness.Of(panel) is { Measurable: false } readiness)
+            {
+                await error.WriteLineAsync($"{Path.GetFileName(path)}: {readiness.Problem}").ConfigureAwait(false);
                 return LiftApp.DataProblem;
             }
             var chosen = parse.GetValue(metric);
