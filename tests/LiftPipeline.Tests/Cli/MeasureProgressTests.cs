@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using LiftPipeline.Cli.Rendering;
+using LiftPipeline.Statistics.Estimators;
+using LiftPipeline.Statistics.Inference;
+using LiftPipeline.Statistics.Measurement;
+using LiftPipeline.Statistics.Panels;
+
+namespace LiftPipeline.Tests.Cli;
+
+/// <summary><c>lift measure --estimator all</c> reports progress for every estimate, and the bar's text and share follow it.</summary>
+public sealed class MeasureProgressTests
+{
+    [Fact]
+    public void Every_estimator_of_all_reports_its_replications_and_trop_its_tuning()
+    {
+        var reports = new ConcurrentQueue<MeasureProgress>();
+        var options = new PanelMeasureOptions
+        {
+            Metric = "y",
+            Estimators = [.. PanelEstimators.Names],
+            VarianceOptions = new VarianceOptions { Replications = 6 },
+            Progress = new Collect(reports),
+        };
+
+        var measurement = PanelMeasurer.Measure(SmallPanel(), options);
+
+        int count = PanelEstimators.Names.Count;
+        Assert.Equal(count, measurement.Estimates.Count);
+        Assert.All(reports, r => Assert.Equal(count, r.Count));
+        var byIndex = reports.GroupBy(r => r.Index).OrderBy(g => g.Key).ToArray();
+        Assert.Equal(Enumerable.Range(0, count), byIndex.Select(g => g.Key));
+        Assert.Equal(PanelEstimators.Names, byIndex.Select(g => g.First().Estimator));
+        Assert.All(byIndex, g => Assert.Equal(6, g.Max(r => r.ReplicationsDone)));
+        var tuning = reports.Where(r => r.Estimating is not null).ToArray();
+        Assert.NotEmpty(tuning);
+        Assert.All(tuning, r => Assert.Equal("trop", r.Estimator));
+        Assert.Contains(tuning, r => r.Estimating!.Value.Stage == "tuning" && r.Estimating.Value.Done == r.Estimating.Value.Total);
+        Assert.Equal(1.0, reports.Max(MeasureProgressDisplay.Fraction), 12);
+    }
+
+    [Fact]
+    public void The_bar_names_the_estimate_and_its_step()
+    {
+        Assert.Equal("sdid (2/7) 45/200 replications", MeasureProgressDisplay.Describe(new MeasureProgress("sdid", null, 1, 7, 45, 200)));
+        Assert.Equal("trop cell1 (6/14) tuning 27/1,026",
+            MeasureProgressDisplay.Describe(new MeasureProgress("trop", "cell1", 5, 14, 0, 200) { Estimating = new EstimateProgress("tuning", 27, 1026) }));
+        Assert.Equal("did (1/1) estimating", MeasureProgressDisplay.Describe(new MeasureProgress("did", null, 0, 1, 0, 0)));
+    }
+
+    [Fact]
+    public void The_bar_moves_forward_through_tuning_then_replications_of_each_estimate()
+    {
+        MeasureProgress[] steps =
+        [
+            new("sdid", null, 0, 2, 0, 10),
+            new("sdid", null, 0, 2, 5, 10),
+            new("sdid", null, 0, 2, 10, 10),
+            new("trop", null, 1, 2, 0, 10) { Estimating = new EstimateProgress("tuning", 0, 100) },
+            new("trop", null, 1, 2, 0, 10) { Estimating = new EstimateProgress("tuning", 50, 100) },
+            new("trop", null, 1, 2, 0, 10) { Estimating = new EstimateProgress("tuning", 100, 100) },
+            new("trop", null, 1, 2, 5, 10),
+            new("trop", null, 1, 2, 10, 10),
+        ];
+
+        double[] shares = steps.Select(MeasureProgressDisplay.Fraction).ToArray();
+
+        Assert.Equal([0.25, 0.375, 0.5, 0.5, 0.625, 0.75, 0.875, 1.0], shares);
+    }
+
+    [Fact]
+    public async Task Measure_json_with_several_estimators_and_replications_prints_one_object_and_nothing_on_stderr()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--estimator", "did,sc", "--reps", "5", "--json");
+
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(2, json.RootElement.GetProperty("estimates").GetArrayLength());
+        Assert.Equal(output.TrimEnd().Length - 1, output.TrimEnd().LastIndexOf('}'));
+        Assert.Equal(0, output.IndexOf('{'));
+    }
+
+    /// <summary>8 units × 12 periods, the last two units treated in the last 4 periods: small enough for TROP's tuning in a fast test.</summary>
+    private static Panel SmallPanel()
+    {
+        const int units = 8, periods = 12;
+        var random = new Random(7);
+        var values = new double[units * periods];
+        var treated = new bool[units * periods];
+        for (int u = 0; u < units; u++)
+        {
+            for (int t = 0; t < periods; t++)
+            {
+                bool on = u >= units - 2 && t >= periods - 4;
+                values[u * periods + t] = 10 + u + 0.5 * t + random.NextDouble() + (on ? 2 : 0);
+                treated[u * periods + t] = on;
+            }
+        }
+        var dates = Enumerable.Range(0, periods).Select(d => Period.FromDate(new DateOnly(2021, 1, 4).AddDays(7 * d))).ToArray();
+        var names = Enumerable.Range(0, units).Select(u => $"u{u}").ToArray();
+        return new Panel(names, dates, [new PanelMatrix("y", units, periods, values)], treated, null);
+    }
+
+    private sealed class Collect(ConcurrentQueue<MeasureProgress> reports) : IProgress<MeasureProgress>
+    {
+        public void Report(MeasureProgress value) => reports.Enqueue(value);
+    }
+}
