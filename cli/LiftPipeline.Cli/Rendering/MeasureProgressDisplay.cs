@@ -42,7 +42,7 @@ internal static class MeasureProgressDisplay
         string estimate = $"{progress.Estimator}{(progress.Cell is null ? "" : " " + progress.Cell)} ({progress.Index + 1}/{progress.Count})";
         string step = progress.Estimating is { } e
             ? string.Create(CultureInfo.InvariantCulture, $"{e.Stage} {e.Done:N0}/{e.Total:N0}")
-            : progress.Replications > 0
+            : progress.ReplicationsDone > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"{progress.ReplicationsDone:N0}/{progress.Replications:N0} replications")
                 : "estimating";
         return $"{estimate} {step}";
@@ -50,7 +50,8 @@ internal static class MeasureProgressDisplay
 
     /// <summary>
     /// The share of the whole measurement done, in [0, 1]: each estimate counts 1/Count, its point estimate (TROP's
-    /// tuning) the first half of that and its replications the second, so the bar only moves forward.
+    /// tuning) the first half of that and its replications the second, so the bar only moves forward (an estimate's
+    /// "0 replications done" arrives before its point estimate runs, so it counts as the estimate's start).
     /// </summary>
     public static double Fraction(MeasureProgress progress)
     {
@@ -60,7 +61,7 @@ internal static class MeasureProgressDisplay
         }
         double within = progress.Estimating is { Total: > 0 } e
             ? 0.5 * Math.Clamp((double)e.Done / e.Total, 0, 1)
-            : progress.Replications > 0
+            : progress.Replications > 0 && progress.ReplicationsDone > 0
                 ? 0.5 + 0.5 * Math.Clamp((double)progress.ReplicationsDone / progress.Replications, 0, 1)
                 : 0;
         return Math.Clamp((progress.Index + within) / progress.Count, 0, 1);

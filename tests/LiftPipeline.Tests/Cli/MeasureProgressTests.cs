@@ -46,6 +46,7 @@ public sealed class MeasureProgressTests
         Assert.Equal("trop cell1 (6/14) tuning 27/1,026",
             MeasureProgressDisplay.Describe(new MeasureProgress("trop", "cell1", 5, 14, 0, 200) { Estimating = new EstimateProgress("tuning", 27, 1026) }));
         Assert.Equal("did (1/1) estimating", MeasureProgressDisplay.Describe(new MeasureProgress("did", null, 0, 1, 0, 0)));
+        Assert.Equal("sc (3/7) estimating", MeasureProgressDisplay.Describe(new MeasureProgress("sc", null, 2, 7, 0, 200)));
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class MeasureProgressTests
 
         double[] shares = steps.Select(MeasureProgressDisplay.Fraction).ToArray();
 
-        Assert.Equal([0.25, 0.375, 0.5, 0.5, 0.625, 0.75, 0.875, 1.0], shares);
+        Assert.Equal([0, 0.375, 0.5, 0.5, 0.625, 0.75, 0.875, 1.0], shares);
     }
 
     [Fact]
