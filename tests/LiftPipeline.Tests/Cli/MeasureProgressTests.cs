@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using LiftPipeline.Cli.Rendering;
+using LiftPipeline.Pipeline.Hosting;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Inference;
 using LiftPipeline.Statistics.Measurement;
@@ -47,6 +48,18 @@ public sealed class MeasureProgressTests
             MeasureProgressDisplay.Describe(new MeasureProgress("trop", "cell1", 5, 14, 0, 200) { Estimating = new EstimateProgress("tuning", 27, 1026) }));
         Assert.Equal("did (1/1) estimating", MeasureProgressDisplay.Describe(new MeasureProgress("did", null, 0, 1, 0, 0)));
         Assert.Equal("sc (3/7) estimating", MeasureProgressDisplay.Describe(new MeasureProgress("sc", null, 2, 7, 0, 200)));
+    }
+
+    [Fact]
+    public void The_pipeline_status_line_shows_tuning_on_a_terminal_and_one_line_per_estimate_when_redirected()
+    {
+        var tuning = new MeasureProgress("trop", null, 0, 2, 0, 200) { Estimating = new EstimateProgress("tuning", 27, 1026) };
+        var replications = new MeasureProgress("trop", null, 0, 2, 12, 200);
+
+        Assert.Equal("measure  geo: trop (1/2) tuning 27/1,026", PipelineProgressDisplay.Describe(new PipelineProgress("measure", "geo", tuning), withReplications: true));
+        Assert.Equal("measure  geo: trop (1/2) 12/200 replications", PipelineProgressDisplay.Describe(new PipelineProgress("measure", "geo", replications), withReplications: true));
+        Assert.Equal("measure  geo: trop (1/2)", PipelineProgressDisplay.Describe(new PipelineProgress("measure", "geo", tuning), withReplications: false));
+        Assert.Equal("measure  geo: trop (1/2)", PipelineProgressDisplay.Describe(new PipelineProgress("measure", "geo", replications), withReplications: false));
     }
 
     [Fact]
