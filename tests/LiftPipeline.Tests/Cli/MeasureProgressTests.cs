@@ -44,6 +44,23 @@ public sealed class MeasureProgressTests
     }
 
     [Fact]
+    public void Mc_cross_validation_stops_when_cancelled_and_gives_the_same_estimate_with_or_without_progress()
+    {
+        var data = BlockPanel.FromPanel(SmallPanel(), "y");
+        var mc = new MatrixCompletion();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => mc.Estimate(data, null, cancelled.Token));
+        var reports = new ConcurrentQueue<EstimateProgress>();
+        double withProgress = mc.Estimate(data, new CollectEstimate(reports)).Att;
+
+        Assert.Equal(mc.Estimate(data).Att, withProgress);
+        Assert.Equal(mc.Options.Folds * mc.Options.GridSize, reports.Max(r => r.Done));
+        Assert.All(reports, r => Assert.Equal(mc.Options.Folds * mc.Options.GridSize, r.Total));
+    }
+
+    [Fact]
     public void The_bar_names_the_estimate_and_its_step()
     {
         Assert.Equal("sdid (2/7) 45/200 replications", MeasureProgressDisplay.Describe(new MeasureProgress("sdid", null, 1, 7, 45, 200)));
@@ -117,6 +134,11 @@ public sealed class MeasureProgressTests
         var dates = Enumerable.Range(0, periods).Select(d => Period.FromDate(new DateOnly(2021, 1, 4).AddDays(7 * d))).ToArray();
         var names = Enumerable.Range(0, units).Select(u => $"u{u}").ToArray();
         return new Panel(names, dates, [new PanelMatrix("y", units, periods, values)], treated, null);
+    }
+
+    private sealed class CollectEstimate(ConcurrentQueue<EstimateProgress> reports) : IProgress<EstimateProgress>
+    {
+        public void Report(EstimateProgress value) => reports.Enqueue(value);
     }
 
     private sealed class Collect(ConcurrentQueue<MeasureProgress> reports) : IProgress<MeasureProgress>
