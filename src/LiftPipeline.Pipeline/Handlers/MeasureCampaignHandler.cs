@@ -249,6 +249,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         await store.TryCreateAsync(StoreLayout.ReportMarkdown(folder), Render(report, ReportMarkdown.Write), cancellationToken).ConfigureAwait(false);
         await store.TryCreateAsync(StoreLayout.ReportJson(folder), Render(report, ReportJson.Write), cancellationToken).ConfigureAwait(false);
         await LatestReport.WriteAsync(store, campaign, report, folder, cancellationToken).ConfigureAwait(false);
+        await ReportIndex.RecordAsync(store, campaign.Value, LiftReport.Design, ReportIndex.RunOf(report, folder), report.GeneratedAt, cancellationToken).ConfigureAwait(false);
     }
 
     internal static byte[] Render<T>(T report, Action<T, Stream> write)

@@ -33,7 +33,7 @@ public static class ReportHtml
         svg .treatment-start{stroke:#7b8794;stroke-width:1.5;stroke-dasharray:3 3}
         svg .effect{fill:none;stroke:#1f6feb;stroke-width:2}svg .band{fill:#1f6feb;fill-opacity:.15;stroke:none}
         svg .zero{stroke:#52606d;stroke-width:1}svg .att{stroke:#1b7f3b;stroke-width:1.5;stroke-dasharray:6 4}
-        svg .cumulative{fill:none;stroke:#1b7f3b;stroke-width:2}svg .axis-title{fill:#52606d;font-size:11px}
+        svg .zero-dashed{stroke:#7b8794;stroke-width:1;stroke-dasharray:3 3}svg .cumulative{fill:none;stroke:#1b7f3b;stroke-width:2}svg .axis-title{fill:#52606d;font-size:11px}
         .cells li{margin:.2rem 0}table.contrasts,table.spend{font-size:.8rem}table.contrasts td,table.spend td,table.contrasts th,table.spend th{padding:.25rem .4rem}
         svg .bar{fill:#1f6feb}svg .ci{stroke:#1f6feb;stroke-width:2}svg .ci-valid{stroke:#9aa5b1;stroke-width:6;stroke-opacity:.5}svg .point{fill:#1f6feb}svg .label{fill:#3e4c59}
         """;

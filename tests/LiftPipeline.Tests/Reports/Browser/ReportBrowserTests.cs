@@ -9,7 +9,7 @@ namespace LiftPipeline.Tests.Reports.Browser;
 /// The three report kinds — a panel (geolift-test), a multi-cell panel (multicell) and a holdout (vbo-holdout) — made by
 /// one pipeline pass over the shipped samples and laid out in headless chromium at 1280 px. Each fails on a JavaScript
 /// error, a table or chart wider than its page or column, a wrapped table cell, a chart label outside its chart, or a
-/// chart that is missing or draws nothing. The pages and full-page screenshots stay in
+/// chart that is missing or draws nothing; the store's reports/index.html is checked the same way. The pages and full-page screenshots stay in
 /// <c>bin/…/report-screenshots/</c> for people to look at. Slow (a pipeline pass and six browser runs): Simulation category.
 /// </summary>
 [Trait("Category", "Simulation")]
@@ -50,6 +50,9 @@ public sealed class ReportBrowserTests(ReportBrowserTests.Reports reports) : ICl
 
         /// <summary>The HTML report of <paramref name="campaign"/>'s run.</summary>
         public string Page(string campaign) => File.ReadAllText(Path.Combine(_root.FullName, "reports", campaign, "demo", "report.html"));
+
+        /// <summary>The store's reports/index.html.</summary>
+        public string IndexPage() => File.ReadAllText(Path.Combine(_root.FullName, "reports", "index.html"));
 
         /// <summary>Lays out the page of <paramref name="campaign"/>, saves its screenshot and returns the findings.</summary>
         internal async Task<PageFindings> RenderAsync(string campaign, string? html = null)
@@ -93,6 +96,17 @@ public sealed class ReportBrowserTests(ReportBrowserTests.Reports reports) : ICl
         var forests = page.Charts.Where(c => c.Class == "chart forest").ToArray();
         Assert.NotEmpty(forests);
         Assert.All(forests, f => Assert.True(f.Count("point") >= 2, $"a forest plot draws {f.Count("point")} points"));
+    }
+
+    [Fact]
+    public async Task Index_page_lays_out_without_errors_with_a_trend_per_campaign()
+    {
+        var html = reports.IndexPage();
+        var page = await reports.RenderAsync("index", html);
+
+        AssertClean(page);
+        Assert.Equal(3, page.Charts.Count(c => c.Class == "chart trend" && c.Count("point") == 1));
+        Assert.All(Reports.Campaigns, c => Assert.Contains($"<a href=\"{c}/demo/report.html\">{c}</a>", html, StringComparison.Ordinal));
     }
 
     [Fact]

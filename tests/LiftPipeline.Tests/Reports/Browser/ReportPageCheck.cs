@@ -51,10 +51,16 @@ internal static class ReportPageCheck
             const r = table.getBoundingClientRect();
             if (r.right > box.right + 1) overflows.push('table#' + t + ' is ' + Math.round(r.width) + ' px wide in a ' + Math.round(box.width) + ' px column');
             table.querySelectorAll('th, td').forEach(cell => {
-              const range = document.createRange();
-              range.selectNodeContents(cell);
-              const tops = new Set(Array.from(range.getClientRects()).filter(q => q.width > 0).map(q => Math.round(q.top)));
-              if (tops.size > 1) wrapped.push('table#' + t + ': ' + text(cell));
+              // The lines of the cell's text: text boxes whose tops lie more than half a line apart.
+              const tops = [];
+              const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+              for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const range = document.createRange();
+                range.selectNodeContents(node);
+                Array.from(range.getClientRects()).filter(q => q.width > 0).forEach(q => tops.push(q.top));
+              }
+              tops.sort((a, b) => a - b);
+              if (tops.some((top, i) => i > 0 && top - tops[i - 1] > 8)) wrapped.push('table#' + t + ': ' + text(cell));
             });
           });
           document.querySelectorAll('svg').forEach(svg => {
