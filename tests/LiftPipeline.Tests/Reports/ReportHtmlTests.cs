@@ -73,12 +73,14 @@ public sealed partial class ReportHtmlTests
     }
 
     [Fact]
-    public void A_unit_from_the_campaign_titles_the_axes_and_negative_zero_is_printed_as_zero()
+    public void A_unit_from_the_campaign_titles_the_axes_and_no_number_prints_as_negative_zero()
     {
         var html = ReportHtml.ToHtml(ReportSamples.Report() with { Unit = "orders" });
 
         Assert.Contains(">conversions (orders)</text>", html, StringComparison.Ordinal);
-        Assert.Equal("0.0%", ReportText.Percent(-0.0001));
+        Assert.Equal("-0.01%", ReportText.Percent(-0.0001));
+        Assert.Equal("0.0%", ReportText.Percent(-0.0000001));
+        Assert.Equal("0.0%", ReportText.Percent(0));
         Assert.Equal("0", ReportText.Number(-0.0001));
         Assert.Equal("-0.1%", ReportText.Percent(-0.001));
     }
