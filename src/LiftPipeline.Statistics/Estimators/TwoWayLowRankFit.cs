@@ -43,7 +43,7 @@ internal sealed class TwoWayLowRankFit
     /// </summary>
     private Scratch? _workspace;
 
-    /// <summary>The thresholding workspace of this fit's last steps, handed on likewise: its subspace is a good start for a nearby problem.</summary>
+    /// <summary>The thresholding workspace of this fit's last steps; fits warm-started from this one start from a copy of its subspace.</summary>
     private SingularValueThreshold? _thresholding;
 
     /// <summary>
@@ -88,11 +88,11 @@ internal sealed class TwoWayLowRankFit
     {
         var workspace = start?._workspace is { } handed && handed.N == n && handed.T == t ? handed
             : scratch is not null && scratch.N == n && scratch.T == t ? scratch : new Scratch(n, t);
-        var thresholding = start?._thresholding is { } kept && kept.N == n && kept.T == t ? kept : new SingularValueThreshold(n, t);
+        // The start's subspace is copied, not taken: a fit kept as a start stays the same whatever is solved from it.
+        var thresholding = start?._thresholding is { } kept && kept.N == n && kept.T == t ? kept.WarmCopy() : new SingularValueThreshold(n, t);
         if (start is not null)
         {
             start._workspace = null;
-            start._thresholding = null;
         }
         var v = workspace.V;
         Normalise(w, v, out double vMax);
@@ -190,8 +190,12 @@ internal sealed class TwoWayLowRankFit
             double a = Alpha[i];
             for (int s = 0, k = i * T; s < T; s++, k++)
             {
-                double r = y[k] - a - Beta[s] - L[k];
-                sum += v[k] * r * r;
+                // Zero-weight (unobserved or treated) cells are skipped: their residual may be anything.
+                if (v[k] != 0)
+                {
+                    double r = y[k] - a - Beta[s] - L[k];
+                    sum += v[k] * r * r;
+                }
             }
         }
         return sum;
