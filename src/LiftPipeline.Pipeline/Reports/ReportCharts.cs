@@ -48,8 +48,8 @@ internal static class ReportCharts
     }
 
     /// <summary>
-    /// Effect per post period with the band effect ± z·se, z the normal quantile of <paramref name="level"/>
-    /// and se the ATT's standard error (an approximation: per-period standard errors are not estimated).
+    /// Effect per post period with the band effect ± z·se_t, z the normal quantile of <paramref name="level"/> and se_t
+    /// that period's standard error from the ATT's replications (<see cref="Statistics.Inference.Uncertainty.PeriodStandardErrors"/>); no band without them.
     /// </summary>
     public static string Effects(MeasuredEstimate e, double level)
     {
@@ -59,10 +59,12 @@ internal static class ReportCharts
         {
             return Empty(frame, "This estimate has no per-period effects.");
         }
-        double se = e.Uncertainty?.StandardError ?? double.NaN;
-        double half = double.IsFinite(se) && se > 0 ? Normal.InvCDF(0, 1, 0.5 + level / 2) * se : double.NaN;
+        double z = Normal.InvCDF(0, 1, 0.5 + level / 2);
+        var ses = e.Uncertainty?.PeriodStandardErrors;
+        var halves = e.Effects.Select((_, k) => ses is not null && double.IsFinite(ses[k]) ? z * ses[k] : double.NaN).ToArray();
+        double half = halves.All(double.IsFinite) ? halves.Max() : double.NaN;
         var effects = e.Effects.Select(p => p.Effect).ToArray();
-        var values = effects.Concat(effects.Select(v => v - half)).Concat(effects.Select(v => v + half)).Append(0).Append(e.Att)
+        var values = effects.Concat(effects.Select((v, k) => v - halves[k])).Concat(effects.Select((v, k) => v + halves[k])).Append(0).Append(e.Att)
             .Where(double.IsFinite).ToArray();
         var (y, ticks) = LinearScale.Nice(values.Min(), values.Max(), frame.Bottom, frame.Top);
         var x = new LinearScale(0, effects.Length - 1, frame.Left, frame.Right);
@@ -70,8 +72,8 @@ internal static class ReportCharts
         frame.BottomAxis(ChartFrame.SpreadIndices(effects.Length, 6).Select(i => (x.Map(i), e.Effects[i].Period.ToString())).ToArray());
         if (double.IsFinite(half))
         {
-            var upper = effects.Select((v, k) => (x.Map(k), y.Map(v + half)));
-            var lower = effects.Select((v, k) => (x.Map(k), y.Map(v - half))).Reverse();
+            var upper = effects.Select((v, k) => (x.Map(k), y.Map(v + halves[k])));
+            var lower = effects.Select((v, k) => (x.Map(k), y.Map(v - halves[k]))).Reverse();
             svg.Polygon(upper.Concat(lower), "band");
         }
         svg.Line(frame.Left, y.Map(0), frame.Right, y.Map(0), "zero");
@@ -81,7 +83,7 @@ internal static class ReportCharts
         svg.Text(frame.Left + 60, 16, $"ATT {Number(e.Att)}", "legend att-label");
         if (double.IsFinite(half))
         {
-            svg.Text(frame.Left + 200, 16, $"band ± {Number(half)} ({Level(level)})", "legend band-label");
+            svg.Text(frame.Left + 200, 16, $"band ± up to {Number(half)} ({Level(level)}, per period)", "legend band-label");
         }
         return svg.ToString();
     }

@@ -103,7 +103,7 @@ public static class ReportHtml
         Figure(sb, ReportCharts.Paths(e),
             "Observed and counterfactual path of the average treated unit; the dashed vertical line marks the treatment start.");
         Figure(sb, ReportCharts.Effects(e, report.Level),
-            $"Effect per post period (observed minus counterfactual) and the ATT (dashed). The band is effect ± z·se with the ATT's standard error and z for {Level(report.Level)}: an approximation, since per-period standard errors are not estimated.");
+            $"Effect per post period (observed minus counterfactual) and the ATT (dashed). The band is effect ± z·se with each period's own standard error, from the same replications as the ATT's, and z for {Level(report.Level)}.");
         Figure(sb, ReportCharts.Weights(e), "The ten largest control unit weights of the synthetic control.");
     }
 
