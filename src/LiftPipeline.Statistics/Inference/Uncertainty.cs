@@ -54,13 +54,18 @@ public sealed record Uncertainty(string Method, double StandardError, double CiL
     /// This uncertainty with <see cref="DistinctReplications"/> counted from <paramref name="values"/> (equal to 1e-9
     /// of their largest magnitude) and a warning when there are fewer than <see cref="MinimumDistinctReplications"/>.
     /// </summary>
-    public Uncertainty WithReplicationCheck(ReadOnlySpan<double> values)
+    public Uncertainty WithReplicationCheck(ReadOnlySpan<double> values) => WithDistinctReplications(Distinct(values));
+
+    /// <summary>
+    /// This uncertainty resting on <paramref name="distinct"/> distinct replication values (for methods that enumerate a
+    /// fixed set, such as pre-period windows), with a warning when there are fewer than <see cref="MinimumDistinctReplications"/>.
+    /// </summary>
+    public Uncertainty WithDistinctReplications(int distinct)
     {
-        int distinct = Distinct(values);
-        var checkedUncertainty = this with { DistinctReplications = distinct };
+        var counted = this with { DistinctReplications = distinct };
         return distinct >= MinimumDistinctReplications
-            ? checkedUncertainty
-            : checkedUncertainty.WithWarning($"The {Method} standard error rests on {distinct} distinct replication value{(distinct == 1 ? "" : "s")} " +
+            ? counted
+            : counted.WithWarning($"The {Method} standard error rests on {distinct} distinct replication value{(distinct == 1 ? "" : "s")} " +
                 $"(fewer than {MinimumDistinctReplications}): too few to trust; more control units, treated units or pre periods would help.");
     }
 

@@ -111,6 +111,16 @@ public sealed class MeasureCommandTests
     }
 
     [Fact]
+    public async Task An_unknown_cohort_se_is_a_usage_error_naming_the_flag()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--cohort-se", "separate");
+
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Equal("Unknown --cohort-se 'separate'; expected joint or independent.", error.Trim());
+    }
+
+    [Fact]
     public async Task Placebo_standard_errors_are_reproducible_from_the_seed()
     {
         var first = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--estimator", "sc", "--reps", "50", "--seed", "7", "--json");
