@@ -14,10 +14,7 @@ internal static class Replications
     /// </summary>
     public static ReplicationDraws Run(int count, int width, VarianceOptions options, Replicate replicate, CancellationToken cancellationToken)
     {
-        if (count < 2)
-        {
-            throw new MeasurementNotPossibleException($"A standard error needs at least two replications (got {count}); ask for more replications (200 is the default).");
-        }
+        RequireEnough(count);
         var values = new double[count];
         var effects = new double[count * width];
         int done = 0;
@@ -32,6 +29,16 @@ internal static class Replications
             options.Progress?.Report(Interlocked.Increment(ref done));
         });
         return new ReplicationDraws(values, effects, width);
+    }
+
+    /// <summary>Throws unless <paramref name="count"/> replications can give a standard error (at least two).</summary>
+    /// <exception cref="MeasurementNotPossibleException">Fewer than two replications.</exception>
+    public static void RequireEnough(int count)
+    {
+        if (count < 2)
+        {
+            throw new MeasurementNotPossibleException($"A standard error needs at least two replications (got {count}); ask for more replications (200 is the default).");
+        }
     }
 
     /// <summary>A generator seed mixed from the run's seed and the replication index (SplitMix64 finaliser).</summary>

@@ -126,13 +126,17 @@ public static class PanelMeasurer
     /// <summary>Measures <see cref="PanelMeasureOptions.Metric"/> of <paramref name="panel"/>.</summary>
     /// <exception cref="ArgumentException">An estimator or variance method name the registries do not know (callers validate names first).</exception>
     /// <exception cref="KeyNotFoundException">The panel has no such metric.</exception>
-    /// <exception cref="MeasurementNotPossibleException">A design the estimators cannot handle.</exception>
+    /// <exception cref="MeasurementNotPossibleException">A design the estimators cannot handle, or fewer than two replications for a method that draws them.</exception>
     public static PanelMeasurement Measure(Panel panel, PanelMeasureOptions options, CancellationToken cancellationToken = default)
     {
         var estimators = options.Estimators.Select(name => PanelEstimators.Create(name, options.Settings)).ToArray();
         if (options.Variance is not null)
         {
             VarianceEstimators.Create(options.Variance, options.VarianceOptions);   // an unknown name fails before any work
+            if (VarianceEstimators.UsesReplications(options.Variance))
+            {
+                Replications.RequireEnough(options.VarianceOptions.Replications);   // a setting, not the design: fail the measurement
+            }
         }
         var cells = Cells(panel).ToArray();
         int count = cells.Length * estimators.Length, index = 0;
