@@ -51,6 +51,11 @@ internal static class MeasureCommand
             Description = "Replications for " + string.Join(", ", VarianceEstimators.All.Where(d => d.UsesReplications).Select(d => d.Name)) + " (the others enumerate a fixed set).",
             DefaultValueFactory = _ => 200,
         };
+        var cohortSe = new Option<string>("--cohort-se")
+        {
+            Description = "Staggered adoption: joint (placebo and bootstrap re-run all cohorts together, as they share controls) or independent (faster; cohort standard errors combined as if independent, too narrow).",
+            DefaultValueFactory = _ => "joint",
+        };
         var seed = new Option<int>("--seed") { Description = "Seed for every random draw; the same seed gives the same numbers.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object instead of tables.", DefaultValueFactory = _ => false };
         var maxRows = new Option<long>("--max-rows")
@@ -61,10 +66,10 @@ internal static class MeasureCommand
         var design = new Option<string?>("--design") { Description = "panel (unit × period export) or holdout (customer-level experiment). Default: from the export's columns." };
         var map = ColumnMapOption.Create();
         var holdout = new HoldoutMeasure();
-        Option[] panelOnly = [estimators, solver, se, reps, seed, maxRows];
-        var command = new Command("measure", "Estimate the effect of treatment. A panel export (geo test, market panel): ATT, uncertainty, lift, incremental total, weights and effect per period. A holdout (customer-level experiment, --design holdout): every arm against the control and extra contrasts, per metric, segment, surface and market, with fixed and always-valid intervals, CUPED on pre_* columns, iROAS and guardrails. Exit code 1 when the export is invalid or the design does not allow the method, 2 for usage errors.")
+        Option[] panelOnly = [estimators, solver, se, reps, cohortSe, seed, maxRows];
+        var command = new Command("measure", "Estimate the effect of treatment. A panel export (geo test, market panel): ATT, uncertainty, lift, incremental total, weights and effect per period. A holdout (customer-level experiment, --design holdout): every arm against the control and extra contrasts, per metric, segment, surface and market, with fixed and always-valid intervals, CUPED on pre_* columns, iROAS and guardrails. Exit code 1 when the export is invalid or an estimator cannot run on it (a variance method the design does not allow leaves the estimates with no standard error and a warning), 2 for usage errors.")
         {
-            file, metric, estimators, solver, se, reps, seed, json, design, maxRows, map,
+            file, metric, estimators, solver, se, reps, cohortSe, seed, json, design, maxRows, map,
         };
         foreach (var option in holdout.All)
         {
@@ -128,6 +133,11 @@ internal static class MeasureCommand
                 await error.WriteLineAsync($"Unknown --se '{variance}'; expected one of {string.Join(", ", VarianceEstimators.Names)} or none.").ConfigureAwait(false);
                 return LiftApp.UsageError;
             }
+            if (!CohortVariances.TryParse(parse.GetValue(cohortSe), out var cohortVariance))
+            {
+                await error.WriteLineAsync($"Unknown --cohort-se '{parse.GetValue(cohortSe)}'; expected {string.Join(" or ", CohortVariances.Names)}.").ConfigureAwait(false);
+                return LiftApp.UsageError;
+            }
             Statistics.Panels.Panel panel;
             try
             {
@@ -163,6 +173,7 @@ internal static class MeasureCommand
                 Settings = new PanelEstimatorSettings { Solver = parse.GetValue(solver) == "synthdid" ? WeightSolver.Synthdid : WeightSolver.Exact, Seed = parse.GetValue(seed) },
                 Variance = noVariance ? null : variance,
                 VarianceOptions = new VarianceOptions { Replications = parse.GetValue(reps), Seed = parse.GetValue(seed), Level = 1 - alpha },
+                CohortVariance = cohortVariance,
             };
             PanelMeasurement measurement;
             bool asJson = parse.GetValue(json);

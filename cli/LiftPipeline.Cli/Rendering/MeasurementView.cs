@@ -47,6 +47,14 @@ internal static class MeasurementView
         }
         foreach (var estimate in measurement.Estimates)
         {
+            foreach (var warning in estimate.Uncertainty?.Warnings ?? [])
+            {
+                string who = estimate.Cell is null ? estimate.Estimator : $"{estimate.Estimator} in {estimate.Cell}";
+                console.MarkupLine($"[yellow]warning[/] ({Markup.Escape(who)}): {Markup.Escape(warning)}");
+            }
+        }
+        foreach (var estimate in measurement.Estimates)
+        {
             RenderDetail(console, estimate);
         }
     }

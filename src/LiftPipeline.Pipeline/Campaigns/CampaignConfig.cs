@@ -65,6 +65,9 @@ public sealed record CampaignConfig
     /// <summary>The arms (test cells) to report, or null for every arm in the data.</summary>
     public IReadOnlyList<string>? Arms { get; init; }
 
+    /// <summary>How a staggered design's uncertainty treats its cohorts (<c>cohortVariance</c>): joint (default) or independent (faster, too narrow).</summary>
+    public CohortVariance CohortVariance { get; init; } = CohortVariance.Joint;
+
     /// <summary>Significance level: intervals are (1 − α). Default 0.05.</summary>
     public double Alpha { get; init; } = 0.05;
 
@@ -106,6 +109,7 @@ public sealed record CampaignConfig
             Settings = new PanelEstimatorSettings { Solver = Solver, Seed = Seed },
             Variance = Variance,
             VarianceOptions = new VarianceOptions { Replications = Replications, Seed = Seed, Level = 1 - Alpha },
+            CohortVariance = CohortVariance,
         };
     }
 

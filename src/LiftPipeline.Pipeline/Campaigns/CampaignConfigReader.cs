@@ -5,6 +5,7 @@ using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Guardrails;
 using LiftPipeline.Statistics.Inference;
+using LiftPipeline.Statistics.Measurement;
 using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Pipeline.Campaigns;
@@ -18,7 +19,7 @@ internal sealed partial class CampaignConfigReader
     /// <summary>The properties accepted in each object, by object path (<c>""</c> is the document; <c>subscribers[]</c> each subscriber).</summary>
     internal static IReadOnlyDictionary<string, IReadOnlyList<string>> Properties { get; } = new Dictionary<string, IReadOnlyList<string>>
     {
-        [""] = ["id", "name", "active", "status", "design", "metrics", "estimators", "variance", "replications", "seed", "maxRows", "solver",
+        [""] = ["id", "name", "active", "status", "design", "metrics", "estimators", "variance", "cohortVariance", "replications", "seed", "maxRows", "solver",
             "treatment", "arms", "alpha", "subscribers", "guardrails", "columns", "holdout", "geoDesign",
             "unit"],
         ["treatment"] = ["start", "end"],
@@ -87,6 +88,7 @@ internal sealed partial class CampaignConfigReader
         string? unit = String(root, "", "unit", required: false);
         var estimators = StringList(root, "", "estimators", required: false, allowed: PanelEstimators.Names) ?? ["sdid"];
         var variance = Choice(root, "", "variance", [.. VarianceEstimators.Names, "none"], "placebo");
+        var cohortVariance = Choice(root, "", "cohortVariance", [.. CohortVariances.Names], "joint");
         int replications = Int(root, "", "replications", 200, 1, 100_000);
         int seed = Int(root, "", "seed", 1, int.MinValue, int.MaxValue);
         int maxRows = Int(root, "", "maxRows", (int)IngestionLimits.Panel.MaxRows, 1, int.MaxValue);
@@ -111,6 +113,7 @@ internal sealed partial class CampaignConfigReader
         {
             Id = campaignId, Name = name!, Active = active, Design = design == "holdout" ? CampaignDesign.Holdout : CampaignDesign.Panel,
             Metrics = metrics!, Unit = unit, Estimators = estimators, Variance = variance == "none" ? null : variance,
+            CohortVariance = CohortVariances.TryParse(cohortVariance, out var cohorts) ? cohorts : CohortVariance.Joint,
             Replications = replications, Seed = seed, MaxRows = maxRows, Solver = solver == "synthdid" ? WeightSolver.Synthdid : WeightSolver.Exact,
             Treatment = treatment, Arms = arms, Alpha = alpha, Subscribers = subscribers, Guardrails = guardrails, Columns = columns,
             Holdout = holdout, Status = status, GeoDesign = geoDesign,

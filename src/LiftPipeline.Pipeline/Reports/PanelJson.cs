@@ -70,11 +70,13 @@ public static class PanelJson
         Weights(w, "unitWeights", "unit", e.UnitWeights?.Select(u => (u.Unit, u.Weight)));
         Weights(w, "timeWeights", "period", e.TimeWeights?.Select(t => (t.Period.ToString(), t.Weight)));
         w.WriteStartArray("effects");
-        foreach (var effect in e.Effects)
+        var periodSes = e.Uncertainty?.PeriodStandardErrors;
+        for (int k = 0; k < e.Effects.Count; k++)
         {
             w.WriteStartObject();
-            w.WriteString("period", effect.Period.ToString());
-            w.WriteFinite("effect", effect.Effect);
+            w.WriteString("period", e.Effects[k].Period.ToString());
+            w.WriteFinite("effect", e.Effects[k].Effect);
+            w.WriteFinite("standardError", periodSes is null ? null : periodSes[k]);   // from the same replications as the ATT's
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -123,6 +125,15 @@ public static class PanelJson
         {
             w.WriteNull("replications");   // jackknife, conformal and time placebos draw none
         }
+        if (u.DistinctReplications is { } distinct)
+        {
+            w.WriteNumber("distinctReplications", distinct);
+        }
+        else
+        {
+            w.WriteNull("distinctReplications");
+        }
+        w.WriteStrings("warnings", u.Warnings);
         w.WriteEndObject();
     }
 

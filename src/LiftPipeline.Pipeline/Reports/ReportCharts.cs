@@ -2,6 +2,7 @@ using LiftPipeline.Pipeline.Reports.Svg;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Measurement;
 using LiftPipeline.Statistics.Panels;
+using MathNet.Numerics.Distributions;
 using static LiftPipeline.Pipeline.Reports.ReportText;
 
 namespace LiftPipeline.Pipeline.Reports;
@@ -68,10 +69,11 @@ internal static class ReportCharts
     }
 
     /// <summary>
-    /// Effect per post period and the ATT. No band is drawn: a band of ± z·se(ATT) around each period would be too narrow,
-    /// and per-period standard errors are not part of the estimate.
+    /// Effect per post period with the band effect ± z·se_t, z the normal quantile of <paramref name="level"/> and se_t
+    /// that period's standard error from the ATT's replications (<see cref="Statistics.Inference.Uncertainty.PeriodStandardErrors"/>);
+    /// no band without them (a band of ± z·se(ATT) around each period would be too narrow).
     /// </summary>
-    public static string Effects(MeasuredEstimate e, string metric)
+    public static string Effects(MeasuredEstimate e, string metric, double level)
     {
         var svg = new SvgDocument(Width, Height, $"Effect per post period ({e.Estimator})", "chart effects");
         var frame = new ChartFrame(svg, 64, 28, 40, 48);
@@ -79,18 +81,33 @@ internal static class ReportCharts
         {
             return Empty(frame, "This estimate has no per-period effects.");
         }
+        double z = Normal.InvCDF(0, 1, 0.5 + level / 2);
+        var ses = e.Uncertainty?.PeriodStandardErrors;
+        var halves = e.Effects.Select((_, k) => ses is not null && k < ses.Count && double.IsFinite(ses[k]) ? z * ses[k] : double.NaN).ToArray();
+        double half = halves.All(double.IsFinite) ? halves.Max() : double.NaN;
         var effects = e.Effects.Select(p => p.Effect).ToArray();
-        var values = effects.Append(0).Append(e.Att).Where(double.IsFinite).ToArray();
+        var values = effects.Concat(effects.Select((v, k) => v - halves[k])).Concat(effects.Select((v, k) => v + halves[k])).Append(0).Append(e.Att)
+            .Where(double.IsFinite).ToArray();
         var (y, ticks) = LinearScale.Nice(values.Min(), values.Max(), frame.Bottom, frame.Top);
         var x = new LinearScale(0, effects.Length - 1, frame.Left, frame.Right);
         frame.LeftAxis(y, ticks, Number);
         frame.BottomAxis(ChartFrame.SpreadIndices(effects.Length, 6).Select(i => (x.Map(i), e.Effects[i].Period.ToString())).ToArray());
         frame.Titles("period", $"effect, {metric}");
+        if (double.IsFinite(half))
+        {
+            var upper = effects.Select((v, k) => (x.Map(k), y.Map(v + halves[k])));
+            var lower = effects.Select((v, k) => (x.Map(k), y.Map(v - halves[k]))).Reverse();
+            svg.Polygon(upper.Concat(lower), "band");
+        }
         svg.Line(frame.Left, y.Map(0), frame.Right, y.Map(0), "zero");
         svg.Line(frame.Left, y.Map(e.Att), frame.Right, y.Map(e.Att), "att");
         svg.Polyline(effects.Select((v, k) => (x.Map(k), y.Map(v))), "effect");
         double next = frame.Legend(frame.Left, 16, "effect", "effect");
-        frame.Legend(next, 16, "att", $"ATT {Number(e.Att)}");
+        next = frame.Legend(next, 16, "att", $"ATT {Number(e.Att)}");
+        if (double.IsFinite(half))
+        {
+            frame.Legend(next, 16, "band", $"band ± up to {Number(half)} ({Level(level)}, per period)", area: true);
+        }
         return svg.ToString();
     }
 

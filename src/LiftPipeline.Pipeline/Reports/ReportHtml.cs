@@ -123,8 +123,10 @@ public static class ReportHtml
                 "Observed and counterfactual path of the average treated unit; the dashed vertical line marks the treatment start.");
             Figure(sb, ReportCharts.RecentPaths(e, metric),
                 "The same paths over the test window and the periods just before it.");
-            Figure(sb, ReportCharts.Effects(e, metric),
-                "Effect per post period (observed minus counterfactual) and the ATT (dashed). No band is drawn: per-period standard errors are not estimated, and a band of the ATT's standard error would be too narrow.");
+            Figure(sb, ReportCharts.Effects(e, metric, report.Level),
+                e.Uncertainty?.PeriodStandardErrors is { Count: > 0 }
+                    ? $"Effect per post period (observed minus counterfactual) and the ATT (dashed). The band is effect ± z·se with each period's own standard error, from the same replications as the ATT's, and z for {Level(report.Level)}."
+                    : "Effect per post period (observed minus counterfactual) and the ATT (dashed). No band: this estimate has no per-period standard errors.");
             Figure(sb, ReportCharts.Cumulative(e, metric),
                 "Cumulative incremental outcome over the post periods: the running sum of the per-period effects times the treated units.");
             Figure(sb, ReportCharts.Weights(e), "The ten largest control unit weights of the synthetic control.");

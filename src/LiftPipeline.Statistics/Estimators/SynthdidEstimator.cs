@@ -126,7 +126,7 @@ public sealed class SynthdidEstimator : IPanelEstimator, IReestimable
 
     private sealed class Reestimation(SynthdidEstimator estimator, PanelEstimate original, WeightProblems problems, Penalties penalties) : IReestimator
     {
-        public double Att(ReadOnlySpan<int> rows, int n0, bool updateWeights)
+        public double Estimate(ReadOnlySpan<int> rows, int n0, bool updateWeights, Span<double> effects)
         {
             var omega = new double[n0];
             for (int p = 0; p < n0; p++)
@@ -138,6 +138,10 @@ public sealed class SynthdidEstimator : IPanelEstimator, IReestimable
             if (updateWeights)
             {
                 (omega, lambda) = estimator.SolveWeights(problems, rows, n0, omega, lambda, penalties);
+            }
+            if (!effects.IsEmpty)
+            {
+                problems.Effects(rows, n0, omega, lambda, effects);
             }
             return problems.Tau(rows, n0, omega, lambda);
         }

@@ -52,6 +52,27 @@ internal sealed class WeightProblems
         return treated / (rows.Length - n0) - synthetic;
     }
 
+    /// <summary>
+    /// The per-period effects on a row selection (Arkhangelsky et al. 2021, eq. (4) per post period t): the treated rows'
+    /// mean of (Y_t − λ'pre) minus Σ ω_p (Y_pt − λ'pre) over controls; their mean is <see cref="Tau"/>.
+    /// </summary>
+    public void Effects(ReadOnlySpan<int> rows, int n0, ReadOnlySpan<double> omega, double[]? lambda, Span<double> effects)
+    {
+        int T0 = _data.T0;
+        double share = 1.0 / (rows.Length - n0);
+        effects.Clear();
+        for (int p = 0; p < rows.Length; p++)
+        {
+            var y = _data.Row(rows[p]);
+            double baseline = lambda is null ? 0 : Dot(lambda, y[..T0]);
+            double weight = p < n0 ? -omega[p] : share;
+            for (int t = T0; t < y.Length; t++)
+            {
+                effects[t - T0] += weight * (y[t] - baseline);
+            }
+        }
+    }
+
     private double Difference(int row, double[]? lambda)
     {
         var y = _data.Row(row);

@@ -5,7 +5,7 @@ namespace LiftPipeline.Statistics.Inference;
 /// <summary>
 /// Clustered bootstrap variance (Arkhangelsky et al. 2021, Algorithm 2): each replication resamples N units with
 /// replacement (drawing again until it holds both controls and treated units), re-runs the estimator on them
-/// (for the synthdid family: same penalties, warm-started weights) and se = √((r−1)/r)·sd.
+/// (for the synthdid family: same penalties, warm-started weights) and se = √((r−1)/r)·sd, per period likewise.
 /// Needs N1 ≥ 2, as the reference. Thread-safe and reproducible from the seed whatever the degree of parallelism.
 /// </summary>
 /// <param name="options">Replications, seed, level and degree of parallelism.</param>
@@ -23,7 +23,7 @@ public sealed class BootstrapVariance(VarianceOptions options) : IVarianceEstima
             throw new MeasurementNotPossibleException("The bootstrap is not defined with a single treated unit (every resample has it zero or several times); use placebo variance.");
         }
         var reestimate = Replications.Reestimate(estimate, updateWeights: true);
-        var values = Replications.Run(options.Replications, options, (_, random) =>
+        var draws = Replications.Run(options.Replications, data.T1, options, (_, random, effects) =>
         {
             var rows = new int[data.N];
             int n0;
@@ -38,9 +38,8 @@ public sealed class BootstrapVariance(VarianceOptions options) : IVarianceEstima
             }
             while (n0 == 0 || n0 == rows.Length);
             Array.Sort(rows);   // controls first, as the block layout requires
-            return reestimate(rows, n0);
+            return reestimate(rows, n0, effects);
         }, cancellationToken);
-        double se = Replications.StandardError(values);
-        return Uncertainty.FromStandardError(Name, estimate.Att, se, options.Replications, options.Level);
+        return draws.ToUncertainty(Name, estimate.Att, options.Replications, options.Level);
     }
 }

@@ -5,7 +5,7 @@ namespace LiftPipeline.Statistics.Inference;
 /// <summary>
 /// Jackknife variance (Arkhangelsky et al. 2021, Algorithm 3): leave each of the N units out in turn and recompute τ
 /// with the weights held fixed (ω renormalised over the remaining controls, λ unchanged) for the synthdid family
-/// (other estimators are re-run); se = √((N−1)/N · Σ(τ₍ᵢ₎ − τ̄)²). Deterministic; uses no replications or seed.
+/// (other estimators are re-run); se = √((N−1)/N · Σ(τ₍ᵢ₎ − τ̄)²), and each period's from its leave-one-out effects. Deterministic; uses no replications or seed.
 /// </summary>
 /// <param name="options">Replications, seed, level and degree of parallelism.</param>
 public sealed class JackknifeVariance(VarianceOptions options) : IVarianceEstimator
@@ -28,6 +28,7 @@ public sealed class JackknifeVariance(VarianceOptions options) : IVarianceEstima
         }
         var reestimate = Replications.Reestimate(estimate, updateWeights: false);
         var values = new double[data.N];
+        var effects = new double[data.N * data.T1];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism), CancellationToken = cancellationToken };
         Parallel.For(0, data.N, parallel, left =>
         {
@@ -39,10 +40,9 @@ public sealed class JackknifeVariance(VarianceOptions options) : IVarianceEstima
                     rows[k++] = i;
                 }
             }
-            values[left] = reestimate(rows, left < data.N0 ? data.N0 - 1 : data.N0);
+            values[left] = reestimate(rows, left < data.N0 ? data.N0 - 1 : data.N0, effects.AsSpan(left * data.T1, data.T1));
         });
         // √((n−1)/n · Σ(u − ū)²) = √(n−1) times the population standard deviation.
-        double se = Math.Sqrt(data.N - 1.0) * Replications.StandardError(values);
-        return Uncertainty.FromStandardError(Name, estimate.Att, se, data.N, options.Level);
+        return new ReplicationDraws(values, effects, data.T1).ToUncertainty(Name, estimate.Att, data.N, options.Level, Math.Sqrt(data.N - 1.0));
     }
 }

@@ -8,14 +8,15 @@ namespace LiftPipeline.Statistics.Inference;
 /// </summary>
 internal static class Replications
 {
-    /// <summary>The value of <paramref name="replicate"/>(r, its generator) for r = 0..count−1, in order.</summary>
-    public static double[] Run(int count, VarianceOptions options, Func<int, Random, double> replicate, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replications r = 0..count−1 in order: <paramref name="replicate"/>(r, its generator, its row of
+    /// <paramref name="width"/> per-period effects) returns τ and fills the row.
+    /// </summary>
+    public static ReplicationDraws Run(int count, int width, VarianceOptions options, Replicate replicate, CancellationToken cancellationToken)
     {
-        if (count < 2)
-        {
-            throw new MeasurementNotPossibleException($"A standard error needs at least two replications (got {count}); ask for more replications (200 is the default).");
-        }
+        RequireEnough(count);
         var values = new double[count];
+        var effects = new double[count * width];
         int done = 0;
         var parallel = new ParallelOptions
         {
@@ -24,10 +25,20 @@ internal static class Replications
         };
         Parallel.For(0, count, parallel, r =>
         {
-            values[r] = replicate(r, new Random(Seed(options.Seed, r)));
+            values[r] = replicate(r, new Random(Seed(options.Seed, r)), effects.AsSpan(r * width, width));
             options.Progress?.Report(Interlocked.Increment(ref done));
         });
-        return values;
+        return new ReplicationDraws(values, effects, width);
+    }
+
+    /// <summary>Throws unless <paramref name="count"/> replications can give a standard error (at least two).</summary>
+    /// <exception cref="MeasurementNotPossibleException">Fewer than two replications.</exception>
+    public static void RequireEnough(int count)
+    {
+        if (count < 2)
+        {
+            throw new MeasurementNotPossibleException($"A standard error needs at least two replications (got {count}); ask for more replications (200 is the default).");
+        }
     }
 
     /// <summary>A generator seed mixed from the run's seed and the replication index (SplitMix64 finaliser).</summary>
@@ -61,17 +72,31 @@ internal static class Replications
     }
 
     /// <summary>
-    /// τ on rows of the original data: through the estimator's own re-estimation (warm starts, fixed penalties) when
-    /// it has one, otherwise by running it afresh on the selected rows.
+    /// τ and the per-period effects on rows of the original data: through the estimator's own re-estimation (warm
+    /// starts, fixed penalties) when it has one, otherwise by running it afresh on the selected rows.
     /// </summary>
-    public static Func<int[], int, double> Reestimate(PanelEstimate estimate, bool updateWeights)
+    public static Reestimate Reestimate(PanelEstimate estimate, bool updateWeights)
     {
         if (estimate.Estimator is IReestimable reestimable)
         {
             var reestimator = reestimable.Reestimator(estimate);
-            return (rows, n0) => reestimator.Att(rows, n0, updateWeights);
+            return (rows, n0, effects) => reestimator.Estimate(rows, n0, updateWeights, effects);
         }
         var estimator = estimate.Replicator;
-        return (rows, n0) => estimator.Estimate(estimate.Data.WithRows(rows, n0)).Att;
+        return (rows, n0, effects) =>
+        {
+            var replicated = estimator.Estimate(estimate.Data.WithRows(rows, n0));
+            for (int k = 0; k < effects.Length; k++)
+            {
+                effects[k] = replicated.Effects[k].Effect;
+            }
+            return replicated.Att;
+        };
     }
 }
+
+/// <summary>One replication: τ, with the per-period effects written to <paramref name="effects"/>.</summary>
+internal delegate double Replicate(int replication, Random random, Span<double> effects);
+
+/// <summary>τ and the per-period effects on rows of an estimate's data, the first <paramref name="n0"/> of them controls.</summary>
+internal delegate double Reestimate(int[] rows, int n0, Span<double> effects = default);

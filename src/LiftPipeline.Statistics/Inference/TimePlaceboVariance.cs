@@ -7,7 +7,7 @@ namespace LiftPipeline.Statistics.Inference;
 /// T1 consecutive pre periods (the other pre periods serving as pre), i.e. the variance conditional on the treated
 /// units under exchangeability across time (Almeida, Olaizola, Lestant, Imbens and Athey 2025). Works with a single
 /// control unit or N0 ≤ N1, where the unit placebo cannot; needs T0 &gt; T1 and is noisy unless T0 is several times
-/// T1 (windows overlap). Reports the normal interval τ̂ ± z·se. Immutable and thread-safe.
+/// T1 (windows overlap), and warns with fewer than <see cref="Uncertainty.MinimumDistinctReplications"/> windows. Reports the normal interval τ̂ ± z·se. Immutable and thread-safe.
 /// </summary>
 public sealed class TimePlaceboVariance : IVarianceEstimator
 {
@@ -25,6 +25,7 @@ public sealed class TimePlaceboVariance : IVarianceEstimator
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxDegreeOfParallelism), CancellationToken = cancellationToken };
         double variance = PlaceboComponents.TimePlacebo(estimate.Replicator, estimate.Data, parallel);
-        return Uncertainty.FromStandardError(Name, estimate.Att, Math.Sqrt(variance), PlaceboComponents.Windows(estimate.Data), _options.Level);
+        int windows = PlaceboComponents.Windows(estimate.Data);
+        return Uncertainty.FromStandardError(Name, estimate.Att, Math.Sqrt(variance), windows, _options.Level).WithDistinctReplications(windows);
     }
 }

@@ -22,6 +22,13 @@ public sealed record PanelMeasureOptions
     /// <summary>Replications, seed and level for the variance method.</summary>
     public VarianceOptions VarianceOptions { get; init; } = new();
 
+    /// <summary>
+    /// How a staggered design's uncertainty treats its cohorts: <see cref="CohortVariance.Joint"/> (default) re-runs
+    /// the whole staggered estimator per placebo or bootstrap replication; <see cref="CohortVariance.Independent"/> is
+    /// faster and too narrow. Ignored for block and multi-cell designs with one start period.
+    /// </summary>
+    public CohortVariance CohortVariance { get; init; } = CohortVariance.Joint;
+
     /// <summary>Reports which estimate is running and its completed variance replications, for progress displays.</summary>
     public IProgress<MeasureProgress>? Progress { get; init; }
 }
@@ -111,19 +118,25 @@ public sealed record PanelMeasurement(string Metric, int Units, int Periods, IRe
 /// Runs the requested estimators (and variance method) on a panel: a block design directly, a multi-cell panel
 /// (<see cref="Panel.Arms"/>) cell by cell against the controls with the other cells removed, and staggered adoption
 /// (treated units starting in different periods) cohort by cohort, aggregated by <see cref="StaggeredAdoption"/>.
+/// A variance method the design does not allow (a jackknife with one treated unit, a placebo with N0 ≤ N1) leaves the
+/// estimates standing with <see cref="Inference.Uncertainty.Unavailable"/> and the reason, instead of failing.
 /// </summary>
 public static class PanelMeasurer
 {
     /// <summary>Measures <see cref="PanelMeasureOptions.Metric"/> of <paramref name="panel"/>.</summary>
     /// <exception cref="ArgumentException">An estimator or variance method name the registries do not know (callers validate names first).</exception>
     /// <exception cref="KeyNotFoundException">The panel has no such metric.</exception>
-    /// <exception cref="MeasurementNotPossibleException">A design the estimators or the variance method cannot handle.</exception>
+    /// <exception cref="MeasurementNotPossibleException">A design the estimators cannot handle, or fewer than two replications for a method that draws them.</exception>
     public static PanelMeasurement Measure(Panel panel, PanelMeasureOptions options, CancellationToken cancellationToken = default)
     {
         var estimators = options.Estimators.Select(name => PanelEstimators.Create(name, options.Settings)).ToArray();
         if (options.Variance is not null)
         {
             VarianceEstimators.Create(options.Variance, options.VarianceOptions);   // an unknown name fails before any work
+            if (VarianceEstimators.UsesReplications(options.Variance))
+            {
+                Replications.RequireEnough(options.VarianceOptions.Replications);   // a setting, not the design: fail the measurement
+            }
         }
         var cells = Cells(panel).ToArray();
         int count = cells.Length * estimators.Length, index = 0;
@@ -137,21 +150,34 @@ public static class PanelMeasurer
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var varianceOptions = options.Reporting(estimator.Name, cell, index++, count);
-                var variance = options.Variance is null ? null : VarianceEstimators.Create(options.Variance, varianceOptions);
                 if (cohorts is not null)
                 {
-                    results.Add(StaggeredAdoption.Measure(cohorts, estimator, variance, options.VarianceOptions.Level, cell, cancellationToken));
+                    results.Add(StaggeredAdoption.Measure(cohorts, estimator, options.Variance, varianceOptions, options.CohortVariance, cell, cancellationToken));
                     continue;
                 }
+                var variance = options.Variance is null ? null : VarianceEstimators.Create(options.Variance, varianceOptions);
                 var estimate = estimator is IProgressReportingEstimator reporting
                     ? reporting.Estimate(data!, options.EstimateReporting(estimator.Name, cell, index - 1, count), cancellationToken)
                     : estimator.Estimate(data!);
-                var uncertainty = variance?.Estimate(estimate, cancellationToken);
+                var uncertainty = variance is null ? null : Uncertainty(variance, estimate, cancellationToken);
                 results.Add(MeasuredEstimate.From(estimate, uncertainty, cell));
             }
         }
         var treated = panel.TreatedUnits.Select(u => panel.Units[u]).ToArray();
         return new PanelMeasurement(options.Metric, panel.Units.Count, panel.Periods.Count, treated, results);
+    }
+
+    /// <summary>The variance method's uncertainty, or <see cref="Inference.Uncertainty.Unavailable"/> with the reason when the design does not allow it.</summary>
+    private static Uncertainty Uncertainty(IVarianceEstimator variance, PanelEstimate estimate, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return variance.Estimate(estimate, cancellationToken);
+        }
+        catch (MeasurementNotPossibleException e)
+        {
+            return Inference.Uncertainty.Unavailable(variance.Name, e.Message);
+        }
     }
 
     /// <summary>The analysis cells: the whole panel, or per treated arm its units plus the controls.</summary>

@@ -100,13 +100,24 @@ public sealed class MeasureCommandTests
     }
 
     [Fact]
-    public async Task Measure_all_with_jackknife_on_a_single_treated_unit_explains_why_it_cannot()
+    public async Task Measure_with_jackknife_on_a_single_treated_unit_shows_the_estimates_and_says_why_there_is_no_se()
     {
-        var (code, _, error) = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--estimator", "did", "--se", "jackknife");
+        var (code, output, error) = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--estimator", "did", "--se", "jackknife");
 
-        Assert.Equal(1, code);
-        Assert.Contains("california_prop99.parquet", error);
-        Assert.Contains("treated", error);
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        Assert.Contains("-27.349", output);   // the DiD estimate on Prop99 still stands
+        Assert.Contains("warning (did): The jackknife is undefined with a single treated unit", output);
+    }
+
+    [Fact]
+    public async Task An_unknown_cohort_se_is_a_usage_error_naming_the_flag()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--cohort-se", "separate");
+
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Equal("Unknown --cohort-se 'separate'; expected joint or independent.", error.Trim());
     }
 
     [Fact]

@@ -1,9 +1,13 @@
+using System.Text.Json;
 using LiftPipeline.Ingestion.Panels;
 using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Tests.Cli;
 
-/// <summary><c>lift measure</c> on valid exports whose design does not allow the method: exit code 1 and one line saying why.</summary>
+/// <summary>
+/// <c>lift measure</c> on valid exports whose design does not allow the variance method: the estimates stand (exit 0)
+/// and the uncertainty is null with the reason, in the JSON and as a warning line.
+/// </summary>
 public sealed class MeasureDesignProblemTests : IDisposable
 {
     private readonly TempDirectory _root = TestData.TempDirectory();
@@ -35,27 +39,37 @@ public sealed class MeasureDesignProblemTests : IDisposable
     }
 
     [Fact]
-    public async Task Placebo_with_as_many_treated_as_control_units_exits_1_with_one_line_naming_the_file_and_the_fix()
+    public async Task Placebo_with_as_many_treated_as_control_units_exits_0_with_the_estimate_and_se_null_with_the_reason()
     {
         var (code, output, error) = await CliRunner.RunAsync("measure", await TwoByTwoAsync(), "--estimator", "did", "--se", "placebo", "--json");
 
-        Assert.Equal(1, code);
-        string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        // --json: standard output holds only the error object, with the same line.
-        using var json = System.Text.Json.JsonDocument.Parse(output);
-        Assert.Equal(line, json.RootElement.GetProperty("error").GetProperty("message").GetString());
-        Assert.StartsWith("two-by-two.parquet: Placebo variance needs more control units than treated ones (N0=2, N1=2)", line);
-        Assert.Contains("use bootstrap or jackknife", line);
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        var estimate = JsonDocument.Parse(output).RootElement.GetProperty("estimates")[0];
+        Assert.True(double.IsFinite(estimate.GetProperty("att").GetDouble()));
+        var uncertainty = estimate.GetProperty("uncertainty");
+        Assert.Equal("placebo", uncertainty.GetProperty("method").GetString());
+        Assert.Equal(JsonValueKind.Null, uncertainty.GetProperty("standardError").ValueKind);
+        Assert.Equal(JsonValueKind.Null, uncertainty.GetProperty("ciLow").ValueKind);
+        string reason = Assert.Single(uncertainty.GetProperty("warnings").EnumerateArray()).GetString()!;
+        Assert.StartsWith("Placebo variance needs more control units than treated ones (N0=2, N1=2)", reason);
+        Assert.Contains("use bootstrap or jackknife", reason);
     }
 
     [Fact]
-    public async Task Jackknife_with_one_treated_unit_exits_1_with_one_line()
+    public async Task Jackknife_with_one_treated_unit_exits_0_with_se_null_and_the_reason_in_the_json()
     {
-        var (code, _, error) = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--estimator", "did", "--se", "jackknife");
+        var (code, output, error) = await CliRunner.RunAsync("measure", TestData.Panel("california_prop99.parquet"), "--estimator", "did", "--se", "jackknife", "--json");
 
-        Assert.Equal(1, code);
-        string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        Assert.Contains("single treated unit", line);
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        var estimate = JsonDocument.Parse(output).RootElement.GetProperty("estimates")[0];
+        Assert.Equal(-27.349, estimate.GetProperty("att").GetDouble(), 0.001);
+        var uncertainty = estimate.GetProperty("uncertainty");
+        Assert.Equal(JsonValueKind.Null, uncertainty.GetProperty("standardError").ValueKind);
+        Assert.Equal(JsonValueKind.Null, uncertainty.GetProperty("pValue").ValueKind);
+        Assert.Contains("single treated unit", Assert.Single(uncertainty.GetProperty("warnings").EnumerateArray()).GetString());
+        Assert.All(estimate.GetProperty("effects").EnumerateArray(), e => Assert.Equal(JsonValueKind.Null, e.GetProperty("standardError").ValueKind));
     }
 
     [Fact]

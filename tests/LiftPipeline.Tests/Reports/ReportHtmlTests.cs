@@ -42,14 +42,44 @@ public sealed partial class ReportHtmlTests
     }
 
     [Fact]
-    public void Effect_chart_draws_no_band_without_per_period_standard_errors()
+    public void Effect_chart_band_is_each_effect_plus_minus_z_times_its_own_period_standard_error()
     {
+        var report = ReportSamples.Report();
         var effects = Charts(Page.Value)[2].Root!;
+        var band = Points(effects.Elements("polygon").Single(p => (string?)p.Attribute("class") == "band"));
         var effect = Points(effects.Elements("polyline").Single(p => (string?)p.Attribute("class") == "effect"));
+        var ses = report.Primary!.Uncertainty!.PeriodStandardErrors!;
 
         Assert.Equal(15, effect.Count);
+        Assert.Equal(30, band.Count);
+        // The band's edges at each period are symmetric around the effect line and their gap is proportional to that
+        // period's standard error (pixels per unit constant), not one width for all periods.
+        double pixelsPerUnit = (band[29].Y - band[0].Y) / ses[0];
+        for (int k = 0; k < 15; k++)
+        {
+            Assert.Equal(effect[k].X, band[k].X);
+            Assert.Equal(effect[k].Y, (band[k].Y + band[29 - k].Y) / 2, 0.02);   // pixels are written to 2 decimals
+            Assert.Equal(pixelsPerUnit * ses[k], band[29 - k].Y - band[k].Y, 0.05 * pixelsPerUnit * ses.Max());
+        }
+        Assert.True(ses.Max() > 1.2 * ses.Min());
+        double half = 1.959964 * ses.Max();
+        string legend = effects.Elements("text").Single(t => t.Value.StartsWith("band ± up to ", StringComparison.Ordinal)).Value;
+        Assert.EndsWith(" (95%, per period)", legend, StringComparison.Ordinal);
+        Assert.Equal(half, double.Parse(legend["band ± up to ".Length..legend.IndexOf(" (", StringComparison.Ordinal)], NumberStyles.Number, CultureInfo.InvariantCulture), 0.01);
+        Assert.Contains("own standard error, from the same replications as the ATT", Page.Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Effect_chart_draws_no_band_without_per_period_standard_errors()
+    {
+        var report = ReportSamples.Report();
+        var primary = report.Primary!;
+        var html = ReportHtml.ToHtml(report with { Estimates = [primary with { Uncertainty = primary.Uncertainty! with { PeriodStandardErrors = null } }] });
+
+        var effects = Charts(html)[2].Root!;
+
         Assert.Empty(effects.Elements("polygon"));
-        Assert.Contains("No band is drawn: per-period standard errors are not estimated", Page.Value, StringComparison.Ordinal);
+        Assert.Contains("No band: this estimate has no per-period standard errors.", html, StringComparison.Ordinal);
     }
 
     [Fact]
