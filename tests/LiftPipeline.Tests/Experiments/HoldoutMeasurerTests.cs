@@ -205,4 +205,26 @@ public sealed class HoldoutMeasurerTests : IClassFixture<HoldoutMeasurerTests.Ex
         Assert.InRange(tail.TailIndex, -0.5, 0.25);
         Assert.False(tail.TooHeavy);
     }
+
+    [Fact]
+    public void The_primary_contrast_is_the_first_arm_against_the_control_unless_chosen_and_a_chosen_one_is_measured()
+    {
+        var byDefault = Measure();
+        var chosen = Measure(new HoldoutSettings { PrimaryContrast = new ArmContrast("vbo_1p", "vbo") });
+
+        Assert.Equal(new ArmContrast("vbo", "holdout"), byDefault.PrimaryContrast);
+        Assert.Same(Overall(byDefault, "vbo", "holdout", "revenue"), byDefault.Primary);
+        // Not among the extra contrasts, yet measured because it decides; revenue is the primary metric.
+        Assert.Same(Overall(chosen, "vbo_1p", "vbo", "revenue"), chosen.Primary);
+        // The truth: VIPs (15%) gain 1.25/1.05 over VBO, everyone else nothing.
+        Assert.InRange(0.15 * (1.25 - 1.05) / 1.05, chosen.Primary!.RelativeCi.Lower, chosen.Primary.RelativeCi.Upper);
+    }
+
+    [Fact]
+    public void A_primary_contrast_naming_a_missing_arm_is_named_with_the_arms_the_export_has()
+    {
+        var error = Assert.Throws<MeasurementNotPossibleException>(() => Measure(new HoldoutSettings { PrimaryContrast = new ArmContrast("vbo_2p", "vbo") }));
+
+        Assert.Contains("The primary contrast vbo_2p:vbo names arm 'vbo_2p', which is not in the export; its arms are holdout, vbo, vbo_1p.", error.Message);
+    }
 }
