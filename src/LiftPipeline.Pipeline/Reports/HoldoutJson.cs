@@ -46,6 +46,10 @@ public static class HoldoutJson
         {
             writer.WriteString("primaryContrast", $"{primary.Treatment}:{primary.Control}");
         }
+        else
+        {
+            writer.WriteNull("primaryContrast");
+        }
         writer.WriteNumber("level", measurement.Level);
         writer.WriteStartArray("arms");
         foreach (var arm in measurement.Arms)

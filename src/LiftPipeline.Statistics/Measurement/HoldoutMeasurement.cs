@@ -109,6 +109,9 @@ public sealed record HoldoutMeasurement(
     /// </summary>
     public ArmContrast? PrimaryContrast { get; init; }
 
+    /// <summary>N* the always-valid intervals were tuned with (<see cref="HoldoutSettings.SequentialTuningN"/>); NaN when unknown.</summary>
+    public double SequentialTuningN { get; init; } = double.NaN;
+
     /// <summary>
     /// The contrast the recommendation reads: the first overall contrast of <see cref="PrimaryContrast"/> (its primary
     /// metric), or null when there is none.

@@ -62,6 +62,7 @@ public static class HoldoutMeasurer
         return new HoldoutMeasurement(settings.Control, 1 - options.Alpha, armCounts, contrasts, tails, guardrails)
         {
             PrimaryContrast = settings.PrimaryContrast ?? new ArmContrast(pairs[0].Treatment, pairs[0].Control),
+            SequentialTuningN = settings.SequentialTuningN,
         };
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using LiftPipeline.Ingestion.Experiments;
 using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Experiments;
+using LiftPipeline.Statistics.Experiments.Contrasts;
 using LiftPipeline.Statistics.Guardrails;
 using LiftPipeline.Statistics.Measurement;
 using static LiftPipeline.Tests.Experiments.ExperimentExportKit;
@@ -175,18 +176,25 @@ public sealed class HoldoutMeasurerTests : IClassFixture<HoldoutMeasurerTests.Ex
     }
 
     [Fact]
-    public void The_underpowered_guardrail_states_the_mde_of_the_least_powered_arm_at_80_percent_power()
+    public void The_underpowered_guardrail_sizes_the_primary_contrast_for_the_always_valid_interval_at_the_planned_n()
     {
-        var m = Measure(guardrails: new GuardrailThresholds { MaxControlExposure = 0.05, TargetRelativeMde = 0.001 });
+        var thresholds = new GuardrailThresholds { MaxControlExposure = 0.05, TargetRelativeMde = 0.0001 };
+        var m = Measure(new HoldoutSettings { PrimaryContrast = new ArmContrast("vbo_1p", "vbo"), SequentialTuningN = 1_000_000 }, thresholds);
 
         var result = m.Guardrails.Single(g => g.Name == HoldoutGuardrails.Underpowered);
-        double z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.975) + MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.8);
-        double worst = new[] { "vbo", "vbo_1p" }.Max(arm => Overall(m, arm, "holdout", "revenue").RelativeStandardError);
+        var primary = Overall(m, "vbo_1p", "vbo", "revenue");
+        double r = (primary.TreatmentN + primary.ControlN) / 1e6;
+        // At N* = 10⁶ the SE shrinks by √r, and the always-valid multiplier at r = 1 replaces z₀.₉₇₅.
+        double expected = (InformationTimeSequence.Multiplier(1, 0.05) + MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.8)) * primary.RelativeStandardError * Math.Sqrt(r);
         Assert.Equal(GuardrailStatus.Breach, result.Status);
-        Assert.Equal(z * worst, result.Evidence["mdeRelative"], 12);
-        var vbo = Overall(m, "vbo", "holdout", "revenue");
-        // The stated SE is the one behind the interval: half its width over the t quantile (≈ 1.96 at these sizes).
-        Assert.InRange((vbo.RelativeCi.Upper - vbo.RelativeCi.Lower) / 2 / (1.96 * vbo.RelativeStandardError), 0.999, 1.001);
+        Assert.Equal(expected, result.Evidence["mdeRelative"], 12);
+        Assert.Contains("vbo_1p against vbo", result.Message);
+        Assert.Contains("at the planned 1,000,000 customers", result.Message);
+        // Past N* the horizon is today's sample: the always-valid half-width plus z₀.₈ standard errors.
+        var today = Measure(new HoldoutSettings { PrimaryContrast = new ArmContrast("vbo_1p", "vbo"), SequentialTuningN = 1000 }, thresholds);
+        var c = Overall(today, "vbo_1p", "vbo", "revenue");
+        double half = (c.AlwaysValidRelativeCi.Upper - c.AlwaysValidRelativeCi.Lower) / 2;
+        Assert.Equal(half + 0.8416212335729143 * c.RelativeStandardError, today.Guardrails.Single(g => g.Name == HoldoutGuardrails.Underpowered).Evidence["mdeRelative"], 9);
     }
 
     [Fact]

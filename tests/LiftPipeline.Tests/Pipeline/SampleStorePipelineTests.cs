@@ -171,7 +171,7 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
         foreach (var measured in run.Summary.Measurements.Where(m => m.Report is not null))
         {
             var report = measured.Report!;
-            var (expected, _) = RecommendationRule.Decide(RecommendationBasis.Of(report.Primary), report.Guardrails);
+            var (expected, _) = RecommendationRule.Decide(RecommendationBasis.Of(report.Primary, 1 - report.Level), report.Guardrails);
             Assert.Equal(expected, report.Recommendation);
             Assert.Equal(report.Guardrails.Count(g => g.Status == GuardrailStatus.Breach), measured.Alerts.Count);
         }
