@@ -61,6 +61,15 @@ internal sealed class SingularValueThreshold
     /// <summary>How many calls were answered by subspace iteration (the rest by the full eigendecomposition).</summary>
     internal int SubspaceCalls { get; private set; }
 
+    /// <summary>A new workspace for the same shape that starts from this one's subspace (the block is copied, so this one is unchanged).</summary>
+    public SingularValueThreshold WarmCopy() => new(N, T)
+    {
+        _basis = (double[])_basis.Clone(),
+        _image = new double[_image.Length],
+        _ritzValues = (double[])_ritzValues.Clone(),
+        _width = _width,
+    };
+
     /// <summary>One-off SVT_θ(A) into <paramref name="result"/>; returns ‖SVT_θ(A)‖_* = Σ (σ_k − θ)₊.</summary>
     public static double Apply(double[] a, int n, int t, double theta, double[] result) =>
         new SingularValueThreshold(n, t).Apply(a, theta, result);

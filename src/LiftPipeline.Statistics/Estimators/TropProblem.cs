@@ -66,7 +66,7 @@ internal sealed class TropProblem
     }
 
     /// <summary>The weighted fit for target cell (i, t), warm-started from <paramref name="start"/>.</summary>
-    public TwoWayLowRankFit Fit(int i, int t, TropLambdas lambdas, TwoWayLowRankFit? start)
+    public TwoWayLowRankFit Fit(int i, int t, TropLambdas lambdas, TwoWayLowRankFit? start, TwoWayLowRankFit.Scratch? scratch = null)
     {
         var distance = Distances(i);
         var theta = new double[T];
@@ -89,7 +89,7 @@ internal sealed class TropProblem
                 row[s] = omega * theta[s];
             }
         }
-        return TwoWayLowRankFit.Solve(_y, weights, N, T, lambdas.Nuclear, start, Tolerance, MaxIterations);
+        return TwoWayLowRankFit.Solve(_y, weights, N, T, lambdas.Nuclear, start, Tolerance, MaxIterations, scratch);
     }
 
     /// <summary>dist(j, i) for every unit j: RMS of Y_iu − Y_ju over periods u where both are untreated (∞ if none).</summary>
@@ -123,10 +123,11 @@ internal sealed class TropProblem
     /// Fits every target cell (treated unit i, period t) in <paramref name="cells"/> and reports τ_it and the fit,
     /// fitting once for all cells whose weights cannot differ (λ_time = 0: one fit for all periods of a unit; λ_unit = 0:
     /// one fit per period for all units) and warm-starting each fit from the previous one, the first from
-    /// <paramref name="start"/>. One fit is alive at a time; the last is returned (a start for the next call).
+    /// <paramref name="start"/> (in <paramref name="scratch"/> when the start holds none). One fit is alive at a time;
+    /// the last is returned (a start for the next call).
     /// </summary>
     public TwoWayLowRankFit? FitCells(IReadOnlyList<(int Unit, int Period)> cells, TropLambdas lambdas, Action<int, double, TwoWayLowRankFit> report,
-        TwoWayLowRankFit? start = null)
+        TwoWayLowRankFit? start = null, TwoWayLowRankFit.Scratch? scratch = null)
     {
         var done = new bool[cells.Count];
         var previous = start;
@@ -137,7 +138,7 @@ internal sealed class TropProblem
                 continue;
             }
             var (i, t) = cells[c];
-            var fit = Fit(i, t, lambdas, previous);
+            var fit = Fit(i, t, lambdas, previous, scratch);
             previous = fit;
             var key = Key(cells[c], lambdas);
             for (int d = c; d < cells.Count; d++)

@@ -20,6 +20,9 @@ internal sealed class TropTuning
     private readonly TropProblem[] _pseudo;
     private readonly (int Unit, int Period)[][] _cells;
     private readonly TwoWayLowRankFit?[] _lastFits;
+
+    /// <summary>N0×T scratch not in use: one per thread at most is ever allocated, not one per unit and candidate.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentBag<TwoWayLowRankFit.Scratch> _scratch = [];
     private readonly Dictionary<TropLambdas, (double Value, bool Exact)> _criterion = [];
     private readonly IProgress<EstimateProgress>? _progress;
     private readonly CancellationToken _cancellationToken;
@@ -144,8 +147,12 @@ internal sealed class TropTuning
             }
             // Each unit's first fit starts from its last fit under the previous complete candidate: the search moves one λ at a time.
             double sum = 0;
-            var last = _pseudo[j].FitCells(_cells[j], lambdas, (_, tau, _) => sum += tau * tau, _lastFits[j]);
-            last?.ReleaseScratch();
+            _scratch.TryTake(out var scratch);
+            var last = _pseudo[j].FitCells(_cells[j], lambdas, (_, tau, _) => sum += tau * tau, _lastFits[j], scratch);
+            if (last?.DetachScratch() is { } free)
+            {
+                _scratch.Add(free);
+            }
             fits[j] = last;
             sums[j] = sum;
             long fitted = Interlocked.Increment(ref _fitted);

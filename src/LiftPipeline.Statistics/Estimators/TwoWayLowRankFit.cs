@@ -41,16 +41,24 @@ internal sealed class TwoWayLowRankFit
     /// The scratch arrays of this fit's solve, handed on to the next fit warm-started from this one (no new N×T scratch
     /// per fit); null once handed on or released.
     /// </summary>
-    private Workspace? _workspace;
+    private Scratch? _workspace;
 
-    /// <summary>The thresholding workspace of this fit's last steps, handed on likewise: its subspace is a good start for a nearby problem.</summary>
+    /// <summary>The thresholding workspace of this fit's last steps; fits warm-started from this one start from a copy of its subspace.</summary>
     private SingularValueThreshold? _thresholding;
 
-    /// <summary>Drops the N×T scratch kept for a next warm-started fit (keeps the small thresholding subspace): for fits held as starts for later.</summary>
-    public void ReleaseScratch() => _workspace = null;
+    /// <summary>
+    /// Takes the N×T scratch kept for a next warm-started fit (the small thresholding subspace stays): for fits held as
+    /// starts for later, whose scratch can serve other fits meanwhile (pass it to <see cref="Solve"/>).
+    /// </summary>
+    public Scratch? DetachScratch()
+    {
+        var scratch = _workspace;
+        _workspace = null;
+        return scratch;
+    }
 
     /// <summary>Per-solve scratch: normalised weights, the proximal step's argument, the previous L and the extrapolated probe.</summary>
-    private sealed class Workspace(int n, int t)
+    internal sealed class Scratch(int n, int t)
     {
         public int N { get; } = n;
 
@@ -72,17 +80,19 @@ internal sealed class TwoWayLowRankFit
     /// Solves the problem by accelerated proximal gradient on L with the fixed effects profiled out: at each step the
     /// fixed effects are re-fitted exactly (<see cref="WeightedTwoWayEffects"/>) and L takes one proximal step — singular value
     /// soft-thresholding of L + (v/v_max)∘R at penalty/(2 v_max), the MCPanel step — until the relative decrease of the
-    /// objective is below <paramref name="tolerance"/>. Warm-starts from <paramref name="start"/>.
+    /// objective is below <paramref name="tolerance"/>. Warm-starts from <paramref name="start"/>, and works in its scratch,
+    /// else in <paramref name="scratch"/>, else in new scratch; the returned fit holds the scratch for the next solve.
     /// </summary>
-    public static TwoWayLowRankFit Solve(ReadOnlySpan<double> y, ReadOnlySpan<double> w, int n, int t, double penalty,
-        TwoWayLowRankFit? start = null, double tolerance = 1e-6, int maxIterations = 2000)
+    internal static TwoWayLowRankFit Solve(ReadOnlySpan<double> y, ReadOnlySpan<double> w, int n, int t, double penalty,
+        TwoWayLowRankFit? start = null, double tolerance = 1e-6, int maxIterations = 2000, Scratch? scratch = null)
     {
-        var workspace = start?._workspace is { } handed && handed.N == n && handed.T == t ? handed : new Workspace(n, t);
-        var thresholding = start?._thresholding is { } kept && kept.N == n && kept.T == t ? kept : new SingularValueThreshold(n, t);
+        var workspace = start?._workspace is { } handed && handed.N == n && handed.T == t ? handed
+            : scratch is not null && scratch.N == n && scratch.T == t ? scratch : new Scratch(n, t);
+        // The start's subspace is copied, not taken: a fit kept as a start stays the same whatever is solved from it.
+        var thresholding = start?._thresholding is { } kept && kept.N == n && kept.T == t ? kept.WarmCopy() : new SingularValueThreshold(n, t);
         if (start is not null)
         {
             start._workspace = null;
-            start._thresholding = null;
         }
         var v = workspace.V;
         Normalise(w, v, out double vMax);
@@ -180,8 +190,12 @@ internal sealed class TwoWayLowRankFit
             double a = Alpha[i];
             for (int s = 0, k = i * T; s < T; s++, k++)
             {
-                double r = y[k] - a - Beta[s] - L[k];
-                sum += v[k] * r * r;
+                // Zero-weight (unobserved or treated) cells are skipped: their residual may be anything.
+                if (v[k] != 0)
+                {
+                    double r = y[k] - a - Beta[s] - L[k];
+                    sum += v[k] * r * r;
+                }
             }
         }
         return sum;
