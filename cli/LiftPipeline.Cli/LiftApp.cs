@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using LiftPipeline.Cli.Commands;
 using LiftPipeline.Cli.Hosting;
 
@@ -35,6 +36,7 @@ public static class LiftApp
         root.Subcommands.Add(RunCommand.Create(output, error, host));
         root.Subcommands.Add(WatchCommand.Create(output, error, host));
         root.Subcommands.Add(DemoCommand.Create(output, error, host));
+        NumberOptions.Apply(root);
         return root;
     }
 
@@ -42,23 +44,46 @@ public static class LiftApp
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
         RunAsync(args, output, error, CliHost.System, cancellationToken);
 
-    /// <summary>Parses <paramref name="args"/> and runs the command over <paramref name="host"/>; returns the exit code.</summary>
+    /// <summary>
+    /// Parses <paramref name="args"/> and runs the command over <paramref name="host"/>; returns the exit code. Usage errors
+    /// are one line naming the option; a failing <c>--json</c> command (<see cref="JsonError"/>) also prints a JSON error
+    /// object on <paramref name="output"/>.
+    /// </summary>
     internal static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CliHost host, CancellationToken cancellationToken = default)
     {
-        var parsed = Build(output, error, host).Parse(args);
+        var problems = JsonError.Wanted(args) ? new RecordingWriter(error) : null;
+        var parsed = Build(output, problems ?? error, host).Parse(args);
+        int code = await RunAsync(parsed, output, problems ?? error, cancellationToken).ConfigureAwait(false);
+        if (problems is not null && code != Ok && JsonError.Applies(parsed))
+        {
+            await output.WriteLineAsync(JsonError.ToJson(code, problems.Text)).ConfigureAwait(false);
+        }
+        return code;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parsed, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
         if (parsed.Errors.Count > 0)
         {
-            foreach (var problem in parsed.Errors)
-            {
-                await error.WriteLineAsync(problem.Message).ConfigureAwait(false);
-            }
-            await error.WriteLineAsync("Run 'lift --help' for usage.").ConfigureAwait(false);
+            // One line: every problem the parser found, then where to look.
+            var problems = parsed.Errors.Select(p => p.Message.Trim()).Select(m => m.EndsWith('.') ? m : m + ".").Distinct(StringComparer.Ordinal);
+            await error.WriteLineAsync($"{string.Join(" ", problems)} Run 'lift --help' for usage.").ConfigureAwait(false);
             return UsageError;
         }
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken)
-                .ConfigureAwait(false);
+            // Ctrl+C cancels the token handed in (Program wires SIGINT and SIGTERM); the library adds no handler of its own.
+            bool help = parsed.Action is HelpAction;
+            var configuration = new InvocationConfiguration
+            {
+                Output = help ? new StringWriter() : output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
+            };
+            int code = await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+            if (help)
+            {
+                await output.WriteAsync(HelpDefaults.Once(configuration.Output.ToString()!)).ConfigureAwait(false);
+            }
+            return code;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -67,14 +92,8 @@ public static class LiftApp
         catch (Exception unexpected)
         {
             // The last line of defence: a user sees one line, never a stack trace. Known failures are reported by the commands.
-            await error.WriteLineAsync($"lift failed unexpectedly ({unexpected.GetType().Name}): {FirstLine(unexpected.Message)} — please report this with the command you ran.").ConfigureAwait(false);
+            await error.WriteLineAsync($"lift failed unexpectedly: {UserMessage.Of(unexpected)} — please report this with the command you ran.").ConfigureAwait(false);
             return DataProblem;
         }
-    }
-
-    private static string FirstLine(string message)
-    {
-        var end = message.AsSpan().IndexOfAny('\r', '\n');
-        return end < 0 ? message : message[..end];
     }
 }

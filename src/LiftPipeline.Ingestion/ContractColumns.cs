@@ -35,4 +35,7 @@ public static class ContractColumns
 
     /// <summary>Experiment: prefix of pre-period covariates used by CUPED.</summary>
     public const string PrePrefix = "pre_";
+
+    /// <summary>The contract columns a <see cref="ColumnMapping"/> may point at another file column (campaign.json <c>columns</c>, <c>--map</c>).</summary>
+    public static IReadOnlyList<string> Mappable { get; } = [Unit, Period, Treated, Arm, Spend, CustomerId, Segment, Surface, Market, Exposed];
 }

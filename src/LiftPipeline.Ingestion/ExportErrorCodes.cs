@@ -3,6 +3,9 @@ namespace LiftPipeline.Ingestion;
 /// <summary>The stable error codes of export validation. Alerts, quarantine records and tests key on these.</summary>
 public static class ExportErrorCodes
 {
+    /// <summary>No file at the path given (or its folder does not exist).</summary>
+    public const string NotFound = "not-found";
+
     /// <summary>Not Parquet, truncated, or damaged so that it cannot be decoded.</summary>
     public const string CorruptFile = "corrupt-file";
 
@@ -14,6 +17,9 @@ public static class ExportErrorCodes
 
     /// <summary>The columns match neither export contract.</summary>
     public const string UnknownContract = "unknown-contract";
+
+    /// <summary>A panel whose treatment starts too early to measure (<see cref="Statistics.Panels.PanelReadiness"/>): inspect's verdict on what measure refuses.</summary>
+    public const string TooFewPrePeriods = "too-few-pre-periods";
 
     /// <summary>The file holds no rows.</summary>
     public const string EmptyFile = "empty-file";

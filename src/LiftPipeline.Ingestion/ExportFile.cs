@@ -71,13 +71,17 @@ public sealed class ExportFile : IAsyncDisposable
     public static Task<ExportFile> OpenAsync(string path, CancellationToken cancellationToken = default) => OpenAsync(path, null, cancellationToken);
 
     /// <summary>Opens the file at <paramref name="path"/> under <paramref name="limits"/> (null: <see cref="IngestionLimits.Holdout"/>); its path is the name in messages.</summary>
-    /// <exception cref="ExportValidationException">Code too-large when the footer breaks a limit, corrupt-file when it cannot be read.</exception>
+    /// <exception cref="ExportValidationException">Code not-found when there is no such file, too-large when the footer breaks a limit, corrupt-file when it cannot be read.</exception>
     public static async Task<ExportFile> OpenAsync(string path, IngestionLimits? limits, CancellationToken cancellationToken = default)
     {
         FileStream stream;
         try
         {
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, useAsync: false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw ExportValidationException.Single(path, ExportErrorCodes.NotFound, "no such file; check the path", inner: e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -26,12 +26,16 @@ internal sealed class HoldoutMeasure
 
     public Option<string> Adjustment { get; } = new("--adjustment") { Description = "Holdout: multiple-testing adjustment of segment, surface and market results: holm or bh.", DefaultValueFactory = _ => "holm" };
 
-    public Option<double> Alpha { get; } = new("--alpha") { Description = "Holdout: significance level; intervals are 1 − alpha.", DefaultValueFactory = _ => 0.05 };
+    /// <summary>Shared with the panel design: intervals are 1 − alpha in both.</summary>
+    public Option<double> Alpha { get; } = new("--alpha") { Description = "Significance level (panel and holdout); intervals are 1 − alpha.", DefaultValueFactory = _ => 0.05 };
 
-    public IEnumerable<Option> All => [Control, Contrasts, PrimaryContrast, Allocation, CapQuantile, TuningN, Adjustment, Alpha];
+    public IEnumerable<Option> All => [.. HoldoutOnly, Alpha];
+
+    /// <summary>The options a panel export does not take.</summary>
+    public IEnumerable<Option> HoldoutOnly => [Control, Contrasts, PrimaryContrast, Allocation, CapQuantile, TuningN, Adjustment];
 
     /// <summary>Measures the experiment export at <paramref name="path"/>; returns the exit code.</summary>
-    public async Task<int> RunAsync(ParseResult parse, string path, string? metrics, bool asJson, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(ParseResult parse, string path, string? metrics, ColumnMapping? columns, bool asJson, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         HoldoutMeasureOptions options;
         try
@@ -55,7 +59,7 @@ internal sealed class HoldoutMeasure
         try
         {
             Func<CancellationToken, Task<ExportFile>> open = ct => ExportFile.OpenAsync(path, ct);
-            var exportOptions = new ExperimentExportOptions { Outcomes = options.Metrics };
+            var exportOptions = new ExperimentExportOptions { Outcomes = options.Metrics, Columns = columns ?? ColumnMapping.Default };
             measurement = await HoldoutAnalysis.MeasureAsync([open], exportOptions, options, null, cancellationToken).ConfigureAwait(false);
         }
         catch (ExportValidationException invalid)

@@ -59,6 +59,11 @@ internal sealed class HoldoutPower
             await error.WriteLineAsync("Give exactly one of --relative-mde (solve for customers per arm) and --n-per-arm (solve for the MDE).").ConfigureAwait(false);
             return LiftApp.UsageError;
         }
+        if (UsageProblem(parse, alpha, power) is { } usage)
+        {
+            await error.WriteLineAsync(usage).ConfigureAwait(false);
+            return LiftApp.UsageError;
+        }
         PowerPlan plan;
         try
         {
@@ -84,10 +89,19 @@ internal sealed class HoldoutPower
                 ? PowerAnalysis.SampleSizeForRelativeLift(mean, deviation, r, options, daily)
                 : PowerAnalysis.MinimumDetectableEffect(deviation, PowerAnalysis.SplitTotal(checked(size!.Value * (options.TreatmentArms + 1)), options), options, mean, daily);
         }
-        catch (Exception problem) when (problem is ArgumentException or FormatException or OverflowException)
+        catch (OverflowException)
         {
-            await error.WriteLineAsync(problem.Message).ConfigureAwait(false);
+            await error.WriteLineAsync($"The plan needs more customers than can be counted; ask for a larger --relative-mde than {relative} or a smaller --sd.").ConfigureAwait(false);
             return LiftApp.UsageError;
+        }
+        catch (Exception problem) when (problem is ArgumentException or FormatException)
+        {
+            await error.WriteLineAsync(UserMessage.Of(problem)).ConfigureAwait(false);
+            return LiftApp.UsageError;
+        }
+        if (Implausible(plan) is { } warning)
+        {
+            await error.WriteLineAsync(warning).ConfigureAwait(false);
         }
         if (asJson)
         {
@@ -99,6 +113,42 @@ internal sealed class HoldoutPower
         }
         return LiftApp.Ok;
     }
+
+    /// <summary>The first input outside its range, as one line naming the option; null when every input is usable.</summary>
+    private string? UsageProblem(ParseResult parse, double alpha, double power)
+    {
+        double mean = parse.GetValue(Baseline)!.Value, sd = parse.GetValue(Sd)!.Value;
+        var (relative, size, traffic) = (parse.GetValue(RelativeMde), parse.GetValue(NPerArm), parse.GetValue(Traffic));
+        int arms = parse.GetValue(Arms);
+        double r2 = parse.GetValue(Cuped), inflation = parse.GetValue(Inflation);
+        return alpha switch
+        {
+            _ when SignificanceLevel.Check(alpha) is { } a => SettingOptions.Line(a),
+            _ when !(power > 0 && power < 1) => $"--power is {Show(power)}; give a probability strictly between 0 and 1, such as 0.8.",
+            _ when relative is not null && mean == 0 => "--baseline-mean is 0; a relative MDE needs a non-zero baseline mean (or give --n-per-arm).",
+            _ when !(sd > 0) => $"--sd is {Show(sd)}; give a standard deviation above 0.",
+            _ when relative is double r && !(r > 0) => $"--relative-mde is {Show(r)}; give a lift above 0, such as 0.05 for 5%.",
+            _ when size is long n && n < 2 => $"--n-per-arm is {n}; give at least 2 customers per arm.",
+            _ when arms < 1 || arms > MaxArms => $"--arms is {arms}; give from 1 to {MaxArms} treatment arms.",
+            _ when !(r2 >= 0 && r2 < 1) => $"--cuped-r2 is {Show(r2)}; give an R² from 0 up to (not including) 1.",
+            _ when !(inflation >= 1) => $"--variance-inflation is {Show(inflation)}; give a multiplier of at least 1.",
+            _ when traffic is double t && !(t > 0) => $"--daily-traffic is {Show(t)}; give the customers per day, above 0.",
+            _ => null,
+        };
+    }
+
+    /// <summary>Most treatment arms a plan takes; more is a typo, not an experiment.</summary>
+    private const int MaxArms = 100;
+
+    /// <summary>Longest run a plan may need before it is flagged as one no one will run.</summary>
+    private const long MaxPlausibleDays = 3 * 365;
+
+    /// <summary>A warning line when the plan cannot be run in practice (years of traffic); null otherwise.</summary>
+    private static string? Implausible(PowerPlan plan) => plan.Days is long days && days > MaxPlausibleDays
+        ? $"warning: this plan needs {days.ToString("N0", CultureInfo.InvariantCulture)} days (over {MaxPlausibleDays / 365} years) at this --daily-traffic; detect a larger --relative-mde or plan for more traffic."
+        : null;
+
+    private static string Show(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 
     private static string Json(PowerPlan plan, bool alwaysValid)
     {

@@ -13,15 +13,17 @@ internal static class InspectCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "The Parquet export to inspect." };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object instead of tables.", DefaultValueFactory = _ => false };
+        var map = ColumnMapOption.Create();
         var command = new Command("inspect", "Show a Parquet export's schema, row groups, rows, compression and writer, detect its contract (panel, experiment) and validate it. Exit code 0 when valid, 1 when not.")
         {
             file,
             json,
+            map,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!.FullName;
-            var inspection = await ExportInspector.InspectAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var inspection = await ExportInspector.InspectAsync(path, parse.GetValue(map), cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 await output.WriteLineAsync(ToJson(inspection)).ConfigureAwait(false);
@@ -87,6 +89,14 @@ internal static class InspectCommand
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
+            if (inspection.ValidFor is { } use)
+            {
+                writer.WriteString("validFor", use);
+            }
+            else
+            {
+                writer.WriteNull("validFor");
+            }
             writer.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
@@ -112,7 +122,9 @@ internal static class InspectCommand
         }
         if (inspection.Valid)
         {
-            console.MarkupLine($"[green]valid[/] {inspection.Contract.ToString().ToLowerInvariant()} export");
+            console.MarkupLine(inspection.ValidFor == "design"
+                ? "[green]valid for design[/] (no treated cells yet): lift design and lift power can plan on it; lift measure needs the test periods"
+                : $"[green]valid[/] {inspection.Contract.ToString().ToLowerInvariant()} export");
             return;
         }
         console.MarkupLine($"[red]invalid[/]: {inspection.Errors.Count} problem{(inspection.Errors.Count == 1 ? "" : "s")}");

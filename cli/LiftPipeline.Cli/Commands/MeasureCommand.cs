@@ -8,6 +8,7 @@ using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Inference;
 using LiftPipeline.Statistics.Measurement;
+using LiftPipeline.Statistics.Panels;
 using Spectre.Console;
 
 namespace LiftPipeline.Cli.Commands;
@@ -27,11 +28,19 @@ internal static class MeasureCommand
             Description = "Comma-separated estimators, or 'all'" + PanelEstimators.AliasNote() + ":" + Choices(PanelEstimators.All.Select(d => (d.Name, d.Description))),
             DefaultValueFactory = _ => "sdid",
         };
-        var solver = new Option<WeightSolver>("--solver")
+        var solver = new Option<string>("--solver")
         {
             Description = "Weight solver for sc, difp and sdid: exact (converged optima) or synthdid (the reference's Frank-Wolfe, reproduces its published numbers).",
-            DefaultValueFactory = _ => WeightSolver.Exact,
+            HelpName = "exact|synthdid",
+            DefaultValueFactory = _ => "exact",
         };
+        solver.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is not ("exact" or "synthdid") and var wrong)
+            {
+                result.AddError($"--solver '{wrong}' is not a solver; give exact or synthdid.");
+            }
+        });
         var se = new Option<string>("--se")
         {
             Description = "Uncertainty, or none:" + Choices(VarianceEstimators.All.Select(d => (d.Name, d.Description))),
@@ -50,10 +59,12 @@ internal static class MeasureCommand
             DefaultValueFactory = _ => IngestionLimits.Panel.MaxRows,
         };
         var design = new Option<string?>("--design") { Description = "panel (unit × period export) or holdout (customer-level experiment). Default: from the export's columns." };
+        var map = ColumnMapOption.Create();
         var holdout = new HoldoutMeasure();
+        Option[] panelOnly = [estimators, solver, se, reps, seed, maxRows];
         var command = new Command("measure", "Estimate the effect of treatment. A panel export (geo test, market panel): ATT, uncertainty, lift, incremental total, weights and effect per period. A holdout (customer-level experiment, --design holdout): every arm against the control and extra contrasts, per metric, segment, surface and market, with fixed and always-valid intervals, CUPED on pre_* columns, iROAS and guardrails. Exit code 1 when the export is invalid or the design does not allow the method, 2 for usage errors.")
         {
-            file, metric, estimators, solver, se, reps, seed, json, design, maxRows,
+            file, metric, estimators, solver, se, reps, seed, json, design, maxRows, map,
         };
         foreach (var option in holdout.All)
         {
@@ -68,9 +79,17 @@ internal static class MeasureCommand
                 await error.WriteLineAsync($"Unknown --design '{chosenDesign}'; expected panel or holdout.").ConfigureAwait(false);
                 return LiftApp.UsageError;
             }
-            if (chosenDesign == "holdout" || (chosenDesign is null && await IsExperimentAsync(path, cancellationToken).ConfigureAwait(false)))
+            bool isHoldout = chosenDesign == "holdout" || (chosenDesign is null && await IsExperimentAsync(path, parse.GetValue(map), cancellationToken).ConfigureAwait(false));
+            if (ForOtherDesign(parse, isHoldout ? panelOnly : holdout.HoldoutOnly) is { } misplaced)
             {
-                return await holdout.RunAsync(parse, path, parse.GetValue(metric), parse.GetValue(json), output, error, cancellationToken).ConfigureAwait(false);
+                await error.WriteLineAsync(isHoldout
+                    ? $"{misplaced} applies to panel exports; {Path.GetFileName(path)} is a holdout (customer-level experiment)."
+                    : $"{misplaced} applies to holdouts; {Path.GetFileName(path)} is a panel export.").ConfigureAwait(false);
+                return LiftApp.UsageError;
+            }
+            if (isHoldout)
+            {
+                return await holdout.RunAsync(parse, path, parse.GetValue(metric), parse.GetValue(map), parse.GetValue(json), output, error, cancellationToken).ConfigureAwait(false);
             }
             if (parse.GetValue(maxRows) < 1)
             {
@@ -78,6 +97,22 @@ internal static class MeasureCommand
                 return LiftApp.UsageError;
             }
             var names = ParseEstimators(parse.GetValue(estimators)!);
+            if (names.Length == 0)
+            {
+                await error.WriteLineAsync($"--estimator is empty; give one or more of {string.Join(", ", PanelEstimators.Names)}, comma separated, or all.").ConfigureAwait(false);
+                return LiftApp.UsageError;
+            }
+            if (parse.GetValue(reps) is var replications and < 2)
+            {
+                await error.WriteLineAsync($"--reps is {replications}; give at least 2 replications (default 200).").ConfigureAwait(false);
+                return LiftApp.UsageError;
+            }
+            double alpha = parse.GetValue(holdout.Alpha);
+            if (SignificanceLevel.Check(alpha) is { } badAlpha)
+            {
+                await error.WriteLineAsync(SettingOptions.Line(badAlpha)).ConfigureAwait(false);
+                return LiftApp.UsageError;
+            }
             var variance = parse.GetValue(se)!;
             foreach (var name in names)
             {
@@ -96,12 +131,17 @@ internal static class MeasureCommand
             Statistics.Panels.Panel panel;
             try
             {
-                var readOptions = new PanelExportOptions { Limits = IngestionLimits.Panel.WithMaxRows(parse.GetValue(maxRows)) };
+                var readOptions = new PanelExportOptions { Limits = IngestionLimits.Panel.WithMaxRows(parse.GetValue(maxRows)), Columns = parse.GetValue(map) ?? ColumnMapping.Default };
                 panel = await PanelExportReader.ReadAsync(path, readOptions, cancellationToken).ConfigureAwait(false);
             }
             catch (ExportValidationException invalid)
             {
                 await error.WriteLineAsync(invalid.Message).ConfigureAwait(false);
+                return LiftApp.DataProblem;
+            }
+            if (PanelReadiness.Of(panel) is { Measurable: false } readiness)
+            {
+                await error.WriteLineAsync($"{Path.GetFileName(path)}: {readiness.Problem}").ConfigureAwait(false);
                 return LiftApp.DataProblem;
             }
             var chosen = parse.GetValue(metric);
@@ -120,9 +160,9 @@ internal static class MeasureCommand
             {
                 Metric = chosen,
                 Estimators = names,
-                Settings = new PanelEstimatorSettings { Solver = parse.GetValue(solver), Seed = parse.GetValue(seed) },
+                Settings = new PanelEstimatorSettings { Solver = parse.GetValue(solver) == "synthdid" ? WeightSolver.Synthdid : WeightSolver.Exact, Seed = parse.GetValue(seed) },
                 Variance = noVariance ? null : variance,
-                VarianceOptions = new VarianceOptions { Replications = parse.GetValue(reps), Seed = parse.GetValue(seed) },
+                VarianceOptions = new VarianceOptions { Replications = parse.GetValue(reps), Seed = parse.GetValue(seed), Level = 1 - alpha },
             };
             PanelMeasurement measurement;
             bool asJson = parse.GetValue(json);
@@ -144,7 +184,7 @@ internal static class MeasureCommand
             }
             else
             {
-                MeasurementView.Render(console, Path.GetFileName(path), measurement);
+                MeasurementView.Render(console, Path.GetFileName(path), measurement, options.VarianceOptions.Level);
             }
             return LiftApp.Ok;
         });
@@ -179,13 +219,17 @@ internal static class MeasureCommand
         }
     }
 
+    /// <summary>The first of <paramref name="options"/> given on the command line, or null.</summary>
+    private static string? ForOtherDesign(ParseResult parse, IEnumerable<Option> options) =>
+        options.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;
+
     /// <summary>True when the file has the experiment contract's columns (customer_id, arm) rather than the panel's.</summary>
-    private static async Task<bool> IsExperimentAsync(string path, CancellationToken cancellationToken)
+    private static async Task<bool> IsExperimentAsync(string path, ColumnMapping? mapping, CancellationToken cancellationToken)
     {
         try
         {
             await using var file = await ExportFile.OpenAsync(path, cancellationToken).ConfigureAwait(false);
-            return ExportInspector.Detect(file) == ExportContract.Experiment;
+            return ExportInspector.Detect(file, mapping) == ExportContract.Experiment;
         }
         catch (Exception e) when (e is ExportValidationException or IOException)
         {

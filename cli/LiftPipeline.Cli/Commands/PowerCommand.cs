@@ -32,7 +32,7 @@ internal static class PowerCommand
         };
         var alpha = new Option<double>("--alpha")
         {
-            Description = "Significance level. Holdout: family-wise two-sided, split over treatment arms (Bonferroni, alpha/arms). Geo: of each simulated test; default 0.1.",
+            Description = "Significance level. Holdout: family-wise two-sided, split over treatment arms (Bonferroni, alpha/arms). Geo: of each simulated test, 0.1 unless given.",
             DefaultValueFactory = result => DesignOf(result, design, file) == Geo ? GeoDesignSettings.Defaults.Alpha : 0.05,
         };
         var power = new Option<double>("--power") { Description = "Holdout: power to detect the MDE in each treatment-vs-control comparison. Geo: the power an effect must exceed to count as detectable.", DefaultValueFactory = _ => 0.8 };

@@ -60,6 +60,7 @@ internal sealed class PipelineSession : IAsyncDisposable
         services.AddLiftWebhooks(options =>
         {
             options.WebhookSecrets = secrets;
+            options.SecretSetting = name => "environment variable " + WebhookSecretsFromEnvironment.VariableName(name);
             options.Allow(allow);
         });
         return new PipelineSession(location, store, services.BuildServiceProvider());

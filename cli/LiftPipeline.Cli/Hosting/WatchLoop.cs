@@ -21,8 +21,21 @@ internal sealed class WatchLoop(LocalPipeline pipeline, IObjectStore store, Cron
     /// <summary>How far back a starting watch looks for a scheduled run it missed: only the most recent occurrence in it is caught up.</summary>
     public static readonly TimeSpan CatchUpWindow = TimeSpan.FromHours(24);
 
-    /// <summary>Loops until <paramref name="cancellationToken"/> is cancelled; then writes "stopped".</summary>
+    /// <summary>Loops until <paramref name="cancellationToken"/> is cancelled, at any step; then writes "stopped".</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WatchAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // stopped while catching up or starting
+        }
+        await LineAsync("stopped").ConfigureAwait(false);
+    }
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
     {
         var next = schedule.NextAfter(host.Clock.GetUtcNow());
         await LineAsync($"watching: new exports every {Describe(poll)}, scheduled run '{schedule.Expression}' (UTC), next at {Stamp(next)}").ConfigureAwait(false);
@@ -63,7 +76,6 @@ internal sealed class WatchLoop(LocalPipeline pipeline, IObjectStore store, Cron
                 break;
             }
         }
-        await LineAsync("stopped").ConfigureAwait(false);
     }
 
     /// <summary>The latest occurrence within <see cref="CatchUpWindow"/> whose run has no manifest, or one with campaigns still queued; null when there is none.</summary>

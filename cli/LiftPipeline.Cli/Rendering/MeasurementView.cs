@@ -10,7 +10,8 @@ internal static class MeasurementView
     private const int ChartWidth = 40;
     private const int WeightsShown = 8;
 
-    public static void Render(IAnsiConsole console, string file, PanelMeasurement measurement)
+    /// <param name="level">The intervals' confidence level (1 − <c>--alpha</c>), for the column title.</param>
+    public static void Render(IAnsiConsole console, string file, PanelMeasurement measurement, double level = 0.95)
     {
         console.MarkupLine($"[bold]{Markup.Escape(file)}[/]: metric [bold]{Markup.Escape(measurement.Metric)}[/], {measurement.Units} units × {measurement.Periods} periods, treated: {Markup.Escape(string.Join(", ", measurement.TreatedUnits))}");
         bool cells = measurement.Estimates.Any(e => e.Cell is not null);
@@ -19,7 +20,7 @@ internal static class MeasurementView
         {
             table.AddColumn("cell");
         }
-        table.AddColumns("estimator", "ATT", "se", "95% CI", "p", "lift", "incremental", "pre-fit RMSE", "scaled L2");
+        table.AddColumns("estimator", "ATT", "se", $"{(level * 100).ToString("0.##", CultureInfo.InvariantCulture)}% CI", "p", "lift", "incremental", "pre-fit RMSE", "scaled L2");
         foreach (var column in table.Columns.Skip(cells ? 2 : 1))
         {
             column.RightAligned();

@@ -40,6 +40,7 @@ public static class LiftFunctionsServices
         services.AddLiftWebhooks(options =>
         {
             options.Allow(configuration[WebhookAllowSetting]);
+            options.SecretSetting = name => $"app setting {WebhookSecretsSection}:{name}";
             foreach (var secret in configuration.GetSection(WebhookSecretsSection).GetChildren())
             {
                 if (secret.Value is { Length: > 0 } value)

@@ -59,7 +59,7 @@ public sealed partial class WebhookAlertSink : IAlertSink
         if (subscriber.SecretName is { } secretName && !_options.WebhookSecrets.TryGetValue(secretName, out secret))
         {
             return new DeliveryOutcome(DeliveryStatus.Pending, 0, null,
-                $"subscriber '{subscriber.Name}' names secret '{secretName}', which is not in WebhookOptions.WebhookSecrets; add it (nothing was sent)");
+                $"subscriber '{subscriber.Name}' names secret '{secretName}', which is not set; set {_options.SecretSetting(secretName)} (nothing was sent)");
         }
         if (WebhookTarget.Refusal(subscriber.Url, _options) is { } refused)
         {

@@ -33,6 +33,13 @@ public sealed class WebhookOptions
     /// </summary>
     public IDictionary<string, string> WebhookSecrets { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Where a host sets the secret of a given name, for the message of a subscriber whose secret is missing (the CLI:
+    /// <c>environment variable LIFT_WEBHOOK_SECRET_GROWTH_HOOK</c>; the Functions app: <c>app setting Webhooks:Secrets:growth-hook</c>).
+    /// Default: <c>a webhook secret named {name}</c>.
+    /// </summary>
+    public Func<string, string> SecretSetting { get; set; } = name => $"a webhook secret named '{name}'";
+
     /// <summary>Seed of the backoff jitter, for reproducible retry schedules; null uses a shared random source. Default null.</summary>
     public int? JitterSeed { get; set; }
 

@@ -15,4 +15,10 @@ public sealed record ExportInspection(
 {
     /// <summary>True when the file is readable and follows its contract.</summary>
     public bool Valid => Errors.Count == 0;
+
+    /// <summary>
+    /// What a valid file can be used for: <c>measurement</c> (which includes design), <c>design</c> (a panel with no treated
+    /// cells yet), or null when it is invalid.
+    /// </summary>
+    public string? ValidFor { get; init; }
 }

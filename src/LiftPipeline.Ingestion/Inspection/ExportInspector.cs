@@ -1,5 +1,6 @@
 using LiftPipeline.Ingestion.Experiments;
 using LiftPipeline.Ingestion.Panels;
+using LiftPipeline.Statistics.Panels;
 namespace LiftPipeline.Ingestion.Inspection;
 
 /// <summary>
@@ -8,6 +9,9 @@ namespace LiftPipeline.Ingestion.Inspection;
 /// </summary>
 public static class ExportInspector
 {
+    private const string Measurement = "measurement";
+    private const string Design = "design";
+
     /// <summary>The contract whose key columns the file has (through <paramref name="mapping"/>).</summary>
     public static ExportContract Detect(ExportFile file, ColumnMapping? mapping = null)
     {
@@ -43,13 +47,13 @@ public static class ExportInspector
     internal static async Task<ExportInspection> InspectAsync(ExportFile file, ColumnMapping? mapping, CancellationToken cancellationToken)
     {
         var contract = Detect(file, mapping);
-        var errors = await ValidateAsync(file, contract, mapping ?? ColumnMapping.Default, cancellationToken).ConfigureAwait(false);
-        return new ExportInspection(file.Name, file.Rows, file.RowGroupCount, file.CreatedBy, file.Codecs, file.Columns, contract, errors);
+        var (errors, validFor) = await ValidateAsync(file, contract, mapping ?? ColumnMapping.Default, cancellationToken).ConfigureAwait(false);
+        return new ExportInspection(file.Name, file.Rows, file.RowGroupCount, file.CreatedBy, file.Codecs, file.Columns, contract, errors) { ValidFor = validFor };
     }
 
     // One pass: each row group's chunks are decoded once, by the contract's reader or, for the columns it does not read, by
     // the integrity check. A file whose contract columns do not resolve is checked whole first, so damage is reported before layout.
-    private static async Task<IReadOnlyList<ExportError>> ValidateAsync(ExportFile file, ExportContract contract, ColumnMapping mapping, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<ExportError> Errors, string? ValidFor)> ValidateAsync(ExportFile file, ExportContract contract, ColumnMapping mapping, CancellationToken cancellationToken)
     {
         try
         {
@@ -63,8 +67,13 @@ public static class ExportInspector
                     {
                         await file.VerifyRowGroupAsync(g, buffers, cancellationToken).ConfigureAwait(false);
                     }
-                    await PanelExportReader.ReadAsync(file, panelOptions, cancellationToken).ConfigureAwait(false);
-                    break;
+                    var readiness = PanelReadiness.Of(await PanelExportReader.ReadAsync(file, panelOptions, cancellationToken).ConfigureAwait(false));
+                    return readiness switch
+                    {
+                        { Measurable: true } => ([], Measurement),
+                        { DesignOnly: true } => ([], Design),
+                        _ => ([new ExportError(ExportErrorCodes.TooFewPrePeriods, readiness.Problem!, ContractColumns.Treated, [])], null),
+                    };
                 case ExportContract.Experiment:
                     var reader = await ResolveOrVerifyAsync(file, () => ExperimentExportReader.Open(file, new ExperimentExportOptions { Columns = mapping }), cancellationToken)
                         .ConfigureAwait(false);
@@ -74,18 +83,17 @@ public static class ExportInspector
                         await file.VerifyRowGroupAsync(g, others, cancellationToken).ConfigureAwait(false);
                         await reader.ReadRowGroupAsync(g, cancellationToken).ConfigureAwait(false);
                     }
-                    break;
+                    return ([], Measurement);
                 default:
                     await file.VerifyAsync(cancellationToken).ConfigureAwait(false);
-                    return [new ExportError(ExportErrorCodes.UnknownContract,
-                        $"the columns match neither the panel contract ({ContractColumns.Unit}, {ContractColumns.Period}, {ContractColumns.Treated}) nor the experiment contract ({ContractColumns.CustomerId}, {ContractColumns.Arm}); map the columns if they are named differently",
-                        null, [])];
+                    return ([new ExportError(ExportErrorCodes.UnknownContract,
+                        $"the columns match neither the panel contract ({ContractColumns.Unit}, {ContractColumns.Period}, {ContractColumns.Treated}) nor the experiment contract ({ContractColumns.CustomerId}, {ContractColumns.Arm}); map the columns if they are named differently (lift: --map unit=geo,period=date; campaign.json: \"columns\")",
+                        null, [])], null);
             }
-            return [];
         }
         catch (ExportValidationException e)
         {
-            return e.Errors;
+            return (e.Errors, null);
         }
     }
 

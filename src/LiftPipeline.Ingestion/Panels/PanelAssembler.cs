@@ -169,7 +169,7 @@ internal sealed class PanelAssembler(string file, PanelLayout layout, PanelRows 
                 if (seen && !w && !options.AllowTreatmentReversal)
                 {
                     _errors.Add(ExportErrorCodes.TreatmentSwitchesOff, layout.Treated.Name,
-                        $"treatment switches off again (first for unit '{FirstSwitchOff(treated, units, n, t)}'); set the design to allow reversals if this is a switchback", cellRow[u * t + p]);
+                        $"treatment switches off again (first for unit '{FirstSwitchOff(treated, units, n, t)}'); the estimators need a unit to stay treated once its treatment starts (switchback designs are not supported): drop the periods after the test ends", cellRow[u * t + p]);
                 }
                 seen |= w;
             }

@@ -12,7 +12,10 @@ public sealed record PanelExportOptions
     /// <summary>Metrics declared counts (conversions, orders): a negative value is an error. Default: none.</summary>
     public IReadOnlySet<string> CountMetrics { get; init; } = new HashSet<string>();
 
-    /// <summary>Allow a unit's treated flag to go from 1 back to 0 (switchback designs). Default: false.</summary>
+    /// <summary>
+    /// Allow a unit's treated flag to go from 1 back to 0. Only for merging a campaign's dataset, whose increments are
+    /// checked one by one; no estimator measures a switchback, so neither the CLI nor campaign.json sets it. Default: false.
+    /// </summary>
     public bool AllowTreatmentReversal { get; init; }
 
     /// <summary>

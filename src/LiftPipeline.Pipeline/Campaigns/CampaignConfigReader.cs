@@ -31,8 +31,7 @@ internal sealed partial class CampaignConfigReader
         ["holdout.ratios[]"] = ["name", "numerator", "denominator"],
         ["geoDesign"] = ["metric", "sizes", "treatmentPeriods", "effectSizes", "include", "exclude", "controls", "cpic", "budget", "alpha", "power",
             "lookback", "calibrationWindows", "estimator", "permutations", "permutation", "seed", "side", "ranking", "holdout", "cells"],
-        ["columns"] = [ContractColumns.Unit, ContractColumns.Period, ContractColumns.Treated, ContractColumns.Arm, ContractColumns.Spend,
-            ContractColumns.CustomerId, ContractColumns.Segment, ContractColumns.Surface, ContractColumns.Market, ContractColumns.Exposed],
+        ["columns"] = [.. ContractColumns.Mappable],
     };
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };

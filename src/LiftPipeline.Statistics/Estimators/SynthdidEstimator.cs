@@ -52,7 +52,7 @@ public sealed class SynthdidEstimator : IPanelEstimator, IReestimable
     /// <summary>σ: the standard deviation of the controls' first differences over pre periods (the reference's noise level).</summary>
     public static double NoiseLevel(BlockPanel data)
     {
-        if (data.T0 < 2)
+        if (data.T0 < Panels.PanelReadiness.MinPrePeriods)
         {
             throw new MeasurementNotPossibleException($"The synthdid estimators need at least two pre-treatment periods to measure noise (got {data.T0}).");
         }

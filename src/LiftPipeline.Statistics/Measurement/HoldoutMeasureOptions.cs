@@ -31,9 +31,9 @@ public sealed record HoldoutMeasureOptions
     public IReadOnlyList<SettingError> Validate()
     {
         var errors = new List<SettingError>();
-        if (!(Alpha > 0 && Alpha < 0.5))
+        if (SignificanceLevel.Check(Alpha) is { } alpha)
         {
-            errors.Add(new SettingError("alpha", $"is {ArmAllocation.Show(Alpha)}; give a significance level strictly between 0 and 0.5, such as 0.05"));
+            errors.Add(alpha);
         }
         errors.AddRange(Settings.Validate());
         return errors;

@@ -14,7 +14,7 @@ public sealed class InspectCommandTests
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
         Assert.Equal(
-            ["file", "rows", "rowGroups", "createdBy", "compression", "columns", "contract", "valid", "errors"],
+            ["file", "rows", "rowGroups", "createdBy", "compression", "columns", "contract", "valid", "errors", "validFor"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.EndsWith("GeoLift_Test.parquet", root.GetProperty("file").GetString(), StringComparison.Ordinal);
         Assert.Equal(4200, root.GetProperty("rows").GetInt64());

@@ -40,8 +40,10 @@ public sealed class MeasureDesignProblemTests : IDisposable
         var (code, output, error) = await CliRunner.RunAsync("measure", await TwoByTwoAsync(), "--estimator", "did", "--se", "placebo", "--json");
 
         Assert.Equal(1, code);
-        Assert.Empty(output);
         string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        // --json: standard output holds only the error object, with the same line.
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal(line, json.RootElement.GetProperty("error").GetProperty("message").GetString());
         Assert.StartsWith("two-by-two.parquet: Placebo variance needs more control units than treated ones (N0=2, N1=2)", line);
         Assert.Contains("use bootstrap or jackknife", line);
     }
