@@ -48,7 +48,7 @@ param subscribeExportArrived bool = false
 @description('Name of an existing Key Vault (RBAC authorization) in this resource group that holds webhook signing secrets; empty for none.')
 param keyVaultName string = ''
 
-@description('Key Vault secret names of webhook signing secrets; each becomes app setting Webhooks__Secrets__{name} as a Key Vault reference. Ignored when keyVaultName is empty.')
+@description('Key Vault secret names of webhook signing secrets, letters and digits only (e.g. GrowthHookSecret, valid as a secret and an app-setting name); each becomes app setting Webhooks__Secrets__{name} as a Key Vault reference. Ignored when keyVaultName is empty.')
 param webhookSecretNames array = []
 
 @description('Days Log Analytics keeps data.')

@@ -169,9 +169,7 @@ internal static class MeasureCommand
             var console = ConsoleFactory.Create(output);
             try
             {
-                measurement = !asJson && console.Profile.Capabilities.Interactive
-                    ? MeasureWithProgress(console, panel, options, cancellationToken)
-                    : PanelMeasurer.Measure(panel, options, cancellationToken);
+                measurement = MeasureProgressDisplay.Run(error, progress => PanelMeasurer.Measure(panel, options with { Progress = progress }, cancellationToken));
             }
             catch (MeasurementNotPossibleException problem)
             {
@@ -189,34 +187,6 @@ internal static class MeasureCommand
             return LiftApp.Ok;
         });
         return command;
-    }
-
-    /// <summary>On a terminal: one progress bar over all estimates, naming the running one and its replications.</summary>
-    private static PanelMeasurement MeasureWithProgress(IAnsiConsole console, Statistics.Panels.Panel panel, PanelMeasureOptions options, CancellationToken cancellationToken) =>
-        console.Progress().AutoClear(true).Start(context =>
-        {
-            var task = context.AddTask("measuring", maxValue: 1);
-            var progress = new ProgressBar(p =>
-            {
-                double share = p.Replications > 0 ? (double)p.ReplicationsDone / p.Replications : 0;
-                task.Value = (p.Index + share) / p.Count;
-                string step = p.Estimating is { } e ? $"{e.Stage} {e.Done}/{e.Total}" : $"{p.ReplicationsDone}/{p.Replications}";
-                task.Description = Markup.Escape($"{p.Estimator}{(p.Cell is null ? "" : " " + p.Cell)} {step}");
-            });
-            return PanelMeasurer.Measure(panel, options with { Progress = progress }, cancellationToken);
-        });
-
-    private sealed class ProgressBar(Action<MeasureProgress> report) : IProgress<MeasureProgress>
-    {
-        private readonly Lock _gate = new();
-
-        public void Report(MeasureProgress value)
-        {
-            lock (_gate)
-            {
-                report(value);
-            }
-        }
     }
 
     /// <summary>The first of <paramref name="options"/> given on the command line, or null.</summary>

@@ -12,7 +12,7 @@ internal static class DesignProgressDisplay
     /// <summary>Runs <paramref name="work"/>, handing it a progress receiver when <paramref name="error"/> is a terminal.</summary>
     public static T Run<T>(TextWriter error, string label, Func<IProgress<DesignProgress>?, T> work)
     {
-        if (Terminal(error) is not { } console)
+        if (TerminalConsole.Over(error) is not { } console)
         {
             return work(null);
         }
@@ -30,24 +30,7 @@ internal static class DesignProgressDisplay
 
     /// <summary>Runs <paramref name="work"/>, which reports no progress, under a spinner naming it when <paramref name="error"/> is a terminal.</summary>
     public static T Status<T>(TextWriter error, string label, Func<T> work) =>
-        Terminal(error) is { } console ? console.Status().Start(Markup.Escape(label), _ => work()) : work();
-
-    /// <summary>An interactive console over <paramref name="error"/> when it is the process's stderr on a terminal, else null.</summary>
-    private static IAnsiConsole? Terminal(TextWriter error)
-    {
-        if (!ReferenceEquals(error, Console.Error) || Console.IsErrorRedirected)
-        {
-            return null;
-        }
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(error),
-            Ansi = AnsiSupport.Detect,
-            ColorSystem = ColorSystemSupport.Detect,
-            Interactive = InteractionSupport.Detect,
-        });
-        return console.Profile.Capabilities.Interactive ? console : null;
-    }
+        TerminalConsole.Over(error) is { } console ? console.Status().Start(Markup.Escape(label), _ => work()) : work();
 
     /// <summary>Reports under a lock: simulations run on several threads.</summary>
     private sealed class Receiver(Action<DesignProgress> report) : IProgress<DesignProgress>

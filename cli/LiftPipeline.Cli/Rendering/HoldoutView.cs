@@ -17,17 +17,18 @@ internal static class HoldoutView
             arms.AddRow(Markup.Escape(arm.Arm), arm.N.ToString("N0", CultureInfo.InvariantCulture), arm.Exposed.ToString("N0", CultureInfo.InvariantCulture), Number(arm.Spend));
         }
         console.Write(arms);
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("comparison", "metric", "absolute", "CI", "relative", "CI", "always valid", "p", "incremental", "iROAS", "cost/incr. conv.");
+        var table = new FittedTable(
+            new FitColumn("comparison", WrapWidth: 18), new FitColumn("metric"), new FitColumn("absolute", 5, Right: true), new FitColumn("CI", 4),
+            new FitColumn("relative", Right: true), new FitColumn("CI"), new FitColumn("always valid"), new FitColumn("p", Right: true),
+            new FitColumn("incremental", 3, Right: true), new FitColumn("iROAS", 2, Right: true), new FitColumn("cost/incr. conv.", 1, Right: true));
         foreach (var c in m.Contrasts.Where(c => c.Segment is null && c.Surface is null && c.Market is null))
         {
             string kind = c.Kind switch { ContrastKind.OnTreated => " (on exposed)", ContrastKind.Ratio => " (ratio)", _ => c.Cuped ? " (CUPED)" : "" };
-            table.AddRow(new[]
-            {
+            table.AddRow(
                 $"{c.Treatment} vs {c.Control}{kind}", c.Metric, Number(c.Absolute), Range(c.Ci, Number), Percent(c.Relative), Range(c.RelativeCi, Percent),
-                Range(c.AlwaysValidRelativeCi, Percent), P(c.PValue), Number(c.Incremental), Number(c.Iroas ?? double.NaN), Number(c.CostPerIncrementalConversion ?? double.NaN),
-            }.Select(Markup.Escape).ToArray());
+                Range(c.AlwaysValidRelativeCi, Percent), P(c.PValue), Number(c.Incremental), Number(c.Iroas ?? double.NaN), Number(c.CostPerIncrementalConversion ?? double.NaN));
         }
-        console.Write(table);
+        table.Write(console);
         var notable = m.Contrasts.Where(c => c.PAdjusted is { } p && p < 1 - m.Level).ToArray();
         foreach (var c in notable)
         {

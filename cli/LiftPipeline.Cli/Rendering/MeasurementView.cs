@@ -7,7 +7,8 @@ namespace LiftPipeline.Cli.Rendering;
 /// <summary>The human view of <c>lift measure</c>: one row per estimate, then weights and an effect chart per estimate.</summary>
 internal static class MeasurementView
 {
-    private const int ChartWidth = 40;
+    private const int MaxChartWidth = 40;
+    private const int ChartMargin = 28;   // indent, period and effect columns, and the two axis characters
     private const int WeightsShown = 8;
 
     /// <param name="level">The intervals' confidence level (1 − <c>--alpha</c>), for the column title.</param>
@@ -15,25 +16,15 @@ internal static class MeasurementView
     {
         console.MarkupLine($"[bold]{Markup.Escape(file)}[/]: metric [bold]{Markup.Escape(measurement.Metric)}[/], {measurement.Units} units × {measurement.Periods} periods, treated: {Markup.Escape(string.Join(", ", measurement.TreatedUnits))}");
         bool cells = measurement.Estimates.Any(e => e.Cell is not null);
-        var table = new Table().Border(TableBorder.Rounded);
-        if (cells)
-        {
-            table.AddColumn("cell");
-        }
-        table.AddColumns("estimator", "ATT", "se", $"{(level * 100).ToString("0.##", CultureInfo.InvariantCulture)}% CI", "p", "lift", "incremental", "pre-fit RMSE", "scaled L2");
-        foreach (var column in table.Columns.Skip(cells ? 2 : 1))
-        {
-            column.RightAligned();
-        }
+        var table = new FittedTable(
+            new FitColumn("cell"), new FitColumn("estimator"), new FitColumn("ATT", Right: true), new FitColumn("se", 4, Right: true),
+            new FitColumn($"{(level * 100).ToString("0.##", CultureInfo.InvariantCulture)}% CI", Right: true), new FitColumn("p", 5, Right: true), new FitColumn("lift", Right: true),
+            new FitColumn("incremental", 3, Right: true), new FitColumn("pre-fit RMSE", 2, Right: true), new FitColumn("scaled L2", 1, Right: true));
         foreach (var estimate in measurement.Estimates)
         {
             var u = estimate.Uncertainty;
-            var row = new List<string>();
-            if (cells)
-            {
-                row.Add(Markup.Escape(estimate.Cell ?? "-"));
-            }
-            row.AddRange([
+            table.AddRow(
+                estimate.Cell ?? "-",
                 estimate.Estimator,
                 Format(estimate.Att),
                 u is null ? "-" : Format(u.StandardError),
@@ -42,11 +33,13 @@ internal static class MeasurementView
                 Format(estimate.Lift * 100, "0.0") + "%",
                 Format(estimate.Incremental, "N0"),
                 Format(estimate.Fit.Rmse),
-                Format(estimate.Fit.ScaledL2Imbalance, "0.0000"),
-            ]);
-            table.AddRow(row.Select(Markup.Escape).ToArray());
+                Format(estimate.Fit.ScaledL2Imbalance, "0.0000"));
         }
-        console.Write(table);
+        if (!cells)
+        {
+            table.Without("cell");
+        }
+        table.Write(console);
         var method = measurement.Estimates.Select(e => e.Uncertainty).FirstOrDefault(u => u is not null);
         if (method is not null)
         {
@@ -82,13 +75,14 @@ internal static class MeasurementView
             console.MarkupLine($"  time weights: {Markup.Escape(shown)}");
         }
         console.MarkupLine("  effect per period (observed − counterfactual):");
+        int chartWidth = Math.Clamp((console.Profile.Width - ChartMargin) / 2, 10, MaxChartWidth);
         double scale = estimate.Effects.Count == 0 ? 0 : estimate.Effects.Max(e => Math.Abs(e.Effect));
         foreach (var effect in estimate.Effects)
         {
-            int length = scale > 0 && double.IsFinite(effect.Effect) ? (int)Math.Round(Math.Abs(effect.Effect) / scale * ChartWidth) : 0;
+            int length = scale > 0 && double.IsFinite(effect.Effect) ? (int)Math.Round(Math.Abs(effect.Effect) / scale * chartWidth) : 0;
             string bar = effect.Effect < 0
-                ? new string(' ', ChartWidth - length) + new string('█', length) + "|"
-                : new string(' ', ChartWidth) + "|" + new string('█', length);
+                ? new string(' ', chartWidth - length) + new string('█', length) + "|"
+                : new string(' ', chartWidth) + "|" + new string('█', length);
             console.MarkupLine($"  {Markup.Escape(effect.Period.ToString()),-12}{Format(effect.Effect),12} {bar}");
         }
     }

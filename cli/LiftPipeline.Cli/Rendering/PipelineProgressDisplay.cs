@@ -33,14 +33,16 @@ internal static class PipelineProgressDisplay
         }));
     }
 
-    /// <summary>One line about <paramref name="progress"/>; without replications it changes only when the work item or estimate does.</summary>
+    /// <summary>
+    /// One line about <paramref name="progress"/>: on a terminal with the estimate's step (TROP's tuning, replications done),
+    /// without replications (redirected) one that changes only when the work item or estimate does.
+    /// </summary>
     public static string Describe(PipelineProgress progress, bool withReplications) => progress.Stage switch
     {
         "export" => $"export   {progress.Subject}",
         "schedule" => "schedule active campaigns",
-        "measure" when progress.Measure is { } m =>
-            $"measure  {progress.Subject}: {m.Estimator}{(m.Cell is null ? "" : " " + m.Cell)} ({m.Index + 1}/{m.Count})"
-            + (withReplications && m.Replications > 0 ? $" {m.ReplicationsDone}/{m.Replications} replications" : ""),
+        "measure" when progress.Measure is { } m && withReplications => $"measure  {progress.Subject}: {MeasureProgressDisplay.Describe(m)}",
+        "measure" when progress.Measure is { } m => $"measure  {progress.Subject}: {m.Estimator}{(m.Cell is null ? "" : " " + m.Cell)} ({m.Index + 1}/{m.Count})",
         "measure" => $"measure  {progress.Subject}",
         "deliver" when progress.Subject == "pending" => "deliver  pending alerts",
         "deliver" => $"deliver  {progress.Subject}",

@@ -33,7 +33,16 @@ internal static class PipelineSummaryView
         var measured = summary.Measurements.Where(m => m.Design is null).ToArray();
         if (measured.Length > 0)
         {
-            console.Write(Table(measured));
+            var table = Table(measured);
+            console.Write(table.Build(console.Profile.Width));
+            if (table.LeftOut.Count > 0)
+            {
+                // What did not fit the terminal, one line per campaign (never wrapped, so it can be searched).
+                foreach (var outcome in measured)
+                {
+                    output.WriteLine(LeftOutLine(outcome, table.LeftOut, locate));
+                }
+            }
         }
         foreach (var quarantined in summary.Exports.Where(e => e.Disposition == ExportDisposition.Quarantined))
         {
@@ -165,12 +174,11 @@ internal static class PipelineSummaryView
         ? "New exports"
         : $"Run {summary.RunId}" + (summary.Start == RunStart.LeaseHeld ? $" {SkippedRun}" : "");
 
-    private static Table Table(IReadOnlyList<MeasureOutcome> measurements)
+    private static FittedTable Table(IReadOnlyList<MeasureOutcome> measurements)
     {
-        var table = new Table().Border(TableBorder.Rounded);
-        table.AddColumns("campaign", "estimator", "ATT", "interval", "lift", "guardrails", "recommendation", "report");
-        table.Columns[2].RightAligned();
-        table.Columns[4].RightAligned();
+        var table = new FittedTable(
+            new FitColumn("campaign"), new FitColumn("estimator"), new FitColumn("ATT", Right: true), new FitColumn("interval"), new FitColumn("lift", Right: true),
+            new FitColumn("guardrails", 2, WrapWidth: 30), new FitColumn("recommendation"), new FitColumn("report", 1));
         foreach (var outcome in measurements)
         {
             if (outcome.Holdout is { } holdout)
@@ -180,22 +188,21 @@ internal static class PipelineSummaryView
             }
             if (outcome.Report is not { } report)
             {
-                table.AddRow(Markup.Escape(outcome.Campaign), "-", "-", "-", "-", "-", Status(outcome),
-                    Markup.Escape(outcome.ReportFolder is null ? "-" : StoreLayout.ReportHtml(outcome.ReportFolder)));
+                table.AddRow(outcome.Campaign, "-", "-", "-", "-", "-", Status(outcome), ReportPath(outcome) ?? "-");
                 continue;
             }
             bool first = true;
             foreach (var estimate in report.Estimates)
             {
                 table.AddRow(
-                    first ? Markup.Escape(outcome.Campaign) : "",
-                    Markup.Escape(estimate.Estimator + (estimate.Cell is null ? "" : $" ({estimate.Cell})")),
+                    first ? outcome.Campaign : "",
+                    estimate.Estimator + (estimate.Cell is null ? "" : $" ({estimate.Cell})"),
                     Number(estimate.Att),
                     Interval(estimate),
                     Number(estimate.Lift * 100) + "%",
-                    first ? Markup.Escape(Guardrails(report.Guardrails)) : "",
+                    first ? Guardrails(report.Guardrails) : "",
                     first ? report.Recommendation.ToString().ToLowerInvariant() : "",
-                    first && outcome.ReportFolder is { } folder ? Markup.Escape(StoreLayout.ReportHtml(folder)) : "");
+                    first ? ReportPath(outcome) ?? "" : "");
                 first = false;
             }
         }
@@ -203,7 +210,7 @@ internal static class PipelineSummaryView
     }
 
     /// <summary>A holdout in the table: one row per overall contrast on its primary metric (ATT per customer, relative lift).</summary>
-    private static void AddHoldoutRows(Table table, MeasureOutcome outcome, Pipeline.Reports.HoldoutReport holdout)
+    private static void AddHoldoutRows(FittedTable table, MeasureOutcome outcome, Pipeline.Reports.HoldoutReport holdout)
     {
         var m = holdout.Measurement;
         string? primary = m.Contrasts.FirstOrDefault()?.Metric;
@@ -211,20 +218,39 @@ internal static class PipelineSummaryView
         foreach (var c in m.Contrasts.Where(c => c.Kind == Statistics.Measurement.ContrastKind.Mean && c.Metric == primary && c.Segment is null && c.Surface is null && c.Market is null))
         {
             table.AddRow(
-                first ? Markup.Escape(outcome.Campaign) : "",
-                Markup.Escape($"{c.Treatment} vs {c.Control}"),
+                first ? outcome.Campaign : "",
+                $"{c.Treatment} vs {c.Control}",
                 Number(c.Absolute),
-                Markup.Escape($"[{Number(c.Ci.Lower)}, {Number(c.Ci.Upper)}]"),
+                $"[{Number(c.Ci.Lower)}, {Number(c.Ci.Upper)}]",
                 Number(c.Relative * 100) + "%",
-                first ? Markup.Escape(Guardrails(m.Guardrails)) : "",
+                first ? Guardrails(m.Guardrails) : "",
                 first ? holdout.Recommendation.ToString().ToLowerInvariant() : "",
-                first && outcome.ReportFolder is { } folder ? Markup.Escape(StoreLayout.ReportHtml(folder)) : "");
+                first ? ReportPath(outcome) ?? "" : "");
             first = false;
         }
     }
 
+    /// <summary>"campaign: guardrails …; report …" for the columns the terminal left out of the table.</summary>
+    private static string LeftOutLine(MeasureOutcome outcome, IReadOnlyList<string> leftOut, Func<string, string> locate)
+    {
+        var guardrails = outcome.Holdout is { } holdout ? holdout.Measurement.Guardrails : outcome.Report?.Guardrails;
+        var parts = new List<string>();
+        if (leftOut.Contains("guardrails") && guardrails is { Count: > 0 })
+        {
+            parts.Add(Guardrails(guardrails));
+        }
+        if (leftOut.Contains("report") && ReportPath(outcome) is { } path)
+        {
+            parts.Add(locate(path));
+        }
+        return $"  {outcome.Campaign}: {(parts.Count == 0 ? "-" : string.Join(" → ", parts))}";
+    }
+
+    private static string? ReportPath(MeasureOutcome outcome) =>
+        outcome.ReportFolder is { } folder ? StoreLayout.ReportHtml(folder) : null;
+
     private static string Interval(MeasuredEstimate estimate) =>
-        estimate.Uncertainty is { } u ? Markup.Escape($"[{Number(u.CiLow)}, {Number(u.CiHigh)}]") : "-";
+        estimate.Uncertainty is { } u ? $"[{Number(u.CiLow)}, {Number(u.CiHigh)}]" : "-";
 
     private static string Status(MeasureOutcome outcome) => outcome.AlreadyMeasured
         ? "already measured"

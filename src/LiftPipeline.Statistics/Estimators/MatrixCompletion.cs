@@ -9,9 +9,10 @@ namespace LiftPipeline.Statistics.Estimators;
 /// random training masks (each observed cell kept with probability <see cref="MatrixCompletionOptions.TrainingFraction"/>),
 /// a grid log-spaced down from the largest per-split λ_max then 0, warm starts along the decreasing grid, and the
 /// λ with the smallest mean validation MSE; the final fit follows the same path on all observed cells.
-/// Immutable and thread-safe. At λ ≥ λ_max, L = 0 and the estimate is exactly DiD.
+/// Immutable and thread-safe. At λ ≥ λ_max, L = 0 and the estimate is exactly DiD. The cross-validation reports its
+/// path fits done as <c>tuning</c> progress and honours cancellation (<see cref="IProgressReportingEstimator"/>).
 /// </summary>
-public sealed class MatrixCompletion : ITunedEstimator
+public sealed class MatrixCompletion : ITunedEstimator, IProgressReportingEstimator
 {
     /// <summary>Matrix completion with the given options (defaults when null).</summary>
     public MatrixCompletion(MatrixCompletionOptions? options = null)
@@ -31,11 +32,15 @@ public sealed class MatrixCompletion : ITunedEstimator
 
     /// <inheritdoc />
     /// <exception cref="MeasurementNotPossibleException">A fit failed numerically.</exception>
-    public PanelEstimate Estimate(BlockPanel data)
+    public PanelEstimate Estimate(BlockPanel data) => Estimate(data, null);
+
+    /// <inheritdoc />
+    /// <exception cref="MeasurementNotPossibleException">A fit failed numerically.</exception>
+    public PanelEstimate Estimate(BlockPanel data, IProgress<EstimateProgress>? progress, CancellationToken cancellationToken = default)
     {
         try
         {
-            return Fit(data);
+            return Fit(data, progress, cancellationToken);
         }
         catch (NumericalFailureException failure)
         {
@@ -43,7 +48,7 @@ public sealed class MatrixCompletion : ITunedEstimator
         }
     }
 
-    private PanelEstimate Fit(BlockPanel data)
+    private PanelEstimate Fit(BlockPanel data, IProgress<EstimateProgress>? progress, CancellationToken cancellationToken)
     {
         var y = data.Values.ToArray();
         var mask = UntreatedMask(data);
@@ -58,7 +63,7 @@ public sealed class MatrixCompletion : ITunedEstimator
         }
         else
         {
-            var grid = CrossValidate(y, mask, data.N, data.T, out int best);
+            var grid = CrossValidate(y, mask, data.N, data.T, progress, cancellationToken, out int best);
             lambda = grid[best];
             fit = Path(y, mask, data.N, data.T, grid.AsSpan(0, best + 1), null);
         }
@@ -85,7 +90,7 @@ public sealed class MatrixCompletion : ITunedEstimator
     }
 
     /// <summary>MCPanel's grid and split scheme; returns the grid and the index of the penalty with the lowest mean validation MSE.</summary>
-    private double[] CrossValidate(double[] y, double[] mask, int n, int t, out int best)
+    private double[] CrossValidate(double[] y, double[] mask, int n, int t, IProgress<EstimateProgress>? progress, CancellationToken cancellationToken, out int best)
     {
         var random = new Random(Options.Seed);
         var splits = new double[Options.Folds][];
@@ -102,10 +107,17 @@ public sealed class MatrixCompletion : ITunedEstimator
         var grid = Grid(lambdaMax);
         // Splits are independent paths: run them in parallel, then average in split order so the result does not depend on threads.
         var perSplit = new double[splits.Length][];
-        Parallel.For(0, splits.Length, f =>
+        long done = 0, total = (long)splits.Length * grid.Length;
+        progress?.Report(new EstimateProgress("tuning", 0, total));
+        Parallel.For(0, splits.Length, new ParallelOptions { CancellationToken = cancellationToken }, f =>
         {
             var errors = new double[grid.Length];
-            Path(y, splits[f], n, t, grid, (g, fit) => errors[g] = ValidationMse(y, mask, splits[f], fit));
+            Path(y, splits[f], n, t, grid, (g, fit) =>
+            {
+                errors[g] = ValidationMse(y, mask, splits[f], fit);
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Report(new EstimateProgress("tuning", Interlocked.Increment(ref done), total));
+            });
             perSplit[f] = errors;
         });
         var mse = new double[grid.Length];

@@ -18,7 +18,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     private const string DevAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private const string InstallHint =
-        "Azurite (the Azure Blob storage emulator) is required for the Azure store tests. Install it with `npm ci` " +
+        "Azurite (the Azure Blob storage emulator) is required for the Azure store tests. Install it with `npm ci` (Node.js 22 or later) " +
         "at the repository root (package.json pins it; .ci/run does this), or `npm install -g azurite`.";
 
     private readonly Queue<string> _output = new();
