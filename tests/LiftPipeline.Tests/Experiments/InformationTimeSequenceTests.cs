@@ -37,7 +37,7 @@ public sealed class InformationTimeSequenceTests
         double m = InformationTimeSequence.Multiplier(fraction, 0.05);
 
         Assert.True(m > Normal.InvCDF(0, 1, 0.975), $"{m}");
-        Assert.Equal(3.0346, InformationTimeSequence.Multiplier(1, 0.05), 3);   // √((1 + κ)/κ · (ln(1 + κ) + 2 ln 20)), κ = 7.932
+        Assert.Equal(3.0352090, InformationTimeSequence.Multiplier(1, 0.05), 6);   // √((1 + κ)/κ · (ln(1 + κ) + 2 ln 20)), κ = 7.93615
         Assert.Equal(double.PositiveInfinity, InformationTimeSequence.Multiplier(0, 0.05));
     }
 
