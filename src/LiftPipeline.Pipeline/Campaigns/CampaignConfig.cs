@@ -41,6 +41,9 @@ public sealed record CampaignConfig
     /// <summary>The outcome metrics, primary first; for a panel, its metric columns. Never empty.</summary>
     public required IReadOnlyList<string> Metrics { get; init; }
 
+    /// <summary>The unit of the primary metric ("unit", e.g. "orders" or "EUR"), shown with the metric on report axes; null when not given.</summary>
+    public string? Unit { get; init; }
+
     /// <summary>Panel estimators by name (<see cref="PanelEstimators.Names"/>), the first being the primary estimate. Default SDID.</summary>
     public IReadOnlyList<string> Estimators { get; init; } = ["sdid"];
 

@@ -19,7 +19,8 @@ internal sealed partial class CampaignConfigReader
     internal static IReadOnlyDictionary<string, IReadOnlyList<string>> Properties { get; } = new Dictionary<string, IReadOnlyList<string>>
     {
         [""] = ["id", "name", "active", "status", "design", "metrics", "estimators", "variance", "replications", "seed", "maxRows", "solver",
-            "treatment", "arms", "alpha", "subscribers", "guardrails", "columns", "holdout", "geoDesign"],
+            "treatment", "arms", "alpha", "subscribers", "guardrails", "columns", "holdout", "geoDesign",
+            "unit"],
         ["treatment"] = ["start", "end"],
         ["subscribers[]"] = ["name", "url", "secretName"],
         ["guardrails"] = ["maxScaledL2Imbalance", "placeboInTimeAlpha", "maxMissingPeriods", "lateAfterDays",
@@ -83,6 +84,7 @@ internal sealed partial class CampaignConfigReader
         var design = Choice(root, "", "design", ["panel", "holdout"], null);
         var status = Status(root, design);
         var metrics = StringList(root, "", "metrics", required: true, allowed: null);
+        string? unit = String(root, "", "unit", required: false);
         var estimators = StringList(root, "", "estimators", required: false, allowed: PanelEstimators.Names) ?? ["sdid"];
         var variance = Choice(root, "", "variance", [.. VarianceEstimators.Names, "none"], "placebo");
         int replications = Int(root, "", "replications", 200, 1, 100_000);
@@ -108,7 +110,7 @@ internal sealed partial class CampaignConfigReader
         return new CampaignConfig
         {
             Id = campaignId, Name = name!, Active = active, Design = design == "holdout" ? CampaignDesign.Holdout : CampaignDesign.Panel,
-            Metrics = metrics!, Estimators = estimators, Variance = variance == "none" ? null : variance,
+            Metrics = metrics!, Unit = unit, Estimators = estimators, Variance = variance == "none" ? null : variance,
             Replications = replications, Seed = seed, MaxRows = maxRows, Solver = solver == "synthdid" ? WeightSolver.Synthdid : WeightSolver.Exact,
             Treatment = treatment, Arms = arms, Alpha = alpha, Subscribers = subscribers, Guardrails = guardrails, Columns = columns,
             Holdout = holdout, Status = status, GeoDesign = geoDesign,

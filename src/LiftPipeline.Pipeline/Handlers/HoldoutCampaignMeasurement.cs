@@ -60,6 +60,7 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
         await store.TryCreateAsync(StoreLayout.ReportMarkdown(folder), MeasureCampaignHandler.Render(report, HoldoutReport.WriteMarkdown), cancellationToken).ConfigureAwait(false);
         await store.TryCreateAsync(StoreLayout.ReportJson(folder), MeasureCampaignHandler.Render(report, ReportJson.Write), cancellationToken).ConfigureAwait(false);
         await LatestReport.WriteAsync(store, campaign, report, folder, cancellationToken).ConfigureAwait(false);
+        await ReportIndex.RecordAsync(store, campaign.Value, HoldoutReport.Design, ReportIndex.RunOf(report, folder), report.GeneratedAt, cancellationToken).ConfigureAwait(false);
         return new MeasureOutcome(campaign, runId, CampaignRunStatus.Measured,
             $"{campaign}: {measurement.Contrasts.Count} contrasts over {measurement.Arms.Sum(a => a.N):N0} customers, {report.Recommendation.ToString().ToLowerInvariant()}, {alerts.Count} alerts; report {folder}",
             null, folder, alerts) { Holdout = report };

@@ -179,7 +179,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         }
         var checks = Guardrails(config, panel, measurement, options, now, cancellationToken);
         var quality = checks[0].Result;
-        var report = LiftReport.Create(campaign, runId, now, measurement, checks.Select(c => c.Result).ToArray(), 1 - config.Alpha, config.Treatment?.End);
+        var report = LiftReport.Create(campaign, runId, now, measurement, checks.Select(c => c.Result).ToArray(), 1 - config.Alpha, config.Treatment?.End) with { Unit = config.Unit };
         var folder = StoreLayout.ReportFolder(campaign, runId);
         var alerts = new List<string>();
         foreach (var (cell, result) in checks)
@@ -249,6 +249,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         await store.TryCreateAsync(StoreLayout.ReportMarkdown(folder), Render(report, ReportMarkdown.Write), cancellationToken).ConfigureAwait(false);
         await store.TryCreateAsync(StoreLayout.ReportJson(folder), Render(report, ReportJson.Write), cancellationToken).ConfigureAwait(false);
         await LatestReport.WriteAsync(store, campaign, report, folder, cancellationToken).ConfigureAwait(false);
+        await ReportIndex.RecordAsync(store, campaign.Value, LiftReport.Design, ReportIndex.RunOf(report, folder), report.GeneratedAt, cancellationToken).ConfigureAwait(false);
     }
 
     internal static byte[] Render<T>(T report, Action<T, Stream> write)

@@ -80,6 +80,7 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
         sb.Append($"<h1>Lift report: {Html(report.Campaign)}</h1>\n");
         sb.Append($"<p class=\"meta\">Run {Html(report.RunId)}, generated {Html(report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture))}, holdout design, control arm {Html(m.Control)}, report schema {SchemaVersion}.</p>\n");
         string action = report.Recommendation.ToString().ToLowerInvariant();
+        sb.Append($"<p class=\"headline\">{Html(Headline(report))}</p>\n");
         sb.Append($"<p><span class=\"recommendation rec-{action}\">Recommendation: {action}</span> {Html(report.RecommendationReason)}</p>\n");
         sb.Append("<h2>Arms</h2>\n<table>\n<thead><tr><th>Arm</th><th>Customers</th><th>Exposed</th><th>Spend</th></tr></thead>\n<tbody>\n");
         foreach (var arm in m.Arms)
@@ -87,14 +88,25 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
             sb.Append($"<tr><td>{Html(arm.Arm)}</td><td>{Whole(arm.N)}</td><td>{Whole(arm.Exposed)}</td><td>{Number(arm.Spend)}</td></tr>\n");
         }
         sb.Append("</tbody>\n</table>\n");
-        sb.Append($"<h2>Contrasts</h2>\n<table>\n<thead><tr><th>Comparison</th><th>Metric</th><th>Absolute</th><th>{Level(m.Level)} CI</th><th>Relative</th><th>{Level(m.Level)} CI</th><th>Always valid</th><th>p</th><th>Incremental</th><th>iROAS</th><th>Cost / incr. conversion</th></tr></thead>\n<tbody>\n");
+        sb.Append($"<h2>Contrasts</h2>\n<table class=\"contrasts\">\n<thead><tr><th>Comparison</th><th>Metric</th><th>Absolute ({Level(m.Level)} CI)</th><th>Relative ({Level(m.Level)} CI)</th><th>Always valid</th><th>p</th></tr></thead>\n<tbody>\n");
         foreach (var c in m.Contrasts.Where(IsOverall))
         {
-            sb.Append($"<tr><td>{Html($"{c.Treatment} vs {c.Control}")}{(c.Cuped ? " (CUPED)" : "")}</td><td>{Html(c.Metric)}</td><td>{Number(c.Absolute)}</td><td>{Html(Range(c.Ci, Number))}</td>");
-            sb.Append($"<td>{Percent(c.Relative)}</td><td>{Html(Range(c.RelativeCi, Percent))}</td><td>{Html(Range(c.AlwaysValidRelativeCi, Percent))}</td><td>{Html(PValue(c.PValue))}</td>");
-            sb.Append($"<td>{Whole(c.Incremental)}</td><td>{Number(c.Iroas ?? double.NaN)}</td><td>{Number(c.CostPerIncrementalConversion ?? double.NaN)}</td></tr>\n");
+            sb.Append($"<tr><td>{Html(Label(c))}</td><td>{Html(c.Metric)}</td><td>{Html(WithRange(c.Absolute, c.Ci, Number))}</td>");
+            sb.Append($"<td>{Html(WithRange(c.Relative, c.RelativeCi, Percent))}</td><td>{Html(Range(c.AlwaysValidRelativeCi, Percent))}</td><td>{Html(PValue(c.PValue))}</td></tr>\n");
         }
         sb.Append("</tbody>\n</table>\n");
+        sb.Append("<p class=\"meta\">Rows marked “effect on exposed” divide the effect on everyone assigned by the difference in exposure shares: the effect on a customer who saw the ads.</p>\n");
+        var spend = m.Contrasts.Where(c => IsOverall(c) && double.IsFinite(c.Incremental)).ToArray();
+        if (spend.Length > 0)
+        {
+            sb.Append($"<h2>Incremental outcome and spend</h2>\n<table class=\"spend\">\n<thead><tr><th>Comparison</th><th>Metric</th><th>Incremental ({Level(m.Level)} CI)</th><th>iROAS ({Level(m.Level)} CI)</th><th>Cost / incr. conv. ({Level(m.Level)} CI)</th></tr></thead>\n<tbody>\n");
+            foreach (var c in spend)
+            {
+                sb.Append($"<tr><td>{Html(Label(c))}</td><td>{Html(c.Metric)}</td><td>{Html(WithRange(c.Incremental, c.IncrementalCi, Whole))}</td>");
+                sb.Append($"<td>{Html(WithRange(c.Iroas ?? double.NaN, c.IroasCi, Number))}</td><td>{Html(WithRange(c.CostPerIncrementalConversion ?? double.NaN, c.CostPerIncrementalConversionCi, Number))}</td></tr>\n");
+            }
+            sb.Append("</tbody>\n</table>\n");
+        }
         foreach (var group in m.Contrasts.Where(c => c.Kind == ContrastKind.Mean).GroupBy(c => (c.Treatment, c.Control, c.Metric)))
         {
             if (group.Count() < 2)
@@ -102,7 +114,7 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
                 continue;
             }
             ReportHtml.Figure(sb, ForestPlot(group.ToArray(), m.Level),
-                $"Relative lift of {group.Key.Treatment} against {group.Key.Control} on {group.Key.Metric}, overall and per segment, surface and market: dot and thin line the estimate and its {Level(m.Level)} interval, the wide grey bar the always-valid interval. Adjusted p-values are in the JSON.");
+                $"Relative lift of {group.Key.Treatment} against {group.Key.Control} on {group.Key.Metric}, overall and per segment, surface and market: dot and thin line the estimate and its {Level(m.Level)} interval, the wide grey bar the always-valid interval. Rows marked ★ differ significantly after adjustment for the many comparisons; the adjusted p-value of each row is at the right.");
         }
         if (m.Tails.Count > 0)
         {
@@ -144,8 +156,32 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
         return sb.ToString();
     }
 
+    /// <summary>"Campaign X: vbo_1p vs holdout on revenue: +3.8% (95% CI a to b; always valid c to d); recommendation extend."</summary>
+    internal static string Headline(HoldoutReport report)
+    {
+        string action = report.Recommendation.ToString().ToLowerInvariant();
+        if (report.Primary is not { } c)
+        {
+            return $"Campaign {report.Campaign}: no overall contrast; recommendation {action}.";
+        }
+        return $"Campaign {report.Campaign}: {c.Treatment} vs {c.Control} on {c.Metric}: relative lift {Percent(c.Relative)} " +
+            $"({Level(report.Measurement.Level)} CI {Range(c.RelativeCi, Percent)}; always valid {Range(c.AlwaysValidRelativeCi, Percent)}); recommendation {action}.";
+    }
+
+    /// <summary>The comparison as a row label, saying when the row is CUPED-adjusted, a ratio or the effect on exposed customers.</summary>
+    private static string Label(HoldoutContrast c) => $"{c.Treatment} vs {c.Control}" + c.Kind switch
+    {
+        ContrastKind.OnTreated => " (effect on exposed)",
+        ContrastKind.Ratio => " (ratio)",
+        _ => c.Cuped ? " (CUPED)" : "",
+    };
+
     private static string Where(HoldoutContrast c) =>
         c.Segment is not null ? $"segment {c.Segment}" : c.Surface is not null ? $"surface {c.Surface}" : c.Market is not null ? $"market {c.Market}" : "overall";
+
+    /// <summary>"value (low to high)", the value alone when the interval is not defined, "n/a" when neither is.</summary>
+    private static string WithRange(double value, Interval i, Func<double, string> format) =>
+        !double.IsFinite(value) ? "n/a" : double.IsFinite(i.Lower) || double.IsFinite(i.Upper) ? $"{format(value)} ({Range(i, format)})" : format(value);
 
     private static string Range(Interval i, Func<double, string> format) =>
         double.IsFinite(i.Lower) || double.IsFinite(i.Upper) ? $"{format(i.Lower)} to {format(i.Upper)}" : "n/a";
@@ -153,7 +189,7 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
     /// <summary>A forest plot of relative lift: one row per contrast, point estimate with its interval and the always-valid bar.</summary>
     private static string ForestPlot(IReadOnlyList<HoldoutContrast> rows, double level)
     {
-        const double width = 720, rowHeight = 22, left = 190, right = 30, top = 24, bottom = 36;
+        const double width = 720, rowHeight = 22, left = 150, right = 110, top = 24, bottom = 36;
         double height = top + bottom + rowHeight * rows.Count;
         var svg = new SvgDocument(width, height, $"Relative lift with {Level(level)} and always-valid intervals", "chart forest");
         var frame = new ChartFrame(svg, left, top, right, bottom);
@@ -166,7 +202,12 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
         {
             var r = rows[i];
             double y = top + rowHeight * (i + 0.5);
-            svg.Text(left - 8, y + 4, Where(r), "label", "end");
+            bool significant = r.PAdjusted is { } adjusted && adjusted < 1 - level;
+            svg.Text(left - 8, y + 4, significant ? "★ " + Where(r) : Where(r), significant ? "label significant" : "label", "end");
+            if (r.PAdjusted is { } p)
+            {
+                svg.Text(frame.Right + 10, y + 4, $"adj. p {PValue(p)}", significant ? "value significant" : "value");
+            }
             if (double.IsFinite(r.AlwaysValidRelativeCi.Lower) && double.IsFinite(r.AlwaysValidRelativeCi.Upper))
             {
                 svg.Line(x.Map(Clamp(r.AlwaysValidRelativeCi.Lower, x)), y, x.Map(Clamp(r.AlwaysValidRelativeCi.Upper, x)), y, "ci-valid");

@@ -44,6 +44,9 @@ public sealed record LiftReport(
 
     string IReportEnvelope.Design => Design;
 
+    /// <summary>The metric's unit from campaign.json (for example "orders" or "EUR"), shown on chart axes; null when not given.</summary>
+    public string? Unit { get; init; }
+
     /// <summary>What to do next: <see cref="RecommendationDecision.Action"/> of <see cref="Decision"/>.</summary>
     public Recommendation Recommendation => Decision.Action;
 

@@ -10,13 +10,28 @@ internal static class ReportText
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     /// <summary>A measurement: up to three decimals, thousands separated; "n/a" when not finite.</summary>
-    public static string Number(double value) => double.IsFinite(value) ? value.ToString("#,##0.###", Invariant) : "n/a";
+    public static string Number(double value) => double.IsFinite(value) ? Unsigned(value.ToString("#,##0.###", Invariant)) : "n/a";
 
     /// <summary>A count-like total, no decimals.</summary>
     public static string Whole(double value) => double.IsFinite(value) ? value.ToString("#,##0", Invariant) : "n/a";
 
-    /// <summary>A ratio as a percentage with one decimal.</summary>
-    public static string Percent(double ratio) => double.IsFinite(ratio) ? (100 * ratio).ToString("0.0", Invariant) + "%" : "n/a";
+    /// <summary>
+    /// A ratio as a percentage with one decimal; a value that would round to 0.0 but is not zero gets up to three decimals
+    /// (so a bound just below zero reads "-0.04%", not "0.0%"), and one still zero then prints unsigned.
+    /// </summary>
+    public static string Percent(double ratio)
+    {
+        if (!double.IsFinite(ratio))
+        {
+            return "n/a";
+        }
+        string text = Unsigned((100 * ratio).ToString("0.0", Invariant));
+        return (text == "0.0" ? Unsigned((100 * ratio).ToString("0.0##", Invariant)) : text) + "%";
+    }
+
+    /// <summary>A formatted number that rounded to zero loses its minus sign ("-0.0" reads as a negative effect).</summary>
+    private static string Unsigned(string formatted) =>
+        formatted.StartsWith('-') && formatted.AsSpan(1).IndexOfAnyExcept("0.,") < 0 ? formatted[1..] : formatted;
 
     /// <summary>A p-value with three decimals.</summary>
     public static string PValue(double p) => double.IsFinite(p) ? (p < 0.001 ? "<0.001" : p.ToString("0.000", Invariant)) : "n/a";

@@ -48,13 +48,42 @@ internal sealed class ChartFrame
         }
     }
 
-    /// <summary>About <paramref name="count"/> evenly spread indices of 0..<paramref name="n"/>−1, always the first and last.</summary>
+    /// <summary>Axis titles: <paramref name="x"/> centred under the bottom tick labels, <paramref name="y"/> upright along the left edge.</summary>
+    public void Titles(string x, string y)
+    {
+        Svg.Text((Left + Right) / 2, Bottom + 34, x, "axis-title", "middle");
+        Svg.VerticalText(12, (Top + Bottom) / 2, y, "axis-title");
+    }
+
+    /// <summary>
+    /// A legend entry at (x, y): a short sample of the series' line (<paramref name="lineClass"/>) or, for an area, a small
+    /// box (<paramref name="area"/>), then its label. Returns the x where the next entry can start.
+    /// </summary>
+    public double Legend(double x, double y, string lineClass, string label, bool area = false)
+    {
+        if (area)
+        {
+            Svg.Rect(x, y - 8, 18, 10, lineClass + " legend-sample");
+        }
+        else
+        {
+            Svg.Line(x, y - 4, x + 18, y - 4, lineClass + " legend-sample");
+        }
+        Svg.Text(x + 22, y, label, "legend");
+        return x + 22 + 6.5 * label.Length + 18;
+    }
+
+    /// <summary>
+    /// Indices of 0..<paramref name="n"/>−1 at one even step (the smallest whole step giving at most <paramref name="count"/>
+    /// ticks), starting at 0, so tick labels are equally far apart in periods.
+    /// </summary>
     public static int[] SpreadIndices(int n, int count)
     {
         if (n <= count)
         {
             return Enumerable.Range(0, n).ToArray();
         }
-        return Enumerable.Range(0, count).Select(i => (int)Math.Round(i * (n - 1) / (double)(count - 1))).Distinct().ToArray();
+        int step = (int)Math.Ceiling((n - 1) / (double)(count - 1));
+        return Enumerable.Range(0, (n - 1) / step + 1).Select(i => i * step).ToArray();
     }
 }

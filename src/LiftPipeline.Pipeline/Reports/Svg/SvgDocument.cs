@@ -38,6 +38,10 @@ internal sealed class SvgDocument(double width, double height, string title, str
     public void Text(double x, double y, string text, string cssClass, string anchor = "start") =>
         _body.Append($"<text class=\"{Html(cssClass)}\" x=\"{Pixel(x)}\" y=\"{Pixel(y)}\" text-anchor=\"{anchor}\">{Html(text)}</text>\n");
 
+    /// <summary>Text centred on (x, y) and turned a quarter left, reading upwards (a y-axis title).</summary>
+    public void VerticalText(double x, double y, string text, string cssClass) =>
+        _body.Append($"<text class=\"{Html(cssClass)}\" x=\"{Pixel(x)}\" y=\"{Pixel(y)}\" text-anchor=\"middle\" transform=\"rotate(-90 {Pixel(x)} {Pixel(y)})\">{Html(text)}</text>\n");
+
     /// <summary>The complete &lt;svg&gt; element.</summary>
     public override string ToString() =>
         $"<svg class=\"{Html(cssClass)}\" width=\"{Pixel(Width)}\" height=\"{Pixel(Height)}\" viewBox=\"0 0 {Pixel(Width)} {Pixel(Height)}\" role=\"img\" aria-label=\"{Html(title)}\">\n" +
