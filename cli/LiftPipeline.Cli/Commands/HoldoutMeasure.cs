@@ -16,6 +16,8 @@ internal sealed class HoldoutMeasure
 
     public Option<string?> Contrasts { get; } = new("--contrast") { Description = "Holdout: extra comparisons as treatment:control, comma separated (e.g. vbo_1p:vbo). Default: none." };
 
+    public Option<string?> PrimaryContrast { get; } = new("--primary-contrast") { Description = "Holdout: the comparison that drives the recommendation, as treatment:control (e.g. vbo_1p:vbo). Default: the first arm against the control." };
+
     public Option<string?> Allocation { get; } = new("--allocation") { Description = $"Holdout: planned shares for the SRM check, arm=share comma separated (e.g. {AllocationOption.Example}), each strictly between 0 and 1, summing to 1. Default: equal shares." };
 
     public Option<double?> CapQuantile { get; } = new("--cap-quantile") { Description = "Holdout: winsorise outcomes at this pooled quantile (and 1 − it below) with a second pass, e.g. 0.999. Default: no capping." };
@@ -30,7 +32,7 @@ internal sealed class HoldoutMeasure
     public IEnumerable<Option> All => [.. HoldoutOnly, Alpha];
 
     /// <summary>The options a panel export does not take.</summary>
-    public IEnumerable<Option> HoldoutOnly => [Control, Contrasts, Allocation, CapQuantile, TuningN, Adjustment];
+    public IEnumerable<Option> HoldoutOnly => [Control, Contrasts, PrimaryContrast, Allocation, CapQuantile, TuningN, Adjustment];
 
     /// <summary>Measures the experiment export at <paramref name="path"/>; returns the exit code.</summary>
     public async Task<int> RunAsync(ParseResult parse, string path, string? metrics, ColumnMapping? columns, bool asJson, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -77,6 +79,8 @@ internal sealed class HoldoutMeasure
         else
         {
             HoldoutView.Render(console, Path.GetFileName(path), measurement);
+            var decision = RecommendationRule.Decide(RecommendationBasis.Of(measurement.Primary), measurement.Guardrails);
+            await output.WriteLineAsync($"recommendation: {decision.Action.ToString().ToLowerInvariant()}. {decision.Reason}").ConfigureAwait(false);
         }
         return LiftApp.Ok;
     }
@@ -90,6 +94,11 @@ internal sealed class HoldoutMeasure
             throw new FormatException(SettingOptions.Line(wrong));
         }
         var allocation = AllocationOption.Parse(parse.GetValue(Allocation), bareShares: false);
+        ArmContrast? primary = null;
+        if (parse.GetValue(PrimaryContrast) is { } primaryText && HoldoutSettings.TryParseContrast(primaryText, out primary) is { } notAContrast)
+        {
+            throw new FormatException(SettingOptions.Line(notAContrast));
+        }
         return new HoldoutMeasureOptions
         {
             Alpha = parse.GetValue(Alpha),
@@ -98,6 +107,7 @@ internal sealed class HoldoutMeasure
             {
                 Control = parse.GetValue(Control)!,
                 Contrasts = ParseContrasts(parse.GetValue(Contrasts)),
+                PrimaryContrast = primary,
                 Allocation = allocation?.ToDictionary(StringComparer.Ordinal),
                 CapQuantile = parse.GetValue(CapQuantile),
                 Adjustment = adjustment,

@@ -34,7 +34,9 @@ internal sealed class HoldoutPower
 
     public Option<double?> Traffic { get; } = new("--daily-traffic") { Description = "Holdout: eligible customers per day over all arms, for the duration. Default: none (no duration)." };
 
-    public IEnumerable<Option> All => [Baseline, Sd, RelativeMde, NPerArm, Arms, Allocation, Cuped, Inflation, Traffic];
+    public Option<bool> FixedHorizon { get; } = new("--fixed-horizon") { Description = "Holdout: plan for a fixed-horizon interval read once at the end. Default: plan for the always-valid interval the nightly decisions read (tightest at the planned total)." };
+
+    public IEnumerable<Option> All => [Baseline, Sd, RelativeMde, NPerArm, Arms, Allocation, Cuped, Inflation, Traffic, FixedHorizon];
 
     /// <summary>The options a holdout plan cannot do without, as parse errors on <paramref name="command"/>.</summary>
     public void Require(CommandResult command)
@@ -79,6 +81,7 @@ internal sealed class HoldoutPower
                 Allocation = shares?.Select(s => s.Value).ToArray(),
                 CupedR2 = parse.GetValue(Cuped),
                 VarianceInflation = parse.GetValue(Inflation),
+                AlwaysValid = !parse.GetValue(FixedHorizon),
             };
             double mean = parse.GetValue(Baseline)!.Value, deviation = parse.GetValue(Sd)!.Value;
             var daily = parse.GetValue(Traffic);
@@ -102,11 +105,11 @@ internal sealed class HoldoutPower
         }
         if (asJson)
         {
-            await output.WriteLineAsync(Json(plan)).ConfigureAwait(false);
+            await output.WriteLineAsync(Json(plan, !parse.GetValue(FixedHorizon))).ConfigureAwait(false);
         }
         else
         {
-            Render(ConsoleFactory.Create(output), plan);
+            Render(ConsoleFactory.Create(output), plan, !parse.GetValue(FixedHorizon));
         }
         return LiftApp.Ok;
     }
@@ -147,7 +150,7 @@ internal sealed class HoldoutPower
 
     private static string Show(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 
-    private static string Json(PowerPlan plan)
+    private static string Json(PowerPlan plan, bool alwaysValid)
     {
         var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -172,12 +175,13 @@ internal sealed class HoldoutPower
                 writer.WriteNumberValue(n);
             }
             writer.WriteEndArray();
+            writer.WriteString("interval", alwaysValid ? "always-valid" : "fixed-horizon");
             writer.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void Render(IAnsiConsole console, PowerPlan plan)
+    private static void Render(IAnsiConsole console, PowerPlan plan, bool alwaysValid)
     {
         var table = new Table().AddColumn("quantity").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("MDE (absolute)", plan.MdeAbsolute.ToString("G6", CultureInfo.InvariantCulture));
@@ -189,6 +193,7 @@ internal sealed class HoldoutPower
         table.AddRow("total n", plan.TotalN.ToString("N0", CultureInfo.InvariantCulture));
         table.AddRow("days", plan.Days?.ToString(CultureInfo.InvariantCulture) ?? "- (give --daily-traffic)");
         table.AddRow("alpha per comparison", plan.AlphaPerComparison.ToString("G4", CultureInfo.InvariantCulture));
+        table.AddRow("interval", alwaysValid ? "always-valid (set holdout.sequentialTuningN to the total n)" : "fixed-horizon (read once at the end)");
         console.Write(table);
     }
 }

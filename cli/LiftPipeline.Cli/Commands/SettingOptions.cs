@@ -15,6 +15,7 @@ internal static class SettingOptions
         ["control"] = "--control",
         ["allocation"] = "--allocation",
         ["contrasts"] = "--contrast",
+        ["primaryContrast"] = "--primary-contrast",
         ["capQuantile"] = "--cap-quantile",
         ["sequentialTuningN"] = "--tuning-n",
         ["adjustment"] = "--adjustment",

@@ -62,6 +62,11 @@ internal static class PipelineSummaryView
         {
             HoldoutLines(output, outcome.Campaign, outcome.Holdout!);
         }
+        foreach (var outcome in summary.Measurements.Where(m => m.Report is { Recommendation: Pipeline.Reports.Recommendation.Extend }))
+        {
+            // A panel still extending: its always-valid interval and the progress to a decision at today's rate.
+            output.WriteLine($"{outcome.Campaign}: {outcome.Report!.RecommendationReason}");
+        }
         output.WriteLine(DeliveriesLine(summary.Deliveries));
         foreach (var delivery in summary.Deliveries)
         {

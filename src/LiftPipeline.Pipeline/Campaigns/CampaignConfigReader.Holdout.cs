@@ -8,7 +8,7 @@ namespace LiftPipeline.Pipeline.Campaigns;
 /// <summary>The holdout section and the holdout guardrails of campaign.json.</summary>
 internal sealed partial class CampaignConfigReader
 {
-    private HoldoutSettings? Holdout(JsonElement root, string? design, IReadOnlyList<string>? metrics)
+    private HoldoutSettings? Holdout(JsonElement root, string? design, IReadOnlyList<string>? metrics, IReadOnlyList<string>? arms)
     {
         bool present = root.TryGetProperty("holdout", out var element) && element.ValueKind != JsonValueKind.Null;
         if (!present)
@@ -45,6 +45,7 @@ internal sealed partial class CampaignConfigReader
             Adjustment = adjustment,
             SequentialTuningN = Whole(element, "holdout", "sequentialTuningN", defaults.SequentialTuningN),
             Spend = ArmNumbers(element, "spend"),
+            PrimaryContrast = PrimaryContrast(element, arms),
         };
         // The rules are the settings' own (the CLI applies the same ones); here each is reported at its JSON path.
         foreach (var rule in settings.Validate())
@@ -59,6 +60,29 @@ internal sealed partial class CampaignConfigReader
         rule.Setting == "contrasts" && int.TryParse(rule.Rest.Trim('[', ']'), NumberStyles.None, CultureInfo.InvariantCulture, out int i) && i < contrastPaths.Count
             ? contrastPaths[i]
             : "holdout." + rule.Field;
+
+    /// <summary><c>holdout.primaryContrast</c> as <c>treatment:control</c>; each arm must be one of <c>arms</c> when the campaign lists them.</summary>
+    private ArmContrast? PrimaryContrast(JsonElement obj, IReadOnlyList<string>? arms)
+    {
+        string? text = String(obj, "holdout", "primaryContrast", required: false);
+        if (text is null)
+        {
+            return null;
+        }
+        if (HoldoutSettings.TryParseContrast(text, out var contrast) is { } wrong)
+        {
+            Error("holdout." + wrong.Field, wrong.Message);
+            return null;
+        }
+        foreach (var arm in new[] { contrast!.Treatment, contrast.Control })
+        {
+            if (arms is not null && !arms.Contains(arm))
+            {
+                Error("holdout.primaryContrast", $"names arm '{arm}', which is not one of the campaign's arms ({string.Join(", ", arms)})");
+            }
+        }
+        return contrast;
+    }
 
     private string? MetricName(JsonElement obj, string name, IReadOnlyList<string>? metrics)
     {

@@ -28,7 +28,7 @@ internal sealed partial class CampaignConfigReader
             "srmAlpha", "maxControlExposure", "targetRelativeMde", "harm"],
         ["guardrails.harm[]"] = ["metric", "margin", "higherIsBetter"],
         ["holdout"] = ["control", "allocation", "contrasts", "conversionMetric", "revenueMetric", "ratios", "capQuantile", "adjustment",
-            "sequentialTuningN", "spend"],
+            "sequentialTuningN", "spend", "primaryContrast"],
         ["holdout.contrasts[]"] = ["treatment", "control"],
         ["holdout.ratios[]"] = ["name", "numerator", "denominator"],
         ["geoDesign"] = ["metric", "sizes", "treatmentPeriods", "effectSizes", "include", "exclude", "controls", "cpic", "budget", "alpha", "power",
@@ -98,7 +98,7 @@ internal sealed partial class CampaignConfigReader
         double alpha = Level(root, "", "alpha", 0.05);
         var subscribers = Subscribers(root);
         var guardrails = Guardrails(root, metrics);
-        var holdout = Holdout(root, design, metrics);
+        var holdout = Holdout(root, design, metrics, arms);
         var columns = Columns(root);
         var geoDesign = GeoDesign(root, design, status, metrics, seed);
         if (design is null && !TryGet(root, "design", out _))

@@ -11,6 +11,7 @@ using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Experiments;
 using LiftPipeline.Statistics.Guardrails;
 using LiftPipeline.Statistics.Measurement;
+using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Pipeline.Handlers;
 
@@ -46,7 +47,8 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
             return await MeasureCampaignHandler.FailedAsync(store, config, campaign, manifest.Dataset, runId, now, e.Message,
                 new Dictionary<string, double> { ["shards"] = shards.Count }, cancellationToken).ConfigureAwait(false);
         }
-        var report = HoldoutReport.Create(campaign, runId, now, measurement);
+        var (days, planned) = Days(config.Treatment, now);
+        var report = HoldoutReport.Create(campaign, runId, now, measurement, days, planned);
         string folder = StoreLayout.ReportFolder(campaign, runId);
         var alerts = new List<string>();
         foreach (var breach in measurement.Guardrails.Where(g => g.Status == GuardrailStatus.Breach))
@@ -87,5 +89,18 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
             }
         }
         return parts.Count == 1 ? parts[0] : ExperimentStatistics.Combine(parts);
+    }
+
+    /// <summary>Days since a dated treatment start (the first counting as 1) and the days of the planned window; nulls when not dated or not started.</summary>
+    private static (int? SoFar, int? Planned) Days(TreatmentWindow? window, DateTimeOffset now)
+    {
+        if (window is not { Start.Kind: PeriodKind.Date } w)
+        {
+            return (null, null);
+        }
+        int start = w.Start.ToDate().DayNumber;
+        int soFar = DateOnly.FromDateTime(now.UtcDateTime).DayNumber - start + 1;
+        int? planned = w.End is { Kind: PeriodKind.Date } end ? end.ToDate().DayNumber - start + 1 : null;
+        return soFar >= 1 ? (soFar, planned) : (null, null);
     }
 }

@@ -179,7 +179,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         }
         var checks = Guardrails(config, panel, measurement, options, now, cancellationToken);
         var quality = checks[0].Result;
-        var report = LiftReport.Create(campaign, runId, now, measurement, checks.Select(c => c.Result).ToArray(), 1 - config.Alpha) with { Unit = config.Unit };
+        var report = LiftReport.Create(campaign, runId, now, measurement, checks.Select(c => c.Result).ToArray(), 1 - config.Alpha, config.Treatment?.End) with { Unit = config.Unit };
         var folder = StoreLayout.ReportFolder(campaign, runId);
         var alerts = new List<string>();
         foreach (var (cell, result) in checks)

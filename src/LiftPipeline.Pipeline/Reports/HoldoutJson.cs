@@ -6,7 +6,7 @@ namespace LiftPipeline.Pipeline.Reports;
 
 /// <summary>
 /// The JSON of a holdout measurement. <c>lift measure --design holdout --json</c> prints <see cref="ToJson"/>:
-/// <c>{"design":"holdout","control","level","arms":[{"arm","n","exposed","spend"}],"contrasts":[{…}],"tails":[…],"guardrails":[{"name","status","message","evidence"}]}</c>;
+/// <c>{"design":"holdout","control","primaryContrast","level","arms":[{"arm","n","exposed","spend"}],"contrasts":[{…}],"tails":[…],"guardrails":[{"name","status","message","evidence"}]}</c>;
 /// a holdout report.json holds the same body (<see cref="WriteBody"/>) after the envelope (<see cref="ReportJson"/>).
 /// In a contrast, <c>ci</c> and <c>ciAlwaysValid</c> bound <c>absolute</c> (per customer); <c>ciRelative</c> and
 /// <c>ciAlwaysValidRelative</c> bound <c>relative</c>. Numbers that are not defined are null.
@@ -42,6 +42,14 @@ public static class HoldoutJson
         ArgumentNullException.ThrowIfNull(measurement);
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteString("control", measurement.Control);
+        if (measurement.PrimaryContrast is { } primary)
+        {
+            writer.WriteString("primaryContrast", $"{primary.Treatment}:{primary.Control}");
+        }
+        else
+        {
+            writer.WriteNull("primaryContrast");
+        }
         writer.WriteNumber("level", measurement.Level);
         writer.WriteStartArray("arms");
         foreach (var arm in measurement.Arms)

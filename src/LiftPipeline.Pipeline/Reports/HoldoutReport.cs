@@ -10,7 +10,8 @@ namespace LiftPipeline.Pipeline.Reports;
 
 /// <summary>
 /// The report of one measurement of a customer-level holdout: the measurement, and a recommendation from the primary
-/// contrast (the first arm against the control on the primary metric) read off its always-valid interval, because the
+/// contrast (<see cref="HoldoutMeasurement.Primary"/>: <c>holdout.primaryContrast</c>, by default the first arm against the
+/// control, on the primary metric) read off its always-valid interval, because the
 /// nightly run looks every day. Renders to JSON (<see cref="ReportJson"/>, the envelope every report shares), self-contained
 /// HTML (with a forest plot) and Markdown, deterministically.
 /// </summary>
@@ -39,18 +40,27 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
     /// <summary>One sentence explaining the recommendation.</summary>
     public string RecommendationReason => Decision.Reason;
 
-    /// <summary>The contrast the recommendation follows: the first overall one, or null.</summary>
-    public HoldoutContrast? Primary => Measurement.Contrasts.FirstOrDefault(IsOverall);
+    /// <summary>The contrast the recommendation follows: <see cref="HoldoutMeasurement.Primary"/>, or null.</summary>
+    public HoldoutContrast? Primary => Measurement.Primary;
 
-    /// <summary>Builds the report: <see cref="RecommendationRule"/> on the primary contrast's always-valid relative interval.</summary>
+    /// <summary>
+    /// Builds the report: <see cref="RecommendationRule"/> on the primary contrast's always-valid relative interval, with
+    /// the progress to a decision when <paramref name="daysSoFar"/> (days since the treatment start) is known.
+    /// </summary>
+    /// <param name="campaign">Campaign id.</param>
+    /// <param name="runId">Run id.</param>
+    /// <param name="generatedAt">The time to stamp, from the caller's clock.</param>
+    /// <param name="measurement">The holdout measurement.</param>
+    /// <param name="daysSoFar">Days since the treatment start, counting the first; null: no progress sentence.</param>
+    /// <param name="plannedDays">Days of the planned window (start to end); null: <see cref="RecommendationBasis.DefaultPlannedLooks"/>.</param>
     /// <exception cref="ArgumentException">An empty campaign or run id.</exception>
-    public static HoldoutReport Create(string campaign, string runId, DateTimeOffset generatedAt, HoldoutMeasurement measurement)
+    public static HoldoutReport Create(string campaign, string runId, DateTimeOffset generatedAt, HoldoutMeasurement measurement, int? daysSoFar = null, int? plannedDays = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(campaign);
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
         ArgumentNullException.ThrowIfNull(measurement);
-        var primary = measurement.Contrasts.FirstOrDefault(IsOverall);
-        return new HoldoutReport(campaign, runId, generatedAt, measurement, RecommendationRule.Decide(RecommendationBasis.Of(primary), measurement.Guardrails));
+        return new HoldoutReport(campaign, runId, generatedAt, measurement, RecommendationRule.Decide(
+            RecommendationBasis.Of(measurement.Primary, daysSoFar, plannedDays, measurement.SequentialTuningN, 1 - measurement.Level), measurement.Guardrails));
     }
 
     internal static bool IsOverall(HoldoutContrast c) => c.Segment is null && c.Surface is null && c.Market is null;

@@ -1,4 +1,5 @@
 using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Panels;
 using LiftPipeline.Statistics.Measurement;
 
 namespace LiftPipeline.Pipeline.Reports;
@@ -62,9 +63,11 @@ public sealed record LiftReport(
     /// <param name="measurement">The estimates of one metric.</param>
     /// <param name="guardrails">Guardrail results (may be empty).</param>
     /// <param name="level">Confidence level the measurement's intervals were computed at. Default 0.95.</param>
+    /// <param name="plannedEnd">The last period of the planned treatment window (campaign.json <c>treatment.end</c>); null:
+    /// <see cref="RecommendationBasis.DefaultPlannedLooks"/> post-treatment periods.</param>
     /// <exception cref="ArgumentException">An empty campaign or run id, or a level outside (0, 1).</exception>
     public static LiftReport Create(string campaign, string runId, DateTimeOffset generatedAt, PanelMeasurement measurement,
-        IReadOnlyList<GuardrailResult> guardrails, double level = 0.95)
+        IReadOnlyList<GuardrailResult> guardrails, double level = 0.95, Period? plannedEnd = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(campaign);
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
@@ -76,8 +79,31 @@ public sealed record LiftReport(
         }
         var primary = measurement.Estimates.Count > 0 ? measurement.Estimates[0] : null;
         return new LiftReport(campaign, runId, generatedAt, measurement.Metric, level, Describe(measurement),
-            measurement.Estimates, guardrails, RecommendationRule.Decide(RecommendationBasis.Of(primary), guardrails));
+            measurement.Estimates, guardrails, RecommendationRule.Decide(
+                RecommendationBasis.Of(primary, 1 - level, PlannedPeriods(primary, plannedEnd), PeriodUnit(primary)), guardrails));
     }
+
+    /// <summary>Post-treatment periods from the first to <paramref name="end"/>, stepping as the panel's last two periods do; null when unknown.</summary>
+    private static int? PlannedPeriods(MeasuredEstimate? primary, Period? end)
+    {
+        if (end is not { } last || primary is not { Effects.Count: > 0 } || primary.Periods is not { Count: >= 2 } periods)
+        {
+            return null;
+        }
+        long step = periods[^1].Value - periods[^2].Value;
+        var observed = primary.Effects[^1].Period;
+        if (step <= 0 || last.Kind != observed.Kind)
+        {
+            return null;
+        }
+        return primary.Effects.Count + (int)Math.Clamp((last.Value - observed.Value) / step, 0, 100_000);
+    }
+
+    /// <summary>"days" or "weeks" for a daily or weekly date panel, else "periods".</summary>
+    private static string PeriodUnit(MeasuredEstimate? primary) =>
+        primary?.Periods is { Count: >= 2 } p && p[^1].Kind == PeriodKind.Date
+            ? (p[^1].Value - p[^2].Value) switch { 1 => "days", 7 => "weeks", _ => "periods" }
+            : "periods";
 
     private static ReportDataset Describe(PanelMeasurement measurement)
     {

@@ -73,7 +73,7 @@ public static class ReportJson
         w.WriteEndObject();
     }
 
-    /// <summary>A recommendation: <c>{"action","reason","basis":{"subject","interval","lower","upper"}|null,"breached":[…],"warned":[…]}</c>.</summary>
+    /// <summary>A recommendation: <c>{"action","reason","basis":{"subject","interval","lower","upper","progress":{"moreLooks","unit"}|null}|null,"breached":[…],"warned":[…]}</c>.</summary>
     public static void WriteRecommendation(Utf8JsonWriter w, RecommendationDecision decision)
     {
         ArgumentNullException.ThrowIfNull(w);
@@ -88,6 +88,24 @@ public static class ReportJson
             w.WriteString("interval", basis.Interval);
             w.WriteFinite("lower", basis.Lower);
             w.WriteFinite("upper", basis.Upper);
+            if (basis.Progress is { } progress)
+            {
+                w.WriteStartObject("progress");
+                if (progress.MoreLooks is { } more)
+                {
+                    w.WriteNumber("moreLooks", more);
+                }
+                else
+                {
+                    w.WriteNull("moreLooks");
+                }
+                w.WriteString("unit", progress.Unit);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("progress");
+            }
             w.WriteEndObject();
         }
         else

@@ -1,15 +1,15 @@
 using LiftPipeline.Statistics.Experiments;
 using LiftPipeline.Statistics.Experiments.Contrasts;
 using LiftPipeline.Statistics.Guardrails;
-using MathNet.Numerics.Distributions;
 
 namespace LiftPipeline.Statistics.Measurement;
 
 /// <summary>
 /// The holdout guardrails, each pass / warn / breach with its evidence: <c>srm</c> (arm counts against the planned
-/// allocation, overall and per segment with Holm's adjustment), <c>underpowered</c> (relative MDE at 80% power above the
-/// campaign's target), <c>contamination</c> (exposure in the control arm) and <c>harm</c> (non-inferiority of guardrail
-/// metrics).
+/// allocation, overall and per segment with Holm's adjustment), <c>underpowered</c> (the primary contrast's relative MDE
+/// at 80% power with the always-valid interval at the planned N*, above the campaign's target), <c>contamination</c>
+/// (exposure in the control arm) and <c>harm</c> (non-inferiority of guardrail metrics on the always-valid interval,
+/// because the nightly run reads it every day).
 /// </summary>
 public static class HoldoutGuardrails
 {
@@ -96,21 +96,24 @@ public static class HoldoutGuardrails
 
     private static GuardrailResult Mde(IReadOnlyList<HoldoutContrast> contrasts, HoldoutMeasureOptions options, double target)
     {
-        double z = Normal.InvCDF(0, 1, 1 - options.Alpha / 2) + Normal.InvCDF(0, 1, Power);
-        var overall = contrasts.Where(c => c.Kind == ContrastKind.Mean && c.Control == options.Settings.Control && c.Segment is null && c.Surface is null && c.Market is null).ToArray();
-        string primary = options.Metrics?.FirstOrDefault() ?? overall.FirstOrDefault()?.Metric ?? "";
-        var relevant = overall.Where(c => c.Metric == primary).ToArray();
-        // MDE = (z_{1−α/2} + z_{power}) · SE of the relative effect at the current sample size (two-sided normal test).
-        var mde = relevant.Select(c => (c.Treatment, Mde: z * c.RelativeStandardError)).ToArray();
-        if (mde.Length == 0)
+        var settings = options.Settings;
+        string primary = options.Metrics?.FirstOrDefault() ?? contrasts.FirstOrDefault()?.Metric ?? "";
+        var pair = settings.PrimaryContrast ?? contrasts.Where(c => c.Control == settings.Control).Select(c => new ArmContrast(c.Treatment, c.Control)).FirstOrDefault();
+        var c = pair is null ? null : contrasts.FirstOrDefault(c => c.Kind == ContrastKind.Mean && c.Treatment == pair.Treatment && c.Control == pair.Control
+            && c.Metric == primary && c.Segment is null && c.Surface is null && c.Market is null);
+        if (c is null)
         {
-            return new(Underpowered, GuardrailStatus.Warn, $"No contrast of {primary} against the control to size.", new Dictionary<string, double> { ["target"] = target });
+            return new(Underpowered, GuardrailStatus.Warn, $"No primary contrast of {primary} to size.", new Dictionary<string, double> { ["target"] = target });
         }
-        var worst = mde.MaxBy(m => m.Mde);
-        var evidence = new Dictionary<string, double> { ["mdeRelative"] = worst.Mde, ["target"] = target, ["power"] = Power };
-        return worst.Mde > target
-            ? new(Underpowered, GuardrailStatus.Breach, $"Underpowered: {worst.Treatment} against the control can only detect a {100 * worst.Mde:0.##}% lift in {primary} at 80% power; the target is {100 * target:0.##}%. Run longer or with more customers (lift power).", evidence)
-            : new(Underpowered, GuardrailStatus.Pass, $"Powered: the largest MDE on {primary} is {100 * worst.Mde:0.##}% (target {100 * target:0.##}%).", evidence);
+        // The MDE of the interval the decision reads: always-valid, at the planned N* (or today's N when larger).
+        double fraction = (c.TreatmentN + c.ControlN) / (double)settings.SequentialTuningN;
+        double mde = InformationTimeSequence.MinimumDetectable(c.RelativeStandardError, fraction, options.Alpha, Power);
+        var evidence = new Dictionary<string, double> { ["mdeRelative"] = mde, ["target"] = target, ["power"] = Power, ["informationFraction"] = fraction };
+        string subject = $"{c.Treatment} against {c.Control}";
+        string horizon = fraction >= 1 ? "at today's sample" : $"at the planned {settings.SequentialTuningN:N0} customers";
+        return mde > target
+            ? new(Underpowered, GuardrailStatus.Breach, $"Underpowered: {subject} can only detect a {100 * mde:0.##}% lift in {primary} with the always-valid interval at 80% power {horizon}; the target is {100 * target:0.##}%. Run longer or with more customers (lift power).", evidence)
+            : new(Underpowered, GuardrailStatus.Pass, $"Powered: {subject} can detect a {100 * mde:0.##}% lift in {primary} with the always-valid interval at 80% power {horizon} (target {100 * target:0.##}%).", evidence);
     }
 
     private static GuardrailResult ControlExposure(ArmCount control, double limit)
@@ -130,19 +133,20 @@ public static class HoldoutGuardrails
         var notes = new List<string>();
         foreach (var c in rows)
         {
-            // Non-inferiority: the bad side of the interval must stay within the margin (a harm when the whole interval is beyond it).
-            double worstEnd = check.HigherIsBetter ? c.RelativeCi.Lower : -c.RelativeCi.Upper;
-            double bestEnd = check.HigherIsBetter ? c.RelativeCi.Upper : -c.RelativeCi.Lower;
+            // Non-inferiority on the always-valid interval (read nightly): the bad side must stay within the margin (a harm when the whole interval is beyond it).
+            var ci = c.AlwaysValidRelativeCi;
+            double worstEnd = check.HigherIsBetter ? ci.Lower : -ci.Upper;
+            double bestEnd = check.HigherIsBetter ? ci.Upper : -ci.Lower;
             evidence[$"relative.{c.Treatment}"] = c.Relative;
             if (bestEnd < -check.Margin)
             {
                 status = GuardrailStatus.Breach;
-                notes.Add($"{c.Treatment} harms {check.Metric}: {100 * c.Relative:0.##}% (interval {100 * c.RelativeCi.Lower:0.##}% to {100 * c.RelativeCi.Upper:0.##}%) is worse than the {100 * check.Margin:0.##}% margin");
+                notes.Add($"{c.Treatment} harms {check.Metric}: {100 * c.Relative:0.##}% (always-valid interval {100 * ci.Lower:0.##}% to {100 * ci.Upper:0.##}%) is worse than the {100 * check.Margin:0.##}% margin");
             }
             else if (worstEnd < -check.Margin)
             {
                 status = status == GuardrailStatus.Breach ? status : GuardrailStatus.Warn;
-                notes.Add($"{c.Treatment} cannot yet rule out harm to {check.Metric} beyond {100 * check.Margin:0.##}% (interval {100 * c.RelativeCi.Lower:0.##}% to {100 * c.RelativeCi.Upper:0.##}%)");
+                notes.Add($"{c.Treatment} cannot yet rule out harm to {check.Metric} beyond {100 * check.Margin:0.##}% (always-valid interval {100 * ci.Lower:0.##}% to {100 * ci.Upper:0.##}%)");
             }
         }
         string message = notes.Count > 0 ? string.Join("; ", notes) + "." : $"No arm harms {check.Metric} beyond the {100 * check.Margin:0.##}% margin.";

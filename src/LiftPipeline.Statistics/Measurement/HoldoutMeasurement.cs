@@ -101,4 +101,21 @@ public sealed record HoldoutMeasurement(
     IReadOnlyList<ArmCount> Arms,
     IReadOnlyList<HoldoutContrast> Contrasts,
     IReadOnlyList<MetricTail> Tails,
-    IReadOnlyList<GuardrailResult> Guardrails);
+    IReadOnlyList<GuardrailResult> Guardrails)
+{
+    /// <summary>
+    /// The comparison the recommendation follows (<see cref="HoldoutSettings.PrimaryContrast"/>, by default the first
+    /// arm against the control); null: the first overall contrast.
+    /// </summary>
+    public ArmContrast? PrimaryContrast { get; init; }
+
+    /// <summary>N* the always-valid intervals were tuned with (<see cref="HoldoutSettings.SequentialTuningN"/>); NaN when unknown.</summary>
+    public double SequentialTuningN { get; init; } = double.NaN;
+
+    /// <summary>
+    /// The contrast the recommendation reads: the first overall contrast of <see cref="PrimaryContrast"/> (its primary
+    /// metric), or null when there is none.
+    /// </summary>
+    public HoldoutContrast? Primary => Contrasts.FirstOrDefault(c => c.Segment is null && c.Surface is null && c.Market is null
+        && (PrimaryContrast is null || (c.Treatment == PrimaryContrast.Treatment && c.Control == PrimaryContrast.Control)));
+}

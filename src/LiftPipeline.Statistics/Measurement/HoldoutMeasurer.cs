@@ -59,10 +59,14 @@ public static class HoldoutMeasurer
         var armCounts = arms.Select(a => new ArmCount(a, overall[a].N, overall[a].Exposed, context.SpendOf(overall[a], a))).ToArray();
         var tails = options.FitTails ? Tails(statistics, metrics, options.Caps) : [];
         var guardrails = HoldoutGuardrails.Check(statistics, options, contrasts, armCounts);
-        return new HoldoutMeasurement(settings.Control, 1 - options.Alpha, armCounts, contrasts, tails, guardrails);
+        return new HoldoutMeasurement(settings.Control, 1 - options.Alpha, armCounts, contrasts, tails, guardrails)
+        {
+            PrimaryContrast = settings.PrimaryContrast ?? new ArmContrast(pairs[0].Treatment, pairs[0].Control),
+            SequentialTuningN = settings.SequentialTuningN,
+        };
     }
 
-    /// <summary>Every arm against the control, then the extra contrasts, in order, without repeats.</summary>
+    /// <summary>Every arm against the control, then the extra contrasts, then the primary contrast, in order, without repeats.</summary>
     internal static List<(string Treatment, string Control)> Pairs(IReadOnlyList<string> arms, HoldoutSettings settings)
     {
         if (!arms.Contains(settings.Control))
@@ -82,6 +86,20 @@ public static class HoldoutMeasurer
             if (!pairs.Contains((extra.Treatment, extra.Control)))
             {
                 pairs.Add((extra.Treatment, extra.Control));
+            }
+        }
+        if (settings.PrimaryContrast is { } primary)
+        {
+            foreach (var arm in new[] { primary.Treatment, primary.Control })
+            {
+                if (!arms.Contains(arm))
+                {
+                    throw new MeasurementNotPossibleException($"The primary contrast {primary.Treatment}:{primary.Control} names arm '{arm}', which is not in the export; its arms are {string.Join(", ", arms)}. Set holdout.primaryContrast (--primary-contrast) to two of them.");
+                }
+            }
+            if (!pairs.Contains((primary.Treatment, primary.Control)))
+            {
+                pairs.Add((primary.Treatment, primary.Control));
             }
         }
         return pairs;

@@ -39,6 +39,13 @@ public sealed record HoldoutSettings
     /// <summary>Comparisons beyond every arm against <see cref="Control"/>.</summary>
     public IReadOnlyList<ArmContrast> Contrasts { get; init; } = [];
 
+    /// <summary>
+    /// The comparison whose always-valid interval on the primary metric drives the recommendation (such as <c>vbo_1p</c>
+    /// against <c>vbo</c>); measured even when it is not among <see cref="Contrasts"/>. Null: the first arm against
+    /// <see cref="Control"/>.
+    /// </summary>
+    public ArmContrast? PrimaryContrast { get; init; }
+
     /// <summary>The outcome counted as conversions (cost per incremental conversion); default <c>conversions</c> when measured.</summary>
     public string? ConversionMetric { get; init; }
 
@@ -63,7 +70,7 @@ public sealed record HoldoutSettings
     /// <summary>
     /// Every setting that breaks its rule, in field order; empty when the settings are usable. The rules: a non-empty
     /// <see cref="Control"/>; an <see cref="Allocation"/> that follows <see cref="ArmAllocation"/> and gives the control a
-    /// share; contrasts of two different, named arms; a <see cref="CapQuantile"/> strictly between 0.5 and 1; a
+    /// share; contrasts (and the <see cref="PrimaryContrast"/>) of two different, named arms; a <see cref="CapQuantile"/> strictly between 0.5 and 1; a
     /// <see cref="SequentialTuningN"/> from 1 to <see cref="MaxSequentialTuningN"/>; spend of 0 or more per arm.
     /// </summary>
     public IReadOnlyList<SettingError> Validate()
@@ -93,6 +100,17 @@ public sealed record HoldoutSettings
                 errors.Add(new SettingError($"contrasts[{i}]", $"compares '{treatment}' with itself; name two different arms"));
             }
         }
+        if (PrimaryContrast is { } primary)
+        {
+            if (string.IsNullOrWhiteSpace(primary.Treatment) || string.IsNullOrWhiteSpace(primary.Control))
+            {
+                errors.Add(new SettingError("primaryContrast", "needs a treatment and a control arm as treatment:control, such as vbo_1p:vbo"));
+            }
+            else if (primary.Treatment == primary.Control)
+            {
+                errors.Add(new SettingError("primaryContrast", $"compares '{primary.Treatment}' with itself; name two different arms, such as vbo_1p:vbo"));
+            }
+        }
         if (CapQuantile is { } q && !(q > 0.5 && q < 1))
         {
             errors.Add(new SettingError("capQuantile", $"is {ArmAllocation.Show(q)}; give an upper quantile strictly between 0.5 and 1, such as 0.999"));
@@ -109,6 +127,18 @@ public sealed record HoldoutSettings
             }
         }
         return errors;
+    }
+
+    /// <summary>
+    /// Reads a contrast written <c>treatment:control</c> (such as <c>vbo_1p:vbo</c>), the form of
+    /// <see cref="PrimaryContrast"/> in campaign.json and on the CLI; null when it is one, else the <c>primaryContrast</c> error.
+    /// Whether the arms differ and exist is checked by <see cref="Validate"/> and by the measurement.
+    /// </summary>
+    public static SettingError? TryParseContrast(string? text, out ArmContrast? contrast)
+    {
+        var parts = (text ?? "").Split(':', StringSplitOptions.TrimEntries);
+        contrast = parts.Length == 2 && parts[0].Length > 0 && parts[1].Length > 0 ? new ArmContrast(parts[0], parts[1]) : null;
+        return contrast is null ? new SettingError("primaryContrast", $"is '{text}'; write treatment:control with two arm names, such as vbo_1p:vbo") : null;
     }
 
     /// <summary>Reads an adjustment name (<see cref="AdjustmentNames"/>, exact); null when it is one, else the <c>adjustment</c> error.</summary>

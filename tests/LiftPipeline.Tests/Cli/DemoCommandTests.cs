@@ -33,6 +33,7 @@ public sealed class DemoCommandTests
         Assert.Contains($"geo-plan: {design} (the geo design: open in a browser)", output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(target, "reports", "geo-plan", "latest.json")));
         Assert.Contains("[duplicate-cell]", output, StringComparison.Ordinal);
+        Assert.Contains("prop99: The always-valid interval of sdid contains zero", output, StringComparison.Ordinal);   // a panel extending says how far the decision is
         Assert.Contains("lift run --store " + target, output, StringComparison.Ordinal);
     }
 

@@ -20,6 +20,7 @@ public sealed class HoldoutSettingRulesTests
         { "\"contrasts\": [{\"treatment\": \"vbo\", \"control\": \"vbo\"}]", ["--contrast", "vbo:vbo"], "holdout.contrasts[0]", "--contrast #1", new HoldoutSettings { Contrasts = [new ArmContrast("vbo", "vbo")] } },
         { "\"allocation\": {\"holdout\": 0.5, \"vbo\": 0.6}", ["--allocation", "holdout=0.5,vbo=0.6"], "holdout.allocation", "--allocation", new HoldoutSettings { Allocation = new Dictionary<string, double> { ["holdout"] = 0.5, ["vbo"] = 0.6 } } },
         { "\"allocation\": {\"vbo\": 0.5, \"vbo_1p\": 0.5}", ["--allocation", "vbo=0.5,vbo_1p=0.5"], "holdout.allocation", "--allocation", new HoldoutSettings { Allocation = new Dictionary<string, double> { ["vbo"] = 0.5, ["vbo_1p"] = 0.5 } } },
+        { "\"primaryContrast\": \"vbo:vbo\"", ["--primary-contrast", "vbo:vbo"], "holdout.primaryContrast", "--primary-contrast", new HoldoutSettings { PrimaryContrast = new ArmContrast("vbo", "vbo") } },
         { "\"adjustment\": \"bonferroni\"", ["--adjustment", "bonferroni"], "holdout.adjustment", "--adjustment", new HoldoutSettings() },
     };
 
@@ -37,5 +38,20 @@ public sealed class HoldoutSettingRulesTests
         Assert.Contains($"{path}: {rule}", fromCampaign, StringComparison.Ordinal);
         Assert.Equal(2, code);
         Assert.Equal($"{option}: {rule}", error.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task A_primary_contrast_that_is_not_treatment_colon_control_is_the_same_usage_error_in_both_places()
+    {
+        string rule = HoldoutSettings.TryParseContrast("vbo_1p", out var contrast)!.Message;
+
+        string fromCampaign = CampaignError("\"primaryContrast\": \"vbo_1p\"");
+        var (code, _, error) = await CliRunner.RunAsync(["measure", TestData.Panel("GeoLift_Test.parquet"), "--design", "holdout", "--primary-contrast", "vbo_1p"]);
+
+        Assert.Null(contrast);
+        Assert.Equal("is 'vbo_1p'; write treatment:control with two arm names, such as vbo_1p:vbo", rule);
+        Assert.Contains($"holdout.primaryContrast: {rule}", fromCampaign, StringComparison.Ordinal);
+        Assert.Equal(2, code);
+        Assert.Equal($"--primary-contrast: {rule}", error.TrimEnd('\n'));
     }
 }

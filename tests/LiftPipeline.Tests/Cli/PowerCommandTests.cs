@@ -8,12 +8,13 @@ public sealed class PowerCommandTests
     public async Task Power_json_gives_arm_sizes_total_and_days_for_a_relative_mde()
     {
         var (code, output, _) = await CliRunner.RunAsync(
-            "power", "--design", "holdout", "--baseline-mean", "20", "--sd", "40", "--relative-mde", "0.05", "--daily-traffic", "10000", "--json");
+            "power", "--design", "holdout", "--baseline-mean", "20", "--sd", "40", "--relative-mde", "0.05", "--daily-traffic", "10000", "--fixed-horizon", "--json");
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
-        Assert.Equal(["nPerArm", "totalN", "days", "mdeAbsolute", "mdeRelative", "armSizes"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["nPerArm", "totalN", "days", "mdeAbsolute", "mdeRelative", "armSizes", "interval"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("fixed-horizon", root.GetProperty("interval").GetString());
         Assert.Equal(25117L, root.GetProperty("nPerArm").GetInt64()); // 2·2.8015852²·1600 = 25116.6
         Assert.Equal([25117L, 25117L], root.GetProperty("armSizes").EnumerateArray().Select(e => e.GetInt64()));
         Assert.Equal(50234, root.GetProperty("totalN").GetInt64());
@@ -25,7 +26,7 @@ public sealed class PowerCommandTests
     [Fact]
     public async Task Power_with_n_per_arm_solves_for_the_mde_and_leaves_days_null_without_traffic()
     {
-        var (code, output, _) = await CliRunner.RunAsync("power", "--baseline-mean", "10", "--sd", "1", "--n-per-arm", "22", "--power", "0.9", "--json");
+        var (code, output, _) = await CliRunner.RunAsync("power", "--baseline-mean", "10", "--sd", "1", "--n-per-arm", "22", "--power", "0.9", "--fixed-horizon", "--json");
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
@@ -41,7 +42,7 @@ public sealed class PowerCommandTests
     public async Task Power_with_two_treatment_arms_unequal_allocation_and_cuped_uses_alpha_over_two()
     {
         var (code, output, _) = await CliRunner.RunAsync(
-            "power", "--baseline-mean", "1", "--sd", "1", "--relative-mde", "0.1", "--arms", "2", "--allocation", "0.5,0.25,0.25", "--cuped-r2", "0.5", "--json");
+            "power", "--baseline-mean", "1", "--sd", "1", "--relative-mde", "0.1", "--arms", "2", "--allocation", "0.5,0.25,0.25", "--cuped-r2", "0.5", "--fixed-horizon", "--json");
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
@@ -53,7 +54,7 @@ public sealed class PowerCommandTests
     [Fact]
     public async Task Power_table_lists_mde_arm_sizes_total_and_days()
     {
-        var (code, output, _) = await CliRunner.RunAsync("power", "--baseline-mean", "20", "--sd", "40", "--relative-mde", "0.05", "--daily-traffic", "10000");
+        var (code, output, _) = await CliRunner.RunAsync("power", "--baseline-mean", "20", "--sd", "40", "--relative-mde", "0.05", "--daily-traffic", "10000", "--fixed-horizon");
 
         Assert.Equal(0, code);
         Assert.Contains("25,117", output);
@@ -84,5 +85,19 @@ public sealed class PowerCommandTests
         Assert.Contains("[default: 0.05]", output);
         Assert.Contains("[default: 0.8]", output);
         Assert.Contains("[default: holdout]", output);
+    }
+
+    [Fact]
+    public async Task Power_plans_for_the_always_valid_interval_by_default()
+    {
+        var (code, output, _) = await CliRunner.RunAsync("power", "--baseline-mean", "20", "--sd", "40", "--relative-mde", "0.05", "--json");
+
+        Assert.Equal(0, code);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        var expected = LiftPipeline.Statistics.Experiments.Power.PowerAnalysis.SampleSizeForRelativeLift(20, 40, 0.05, new() { AlwaysValid = true });
+        Assert.Equal("always-valid", json.RootElement.GetProperty("interval").GetString());
+        Assert.Equal(expected.ArmSizes.Max(), json.RootElement.GetProperty("nPerArm").GetInt64());
+        // m(1, 0.05) = 3.03 instead of z = 1.96: ((3.03 + 0.84) / (1.96 + 0.84))² ≈ 1.92 times the fixed-horizon 25,117 per arm.
+        Assert.InRange(json.RootElement.GetProperty("nPerArm").GetInt64(), 47_000, 49_000);
     }
 }

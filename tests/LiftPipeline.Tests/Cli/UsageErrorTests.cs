@@ -128,7 +128,7 @@ public sealed class UsageErrorTests
     [Fact]
     public async Task Power_warns_when_a_plan_needs_years_of_traffic()
     {
-        var (code, output, error) = await CliRunner.RunAsync([.. Plan[..^1], "0.0000001", "--daily-traffic", "1", "--json"]);
+        var (code, output, error) = await CliRunner.RunAsync([.. Plan[..^1], "0.0000001", "--daily-traffic", "1", "--fixed-horizon", "--json"]);
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);

@@ -2,6 +2,7 @@ using System.Globalization;
 using LiftPipeline.Ingestion.Experiments;
 using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Experiments;
+using LiftPipeline.Statistics.Experiments.Contrasts;
 using LiftPipeline.Statistics.Guardrails;
 using LiftPipeline.Statistics.Measurement;
 using static LiftPipeline.Tests.Experiments.ExperimentExportKit;
@@ -175,18 +176,25 @@ public sealed class HoldoutMeasurerTests : IClassFixture<HoldoutMeasurerTests.Ex
     }
 
     [Fact]
-    public void The_underpowered_guardrail_states_the_mde_of_the_least_powered_arm_at_80_percent_power()
+    public void The_underpowered_guardrail_sizes_the_primary_contrast_for_the_always_valid_interval_at_the_planned_n()
     {
-        var m = Measure(guardrails: new GuardrailThresholds { MaxControlExposure = 0.05, TargetRelativeMde = 0.001 });
+        var thresholds = new GuardrailThresholds { MaxControlExposure = 0.05, TargetRelativeMde = 0.0001 };
+        var m = Measure(new HoldoutSettings { PrimaryContrast = new ArmContrast("vbo_1p", "vbo"), SequentialTuningN = 1_000_000 }, thresholds);
 
         var result = m.Guardrails.Single(g => g.Name == HoldoutGuardrails.Underpowered);
-        double z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.975) + MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.8);
-        double worst = new[] { "vbo", "vbo_1p" }.Max(arm => Overall(m, arm, "holdout", "revenue").RelativeStandardError);
+        var primary = Overall(m, "vbo_1p", "vbo", "revenue");
+        double r = (primary.TreatmentN + primary.ControlN) / 1e6;
+        // At N* = 10⁶ the SE shrinks by √r, and the always-valid multiplier at r = 1 replaces z₀.₉₇₅.
+        double expected = (InformationTimeSequence.Multiplier(1, 0.05) + MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.8)) * primary.RelativeStandardError * Math.Sqrt(r);
         Assert.Equal(GuardrailStatus.Breach, result.Status);
-        Assert.Equal(z * worst, result.Evidence["mdeRelative"], 12);
-        var vbo = Overall(m, "vbo", "holdout", "revenue");
-        // The stated SE is the one behind the interval: half its width over the t quantile (≈ 1.96 at these sizes).
-        Assert.InRange((vbo.RelativeCi.Upper - vbo.RelativeCi.Lower) / 2 / (1.96 * vbo.RelativeStandardError), 0.999, 1.001);
+        Assert.Equal(expected, result.Evidence["mdeRelative"], 12);
+        Assert.Contains("vbo_1p against vbo", result.Message);
+        Assert.Contains("at the planned 1,000,000 customers", result.Message);
+        // Past N* the horizon is today's sample: the always-valid half-width plus z₀.₈ standard errors.
+        var today = Measure(new HoldoutSettings { PrimaryContrast = new ArmContrast("vbo_1p", "vbo"), SequentialTuningN = 1000 }, thresholds);
+        var c = Overall(today, "vbo_1p", "vbo", "revenue");
+        double half = (c.AlwaysValidRelativeCi.Upper - c.AlwaysValidRelativeCi.Lower) / 2;
+        Assert.Equal(half + 0.8416212335729143 * c.RelativeStandardError, today.Guardrails.Single(g => g.Name == HoldoutGuardrails.Underpowered).Evidence["mdeRelative"], 9);
     }
 
     [Fact]
@@ -204,5 +212,27 @@ public sealed class HoldoutMeasurerTests : IClassFixture<HoldoutMeasurerTests.Ex
 
         Assert.InRange(tail.TailIndex, -0.5, 0.25);
         Assert.False(tail.TooHeavy);
+    }
+
+    [Fact]
+    public void The_primary_contrast_is_the_first_arm_against_the_control_unless_chosen_and_a_chosen_one_is_measured()
+    {
+        var byDefault = Measure();
+        var chosen = Measure(new HoldoutSettings { PrimaryContrast = new ArmContrast("vbo_1p", "vbo") });
+
+        Assert.Equal(new ArmContrast("vbo", "holdout"), byDefault.PrimaryContrast);
+        Assert.Same(Overall(byDefault, "vbo", "holdout", "revenue"), byDefault.Primary);
+        // Not among the extra contrasts, yet measured because it decides; revenue is the primary metric.
+        Assert.Same(Overall(chosen, "vbo_1p", "vbo", "revenue"), chosen.Primary);
+        // The truth: VIPs (15%) gain 1.25/1.05 over VBO, everyone else nothing.
+        Assert.InRange(0.15 * (1.25 - 1.05) / 1.05, chosen.Primary!.RelativeCi.Lower, chosen.Primary.RelativeCi.Upper);
+    }
+
+    [Fact]
+    public void A_primary_contrast_naming_a_missing_arm_is_named_with_the_arms_the_export_has()
+    {
+        var error = Assert.Throws<MeasurementNotPossibleException>(() => Measure(new HoldoutSettings { PrimaryContrast = new ArmContrast("vbo_2p", "vbo") }));
+
+        Assert.Contains("The primary contrast vbo_2p:vbo names arm 'vbo_2p', which is not in the export; its arms are holdout, vbo, vbo_1p.", error.Message);
     }
 }

@@ -67,5 +67,26 @@ public sealed class HoldoutReportTests
         Assert.Contains("segment <loyal>".Replace("<", "&lt;").Replace(">", "&gt;"), markdown);
     }
 
+    [Theory]
+    [InlineData(null, "Scale", "vbo vs holdout")]
+    [InlineData("vbo_1p:vbo", "Extend", "vbo_1p vs vbo")]
+    [InlineData("vbo:vbo_1p", "Stop", "vbo vs vbo_1p")]
+    public void With_three_arms_the_chosen_primary_contrast_drives_the_recommendation(string? primary, string expected, string subject)
+    {
+        HoldoutContrast Pair(string treatment, string control, double lower, double upper) =>
+            Contrast(treatment, (lower + upper) / 2, new Interval(lower, upper)) with { Control = control };
+        var measurement = new HoldoutMeasurement("holdout", 0.95, [new ArmCount("holdout", 1000, 3, 0), new ArmCount("vbo", 2000, 1600, 800), new ArmCount("vbo_1p", 2000, 1600, 800)],
+            [Pair("vbo", "holdout", 0.01, 0.09), Pair("vbo_1p", "holdout", 0.02, 0.1), Pair("vbo_1p", "vbo", -0.01, 0.05), Pair("vbo", "vbo_1p", -0.04, -0.005)], [], [])
+        {
+            PrimaryContrast = primary is null ? null : (HoldoutSettings.TryParseContrast(primary, out var c) is null ? c : null),
+        };
+
+        var report = HoldoutReport.Create("vbo-test", "run-1", At, measurement);
+
+        Assert.Equal(expected, report.Recommendation.ToString());
+        Assert.Equal($"{subject} on revenue (relative)", report.Decision.Basis!.Subject);
+        Assert.Contains(subject, report.RecommendationReason);
+    }
+
     private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
 }

@@ -97,4 +97,21 @@ public sealed class PowerAnalysisTests
 
         Assert.Equal(power, TwoSampleTPower.Power(n, delta, sd), 8);
     }
+
+    [Fact]
+    public void An_always_valid_plan_sizes_for_the_confidence_sequence_at_the_planned_total()
+    {
+        var fixedHorizon = PowerAnalysis.MinimumDetectableEffect(10, [20_000, 20_000]);
+        var alwaysValid = PowerAnalysis.MinimumDetectableEffect(10, [20_000, 20_000], new PowerOptions { AlwaysValid = true });
+        double z80 = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.8), z975 = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.975);
+
+        double m = LiftPipeline.Statistics.Experiments.Contrasts.InformationTimeSequence.Multiplier(1, 0.05);
+        Assert.Equal(fixedHorizon.MdeAbsolute * (m + z80) / (z975 + z80), alwaysValid.MdeAbsolute, 12);
+        // The plan holds what the sequence delivers: at N* = the plan's total, an effect of the MDE is excluded from 0 with 80% power.
+        double se = 10 * Math.Sqrt(2.0 / 20_000);
+        Assert.Equal(m * se + z80 * se, alwaysValid.MdeAbsolute, 12);
+        var sized = PowerAnalysis.SampleSize(10, alwaysValid.MdeAbsolute, new PowerOptions { AlwaysValid = true });
+        Assert.InRange(sized.ArmSizes[0], 20_000, 20_001);
+        Assert.Throws<ArgumentException>(() => PowerAnalysis.SampleSize(10, 0.3, new PowerOptions { AlwaysValid = true, TwoSided = false }));
+    }
 }

@@ -21,6 +21,7 @@ public sealed class CampaignConfigHoldoutTests
         Assert.Null(holdout.Allocation);
         Assert.Null(holdout.CapQuantile);
         Assert.Empty(holdout.Contrasts);
+        Assert.Null(holdout.PrimaryContrast);
         Assert.Equal((0.001, 0.01), (config.Guardrails.SrmAlpha, config.Guardrails.MaxControlExposure));
         Assert.Null(config.Guardrails.TargetRelativeMde);
         Assert.Empty(config.Guardrails.Harm);
@@ -35,7 +36,8 @@ public sealed class CampaignConfigHoldoutTests
                 "contrasts": [{"treatment": "vbo_1p", "control": "vbo"}],
                 "conversionMetric": "conversions", "revenueMetric": "revenue",
                 "ratios": [{"name": "revenue_per_order", "numerator": "revenue", "denominator": "orders"}],
-                "capQuantile": 0.999, "adjustment": "bh", "sequentialTuningN": 5000, "spend": {"vbo": 12000, "vbo_1p": 15000.5}
+                "capQuantile": 0.999, "adjustment": "bh", "sequentialTuningN": 5000, "spend": {"vbo": 12000, "vbo_1p": 15000.5},
+                "primaryContrast": "vbo_1p:vbo"
               },
               "guardrails": {"srmAlpha": 0.005, "maxControlExposure": 0.02, "targetRelativeMde": 0.03,
                 "harm": [{"metric": "unsubscribes", "margin": 0.02, "higherIsBetter": false}]}
@@ -47,6 +49,7 @@ public sealed class CampaignConfigHoldoutTests
         Assert.Equal(new RatioMetric("revenue_per_order", "revenue", "orders"), Assert.Single(holdout.Ratios));
         Assert.Equal((0.999, MultipleTestingAdjustment.BenjaminiHochberg, 5000), (holdout.CapQuantile!.Value, holdout.Adjustment, holdout.SequentialTuningN));
         Assert.Equal(15000.5, holdout.Spend!["vbo_1p"]);
+        Assert.Equal(new ArmContrast("vbo_1p", "vbo"), holdout.PrimaryContrast);
         Assert.Equal((0.005, 0.02, 0.03), (config.Guardrails.SrmAlpha, config.Guardrails.MaxControlExposure, config.Guardrails.TargetRelativeMde!.Value));
         Assert.Equal(new HarmCheck("unsubscribes", 0.02, false), Assert.Single(config.Guardrails.Harm));
     }
@@ -70,6 +73,16 @@ public sealed class CampaignConfigHoldoutTests
         {
             Assert.Contains(path, error.Message, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void A_primary_contrast_naming_an_arm_the_campaign_does_not_list_is_an_error_naming_the_arms()
+    {
+        var error = Assert.Throws<CampaignConfigException>(() => Parse("""
+            , "arms": ["holdout", "vbo", "vbo_1p"], "holdout": {"primaryContrast": "vbo_2p:vbo"}
+            """));
+
+        Assert.Contains("holdout.primaryContrast: names arm 'vbo_2p', which is not one of the campaign's arms (holdout, vbo, vbo_1p)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

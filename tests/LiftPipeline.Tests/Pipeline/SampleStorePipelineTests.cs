@@ -160,6 +160,10 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
         Assert.Single(report.Measurement.Tails, t => t.Metric == "revenue");
         Assert.Equal(GuardrailStatus.Pass, report.Measurement.Guardrails.Single(g => g.Name == HoldoutGuardrails.Srm).Status);
         Assert.Equal(GuardrailStatus.Pass, report.Measurement.Guardrails.Single(g => g.Name == HoldoutGuardrails.Contamination).Status);
+        // campaign.json's holdout.primaryContrast: the recommendation answers "does 1P + VBO beat VBO alone?".
+        Assert.Equal(new ArmContrast("vbo_1p", "vbo"), report.Measurement.PrimaryContrast);
+        Assert.Same(Overall("vbo_1p", "vbo"), report.Primary);
+        Assert.Equal("vbo_1p vs vbo on revenue (relative)", report.Decision.Basis!.Subject);
         var tail = report.Measurement.Tails.Single(t => t.Metric == "revenue");
         Assert.True(tail.Cap > 100, $"revenue capped at its 99.9% point, {tail.Cap}");   // converters spend 0.7·pre + 30·e^{0.9Z}
         Assert.InRange(tail.TailIndex, -0.5, 0.5);
@@ -171,7 +175,7 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
         foreach (var measured in run.Summary.Measurements.Where(m => m.Report is not null))
         {
             var report = measured.Report!;
-            var (expected, _) = RecommendationRule.Decide(RecommendationBasis.Of(report.Primary), report.Guardrails);
+            var (expected, _) = RecommendationRule.Decide(RecommendationBasis.Of(report.Primary, 1 - report.Level), report.Guardrails);
             Assert.Equal(expected, report.Recommendation);
             Assert.Equal(report.Guardrails.Count(g => g.Status == GuardrailStatus.Breach), measured.Alerts.Count);
         }

@@ -33,7 +33,7 @@ public sealed class ReportEnvelopeTests
         Assert.Equal(("panel", "holdout"), (panel.RootElement.GetProperty("design").GetString(), holdout.RootElement.GetProperty("design").GetString()));
         Assert.Equal(panel.RootElement.GetProperty("schemaVersion").GetInt32(), holdout.RootElement.GetProperty("schemaVersion").GetInt32());
         Assert.Equal(["metric", "level", "estimates"], Keys(panel.RootElement).Skip(Envelope.Length));
-        Assert.Equal(["control", "level", "arms", "contrasts", "tails"], Keys(holdout.RootElement).Skip(Envelope.Length));
+        Assert.Equal(["control", "primaryContrast", "level", "arms", "contrasts", "tails"], Keys(holdout.RootElement).Skip(Envelope.Length));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class ReportEnvelopeTests
         Assert.Equal(["action", "reason", "basis", "breached", "warned"], Keys(p));
         Assert.Equal(Keys(p), Keys(h));
         Assert.Equal(Keys(p.GetProperty("basis")), Keys(h.GetProperty("basis")));
-        Assert.Equal(("extend", RecommendationBasis.Confidence, "geolift"),
+        Assert.Equal(("extend", RecommendationBasis.AlwaysValid, "geolift"),
             (p.GetProperty("action").GetString(), p.GetProperty("basis").GetProperty("interval").GetString(), p.GetProperty("basis").GetProperty("subject").GetString()));
         Assert.Equal(("scale", RecommendationBasis.AlwaysValid, 0.05),
             (h.GetProperty("action").GetString(), h.GetProperty("basis").GetProperty("interval").GetString(), h.GetProperty("basis").GetProperty("lower").GetDouble()));

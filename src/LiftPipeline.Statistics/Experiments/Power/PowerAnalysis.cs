@@ -1,3 +1,4 @@
+using LiftPipeline.Statistics.Experiments.Contrasts;
 using MathNet.Numerics.Distributions;
 
 namespace LiftPipeline.Statistics.Experiments.Power;
@@ -88,12 +89,21 @@ public static class PowerAnalysis
         return new PowerPlan(sizes, mde, relative, days, AlphaPerComparison(options), sd);
     }
 
-    /// <summary>z₁₋α′ + z₁₋β, with α′ = α/k halved again for two-sided tests.</summary>
+    /// <summary>z₁₋α′ + z₁₋β, with α′ = α/k halved again for two-sided tests; m(1, α′) + z₁₋β for the always-valid interval.</summary>
     private static double ZSum(PowerOptions options)
     {
         if (options.Alpha is <= 0 or >= 1 || options.Power is <= 0 or >= 1)
         {
             throw new ArgumentException($"Alpha and power must lie in (0, 1); got alpha {options.Alpha}, power {options.Power}.", nameof(options));
+        }
+        if (options.AlwaysValid)
+        {
+            if (!options.TwoSided)
+            {
+                throw new ArgumentException("The always-valid interval is two-sided; plan it with TwoSided = true.", nameof(options));
+            }
+            // At the planned horizon r = 1: the confidence sequence's half-width is m(1, α′) standard errors (Howard et al. 2021).
+            return InformationTimeSequence.Multiplier(1, AlphaPerComparison(options)) + Normal.InvCDF(0, 1, options.Power);
         }
         double tail = options.TwoSided ? AlphaPerComparison(options) / 2 : AlphaPerComparison(options);
         return Normal.InvCDF(0, 1, 1 - tail) + Normal.InvCDF(0, 1, options.Power);

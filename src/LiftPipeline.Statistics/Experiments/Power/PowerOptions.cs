@@ -36,4 +36,12 @@ public sealed record PowerOptions
     /// the analysis will winsorise. Default 1.
     /// </summary>
     public double VarianceInflation { get; init; } = 1;
+
+    /// <summary>
+    /// Plan for the always-valid interval the nightly decisions read (the mixture confidence sequence tuned to be
+    /// tightest at the planned total, N* = the plan's customers): its multiplier m(1, α′) of
+    /// <see cref="Contrasts.InformationTimeSequence.Multiplier"/> replaces z₁₋α′/₂. Two-sided only. Default false
+    /// (the classic fixed-horizon plan).
+    /// </summary>
+    public bool AlwaysValid { get; init; }
 }
