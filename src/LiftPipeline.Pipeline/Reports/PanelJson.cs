@@ -125,14 +125,7 @@ public static class PanelJson
         {
             w.WriteNull("replications");   // jackknife, conformal and time placebos draw none
         }
-        if (u.DistinctReplications is { } distinct)
-        {
-            w.WriteNumber("distinctReplications", distinct);
-        }
-        else
-        {
-            w.WriteNull("distinctReplications");
-        }
+        w.WriteFinite("distinctReplications", u.DistinctReplications);
         w.WriteStrings("warnings", u.Warnings);
         w.WriteEndObject();
     }

@@ -91,14 +91,7 @@ public static class ReportJson
             if (basis.Progress is { } progress)
             {
                 w.WriteStartObject("progress");
-                if (progress.MoreLooks is { } more)
-                {
-                    w.WriteNumber("moreLooks", more);
-                }
-                else
-                {
-                    w.WriteNull("moreLooks");
-                }
+                w.WriteFinite("moreLooks", progress.MoreLooks);
                 w.WriteString("unit", progress.Unit);
                 w.WriteEndObject();
             }
