@@ -100,7 +100,15 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         if (_listener is not null)
         {
             _listener.Stop();
-            _listener.Close();
+            try
+            {
+                _listener.Close();
+            }
+            catch (HttpListenerException)
+            {
+                // The managed listener looks its port up again to unregister; when another test has bound that port since
+                // Stop, the lookup fails with "address already in use". The listener is stopped either way.
+            }
         }
         if (_loop is not null)
         {
