@@ -21,14 +21,23 @@ internal static class HoldoutView
             new FitColumn("comparison", WrapWidth: 18), new FitColumn("metric"), new FitColumn("absolute", 5, Right: true), new FitColumn("CI", 4),
             new FitColumn("relative", Right: true), new FitColumn("CI"), new FitColumn("always valid"), new FitColumn("p", Right: true),
             new FitColumn("incremental", 3, Right: true), new FitColumn("iROAS", 2, Right: true), new FitColumn("cost/incr. conv.", 1, Right: true));
+        var harmedRows = new HashSet<int>();
+        int row = 0;
         foreach (var c in m.Contrasts.Where(c => c.Segment is null && c.Surface is null && c.Market is null))
         {
             string kind = c.Kind switch { ContrastKind.OnTreated => " (on exposed)", ContrastKind.Ratio => " (ratio)", _ => c.Cuped ? " (CUPED)" : "" };
+            // A guardrail metric an arm harms: the word on the row's second line and the row in red, so the mark does not rest on colour.
+            bool harmed = m.Harms.Any(h => h.Contrast == c);
+            if (harmed)
+            {
+                harmedRows.Add(row);
+            }
+            row++;
             table.AddRow(
-                $"{c.Treatment} vs {c.Control}{kind}", c.Metric, Number(c.Absolute), Range(c.Ci, Number), Percent(c.Relative), Range(c.RelativeCi, Percent),
+                $"{c.Treatment} vs {c.Control}{kind}{(harmed ? "\n⚠ harmed" : "")}", c.Metric, Number(c.Absolute), Range(c.Ci, Number), Percent(c.Relative), Range(c.RelativeCi, Percent),
                 Range(c.AlwaysValidRelativeCi, Percent), P(c.PValue), Number(c.Incremental), Number(c.Iroas ?? double.NaN), Number(c.CostPerIncrementalConversion ?? double.NaN));
         }
-        table.Write(console);
+        table.Write(console, (r, _, text) => harmedRows.Contains(r) ? $"[red]{text}[/]" : text);
         var notable = m.Contrasts.Where(c => c.PAdjusted is { } p && p < 1 - m.Level).ToArray();
         foreach (var c in notable)
         {

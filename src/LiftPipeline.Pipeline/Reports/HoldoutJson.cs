@@ -9,7 +9,8 @@ namespace LiftPipeline.Pipeline.Reports;
 /// <c>{"design":"holdout","control","primaryContrast","level","arms":[{"arm","n","exposed","spend"}],"contrasts":[{…}],"tails":[…],"guardrails":[{"name","status","message","evidence"}]}</c>;
 /// a holdout report.json holds the same body (<see cref="WriteBody"/>) after the envelope (<see cref="ReportJson"/>).
 /// In a contrast, <c>ci</c> and <c>ciAlwaysValid</c> bound <c>absolute</c> (per customer); <c>ciRelative</c> and
-/// <c>ciAlwaysValidRelative</c> bound <c>relative</c>. Numbers that are not defined are null.
+/// <c>ciAlwaysValidRelative</c> bound <c>relative</c>; <c>harmed</c> is true on a guardrail metric the arm harms
+/// (<see cref="HoldoutMeasurement.Harms"/>). Numbers that are not defined are null.
 /// </summary>
 public static class HoldoutJson
 {
@@ -65,7 +66,7 @@ public static class HoldoutJson
         writer.WriteStartArray("contrasts");
         foreach (var contrast in measurement.Contrasts)
         {
-            WriteContrast(writer, contrast);
+            WriteContrast(writer, contrast, HoldoutReport.IsHarmed(measurement, contrast));
         }
         writer.WriteEndArray();
         writer.WriteStartArray("tails");
@@ -92,7 +93,7 @@ public static class HoldoutJson
         writer.WriteEndObject();
     }
 
-    private static void WriteContrast(Utf8JsonWriter writer, HoldoutContrast c)
+    private static void WriteContrast(Utf8JsonWriter writer, HoldoutContrast c, bool harmed)
     {
         writer.WriteStartObject();
         writer.WriteString("treatment", c.Treatment);
@@ -124,6 +125,7 @@ public static class HoldoutJson
         Pair(writer, "ciIroas", c.IroasCi);
         writer.WriteFinite("costPerIncrementalConversion", c.CostPerIncrementalConversion ?? double.NaN);
         Pair(writer, "ciCostPerIncrementalConversion", c.CostPerIncrementalConversionCi);
+        writer.WriteBoolean("harmed", harmed);
         writer.WriteEndObject();
     }
 

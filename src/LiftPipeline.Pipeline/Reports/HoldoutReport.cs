@@ -76,7 +76,7 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
     {
         var m = report.Measurement;
         var sb = new StringBuilder();
-        sb.Append($"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Lift report: {Html(report.Campaign)}</title>\n<style>\n{ReportHtml.Style}\n</style>\n</head>\n<body>\n");
+        sb.Append($"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Lift report: {Html(report.Campaign)}</title>\n<style>\n{ReportHtml.Style}\n{HarmStyle}\n</style>\n</head>\n<body>\n");
         sb.Append($"<h1>Lift report: {Html(report.Campaign)}</h1>\n");
         sb.Append($"<p class=\"meta\">Run {Html(report.RunId)}, generated {Html(report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture))}, holdout design, control arm {Html(m.Control)}, report schema {SchemaVersion}.</p>\n");
         string action = report.Recommendation.ToString().ToLowerInvariant();
@@ -91,11 +91,15 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
         sb.Append($"<h2>Contrasts</h2>\n<table class=\"contrasts\">\n<thead><tr><th>Comparison</th><th>Metric</th><th>Absolute ({Level(m.Level)} CI)</th><th>Relative ({Level(m.Level)} CI)</th><th>Always valid</th><th>p</th></tr></thead>\n<tbody>\n");
         foreach (var c in m.Contrasts.Where(IsOverall))
         {
-            sb.Append($"<tr><td>{Html(Label(c))}</td><td>{Html(c.Metric)}</td><td>{Html(WithRange(c.Absolute, c.Ci, Number))}</td>");
+            // A harmed guardrail metric: the row in red and the word "harmed" beside the metric, so it does not rest on colour.
+            bool harmed = IsHarmed(m, c);
+            sb.Append(harmed ? "<tr class=\"harm\">" : "<tr>");
+            sb.Append($"<td>{Html(Label(c))}</td><td>{Html(c.Metric)}{(harmed ? " <strong class=\"harm-flag\">harmed</strong>" : "")}</td><td>{Html(WithRange(c.Absolute, c.Ci, Number))}</td>");
             sb.Append($"<td>{Html(WithRange(c.Relative, c.RelativeCi, Percent))}</td><td>{Html(Range(c.AlwaysValidRelativeCi, Percent))}</td><td>{Html(PValue(c.PValue))}</td></tr>\n");
         }
         sb.Append("</tbody>\n</table>\n");
-        sb.Append("<p class=\"meta\">Rows marked “effect on exposed” divide the effect on everyone assigned by the difference in exposure shares: the effect on a customer who saw the ads.</p>\n");
+        sb.Append("<p class=\"meta\">Rows marked “effect on exposed” divide the effect on everyone assigned by the difference in exposure shares: the effect on a customer who saw the ads.");
+        sb.Append(m.Harms.Count > 0 ? " Rows marked “harmed” are guardrail metrics whose always-valid interval lies entirely beyond the harm margin.</p>\n" : "</p>\n");
         var spend = m.Contrasts.Where(c => IsOverall(c) && double.IsFinite(c.Incremental)).ToArray();
         if (spend.Length > 0)
         {
@@ -113,8 +117,10 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
             {
                 continue;
             }
-            ReportHtml.Figure(sb, ForestPlot(group.ToArray(), m.Level),
-                $"Relative lift of {group.Key.Treatment} against {group.Key.Control} on {group.Key.Metric}, overall and per segment, surface and market: dot and thin line the estimate and its {Level(m.Level)} interval, the wide grey bar the always-valid interval. Rows marked ★ differ significantly after adjustment for the many comparisons; the adjusted p-value of each row is at the right.");
+            var harm = m.Harms.FirstOrDefault(h => group.Contains(h.Contrast));
+            ReportHtml.Figure(sb, ForestPlot(group.ToArray(), m.Level, harm?.Contrast),
+                $"Relative lift of {group.Key.Treatment} against {group.Key.Control} on {group.Key.Metric}, overall and per segment, surface and market: dot and thin line the estimate and its {Level(m.Level)} interval, the wide grey bar the always-valid interval. Rows marked ★ differ significantly after adjustment for the many comparisons; the adjusted p-value of each row is at the right."
+                + (harm is null ? "" : $" The row marked “harm” is a guardrail metric whose always-valid interval lies beyond the {Percent(harm.Check.Margin)} margin."));
         }
         if (m.Tails.Count > 0)
         {
@@ -137,10 +143,15 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
         var sb = new StringBuilder();
         sb.Append($"# Lift report: {Markdown(report.Campaign)}\n\nRun {Markdown(report.RunId)}, holdout design, control arm {Markdown(m.Control)}.\n\n");
         sb.Append($"**Recommendation: {report.Recommendation.ToString().ToLowerInvariant()}.** {Markdown(report.RecommendationReason)}\n\n");
+        if (m.Harms.Count > 0)
+        {
+            sb.Append($"**Guardrail harm:** {Markdown(string.Join("; ", m.Harms.Select(h => h.Describe(Percent))))}.\n\n");
+        }
         sb.Append($"| comparison | metric | absolute | relative | {Level(m.Level)} CI (relative) | always valid | p | iROAS |\n|---|---|---|---|---|---|---|---|\n");
         foreach (var c in m.Contrasts.Where(IsOverall))
         {
-            sb.Append($"| {Markdown($"{c.Treatment} vs {c.Control}")} | {Markdown(c.Metric)} | {Number(c.Absolute)} | {Percent(c.Relative)} | {Range(c.RelativeCi, Percent)} | {Range(c.AlwaysValidRelativeCi, Percent)} | {PValue(c.PValue)} | {Number(c.Iroas ?? double.NaN)} |\n");
+            string metric = Markdown(c.Metric) + (IsHarmed(m, c) ? " **⚠ harmed**" : "");
+            sb.Append($"| {Markdown($"{c.Treatment} vs {c.Control}")} | {metric} | {Number(c.Absolute)} | {Percent(c.Relative)} | {Range(c.RelativeCi, Percent)} | {Range(c.AlwaysValidRelativeCi, Percent)} | {PValue(c.PValue)} | {Number(c.Iroas ?? double.NaN)} |\n");
         }
         var significant = m.Contrasts.Where(c => !IsOverall(c) && c.PAdjusted < 1 - m.Level).ToArray();
         sb.Append(significant.Length == 0 ? "\nNo segment, surface or market differs significantly after adjustment.\n" : "\nSignificant after adjustment:\n\n");
@@ -165,8 +176,21 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
             return $"Campaign {report.Campaign}: no overall contrast; recommendation {action}.";
         }
         return $"Campaign {report.Campaign}: {c.Treatment} vs {c.Control} on {c.Metric}: relative lift {Percent(c.Relative)} " +
-            $"({Level(report.Measurement.Level)} CI {Range(c.RelativeCi, Percent)}; always valid {Range(c.AlwaysValidRelativeCi, Percent)}); recommendation {action}.";
+            $"({Level(report.Measurement.Level)} CI {Range(c.RelativeCi, Percent)}; always valid {Range(c.AlwaysValidRelativeCi, Percent)}); recommendation {action}." + HarmSentence(report.Measurement);
     }
+
+    /// <summary>" Guardrail harm: vbo_1p harms unsubscribes: … margin." for each harmed guardrail metric; empty when none.</summary>
+    internal static string HarmSentence(HoldoutMeasurement m) =>
+        m.Harms.Count == 0 ? "" : $" Guardrail harm: {string.Join("; ", m.Harms.Select(h => h.Describe(Percent)))}.";
+
+    /// <summary>Whether <paramref name="c"/> is a guardrail metric an arm harms (<see cref="HoldoutMeasurement.Harms"/>).</summary>
+    internal static bool IsHarmed(HoldoutMeasurement m, HoldoutContrast c) => m.Harms.Any(h => h.Contrast == c);
+
+    /// <summary>The holdout page's styles beyond <see cref="ReportHtml.Style"/>: harmed guardrail rows in red, with the word as well.</summary>
+    private const string HarmStyle = """
+        tr.harm td{background:#fde2e1;color:#b42318}.harm-flag{color:#b42318;font-weight:600}
+        svg .label.harm,svg .value.harm{fill:#b42318;font-weight:600}svg .point.harm{fill:#b42318}svg .ci.harm{stroke:#b42318}
+        """;
 
     /// <summary>The comparison as a row label, saying when the row is CUPED-adjusted, a ratio or the effect on exposed customers.</summary>
     private static string Label(HoldoutContrast c) => $"{c.Treatment} vs {c.Control}" + c.Kind switch
@@ -187,7 +211,7 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
         double.IsFinite(i.Lower) || double.IsFinite(i.Upper) ? $"{format(i.Lower)} to {format(i.Upper)}" : "n/a";
 
     /// <summary>A forest plot of relative lift: one row per contrast, point estimate with its interval and the always-valid bar.</summary>
-    private static string ForestPlot(IReadOnlyList<HoldoutContrast> rows, double level)
+    private static string ForestPlot(IReadOnlyList<HoldoutContrast> rows, double level, HoldoutContrast? harmed)
     {
         const double width = 720, rowHeight = 22, left = 150, right = 110, top = 24, bottom = 36;
         double height = top + bottom + rowHeight * rows.Count;
@@ -203,7 +227,9 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
             var r = rows[i];
             double y = top + rowHeight * (i + 0.5);
             bool significant = r.PAdjusted is { } adjusted && adjusted < 1 - level;
-            svg.Text(left - 8, y + 4, significant ? "★ " + Where(r) : Where(r), significant ? "label significant" : "label", "end");
+            bool harm = harmed is not null && r == harmed;
+            string label = (harm ? "harm: " : "") + (significant ? "★ " : "") + Where(r);
+            svg.Text(left - 8, y + 4, label, harm ? "label harm" : significant ? "label significant" : "label", "end");
             if (r.PAdjusted is { } p)
             {
                 svg.Text(frame.Right + 10, y + 4, $"adj. p {PValue(p)}", significant ? "value significant" : "value");
@@ -214,11 +240,11 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
             }
             if (double.IsFinite(r.RelativeCi.Lower) && double.IsFinite(r.RelativeCi.Upper))
             {
-                svg.Line(x.Map(r.RelativeCi.Lower), y, x.Map(r.RelativeCi.Upper), y, "ci");
+                svg.Line(x.Map(r.RelativeCi.Lower), y, x.Map(r.RelativeCi.Upper), y, harm ? "ci harm" : "ci");
             }
             if (double.IsFinite(r.Relative))
             {
-                svg.Rect(x.Map(r.Relative) - 3, y - 3, 6, 6, "point");
+                svg.Rect(x.Map(r.Relative) - 3, y - 3, 6, 6, harm ? "point harm" : "point");
             }
         }
         return svg.ToString();

@@ -125,25 +125,56 @@ public static class HoldoutGuardrails
             : new(Contamination, GuardrailStatus.Pass, $"The control is clean: {100 * share:0.##}% of {control.Arm} exposed (limit {100 * limit:0.##}%).", evidence);
     }
 
+    /// <summary>
+    /// The guardrail metrics an arm harms: for each harm check, the overall mean contrasts of an arm against
+    /// <paramref name="control"/> on its metric whose always-valid relative interval lies entirely beyond the margin in
+    /// the bad direction. The <c>harm</c> guardrail breaches on exactly these, and reports mark their rows.
+    /// </summary>
+    public static IReadOnlyList<GuardrailHarm> Harms(IReadOnlyList<HoldoutContrast> contrasts, string control, IReadOnlyList<HarmCheck> checks)
+    {
+        ArgumentNullException.ThrowIfNull(contrasts);
+        ArgumentNullException.ThrowIfNull(checks);
+        var harms = new List<GuardrailHarm>();
+        foreach (var check in checks)
+        {
+            foreach (var c in HarmRows(contrasts, control, check))
+            {
+                if (Bounds(c, check).Best < -check.Margin)
+                {
+                    harms.Add(new GuardrailHarm(c, check));
+                }
+            }
+        }
+        return harms;
+    }
+
+    private static IEnumerable<HoldoutContrast> HarmRows(IReadOnlyList<HoldoutContrast> contrasts, string control, HarmCheck check) =>
+        contrasts.Where(c => c.Kind == ContrastKind.Mean && c.Metric == check.Metric && c.Control == control && c.Segment is null && c.Surface is null && c.Market is null);
+
+    /// <summary>The always-valid relative interval's ends on the bad (worst) and good (best) side, signed so that lower is worse.</summary>
+    private static (double Worst, double Best) Bounds(HoldoutContrast c, HarmCheck check)
+    {
+        var ci = c.AlwaysValidRelativeCi;
+        return check.HigherIsBetter ? (ci.Lower, ci.Upper) : (-ci.Upper, -ci.Lower);
+    }
+
     private static GuardrailResult HarmCheckResult(IReadOnlyList<HoldoutContrast> contrasts, string control, HarmCheck check)
     {
-        var rows = contrasts.Where(c => c.Kind == ContrastKind.Mean && c.Metric == check.Metric && c.Control == control && c.Segment is null && c.Surface is null && c.Market is null).ToArray();
         var evidence = new Dictionary<string, double> { ["margin"] = check.Margin };
         var status = GuardrailStatus.Pass;
         var notes = new List<string>();
-        foreach (var c in rows)
+        var harmed = Harms(contrasts, control, [check]);
+        foreach (var c in HarmRows(contrasts, control, check))
         {
             // Non-inferiority on the always-valid interval (read nightly): the bad side must stay within the margin (a harm when the whole interval is beyond it).
             var ci = c.AlwaysValidRelativeCi;
-            double worstEnd = check.HigherIsBetter ? ci.Lower : -ci.Upper;
-            double bestEnd = check.HigherIsBetter ? ci.Upper : -ci.Lower;
             evidence[$"relative.{c.Treatment}"] = c.Relative;
-            if (bestEnd < -check.Margin)
+            if (harmed.FirstOrDefault(h => ReferenceEquals(h.Contrast, c)) is { } harm)
             {
                 status = GuardrailStatus.Breach;
-                notes.Add($"{c.Treatment} harms {check.Metric}: {100 * c.Relative:0.##}% (always-valid interval {100 * ci.Lower:0.##}% to {100 * ci.Upper:0.##}%) is worse than the {100 * check.Margin:0.##}% margin");
+                notes.Add(harm.Describe(v => $"{100 * v:0.##}%"));
             }
-            else if (worstEnd < -check.Margin)
+            else if (Bounds(c, check).Worst < -check.Margin)
             {
                 status = status == GuardrailStatus.Breach ? status : GuardrailStatus.Warn;
                 notes.Add($"{c.Treatment} cannot yet rule out harm to {check.Metric} beyond {100 * check.Margin:0.##}% (always-valid interval {100 * ci.Lower:0.##}% to {100 * ci.Upper:0.##}%)");

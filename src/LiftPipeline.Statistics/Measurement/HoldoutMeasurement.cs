@@ -109,6 +109,12 @@ public sealed record HoldoutMeasurement(
     /// </summary>
     public ArmContrast? PrimaryContrast { get; init; }
 
+    /// <summary>
+    /// The guardrail metrics an arm harms (<see cref="HoldoutGuardrails.Harms"/>): the rows the <c>harm</c> guardrail
+    /// breaches on, which reports mark; empty when none is harmed or no harm check is set.
+    /// </summary>
+    public IReadOnlyList<GuardrailHarm> Harms { get; init; } = [];
+
     /// <summary>N* the always-valid intervals were tuned with (<see cref="HoldoutSettings.SequentialTuningN"/>); NaN when unknown.</summary>
     public double SequentialTuningN { get; init; } = double.NaN;
 

@@ -63,6 +63,7 @@ public static class HoldoutMeasurer
         {
             PrimaryContrast = settings.PrimaryContrast ?? new ArmContrast(pairs[0].Treatment, pairs[0].Control),
             SequentialTuningN = settings.SequentialTuningN,
+            Harms = HoldoutGuardrails.Harms(contrasts, settings.Control, options.Guardrails.Harm),
         };
     }
 

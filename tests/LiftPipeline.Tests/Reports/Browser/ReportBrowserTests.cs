@@ -1,6 +1,13 @@
+using System.Text;
+using LiftPipeline.Ingestion;
+using LiftPipeline.Ingestion.Experiments;
+using LiftPipeline.Pipeline.Campaigns;
 using LiftPipeline.Pipeline.Hosting;
+using LiftPipeline.Pipeline.Measurement;
+using LiftPipeline.Pipeline.Reports;
 using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
+using LiftPipeline.Statistics.Measurement;
 using LiftPipeline.Tests.Alerts;
 
 namespace LiftPipeline.Tests.Reports.Browser;
@@ -97,6 +104,27 @@ public sealed class ReportBrowserTests(ReportBrowserTests.Reports reports) : ICl
         var forests = page.Charts.Where(c => c.Class == "chart forest").ToArray();
         Assert.NotEmpty(forests);
         Assert.All(forests, f => Assert.True(f.Count("point") >= 2, $"a forest plot draws {f.Count("point")} points"));
+    }
+
+    [Fact]
+    public async Task Holdout_report_with_a_harmed_guardrail_metric_lays_out_and_marks_it_in_the_table_and_forest_plot()
+    {
+        // The sample holdout with a 0.5% harm margin on unsubscribes: vbo_1p's always-valid interval (about +0.7% to +18%) lies beyond it.
+        string json = File.ReadAllText(TestData.Samples("campaigns", "vbo-holdout", "campaign.json"))
+            .Replace("\"margin\": 0.05", "\"margin\": 0.005", StringComparison.Ordinal);
+        var config = CampaignConfig.Parse("vbo-holdout", Encoding.UTF8.GetBytes(json));
+        var options = new HoldoutMeasureOptions { Settings = config.Holdout!, Metrics = config.Metrics, Alpha = config.Alpha, Guardrails = config.Guardrails };
+        var measurement = await HoldoutAnalysis.MeasureAsync([ct => ExportFile.OpenAsync(TestData.Samples("exports", "vbo-holdout", "customers.parquet"), ct)],
+            new ExperimentExportOptions { Outcomes = config.Metrics }, options);
+        string html = HoldoutReport.ToHtml(HoldoutReport.Create("vbo-holdout", "demo", new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero), measurement));
+
+        var page = await reports.RenderAsync("vbo-holdout-harm", html);
+
+        AssertClean(page);
+        Assert.Equal("vbo_1p", Assert.Single(measurement.Harms).Contrast.Treatment);
+        Assert.Equal(1, html.Split("<tr class=\"harm\">").Length - 1);
+        var forest = Assert.Single(page.Charts, c => c.Class == "chart forest" && c.Count("harm") > 0);
+        Assert.Equal(3, forest.Count("harm"));   // the label, the interval and the point of the overall row
     }
 
     [Fact]
