@@ -40,6 +40,6 @@ public sealed class BootstrapVariance(VarianceOptions options) : IVarianceEstima
             Array.Sort(rows);   // controls first, as the block layout requires
             return reestimate(rows, n0, effects);
         }, cancellationToken);
-        return draws.ToUncertainty(Name, estimate.Att, options.Replications, options.Level);
+        return draws.ToUncertainty(Name, estimate.Att, options.Replications, options.Level, units: data.N);
     }
 }

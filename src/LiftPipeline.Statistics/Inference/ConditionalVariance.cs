@@ -12,7 +12,8 @@ namespace LiftPipeline.Statistics.Inference;
 /// Its marginal counterpart is the unit placebo (synthdid's placebo, exchangeability across units), which is right
 /// when the treated units are as noisy as the controls; this one is preferred when they are not (for example one
 /// large treated market), at the price of fewer effective placebo draws along time.
-/// Reports the normal interval τ̂ ± z·se. Needs N0 &gt; N1 and T0 &gt; T1. Runs 2·Replications + T0 − T1 + 1 re-estimates.
+/// Reports the normal interval τ̂ ± z·se and warns when its thinnest component has fewer than
+/// <see cref="Uncertainty.MinimumDistinctReplications"/> distinct values. Needs N0 &gt; N1 and T0 &gt; T1. Runs 2·Replications + T0 − T1 + 1 re-estimates.
 /// </summary>
 public sealed class ConditionalVariance : IVarianceEstimator
 {
@@ -31,11 +32,14 @@ public sealed class ConditionalVariance : IVarianceEstimator
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxDegreeOfParallelism), CancellationToken = cancellationToken };
         var data = estimate.Data;
         int r = Math.Max(2, _options.Replications);
-        double unit = PlaceboComponents.UnitPlacebo(estimate.Replicator, data, r, _options.Seed, parallel);
-        double time = PlaceboComponents.TimePlacebo(estimate.Replicator, data, parallel);
-        double both = PlaceboComponents.UnitTimePlacebo(estimate.Replicator, data, r, unchecked(_options.Seed + 7919), parallel);
+        var unit = PlaceboComponents.UnitPlaceboEstimates(estimate.Replicator, data, r, _options.Seed, parallel);
+        var time = PlaceboComponents.TimePlaceboEstimates(estimate.Replicator, data, parallel);
+        var both = PlaceboComponents.UnitTimePlaceboEstimates(estimate.Replicator, data, r, unchecked(_options.Seed + 7919), parallel);
+        double bothSquare = PlaceboComponents.MeanSquare(both);
         // Two-way variance model σ²_it = a_i b_t: V(treated units, post) = V(controls, post) · V(treated, pre) / V(controls, pre).
-        double variance = both > 0 ? unit * time / both : double.NaN;
-        return Uncertainty.FromStandardError(Name, estimate.Att, Math.Sqrt(variance), r, _options.Level);
+        double variance = bothSquare > 0 ? PlaceboComponents.MeanSquare(unit) * PlaceboComponents.MeanSquare(time) / bothSquare : double.NaN;
+        // The ratio is only as sure as its thinnest component: the time placebo's few windows, or the few distinct sets of controls.
+        int distinct = Math.Min(Uncertainty.CountDistinct(unit), Math.Min(time.Length, Uncertainty.CountDistinct(both)));
+        return Uncertainty.FromStandardError(Name, estimate.Att, Math.Sqrt(variance), r, _options.Level).WithDistinctReplications(distinct);
     }
 }

@@ -10,7 +10,9 @@ namespace LiftPipeline.Statistics.Inference;
 /// the T cyclic shifts (<c>conformal</c>, exact under stationarity and weak dependence) or random permutations
 /// (<c>conformal-iid</c>, exact under exchangeable residuals). The p-value is p(0); the interval is
 /// {θ : p(θ) &gt; 1 − level}, found on a grid refined by bisection; the standard error is NaN.
-/// Valid with a single treated unit. The moving-block p-value is a multiple of 1/T, so a 95% interval needs T ≥ 20.
+/// Valid with a single treated unit. The moving-block p-value is a multiple of 1/T, so a 95% interval needs T ≥ 20;
+/// it warns when the permutation statistics take fewer than <see cref="Uncertainty.MinimumDistinctReplications"/> distinct
+/// values (a short panel) or the interval is unbounded.
 /// Immutable and thread-safe.
 /// </summary>
 public sealed class ConformalInference : IVarianceEstimator
@@ -47,9 +49,12 @@ public sealed class ConformalInference : IVarianceEstimator
     {
         var test = Test(estimate);
         double alpha = 1 - _options.Level;
-        double p = test.PValue(0);
+        var (observed, permuted) = test.Statistics(0);
+        double p = test.PValue(observed, permuted);
         var (low, high) = TestInversion.Invert(test.PValue, estimate.Att, Step(test, estimate), alpha, cancellationToken);
-        return new Uncertainty(Name, double.NaN, low, high, p, test.Permutations);
+        // The p-values rest on the distinct values of the permutation statistic (at most T for the cyclic shifts), counted at θ = 0.
+        int distinct = Uncertainty.CountDistinct([observed, .. permuted]);
+        return new Uncertainty(Name, double.NaN, low, high, p, test.Permutations).WithDistinctReplications(distinct);
     }
 
     private ConformalPermutationTest Test(PanelEstimate estimate) =>

@@ -58,30 +58,47 @@ internal sealed class ConformalPermutationTest
     /// <summary>p(θ) = share of permutations π with S(û_π) ≥ S(û) (CWZ 2021, eq. 3).</summary>
     public double PValue(double theta)
     {
+        var (observed, permuted) = Statistics(theta);
+        return PValue(observed, permuted);
+    }
+
+    /// <summary>The p-value of <paramref name="observed"/> among the statistics <see cref="Statistics"/> returned with it.</summary>
+    public double PValue(double observed, ReadOnlySpan<double> permuted)
+    {
+        double tolerance = 1e-12 * Math.Max(1, observed);
+        int atLeast = 0;
+        foreach (double s in permuted)
+        {
+            atLeast += s >= observed - tolerance ? 1 : 0;
+        }
+        // The cyclic shifts include the identity; the iid draws do not, so it is added (CWZ 2021, eq. 3).
+        return _iidPositions is null ? (double)atLeast / permuted.Length : (1.0 + atLeast) / (permuted.Length + 1);
+    }
+
+    /// <summary>
+    /// S(û) under θ and S under each permutation: the T cyclic shifts (the identity first) or the drawn iid permutations
+    /// (without the identity).
+    /// </summary>
+    public (double Observed, double[] Permuted) Statistics(double theta)
+    {
         var u = Residuals(theta);
         int T = _data.T, T0 = _data.T0, T1 = _data.T1;
         double observed = Statistic(u, T0, T1);
-        double tolerance = 1e-12 * Math.Max(1, observed);
-        int atLeast = 0;
         if (_iidPositions is null)
         {
+            var shifted = new double[T];
             for (int shift = 0; shift < T; shift++)
             {
-                if (ShiftedStatistic(u, T0, T1, shift) >= observed - tolerance)
-                {
-                    atLeast++;
-                }
+                shifted[shift] = ShiftedStatistic(u, T0, T1, shift);
             }
-            return (double)atLeast / T;
+            return (observed, shifted);
         }
+        var permuted = new double[_iidCount];
         for (int b = 0; b < _iidCount; b++)
         {
-            if (PermutedStatistic(u, _iidPositions.AsSpan(b * T1, T1)) >= observed - tolerance)
-            {
-                atLeast++;
-            }
+            permuted[b] = PermutedStatistic(u, _iidPositions.AsSpan(b * T1, T1));
         }
-        return (1.0 + atLeast) / (_iidCount + 1);
+        return (observed, permuted);
     }
 
     // CWZ 2021, eq. (2): S_q(û) = (1/√T1) (Σ_{t>T0} |û_t|^q)^{1/q}.

@@ -13,7 +13,8 @@ namespace LiftPipeline.Statistics.Inference;
 /// smallest (infinite when N0 is too small for that rank); the p-value is the smallest α whose interval excludes 0.
 /// Coverage is at least 1 − 2α when the treated unit is exchangeable with the controls, typically 1 − α. With N1 &gt; 1
 /// the residuals are single units' errors while the test point averages N1 units, so the interval is conservative.
-/// Standard error NaN. Runs 2·N0 re-estimates. Immutable and thread-safe.
+/// Standard error NaN; warns when the bounds take fewer than <see cref="Uncertainty.MinimumDistinctReplications"/> distinct
+/// values or the interval is unbounded (N0 + 1 &lt; 1/α). Runs 2·N0 re-estimates. Immutable and thread-safe.
 /// </summary>
 public sealed class JackknifePlusVariance : IVarianceEstimator
 {
@@ -37,14 +38,16 @@ public sealed class JackknifePlusVariance : IVarianceEstimator
         var lower = new double[data.N0];
         var upper = new double[data.N0];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxDegreeOfParallelism), CancellationToken = cancellationToken };
-        Parallel.For(0, data.N0, parallel, i =>
+        Replications.For(data.N0, parallel, i =>
         {
             var (leaveOut, residual) = LeaveOneOut(estimate.Replicator, data, i);
             lower[i] = leaveOut - residual;
             upper[i] = leaveOut + residual;
             _options.Progress?.Report(i + 1);
         });
-        return Interval(lower, upper, 1 - _options.Level, Name);
+        // The interval rests on the N0 leave-one-out bounds on each side; ties (controls the estimator cannot tell apart) count once.
+        int distinct = Math.Min(Uncertainty.CountDistinct(lower), Uncertainty.CountDistinct(upper));
+        return Interval(lower, upper, 1 - _options.Level, Name).WithDistinctReplications(distinct);
     }
 
     /// <summary>τ̂ without control i, and |placebo τ̂ of control i against the other controls|.</summary>

@@ -30,7 +30,7 @@ public sealed class JackknifeVariance(VarianceOptions options) : IVarianceEstima
         var values = new double[data.N];
         var effects = new double[data.N * data.T1];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism), CancellationToken = cancellationToken };
-        Parallel.For(0, data.N, parallel, left =>
+        Replications.For(data.N, parallel, left =>
         {
             var rows = new int[data.N - 1];
             for (int i = 0, k = 0; i < data.N; i++)

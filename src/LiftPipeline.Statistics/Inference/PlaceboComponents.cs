@@ -17,33 +17,45 @@ namespace LiftPipeline.Statistics.Inference;
 internal static class PlaceboComponents
 {
     /// <summary>Mean of τ̂² over <paramref name="replications"/> random pseudo-treated sets of controls.</summary>
-    public static double UnitPlacebo(IPanelEstimator estimator, BlockPanel data, int replications, int seed, ParallelOptions parallel)
+    public static double UnitPlacebo(IPanelEstimator estimator, BlockPanel data, int replications, int seed, ParallelOptions parallel) =>
+        MeanSquare(UnitPlaceboEstimates(estimator, data, replications, seed, parallel));
+
+    /// <summary>Mean of τ̂² over the T0 − T1 + 1 pre-period windows, on the real treated units.</summary>
+    public static double TimePlacebo(IPanelEstimator estimator, BlockPanel data, ParallelOptions parallel) =>
+        MeanSquare(TimePlaceboEstimates(estimator, data, parallel));
+
+    /// <summary>Mean of τ̂² over random pseudo-treated control sets, each in a pre-period window (cycled).</summary>
+    public static double UnitTimePlacebo(IPanelEstimator estimator, BlockPanel data, int replications, int seed, ParallelOptions parallel) =>
+        MeanSquare(UnitTimePlaceboEstimates(estimator, data, replications, seed, parallel));
+
+    /// <summary>The placebo τ̂ of <paramref name="replications"/> random pseudo-treated sets of controls.</summary>
+    public static double[] UnitPlaceboEstimates(IPanelEstimator estimator, BlockPanel data, int replications, int seed, ParallelOptions parallel)
     {
         RequireUnitPlacebo(data);
         var controls = PanelSlices.Range(0, data.T);
-        return MeanSquare(replications, parallel, r =>
+        return Estimates(replications, parallel, r =>
         {
             var rows = PlaceboRows(data, seed, r);
             return estimator.Estimate(PanelSlices.Select(data, rows, data.N0 - data.N1, controls, data.T0)).Att;
         });
     }
 
-    /// <summary>Mean of τ̂² over the T0 − T1 + 1 pre-period windows, on the real treated units.</summary>
-    public static double TimePlacebo(IPanelEstimator estimator, BlockPanel data, ParallelOptions parallel)
+    /// <summary>The placebo τ̂ of the real treated units in each of the T0 − T1 + 1 pre-period windows.</summary>
+    public static double[] TimePlaceboEstimates(IPanelEstimator estimator, BlockPanel data, ParallelOptions parallel)
     {
         RequireTimePlacebo(data);
         var rows = PanelSlices.Range(0, data.N);
-        return MeanSquare(Windows(data), parallel, w =>
+        return Estimates(Windows(data), parallel, w =>
             estimator.Estimate(PanelSlices.Select(data, rows, data.N0, WindowColumns(data, w), data.T0 - data.T1)).Att);
     }
 
-    /// <summary>Mean of τ̂² over random pseudo-treated control sets, each in a pre-period window (cycled).</summary>
-    public static double UnitTimePlacebo(IPanelEstimator estimator, BlockPanel data, int replications, int seed, ParallelOptions parallel)
+    /// <summary>The placebo τ̂ of random pseudo-treated control sets, each in a pre-period window (cycled).</summary>
+    public static double[] UnitTimePlaceboEstimates(IPanelEstimator estimator, BlockPanel data, int replications, int seed, ParallelOptions parallel)
     {
         RequireUnitPlacebo(data);
         RequireTimePlacebo(data);
         int windows = Windows(data);
-        return MeanSquare(replications, parallel, r =>
+        return Estimates(replications, parallel, r =>
         {
             var rows = PlaceboRows(data, seed, r);
             return estimator.Estimate(PanelSlices.Select(data, rows, data.N0 - data.N1, WindowColumns(data, r % windows), data.T0 - data.T1)).Att;
@@ -86,15 +98,22 @@ internal static class PlaceboComponents
         return rows;
     }
 
-    private static double MeanSquare(int count, ParallelOptions parallel, Func<int, double> estimate)
+    /// <summary>Mean of τ̂²: placebo effects are zero by construction, so the squares are not centred.</summary>
+    public static double MeanSquare(ReadOnlySpan<double> taus)
     {
-        var squares = new double[count];
-        Parallel.For(0, count, parallel, r =>
+        double sum = 0;
+        foreach (double tau in taus)
         {
-            double tau = estimate(r);
-            squares[r] = tau * tau;
-        });
-        return squares.Average();
+            sum += tau * tau;
+        }
+        return sum / taus.Length;
+    }
+
+    private static double[] Estimates(int count, ParallelOptions parallel, Func<int, double> estimate)
+    {
+        var taus = new double[count];
+        Replications.For(count, parallel, r => taus[r] = estimate(r));
+        return taus;
     }
 
     private static void RequireUnitPlacebo(BlockPanel data)

@@ -38,8 +38,12 @@ internal sealed class ReplicationDraws(double[] att, double[] effects, int perio
         return ses;
     }
 
-    /// <summary>The normal-theory uncertainty at these draws' standard errors, flagged when they rest on few distinct values.</summary>
-    public Uncertainty ToUncertainty(string method, double estimate, int replications, double level, double scale = 1) =>
+    /// <summary>
+    /// The normal-theory uncertainty at these draws' standard errors, flagged when they rest on few distinct values: the
+    /// distinct τ values, at most <paramref name="units"/> for a resampling of units (a bootstrap of N units draws many
+    /// distinct values from only N units' information).
+    /// </summary>
+    public Uncertainty ToUncertainty(string method, double estimate, int replications, double level, double scale = 1, int? units = null) =>
         Uncertainty.FromStandardError(method, estimate, StandardError(scale), replications, level)
-            .WithReplicationCheck(Att) with { PeriodStandardErrors = PeriodStandardErrors(scale) };
+            .WithDistinctReplications(Math.Min(Uncertainty.CountDistinct(Att), units ?? int.MaxValue)) with { PeriodStandardErrors = PeriodStandardErrors(scale) };
 }

@@ -23,12 +23,29 @@ internal static class Replications
             MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism),
             CancellationToken = cancellationToken,
         };
-        Parallel.For(0, count, parallel, r =>
+        For(count, parallel, r =>
         {
             values[r] = replicate(r, new Random(Seed(options.Seed, r)), effects.AsSpan(r * width, width));
             options.Progress?.Report(Interlocked.Increment(ref done));
         });
         return new ReplicationDraws(values, effects, width);
+    }
+
+    /// <summary>
+    /// <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/> over 0..count−1 that rethrows a re-estimate's
+    /// <see cref="MeasurementNotPossibleException"/> unwrapped (a sub-panel the estimator cannot fit), so callers leave the
+    /// estimates standing without an uncertainty instead of failing on an <see cref="AggregateException"/>.
+    /// </summary>
+    public static void For(int count, ParallelOptions parallel, Action<int> body)
+    {
+        try
+        {
+            Parallel.For(0, count, parallel, body);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<MeasurementNotPossibleException>().FirstOrDefault() is { } inner)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(inner).Throw();
+        }
     }
 
     /// <summary>Throws unless <paramref name="count"/> replications can give a standard error (at least two).</summary>

@@ -24,8 +24,8 @@ public sealed class TimePlaceboVariance : IVarianceEstimator
     public Uncertainty Estimate(PanelEstimate estimate, CancellationToken cancellationToken = default)
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxDegreeOfParallelism), CancellationToken = cancellationToken };
-        double variance = PlaceboComponents.TimePlacebo(estimate.Replicator, estimate.Data, parallel);
-        int windows = PlaceboComponents.Windows(estimate.Data);
-        return Uncertainty.FromStandardError(Name, estimate.Att, Math.Sqrt(variance), windows, _options.Level).WithDistinctReplications(windows);
+        var taus = PlaceboComponents.TimePlaceboEstimates(estimate.Replicator, estimate.Data, parallel);
+        double variance = PlaceboComponents.MeanSquare(taus);
+        return Uncertainty.FromStandardError(Name, estimate.Att, Math.Sqrt(variance), taus.Length, _options.Level).WithDistinctReplications(taus.Length);
     }
 }

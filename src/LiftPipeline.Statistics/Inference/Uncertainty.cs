@@ -9,15 +9,21 @@ namespace LiftPipeline.Statistics.Inference;
 public sealed record Uncertainty(string Method, double StandardError, double CiLow, double CiHigh, double PValue, int Replications)
 {
     /// <summary>
-    /// Fewest distinct replication values a standard error may rest on without a warning: below it the standard error is
-    /// itself too uncertain to read (a placebo with two controls and one treated unit has two).
+    /// Fewest distinct replication values a standard error or interval may rest on without a warning: below it the
+    /// uncertainty is itself too uncertain to read (a placebo with two controls and one treated unit has two). Every
+    /// method counts its own (<see cref="DistinctReplications"/>) and this rule warns.
     /// </summary>
     public const int MinimumDistinctReplications = 10;
 
     /// <summary>The standard error of each post period's effect (in the estimate's period order) from the same replications as <see cref="StandardError"/>; null when the method gives none.</summary>
     public IReadOnlyList<double>? PeriodStandardErrors { get; init; }
 
-    /// <summary>Distinct values among the replications the standard error rests on; null when the method does not replicate τ.</summary>
+    /// <summary>
+    /// Distinct values among the replications the standard error or interval rests on: placebo, jackknife and time
+    /// placebo count their τ̂ values, the bootstrap at most its N units, conformal inference its permutation statistics,
+    /// jackknife+ its leave-one-out bounds and the conditional variance the fewest of its three placebos; null when the
+    /// method could not run.
+    /// </summary>
     public int? DistinctReplications { get; init; }
 
     /// <summary>What a reader should know before trusting these numbers (too few distinct replications, cohorts combined as independent); empty when nothing.</summary>
@@ -54,19 +60,26 @@ public sealed record Uncertainty(string Method, double StandardError, double CiL
     /// This uncertainty with <see cref="DistinctReplications"/> counted from <paramref name="values"/> (equal to 1e-9
     /// of their largest magnitude) and a warning when there are fewer than <see cref="MinimumDistinctReplications"/>.
     /// </summary>
-    public Uncertainty WithReplicationCheck(ReadOnlySpan<double> values) => WithDistinctReplications(Distinct(values));
+    public Uncertainty WithReplicationCheck(ReadOnlySpan<double> values) => WithDistinctReplications(CountDistinct(values));
 
     /// <summary>
     /// This uncertainty resting on <paramref name="distinct"/> distinct replication values (for methods that enumerate a
-    /// fixed set, such as pre-period windows), with a warning when there are fewer than <see cref="MinimumDistinctReplications"/>.
+    /// fixed set, such as pre-period windows), with a warning when there are fewer than <see cref="MinimumDistinctReplications"/>,
+    /// and one when the interval is unbounded on a side (a rank-based interval with too few replications for its level).
     /// </summary>
     public Uncertainty WithDistinctReplications(int distinct)
     {
         var counted = this with { DistinctReplications = distinct };
-        return distinct >= MinimumDistinctReplications
-            ? counted
-            : counted.WithWarning($"The {Method} standard error rests on {distinct} distinct replication value{(distinct == 1 ? "" : "s")} " +
+        string what = double.IsNaN(StandardError) ? "interval" : "standard error";
+        if (distinct < MinimumDistinctReplications)
+        {
+            counted = counted.WithWarning($"The {Method} {what} rests on {distinct} distinct replication value{(distinct == 1 ? "" : "s")} " +
                 $"(fewer than {MinimumDistinctReplications}): too few to trust; more control units, treated units or pre periods would help.");
+        }
+        return double.IsInfinity(CiLow) || double.IsInfinity(CiHigh)
+            ? counted.WithWarning($"The {Method} interval is unbounded: on {distinct} distinct replication values no effect on one side can be ruled out at this " +
+                "confidence level; more control units or periods, or a lower level, would bound it.")
+            : counted;
     }
 
     /// <summary>Equal when every number, the method, the per-period standard errors and the warnings are equal.</summary>
@@ -82,7 +95,8 @@ public sealed record Uncertainty(string Method, double StandardError, double CiL
     private static bool SameSequence(IReadOnlyList<double>? a, IReadOnlyList<double>? b) =>
         a is null ? b is null : b is not null && a.SequenceEqual(b);
 
-    private static int Distinct(ReadOnlySpan<double> values)
+    /// <summary>Distinct values among <paramref name="values"/>, counting values within 1e-9 of the largest magnitude as equal.</summary>
+    internal static int CountDistinct(ReadOnlySpan<double> values)
     {
         var sorted = values.ToArray();
         Array.Sort(sorted);
