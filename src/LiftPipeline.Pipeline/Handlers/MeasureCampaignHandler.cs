@@ -217,7 +217,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
             results.Add((estimate.Cell, InCell(estimate.Cell, preFit.Check(estimate.Estimator, estimate.Fit))));
             var inTime = estimate.Source is { } source
                 ? placebo.Check(source, variance, cancellationToken)
-                : new GuardrailResult(PlaceboInTimeGuardrail.Name, GuardrailStatus.Warn, "Placebo in time is not run for staggered adoption cohorts.", new Dictionary<string, double>());
+                : PlaceboInTimeGuardrail.NotApplicable("staggered adoption cohorts have no single treatment start to move into the pre-period.");
             results.Add((estimate.Cell, InCell(estimate.Cell, inTime)));
         }
         return results;

@@ -7,8 +7,10 @@ namespace LiftPipeline.Statistics.Guardrails;
 /// <summary>
 /// Placebo in time: re-runs the estimator on the pre-period only, with a fake treatment start at T0 − T1 (or T0/2 when
 /// T0 &lt; 2·T1), and tests the fake ATT with the same variance method. A significant fake effect (p &lt; α) means the
-/// treated units drifted from their counterfactual before treatment, so the real estimate may be such drift. Warns
-/// when the test cannot run. Immutable and thread-safe.
+/// treated units drifted from their counterfactual before treatment, so the real estimate may be such drift. A design
+/// it cannot check (fewer than 2 pre-periods, a fake window the estimator cannot fit, a variance method the fake
+/// window does not allow, staggered cohorts) gives <see cref="NotApplicable"/>, a warning with the reason, never an
+/// exception. Immutable and thread-safe.
 /// </summary>
 public sealed class PlaceboInTimeGuardrail
 {
@@ -26,6 +28,13 @@ public sealed class PlaceboInTimeGuardrail
             throw new ArgumentOutOfRangeException(nameof(thresholds), _alpha, "The placebo-in-time α must be strictly between 0 and 0.5.");
         }
     }
+
+    /// <summary>
+    /// The result for a design the check cannot test: a warning (nothing was checked, so nothing passed) whose message
+    /// starts "Placebo in time was not checked:" and gives <paramref name="reason"/>.
+    /// </summary>
+    public static GuardrailResult NotApplicable(string reason, IReadOnlyDictionary<string, double>? evidence = null) =>
+        new(Name, GuardrailStatus.Warn, $"Placebo in time was not checked: {reason}", evidence ?? new Dictionary<string, double>());
 
     /// <summary>The pre-period of <paramref name="data"/> with the treatment moved to the fake start; null when T0 &lt; 2.</summary>
     public static BlockPanel? PrePeriodPlacebo(BlockPanel data)
@@ -50,7 +59,7 @@ public sealed class PlaceboInTimeGuardrail
         var placebo = PrePeriodPlacebo(estimate.Data);
         if (placebo is null)
         {
-            return new(Name, GuardrailStatus.Warn, $"Placebo in time needs at least 2 pre-periods; the panel has {estimate.Data.T0}.",
+            return NotApplicable($"it needs at least 2 pre-periods; the panel has {estimate.Data.T0}.",
                 new Dictionary<string, double> { ["preperiods"] = estimate.Data.T0 });
         }
         var evidence = new Dictionary<string, double>
@@ -69,15 +78,15 @@ public sealed class PlaceboInTimeGuardrail
             evidence["fakeAtt"] = fake.Att;
             uncertainty = variance.Estimate(fake, cancellationToken);
         }
-        catch (MeasurementNotPossibleException e)
+        catch (Exception e) when (NotPossible(e) is { } reason)
         {
-            return new(Name, GuardrailStatus.Warn, $"Placebo in time could not run {variance.Name} on the fake window {window}: {e.Message}", evidence);
+            return NotApplicable($"it could not run {variance.Name} for {estimate.Estimator.Name} on the fake window {window}: {reason.Message}", evidence);
         }
         evidence["standardError"] = uncertainty.StandardError;
         evidence["pValue"] = uncertainty.PValue;
         if (double.IsNaN(uncertainty.PValue))
         {
-            return new(Name, GuardrailStatus.Warn, $"Placebo in time on {window} gave no p-value ({variance.Name}); the fake effect {fake.Att:G4} cannot be tested.", evidence);
+            return NotApplicable($"{variance.Name} gave no p-value on {window}; the fake effect {fake.Att:G4} cannot be tested.", evidence);
         }
         if (uncertainty.PValue < _alpha)
         {
@@ -89,4 +98,13 @@ public sealed class PlaceboInTimeGuardrail
         return new(Name, GuardrailStatus.Pass,
             $"No placebo effect before treatment: fake effect {fake.Att:G4} over {window} (p = {uncertainty.PValue:G3}, α = {_alpha}).", evidence);
     }
+
+    /// <summary>The design problem behind <paramref name="e"/>, also when an estimator's parallel loop wrapped it; null for anything else (a bug, which propagates).</summary>
+    private static MeasurementNotPossibleException? NotPossible(Exception e) => e switch
+    {
+        MeasurementNotPossibleException notPossible => notPossible,
+        AggregateException aggregate when aggregate.Flatten().InnerExceptions.All(x => x is MeasurementNotPossibleException) =>
+            (MeasurementNotPossibleException)aggregate.Flatten().InnerExceptions[0],
+        _ => null,
+    };
 }

@@ -14,13 +14,17 @@ public sealed class JackknifeVariance(VarianceOptions options) : IVarianceEstima
     public string Name => "jackknife";
 
     /// <inheritdoc />
-    /// <exception cref="MeasurementNotPossibleException">One treated unit, or a single control with positive weight: the jackknife is undefined.</exception>
+    /// <exception cref="MeasurementNotPossibleException">One treated unit, one control, or a single control with positive weight: the jackknife is undefined.</exception>
     public Uncertainty Estimate(PanelEstimate estimate, CancellationToken cancellationToken = default)
     {
         var data = estimate.Data;
         if (data.N1 < 2)
         {
             throw new MeasurementNotPossibleException("The jackknife is undefined with a single treated unit (leaving it out leaves nothing treated); use placebo variance.");
+        }
+        if (data.N0 < 2)
+        {
+            throw new MeasurementNotPossibleException("The jackknife is undefined with a single control unit (leaving it out leaves no control); use placebo variance with more controls, or the time placebo.");
         }
         if (estimate.Omega is { } omega && omega.Count(w => w != 0) == 1)
         {

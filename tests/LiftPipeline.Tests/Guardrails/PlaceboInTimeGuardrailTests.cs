@@ -105,4 +105,100 @@ public sealed class PlaceboInTimeGuardrailTests
         Assert.Contains("could not run placebo", result.Message);
         Assert.True(result.Evidence.ContainsKey("fakeAtt"));
     }
+
+    /// <summary>Random outcomes around 10 with a unit level, N0 controls then N1 treated units, T0 pre then T1 post periods.</summary>
+    private static BlockPanel Small(int n0, int n1, int t0, int t1, int seed = 1)
+    {
+        var random = new Random(seed);
+        int n = n0 + n1, t = t0 + t1;
+        var y = new double[n * t];
+        for (int k = 0; k < y.Length; k++)
+        {
+            y[k] = 10 + k / t + random.NextDouble();
+        }
+        return new BlockPanel(y, n0, n1, t0, t1);
+    }
+
+    private static void AssertNotApplicable(GuardrailResult result, string reason)
+    {
+        Assert.Equal(PlaceboInTimeGuardrail.Name, result.Name);
+        Assert.Equal(GuardrailStatus.Warn, result.Status);
+        Assert.StartsWith("Placebo in time was not checked: ", result.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_single_pre_period_is_not_applicable_with_the_reason()
+    {
+        var estimate = PanelEstimators.Create("did").Estimate(Small(3, 1, 1, 2));
+
+        AssertNotApplicable(new PlaceboInTimeGuardrail().Check(estimate, Placebo), "it needs at least 2 pre-periods; the panel has 1.");
+    }
+
+    [Fact]
+    public void Two_pre_periods_leave_a_fake_window_sdid_cannot_fit_and_it_says_so()
+    {
+        // The fake window keeps one pre period; SDID needs two to measure noise.
+        var estimate = PanelEstimators.Create("sdid").Estimate(Small(5, 1, 2, 1));
+
+        var result = new PlaceboInTimeGuardrail().Check(estimate, Placebo);
+
+        AssertNotApplicable(result, "it could not run placebo for sdid on the fake window");
+        Assert.Contains("at least two pre-treatment periods", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_jackknife_with_one_control_is_not_applicable_instead_of_failing()
+    {
+        // Matrix completion has no unit weights, so leaving the only control out used to fail on a worker thread.
+        var estimate = PanelEstimators.Create("mc").Estimate(Small(1, 2, 4, 2));
+
+        var result = new PlaceboInTimeGuardrail().Check(estimate, VarianceEstimators.Create("jackknife", new VarianceOptions()));
+
+        AssertNotApplicable(result, "The jackknife is undefined with a single control unit");
+    }
+
+    [Fact]
+    public void A_jackknife_with_one_treated_unit_is_not_applicable()
+    {
+        var estimate = PanelEstimators.Create("did").Estimate(Small(5, 1, 6, 2));
+
+        var result = new PlaceboInTimeGuardrail().Check(estimate, VarianceEstimators.Create("jackknife", new VarianceOptions()));
+
+        AssertNotApplicable(result, "single treated unit");
+        Assert.True(result.Evidence.ContainsKey("fakeAtt"));
+    }
+
+    [Fact]
+    public void Time_placebo_windows_the_estimator_cannot_fit_are_not_applicable_even_on_worker_threads()
+    {
+        // T0 = 5, T1 = 2: the fake window is 3 pre and 2 post periods, so each time-placebo window leaves SDID one pre period.
+        var estimate = PanelEstimators.Create("sdid").Estimate(Small(6, 1, 5, 2));
+        var timePlacebo = VarianceEstimators.Create("time-placebo", new VarianceOptions { MaxDegreeOfParallelism = 2 });
+
+        var result = new PlaceboInTimeGuardrail().Check(estimate, timePlacebo);
+
+        AssertNotApplicable(result, "it could not run time-placebo for sdid on the fake window");
+        Assert.Contains("at least two pre-treatment periods", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Time_placebo_on_a_fake_window_with_no_more_pre_than_post_periods_is_not_applicable()
+    {
+        // T0 = 4, T1 = 2: the fake window is 2 pre and 2 post periods.
+        var estimate = PanelEstimators.Create("did").Estimate(Small(6, 1, 4, 2));
+
+        var result = new PlaceboInTimeGuardrail().Check(estimate, VarianceEstimators.Create("time-placebo", new VarianceOptions()));
+
+        AssertNotApplicable(result, "Time placebos need more pre than post periods (T0=2, T1=2)");
+    }
+
+    [Fact]
+    public void Staggered_cohorts_are_not_applicable_with_the_reason_the_pipeline_writes()
+    {
+        var result = PlaceboInTimeGuardrail.NotApplicable("staggered adoption cohorts have no single treatment start to move into the pre-period.");
+
+        AssertNotApplicable(result, "staggered adoption cohorts");
+        Assert.Empty(result.Evidence);
+    }
 }
