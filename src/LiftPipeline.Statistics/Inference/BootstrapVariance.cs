@@ -40,6 +40,8 @@ public sealed class BootstrapVariance(VarianceOptions options) : IVarianceEstima
             Array.Sort(rows);   // controls first, as the block layout requires
             return reestimate(rows, n0, effects);
         }, cancellationToken);
-        return draws.ToUncertainty(Name, estimate.Att, options.Replications, options.Level, units: data.N);
+        // Resamples of N units carry no more information than the smaller group's units: with few treated units the
+        // bootstrap variance of their mean is biased down ((n−1)/n), so it counts at most min(N0, N1).
+        return draws.ToUncertainty(Name, estimate.Att, options.Replications, options.Level, units: Math.Min(data.N0, data.N1));
     }
 }

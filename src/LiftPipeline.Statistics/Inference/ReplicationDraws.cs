@@ -40,8 +40,8 @@ internal sealed class ReplicationDraws(double[] att, double[] effects, int perio
 
     /// <summary>
     /// The normal-theory uncertainty at these draws' standard errors, flagged when they rest on few distinct values: the
-    /// distinct τ values, at most <paramref name="units"/> for a resampling of units (a bootstrap of N units draws many
-    /// distinct values from only N units' information).
+    /// distinct τ values, at most <paramref name="units"/> for a resampling of units (a bootstrap draws many distinct
+    /// values from only as much information as its smaller group of units holds).
     /// </summary>
     public Uncertainty ToUncertainty(string method, double estimate, int replications, double level, double scale = 1, int? units = null) =>
         Uncertainty.FromStandardError(method, estimate, StandardError(scale), replications, level)

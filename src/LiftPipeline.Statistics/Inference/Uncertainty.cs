@@ -20,7 +20,7 @@ public sealed record Uncertainty(string Method, double StandardError, double CiL
 
     /// <summary>
     /// Distinct values among the replications the standard error or interval rests on: placebo, jackknife and time
-    /// placebo count their τ̂ values, the bootstrap at most its N units, conformal inference its permutation statistics,
+    /// placebo count their τ̂ values, the bootstrap at most min(N0, N1) units, conformal inference its permutation statistics,
     /// jackknife+ its leave-one-out bounds and the conditional variance the fewest of its three placebos; null when the
     /// method could not run.
     /// </summary>

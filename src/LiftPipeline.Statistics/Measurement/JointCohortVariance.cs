@@ -28,7 +28,7 @@ internal static class JointCohortVariance
         var design = new CohortDesign(estimates);
         bool placebo = VarianceEstimators.TryFind(method, out var descriptor) && descriptor.Name == "placebo";
         var draws = placebo ? Placebo(design, options, cancellationToken) : Bootstrap(design, options, cancellationToken);
-        return draws.ToUncertainty(descriptor!.Name, att, options.Replications, options.Level, units: placebo ? null : design.N0 + design.TreatedUnits);
+        return draws.ToUncertainty(descriptor!.Name, att, options.Replications, options.Level, units: placebo ? null : Math.Min(design.N0, design.TreatedUnits));
     }
 
     private static ReplicationDraws Placebo(CohortDesign design, VarianceOptions options, CancellationToken cancellationToken)

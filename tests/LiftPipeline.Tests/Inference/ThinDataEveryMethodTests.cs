@@ -8,7 +8,7 @@ namespace LiftPipeline.Tests.Inference;
 /// Every variance method in the registry flags thin data by the one rule of <see cref="Uncertainty.WithDistinctReplications"/>:
 /// on a small panel (3 controls, 2 treated units, 8 periods) each one either warns that it rests on too few distinct
 /// replications or, where the design does not allow it, leaves the estimate standing with no standard error and the
-/// reason; on a large panel (40 controls, 4 treated units, 40 periods) none warns.
+/// reason; on a large panel (40 controls, 10 treated units, 40 periods) none warns.
 /// </summary>
 public sealed class ThinDataEveryMethodTests
 {
@@ -71,7 +71,7 @@ public sealed class ThinDataEveryMethodTests
 
         Assert.Equal(3, Distinct("placebo"));          // C(3, 2) pseudo-treated pairs of controls
         Assert.Equal(5, Distinct("jackknife"));        // N leave-one-out fits
-        Assert.Equal(5, Distinct("bootstrap"));        // at most the N units resampled
+        Assert.Equal(2, Distinct("bootstrap"));        // at most min(N0, N1): the 2 treated units resampled
         Assert.Equal(8, Distinct("conformal"));        // T cyclic shifts
         Assert.Equal(8, Distinct("conformal-iid"));    // with one post period, the T permutations enumerated
         Assert.Equal(3, Distinct("jackknife+"));       // N0 leave-one-out bounds
@@ -105,9 +105,9 @@ public sealed class ThinDataEveryMethodTests
 
     [Theory]
     [MemberData(nameof(Methods))]
-    public void On_forty_controls_and_forty_periods_no_method_warns(string method)
+    public void On_forty_controls_ten_treated_units_and_forty_periods_no_method_warns(string method)
     {
-        var u = Measure(Panel(controls: 40, treated: 4, periods: 40, post: 10, seed: 4), method);
+        var u = Measure(Panel(controls: 40, treated: 10, periods: 40, post: 10, seed: 4), method);
 
         Assert.Null(u.UnavailableReason);
         Assert.True(u.DistinctReplications >= Uncertainty.MinimumDistinctReplications, $"{method}: {u.DistinctReplications} distinct");
