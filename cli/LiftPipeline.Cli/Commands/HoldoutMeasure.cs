@@ -5,6 +5,7 @@ using LiftPipeline.Ingestion.Experiments;
 using LiftPipeline.Pipeline.Measurement;
 using LiftPipeline.Pipeline.Reports;
 using LiftPipeline.Statistics;
+using LiftPipeline.Statistics.Guardrails;
 using LiftPipeline.Statistics.Measurement;
 
 namespace LiftPipeline.Cli.Commands;
@@ -26,13 +27,15 @@ internal sealed class HoldoutMeasure
 
     public Option<string> Adjustment { get; } = new("--adjustment") { Description = "Holdout: multiple-testing adjustment of segment, surface and market results: holm or bh.", DefaultValueFactory = _ => "holm" };
 
+    public Option<string?> Harm { get; } = new("--harm") { Description = "Holdout: guardrail metrics that must not get worse, metric=margin comma separated, :up when a rise is the harm (e.g. unsubscribes=0.05:up,orders=0.02); a row whose always-valid interval lies wholly beyond its margin is marked harmed and breaches the harm guardrail. Default: none." };
+
     /// <summary>Shared with the panel design: intervals are 1 − alpha in both.</summary>
     public Option<double> Alpha { get; } = new("--alpha") { Description = "Significance level (panel and holdout); intervals are 1 − alpha.", DefaultValueFactory = _ => 0.05 };
 
     public IEnumerable<Option> All => [.. HoldoutOnly, Alpha];
 
     /// <summary>The options a panel export does not take.</summary>
-    public IEnumerable<Option> HoldoutOnly => [Control, Contrasts, PrimaryContrast, Allocation, CapQuantile, TuningN, Adjustment];
+    public IEnumerable<Option> HoldoutOnly => [Control, Contrasts, PrimaryContrast, Allocation, CapQuantile, TuningN, Adjustment, Harm];
 
     /// <summary>Measures the experiment export at <paramref name="path"/>; returns the exit code.</summary>
     public async Task<int> RunAsync(ParseResult parse, string path, string? metrics, ColumnMapping? columns, bool asJson, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -72,6 +75,12 @@ internal sealed class HoldoutMeasure
             await error.WriteLineAsync($"{Path.GetFileName(path)}: {problem.Message}").ConfigureAwait(false);
             return LiftApp.DataProblem;
         }
+        var outcomes = measurement.Contrasts.Select(c => c.Metric).Distinct(StringComparer.Ordinal).ToArray();
+        if (options.Guardrails.Harm.FirstOrDefault(h => !outcomes.Contains(h.Metric)) is { } unknown)
+        {
+            await error.WriteLineAsync($"{Path.GetFileName(path)}: --harm names '{unknown.Metric}', which is not an outcome of the export; it has {string.Join(", ", outcomes)}.").ConfigureAwait(false);
+            return LiftApp.DataProblem;
+        }
         if (asJson)
         {
             await output.WriteLineAsync(HoldoutJson.ToJson(measurement)).ConfigureAwait(false);
@@ -99,10 +108,17 @@ internal sealed class HoldoutMeasure
         {
             throw new FormatException(SettingOptions.Line(notAContrast));
         }
+        var measured = metrics?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var harm = ParseHarm(parse.GetValue(Harm));
+        if (measured is not null && harm.FirstOrDefault(h => !measured.Contains(h.Metric)) is { } unmeasured)
+        {
+            throw new FormatException($"--harm {unmeasured.Metric} is not among --metric ({string.Join(", ", measured)}); add it there.");
+        }
         return new HoldoutMeasureOptions
         {
             Alpha = parse.GetValue(Alpha),
-            Metrics = metrics?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Guardrails = new GuardrailThresholds { Harm = harm },
+            Metrics = measured,
             Settings = new HoldoutSettings
             {
                 Control = parse.GetValue(Control)!,
@@ -115,6 +131,23 @@ internal sealed class HoldoutMeasure
             },
         };
     }
+
+    /// <summary>metric=margin[:up|:down] items, comma separated: campaign.json's <c>guardrails.harm[]</c> (down, a fall is the harm, by default).</summary>
+    private static List<HarmCheck> ParseHarm(string? text) =>
+        (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(item =>
+        {
+            var parts = item.Split('=', 2, StringSplitOptions.TrimEntries);
+            var value = parts.Length == 2 ? parts[1].Split(':', StringSplitOptions.TrimEntries) : [];
+            bool? higherIsBetter = value.Length switch { 1 => true, 2 when value[1] is "down" => true, 2 when value[1] is "up" => false, _ => null };
+            if (parts[0].Length == 0 || higherIsBetter is null
+                || !double.TryParse(value[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double margin))
+            {
+                throw new FormatException($"--harm '{item}' is not metric=margin with an optional :up (e.g. unsubscribes=0.05:up).");
+            }
+            return HarmCheck.IsMargin(margin)
+                ? new HarmCheck(parts[0], margin, higherIsBetter.Value)
+                : throw new FormatException($"--harm {parts[0]}: the margin is {value[0]}; give {HarmCheck.MarginRule}.");
+        }).ToList();
 
     /// <summary>treatment:control pairs, comma separated; whether the two arms differ is the settings' rule.</summary>
     private static List<ArmContrast> ParseContrasts(string? text) =>

@@ -164,7 +164,7 @@ internal sealed partial class CampaignConfigReader
         {
             CheckProperties(item, at, Properties["guardrails.harm[]"]);
             string? metric = MetricIn(item, at, "metric", metrics);
-            double margin = Number(item, at, "margin", 0.01, v => v >= 0 && v < 1, "a relative margin from 0 to 1, such as 0.02 for 2%");
+            double margin = Number(item, at, "margin", 0.01, HarmCheck.IsMargin, HarmCheck.MarginRule);
             bool higherIsBetter = Bool(item, at, "higherIsBetter", true);
             if (metric is not null)
             {

@@ -39,4 +39,11 @@ public sealed record GuardrailThresholds
 /// <param name="Metric">The outcome column.</param>
 /// <param name="Margin">The tolerated relative change, e.g. 0.02 for 2%.</param>
 /// <param name="HigherIsBetter">True when a decrease is harm (orders); false when an increase is (unsubscribes).</param>
-public sealed record HarmCheck(string Metric, double Margin, bool HigherIsBetter);
+public sealed record HarmCheck(string Metric, double Margin, bool HigherIsBetter)
+{
+    /// <summary>What a margin must be, in words for error messages.</summary>
+    public const string MarginRule = "a relative margin from 0 to 1, such as 0.02 for 2%";
+
+    /// <summary>Whether <paramref name="margin"/> is a harm margin: from 0 up to (not including) 1, the rule campaign.json and the CLI share.</summary>
+    public static bool IsMargin(double margin) => margin >= 0 && margin < 1;
+}
