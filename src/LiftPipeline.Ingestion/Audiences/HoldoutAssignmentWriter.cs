@@ -51,7 +51,7 @@ public static class HoldoutAssignmentWriter
                 using var group = writer.CreateRowGroup();
                 if (customers.HasTextIds)
                 {
-                    await group.WriteAsync(idField, (ReadOnlyMemory<ReadOnlyMemory<byte>>)rows.TextIds.AsMemory(0, rows.Count), null, null, cancellationToken).ConfigureAwait(false);
+                    await group.WriteAsync(idField, (ReadOnlyMemory<ReadOnlyMemory<char>>)rows.TextIds.AsMemory(0, rows.Count), null, null, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -77,9 +77,11 @@ public static class HoldoutAssignmentWriter
     /// <summary>The rows of one batch that take part, in reused arrays.</summary>
     private sealed class AssignedRows
     {
-        private byte[] _id = new byte[64];
+        private readonly byte[] _id = new byte[64];
+        private char[] _chars = [];
 
-        public ReadOnlyMemory<byte>[] TextIds = [];
+        // Text ids as slices of one character buffer per batch: the writer takes UTF-16, and this allocates per batch, not per row.
+        public ReadOnlyMemory<char>[] TextIds = [];
         public long[] IntegerIds = [];
         public int[] Arms = [];
         public int Count;
@@ -91,13 +93,27 @@ public static class HoldoutAssignmentWriter
             if (Arms.Length < n)
             {
                 Arms = new int[n];
-                TextIds = batch.HasTextIds ? new ReadOnlyMemory<byte>[n] : [];
+                TextIds = batch.HasTextIds ? new ReadOnlyMemory<char>[n] : [];
                 IntegerIds = batch.HasTextIds ? [] : new long[n];
             }
             var text = batch.TextIds;
             var integers = batch.IntegerIds;
             Count = 0;
             long outside = 0;
+            int used = 0;
+            if (batch.HasTextIds)
+            {
+                // UTF-8 never takes fewer bytes than UTF-16 takes characters, so the bytes bound the characters.
+                long bytes = 0;
+                foreach (var id in text)
+                {
+                    bytes += id.Length;
+                }
+                if (_chars.Length < bytes)
+                {
+                    _chars = new char[checked((int)bytes)];
+                }
+            }
             for (int i = 0; i < n; i++)
             {
                 int arm = assigner.ArmOf(IdBytes(batch, text, i));
@@ -109,7 +125,9 @@ public static class HoldoutAssignmentWriter
                 counts[arm]++;
                 if (batch.HasTextIds)
                 {
-                    TextIds[Count] = text[i];
+                    int length = System.Text.Encoding.UTF8.GetChars(text[i].Span, _chars.AsSpan(used));
+                    TextIds[Count] = _chars.AsMemory(used, length);
+                    used += length;
                 }
                 else
                 {
