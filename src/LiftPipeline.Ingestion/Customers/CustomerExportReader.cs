@@ -68,6 +68,9 @@ public sealed class CustomerExportReader
     /// <summary>Number of row groups.</summary>
     public int RowGroupCount => _file.RowGroupCount;
 
+    /// <summary>The file columns this reader decodes.</summary>
+    internal IReadOnlyList<ParquetColumnInfo> ColumnsRead => _layout.Read;
+
     /// <summary>Rows in the file.</summary>
     public long Rows => _file.Rows;
 

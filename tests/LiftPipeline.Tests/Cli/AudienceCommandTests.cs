@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using LiftPipeline.Tests.Audiences;
 
 namespace LiftPipeline.Tests.Cli;
@@ -153,6 +154,40 @@ public sealed class AudienceCommandTests : IDisposable
 
         Assert.Equal(1, code);
         Assert.Equal($"{customers}: no email or phone column (map them with --map email=…,phone=…); nothing to activate.{Environment.NewLine}", error);
+    }
+
+    [Fact]
+    public async Task Inspect_recognises_a_customers_export_and_validates_it_for_audiences()
+    {
+        string customers = CustomerExportKit.Write(_folder, "renamed.parquet", $"SELECT * RENAME (as_of AS snapshot_date) FROM ({CustomerExportKit.Rows(500)})");
+
+        var (code, output, _) = await CliRunner.RunAsync("inspect", customers, "--json", "--map", "as_of=snapshot_date");
+
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("customers", json.RootElement.GetProperty("contract").GetString());
+        Assert.Equal("audiences", json.RootElement.GetProperty("validFor").GetString());
+        Assert.Equal(500, json.RootElement.GetProperty("rows").GetInt64());
+    }
+
+    [Fact]
+    public async Task Inspect_lists_a_customers_exports_problems_and_exits_1()
+    {
+        string customers = CustomerExportKit.Write(_folder, "broken.parquet",
+            $"SELECT * REPLACE (CASE WHEN customer_id = 'c7' THEN -2 ELSE orders END AS orders) FROM ({CustomerExportKit.Rows(50)})");
+
+        var (code, output, _) = await CliRunner.RunAsync("inspect", customers, "--json");
+
+        Assert.Equal(1, code);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("customers", json.RootElement.GetProperty("contract").GetString());
+        // The negative count, then what follows from it: its discounted orders (0) now exceed its orders.
+        var errors = json.RootElement.GetProperty("errors").EnumerateArray().ToArray();
+        Assert.Equal(["negative-count", "invalid-value"], errors.Select(e => e.GetProperty("code").GetString()));
+        Assert.Equal("discounted_orders", errors[1].GetProperty("column").GetString());
+        var error = errors[0];
+        Assert.Equal("orders", error.GetProperty("column").GetString());
+        Assert.Equal([7L], error.GetProperty("rows").EnumerateArray().Select(r => r.GetInt64()));
     }
 
     [Fact]
