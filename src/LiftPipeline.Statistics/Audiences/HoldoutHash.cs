@@ -24,13 +24,12 @@ public static class HoldoutHash
     public static ulong Hash64(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> id)
     {
         int length = salt.Length + 1 + id.Length;
-        byte[]? rented = length > StackBytes ? new byte[length] : null;
-        Span<byte> message = rented ?? stackalloc byte[StackBytes];
+        Span<byte> message = length <= StackBytes ? stackalloc byte[length] : new byte[length];
         salt.CopyTo(message);
         message[salt.Length] = (byte)'.';
         id.CopyTo(message[(salt.Length + 1)..]);
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(message[..length], digest);
+        SHA256.HashData(message, digest);
         return BinaryPrimitives.ReadUInt64BigEndian(digest);
     }
 

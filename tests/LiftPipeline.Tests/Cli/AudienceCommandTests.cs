@@ -191,6 +191,20 @@ public sealed class AudienceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cancelled_assign_stops_cleanly_and_leaves_no_file()
+    {
+        string customers = Customers();
+        using var stop = new CancellationTokenSource();
+        await stop.CancelAsync();
+
+        var (code, _, error) = await CliRunner.RunAsync(LiftPipeline.Cli.Hosting.CliHost.System, stop.Token, Assign(customers));
+
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.Equal(["customers.parquet"], Directory.GetFiles(_folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task Help_names_every_option()
     {
         var (code, output, _) = await CliRunner.RunAsync("audience", "assign", "--help");
