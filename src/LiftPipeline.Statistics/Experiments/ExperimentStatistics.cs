@@ -6,8 +6,9 @@ namespace LiftPipeline.Statistics.Experiments;
 /// <see cref="QuantileSketch"/> per (arm, outcome) for capping and tail fitting. Built by
 /// the streaming builder (Ingestion); the statistics of a union of exports are <see cref="Combine"/> of theirs —
 /// counts exactly, sums up to rounding (compensated, ~1e-15 relative). Each cell sums every outcome and covariate about
-/// its own shift (a pilot mean, see <see cref="StatisticsAccumulator"/>); cells with different shifts are re-centred
-/// onto one before they are added (<see cref="SampleMoments"/>).
+/// its own shift (a pilot mean, see <see cref="StatisticsAccumulator"/>); a union of several cells is summed about their
+/// pooled means, each cell re-centred onto them before it is added (<see cref="SampleMoments"/>), so no one cell's
+/// pilot decides how many digits the union keeps.
 /// Memory: cells × (2·(2O + 2C + O·C + O(O−1)/2 + O + 1) + O + C doubles + 3 longs) for O outcomes and C covariates — 72
 /// cells × 2 outcomes × 1 covariate is about 19 KB — plus the sketches (≈ 1,000 longs per arm × outcome at α = 1 %); independent of rows.
 /// Immutable: <see cref="Merge"/> returns new statistics.
@@ -156,7 +157,28 @@ public sealed partial class ExperimentStatistics
         var sums = new double[cells.Count * w];
         var compensations = new double[cells.Count * w];
         var shifts = new double[cells.Count * s];
-        var seeded = new bool[cells.Count];
+        var totals = new double[cells.Count * s];
+        var customers = new long[cells.Count];
+        var contributions = new int[cells.Count];
+        foreach (var part in list)
+        {
+            for (int i = 0; i < part._cells.Count; i++)
+            {
+                int target = index[part._cells[i]];
+                if (contributions[target]++ == 0)
+                {
+                    part._shifts.AsSpan(i * s, s).CopyTo(shifts.AsSpan(target * s, s));
+                }
+                customers[target] += part.AddSumsTo(i, totals.AsSpan(target * s, s));
+            }
+        }
+        for (int target = 0; target < cells.Count; target++)
+        {
+            if (contributions[target] > 1)
+            {
+                PooledMeans(totals.AsSpan(target * s, s), customers[target], shifts.AsSpan(target * s, s));
+            }
+        }
         var counts = new long[cells.Count * StatisticsLayout.CountWidth];
         var sketches = new Dictionary<string, QuantileSketch[]>(StringComparer.Ordinal);
         var scratch = new double[w];
@@ -165,11 +187,6 @@ public sealed partial class ExperimentStatistics
             for (int i = 0; i < part._cells.Count; i++)
             {
                 int target = index[part._cells[i]];
-                if (!seeded[target])
-                {
-                    part._shifts.AsSpan(i * s, s).CopyTo(shifts.AsSpan(target * s, s));
-                    seeded[target] = true;
-                }
                 part.AddCellTo(i, sums.AsSpan(target * w, w), compensations.AsSpan(target * w, w), shifts.AsSpan(target * s, s), scratch);
                 for (int k = 0; k < StatisticsLayout.CountWidth; k++)
                 {
@@ -194,6 +211,32 @@ public sealed partial class ExperimentStatistics
             }
         }
         return new ExperimentStatistics(layout, first.SketchRelativeAccuracy, cells, sums, compensations, shifts, counts, sketches);
+    }
+
+    /// <summary>Adds Σy of every shifted metric of cell <paramref name="i"/> (n·K + Σ(y − K)) into <paramref name="totals"/>; returns its customers.</summary>
+    private long AddSumsTo(int i, Span<double> totals)
+    {
+        int w = _layout.Width, s = _layout.ShiftWidth;
+        long n = _counts[i * StatisticsLayout.CountWidth + StatisticsLayout.CountN];
+        for (int v = 0; v < s; v++)
+        {
+            int at = i * w + _layout.ShiftedSum(v);
+            totals[v] += n * _shifts[i * s + v] + (_sums[at] + _compensations[at]);
+        }
+        return n;
+    }
+
+    /// <summary>Sets <paramref name="shifts"/> to the means Σy/n where they are finite (else keeps them).</summary>
+    private static void PooledMeans(ReadOnlySpan<double> totals, long n, Span<double> shifts)
+    {
+        for (int v = 0; v < shifts.Length; v++)
+        {
+            double mean = totals[v] / n;
+            if (double.IsFinite(mean))
+            {
+                shifts[v] = mean;
+            }
+        }
     }
 
     /// <summary>
@@ -238,6 +281,16 @@ public sealed partial class ExperimentStatistics
         var sums = new double[w];
         var compensations = new double[w];
         var shifts = _shifts.AsSpan(members[0] * s, s).ToArray();
+        if (members.Count > 1)
+        {
+            var totals = new double[s];
+            long customers = 0;
+            foreach (int i in members)
+            {
+                customers += AddSumsTo(i, totals);
+            }
+            PooledMeans(totals, customers, shifts);
+        }
         var counts = new long[StatisticsLayout.CountWidth];
         var scratch = new double[w];
         foreach (int i in members)

@@ -42,6 +42,9 @@ internal sealed class StatisticsLayout
 
     public int CovariateShift(int covariate) => O + covariate;
 
+    /// <summary>Where Σ(v − K) of shifted metric <paramref name="v"/> (an outcome, then the covariates) lives.</summary>
+    public int ShiftedSum(int v) => v < O ? Sum(v) : CovariateSum(v - O);
+
     public int Sum(int outcome) => outcome;
 
     public int SumSquares(int outcome) => O + outcome;
@@ -80,7 +83,7 @@ internal sealed class StatisticsLayout
         for (int v = 0; v < ShiftWidth; v++)
         {
             d[v] = from[v] - to[v];
-            first[v] = sums[v < O ? Sum(v) : CovariateSum(v - O)];
+            first[v] = sums[ShiftedSum(v)];
         }
         for (int o = 0; o < O; o++)
         {
@@ -105,7 +108,7 @@ internal sealed class StatisticsLayout
         }
         for (int v = 0; v < ShiftWidth; v++)
         {
-            sums[v < O ? Sum(v) : CovariateSum(v - O)] += n * d[v];
+            sums[ShiftedSum(v)] += n * d[v];
         }
     }
 

@@ -149,6 +149,15 @@ public sealed class LargeMeanStatisticsTests
         }
 
         AssertCells(ExperimentStatistics.Combine(parts));
+        // A cell met in several parts is summed about its pooled mean, whatever the parts' pilots were.
+        var merged = ExperimentStatistics.Combine(parts).ToState();
+        for (int c = 0; c < merged.Cells.Length; c++)
+        {
+            var cell = whole.Cell(merged.Cells[c]);
+            Assert.Equal(cell.Outcome("revenue").Mean, merged.Shifts[3 * c], 1e-6);
+            Assert.Equal(cell.Outcome("flag").Mean, merged.Shifts[3 * c + 1], 1e-3);
+            Assert.Equal(cell.Covariate("pre_revenue").Mean, merged.Shifts[3 * c + 2], 1e-6);
+        }
         AssertSame(whole, ExperimentStatistics.Combine(parts));
         AssertSame(whole, ExperimentStatistics.Combine([parts[2], parts[0], parts[1]]));
         AssertSame(whole, parts[1].Merge(parts[2]).Merge(parts[0]));
