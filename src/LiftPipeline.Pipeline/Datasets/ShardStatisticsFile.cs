@@ -8,8 +8,8 @@ namespace LiftPipeline.Pipeline.Datasets;
 /// The stored form of one shard range's <see cref="ExperimentStatistics"/> (<c>datasets/{campaign}/stats-{key}.bin</c>):
 /// little-endian binary — the magic <c>LPSS</c>, the format version, the engine version that wrote it, the statistics
 /// state (<see cref="ExperimentStatisticsState"/>: names, cells, sums, compensations, the shifts the sums are taken
-/// about, counts, sketches), and a SHA-256 of everything before it. Version 2 added the shifts; a file of another version
-/// or engine is refused (and recomputed by <see cref="ShardStatisticsStore"/>). A few kilobytes for tens of cells, independent of the rows. <see cref="Read"/> checks the
+/// about, counts, sketches), and a SHA-256 of everything before it. A file of another format version (1 held raw sums
+/// without shifts) or engine is refused, and <see cref="ShardStatisticsStore"/> recomputes it. A few kilobytes for tens of cells, independent of the rows. <see cref="Read"/> checks the
 /// digest, header and every length against the bytes left before allocating, so a truncated, corrupt or hostile file
 /// is an <see cref="InvalidDataException"/>, never a crash or a huge allocation.
 /// </summary>
