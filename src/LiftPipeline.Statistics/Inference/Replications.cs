@@ -34,7 +34,8 @@ internal static class Replications
     /// <summary>
     /// <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/> over 0..count−1 that rethrows a re-estimate's
     /// <see cref="MeasurementNotPossibleException"/> unwrapped (a sub-panel the estimator cannot fit), so callers leave the
-    /// estimates standing without an uncertainty instead of failing on an <see cref="AggregateException"/>.
+    /// estimates standing without an uncertainty instead of failing on an <see cref="AggregateException"/>; any other
+    /// failure (a bug) stays wrapped and propagates.
     /// </summary>
     public static void For(int count, ParallelOptions parallel, Action<int> body)
     {
@@ -42,9 +43,10 @@ internal static class Replications
         {
             Parallel.For(0, count, parallel, body);
         }
-        catch (AggregateException e) when (e.InnerExceptions.OfType<MeasurementNotPossibleException>().FirstOrDefault() is { } inner)
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.All(x => x is MeasurementNotPossibleException))
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(inner).Throw();
+            // Every failure is a design problem (an estimator's own parallel loop may nest them): rethrow the first as itself.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
         }
     }
 

@@ -1,3 +1,4 @@
+using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Inference;
 using LiftPipeline.Statistics.Measurement;
 using LiftPipeline.Statistics.Panels;
@@ -101,6 +102,19 @@ public sealed class ThinDataEveryMethodTests
         Assert.True(double.IsFinite(estimate.Att));
         Assert.True(double.IsNaN(estimate.Uncertainty!.StandardError));
         Assert.Contains("at least two pre-treatment periods", estimate.Uncertainty.UnavailableReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parallel_replications_rethrow_a_design_problem_as_itself_even_nested_and_keep_a_bug_wrapped()
+    {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 2 };
+        var notPossible = new MeasurementNotPossibleException("no fit");
+
+        var thrown = Assert.Throws<MeasurementNotPossibleException>(() =>
+            Replications.For(4, parallel, r => throw (r == 2 ? new AggregateException(notPossible) : notPossible)));
+        Assert.Same(notPossible, thrown);
+        var bug = Assert.Throws<AggregateException>(() => Replications.For(4, parallel, _ => throw new InvalidOperationException("bug")));
+        Assert.All(bug.InnerExceptions, e => Assert.IsType<InvalidOperationException>(e));
     }
 
     [Theory]
