@@ -84,7 +84,7 @@ internal static class PipelineSummaryView
         }
     }
 
-    /// <summary>A holdout's overall contrasts on its primary metric with their always-valid intervals, then its recommendation.</summary>
+    /// <summary>A holdout's overall contrasts on its primary metric with their always-valid intervals, each harmed guardrail metric, then its recommendation.</summary>
     private static void HoldoutLines(TextWriter output, string campaign, Pipeline.Reports.HoldoutReport report)
     {
         var m = report.Measurement;
@@ -94,6 +94,10 @@ internal static class PipelineSummaryView
         {
             output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"  {c.Treatment} vs {c.Control} {c.Metric}: {100 * c.Relative:+0.0;-0.0}% [{100 * c.RelativeCi.Lower:0.0}%, {100 * c.RelativeCi.Upper:0.0}%], always valid [{100 * c.AlwaysValidRelativeCi.Lower:0.0}%, {100 * c.AlwaysValidRelativeCi.Upper:0.0}%], p {c.PValue:0.0000}"));
+        }
+        foreach (var harm in m.Harms)
+        {
+            output.WriteLine($"  ⚠ harmed: {harm.Describe(v => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{100 * v:0.0}%"))}.");
         }
         output.WriteLine($"  {report.RecommendationReason}");
     }
