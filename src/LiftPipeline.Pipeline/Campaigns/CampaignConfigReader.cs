@@ -95,7 +95,7 @@ internal sealed partial class CampaignConfigReader
         var solver = Choice(root, "", "solver", ["exact", "synthdid"], "exact");
         var treatment = Treatment(root, design);
         var arms = StringList(root, "", "arms", required: false, allowed: null);
-        double alpha = Level(root, "", "alpha", 0.05);
+        double alpha = Level(root, "", "alpha", CampaignConfig.DefaultAlpha);
         var subscribers = Subscribers(root);
         var guardrails = Guardrails(root, metrics);
         var holdout = Holdout(root, design, metrics, arms);

@@ -62,7 +62,7 @@ public static class DesignJson
         {
             foreach (var candidate in report.Cells[c].Selection.Candidates)
             {
-                WriteCandidate(w, candidate, report.IsMultiCell ? c + 1 : null, report.Options.Alpha);
+                WriteCandidate(w, candidate, report.IsMultiCell ? c + 1 : null, report.Options.TestAlpha);
             }
         }
         w.WriteEndArray();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LiftPipeline.Statistics.Inference;
 
 namespace LiftPipeline.Statistics.Design;
 
@@ -16,6 +17,13 @@ internal static class GeoDesignValidation
         Require(options.Alpha > 0 && options.Alpha < 1, $"Alpha must be between 0 and 1 (got {Show(options.Alpha)}).");
         Require(options.Power > 0 && options.Power < 1, $"Power must be between 0 and 1 (got {Show(options.Power)}).");
         Require(options.Permutations >= 1, $"Permutations must be at least 1 (got {options.Permutations}).");
+        if (options.AlwaysValid && options.Alpha > 0 && options.Alpha < 1 && options.Permutation == ConformalPermutation.Iid)
+        {
+            // The smallest p-value of the permutation test is 1/(permutations + 1); it must fall below the level tested.
+            int needed = (int)Math.Floor(1 / options.TestAlpha);
+            Require(options.Permutations >= needed,
+                $"Permutations {options.Permutations} cannot reach the always-valid test level {Show(options.TestAlpha)} (alpha {Show(options.Alpha)}): the smallest p-value is 1/{options.Permutations + 1}; give at least {needed} permutations, or plan a fixed-horizon test.");
+        }
         Require(options.EffectSizes is { Count: > 0 }, "Effect sizes must list at least one effect size.");
         foreach (double e in options.EffectSizes)
         {
@@ -45,6 +53,12 @@ internal static class GeoDesignValidation
             Require(d >= 1, $"Treatment periods must be at least 1 (got {d}).");
             int t0 = data.T - options.Lookback + 1 - d;
             Require(t0 >= 2, $"Treatment periods {d} with lookback {options.Lookback} leave {Math.Max(t0, 0)} pre-test periods of {data.T}; at least 2 are needed (shorten the test or the lookback).");
+        }
+        if (options.AlwaysValid && options.Permutation == ConformalPermutation.MovingBlock)
+        {
+            // The T cyclic shifts give p-values of at least 1/T.
+            Require(1.0 / data.T < options.TestAlpha,
+                $"Block permutations cannot reach the always-valid test level {Show(options.TestAlpha)} (alpha {Show(options.Alpha)}): with {data.T} periods the smallest p-value is 1/{data.T}; use iid permutations, or plan a fixed-horizon test.");
         }
         return durations;
     }
