@@ -14,7 +14,7 @@ internal static class InspectCommand
         var file = new Argument<FileInfo>("file") { Description = "The Parquet export to inspect." };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object instead of tables.", DefaultValueFactory = _ => false };
         var map = ColumnMapOption.Create();
-        var command = new Command("inspect", "Show a Parquet export's schema, row groups, rows, compression and writer, detect its contract (panel, experiment) and validate it. Exit code 0 when valid, 1 when not.")
+        var command = new Command("inspect", "Show a Parquet export's schema, row groups, rows, compression and writer, detect its contract (panel, experiment) and validate it. Exit code 0 when valid, 1 when not, 130 when stopped by Ctrl+C.")
         {
             file,
             json,

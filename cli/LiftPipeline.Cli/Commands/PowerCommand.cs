@@ -46,7 +46,7 @@ internal static class PowerCommand
             DefaultValueFactory = _ => false,
         };
         var geo = new GeoPower(alpha, power, holdout.FixedHorizon);
-        var command = new Command("power", "Plan an experiment. Holdout (customer level): customers per arm, total and days to detect a relative lift, or the MDE a given size detects. Geo (markets, FILE given): the power curve of chosen test markets per duration and effect size, with the false-positive rate at effect 0. Exit code 1 when the export is invalid, 2 on invalid inputs." + Examples)
+        var command = new Command("power", "Plan an experiment. Holdout (customer level): customers per arm, total and days to detect a relative lift, or the MDE a given size detects. Geo (markets, FILE given): the power curve of chosen test markets per duration and effect size, with the false-positive rate at effect 0. Exit code 1 when the export is invalid, 2 on invalid inputs, 130 when stopped by Ctrl+C." + Examples)
         {
             file, design, alpha, power, json,
         };
