@@ -164,7 +164,7 @@ internal sealed class GeoDesignSettings
         metric ??= panel.MetricNames[0];
         if (!panel.MetricNames.Contains(metric, StringComparer.Ordinal))
         {
-            await error.WriteLineAsync($"The export has no metric '{metric}'; it has {string.Join(", ", panel.MetricNames)}.").ConfigureAwait(false);
+            await error.WriteLineAsync($"--metric '{metric}' is not a metric of the export; give one of {string.Join(", ", panel.MetricNames)}.").ConfigureAwait(false);
             return (null, LiftApp.UsageError);
         }
         try
@@ -203,12 +203,30 @@ internal sealed class GeoDesignSettings
         }
     }
 
-    /// <summary>The message of a design's <see cref="ArgumentException"/> without the " (Parameter 'x')" .NET appends.</summary>
+    /// <summary>
+    /// The message of a design's <see cref="ArgumentException"/> as one line: a <see cref="GeoDesignOptionException"/> names
+    /// its options by their flags (<see cref="Flag"/>), any other loses the " (Parameter 'x')" .NET appends.
+    /// </summary>
     public static string Line(ArgumentException problem)
     {
+        if (problem is GeoDesignOptionException option)
+        {
+            return option.Format(Flag);
+        }
         string suffix = problem.ParamName is null ? "" : $" (Parameter '{problem.ParamName}')";
         return suffix.Length > 0 && problem.Message.EndsWith(suffix, StringComparison.Ordinal) ? problem.Message[..^suffix.Length] : problem.Message;
     }
+
+    /// <summary>
+    /// The flag of a <see cref="GeoDesignOptions"/> property (or <c>Locations</c>, <c>FixedHorizon</c>): its name in kebab
+    /// case (<c>TreatmentPeriods</c> → <c>--treatment-periods</c>), except <c>--holdout</c> and <c>--rank</c>.
+    /// </summary>
+    public static string Flag(string property) => property switch
+    {
+        nameof(GeoDesignOptions.HoldoutRange) => "--holdout",
+        nameof(GeoDesignOptions.Ranking) => "--rank",
+        _ => "--" + string.Concat(property.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString())),
+    };
 
     /// <summary>The description under <paramref name="prefix"/>, or as a sentence when there is none.</summary>
     private static string Describe(string prefix, string text) => prefix.Length > 0 ? prefix + text : char.ToUpperInvariant(text[0]) + text[1..];

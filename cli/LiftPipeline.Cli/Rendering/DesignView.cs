@@ -41,7 +41,7 @@ internal static class DesignView
         var candidates = selection.Candidates;
         if (candidates.Count == 0)
         {
-            console.MarkupLine(Markup.Escape($"{title}{(title is null ? "" : ": ")}no candidate reaches power {Number(selection.Options.Power)} at any simulated effect size within the budget; try larger effect sizes, longer durations or more markets."));
+            console.MarkupLine(Markup.Escape($"{title}{(title is null ? "" : ": ")}{NoCandidate(selection.Options)}"));
             return;
         }
         double alpha = selection.Options.TestAlpha;
@@ -84,6 +84,15 @@ internal static class DesignView
         {
             console.MarkupLine(Markup.Escape($"Designs marked {NotCalibrated} rank after the others."));
         }
+    }
+
+    /// <summary>Why a selection has no row, naming the flags to change and their values.</summary>
+    public static string NoCandidate(GeoDesignOptions options)
+    {
+        string effects = string.Join(",", options.EffectSizes.Select(e => e.ToString(CultureInfo.InvariantCulture)));
+        string budget = options.Budget is double b ? $" within --budget {Number(b, "0.##")}" : "";
+        return $"no candidate reaches --power {Number(options.Power)} at any of --effect-sizes {effects}{budget}; add larger --effect-sizes, "
+            + $"longer --treatment-periods or larger --sizes{(budget.Length > 0 ? ", raise --budget" : "")}, or lower --power.";
     }
 
     /// <summary>A column of the table and, when the console is narrow, the order it is left out in (1 first; 0 never).</summary>

@@ -91,7 +91,7 @@ internal static class GeoPowerView
     {
         var reached = GeoPowerCurve.Mde(points, options.Power);
         string mde = reached is null
-            ? $"no simulated effect reaches power {DesignView.Number(options.Power)}"
+            ? $"no effect of --effect-sizes reaches --power {DesignView.Number(options.Power)} (add larger --effect-sizes or longer --treatment-periods)"
             : $"smallest effect with power above {DesignView.Number(options.Power)}: {DesignView.Percent(reached.EffectSize)}";
         if (calibration is null)
         {

@@ -180,7 +180,7 @@ public sealed class DesignCommandTests : IDisposable
         var (code, _, error) = await CliRunner.RunAsync("design", PreTest, "--metric", "revenue");
 
         Assert.Equal(2, code);
-        Assert.Equal("The export has no metric 'revenue'; it has conversions.", error.Trim());
+        Assert.Equal("--metric 'revenue' is not a metric of the export; give one of conversions.", error.Trim());
     }
 
     [Fact]

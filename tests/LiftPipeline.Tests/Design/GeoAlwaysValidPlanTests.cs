@@ -43,9 +43,9 @@ public sealed class GeoAlwaysValidPlanTests
         var data = GeoPowerKnownTruthTests.FactorMarkets(1, markets: 8, periods: 40);
         var options = new GeoDesignOptions { TreatmentPeriods = [5], EffectSizes = [0], Alpha = 0.05, AlwaysValid = true, Permutations = 300 };
 
-        var problem = Assert.Throws<ArgumentException>(() => GeoPowerAnalysis.Curve(data, ["m00"], options));
+        var problem = Assert.Throws<GeoDesignOptionException>(() => GeoPowerAnalysis.Curve(data, ["m00"], options));
 
-        Assert.Equal("Permutations 300 cannot reach the always-valid test level 0.00240369 (alpha 0.05): the smallest p-value is 1/301; give at least 416 permutations, or plan a fixed-horizon test.", problem.Message);
+        Assert.Equal("permutations 300 cannot reach the always-valid test level 0.00240369 (alpha 0.05): the smallest p-value is 1/301; give permutations 416 or more, or plan a fixed-horizon test (fixedHorizon).", problem.Message);
         Assert.NotNull(GeoPowerAnalysis.Curve(data, ["m00"], options with { Permutations = 416, CalibrationWindows = 0 }));
     }
 
@@ -55,9 +55,9 @@ public sealed class GeoAlwaysValidPlanTests
         var data = GeoPowerKnownTruthTests.FactorMarkets(1, markets: 8, periods: 40);
         var options = new GeoDesignOptions { TreatmentPeriods = [5], EffectSizes = [0], Alpha = 0.05, AlwaysValid = true, Permutation = ConformalPermutation.MovingBlock };
 
-        var problem = Assert.Throws<ArgumentException>(() => GeoPowerAnalysis.Curve(data, ["m00"], options));
+        var problem = Assert.Throws<GeoDesignOptionException>(() => GeoPowerAnalysis.Curve(data, ["m00"], options));
 
-        Assert.Equal("Block permutations cannot reach the always-valid test level 0.00240369 (alpha 0.05): with 40 periods the smallest p-value is 1/40; use iid permutations, or plan a fixed-horizon test.", problem.Message);
+        Assert.Equal("permutation block cannot reach the always-valid test level 0.00240369 (alpha 0.05): with 40 periods the smallest p-value is 1/40; use permutation iid, or plan a fixed-horizon test (fixedHorizon).", problem.Message);
     }
 }
 
