@@ -171,7 +171,7 @@ public sealed class PlanningCampaignPipelineTests : IDisposable
         var second = Assert.Single((await Pipeline(store).RunOnceAsync(RunId.Parse("run-2"))).Measurements);
 
         Assert.Equal(CampaignRunStatus.Failed, first.Status);
-        Assert.Contains("atlantis", first.Message);
+        Assert.Contains("geoDesign.include names 'atlantis', which is not one of the panel's", first.Message);
         Assert.DoesNotContain('\n', first.Message);
         var alert = AlertJson.Read((await store.ReadAsync(Assert.Single(first.Alerts)))!.Content.Span);
         Assert.Equal(MeasureCampaignHandler.MeasurementGuardrail, alert.Guardrail);
