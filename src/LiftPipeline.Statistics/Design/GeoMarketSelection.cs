@@ -13,7 +13,7 @@ public static class GeoMarketSelection
     /// is GeoLift's count (candidates × durations × effect sizes × lookback windows).
     /// </summary>
     /// <exception cref="GeoDesignOptionException">The options do not fit the data (unknown market, size larger than the markets, duration too long).</exception>
-    /// <exception cref="MeasurementNotPossibleException">No candidate can be simulated.</exception>
+    /// <exception cref="MeasurementNotPossibleException">A candidate cannot be simulated (the estimator cannot fit it).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static MarketSelection Select(GeoDesignPanel data, GeoDesignOptions options, IProgress<DesignProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -44,7 +44,7 @@ public static class GeoMarketSelection
         }
         if (candidates.Count == 0)
         {
-            throw new MeasurementNotPossibleException("No candidate test group contains every included market; include fewer markets or allow larger sizes.");
+            throw new GeoDesignOptionException("No candidate test group of {Sizes} contains every market of {Include}; include fewer markets or give larger {Sizes}.");
         }
         var run = new GeoPowerRun(data, options, durations, candidates.Count, progress, cancellationToken);
         var curves = new List<GeoPowerCurve>(candidates.Count);
@@ -53,7 +53,7 @@ public static class GeoMarketSelection
             var donors = Donors(data, treated, controls);
             if (donors.Length == 0)
             {
-                throw new MeasurementNotPossibleException($"Candidate {string.Join(", ", treated.Select(i => data.Units[i]))} leaves no donor market.");
+                throw new GeoDesignOptionException($"Candidate {string.Join(", ", treated.Select(i => data.Units[i]))} leaves no donor market; give more {{Controls}} or smaller {{Sizes}}.");
             }
             curves.Add(run.Run(treated.Select(i => data.Units[i]).ToArray(), treated, donors));
         }

@@ -82,8 +82,8 @@ public static class MultiCellMarketSelection
     /// for effect sizes that are all negative, the largest negative one), or the largest simulated effect size when a
     /// cell never reaches that power.
     /// </summary>
-    /// <exception cref="GeoDesignOptionException">Fewer than 2 cells, an empty cell, an unknown market, a market in two cells, no non-zero effect size, or a duration that does not fit.</exception>
-    /// <exception cref="MeasurementNotPossibleException">No market is left outside the cells as a control, or the estimator cannot run on the design.</exception>
+    /// <exception cref="GeoDesignOptionException">Fewer than 2 cells, an empty cell, an unknown market, a market in two cells, no non-zero effect size, a duration that does not fit, or no market left outside the cells as a control.</exception>
+    /// <exception cref="MeasurementNotPossibleException">The estimator cannot run on the design.</exception>
     public static (IReadOnlyList<GeoPowerCurve> Curves, IReadOnlyList<CellComparison> Comparisons) Compare(
         GeoDesignPanel data, IReadOnlyList<IReadOnlyList<string>> cells, int duration, GeoDesignOptions options, CancellationToken cancellationToken = default)
     {

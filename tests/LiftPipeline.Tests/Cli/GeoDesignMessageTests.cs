@@ -52,6 +52,7 @@ public sealed class GeoDesignMessageTests
         { ["--locations", "chicago", "--controls", "chicago"], "Market 'chicago' is in both --locations and --controls." },
         { ["--locations", "chicago,portland", "--locations", "portland,houston", "--treatment-periods", "15"], "Market 'portland' is in the --locations of more than one cell." },
         { ["--locations", "chicago", "--locations", "houston", "--treatment-periods", "15", "--effect-sizes", "0"], "Comparing cells needs a non-zero effect in --effect-sizes, such as 0,0.05,0.1." },
+        { ["--locations", "chicago", "--locations", "houston", "--controls", "chicago,houston", "--treatment-periods", "15"], "--controls applies to one test cell; with several --locations each cell is measured against the markets in no cell." },
         { ["--locations", "chicago", "--locations", "houston", "--treatment-periods", "95"], "--treatment-periods 95 does not fit the history of 90 periods; give durations from 1 to 88." },
     };
 
