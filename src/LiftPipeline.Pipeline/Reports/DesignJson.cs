@@ -214,6 +214,8 @@ public static class DesignJson
         w.WriteFinite("cpic", o.Cpic);
         w.WriteFinite("budget", o.Budget);
         w.WriteFinite("alpha", o.Alpha);
+        w.WriteBoolean("fixedHorizon", !o.AlwaysValid);
+        w.WriteFinite("testAlpha", o.TestAlpha);
         w.WriteFinite("power", o.Power);
         w.WriteNumber("lookback", o.Lookback);
         w.WriteNumber("calibrationWindows", o.CalibrationWindows);
