@@ -28,7 +28,7 @@ internal sealed class GeoDesignSettings
     {
         FixedHorizon = fixedHorizon ?? new Option<bool>("--fixed-horizon")
         {
-            Description = Describe(prefix, $"plan GeoLift's fixed-horizon test, read once at the end, at --alpha (default {Show(Defaults.Alpha)}). Default: plan for the always-valid interval the nightly decisions read (--alpha default {Show(CampaignConfig.DefaultAlpha)}), which at the test's end excludes 0 when a fixed-horizon test at a smaller level would: each simulated test rejects at that level."),
+            Description = Describe(prefix, $"plan GeoLift's fixed-horizon test, read once at the end, at --alpha (default {Show(Defaults.Alpha)}). Default: plan for the always-valid interval the nightly decisions read (--alpha default {Show(CampaignConfig.DefaultAlpha)}): each simulated test rejects at the level where that interval excludes 0 at the test's end (0.0024 at alpha 0.05)."),
         };
         Metric = new("--metric") { Description = Describe(prefix, "the metric column to design on. Default: the export's only metric.") };
         TreatmentPeriods = CommaListOption.WholeNumbers("--treatment-periods", Describe(prefix, "test durations in periods, comma separated (e.g. 10,15). Default: T/10 and T/5 of the history."), "10,15");
