@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using LiftPipeline.Cli.Commands;
 using LiftPipeline.Cli.Hosting;
 
@@ -20,6 +21,16 @@ public static class LiftApp
 
     /// <summary>Exit code for usage errors (unknown option, missing argument, a <c>--store</c> folder that does not exist without <c>--create</c>).</summary>
     public const int UsageError = 2;
+
+    /// <summary>
+    /// Exit code when Ctrl+C (or SIGTERM) cut a command's work short (128 + SIGINT, the shell's convention); the command
+    /// prints one line "lift NAME stopped …" on standard error. <c>lift watch</c>, which runs until stopped, exits
+    /// <see cref="Ok"/> after its "stopped" line instead.
+    /// </summary>
+    public const int Interrupted = 130;
+
+    /// <summary>The command whose normal end is Ctrl+C: stopping it is not an interruption.</summary>
+    private const string RunsUntilStopped = "watch";
 
     /// <summary>Builds the root command writing results to <paramref name="output"/> and problems to <paramref name="error"/>.</summary>
     public static RootCommand Build(TextWriter output, TextWriter? error = null) => Build(output, error, CliHost.System);
@@ -84,11 +95,12 @@ public static class LiftApp
             {
                 await output.WriteAsync(HelpDefaults.Once(configuration.Output.ToString()!)).ConfigureAwait(false);
             }
-            return code;
+            // A command that noticed Ctrl+C and returned early without saying so was cut short all the same.
+            return code == Ok && cancellationToken.IsCancellationRequested ? await StoppedAsync(parsed, error).ConfigureAwait(false) : code;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return Ok;   // stopped (Ctrl+C)
+            return await StoppedAsync(parsed, error).ConfigureAwait(false);
         }
         catch (Exception unexpected)
         {
@@ -96,5 +108,22 @@ public static class LiftApp
             await error.WriteLineAsync($"lift failed unexpectedly: {UserMessage.Of(unexpected)} — please report this with the command you ran.").ConfigureAwait(false);
             return DataProblem;
         }
+    }
+
+    /// <summary>Ctrl+C: one line naming the command on <paramref name="error"/>; <see cref="Interrupted"/>, or <see cref="Ok"/> for <c>lift watch</c>.</summary>
+    private static async Task<int> StoppedAsync(ParseResult parsed, TextWriter error)
+    {
+        var names = new List<string>();
+        for (var result = parsed.CommandResult; result.Parent is CommandResult parent; result = parent)
+        {
+            names.Insert(0, result.Command.Name);   // the root command ("lift") is left out
+        }
+        string name = string.Join(' ', names);
+        if (name == RunsUntilStopped)
+        {
+            return Ok;   // its own "stopped" line ends its output
+        }
+        await error.WriteLineAsync($"lift {name} stopped (Ctrl+C) before it finished.").ConfigureAwait(false);
+        return Interrupted;
     }
 }

@@ -36,8 +36,8 @@ internal static class DesignCommand
         rank.AcceptOnlyFromAmong("mde", "geolift");
         var cells = new Option<int>("--cells") { Description = "Test cells: 2 or more splits the markets into cells by total outcome (GeoLift's multi-cell selection) and selects markets in each.", DefaultValueFactory = _ => defaults.Cells };
         var top = new Option<int>("--top") { Description = "Designs shown in the table (per cell); --json prints every one.", DefaultValueFactory = _ => 10 };
-        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object {design, candidates: [{rank, locations, duration, effectSize, power, …}], simulations} instead of a table.", DefaultValueFactory = _ => false };
-        var command = new Command("design", "Plan a geo test before it starts: which markets, how long, the smallest effect it can detect (MDE) and what it costs. Simulates the test on every historical window of the pre-test panel (GeoLift's market selection) and reports beside power the false-positive rate at effect 0. Exit code 1 when the export is invalid or nothing can be simulated, 2 for usage errors." + Examples)
+        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object {design, candidates: [{rank, locations, duration, effectSize, power, …}], simulations, test: {interval, alpha, testAlpha, reason}} instead of a table.", DefaultValueFactory = _ => false };
+        var command = new Command("design", "Plan a geo test before it starts: which markets, how long, the smallest effect it can detect (MDE) and what it costs. Simulates the test on every historical window of the pre-test panel (GeoLift's market selection) and reports beside power the false-positive rate at effect 0. Exit code 1 when the export is invalid or nothing can be simulated, 2 for usage errors, 130 when stopped by Ctrl+C." + Examples)
         {
             file, design, sizes, include, exclude, budget, holdout, rank, cells, top, json,
         };

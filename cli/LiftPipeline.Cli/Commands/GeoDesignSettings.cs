@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using LiftPipeline.Ingestion;
 using LiftPipeline.Ingestion.Panels;
+using LiftPipeline.Pipeline.Campaigns;
 using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Design;
 using LiftPipeline.Statistics.Estimators;
@@ -21,13 +23,22 @@ internal sealed class GeoDesignSettings
     /// <param name="prefix">Put before every description (<c>"Geo: "</c> where the command also has other designs' options).</param>
     /// <param name="alpha">The command's <c>--alpha</c>, when another design shares it; null makes a geo one.</param>
     /// <param name="power">The command's <c>--power</c>, likewise.</param>
-    public GeoDesignSettings(string prefix, Option<double>? alpha = null, Option<double>? power = null)
+    /// <param name="fixedHorizon">The command's <c>--fixed-horizon</c>, likewise.</param>
+    public GeoDesignSettings(string prefix, Option<double>? alpha = null, Option<double>? power = null, Option<bool>? fixedHorizon = null)
     {
+        FixedHorizon = fixedHorizon ?? new Option<bool>("--fixed-horizon")
+        {
+            Description = Describe(prefix, $"plan GeoLift's fixed-horizon test, read once at the end, at --alpha (default {Show(Defaults.Alpha)}). Default: plan for the always-valid interval the nightly decisions read (--alpha default {Show(CampaignConfig.DefaultAlpha)}): each simulated test rejects at the level where that interval excludes 0 at the test's end (0.0024 at alpha 0.05)."),
+        };
         Metric = new("--metric") { Description = Describe(prefix, "the metric column to design on. Default: the export's only metric.") };
         TreatmentPeriods = CommaListOption.WholeNumbers("--treatment-periods", Describe(prefix, "test durations in periods, comma separated (e.g. 10,15). Default: T/10 and T/5 of the history."), "10,15");
         EffectSizes = CommaListOption.Numbers("--effect-sizes", Describe(prefix, $"relative effects simulated, comma separated, negative for a budget decrease (--effect-sizes=-0.1,-0.05). Default: {Join(Defaults.EffectSizes)}."), "0,0.05,0.1");
         Cpic = new("--cpic") { Description = Describe(prefix, "cost per incremental conversion: investment = cpic × test markets' outcome in the window × effect size."), DefaultValueFactory = _ => Defaults.Cpic };
-        Alpha = alpha ?? new Option<double>("--alpha") { Description = Describe(prefix, "significance level of each simulated test."), DefaultValueFactory = _ => Defaults.Alpha };
+        Alpha = alpha ?? new Option<double>("--alpha")
+        {
+            Description = Describe(prefix, $"significance level of the always-valid interval planned for, or with --fixed-horizon of each simulated test (default {Show(Defaults.Alpha)}, GeoLift's)."),
+            DefaultValueFactory = result => DefaultAlpha(IsFixedHorizon(result, FixedHorizon)),
+        };
         Power = power ?? new Option<double>("--power") { Description = Describe(prefix, "power a design must exceed at its MDE."), DefaultValueFactory = _ => Defaults.Power };
         Lookback = new("--lookback") { Description = Describe(prefix, "historical test windows simulated per design; the last ends at the last period."), DefaultValueFactory = _ => Defaults.Lookback };
         CalibrationWindows = new("--calibration-windows") { Description = Describe(prefix, "historical windows over which the false-positive rate at effect 0 is measured; 0 turns it off."), DefaultValueFactory = _ => Defaults.CalibrationWindows };
@@ -51,6 +62,9 @@ internal sealed class GeoDesignSettings
 
     public Option<double> Alpha { get; }
 
+    /// <summary><c>--fixed-horizon</c>: GeoLift's fixed-horizon test instead of the always-valid plan (the default).</summary>
+    public Option<bool> FixedHorizon { get; }
+
     public Option<double> Power { get; }
 
     public Option<int> Lookback { get; }
@@ -69,11 +83,27 @@ internal sealed class GeoDesignSettings
 
     public Option<long> MaxRows { get; }
 
-    /// <summary>Every option this set made (not the shared <c>--alpha</c> and <c>--power</c> it was given).</summary>
+    /// <summary>Every option this set made (not the shared <c>--alpha</c>, <c>--power</c> and <c>--fixed-horizon</c> it was given).</summary>
     public IEnumerable<Option> Own => [Metric, TreatmentPeriods, EffectSizes, Cpic, Lookback, CalibrationWindows, Estimator, Permutations, Permutation, Side, Seed, MaxRows];
 
-    /// <summary>Every option, <c>--alpha</c> and <c>--power</c> included.</summary>
-    public IEnumerable<Option> All => [.. Own, Alpha, Power];
+    /// <summary>Every option, <c>--alpha</c>, <c>--power</c> and <c>--fixed-horizon</c> included.</summary>
+    public IEnumerable<Option> All => [.. Own, Alpha, Power, FixedHorizon];
+
+    /// <summary>
+    /// The default <c>--alpha</c> of a geo plan: GeoLift's 0.1 for its fixed-horizon test, else the level of the intervals
+    /// the nightly decisions read (campaign.json's default), so the plan is for the interval the decision will read.
+    /// </summary>
+    public static double DefaultAlpha(bool fixedHorizon) => fixedHorizon ? Defaults.Alpha : CampaignConfig.DefaultAlpha;
+
+    /// <summary>Whether <paramref name="option"/> is set on the command <paramref name="result"/> belongs to (false for help, which parses no command line).</summary>
+    public static bool IsFixedHorizon(SymbolResult? result, Option<bool> option)
+    {
+        while (result is not null and not CommandResult)
+        {
+            result = result.Parent;
+        }
+        return result is CommandResult command && command.GetResult(option) is { } given && given.GetValueOrDefault<bool>();
+    }
 
     /// <summary>The options as given; the rules of their values (ranges, markets) are the design's, checked when it runs.</summary>
     public GeoDesignOptions Options(ParseResult parse) => new()
@@ -90,6 +120,7 @@ internal sealed class GeoDesignSettings
         Permutation = parse.GetValue(Permutation) == "block" ? ConformalPermutation.MovingBlock : ConformalPermutation.Iid,
         Side = parse.GetValue(Side) == "one-sided" ? TestSide.OneSided : TestSide.TwoSided,
         Seed = parse.GetValue(Seed),
+        AlwaysValid = !parse.GetValue(FixedHorizon),
     };
 
     /// <summary>
@@ -133,7 +164,7 @@ internal sealed class GeoDesignSettings
         metric ??= panel.MetricNames[0];
         if (!panel.MetricNames.Contains(metric, StringComparer.Ordinal))
         {
-            await error.WriteLineAsync($"The export has no metric '{metric}'; it has {string.Join(", ", panel.MetricNames)}.").ConfigureAwait(false);
+            await error.WriteLineAsync($"--metric '{metric}' is not a metric of the export; give one of {string.Join(", ", panel.MetricNames)}.").ConfigureAwait(false);
             return (null, LiftApp.UsageError);
         }
         try
@@ -172,15 +203,35 @@ internal sealed class GeoDesignSettings
         }
     }
 
-    /// <summary>The message of a design's <see cref="ArgumentException"/> without the " (Parameter 'x')" .NET appends.</summary>
+    /// <summary>
+    /// The message of a design's <see cref="ArgumentException"/> as one line: a <see cref="GeoDesignOptionException"/> names
+    /// its options by their flags (<see cref="Flag"/>), any other loses the " (Parameter 'x')" .NET appends.
+    /// </summary>
     public static string Line(ArgumentException problem)
     {
+        if (problem is GeoDesignOptionException option)
+        {
+            return option.Format(Flag);
+        }
         string suffix = problem.ParamName is null ? "" : $" (Parameter '{problem.ParamName}')";
         return suffix.Length > 0 && problem.Message.EndsWith(suffix, StringComparison.Ordinal) ? problem.Message[..^suffix.Length] : problem.Message;
     }
 
+    /// <summary>
+    /// The flag of a <see cref="GeoDesignOptions"/> property (or <c>Locations</c>, <c>FixedHorizon</c>): its name in kebab
+    /// case (<c>TreatmentPeriods</c> → <c>--treatment-periods</c>), except <c>--holdout</c> and <c>--rank</c>.
+    /// </summary>
+    public static string Flag(string property) => property switch
+    {
+        nameof(GeoDesignOptions.HoldoutRange) => "--holdout",
+        nameof(GeoDesignOptions.Ranking) => "--rank",
+        _ => "--" + string.Concat(property.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString())),
+    };
+
     /// <summary>The description under <paramref name="prefix"/>, or as a sentence when there is none.</summary>
     private static string Describe(string prefix, string text) => prefix.Length > 0 ? prefix + text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    private static string Show(double value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Join(IEnumerable<double> values) => string.Join(",", values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
 }

@@ -16,9 +16,10 @@ internal sealed class GeoPower
 {
     /// <param name="alpha">The command's <c>--alpha</c> (its default follows the design).</param>
     /// <param name="power">The command's <c>--power</c>.</param>
-    public GeoPower(Option<double> alpha, Option<double> power)
+    /// <param name="fixedHorizon">The command's <c>--fixed-horizon</c> (shared with the holdout design).</param>
+    public GeoPower(Option<double> alpha, Option<double> power, Option<bool> fixedHorizon)
     {
-        Settings = new GeoDesignSettings("Geo: ", alpha, power);
+        Settings = new GeoDesignSettings("Geo: ", alpha, power, fixedHorizon);
     }
 
     public Option<IReadOnlyList<IReadOnlyList<string>>?> Locations { get; } = CommaListOption.RepeatedNames(
@@ -72,7 +73,7 @@ internal sealed class GeoPower
         }
         if (asJson)
         {
-            await output.WriteLineAsync(DesignJson.Curve(curve, controls)).ConfigureAwait(false);
+            await output.WriteLineAsync(DesignJson.Curve(curve, controls, options)).ConfigureAwait(false);
         }
         else
         {
@@ -106,7 +107,7 @@ internal sealed class GeoPower
         }
         if (asJson)
         {
-            await output.WriteLineAsync(DesignJson.Cells(cells, comparisons)).ConfigureAwait(false);
+            await output.WriteLineAsync(DesignJson.Cells(cells, comparisons, options)).ConfigureAwait(false);
         }
         else
         {

@@ -34,7 +34,10 @@ internal sealed class HoldoutPower
 
     public Option<double?> Traffic { get; } = new("--daily-traffic") { Description = "Holdout: eligible customers per day over all arms, for the duration. Default: none (no duration)." };
 
-    public Option<bool> FixedHorizon { get; } = new("--fixed-horizon") { Description = "Holdout: plan for a fixed-horizon interval read once at the end. Default: plan for the always-valid interval the nightly decisions read (tightest at the planned total)." };
+    public Option<bool> FixedHorizon { get; } = new("--fixed-horizon")
+    {
+        Description = "Plan for a fixed-horizon test read once at the end (geo: GeoLift's conformal test at --alpha). Default: plan for the always-valid interval the nightly decisions read (holdout: tightest at the planned total; geo: at the test's end, each simulated test at the level where that interval excludes 0).",
+    };
 
     public IEnumerable<Option> All => [Baseline, Sd, RelativeMde, NPerArm, Arms, Allocation, Cuped, Inflation, Traffic, FixedHorizon];
 

@@ -37,7 +37,7 @@ internal static class JsonError
             w.WriteStartObject();
             w.WriteStartObject("error");
             w.WriteNumber("exitCode", exitCode);
-            w.WriteString("kind", exitCode == LiftApp.UsageError ? "usage" : "data");
+            w.WriteString("kind", exitCode switch { LiftApp.UsageError => "usage", LiftApp.Interrupted => "interrupted", _ => "data" });
             w.WriteString("message", string.Join(" ", problems.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
             w.WriteEndObject();
             w.WriteEndObject();

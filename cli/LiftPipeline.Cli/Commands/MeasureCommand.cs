@@ -67,7 +67,7 @@ internal static class MeasureCommand
         var map = ColumnMapOption.Create();
         var holdout = new HoldoutMeasure();
         Option[] panelOnly = [estimators, solver, se, reps, cohortSe, seed, maxRows];
-        var command = new Command("measure", "Estimate the effect of treatment. A panel export (geo test, market panel): ATT, uncertainty, lift, incremental total, weights and effect per period. A holdout (customer-level experiment, --design holdout): every arm against the control and extra contrasts, per metric, segment, surface and market, with fixed and always-valid intervals, CUPED on pre_* columns, iROAS and guardrails. Exit code 1 when the export is invalid or an estimator cannot run on it (a variance method the design does not allow leaves the estimates with no standard error and a warning), 2 for usage errors.")
+        var command = new Command("measure", "Estimate the effect of treatment. A panel export (geo test, market panel): ATT, uncertainty, lift, incremental total, weights and effect per period. A holdout (customer-level experiment, --design holdout): every arm against the control and extra contrasts, per metric, segment, surface and market, with fixed and always-valid intervals, CUPED on pre_* columns, iROAS and guardrails. Exit code 1 when the export is invalid or an estimator cannot run on it (a variance method the design does not allow leaves the estimates with no standard error and a warning), 2 for usage errors, 130 when stopped by Ctrl+C.")
         {
             file, metric, estimators, solver, se, reps, cohortSe, seed, json, design, maxRows, map,
         };

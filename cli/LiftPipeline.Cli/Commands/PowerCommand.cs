@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using LiftPipeline.Pipeline.Campaigns;
 
 namespace LiftPipeline.Cli.Commands;
 
@@ -30,20 +31,22 @@ internal static class PowerCommand
             Description = "Experiment design: holdout (each treatment arm against one holdout control; the default without FILE) or geo (test markets against synthetic controls; the default with FILE).",
             DefaultValueFactory = result => DesignOf(result, null, file),
         };
+        var holdout = new HoldoutPower();
         var alpha = new Option<double>("--alpha")
         {
-            Description = "Significance level. Holdout: family-wise two-sided, split over treatment arms (Bonferroni, alpha/arms). Geo: of each simulated test, 0.1 unless given.",
-            DefaultValueFactory = result => DesignOf(result, design, file) == Geo ? GeoDesignSettings.Defaults.Alpha : 0.05,
+            Description = "Significance level. Holdout: family-wise two-sided, split over treatment arms (Bonferroni, alpha/arms). Geo: of the always-valid interval planned for, or with --fixed-horizon of each simulated test (default 0.1, GeoLift's).",
+            DefaultValueFactory = result => DesignOf(result, design, file) == Geo
+                ? GeoDesignSettings.DefaultAlpha(GeoDesignSettings.IsFixedHorizon(result, holdout.FixedHorizon))
+                : CampaignConfig.DefaultAlpha,
         };
         var power = new Option<double>("--power") { Description = "Holdout: power to detect the MDE in each treatment-vs-control comparison. Geo: the power an effect must exceed to count as detectable.", DefaultValueFactory = _ => 0.8 };
         var json = new Option<bool>("--json")
         {
-            Description = "Print exactly one JSON object instead of a table. Holdout: {nPerArm, totalN, days, mdeAbsolute, mdeRelative, armSizes} (nPerArm: the largest arm; armSizes: control first). Geo: {design, locations, controls, curve: [{duration, effectSize, power, avgAtt, avgDetectedLift, avgScaledL2Imbalance, investment, windows}], calibration: [{duration, falsePositiveRate, windows}], simulations}.",
+            Description = "Print exactly one JSON object instead of a table. Holdout: {nPerArm, totalN, days, mdeAbsolute, mdeRelative, armSizes} (nPerArm: the largest arm; armSizes: control first). Geo: {design, locations, controls, curve: [{duration, effectSize, power, avgAtt, avgDetectedLift, avgScaledL2Imbalance, investment, windows}], calibration: [{duration, falsePositiveRate, windows}], simulations, test: {interval, alpha, testAlpha, reason}}.",
             DefaultValueFactory = _ => false,
         };
-        var holdout = new HoldoutPower();
-        var geo = new GeoPower(alpha, power);
-        var command = new Command("power", "Plan an experiment. Holdout (customer level): customers per arm, total and days to detect a relative lift, or the MDE a given size detects. Geo (markets, FILE given): the power curve of chosen test markets per duration and effect size, with the false-positive rate at effect 0. Exit code 1 when the export is invalid, 2 on invalid inputs." + Examples)
+        var geo = new GeoPower(alpha, power, holdout.FixedHorizon);
+        var command = new Command("power", "Plan an experiment. Holdout (customer level): customers per arm, total and days to detect a relative lift, or the MDE a given size detects. Geo (markets, FILE given): the power curve of chosen test markets per duration and effect size, with the false-positive rate at effect 0. Exit code 1 when the export is invalid, 2 on invalid inputs, 130 when stopped by Ctrl+C." + Examples)
         {
             file, design, alpha, power, json,
         };

@@ -30,7 +30,7 @@ internal static class RunCommand
             "Run the pipeline once over a store: process new exports (accepted ones merged into the campaign dataset, invalid ones quarantined), " +
             "measure every active campaign, write reports, deliver alerts (new and pending). " +
             "Exit code 0 when everything ran — guardrail breaches, quarantined exports and pending deliveries are results, and a run that waited 30 s for another run's lease " +
-            "is skipped (\"skipped: another run is measuring\"); the summary counts only exports this process merged; 1 when a campaign failed, a problem was reported or the store failed; 2 for usage errors." +
+            "is skipped (\"skipped: another run is measuring\"); the summary counts only exports this process merged; 1 when a campaign failed, a problem was reported or the store failed; 2 for usage errors; 130 when stopped by Ctrl+C." +
             StoreOptions.SecretsHelp);
         store.AddTo(command);
         command.Options.Add(runId);

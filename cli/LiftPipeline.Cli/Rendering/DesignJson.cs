@@ -15,10 +15,11 @@ internal static class DesignJson
         writer.WriteStartArray("candidates");
         foreach (var candidate in selection.Candidates)
         {
-            Reports.DesignJson.WriteCandidate(writer, candidate, cell: null, selection.Options.Alpha);
+            Reports.DesignJson.WriteCandidate(writer, candidate, cell: null, selection.Options.TestAlpha);
         }
         writer.WriteEndArray();
         writer.WriteNumber("simulations", selection.Simulations);
+        Test(writer, selection.Options);
     });
 
     /// <summary>As <see cref="Selection"/>, every cell's candidates together with their <c>cell</c> (1-based), then <c>"cells"</c>: each cell's pool of markets.</summary>
@@ -30,7 +31,7 @@ internal static class DesignJson
         {
             foreach (var candidate in selection.Cells[c].Candidates)
             {
-                Reports.DesignJson.WriteCandidate(writer, candidate, cell: c + 1, selection.Cells[c].Options.Alpha);
+                Reports.DesignJson.WriteCandidate(writer, candidate, cell: c + 1, selection.Cells[c].Options.TestAlpha);
             }
         }
         writer.WriteEndArray();
@@ -41,13 +42,17 @@ internal static class DesignJson
             Strings(writer, null, markets);
         }
         writer.WriteEndArray();
+        if (selection.Cells.Count > 0)
+        {
+            Test(writer, selection.Cells[0].Options);
+        }
     });
 
     /// <summary>
     /// <c>{"design":"geo","locations":[…],"controls":[…]|null,"curve":[…],"calibration":[…],"simulations":n}</c>;
     /// <paramref name="controls"/> null means every other market.
     /// </summary>
-    public static string Curve(GeoPowerCurve curve, IReadOnlyList<string>? controls) => Write(writer =>
+    public static string Curve(GeoPowerCurve curve, IReadOnlyList<string>? controls, GeoDesignOptions options) => Write(writer =>
     {
         writer.WriteString("design", "geo");
         Strings(writer, "locations", curve.Locations);
@@ -72,6 +77,7 @@ internal static class DesignJson
         }
         writer.WriteEndArray();
         writer.WriteNumber("simulations", curve.Simulations);
+        Test(writer, options);
     });
 
     /// <summary>
@@ -79,7 +85,7 @@ internal static class DesignJson
     /// "comparisons":[{"cellA","cellB","duration","baseLift","winningMultiple"}],"simulations":n}</c>: cells numbered from 1
     /// in the order given, one curve per cell over every duration, <c>winningMultiple</c> null when none tried wins.
     /// </summary>
-    public static string Cells(IReadOnlyList<IReadOnlyList<string>> cells, IReadOnlyList<CellComparisons> comparisons) => Write(writer =>
+    public static string Cells(IReadOnlyList<IReadOnlyList<string>> cells, IReadOnlyList<CellComparisons> comparisons, GeoDesignOptions options) => Write(writer =>
     {
         writer.WriteString("design", "geo");
         writer.WriteStartArray("cells");
@@ -131,7 +137,22 @@ internal static class DesignJson
         }
         writer.WriteEndArray();
         writer.WriteNumber("simulations", simulations);
+        Test(writer, options);
     });
+
+    /// <summary>
+    /// <c>"test":{"interval":"always-valid"|"fixed-horizon","alpha":α,"testAlpha":α′,"reason":"…"}</c>: the interval the
+    /// design plans for, its level, the level each simulated test rejects at (α′ = α for the fixed-horizon test) and why.
+    /// </summary>
+    private static void Test(Utf8JsonWriter writer, GeoDesignOptions options)
+    {
+        writer.WriteStartObject("test");
+        writer.WriteString("interval", DesignView.Interval(options));
+        writer.WriteNumber("alpha", options.Alpha);
+        writer.WriteNumber("testAlpha", options.TestAlpha);
+        writer.WriteString("reason", DesignView.LevelReason(options));
+        writer.WriteEndObject();
+    }
 
     /// <summary>The 1-based number of the cell whose markets are <paramref name="markets"/>.</summary>
     public static int CellNumber(IReadOnlyList<IReadOnlyList<string>> cells, IReadOnlyList<string> markets)

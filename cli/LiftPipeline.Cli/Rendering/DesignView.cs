@@ -19,7 +19,21 @@ internal static class DesignView
         string permutations = options.Permutation == Statistics.Inference.ConformalPermutation.Iid ? $"{options.Permutations:N0} iid permutations" : "block permutations";
         console.MarkupLine(Markup.Escape(
             $"{file}: {data.N} markets × {data.T} periods; {simulations:N0} simulations ({options.Estimator}, {permutations}, alpha {Number(options.Alpha)}, seed {options.Seed})"));
+        console.MarkupLine(Markup.Escape(Level(options)));
     }
+
+    /// <summary>Which interval the design plans for, as JSON and the views name it: <c>always-valid</c> or <c>fixed-horizon</c>.</summary>
+    public static string Interval(GeoDesignOptions options) => options.AlwaysValid ? "always-valid" : "fixed-horizon";
+
+    /// <summary>The interval planned for and the level each simulated test rejects at, in one line that fits 100 columns.</summary>
+    public static string Level(GeoDesignOptions options) => options.AlwaysValid
+        ? $"Planned for the always-valid interval at alpha {Number(options.Alpha)}: each simulated test rejects at {Number(options.TestAlpha, "G3")}."
+        : $"Planned for GeoLift's fixed-horizon test at alpha {Number(options.Alpha)}, read once at the end.";
+
+    /// <summary>Why each simulated test rejects at its level, for the JSON.</summary>
+    public static string LevelReason(GeoDesignOptions options) => options.AlwaysValid
+        ? $"At the test's end the always-valid interval at alpha {Number(options.Alpha)}, which the nightly decisions read, excludes 0 exactly when a fixed-horizon test at {Number(options.TestAlpha, "G3")} rejects (--fixed-horizon plans GeoLift's test at --alpha instead)."
+        : "GeoLift's fixed-horizon test, read once at the end; decisions re-read every night use the always-valid interval (plan for it without --fixed-horizon).";
 
     /// <summary>The top <paramref name="top"/> candidates of <paramref name="selection"/>, then the calibration note when one is flagged.</summary>
     public static void Render(IAnsiConsole console, MarketSelection selection, int top, string? title = null)
@@ -27,10 +41,10 @@ internal static class DesignView
         var candidates = selection.Candidates;
         if (candidates.Count == 0)
         {
-            console.MarkupLine(Markup.Escape($"{title}{(title is null ? "" : ": ")}no candidate reaches power {Number(selection.Options.Power)} at any simulated effect size within the budget; try larger effect sizes, longer durations or more markets."));
+            console.MarkupLine(Markup.Escape($"{title}{(title is null ? "" : ": ")}{NoCandidate(selection.Options)}"));
             return;
         }
-        double alpha = selection.Options.Alpha;
+        double alpha = selection.Options.TestAlpha;
         var shown = candidates.Take(top).ToArray();
         var cells = shown.Select(c => Cells(c, alpha)).ToArray();
         var keep = Fit(cells, console.Profile.Width);
@@ -60,7 +74,7 @@ internal static class DesignView
         console.MarkupLine(Markup.Escape($"{count}. " + string.Join("; ", keep.Select(k => Columns[k].Legend?.Replace("{power}", Number(selection.Options.Power), StringComparison.Ordinal)).OfType<string>()) + "."));
         if (flagged)
         {
-            console.MarkupLine(Markup.Escape($"{NotCalibrated} test not calibrated: rejects in more than 2 × alpha = {Percent(DesignTrust.CalibrationTolerance * alpha)} of windows with no effect; its power is not to be trusted."));
+            console.MarkupLine(Markup.Escape($"{NotCalibrated} test not calibrated: rejects in more than 2 × {Number(alpha, "G3")} = {Percent(DesignTrust.CalibrationTolerance * alpha)} of windows with no effect; its power is not to be trusted."));
         }
         if (keep.Contains(LiftAtMde) && shown.Any(c => !DesignTrust.TracksEffect(c)))
         {
@@ -70,6 +84,15 @@ internal static class DesignView
         {
             console.MarkupLine(Markup.Escape($"Designs marked {NotCalibrated} rank after the others."));
         }
+    }
+
+    /// <summary>Why a selection has no row, naming the flags to change and their values.</summary>
+    public static string NoCandidate(GeoDesignOptions options)
+    {
+        string effects = string.Join(",", options.EffectSizes.Select(e => e.ToString(CultureInfo.InvariantCulture)));
+        string budget = options.Budget is double b ? $" within --budget {Number(b, "0.##")}" : "";
+        return $"no candidate reaches --power {Number(options.Power)} at any of --effect-sizes {effects}{budget}; add larger --effect-sizes, "
+            + $"longer --treatment-periods or larger --sizes{(budget.Length > 0 ? ", raise --budget" : "")}, or lower --power.";
     }
 
     /// <summary>A column of the table and, when the console is narrow, the order it is left out in (1 first; 0 never).</summary>

@@ -16,6 +16,7 @@ internal static class GeoPowerView
     {
         string against = controls is null ? "every other market" : string.Join(", ", controls);
         console.MarkupLine(Markup.Escape($"{file}: test markets {string.Join(", ", curve.Locations)} against {against}; {data.N} markets × {data.T} periods, {curve.Simulations:N0} simulations"));
+        console.MarkupLine(Markup.Escape(DesignView.Level(options)));
         Curves(console, curve, options, "");
     }
 
@@ -27,6 +28,7 @@ internal static class GeoPowerView
     {
         var cells = comparisons[0].Curves.Select(c => c.Locations).ToArray();
         console.MarkupLine(Markup.Escape($"{file}: {cells.Length} test cells, each against the markets in no cell; {data.N} markets × {data.T} periods"));
+        console.MarkupLine(Markup.Escape(DesignView.Level(options)));
         foreach (var comparison in comparisons)
         {
             for (int c = 0; c < comparison.Curves.Count; c++)
@@ -89,14 +91,14 @@ internal static class GeoPowerView
     {
         var reached = GeoPowerCurve.Mde(points, options.Power);
         string mde = reached is null
-            ? $"no simulated effect reaches power {DesignView.Number(options.Power)}"
+            ? $"no effect of --effect-sizes reaches --power {DesignView.Number(options.Power)} (add larger --effect-sizes or longer --treatment-periods)"
             : $"smallest effect with power above {DesignView.Number(options.Power)}: {DesignView.Percent(reached.EffectSize)}";
         if (calibration is null)
         {
             return mde + ".";
         }
-        string rate = $"false-positive rate at effect 0: {DesignView.Number(calibration.FalsePositiveRate, "0.00")} over {calibration.Windows} windows (alpha {DesignView.Number(options.Alpha)})";
-        return !DesignTrust.IsCalibrated(calibration.FalsePositiveRate, options.Alpha)
+        string rate = $"false-positive rate at effect 0: {DesignView.Number(calibration.FalsePositiveRate, "0.00")} over {calibration.Windows} windows (alpha {DesignView.Number(options.TestAlpha, "G3")})";
+        return !DesignTrust.IsCalibrated(calibration.FalsePositiveRate, options.TestAlpha)
             ? $"{mde}; {rate} {DesignView.NotCalibrated} test not calibrated: its power overstates what it can tell apart from noise."
             : $"{mde}; {rate}.";
     }

@@ -68,8 +68,11 @@ public sealed record CampaignConfig
     /// <summary>How a staggered design's uncertainty treats its cohorts (<c>cohortVariance</c>): joint (default) or independent (faster, too narrow).</summary>
     public CohortVariance CohortVariance { get; init; } = CohortVariance.Joint;
 
-    /// <summary>Significance level: intervals are (1 − α). Default 0.05.</summary>
-    public double Alpha { get; init; } = 0.05;
+    /// <summary>The default <see cref="Alpha"/>: the level of the intervals the nightly decisions read unless campaign.json sets one.</summary>
+    public const double DefaultAlpha = 0.05;
+
+    /// <summary>Significance level: intervals are (1 − α). Default <see cref="DefaultAlpha"/> (0.05).</summary>
+    public double Alpha { get; init; } = DefaultAlpha;
 
     /// <summary>Webhooks that receive guardrail alerts. Default none.</summary>
     public IReadOnlyList<CampaignSubscriber> Subscribers { get; init; } = [];

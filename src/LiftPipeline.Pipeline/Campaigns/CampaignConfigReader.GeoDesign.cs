@@ -21,8 +21,12 @@ internal sealed partial class CampaignConfigReader
         return status == "planning" ? CampaignStatus.Planning : CampaignStatus.Measuring;
     }
 
-    /// <summary>The geoDesign section; with defaults when a planning panel campaign has none; null otherwise.</summary>
-    private GeoDesignSettings? GeoDesign(JsonElement root, string? design, CampaignStatus status, IReadOnlyList<string>? metrics, int campaignSeed)
+    /// <summary>
+    /// The geoDesign section; with defaults when a planning panel campaign has none; null otherwise. The design plans for
+    /// the always-valid interval the nightly decisions read, at the campaign's <paramref name="campaignAlpha"/>, unless
+    /// <c>fixedHorizon</c> asks for GeoLift's test (at alpha 0.1 unless given).
+    /// </summary>
+    private GeoDesignSettings? GeoDesign(JsonElement root, string? design, CampaignStatus status, IReadOnlyList<string>? metrics, int campaignSeed, double campaignAlpha)
     {
         bool present = root.TryGetProperty("geoDesign", out var element) && element.ValueKind != JsonValueKind.Null;
         if (design == "holdout")
@@ -35,7 +39,9 @@ internal sealed partial class CampaignConfigReader
         }
         if (!present)
         {
-            return status == CampaignStatus.Planning && metrics is { Count: > 0 } ? new GeoDesignSettings(metrics[0], new GeoDesignOptions { Seed = campaignSeed }) : null;
+            return status == CampaignStatus.Planning && metrics is { Count: > 0 }
+                ? new GeoDesignSettings(metrics[0], new GeoDesignOptions { Seed = campaignSeed, AlwaysValid = true, Alpha = campaignAlpha })
+                : null;
         }
         if (!IsObject(element, "geoDesign", "the geo design settings"))
         {
@@ -58,8 +64,10 @@ internal sealed partial class CampaignConfigReader
                 Error($"geoDesign.exclude[{i}]", $"'{exclude[i]}' is also in geoDesign.include; a market cannot be both required and excluded");
             }
         }
+        bool fixedHorizon = Bool(element, at, "fixedHorizon", false);
         var options = new GeoDesignOptions
         {
+            AlwaysValid = !fixedHorizon,
             Sizes = IntList(element, "sizes", 1, 100_000),
             TreatmentPeriods = IntList(element, "treatmentPeriods", 1, 100_000),
             EffectSizes = NumberList(element, "effectSizes", v => v > -1, "a relative effect greater than −1, such as 0.05 for +5%") ?? defaults.EffectSizes,
@@ -68,7 +76,7 @@ internal sealed partial class CampaignConfigReader
             Controls = StringList(element, at, "controls", required: false, allowed: null),
             Cpic = Number(element, at, "cpic", defaults.Cpic, v => v >= 0, "a cost per incremental conversion of 0 or more, such as 7.5"),
             Budget = TryGet(element, "budget", out _) ? Positive(element, at, "budget", 1) : null,
-            Alpha = Level(element, at, "alpha", defaults.Alpha),
+            Alpha = Level(element, at, "alpha", fixedHorizon ? defaults.Alpha : campaignAlpha),
             Power = Number(element, at, "power", defaults.Power, v => v > 0 && v < 1, "a power strictly between 0 and 1, such as 0.8"),
             Lookback = Int(element, at, "lookback", defaults.Lookback, 1, 10_000),
             CalibrationWindows = Int(element, at, "calibrationWindows", defaults.CalibrationWindows, 0, 10_000),

@@ -32,7 +32,7 @@ internal sealed partial class CampaignConfigReader
         ["holdout.contrasts[]"] = ["treatment", "control"],
         ["holdout.ratios[]"] = ["name", "numerator", "denominator"],
         ["geoDesign"] = ["metric", "sizes", "treatmentPeriods", "effectSizes", "include", "exclude", "controls", "cpic", "budget", "alpha", "power",
-            "lookback", "calibrationWindows", "estimator", "permutations", "permutation", "seed", "side", "ranking", "holdout", "cells"],
+            "lookback", "calibrationWindows", "estimator", "permutations", "permutation", "seed", "side", "ranking", "holdout", "cells", "fixedHorizon"],
         ["columns"] = [.. ContractColumns.Mappable],
     };
 
@@ -95,12 +95,12 @@ internal sealed partial class CampaignConfigReader
         var solver = Choice(root, "", "solver", ["exact", "synthdid"], "exact");
         var treatment = Treatment(root, design);
         var arms = StringList(root, "", "arms", required: false, allowed: null);
-        double alpha = Level(root, "", "alpha", 0.05);
+        double alpha = Level(root, "", "alpha", CampaignConfig.DefaultAlpha);
         var subscribers = Subscribers(root);
         var guardrails = Guardrails(root, metrics);
         var holdout = Holdout(root, design, metrics, arms);
         var columns = Columns(root);
-        var geoDesign = GeoDesign(root, design, status, metrics, seed);
+        var geoDesign = GeoDesign(root, design, status, metrics, seed, alpha);
         if (design is null && !TryGet(root, "design", out _))
         {
             Error("design", "is required; set \"design\": \"panel\" (a unit × period export) or \"holdout\" (a customer-level experiment)");

@@ -62,11 +62,11 @@ internal sealed class PlanningCampaignDesign(IObjectStore store, TimeProvider cl
                 ? DesignReport.Create(campaign, now, inputs, dataset, settings.Options, MultiCellMarketSelection.Select(data, settings.Options, null, cancellationToken))
                 : DesignReport.Create(campaign, now, inputs, dataset, settings.Options, GeoMarketSelection.Select(data, settings.Options, null, cancellationToken));
         }
-        catch (Exception e) when (e is MeasurementNotPossibleException || e.GetType() == typeof(ArgumentException))
+        catch (Exception e) when (e is MeasurementNotPossibleException or GeoDesignOptionException || e.GetType() == typeof(ArgumentException))
         {
-            // The engines' documented refusals (options that do not fit the data, a history too short to design on); their
-            // subclasses (null or out-of-range arguments) are bugs and propagate.
-            string reason = e.Message.ReplaceLineEndings(" ");
+            // The engines' documented refusals (options that do not fit the data, a history too short to design on); other
+            // subclasses of ArgumentException (null or out-of-range arguments) are bugs and propagate.
+            string reason = (e is GeoDesignOptionException option ? option.Format(name => $"geoDesign.{GeoDesignOptionException.CamelCase(name)}") : e.Message).ReplaceLineEndings(" ");
             var outcome = await MeasureCampaignHandler.FailedAsync(store, config, campaign, $"{manifest.Dataset}|design|{inputs}", runId, now, reason,
                 new Dictionary<string, double> { ["units"] = panel.Units.Count, ["periods"] = panel.Periods.Count }, cancellationToken, "geo design").ConfigureAwait(false);
             await store.WriteAsync(StoreLayout.DesignError(campaign), ErrorJson(inputs, manifest.Dataset, reason, outcome.Alerts, now), null, cancellationToken).ConfigureAwait(false);

@@ -124,12 +124,12 @@ public static class DesignHtml
                     var calibration = curve.Calibration.FirstOrDefault(k => k.Duration == duration);
                     int windows = curve.Points.FirstOrDefault(p => p.Duration == duration)?.Windows ?? 0;
                     bool reached = curve.Points.Any(p => p.Duration == duration && p.EffectSize != 0 && p.Power > report.Options.Power);
-                    string caption = $"{(report.IsMultiCell ? $"Cell {i + 1}: " : "")}{DesignText.Markets(locations)}, {duration} periods: share of {Windows(windows)} whose test rejects at alpha {Number(report.Options.Alpha)}, by true effect. "
+                    string caption = $"{(report.IsMultiCell ? $"Cell {i + 1}: " : "")}{DesignText.Markets(locations)}, {duration} periods: share of {Windows(windows)} whose test rejects at {DesignText.TestLevel(report.Options)}, by true effect. "
                         + (mde is { } m ? $"MDE {Percent(m)} (first effect with power over {Number(report.Options.Power)}). "
                             : reached ? "Not in the candidate table: its MDE is over the budget or outside the holdout range. "
                             : $"No effect simulated reaches power {Number(report.Options.Power)} at this duration. ")
                         + (calibration is null ? "" : $"False-positive rate at effect 0 over {Windows(calibration.Windows)}: {Percent(calibration.FalsePositiveRate)}.");
-                    ReportHtml.Figure(sb, DesignCharts.PowerCurve(curve, duration, report.Options.Alpha, report.Options.Power, mde), caption);
+                    ReportHtml.Figure(sb, DesignCharts.PowerCurve(curve, duration, report.Options.TestAlpha, report.Options.Power, mde), caption);
                 }
             }
         }

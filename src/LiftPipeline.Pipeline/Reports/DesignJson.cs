@@ -62,7 +62,7 @@ public static class DesignJson
         {
             foreach (var candidate in report.Cells[c].Selection.Candidates)
             {
-                WriteCandidate(w, candidate, report.IsMultiCell ? c + 1 : null, report.Options.Alpha);
+                WriteCandidate(w, candidate, report.IsMultiCell ? c + 1 : null, report.Options.TestAlpha);
             }
         }
         w.WriteEndArray();
@@ -214,6 +214,8 @@ public static class DesignJson
         w.WriteFinite("cpic", o.Cpic);
         w.WriteFinite("budget", o.Budget);
         w.WriteFinite("alpha", o.Alpha);
+        w.WriteBoolean("fixedHorizon", !o.AlwaysValid);
+        w.WriteFinite("testAlpha", o.TestAlpha);
         w.WriteFinite("power", o.Power);
         w.WriteNumber("lookback", o.Lookback);
         w.WriteNumber("calibrationWindows", o.CalibrationWindows);

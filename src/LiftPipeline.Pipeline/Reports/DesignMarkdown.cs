@@ -74,7 +74,7 @@ public static class DesignMarkdown
             return;
         }
         var durations = DesignText.Durations(curve);
-        sb.Append($"\nPower of {Markdown(DesignText.Markets(locations))} by true effect (share of historical windows whose test rejects at alpha {Number(report.Options.Alpha)}):\n\n");
+        sb.Append($"\nPower of {Markdown(DesignText.Markets(locations))} by true effect (share of historical windows whose test rejects at {DesignText.TestLevel(report.Options)}):\n\n");
         sb.Append("| Effect |").Append(string.Concat(durations.Select(d => $" {d} periods |"))).Append('\n');
         sb.Append("|---:|").Append(string.Concat(durations.Select(_ => "---:|"))).Append('\n');
         foreach (var effect in curve.Points.Select(p => p.EffectSize).Distinct().Order())

@@ -64,5 +64,5 @@ public sealed record DesignReport(
     }
 
     /// <summary>True when a false-positive rate is over twice alpha: the design's test rejects too often when nothing happens.</summary>
-    public bool NotCalibrated(double? falsePositiveRate) => !DesignTrust.IsCalibrated(falsePositiveRate, Options.Alpha);
+    public bool NotCalibrated(double? falsePositiveRate) => !DesignTrust.IsCalibrated(falsePositiveRate, Options.TestAlpha);
 }

@@ -31,7 +31,7 @@ internal static class DesignText
         }
         var parts = chosen.Select((c, i) => c is null
             ? $"cell {i + 1}: no design reaches the power"
-            : $"{(report.IsMultiCell ? $"cell {i + 1}: " : "")}test {Markets(c.Locations)} for {c.Duration} periods: MDE {Percent(c.EffectSize)} at power {Number(c.Power)} (alpha {Number(report.Options.Alpha)}), investment {Whole(c.Investment)}");
+            : $"{(report.IsMultiCell ? $"cell {i + 1}: " : "")}test {Markets(c.Locations)} for {c.Duration} periods: MDE {Percent(c.EffectSize)} at power {Number(c.Power)} ({Level(report.Options)}), investment {Whole(c.Investment)}");
         return $"Campaign {report.Campaign}: {string.Join("; ", parts)}; {basis}";
     }
 
@@ -39,8 +39,22 @@ internal static class DesignText
     public static string Calibration(DesignReport report, MarketCandidate c) => c.FalsePositiveRate is not { } rate
         ? "false-positive rate not measured"
         : report.NotCalibrated(rate)
-            ? $"false-positive rate {Percent(rate)} at effect 0, over twice alpha: test not calibrated, its power is not to be trusted"
-            : $"false-positive rate {Percent(rate)} at effect 0 (alpha {Number(report.Options.Alpha)})";
+            ? $"false-positive rate {Percent(rate)} at effect 0, over twice {(report.Options.AlwaysValid ? "the test level" : "alpha")}: test not calibrated, its power is not to be trusted"
+            : $"false-positive rate {Percent(rate)} at effect 0 ({TestLevel(report.Options)})";
+
+    /// <summary>The level each simulated test rejects at: "alpha 0.1" (GeoLift's test), or "test level 0.0024" (the always-valid plan).</summary>
+    public static string TestLevel(GeoDesignOptions options) => options.AlwaysValid ? $"test level {Small(options.TestAlpha)}" : $"alpha {Number(options.Alpha)}";
+
+    /// <summary>A small level to three significant digits (0.0024 stays 0.0024).</summary>
+    private static string Small(double level) => level.ToString("G3", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The interval planned for: "alpha 0.1" for GeoLift's fixed-horizon test, "always-valid at alpha 0.05: each test at
+    /// 0.0024" for the interval the nightly decisions read.
+    /// </summary>
+    public static string Level(GeoDesignOptions options) => options.AlwaysValid
+        ? $"always-valid at alpha {Number(options.Alpha)}: each test at {Small(options.TestAlpha)}"
+        : $"alpha {Number(options.Alpha)}";
 
     /// <summary>The first <see cref="ChartedCandidates"/> distinct sets of markets of a cell, in rank order.</summary>
     public static IReadOnlyList<IReadOnlyList<string>> Charted(DesignCell cell)
@@ -91,7 +105,7 @@ internal static class DesignText
         }
         parts.Add($"cpic {Number(o.Cpic)}");
         parts.Add(o.Budget is { } budget ? $"budget {Whole(budget)}" : "no budget");
-        parts.Add($"alpha {Number(o.Alpha)}, target power {Number(o.Power)}, lookback {o.Lookback}, calibration windows {o.CalibrationWindows}");
+        parts.Add($"{Level(o)}, target power {Number(o.Power)}, lookback {o.Lookback}, calibration windows {o.CalibrationWindows}");
         parts.Add($"estimator {o.Estimator}, {o.Permutations} {DesignJson.PermutationName(o.Permutation)} permutations, {(o.Side == TestSide.OneSided ? "one-sided" : "two-sided")}, seed {o.Seed}");
         parts.Add($"ranked by {(o.Ranking == DesignRanking.GeoLift ? "GeoLift's rank" : "MDE, then investment, then imbalance")}");
         if (o.HoldoutRange is { } h)

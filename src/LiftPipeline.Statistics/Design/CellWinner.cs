@@ -26,13 +26,13 @@ internal sealed class CellWinner
     private readonly Dictionary<(int Cell, double Lift), (double Low, double High)> _intervals = [];
 
     /// <summary>The comparison of <paramref name="cells"/> (panel rows) against <paramref name="donors"/> (panel rows in no cell).</summary>
-    /// <exception cref="MeasurementNotPossibleException">No donor: every market is in a cell.</exception>
+    /// <exception cref="GeoDesignOptionException">No donor: every market is in a cell.</exception>
     public CellWinner(GeoDesignPanel data, int[][] cells, int[] donors, int duration, GeoDesignOptions options)
     {
         _donors = donors;
         if (_donors.Length == 0)
         {
-            throw new MeasurementNotPossibleException("Every market is in a test cell, so none is left as a control to compare the cells against.");
+            throw new GeoDesignOptionException("The cells' {Locations} (less any {Controls}) leave no market as a control to compare the cells against; leave at least one market out of every cell.");
         }
         _data = data;
         _cells = cells;

@@ -1,3 +1,4 @@
+using LiftPipeline.Statistics.Experiments.Contrasts;
 using LiftPipeline.Statistics.Inference;
 
 namespace LiftPipeline.Statistics.Design;
@@ -53,8 +54,25 @@ public sealed record GeoDesignOptions
     /// <summary>Largest investment a candidate may need; candidates at or over it are dropped. Default none.</summary>
     public double? Budget { get; init; }
 
-    /// <summary>Significance level of each simulated test. Default 0.1 (GeoLift's).</summary>
+    /// <summary>
+    /// Significance level: of each simulated test (fixed horizon), or of the always-valid interval the design plans for
+    /// (<see cref="AlwaysValid"/>). Default 0.1 (GeoLift's).
+    /// </summary>
     public double Alpha { get; init; } = 0.1;
+
+    /// <summary>
+    /// Plan for the always-valid interval the nightly decisions read (<see cref="InformationTimeSequence"/>) at the end of
+    /// the test, instead of GeoLift's fixed-horizon test read once: each simulated test rejects at <see cref="TestAlpha"/>.
+    /// Default false (GeoLift's fixed-horizon test at <see cref="Alpha"/>).
+    /// </summary>
+    public bool AlwaysValid { get; init; }
+
+    /// <summary>
+    /// The level each simulated test (power, false-positive rate, calibration) rejects at: <see cref="Alpha"/>, or with
+    /// <see cref="AlwaysValid"/> the fixed-horizon level α′ = <see cref="InformationTimeSequence.HorizonAlpha"/>(α) at
+    /// which the always-valid interval at the planned end (information fraction 1) excludes 0.
+    /// </summary>
+    public double TestAlpha => AlwaysValid && Alpha > 0 && Alpha < 1 ? InformationTimeSequence.HorizonAlpha(Alpha) : Alpha;
 
     /// <summary>Power a design must exceed at its MDE. Default 0.8.</summary>
     public double Power { get; init; } = 0.8;

@@ -12,28 +12,28 @@ public static class GeoMarketSelection
     /// Progress counts every simulation run, calibration windows included; <see cref="MarketSelection.Simulations"/>
     /// is GeoLift's count (candidates × durations × effect sizes × lookback windows).
     /// </summary>
-    /// <exception cref="ArgumentException">The options do not fit the data (unknown market, size larger than the markets, duration too long).</exception>
-    /// <exception cref="MeasurementNotPossibleException">No candidate can be simulated.</exception>
+    /// <exception cref="GeoDesignOptionException">The options do not fit the data (unknown market, size larger than the markets, duration too long).</exception>
+    /// <exception cref="MeasurementNotPossibleException">A candidate cannot be simulated (the estimator cannot fit it).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static MarketSelection Select(GeoDesignPanel data, GeoDesignOptions options, IProgress<DesignProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         GeoDesignValidation.Common(options);
-        GeoDesignValidation.Require(options.Cells == 1, $"Market selection designs one test cell (got Cells = {options.Cells}); use the multi-cell selection for more.");
-        var include = GeoDesignValidation.Markets(data, options.Include, "include");
-        var exclude = GeoDesignValidation.Markets(data, options.Exclude, "exclude");
+        GeoDesignValidation.Require(options.Cells == 1, $"Market selection designs one test cell ({{Cells}} {options.Cells}); use the multi-cell selection for more.");
+        var include = GeoDesignValidation.Markets(data, options.Include, nameof(GeoDesignOptions.Include));
+        var exclude = GeoDesignValidation.Markets(data, options.Exclude, nameof(GeoDesignOptions.Exclude));
         foreach (int i in include)
         {
-            GeoDesignValidation.Require(Array.IndexOf(exclude, i) < 0, $"Market '{data.Units[i]}' is both included and excluded.");
+            GeoDesignValidation.Require(Array.IndexOf(exclude, i) < 0, $"Market '{data.Units[i]}' is in both {{Include}} and {{Exclude}}.");
         }
-        var controls = options.Controls is null ? null : GeoDesignValidation.Markets(data, options.Controls, "control");
+        var controls = options.Controls is null ? null : GeoDesignValidation.Markets(data, options.Controls, nameof(GeoDesignOptions.Controls));
         var available = Enumerable.Range(0, data.N).Where(i => Array.IndexOf(exclude, i) < 0).ToArray();
         var sizes = options.Sizes is { Count: > 0 } given ? given.Distinct().ToArray() : MarketCandidates.DefaultSizes(data.N, include.Length);
-        GeoDesignValidation.Require(sizes.Length > 0, $"No test size holds the {include.Length} included markets; give sizes of at least {include.Length}.");
+        GeoDesignValidation.Require(sizes.Length > 0, $"No default size holds the {include.Length} markets of {{Include}}; give {{Sizes}} of at least {include.Length}.");
         foreach (int n in sizes)
         {
-            GeoDesignValidation.Require(n >= 1 && n >= include.Length, $"Size {n} cannot hold the {include.Length} included markets.");
-            GeoDesignValidation.Require(n <= available.Length && n < data.N, $"Size {n} is larger than the {Math.Min(available.Length, data.N - 1)} markets that can be tested (the rest must stay as donors).");
+            GeoDesignValidation.Require(n >= 1 && n >= include.Length, $"{{Sizes}} has {n}, which cannot hold the {include.Length} markets of {{Include}}; give sizes of at least {Math.Max(1, include.Length)}.");
+            GeoDesignValidation.Require(n <= available.Length && n < data.N, $"{{Sizes}} has {n}, more than the {Math.Min(available.Length, data.N - 1)} markets that can be tested (the rest must stay as donors); give sizes up to {Math.Min(available.Length, data.N - 1)}.");
         }
         var durations = GeoDesignValidation.Durations(data, options);
 
@@ -44,7 +44,7 @@ public static class GeoMarketSelection
         }
         if (candidates.Count == 0)
         {
-            throw new MeasurementNotPossibleException("No candidate test group contains every included market; include fewer markets or allow larger sizes.");
+            throw new GeoDesignOptionException("No candidate test group of {Sizes} contains every market of {Include}; include fewer markets or give larger {Sizes}.");
         }
         var run = new GeoPowerRun(data, options, durations, candidates.Count, progress, cancellationToken);
         var curves = new List<GeoPowerCurve>(candidates.Count);
@@ -53,7 +53,7 @@ public static class GeoMarketSelection
             var donors = Donors(data, treated, controls);
             if (donors.Length == 0)
             {
-                throw new MeasurementNotPossibleException($"Candidate {string.Join(", ", treated.Select(i => data.Units[i]))} leaves no donor market.");
+                throw new GeoDesignOptionException($"Candidate {string.Join(", ", treated.Select(i => data.Units[i]))} leaves no donor market; give more {{Controls}} or smaller {{Sizes}}.");
             }
             curves.Add(run.Run(treated.Select(i => data.Units[i]).ToArray(), treated, donors));
         }
@@ -75,23 +75,23 @@ public static class GeoPowerAnalysis
     /// <see cref="GeoDesignOptions.Controls"/> when given (a pre-chosen split). Negative effect sizes simulate a budget
     /// decrease. <see cref="GeoDesignOptions.Sizes"/>, Include and Exclude do not apply.
     /// </summary>
-    /// <exception cref="ArgumentException">An unknown market, or options that do not fit the data.</exception>
+    /// <exception cref="GeoDesignOptionException">An unknown market, or options that do not fit the data.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static GeoPowerCurve Curve(GeoDesignPanel data, IReadOnlyList<string> locations, GeoDesignOptions options, IProgress<DesignProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(locations);
         GeoDesignValidation.Common(options);
-        GeoDesignValidation.Require(locations.Count > 0, "Locations must name at least one test market.");
-        var treated = GeoDesignValidation.Markets(data, locations, "test");
-        var controls = options.Controls is null ? null : GeoDesignValidation.Markets(data, options.Controls, "control");
+        GeoDesignValidation.Require(locations.Count > 0, "{Locations} names no test market; give at least one.");
+        var treated = GeoDesignValidation.Markets(data, locations, "Locations");
+        var controls = options.Controls is null ? null : GeoDesignValidation.Markets(data, options.Controls, nameof(GeoDesignOptions.Controls));
         foreach (int i in controls ?? [])
         {
-            GeoDesignValidation.Require(Array.IndexOf(treated, i) < 0, $"Market '{data.Units[i]}' is both a test and a control market.");
+            GeoDesignValidation.Require(Array.IndexOf(treated, i) < 0, $"Market '{data.Units[i]}' is in both {{Locations}} and {{Controls}}.");
         }
         var durations = GeoDesignValidation.Durations(data, options);
         var donors = GeoMarketSelection.Donors(data, treated, controls);
-        GeoDesignValidation.Require(donors.Length > 0, "Every market is a test market; at least one must stay as a donor.");
+        GeoDesignValidation.Require(donors.Length > 0, "No market is left as a donor; name fewer markets in {Locations} or more in {Controls}.");
         var run = new GeoPowerRun(data, options, durations, 1, progress, cancellationToken);
         return run.Run(treated.Select(i => data.Units[i]).ToArray(), treated, donors);
     }

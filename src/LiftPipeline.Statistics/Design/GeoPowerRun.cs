@@ -15,6 +15,7 @@ internal sealed class GeoPowerRun
     private readonly int[] _durations;
     private readonly double[] _effects;
     private readonly int _zero;
+    private readonly double _level;
     private readonly GeoSimulation[] _results;
     private readonly IProgress<DesignProgress>? _progress;
     private readonly CancellationToken _cancellationToken;
@@ -28,6 +29,7 @@ internal sealed class GeoPowerRun
         _durations = durations;
         _effects = [.. options.EffectSizes];
         _zero = Array.IndexOf(_effects, 0.0);
+        _level = options.TestAlpha;
         _results = new GeoSimulation[_effects.Length];
         _progress = progress;
         _cancellationToken = cancellationToken;
@@ -79,7 +81,7 @@ internal sealed class GeoPowerRun
                     for (int k = 0; k < e; k++)
                     {
                         var r = _results[k];
-                        rejections[k] += r.PValue < _options.Alpha ? 1 : 0;
+                        rejections[k] += r.PValue < _level ? 1 : 0;
                         att[k] += r.Att;
                         lift[k] += r.DetectedLift;
                         imbalance[k] += r.ScaledL2Imbalance;
@@ -99,7 +101,7 @@ internal sealed class GeoPowerRun
                         p = _simulator.NullPValue(treated, donors, window);
                         Advance(1);
                     }
-                    falsePositives += p < _options.Alpha ? 1 : 0;
+                    falsePositives += p < _level ? 1 : 0;
                 }
             }
             int lookback = _options.Lookback;

@@ -74,14 +74,14 @@ internal static class MarketSelectionTable
     private static MarketCandidate[] RankByMde(List<MarketCandidate> rows, GeoDesignOptions options)
     {
         var kept = Filter(rows, options)
-            .OrderBy(r => DesignTrust.IsTrusted(r, options.Alpha) ? 0 : 1).ThenBy(r => Math.Abs(r.EffectSize)).ThenBy(r => Math.Abs(r.Investment)).ThenBy(r => r.AvgScaledL2Imbalance)
+            .OrderBy(r => DesignTrust.IsTrusted(r, options.TestAlpha) ? 0 : 1).ThenBy(r => Math.Abs(r.EffectSize)).ThenBy(r => Math.Abs(r.Investment)).ThenBy(r => r.AvgScaledL2Imbalance)
             .ThenBy(r => string.Join(", ", r.Locations), StringComparer.Ordinal).ThenBy(r => r.Duration)
             .ToList();
         var ranked = new MarketCandidate[kept.Count];
         for (int k = 0; k < kept.Count; k++)
         {
             var r = kept[k];
-            bool tie = k > 0 && DesignTrust.IsTrusted(r, options.Alpha) == DesignTrust.IsTrusted(kept[k - 1], options.Alpha) && Math.Abs(r.EffectSize) == Math.Abs(kept[k - 1].EffectSize) && Math.Abs(r.Investment) == Math.Abs(kept[k - 1].Investment)
+            bool tie = k > 0 && DesignTrust.IsTrusted(r, options.TestAlpha) == DesignTrust.IsTrusted(kept[k - 1], options.TestAlpha) && Math.Abs(r.EffectSize) == Math.Abs(kept[k - 1].EffectSize) && Math.Abs(r.Investment) == Math.Abs(kept[k - 1].Investment)
                 && r.AvgScaledL2Imbalance == kept[k - 1].AvgScaledL2Imbalance;
             ranked[k] = r with { Rank = tie ? ranked[k - 1].Rank : k + 1 };
         }

@@ -25,7 +25,7 @@ public static class MultiCellMarketSelection
     /// cell's pool. Sizes default to GeoLift's for k cells (quantiles of 1..round(N/k) at 0, 0.1, …, 0.5); included and
     /// excluded markets apply to the cell they fall in. ProportionTotalY and Holdout are rescaled to the whole panel.
     /// </summary>
-    /// <exception cref="ArgumentException">Fewer than 2 cells, an unknown included or excluded market, or sizes too large for a cell.</exception>
+    /// <exception cref="GeoDesignOptionException">Fewer than 2 cells, an unknown included or excluded market, or sizes too large for a cell.</exception>
     /// <exception cref="MeasurementNotPossibleException">A cell has no candidate that can be simulated.</exception>
     public static MultiCellSelection Select(GeoDesignPanel data, GeoDesignOptions options, IProgress<DesignProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -34,17 +34,17 @@ public static class MultiCellMarketSelection
         int k = options.Cells;
         if (k < 2)
         {
-            throw new ArgumentException($"A multi-cell design needs at least 2 cells (got {k}).", nameof(options));
+            throw new GeoDesignOptionException($"{{Cells}} is {k}; a multi-cell design needs at least 2 cells.");
         }
         int perCell = (int)Math.Round((double)data.N / k, MidpointRounding.ToEven);
         var sizes = options.Sizes ?? SystematicSampling.DefaultSizes(data.N, k);
         if (sizes.Count == 0 || sizes.Max() >= perCell)
         {
-            throw new ArgumentException($"Test sizes must be below {perCell}, the markets per cell of {k} cells of {data.N} markets (got {string.Join(", ", sizes)}).", nameof(options));
+            throw new GeoDesignOptionException($"{{Sizes}} is {string.Join(",", sizes)}; {{Cells}} {k} of {data.N} markets hold {perCell} markets each, so give sizes below {perCell}.");
         }
-        GeoDesignValidation.Markets(data, options.Include, "include");
-        GeoDesignValidation.Markets(data, options.Exclude, "exclude");
-        GeoDesignValidation.Markets(data, options.Controls ?? [], "control");
+        GeoDesignValidation.Markets(data, options.Include, nameof(GeoDesignOptions.Include));
+        GeoDesignValidation.Markets(data, options.Exclude, nameof(GeoDesignOptions.Exclude));
+        GeoDesignValidation.Markets(data, options.Controls ?? [], nameof(GeoDesignOptions.Controls));
         var cells = SystematicSampling.Cells(data, k, options.Seed);
         var totals = SystematicSampling.Totals(data);
         double all = totals.Sum();
@@ -82,8 +82,8 @@ public static class MultiCellMarketSelection
     /// for effect sizes that are all negative, the largest negative one), or the largest simulated effect size when a
     /// cell never reaches that power.
     /// </summary>
-    /// <exception cref="ArgumentException">Fewer than 2 cells, an empty cell, an unknown market, a market in two cells, no non-zero effect size, or a duration that does not fit.</exception>
-    /// <exception cref="MeasurementNotPossibleException">No market is left outside the cells as a control, or the estimator cannot run on the design.</exception>
+    /// <exception cref="GeoDesignOptionException">Fewer than 2 cells, an empty cell, an unknown market, a market in two cells, no non-zero effect size, a duration that does not fit, or no market left outside the cells as a control.</exception>
+    /// <exception cref="MeasurementNotPossibleException">The estimator cannot run on the design.</exception>
     public static (IReadOnlyList<GeoPowerCurve> Curves, IReadOnlyList<CellComparison> Comparisons) Compare(
         GeoDesignPanel data, IReadOnlyList<IReadOnlyList<string>> cells, int duration, GeoDesignOptions options, CancellationToken cancellationToken = default)
     {
@@ -93,16 +93,16 @@ public static class MultiCellMarketSelection
         var index = CellIndices(data, cells);
         if (duration < 1 || duration > data.T - 2)
         {
-            throw new ArgumentException($"A test of {duration} periods does not fit a history of {data.T} periods.", nameof(duration));
+            throw new GeoDesignOptionException($"{{TreatmentPeriods}} {duration} does not fit the history of {data.T} periods; give durations from 1 to {data.T - 2}.");
         }
         double direction = options.EffectSizes.Any(e => e > 0) ? 1 : -1;
         var simulated = options.EffectSizes.Where(e => e * direction > 0).ToArray();
         if (simulated.Length == 0)
         {
-            throw new ArgumentException("Comparing cells needs a non-zero effect size.", nameof(options));
+            throw new GeoDesignOptionException("Comparing cells needs a non-zero effect in {EffectSizes}, such as 0,0.05,0.1.");
         }
         double largest = direction > 0 ? simulated.Max() : simulated.Min();
-        var pool = options.Controls is null ? Enumerable.Range(0, data.N).ToArray() : GeoDesignValidation.Markets(data, options.Controls, "control");
+        var pool = options.Controls is null ? Enumerable.Range(0, data.N).ToArray() : GeoDesignValidation.Markets(data, options.Controls, nameof(GeoDesignOptions.Controls));
         var curves = new GeoPowerCurve[cells.Count];
         var mdes = new double[cells.Count];
         for (int c = 0; c < cells.Count; c++)
@@ -166,7 +166,7 @@ public static class MultiCellMarketSelection
     {
         if (cells.Count < 2)
         {
-            throw new ArgumentException($"Comparing cells needs at least 2 (got {cells.Count}).", nameof(cells));
+            throw new GeoDesignOptionException($"Comparing cells needs {{Locations}} given for at least 2 cells (got {cells.Count}).");
         }
         var seen = new HashSet<int>();
         var index = new int[cells.Count][];
@@ -174,14 +174,14 @@ public static class MultiCellMarketSelection
         {
             if (cells[c].Count == 0)
             {
-                throw new ArgumentException($"Cell {c + 1} has no markets.", nameof(cells));
+                throw new GeoDesignOptionException($"{{Locations}} of cell {c + 1} names no market.");
             }
-            index[c] = GeoDesignValidation.Markets(data, cells[c], "test");
+            index[c] = GeoDesignValidation.Markets(data, cells[c], "Locations");
             foreach (int market in index[c])
             {
                 if (!seen.Add(market))
                 {
-                    throw new ArgumentException($"Market '{data.Units[market]}' is in more than one cell.", nameof(cells));
+                    throw new GeoDesignOptionException($"Market '{data.Units[market]}' is in the {{Locations}} of more than one cell.");
                 }
             }
         }

@@ -199,8 +199,8 @@ public sealed class AudienceCommandTests : IDisposable
 
         var (code, _, error) = await CliRunner.RunAsync(LiftPipeline.Cli.Hosting.CliHost.System, stop.Token, Assign(customers));
 
-        Assert.Equal(0, code);
-        Assert.Equal("", error);
+        Assert.Equal(130, code);
+        Assert.Equal("lift audience assign stopped (Ctrl+C) before it finished.", error.Trim());
         Assert.Equal(["customers.parquet"], Directory.GetFiles(_folder).Select(Path.GetFileName));
     }
 

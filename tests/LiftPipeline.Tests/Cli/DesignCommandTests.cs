@@ -12,7 +12,7 @@ public sealed class DesignCommandTests : IDisposable
     private static readonly string[] Walkthrough =
     [
         "--include", "chicago", "--exclude", "honolulu", "--sizes", "2,3,4,5", "--treatment-periods", "10,15",
-        "--effect-sizes", "0,0.05,0.1,0.15,0.2", "--lookback", "1", "--cpic", "7.5", "--budget", "100000", "--alpha", "0.1",
+        "--effect-sizes", "0,0.05,0.1,0.15,0.2", "--lookback", "1", "--cpic", "7.5", "--budget", "100000", "--alpha", "0.1", "--fixed-horizon",
     ];
 
     private static readonly GeoDesignOptions WalkthroughOptions = new()
@@ -42,7 +42,8 @@ public sealed class DesignCommandTests : IDisposable
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
-        Assert.Equal(["design", "candidates", "simulations"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["design", "candidates", "simulations", "test"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("fixed-horizon", root.GetProperty("test").GetProperty("interval").GetString());
         Assert.Equal("geo", root.GetProperty("design").GetString());
         Assert.Equal(330, root.GetProperty("simulations").GetInt32());
 
@@ -88,7 +89,7 @@ public sealed class DesignCommandTests : IDisposable
     [Fact]
     public async Task Design_with_two_cells_prints_each_cells_candidates_and_pools_as_the_multi_cell_selection()
     {
-        string[] args = ["--cells", "2", "--sizes", "2", "--treatment-periods", "10", "--effect-sizes", "0,0.1,0.2", "--permutations", "200"];
+        string[] args = ["--cells", "2", "--sizes", "2", "--treatment-periods", "10", "--effect-sizes", "0,0.1,0.2", "--permutations", "200", "--fixed-horizon"];
         var (code, output, error) = await CliRunner.RunAsync(["design", PreTest, .. args, "--json"]);
 
         Assert.True(code == 0, error);
@@ -96,7 +97,7 @@ public sealed class DesignCommandTests : IDisposable
         var expected = MultiCellMarketSelection.Select(data, new GeoDesignOptions { Cells = 2, Sizes = [2], TreatmentPeriods = [10], EffectSizes = [0, 0.1, 0.2], Permutations = 200 });
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
-        Assert.Equal(["design", "candidates", "simulations", "cells"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["design", "candidates", "simulations", "cells", "test"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(expected.Simulations, root.GetProperty("simulations").GetInt32());
         var cells = root.GetProperty("cells").EnumerateArray().Select(c => c.EnumerateArray().Select(e => e.GetString()!).ToArray()).ToArray();
         Assert.Equal(expected.CellMarkets.Select(c => c.ToArray()), cells);
@@ -179,7 +180,7 @@ public sealed class DesignCommandTests : IDisposable
         var (code, _, error) = await CliRunner.RunAsync("design", PreTest, "--metric", "revenue");
 
         Assert.Equal(2, code);
-        Assert.Equal("The export has no metric 'revenue'; it has conversions.", error.Trim());
+        Assert.Equal("--metric 'revenue' is not a metric of the export; give one of conversions.", error.Trim());
     }
 
     [Fact]
@@ -188,12 +189,12 @@ public sealed class DesignCommandTests : IDisposable
         var (code, output, _) = await CliRunner.RunAsync("design", "--help");
 
         Assert.Equal(0, code);
-        foreach (var option in new[] { "--design", "--metric", "--sizes", "--treatment-periods", "--effect-sizes", "--include", "--exclude", "--cpic", "--budget", "--alpha", "--power", "--lookback", "--calibration-windows", "--estimator", "--permutations", "--permutation", "--side", "--rank", "--holdout", "--cells", "--seed", "--top", "--max-rows", "--json" })
+        foreach (var option in new[] { "--design", "--metric", "--sizes", "--treatment-periods", "--effect-sizes", "--include", "--exclude", "--cpic", "--budget", "--alpha", "--power", "--lookback", "--calibration-windows", "--estimator", "--permutations", "--permutation", "--side", "--rank", "--holdout", "--cells", "--seed", "--top", "--max-rows", "--fixed-horizon", "--json" })
         {
             Assert.Matches(option + @" [<\[]?.*\S", output);
         }
         Assert.Contains("[default: geo]", output);
-        Assert.Contains("[default: 0.1]", output);
+        Assert.Matches(@"--alpha <alpha>\s+Significance level of the always-valid interval planned for, or with --fixed-horizon of each simulated test \(default 0\.1, GeoLift's\)\.\s+\[default: 0\.05\]", output);
         Assert.Contains("[default: 1000]", output);
         Assert.Contains("Default: 0,0.05,0.1,0.15,0.2,0.25.", output);
         Assert.Contains("lift design GeoLift_PreTest.parquet --include chicago --exclude honolulu", output);

@@ -32,7 +32,7 @@ public sealed class DesignViewTests
         Assert.Contains("0.10", portland);
         Assert.DoesNotContain("!", portland);
         Assert.Contains("0.40 !", houston);
-        Assert.Contains("! test not calibrated: rejects in more than 2 × alpha = 20% of windows with no effect", text);
+        Assert.Contains("! test not calibrated: rejects in more than 2 × 0.1 = 20% of windows with no effect", text);
     }
 
     [Fact]
@@ -84,7 +84,8 @@ public sealed class DesignViewTests
     {
         string text = Render(new MarketSelection([], [], 330, Options), top: 10);
 
-        Assert.Contains("no candidate reaches power 0.8 at any simulated effect size within the budget", text);
+        Assert.Contains("no candidate reaches --power 0.8 at any of --effect-sizes 0,0.05,0.1,0.15,0.2,0.25; add larger --effect-sizes, longer --treatment-periods or larger --sizes, or lower --power.",
+            System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " "));
     }
 
     [Fact]
@@ -114,7 +115,7 @@ public sealed class DesignViewTests
         using var json = JsonDocument.Parse(DesignJson.MultiCell(selection));
 
         var root = json.RootElement;
-        Assert.Equal(["design", "candidates", "simulations", "cells"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["design", "candidates", "simulations", "cells", "test"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal([1, 2, 2], root.GetProperty("candidates").EnumerateArray().Select(c => c.GetProperty("cell").GetInt32()));
         Assert.Equal("cell", root.GetProperty("candidates")[0].EnumerateObject().First().Name);
         Assert.Equal(["houston", "miami", "tampa"], root.GetProperty("cells")[1].EnumerateArray().Select(e => e.GetString()));
@@ -170,7 +171,7 @@ public sealed class DesignViewTests
         GeoPowerCurve Curve(string market) => new([market], [new GeoPowerPoint(15, 0.1, 1, 290, 0.1, 0.17, 8608.5, 1)], [new GeoCalibration(15, 0.1, 10)], 3);
         var comparison = new CellComparisons(15, [Curve("a"), Curve("b")], [new CellComparison(["a"], ["b"], 15, 0.1, 2.4), new CellComparison(["b"], ["a"], 15, 0.1, null)]);
 
-        using var json = JsonDocument.Parse(DesignJson.Cells([["a"], ["b"]], [comparison]));
+        using var json = JsonDocument.Parse(DesignJson.Cells([["a"], ["b"]], [comparison], Options));
 
         var root = json.RootElement;
         Assert.Equal(6, root.GetProperty("simulations").GetInt32());
@@ -186,11 +187,16 @@ public sealed class DesignViewTests
     {
         var curve = new GeoPowerCurve(["a"], [new GeoPowerPoint(15, 0.1, 1, 290, 0.1012, 0.17, 64563.75, 1)], [new GeoCalibration(15, 0.1, 10)], 1);
 
-        using var json = JsonDocument.Parse(DesignJson.Curve(curve, ["b", "c"]));
+        using var json = JsonDocument.Parse(DesignJson.Curve(curve, ["b", "c"], Options with { AlwaysValid = true, Alpha = 0.05 }));
 
         var root = json.RootElement;
         Assert.Equal(["b", "c"], root.GetProperty("controls").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(64563.75, root.GetProperty("curve")[0].GetProperty("investment").GetDouble());
         Assert.Equal(["duration", "falsePositiveRate", "windows"], root.GetProperty("calibration")[0].EnumerateObject().Select(p => p.Name));
+        var test = root.GetProperty("test");
+        Assert.Equal("always-valid", test.GetProperty("interval").GetString());
+        Assert.Equal(0.05, test.GetProperty("alpha").GetDouble());
+        Assert.Equal(0.0024, test.GetProperty("testAlpha").GetDouble(), 4);
+        Assert.StartsWith("At the test's end the always-valid interval at alpha 0.05, which the nightly decisions read, excludes 0 exactly when a fixed-horizon test at 0.0024 rejects", test.GetProperty("reason").GetString());
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LiftPipeline.Ingestion.Panels;
 using LiftPipeline.Statistics.Design;
+using LiftPipeline.Statistics.Experiments.Contrasts;
 
 namespace LiftPipeline.Tests.Cli;
 
@@ -13,12 +14,17 @@ public sealed class GeoPowerCommandTests
     public async Task Geo_power_json_gives_one_point_per_effect_with_the_published_chicago_portland_numbers()
     {
         var (code, output, error) = await CliRunner.RunAsync(
-            "power", PreTest, "--design", "geo", "--locations", "chicago,portland", "--treatment-periods", "15", "--effect-sizes", "0,0.1", "--cpic", "7.5", "--json");
+            "power", PreTest, "--design", "geo", "--locations", "chicago,portland", "--treatment-periods", "15", "--effect-sizes", "0,0.1", "--cpic", "7.5", "--fixed-horizon", "--json");
 
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
-        Assert.Equal(["design", "locations", "controls", "curve", "calibration", "simulations"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["design", "locations", "controls", "curve", "calibration", "simulations", "test"], root.EnumerateObject().Select(p => p.Name));
+        var test = root.GetProperty("test");
+        Assert.Equal(["interval", "alpha", "testAlpha", "reason"], test.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("fixed-horizon", test.GetProperty("interval").GetString());
+        Assert.Equal(0.1, test.GetProperty("alpha").GetDouble());
+        Assert.Equal(0.1, test.GetProperty("testAlpha").GetDouble());
         Assert.Equal("geo", root.GetProperty("design").GetString());
         Assert.Equal(["chicago", "portland"], root.GetProperty("locations").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(JsonValueKind.Null, root.GetProperty("controls").ValueKind);
@@ -40,7 +46,7 @@ public sealed class GeoPowerCommandTests
     }
 
     [Fact]
-    public async Task Geo_power_json_equals_the_power_analysis_for_the_same_options()
+    public async Task Geo_power_json_by_default_equals_the_always_valid_power_analysis_at_the_decisions_alpha()
     {
         var (code, output, error) = await CliRunner.RunAsync(
             "power", PreTest, "--locations", "chicago,portland", "--treatment-periods", "10,15", "--effect-sizes=-0.1,0,0.1", "--seed", "7", "--json");
@@ -48,7 +54,7 @@ public sealed class GeoPowerCommandTests
         Assert.True(code == 0, error);
         var panel = await PanelExportReader.ReadAsync(PreTest);
         var expected = GeoPowerAnalysis.Curve(GeoDesignPanel.FromPanel(panel, "conversions"), ["chicago", "portland"],
-            new GeoDesignOptions { TreatmentPeriods = [10, 15], EffectSizes = [-0.1, 0, 0.1], Seed = 7 });
+            new GeoDesignOptions { TreatmentPeriods = [10, 15], EffectSizes = [-0.1, 0, 0.1], Seed = 7, AlwaysValid = true, Alpha = 0.05 });
         using var json = JsonDocument.Parse(output);
         var curve = json.RootElement.GetProperty("curve").EnumerateArray().ToArray();
         Assert.Equal(expected.Points.Count, curve.Length);
@@ -64,6 +70,25 @@ public sealed class GeoPowerCommandTests
         }
         Assert.Equal(expected.Calibration.Select(c => c.FalsePositiveRate), json.RootElement.GetProperty("calibration").EnumerateArray().Select(c => c.GetProperty("falsePositiveRate").GetDouble()));
         Assert.Equal(expected.Simulations, json.RootElement.GetProperty("simulations").GetInt32());
+        var test = json.RootElement.GetProperty("test");
+        Assert.Equal("always-valid", test.GetProperty("interval").GetString());
+        Assert.Equal(0.05, test.GetProperty("alpha").GetDouble());
+        Assert.Equal(InformationTimeSequence.HorizonAlpha(0.05), test.GetProperty("testAlpha").GetDouble());
+        Assert.Equal("At the test's end the always-valid interval at alpha 0.05, which the nightly decisions read, excludes 0 exactly when a fixed-horizon test at 0.0024 rejects (--fixed-horizon plans GeoLift's test at --alpha instead).",
+            test.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Geo_power_table_names_the_level_each_simulated_test_rejects_at_and_why()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("power", PreTest, "--locations", "chicago,portland", "--treatment-periods", "15", "--effect-sizes", "0,0.1");
+        var (fixedCode, fixedOutput, fixedError) = await CliRunner.RunAsync("power", PreTest, "--locations", "chicago,portland", "--treatment-periods", "15", "--effect-sizes", "0,0.1", "--fixed-horizon");
+
+        Assert.True(code == 0, error);
+        Assert.True(fixedCode == 0, fixedError);
+        Assert.Contains("Planned for the always-valid interval at alpha 0.05: each simulated test rejects at 0.0024.\n", output);
+        Assert.Contains("false-positive rate at effect 0: 0.00 over 10 windows (alpha 0.0024)", output);
+        Assert.Contains("Planned for GeoLift's fixed-horizon test at alpha 0.1, read once at the end.\n", fixedOutput);
     }
 
     [Fact]
@@ -90,7 +115,7 @@ public sealed class GeoPowerCommandTests
     public async Task Locations_given_per_cell_compare_the_cells_as_the_multi_cell_comparison_does()
     {
         var (code, output, error) = await CliRunner.RunAsync(
-            "power", PreTest, "--locations", "chicago,portland", "--locations", "cincinnati,houston", "--treatment-periods", "15", "--effect-sizes", "0,0.1", "--permutations", "200", "--json");
+            "power", PreTest, "--locations", "chicago,portland", "--locations", "cincinnati,houston", "--treatment-periods", "15", "--effect-sizes", "0,0.1", "--permutations", "200", "--fixed-horizon", "--json");
 
         Assert.True(code == 0, error);
         var data = GeoDesignPanel.FromPanel(await PanelExportReader.ReadAsync(PreTest), "conversions");
@@ -98,7 +123,7 @@ public sealed class GeoPowerCommandTests
         var (curves, pairs) = MultiCellMarketSelection.Compare(data, cells, 15, new GeoDesignOptions { TreatmentPeriods = [15], EffectSizes = [0, 0.1], Permutations = 200 });
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
-        Assert.Equal(["design", "cells", "curves", "comparisons", "simulations"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["design", "cells", "curves", "comparisons", "simulations", "test"], root.EnumerateObject().Select(p => p.Name));
         var jsonCurves = root.GetProperty("curves").EnumerateArray().ToArray();
         Assert.Equal([1, 2], jsonCurves.Select(c => c.GetProperty("cell").GetInt32()));
         for (int c = 0; c < 2; c++)

@@ -74,11 +74,11 @@ public sealed class MultiCellTests
     {
         var data = DesignPanels.PreTest;
 
-        var one = Assert.Throws<ArgumentException>(() => MultiCellMarketSelection.Select(data, new GeoDesignOptions { Cells = 1 }));
-        var large = Assert.Throws<ArgumentException>(() => MultiCellMarketSelection.Select(data, new GeoDesignOptions { Cells = 2, Sizes = [2, 20] }));
+        var one = Assert.Throws<GeoDesignOptionException>(() => MultiCellMarketSelection.Select(data, new GeoDesignOptions { Cells = 1 }));
+        var large = Assert.Throws<GeoDesignOptionException>(() => MultiCellMarketSelection.Select(data, new GeoDesignOptions { Cells = 2, Sizes = [2, 20] }));
 
-        Assert.StartsWith("A multi-cell design needs at least 2 cells (got 1).", one.Message);
-        Assert.StartsWith("Test sizes must be below 20", large.Message);
+        Assert.Equal("cells is 1; a multi-cell design needs at least 2 cells.", one.Message);
+        Assert.Equal("sizes is 2,20; cells 2 of 40 markets hold 20 markets each, so give sizes below 20.", large.Message);
     }
 
     [Fact]
@@ -87,11 +87,11 @@ public sealed class MultiCellTests
         var data = DesignPanels.PreTest;
         var options = new GeoDesignOptions();
 
-        var shared = Assert.Throws<ArgumentException>(() => MultiCellMarketSelection.Compare(data, [["chicago", "portland"], ["portland"]], 15, options));
-        var unknown = Assert.Throws<ArgumentException>(() => MultiCellMarketSelection.Compare(data, [["chicago"], ["atlantis"]], 15, options));
+        var shared = Assert.Throws<GeoDesignOptionException>(() => MultiCellMarketSelection.Compare(data, [["chicago", "portland"], ["portland"]], 15, options));
+        var unknown = Assert.Throws<GeoDesignOptionException>(() => MultiCellMarketSelection.Compare(data, [["chicago"], ["atlantis"]], 15, options));
 
-        Assert.StartsWith("Market 'portland' is in more than one cell.", shared.Message);
-        Assert.StartsWith("Unknown test market 'atlantis'", unknown.Message);
+        Assert.Equal("Market 'portland' is in the locations of more than one cell.", shared.Message);
+        Assert.Equal("locations names 'atlantis', which is not one of the panel's 40 markets.", unknown.Message);
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed partial class PlanningCampaignConfigTests
         Assert.Equal("conversions", settings.Metric);
         Assert.Equal(7, settings.Options.Seed);
         // Field by field (the options hold lists): the inputs hash is a function of every option.
-        Assert.Equal(LiftPipeline.Pipeline.Reports.DesignJson.InputsHash("d", "m", new GeoDesignOptions { Seed = 7 }, "e"),
+        Assert.Equal(LiftPipeline.Pipeline.Reports.DesignJson.InputsHash("d", "m", new GeoDesignOptions { Seed = 7, AlwaysValid = true, Alpha = 0.05 }, "e"),
             LiftPipeline.Pipeline.Reports.DesignJson.InputsHash("d", "m", settings.Options, "e"));
     }
 
@@ -86,7 +86,8 @@ public sealed partial class PlanningCampaignConfigTests
         Assert.Null(o.Budget);
         Assert.Null(o.Controls);
         Assert.Null(o.HoldoutRange);
-        Assert.Equal(0.1, o.Alpha);
+        Assert.True(o.AlwaysValid);
+        Assert.Equal(0.05, o.Alpha);   // the campaign's alpha: the level of the intervals its nightly decisions read
         Assert.Equal(1000, o.Permutations);
         Assert.Equal(ConformalPermutation.Iid, o.Permutation);
         Assert.Equal("geolift", o.Estimator);
@@ -180,6 +181,19 @@ public sealed partial class PlanningCampaignConfigTests
         Assert.Equal(published.GetProperty("budget").GetDouble(), o.Budget);
         Assert.Equal(published.GetProperty("alpha").GetDouble(), o.Alpha);
         Assert.Equal(published.GetProperty("permutations").GetInt32(), o.Permutations);
+        Assert.False(o.AlwaysValid);
+    }
+
+    [Theory]
+    [InlineData(", \"alpha\": 0.1", "{}", true, 0.1)]
+    [InlineData("", "{\"fixedHorizon\": true}", false, 0.1)]
+    [InlineData(", \"alpha\": 0.1", "{\"fixedHorizon\": true, \"alpha\": 0.2}", false, 0.2)]
+    public void The_design_plans_for_the_campaigns_always_valid_interval_unless_fixed_horizon_is_asked_for(string campaign, string geoDesign, bool alwaysValid, double alpha)
+    {
+        var o = Parse(Planning(geoDesign, campaign)).GeoDesign!.Options;
+
+        Assert.Equal(alwaysValid, o.AlwaysValid);
+        Assert.Equal(alpha, o.Alpha);
     }
 
     [GeneratedRegex("```json\\n(.*?)```", RegexOptions.Singleline)]

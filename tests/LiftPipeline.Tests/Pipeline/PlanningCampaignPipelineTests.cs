@@ -25,7 +25,7 @@ public sealed class PlanningCampaignPipelineTests : IDisposable
     /// <summary>A small version of GeoLift's walkthrough: chicago plus one market, 10 days, three effect sizes.</summary>
     private const string Walkthrough = """
         {"sizes": [2], "treatmentPeriods": [10], "effectSizes": [0, 0.1, 0.2], "include": ["chicago"], "exclude": ["honolulu"],
-         "cpic": 7.5, "permutations": 200, "calibrationWindows": 3}
+         "cpic": 7.5, "permutations": 200, "calibrationWindows": 3, "fixedHorizon": true}
         """;
 
     private static byte[] Config(string geoDesign = Walkthrough) => Encoding.UTF8.GetBytes($$"""
@@ -139,7 +139,7 @@ public sealed class PlanningCampaignPipelineTests : IDisposable
     [Fact]
     public async Task A_multi_cell_planning_campaign_is_designed_cell_by_cell_with_each_cells_markets_in_the_report()
     {
-        var store = await StoreAsync("""{"cells": 2, "sizes": [2], "treatmentPeriods": [10], "effectSizes": [0, 0.1, 0.2], "permutations": 200, "calibrationWindows": 2}""");
+        var store = await StoreAsync("""{"cells": 2, "sizes": [2], "treatmentPeriods": [10], "effectSizes": [0, 0.1, 0.2], "permutations": 200, "calibrationWindows": 2, "fixedHorizon": true}""");
 
         var outcome = Assert.Single((await Pipeline(store).RunOnceAsync(RunId.Parse("run-1"))).Measurements);
 
@@ -171,7 +171,7 @@ public sealed class PlanningCampaignPipelineTests : IDisposable
         var second = Assert.Single((await Pipeline(store).RunOnceAsync(RunId.Parse("run-2"))).Measurements);
 
         Assert.Equal(CampaignRunStatus.Failed, first.Status);
-        Assert.Contains("atlantis", first.Message);
+        Assert.Contains("geoDesign.include names 'atlantis', which is not one of the panel's", first.Message);
         Assert.DoesNotContain('\n', first.Message);
         var alert = AlertJson.Read((await store.ReadAsync(Assert.Single(first.Alerts)))!.Content.Span);
         Assert.Equal(MeasureCampaignHandler.MeasurementGuardrail, alert.Guardrail);

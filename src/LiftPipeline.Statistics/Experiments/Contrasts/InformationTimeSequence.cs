@@ -43,6 +43,14 @@ public static class InformationTimeSequence
         return x == 0 ? double.PositiveInfinity : Math.Sqrt((1 + x) / x * (Math.Log(1 + x) - 2 * Math.Log(alpha)));
     }
 
+    /// <summary>
+    /// The level of the fixed-horizon two-sided test that rejects exactly when the always-valid interval excludes 0 at the
+    /// planned information (r = 1): α′ = 2(1 − Φ(<see cref="Multiplier"/>(1, α))), about 0.0024 at α = 0.05 and 0.0057 at
+    /// α = 0.1. A design that plans for the always-valid interval read at its planned end simulates its tests at α′.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">α outside (0, 1).</exception>
+    public static double HorizonAlpha(double alpha) => 2 * Normal.CDF(0, 1, -Multiplier(1, alpha));
+
     /// <summary>The always-valid interval θ̂ ± SE·<see cref="Multiplier"/>(r, α); NaN bounds when the SE is not a positive number.</summary>
     public static (double Lower, double Upper) Interval(double estimate, double standardError, double fraction, double alpha)
     {
