@@ -29,14 +29,24 @@ internal static class RidgeAugmentation
             throw new MeasurementNotPossibleException($"Ridge augmentation chooses its penalty by leave-one-period-out cross-validation and needs at least 3 pre periods (got {t0}).");
         }
         var k = PeriodGram(x, t0);
-        var lambdas = Grid(k.Evd(Symmetricity.Symmetric).EigenValues.Max(e => e.Real));
+        double lambdaMax = k.Evd(Symmetricity.Symmetric).EigenValues.Max(e => e.Real);
+        if (!(lambdaMax > 0))
+        {
+            // The centred controls are all zero (e.g. a single control): the correction X(K + λI)⁻¹r vanishes for every λ.
+            return ((double[])synthetic.Clone(), 0);
+        }
+        var lambdas = Grid(lambdaMax);
         double lambda = ChooseOneStandardError(lambdas, FoldErrors(x, x1, c, k, lambdas, synthetic));
         return (Augment(x, x1, k, synthetic, lambda), lambda);
     }
 
-    /// <summary>The augmented weights for a given λ (no cross-validation): ω + X(K + λI)⁻¹(x₁ − Xᵀω).</summary>
+    /// <summary>
+    /// The augmented weights for a given λ (no cross-validation): ω + X(K + λI)⁻¹(x₁ − Xᵀω). λ = 0 is what
+    /// <see cref="Fit"/> chooses when there is nothing to augment with, and gives ω unchanged.
+    /// </summary>
+    /// <exception cref="MeasurementNotPossibleException">K + λI cannot be factorised.</exception>
     public static (double[] Omega, double Lambda) Augment(double[] x, double[] x1, double[] synthetic, double lambda) =>
-        (Augment(x, x1, PeriodGram(x, x1.Length), synthetic, lambda), lambda);
+        lambda > 0 ? (Augment(x, x1, PeriodGram(x, x1.Length), synthetic, lambda), lambda) : ((double[])synthetic.Clone(), 0);
 
     /// <summary>λ_max·r^k with r = (10⁻⁸)^(1/20), k = 0…20 (augsynth's lambda list).</summary>
     internal static double[] Grid(double lambdaMax)
@@ -49,7 +59,15 @@ internal static class RidgeAugmentation
     private static double[] Augment(double[] x, double[] x1, Matrix<double> k, double[] synthetic, double lambda)
     {
         int t0 = x1.Length;
-        var y = (k + Matrix<double>.Build.DenseIdentity(t0) * lambda).Cholesky().Solve(Residual(x, x1, synthetic, -1));
+        Vector<double> y;
+        try
+        {
+            y = (k + Matrix<double>.Build.DenseIdentity(t0) * lambda).Cholesky().Solve(Residual(x, x1, synthetic, -1));
+        }
+        catch (ArgumentException)
+        {
+            throw new MeasurementNotPossibleException($"Ridge augmentation with penalty {lambda:G4} cannot be solved on these controls' {t0} pre periods; use geolift (no augmentation).");
+        }
         var omega = (double[])synthetic.Clone();
         var ridge = y.AsArray() ?? y.ToArray();
         for (int i = 0; i < omega.Length; i++)

@@ -48,6 +48,21 @@ public sealed class MeasurementNotPossibleTests
         Assert.Throws<MeasurementNotPossibleException>(() => PanelEstimators.Create("geolift-ridge").Estimate(Block(5, 1, 2, 2)));
     }
 
+    [Theory]
+    [InlineData(1, 2, 4, 2)]
+    [InlineData(1, 1, 5, 1)]
+    public void Geolift_ridge_with_one_control_returns_the_synthetic_control_unaugmented(int n0, int n1, int t0, int t1)
+    {
+        var panel = Block(n0, n1, t0, t1);
+
+        var ridge = PanelEstimators.Create("geolift-ridge").Estimate(panel);
+        var sc = PanelEstimators.Create("geolift").Estimate(panel);
+
+        // One control centred on the controls' own mean is all zeros: the ridge has nothing to correct with.
+        Assert.Equal(sc.Att, ridge.Att, 12);
+        Assert.True(double.IsFinite(ridge.Att));
+    }
+
     [Fact]
     public void A_panel_treated_from_its_first_period_has_no_pre_period()
     {
