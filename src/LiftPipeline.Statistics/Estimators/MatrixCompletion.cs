@@ -109,7 +109,7 @@ public sealed class MatrixCompletion : ITunedEstimator, IProgressReportingEstima
         var perSplit = new double[splits.Length][];
         long done = 0, total = (long)splits.Length * grid.Length;
         progress?.Report(new EstimateProgress("tuning", 0, total));
-        Parallel.For(0, splits.Length, new ParallelOptions { CancellationToken = cancellationToken }, f =>
+        DesignProblems.Unwrapped(() => Parallel.For(0, splits.Length, new ParallelOptions { CancellationToken = cancellationToken }, f =>
         {
             var errors = new double[grid.Length];
             Path(y, splits[f], n, t, grid, (g, fit) =>
@@ -119,7 +119,7 @@ public sealed class MatrixCompletion : ITunedEstimator, IProgressReportingEstima
                 progress?.Report(new EstimateProgress("tuning", Interlocked.Increment(ref done), total));
             });
             perSplit[f] = errors;
-        });
+        }));
         var mse = new double[grid.Length];
         foreach (var errors in perSplit)
         {

@@ -139,7 +139,7 @@ internal sealed class TropTuning
         var parallel = new ParallelOptions { CancellationToken = _cancellationToken };
         double partial = 0;
         var gate = new Lock();
-        var loop = Parallel.For(0, _pseudo.Length, parallel, (j, state) =>
+        var loop = DesignProblems.Unwrapped(() => Parallel.For(0, _pseudo.Length, parallel, (j, state) =>
         {
             if (state.IsStopped)
             {
@@ -165,7 +165,7 @@ internal sealed class TropTuning
                     state.Stop();
                 }
             }
-        });
+        }));
         if (!loop.IsCompleted)
         {
             _criterion[lambdas] = (partial, false);

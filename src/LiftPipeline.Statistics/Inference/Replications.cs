@@ -37,18 +37,8 @@ internal static class Replications
     /// estimates standing without an uncertainty instead of failing on an <see cref="AggregateException"/>; any other
     /// failure (a bug) stays wrapped and propagates.
     /// </summary>
-    public static void For(int count, ParallelOptions parallel, Action<int> body)
-    {
-        try
-        {
-            Parallel.For(0, count, parallel, body);
-        }
-        catch (AggregateException e) when (e.Flatten().InnerExceptions.All(x => x is MeasurementNotPossibleException))
-        {
-            // Every failure is a design problem (an estimator's own parallel loop may nest them): rethrow the first as itself.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
-        }
-    }
+    public static void For(int count, ParallelOptions parallel, Action<int> body) =>
+        DesignProblems.Unwrapped(() => Parallel.For(0, count, parallel, body));
 
     /// <summary>Throws unless <paramref name="count"/> replications can give a standard error (at least two).</summary>
     /// <exception cref="MeasurementNotPossibleException">Fewer than two replications.</exception>

@@ -63,6 +63,37 @@ public sealed class MeasurementNotPossibleTests
         Assert.True(double.IsFinite(ridge.Att));
     }
 
+    [Theory]
+    [InlineData("mc")]
+    [InlineData("trop")]
+    public void Outcomes_that_overflow_inside_an_estimators_parallel_tuning_are_a_design_problem_not_a_crash(string name)
+    {
+        var panel = Block(6, 1, 8, 2);
+        var y = panel.Values.ToArray();
+        for (int k = 0; k < y.Length; k++)
+        {
+            y[k] *= 1e300;   // squares overflow to infinity inside the low-rank fits
+        }
+        var huge = new BlockPanel(y, 6, 1, 8, 2);
+
+        var problem = Assert.Throws<MeasurementNotPossibleException>(() => PanelEstimators.Create(name).Estimate(huge));
+
+        Assert.Contains("could not be fitted", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_numerical_failure_inside_a_parallel_loop_reaches_the_estimator_as_itself()
+    {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 2 };
+        var diverged = new NumericalFailureException("diverged");
+
+        var thrown = Assert.Throws<NumericalFailureException>(() =>
+            DesignProblems.Unwrapped(() => Parallel.For(0, 4, parallel, r => throw (r == 1 ? new AggregateException(diverged) : diverged))));
+
+        Assert.Same(diverged, thrown);
+        Assert.Throws<AggregateException>(() => DesignProblems.Unwrapped(() => Parallel.For(0, 4, parallel, _ => throw new InvalidOperationException("bug"))));
+    }
+
     [Fact]
     public void A_panel_treated_from_its_first_period_has_no_pre_period()
     {
