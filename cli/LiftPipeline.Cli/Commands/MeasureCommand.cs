@@ -189,7 +189,7 @@ internal static class MeasureCommand
             }
             if (asJson)
             {
-                await output.WriteLineAsync(PanelJson.ToJson(measurement)).ConfigureAwait(false);
+                await output.WriteLineAsync(PanelJson.ToJson(measurement, options.VarianceOptions.Level)).ConfigureAwait(false);
             }
             else
             {

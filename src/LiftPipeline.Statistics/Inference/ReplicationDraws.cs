@@ -41,5 +41,15 @@ internal sealed class ReplicationDraws(double[] att, double[] effects, int perio
     /// <summary>The normal-theory uncertainty at these draws' standard errors, flagged when they rest on few distinct values.</summary>
     public Uncertainty ToUncertainty(string method, double estimate, int replications, double level, double scale = 1) =>
         Uncertainty.FromStandardError(method, estimate, StandardError(scale), replications, level)
-            .WithReplicationCheck(Att) with { PeriodStandardErrors = PeriodStandardErrors(scale) };
+            .WithReplicationCheck(Att) with { PeriodStandardErrors = PeriodStandardErrors(scale), Draws = Scaled(scale) };
+
+    private double[] Scaled(double scale)
+    {
+        var scaled = new double[Count];
+        for (int r = 0; r < scaled.Length; r++)
+        {
+            scaled[r] = scale * Att[r];
+        }
+        return scaled;
+    }
 }
