@@ -79,9 +79,12 @@ internal static class MeasurementView
         {
             return;
         }
-        string interval = $"always-valid {Percent(level)} interval of {basis.Subject} [{Format(basis.Lower)}, {Format(basis.Upper)}]";
-        string verdict = basis.Lower > 0 ? "lies above 0." : basis.Upper < 0 ? "lies below 0." : $"contains 0. {basis.Progress?.Sentence()}";
-        console.MarkupLine($"decision: {Markup.Escape($"{interval} {verdict}".TrimEnd())}");
+        string verdict = basis.Lower > 0 ? "lies above 0" : basis.Upper < 0 ? "lies below 0" : "contains 0";
+        console.MarkupLine(Markup.Escape($"always-valid {Percent(level)} interval ({basis.Subject}): [{Format(basis.Lower)}, {Format(basis.Upper)}], {verdict} (what a nightly decision reads)"));
+        if (verdict == "contains 0" && basis.Progress is { } progress)
+        {
+            console.MarkupLine(Markup.Escape(progress.Sentence()));
+        }
     }
 
     /// <summary>One line of spend, iROAS and cost per incremental conversion with their intervals.</summary>
