@@ -102,7 +102,7 @@ internal static class MeasurementView
         }
         if (m.CostPerIncrementalConversion is { } cost)
         {
-            parts.Add($"cost per incremental {cost.Metric} {Format(cost.Value)} {Ratio(cost, level)}");
+            parts.Add($"cost per incremental conversion {Format(cost.Value)} {Ratio(cost, level)}");
         }
         console.MarkupLine($"money ({Markup.Escape(who)}): {Markup.Escape(string.Join("; ", parts))}");
     }
