@@ -35,7 +35,7 @@ public static class ReportHtml
         svg .zero{stroke:#52606d;stroke-width:1}svg .att{stroke:#1b7f3b;stroke-width:1.5;stroke-dasharray:6 4}
         svg .zero-dashed{stroke:#7b8794;stroke-width:1;stroke-dasharray:3 3}svg .cumulative{fill:none;stroke:#1b7f3b;stroke-width:2}svg .axis-title{fill:#52606d;font-size:11px}
         .cells li{margin:.2rem 0}table.contrasts,table.spend{font-size:.8rem}table.contrasts td,table.spend td,table.contrasts th,table.spend th{padding:.25rem .4rem}
-        table.money{font-size:.85rem}
+        table.money,table.estimates{font-size:.85rem}table.estimates td,table.estimates th{padding:.25rem .4rem}
         svg .bar{fill:#1f6feb}svg .ci{stroke:#1f6feb;stroke-width:2}svg .ci-valid{stroke:#9aa5b1;stroke-width:6;stroke-opacity:.5}svg .point{fill:#1f6feb}svg .label{fill:#3e4c59}
         """;
 
@@ -107,7 +107,7 @@ public static class ReportHtml
         {
             sb.Append($"<p class=\"meta\">Inference: {Html(descriptions[0])}. ATT is the average effect per treated unit and period; incremental is its total over the treated units and post periods.</p>\n");
         }
-        sb.Append($"<p class=\"meta\">{Html(AlwaysValidNote)}</p>\n");
+        sb.Append($"<p class=\"meta\">{Html(AlwaysValidNote(report.Level))}</p>\n");
     }
 
     /// <summary>The spend table: per cell of the primary estimator, treated and incremental spend, iROAS and cost per incremental conversion; nothing without spend.</summary>

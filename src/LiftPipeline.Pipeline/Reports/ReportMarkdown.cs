@@ -48,7 +48,7 @@ public static class ReportMarkdown
         {
             sb.Append($"\n{Markdown(MoneyNote(report.Estimates.Where(e => e.Money is not null).ToArray()))}\n");
         }
-        sb.Append($"\n{Markdown(AlwaysValidNote)}\n");
+        sb.Append($"\n{Markdown(AlwaysValidNote(report.Level))}\n");
         sb.Append("\n## Guardrails\n\n");
         if (report.Guardrails.Count == 0)
         {

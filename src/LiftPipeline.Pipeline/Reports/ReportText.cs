@@ -59,8 +59,8 @@ internal static class ReportText
     }
 
     /// <summary>What the always-valid column means, under every panel estimates table.</summary>
-    public const string AlwaysValidNote =
-        "Always-valid: the interval that stays valid however often the nightly run looks (the recommendation reads it for the primary estimate); " +
+    public static string AlwaysValidNote(double level) =>
+        $"Always-valid: the {Level(level)} interval that stays valid however often the nightly run looks (the recommendation reads it for the primary estimate); " +
         "it is wider than the fixed-horizon CI and narrows as post-treatment periods accrue.";
 
     /// <summary>"a to b", or "n/a" without an always-valid interval.</summary>
@@ -86,7 +86,7 @@ internal static class ReportText
     {
         var sb = new StringBuilder("iROAS = incremental revenue ÷ incremental spend; cost per incremental conversion = incremental spend ÷ incremental conversions, " +
             "both totals over the treated units' test window. Incremental spend is the treated spend minus its counterfactual by the same estimator " +
-            "(the treated spend itself when the controls and pre-periods spend nothing). Intervals are Fieller's, from the same replications as the ATT's " +
+            "(the treated spend itself when the controls and pre-periods spend nothing; otherwise its CI follows in brackets). Intervals are Fieller's, from the same replications as the ATT's " +
             "standard error; undefined when the denominator's interval contains 0.");
         foreach (var e in rows)
         {
