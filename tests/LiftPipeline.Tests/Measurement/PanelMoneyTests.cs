@@ -81,6 +81,54 @@ public sealed class PanelMoneyTests
     }
 
     [Fact]
+    public void Each_test_cell_gets_the_money_of_its_own_treated_units()
+    {
+        var panel = SpendPanels.Build(seed: 18, cells: true);
+
+        var estimates = PanelMeasurer.Measure(panel, Options()).Estimates;
+
+        Assert.Equal(["a", "b"], estimates.Select(e => e.Cell));
+        foreach (var e in estimates)
+        {
+            var units = e.TreatedUnits.Select(u => panel.Units.ToList().IndexOf(u)).ToArray();
+            double spend = units.Sum(u => Enumerable.Range(0, panel.Periods.Count).Where(t => panel.IsTreated(u, t)).Sum(t => panel.Spend![u, t]));
+            Assert.Equal(3, units.Length);
+            Assert.Equal(spend, e.Money!.IncrementalSpend, 9);
+            Assert.Equal(e.Incremental / spend, e.Money.Iroas!.Value, 12);
+            Assert.InRange(SpendPanels.TrueIroas, e.Money.Iroas.Ci.Lower, e.Money.Iroas.Ci.Upper);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    // Staggered cohorts with the joint placebo: the ratio's draws are the whole staggered estimator's, spend's paired with revenue's.
+    public void Staggered_adoption_gets_money_from_the_joint_replications(bool businessAsUsual)
+    {
+        var panel = SpendPanels.Build(seed: 19, staggered: true, businessAsUsual: businessAsUsual);
+
+        var estimate = Assert.Single(PanelMeasurer.Measure(panel, Options()).Estimates);
+
+        Assert.Equal(businessAsUsual, estimate.Money!.Estimated);
+        Assert.Equal(6 * 10 - 3 * 3, (int)Math.Round(estimate.Incremental / estimate.Att));
+        Assert.Null(estimate.Money.Iroas!.Undefined);
+        Assert.InRange(estimate.Money.Iroas.Value, SpendPanels.TrueIroas - 0.4, SpendPanels.TrueIroas + 0.4);
+        Assert.InRange(SpendPanels.TrueIroas, estimate.Money.Iroas.Ci.Lower, estimate.Money.Iroas.Ci.Upper);
+    }
+
+    [Fact]
+    public void Independent_cohorts_have_no_draws_to_pair_so_an_estimated_spend_leaves_the_ratio_undefined()
+    {
+        var panel = SpendPanels.Build(seed: 19, staggered: true, businessAsUsual: true);
+
+        var money = Assert.Single(PanelMeasurer.Measure(panel, Options() with { CohortVariance = CohortVariance.Independent }).Estimates).Money!;
+
+        Assert.Equal("the variance method gives no replications to pair the two estimates on", money.Iroas!.Undefined);
+        Assert.True(double.IsNaN(money.Iroas.Ci.Lower));
+        Assert.True(double.IsFinite(money.Iroas.Value));
+    }
+
+    [Fact]
     public void A_panel_without_spend_has_no_money_and_measures_exactly_as_before()
     {
         var withSpend = SpendPanels.Build(seed: 14);

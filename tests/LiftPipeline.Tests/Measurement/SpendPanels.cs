@@ -15,8 +15,10 @@ internal static class SpendPanels
     public const double TrueCostPerConversion = 20;
 
     /// <summary>A panel of <paramref name="controls"/> + <paramref name="treated"/> units over <paramref name="pre"/> + <paramref name="post"/> daily periods.</summary>
+    /// <param name="staggered">Every second treated unit starts 3 periods later (staggered adoption).</param>
+    /// <param name="cells">The treated units split into arms <c>a</c> and <c>b</c> (a multi-cell test).</param>
     public static Panel Build(int seed, int controls = 30, int treated = 6, int pre = 30, int post = 10, bool businessAsUsual = false, bool withSpend = true,
-        double noise = 20)
+        double noise = 20, bool staggered = false, bool cells = false)
     {
         var rng = new Random(seed);
         int n = controls + treated, t = pre + post;
@@ -33,7 +35,7 @@ internal static class SpendPanels
             for (int s = 0; s < t; s++)
             {
                 int cell = i * t + s;
-                bool isTreated = i >= controls && s >= pre;
+                bool isTreated = i >= controls && s >= pre + (staggered && (i - controls) % 2 == 1 ? 3 : 0);
                 double extra = isTreated ? 80 + 40 * rng.NextDouble() : 0;
                 w[cell] = isTreated;
                 revenue[cell] = level + timeEffect[s] + noise * Normal(rng) + TrueIroas * extra;
@@ -42,7 +44,8 @@ internal static class SpendPanels
             }
         }
         return new Panel(units, periods,
-            [new PanelMatrix("revenue", n, t, revenue), new PanelMatrix("conversions", n, t, conversions)], w, null,
+            [new PanelMatrix("revenue", n, t, revenue), new PanelMatrix("conversions", n, t, conversions)], w,
+            cells ? [.. Enumerable.Range(0, n).Select(i => i < controls ? null : (i - controls) % 2 == 0 ? "a" : "b")] : null,
             withSpend ? new PanelMatrix("spend", n, t, spend) : null);
     }
 
