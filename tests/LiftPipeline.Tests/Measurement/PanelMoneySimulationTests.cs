@@ -6,14 +6,14 @@ namespace LiftPipeline.Tests.Measurement;
 
 /// <summary>
 /// Coverage of the panel iROAS and cost-per-incremental-conversion intervals with known truth (<see cref="SpendPanels"/>):
-/// over 200 simulated geo tests each 95% interval must cover the true ratio at least 90% of the time, both when the
+/// over 400 simulated geo tests each 95% interval must cover the true ratio at least 90% of the time, both when the
 /// incremental spend is known (spend only in the treated test window) and when it is estimated (business-as-usual spend
 /// everywhere, so the Fieller interval rests on paired placebo draws of revenue and spend).
 /// </summary>
 [Trait("Category", "Simulation")]
 public sealed class PanelMoneySimulationTests(ITestOutputHelper output)
 {
-    private const int Seeds = 200;
+    private const int Seeds = 400;
 
     [Theory]
     [InlineData(false, 2000)]
