@@ -64,5 +64,21 @@ public sealed class MeasureDecisionAndMoneyTests
         Assert.NotEqual(JsonValueKind.Null, estimate.GetProperty("alwaysValid").ValueKind);
     }
 
+    [Fact]
+    public async Task Asking_to_measure_the_spend_column_is_a_usage_error_saying_it_is_spend()
+    {
+        using var temp = TestData.TempDirectory();
+        string path = temp.File("spend-panel.parquet");
+        await using (var stream = File.Create(path))
+        {
+            await PanelParquetWriter.WriteAsync(SpendPanels.Build(seed: 32), stream);
+        }
+
+        var (code, _, error) = await CliRunner.RunAsync("measure", path, "--metric", "spend");
+
+        Assert.Equal(2, code);
+        Assert.Equal("'spend' is the export's spend column, read as spend (iROAS and cost per incremental conversion follow the estimates), not a metric; choose one of revenue, conversions.", error.Trim());
+    }
+
     private static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
 }
