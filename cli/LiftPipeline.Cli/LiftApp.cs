@@ -36,6 +36,7 @@ public static class LiftApp
         root.Subcommands.Add(RunCommand.Create(output, error, host));
         root.Subcommands.Add(WatchCommand.Create(output, error, host));
         root.Subcommands.Add(DemoCommand.Create(output, error, host));
+        root.Subcommands.Add(AudienceCommand.Create(output, error, host));
         NumberOptions.Apply(root);
         return root;
     }

@@ -11,4 +11,7 @@ public enum ExportContract
 
     /// <summary>One row per customer: <c>customer_id</c>, <c>arm</c>.</summary>
     Experiment,
+
+    /// <summary>One row per customer, no arm: <c>customer_id</c>, <c>as_of</c> (the audience source, docs/audiences.md).</summary>
+    Customers,
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using LiftPipeline.Cli.Rendering;
+using LiftPipeline.Ingestion;
 using LiftPipeline.Ingestion.Inspection;
 using Spectre.Console;
 
@@ -13,8 +14,8 @@ internal static class InspectCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "The Parquet export to inspect." };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object instead of tables.", DefaultValueFactory = _ => false };
-        var map = ColumnMapOption.Create();
-        var command = new Command("inspect", "Show a Parquet export's schema, row groups, rows, compression and writer, detect its contract (panel, experiment) and validate it. Exit code 0 when valid, 1 when not.")
+        var map = ColumnMapOption.Create([.. ContractColumns.Mappable, .. Ingestion.Customers.CustomerColumns.Mappable.Except(ContractColumns.Mappable)], ColumnMapOption.Example);
+        var command = new Command("inspect", "Show a Parquet export's schema, row groups, rows, compression and writer, detect its contract (panel, experiment, customers) and validate it. Exit code 0 when valid, 1 when not.")
         {
             file,
             json,

@@ -18,7 +18,7 @@ public sealed record ExportInspection(
 
     /// <summary>
     /// What a valid file can be used for: <c>measurement</c> (which includes design), <c>design</c> (a panel with no treated
-    /// cells yet), or null when it is invalid.
+    /// cells yet), <c>audiences</c> (a customers export), or null when it is invalid.
     /// </summary>
     public string? ValidFor { get; init; }
 }

@@ -1,3 +1,4 @@
+using LiftPipeline.Ingestion.Customers;
 using LiftPipeline.Ingestion.Experiments;
 using LiftPipeline.Ingestion.Panels;
 using LiftPipeline.Statistics.Panels;
@@ -11,6 +12,7 @@ public static class ExportInspector
 {
     private const string Measurement = "measurement";
     private const string Design = "design";
+    private const string Audiences = "audiences";
 
     /// <summary>The contract whose key columns the file has (through <paramref name="mapping"/>).</summary>
     public static ExportContract Detect(ExportFile file, ColumnMapping? mapping = null)
@@ -22,7 +24,10 @@ public static class ExportInspector
         {
             return ExportContract.Panel;
         }
-        return Has(ContractColumns.CustomerId) && Has(ContractColumns.Arm) ? ExportContract.Experiment : ExportContract.Unknown;
+        return !Has(ContractColumns.CustomerId) ? ExportContract.Unknown
+            : Has(ContractColumns.Arm) ? ExportContract.Experiment
+            : Has(CustomerColumns.AsOf) ? ExportContract.Customers
+            : ExportContract.Unknown;
     }
 
     /// <summary>Inspects the file at <paramref name="path"/>.</summary>
@@ -84,10 +89,20 @@ public static class ExportInspector
                         await reader.ReadRowGroupAsync(g, cancellationToken).ConfigureAwait(false);
                     }
                     return ([], Measurement);
+                case ExportContract.Customers:
+                    var customers = await ResolveOrVerifyAsync(file, () => CustomerExportReader.Open(file, new CustomerExportOptions { Columns = mapping, ReadContacts = true }), cancellationToken)
+                        .ConfigureAwait(false);
+                    var rest = file.VerificationBuffers(customers.ColumnsRead);
+                    for (int g = 0; g < customers.RowGroupCount; g++)
+                    {
+                        await file.VerifyRowGroupAsync(g, rest, cancellationToken).ConfigureAwait(false);
+                        await customers.ReadRowGroupAsync(g, cancellationToken).ConfigureAwait(false);
+                    }
+                    return ([], Audiences);
                 default:
                     await file.VerifyAsync(cancellationToken).ConfigureAwait(false);
                     return ([new ExportError(ExportErrorCodes.UnknownContract,
-                        $"the columns match neither the panel contract ({ContractColumns.Unit}, {ContractColumns.Period}, {ContractColumns.Treated}) nor the experiment contract ({ContractColumns.CustomerId}, {ContractColumns.Arm}); map the columns if they are named differently (lift: --map unit=geo,period=date; campaign.json: \"columns\")",
+                        $"the columns match neither the panel contract ({ContractColumns.Unit}, {ContractColumns.Period}, {ContractColumns.Treated}) nor the experiment contract ({ContractColumns.CustomerId}, {ContractColumns.Arm}) nor the customers contract ({CustomerColumns.CustomerId}, {CustomerColumns.AsOf}); map the columns if they are named differently (lift: --map unit=geo,period=date; campaign.json: \"columns\")",
                         null, [])], null);
             }
         }

@@ -7,15 +7,16 @@ namespace LiftPipeline.Pipeline.Datasets;
 /// <summary>
 /// The stored form of one shard range's <see cref="ExperimentStatistics"/> (<c>datasets/{campaign}/stats-{key}.bin</c>):
 /// little-endian binary — the magic <c>LPSS</c>, the format version, the engine version that wrote it, the statistics
-/// state (<see cref="ExperimentStatisticsState"/>: names, cells, sums, compensations, counts, sketches), and a SHA-256 of
-/// everything before it. A few kilobytes for tens of cells, independent of the rows. <see cref="Read"/> checks the
+/// state (<see cref="ExperimentStatisticsState"/>: names, cells, sums, compensations, the shifts the sums are taken
+/// about, counts, sketches), and a SHA-256 of everything before it. A file of another format version (1 held raw sums
+/// without shifts) or engine is refused, and <see cref="ShardStatisticsStore"/> recomputes it. A few kilobytes for tens of cells, independent of the rows. <see cref="Read"/> checks the
 /// digest, header and every length against the bytes left before allocating, so a truncated, corrupt or hostile file
 /// is an <see cref="InvalidDataException"/>, never a crash or a huge allocation.
 /// </summary>
 internal static class ShardStatisticsFile
 {
     /// <summary>The format version written; a reader refuses any other.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     private const uint Magic = 0x5353504C;   // "LPSS"
     private const int DigestBytes = 32;
@@ -44,6 +45,7 @@ internal static class ShardStatisticsFile
             }
             WriteDoubles(writer, state.Sums);
             WriteDoubles(writer, state.Compensations);
+            WriteDoubles(writer, state.Shifts);
             WriteLongs(writer, state.Counts);
             writer.Write(state.Sketches.Length);
             foreach (var arm in state.Sketches)
@@ -109,6 +111,7 @@ internal static class ShardStatisticsFile
             long width = ExperimentStatisticsState.WidthOf(outcomes.Length, covariates.Length);
             var sums = ReadDoubles(reader, stream, cells.Length * width);
             var compensations = ReadDoubles(reader, stream, cells.Length * width);
+            var shifts = ReadDoubles(reader, stream, (long)cells.Length * (outcomes.Length + covariates.Length));
             var counts = ReadLongs(reader, stream, (long)cells.Length * ExperimentStatisticsState.CountWidth);
             var arms = new ArmSketchesState[Length(reader, stream, 4)];
             for (int a = 0; a < arms.Length; a++)
@@ -131,7 +134,7 @@ internal static class ShardStatisticsFile
             {
                 throw Corrupt(name, $"{stream.Length - stream.Position} bytes follow the statistics");
             }
-            return ExperimentStatistics.FromState(new ExperimentStatisticsState(outcomes, covariates, accuracy, cells, sums, compensations, counts, arms));
+            return ExperimentStatistics.FromState(new ExperimentStatisticsState(outcomes, covariates, accuracy, cells, sums, compensations, shifts, counts, arms));
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or FormatException or DecoderFallbackException)
         {

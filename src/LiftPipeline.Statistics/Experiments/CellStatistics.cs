@@ -3,19 +3,22 @@ namespace LiftPipeline.Statistics.Experiments;
 /// <summary>
 /// The sufficient statistics of one cell of an experiment, or of a union of cells (a marginal): customers, exposure
 /// counts, Σspend, and the moments every contrast needs — per outcome (difference in means), per (outcome, covariate)
-/// (CUPED) and per (numerator, denominator) outcome pair (ratio metrics by the delta method). Immutable.
+/// (CUPED) and per (numerator, denominator) outcome pair (ratio metrics by the delta method), each about the cell's
+/// shift for the metric (<see cref="SampleMoments"/>). Immutable.
 /// </summary>
 public sealed partial class CellStatistics
 {
     private readonly StatisticsLayout _layout;
     private readonly double[] _sums;
+    private readonly double[] _shifts;
     private readonly long[] _counts;
 
-    internal CellStatistics(ExperimentCell key, StatisticsLayout layout, double[] sums, long[] counts)
+    internal CellStatistics(ExperimentCell key, StatisticsLayout layout, double[] sums, double[] shifts, long[] counts)
     {
         Key = key;
         _layout = layout;
         _sums = sums;
+        _shifts = shifts;
         _counts = counts;
     }
 
@@ -40,44 +43,44 @@ public sealed partial class CellStatistics
     /// <summary>Covariate names, in index order.</summary>
     public IReadOnlyList<string> Covariates => _layout.Covariates;
 
-    /// <summary>n, Σy, Σy² of outcome <paramref name="outcome"/>.</summary>
+    /// <summary>The moments of outcome <paramref name="outcome"/>.</summary>
     public SampleMoments Outcome(string outcome) => Outcome(_layout.OutcomeIndex(outcome));
 
-    /// <summary>n, Σy, Σy² of outcome number <paramref name="outcome"/>.</summary>
-    public SampleMoments Outcome(int outcome) => new(N, _sums[_layout.Sum(outcome)], _sums[_layout.SumSquares(outcome)]);
+    /// <summary>The moments of outcome number <paramref name="outcome"/>.</summary>
+    public SampleMoments Outcome(int outcome) =>
+        new(N, _shifts[_layout.OutcomeShift(outcome)], _sums[_layout.Sum(outcome)], _sums[_layout.SumSquares(outcome)]);
 
-    /// <summary>n, Σx, Σx² of covariate <paramref name="covariate"/>.</summary>
-    public SampleMoments Covariate(string covariate)
-    {
-        int c = _layout.CovariateIndex(covariate);
-        return new(N, _sums[_layout.CovariateSum(c)], _sums[_layout.CovariateSquares(c)]);
-    }
+    /// <summary>The moments of covariate <paramref name="covariate"/>.</summary>
+    public SampleMoments Covariate(string covariate) => CovariateMoments(_layout.CovariateIndex(covariate));
 
-    /// <summary>Outcome y with pre-period covariate x (CUPED): n, Σy, Σy², Σx, Σx², Σxy.</summary>
+    /// <summary>Outcome y with pre-period covariate x (CUPED).</summary>
     public PairedMoments Cuped(string outcome, string covariate)
     {
         int o = _layout.OutcomeIndex(outcome);
         int c = _layout.CovariateIndex(covariate);
-        return new(N, _sums[_layout.Sum(o)], _sums[_layout.SumSquares(o)], _sums[_layout.CovariateSum(c)], _sums[_layout.CovariateSquares(c)], _sums[_layout.Cross(o, c)]);
+        return new(Outcome(o), CovariateMoments(c), _sums[_layout.Cross(o, c)]);
     }
 
-    /// <summary>A ratio metric's numerator y and denominator x, both outcomes (e.g. revenue per order): n, Σy, Σy², Σx, Σx², Σxy.</summary>
+    /// <summary>A ratio metric's numerator y and denominator x, both outcomes (e.g. revenue per order).</summary>
     public PairedMoments Ratio(string numerator, string denominator)
     {
         int y = _layout.OutcomeIndex(numerator);
         int x = _layout.OutcomeIndex(denominator);
         double cross = x == y ? _sums[_layout.SumSquares(y)] : _sums[_layout.Pair(y, x)];
-        return new(N, _sums[_layout.Sum(y)], _sums[_layout.SumSquares(y)], _sums[_layout.Sum(x)], _sums[_layout.SumSquares(x)], cross);
+        return new(Outcome(y), Outcome(x), cross);
     }
 
     /// <summary>
-    /// The outcome paired with exposure, for the effect on the treated: y = <paramref name="outcome"/>, x = exposed (0/1),
-    /// so Σx = Σx² = exposed customers and Σxy = the outcome summed over the exposed. Only meaningful when
+    /// The outcome paired with exposure, for the effect on the treated: y = <paramref name="outcome"/>, x = exposed (0/1,
+    /// shift 0), so Σx = Σx² = exposed customers and the cross sum is Σ(y − K)·exposed. Only meaningful when
     /// <see cref="WithExposure"/> = <see cref="N"/> (the export has an <c>exposed</c> column).
     /// </summary>
     public PairedMoments Exposure(string outcome)
     {
         int y = _layout.OutcomeIndex(outcome);
-        return new(N, _sums[_layout.Sum(y)], _sums[_layout.SumSquares(y)], Exposed, Exposed, _sums[_layout.ExposedCross(y)]);
+        return new(Outcome(y), new SampleMoments(N, 0, Exposed, Exposed), _sums[_layout.ExposedCross(y)]);
     }
+
+    private SampleMoments CovariateMoments(int c) =>
+        new(N, _shifts[_layout.CovariateShift(c)], _sums[_layout.CovariateSum(c)], _sums[_layout.CovariateSquares(c)]);
 }

@@ -3,7 +3,8 @@ namespace LiftPipeline.Statistics.Experiments;
 /// <summary>
 /// <see cref="ExperimentStatistics"/> as plain data, for storing partial statistics and merging them later without the
 /// rows: per cell (in <see cref="Cells"/> order) a row of <see cref="Width"/> running sums with their Neumaier
-/// compensations and a row of <see cref="CountWidth"/> counts (n, exposed, with an exposure value), and per arm one
+/// compensations, a row of <see cref="ShiftWidth"/> shifts the sums are taken about (one per outcome, then one per
+/// covariate) and a row of <see cref="CountWidth"/> counts (n, exposed, with an exposure value), and per arm one
 /// sketch state per outcome. The layout of a row is the statistics' own (outcome sums, squares, covariate sums, …), so a
 /// state is only meaningful to the code version that wrote it; storage records that version.
 /// </summary>
@@ -13,10 +14,11 @@ namespace LiftPipeline.Statistics.Experiments;
 /// <param name="Cells">The non-empty cells.</param>
 /// <param name="Sums">Cells × <see cref="Width"/> running sums.</param>
 /// <param name="Compensations">Cells × <see cref="Width"/> compensations of <paramref name="Sums"/>.</param>
+/// <param name="Shifts">Cells × <see cref="ShiftWidth"/> shifts K: each outcome's and covariate's sums are Σ(y − K), Σ(y − K)², ….</param>
 /// <param name="Counts">Cells × <see cref="CountWidth"/> counts.</param>
 /// <param name="Sketches">One entry per arm that has cells, each with one sketch per outcome.</param>
 public sealed record ExperimentStatisticsState(
-    string[] Outcomes, string[] Covariates, double SketchRelativeAccuracy, ExperimentCell[] Cells, double[] Sums, double[] Compensations, long[] Counts,
+    string[] Outcomes, string[] Covariates, double SketchRelativeAccuracy, ExperimentCell[] Cells, double[] Sums, double[] Compensations, double[] Shifts, long[] Counts,
     ArmSketchesState[] Sketches)
 {
     /// <summary>Counts per cell: n, exposed, with an exposure value.</summary>
@@ -24,6 +26,9 @@ public sealed record ExperimentStatisticsState(
 
     /// <summary>Running sums per cell for these outcomes and covariates.</summary>
     public int Width => WidthOf(Outcomes.Length, Covariates.Length);
+
+    /// <summary>Shifts per cell: one per outcome and one per covariate.</summary>
+    public int ShiftWidth => Outcomes.Length + Covariates.Length;
 
     /// <summary>Running sums per cell for <paramref name="outcomes"/> outcomes and <paramref name="covariates"/> covariates.</summary>
     public static int WidthOf(int outcomes, int covariates) => new StatisticsLayout(new string[outcomes], new string[covariates]).Width;
@@ -51,13 +56,13 @@ public sealed partial class ExperimentStatistics
             arms.Add(new ArmSketchesState(arm, states));
         }
         return new ExperimentStatisticsState([.. _layout.Outcomes], [.. _layout.Covariates], SketchRelativeAccuracy, [.. _cells],
-            (double[])_sums.Clone(), (double[])_compensations.Clone(), (long[])_counts.Clone(), [.. arms]);
+            (double[])_sums.Clone(), (double[])_compensations.Clone(), (double[])_shifts.Clone(), (long[])_counts.Clone(), [.. arms]);
     }
 
     /// <summary>The statistics <paramref name="state"/> describes; <see cref="Combine"/> of such statistics equals the statistics of the union of their rows.</summary>
     /// <exception cref="ArgumentException">
     /// The state is inconsistent: missing or repeated names or cells, arrays whose lengths do not fit the cells and
-    /// outcomes, negative counts, non-finite sums, sketches of another α, or an arm whose sketches do not count its customers.
+    /// outcomes, negative counts, non-finite sums or shifts, sketches of another α, or an arm whose sketches do not count its customers.
     /// </exception>
     public static ExperimentStatistics FromState(ExperimentStatisticsState state)
     {
@@ -80,9 +85,11 @@ public sealed partial class ExperimentStatistics
         int n = cells.Count;
         CheckLength(state.Sums, (long)n * layout.Width, "sums");
         CheckLength(state.Compensations, (long)n * layout.Width, "compensations");
+        CheckLength(state.Shifts, (long)n * layout.ShiftWidth, "shifts");
         CheckLength(state.Counts, (long)n * StatisticsLayout.CountWidth, "counts");
         CheckFinite(state.Sums, "sum");
         CheckFinite(state.Compensations, "compensation");
+        CheckFinite(state.Shifts, "shift");
         var armCounts = new Dictionary<string, long>(StringComparer.Ordinal);
         for (int i = 0; i < n; i++)
         {
@@ -123,7 +130,7 @@ public sealed partial class ExperimentStatistics
             throw Invalid($"arms {string.Join(", ", armCounts.Keys.Where(a => !sketches.ContainsKey(a)))} have cells but no sketches");
         }
         return new ExperimentStatistics(layout, state.SketchRelativeAccuracy, cells, (double[])state.Sums.Clone(), (double[])state.Compensations.Clone(),
-            (long[])state.Counts.Clone(), sketches);
+            (double[])state.Shifts.Clone(), (long[])state.Counts.Clone(), sketches);
     }
 
     private static string[] Names(string[]? names, string role)

@@ -5,9 +5,12 @@ namespace LiftPipeline.Statistics.Experiments;
 /// category name): everything difference-in-means, CUPED, ratio-metric and exposure (CACE) contrasts need, plus one
 /// <see cref="QuantileSketch"/> per (arm, outcome) for capping and tail fitting. Built by
 /// the streaming builder (Ingestion); the statistics of a union of exports are <see cref="Combine"/> of theirs —
-/// counts exactly, sums up to rounding (compensated, ~1e-15 relative).
-/// Memory: cells × (2·(2O + 2C + O·C + O(O−1)/2 + O + 1) doubles + 3 longs) for O outcomes and C covariates — 72 cells × 2 outcomes
-/// × 1 covariate is about 17 KB — plus the sketches (≈ 1,000 longs per arm × outcome at α = 1 %); independent of rows.
+/// counts exactly, sums up to rounding (compensated, ~1e-15 relative). Each cell sums every outcome and covariate about
+/// its own shift (a pilot mean, see <see cref="StatisticsAccumulator"/>); a union of several cells is summed about their
+/// pooled means, each cell re-centred onto them before it is added (<see cref="SampleMoments"/>), so no one cell's
+/// pilot decides how many digits the union keeps.
+/// Memory: cells × (2·(2O + 2C + O·C + O(O−1)/2 + O + 1) + O + C doubles + 3 longs) for O outcomes and C covariates — 72
+/// cells × 2 outcomes × 1 covariate is about 19 KB — plus the sketches (≈ 1,000 longs per arm × outcome at α = 1 %); independent of rows.
 /// Immutable: <see cref="Merge"/> returns new statistics.
 /// </summary>
 public sealed partial class ExperimentStatistics
@@ -17,11 +20,12 @@ public sealed partial class ExperimentStatistics
     private readonly Dictionary<ExperimentCell, int> _index;
     private readonly double[] _sums;
     private readonly double[] _compensations;
+    private readonly double[] _shifts;
     private readonly long[] _counts;
     private readonly Dictionary<string, QuantileSketch[]> _sketches;
 
     internal ExperimentStatistics(StatisticsLayout layout, double sketchAccuracy, List<ExperimentCell> cells, double[] sums, double[] compensations,
-        long[] counts, Dictionary<string, QuantileSketch[]> sketches)
+        double[] shifts, long[] counts, Dictionary<string, QuantileSketch[]> sketches)
     {
         _layout = layout;
         SketchRelativeAccuracy = sketchAccuracy;
@@ -33,6 +37,7 @@ public sealed partial class ExperimentStatistics
         }
         _sums = sums;
         _compensations = compensations;
+        _shifts = shifts;
         _counts = counts;
         _sketches = sketches;
     }
@@ -147,20 +152,42 @@ public sealed partial class ExperimentStatistics
                 }
             }
         }
-        int w = first._layout.Width;
+        var layout = first._layout;
+        int w = layout.Width, s = layout.ShiftWidth;
         var sums = new double[cells.Count * w];
         var compensations = new double[cells.Count * w];
-        var counts = new long[cells.Count * StatisticsLayout.CountWidth];
-        var sketches = new Dictionary<string, QuantileSketch[]>(StringComparer.Ordinal);
+        var shifts = new double[cells.Count * s];
+        var totals = new double[cells.Count * s];
+        var customers = new long[cells.Count];
+        var contributions = new int[cells.Count];
         foreach (var part in list)
         {
             for (int i = 0; i < part._cells.Count; i++)
             {
                 int target = index[part._cells[i]];
-                var into = sums.AsSpan(target * w, w);
-                var compensation = compensations.AsSpan(target * w, w);
-                NeumaierSum.Add(into, compensation, part._sums.AsSpan(i * w, w));
-                AddTo(compensation, part._compensations.AsSpan(i * w, w));
+                if (contributions[target]++ == 0)
+                {
+                    part._shifts.AsSpan(i * s, s).CopyTo(shifts.AsSpan(target * s, s));
+                }
+                customers[target] += part.AddSumsTo(i, totals.AsSpan(target * s, s));
+            }
+        }
+        for (int target = 0; target < cells.Count; target++)
+        {
+            if (contributions[target] > 1)
+            {
+                PooledMeans(totals.AsSpan(target * s, s), customers[target], shifts.AsSpan(target * s, s));
+            }
+        }
+        var counts = new long[cells.Count * StatisticsLayout.CountWidth];
+        var sketches = new Dictionary<string, QuantileSketch[]>(StringComparer.Ordinal);
+        var scratch = new double[w];
+        foreach (var part in list)
+        {
+            for (int i = 0; i < part._cells.Count; i++)
+            {
+                int target = index[part._cells[i]];
+                part.AddCellTo(i, sums.AsSpan(target * w, w), compensations.AsSpan(target * w, w), shifts.AsSpan(target * s, s), scratch);
                 for (int k = 0; k < StatisticsLayout.CountWidth; k++)
                 {
                     counts[target * StatisticsLayout.CountWidth + k] += part._counts[i * StatisticsLayout.CountWidth + k];
@@ -183,7 +210,56 @@ public sealed partial class ExperimentStatistics
                 }
             }
         }
-        return new ExperimentStatistics(first._layout, first.SketchRelativeAccuracy, cells, sums, compensations, counts, sketches);
+        return new ExperimentStatistics(layout, first.SketchRelativeAccuracy, cells, sums, compensations, shifts, counts, sketches);
+    }
+
+    /// <summary>Adds Σy of every shifted metric of cell <paramref name="i"/> (n·K + Σ(y − K)) into <paramref name="totals"/>; returns its customers.</summary>
+    private long AddSumsTo(int i, Span<double> totals)
+    {
+        int w = _layout.Width, s = _layout.ShiftWidth;
+        long n = _counts[i * StatisticsLayout.CountWidth + StatisticsLayout.CountN];
+        for (int v = 0; v < s; v++)
+        {
+            int at = i * w + _layout.ShiftedSum(v);
+            totals[v] += n * _shifts[i * s + v] + (_sums[at] + _compensations[at]);
+        }
+        return n;
+    }
+
+    /// <summary>Sets <paramref name="shifts"/> to the means Σy/n where they are finite (else keeps them).</summary>
+    private static void PooledMeans(ReadOnlySpan<double> totals, long n, Span<double> shifts)
+    {
+        for (int v = 0; v < shifts.Length; v++)
+        {
+            double mean = totals[v] / n;
+            if (double.IsFinite(mean))
+            {
+                shifts[v] = mean;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds cell <paramref name="i"/>'s sums into (<paramref name="sums"/>, <paramref name="compensations"/>), which are
+    /// taken about <paramref name="shifts"/>: as they are when the shifts agree, else re-centred onto them first.
+    /// </summary>
+    private void AddCellTo(int i, Span<double> sums, Span<double> compensations, ReadOnlySpan<double> shifts, double[] scratch)
+    {
+        int w = _layout.Width, s = _layout.ShiftWidth;
+        var own = _shifts.AsSpan(i * s, s);
+        if (own.SequenceEqual(shifts))
+        {
+            NeumaierSum.Add(sums, compensations, _sums.AsSpan(i * w, w));
+            AddTo(compensations, _compensations.AsSpan(i * w, w));
+            return;
+        }
+        for (int k = 0; k < w; k++)
+        {
+            scratch[k] = _sums[i * w + k] + _compensations[i * w + k];
+        }
+        int c = i * StatisticsLayout.CountWidth;
+        _layout.Recentre(scratch, _counts[c + StatisticsLayout.CountN], _counts[c + StatisticsLayout.CountExposed], own, shifts);
+        NeumaierSum.Add(sums, compensations, scratch);
     }
 
     private List<int> Members(Func<ExperimentCell, bool> predicate)
@@ -201,14 +277,25 @@ public sealed partial class ExperimentStatistics
 
     private CellStatistics Aggregate(ExperimentCell key, List<int> members)
     {
-        int w = _layout.Width;
+        int w = _layout.Width, s = _layout.ShiftWidth;
         var sums = new double[w];
         var compensations = new double[w];
+        var shifts = _shifts.AsSpan(members[0] * s, s).ToArray();
+        if (members.Count > 1)
+        {
+            var totals = new double[s];
+            long customers = 0;
+            foreach (int i in members)
+            {
+                customers += AddSumsTo(i, totals);
+            }
+            PooledMeans(totals, customers, shifts);
+        }
         var counts = new long[StatisticsLayout.CountWidth];
+        var scratch = new double[w];
         foreach (int i in members)
         {
-            NeumaierSum.Add(sums, compensations, _sums.AsSpan(i * w, w));
-            AddTo(compensations, _compensations.AsSpan(i * w, w));
+            AddCellTo(i, sums, compensations, shifts, scratch);
             for (int k = 0; k < counts.Length; k++)
             {
                 counts[k] += _counts[i * StatisticsLayout.CountWidth + k];
@@ -218,7 +305,7 @@ public sealed partial class ExperimentStatistics
         {
             sums[k] += compensations[k];
         }
-        return new CellStatistics(key, _layout, sums, counts);
+        return new CellStatistics(key, _layout, sums, shifts, counts);
     }
 
     private static void AddTo(Span<double> into, ReadOnlySpan<double> values)
@@ -229,10 +316,14 @@ public sealed partial class ExperimentStatistics
         }
     }
 
-    /// <summary>True when every value of <paramref name="metric"/> is 0 or 1 (then Σy² = Σy, and no other values give that with y ≥ 0 outside (0, 1)).</summary>
+    /// <summary>
+    /// True when every value of <paramref name="metric"/> is 0 or 1: then Σy² = Σy, i.e. Σ(y − ȳ)² = nȳ(1 − ȳ), and no
+    /// other values give that with y ≥ 0 outside (0, 1).
+    /// </summary>
     public bool IsBinary(string metric)
     {
         var pooled = Arms.Select(a => ForArm(a).Outcome(metric)).Aggregate((a, b) => a + b);
-        return Math.Abs(pooled.SumSquares - pooled.Sum) <= 1e-9 * Math.Max(1, pooled.Sum) && PooledSketch(metric).Quantile(0) >= 0;
+        double mean = pooled.Mean, squares = pooled.N > 1 ? pooled.Variance * (pooled.N - 1) : 0;
+        return Math.Abs(squares - pooled.N * mean * (1 - mean)) <= 1e-9 * Math.Max(1, pooled.Sum) && PooledSketch(metric).Quantile(0) >= 0;
     }
 }

@@ -6,7 +6,11 @@ namespace LiftPipeline.Statistics.Experiments;
 /// One worker's running statistics over the batches of one experiment source, indexed by the source's category codes
 /// (<see cref="IExperimentCategories"/>). Rows are mapped to a dense local cell id through a lookup table over the four codes, then every sum is
 /// accumulated column by column into a flat block of doubles; every <see cref="BlockRows"/> rows the block is folded into
-/// compensated totals (<see cref="NeumaierSum"/>), so rounding does not grow with the file. No per-row allocation.
+/// compensated totals (<see cref="NeumaierSum"/>), so rounding does not grow with the file. Sums are taken about a shift
+/// per cell and metric, fixed when the cell first appears: the pilot mean of the metric over the cell's rows in that
+/// block (Chan, Golub and LeVeque 1983, §3: shifted data keep Σ(y − K)² accurate when the mean is large against the spread).
+/// Each value is centred once per block (one subtraction), and the products are formed from the centred values.
+/// No per-row allocation.
 /// </summary>
 public sealed class StatisticsAccumulator
 {
@@ -26,9 +30,11 @@ public sealed class StatisticsAccumulator
     private double[] _block = [];
     private double[] _sums = [];
     private double[] _compensations = [];
+    private double[] _shifts = [];
     private long[] _counts = [];
     private int[] _cellOf = new int[BlockRows];
     private readonly double[][] _capped;
+    private readonly double[][] _centred;
 
     /// <summary>Starts empty statistics of <paramref name="outcomes"/> and pre-period <paramref name="covariates"/>.</summary>
     public StatisticsAccumulator(IReadOnlyList<string> outcomes, IReadOnlyList<string> covariates, ExperimentStatisticsOptions options)
@@ -42,6 +48,11 @@ public sealed class StatisticsAccumulator
         _sketchAccuracy = sketchAccuracy;
         _caps = new OutcomeCap?[layout.O];
         _capped = new double[layout.O][];
+        _centred = new double[layout.ShiftWidth][];
+        for (int v = 0; v < _centred.Length; v++)
+        {
+            _centred[v] = new double[BlockRows];
+        }
         for (int o = 0; o < layout.O; o++)
         {
             _capped[o] = [];
@@ -106,8 +117,15 @@ public sealed class StatisticsAccumulator
         unchecked
         {
             var cellOf = _cellOf.AsSpan(0, n);
+            int known = _cellCodes.Count;
             MapCells(batch.Arms.Slice(start, n), batch.Segments.Slice(start, n), batch.Surfaces.Slice(start, n), batch.Markets.Slice(start, n), cellOf);
+            if (_cellCodes.Count > known)
+            {
+                SetPilotShifts(batch, start, cellOf, known);
+            }
             int w = _layout.Width;
+            int sw = _layout.ShiftWidth;
+            var shifts = _shifts.AsSpan();
             var block = _block.AsSpan();
             var counts = _counts.AsSpan();
             for (int i = 0; i < cellOf.Length; i++)
@@ -128,20 +146,21 @@ public sealed class StatisticsAccumulator
             for (int o = 0; o < _layout.O; o++)
             {
                 var y = Outcome(batch, o, start, n);
-                int sum = _layout.Sum(o);
-                int squares = _layout.SumSquares(o);
-                for (int i = 0; i < cellOf.Length; i++)
-                {
-                    int c = cellOf[i] * w;
-                    double v = y[i];
-                    block[c + sum] += v;
-                    block[c + squares] += v * v;
-                }
+                AddCentred(y, cellOf, shifts, sw, _layout.OutcomeShift(o), block, w, _layout.Sum(o), _layout.SumSquares(o), _centred[_layout.OutcomeShift(o)]);
                 var sketchOfArm = _sketchesOfOutcome[o];
                 for (int i = 0; i < arms.Length; i++)
                 {
                     sketchOfArm[arms[i]].Add(y[i]);
                 }
+            }
+            for (int k = 0; k < _layout.C; k++)
+            {
+                var x = batch.Covariate(k).Slice(start, n);
+                AddCentred(x, cellOf, shifts, sw, _layout.CovariateShift(k), block, w, _layout.CovariateSum(k), _layout.CovariateSquares(k), _centred[_layout.CovariateShift(k)]);
+            }
+            for (int o = 0; o < _layout.O; o++)
+            {
+                var y = _centred[_layout.OutcomeShift(o)].AsSpan(0, n);
                 if (hasExposure)
                 {
                     var exposed = batch.Exposed.Slice(start, n);
@@ -153,29 +172,16 @@ public sealed class StatisticsAccumulator
                 }
                 for (int j = o + 1; j < _layout.O; j++)
                 {
-                    var z = Outcome(batch, j, start, n);
+                    var z = _centred[_layout.OutcomeShift(j)].AsSpan(0, n);
                     int pair = _layout.Pair(o, j);
                     for (int i = 0; i < cellOf.Length; i++)
                     {
                         block[cellOf[i] * w + pair] += y[i] * z[i];
                     }
                 }
-            }
-            for (int k = 0; k < _layout.C; k++)
-            {
-                var x = batch.Covariate(k).Slice(start, n);
-                int sum = _layout.CovariateSum(k);
-                int squares = _layout.CovariateSquares(k);
-                for (int i = 0; i < cellOf.Length; i++)
+                for (int k = 0; k < _layout.C; k++)
                 {
-                    int c = cellOf[i] * w;
-                    double v = x[i];
-                    block[c + sum] += v;
-                    block[c + squares] += v * v;
-                }
-                for (int o = 0; o < _layout.O; o++)
-                {
-                    var y = Outcome(batch, o, start, n);
+                    var x = _centred[_layout.CovariateShift(k)].AsSpan(0, n);
                     int cross = _layout.Cross(o, k);
                     for (int i = 0; i < cellOf.Length; i++)
                     {
@@ -191,6 +197,60 @@ public sealed class StatisticsAccumulator
                 {
                     block[cellOf[i] * w + at] += spend[i];
                 }
+            }
+        }
+    }
+
+    // Σ(v − K) and Σ(v − K)² of one metric into the block, keeping the centred values for the cross products.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddCentred(ReadOnlySpan<double> values, ReadOnlySpan<int> cellOf, ReadOnlySpan<double> shifts, int shiftWidth, int shift,
+        Span<double> block, int w, int sum, int squares, double[] centred)
+    {
+        unchecked
+        {
+            var into = centred.AsSpan(0, cellOf.Length);
+            for (int i = 0; i < cellOf.Length; i++)
+            {
+                int cell = cellOf[i];
+                double v = values[i] - shifts[cell * shiftWidth + shift];
+                into[i] = v;
+                int c = cell * w;
+                block[c + sum] += v;
+                block[c + squares] += v * v;
+            }
+        }
+    }
+
+    // The shifts of the cells first seen in this block (ids ≥ known): each metric's mean over the cell's rows here.
+    private void SetPilotShifts(ExperimentBatch batch, int start, ReadOnlySpan<int> cellOf, int known)
+    {
+        int fresh = _cellCodes.Count - known, sw = _layout.ShiftWidth;
+        var rows = new long[fresh];
+        var totals = new double[fresh * sw];
+        for (int i = 0; i < cellOf.Length; i++)
+        {
+            if (cellOf[i] >= known)
+            {
+                rows[cellOf[i] - known]++;
+            }
+        }
+        for (int v = 0; v < sw; v++)
+        {
+            var values = v < _layout.O ? Outcome(batch, v, start, cellOf.Length) : batch.Covariate(v - _layout.O).Slice(start, cellOf.Length);
+            for (int i = 0; i < cellOf.Length; i++)
+            {
+                if (cellOf[i] >= known)
+                {
+                    totals[(cellOf[i] - known) * sw + v] += values[i];
+                }
+            }
+        }
+        for (int cell = 0; cell < fresh; cell++)
+        {
+            for (int v = 0; v < sw; v++)
+            {
+                double pilot = totals[cell * sw + v] / rows[cell];
+                _shifts[(known + cell) * sw + v] = double.IsFinite(pilot) ? pilot : 0;
             }
         }
     }
@@ -252,6 +312,7 @@ public sealed class StatisticsAccumulator
             Array.Resize(ref _block, capacity * w);
             Array.Resize(ref _sums, capacity * w);
             Array.Resize(ref _compensations, capacity * w);
+            Array.Resize(ref _shifts, capacity * _layout.ShiftWidth);
             Array.Resize(ref _counts, capacity * StatisticsLayout.CountWidth);
         }
         return cell;
@@ -307,7 +368,7 @@ public sealed class StatisticsAccumulator
             }
         }
         return new ExperimentStatistics(_layout, _sketchAccuracy, cells, _sums[..(cells.Count * w)], _compensations[..(cells.Count * w)],
-            _counts[..(cells.Count * StatisticsLayout.CountWidth)], sketches);
+            _shifts[..(cells.Count * _layout.ShiftWidth)], _counts[..(cells.Count * StatisticsLayout.CountWidth)], sketches);
     }
 
     private bool ArmHasCells(int arm)

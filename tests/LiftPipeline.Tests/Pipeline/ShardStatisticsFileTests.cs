@@ -28,6 +28,7 @@ public sealed class ShardStatisticsFileTests
         Assert.Equal(bytes, ShardStatisticsFile.Write(back, "0123456789abcdef"));
         Assert.Equal(large.ToState().Sums, back.ToState().Sums);
         Assert.Equal(large.ToState().Compensations, back.ToState().Compensations);
+        Assert.Equal(large.ToState().Shifts, back.ToState().Shifts);
         Assert.Equal(large.N, back.N);
         // Cells and sketch buckets, not rows: ten times the rows adds only the buckets of a wider range of values.
         Assert.True(bytes.Length < 2 * ShardStatisticsFile.Write(small, "0123456789abcdef").Length, $"{bytes.Length} bytes");
@@ -51,7 +52,7 @@ public sealed class ShardStatisticsFileTests
     [Fact]
     public void A_hostile_length_behind_a_valid_checksum_is_refused_before_anything_is_allocated()
     {
-        // Magic, format 1, engine, α, then an outcome count of 2^31 − 1: the digest matches, the length cannot.
+        // Magic, format, engine, α, then an outcome count of 2^31 − 1: the digest matches, the length cannot.
         using var body = new MemoryStream();
         using (var writer = new BinaryWriter(body, System.Text.Encoding.UTF8, leaveOpen: true))
         {
@@ -68,6 +69,19 @@ public sealed class ShardStatisticsFileTests
 
         Assert.Contains("does not fit", message, StringComparison.Ordinal);
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
+    }
+
+    [Fact]
+    public async Task A_format_1_file_without_shifts_is_refused_naming_its_version()
+    {
+        var bytes = ShardStatisticsFile.Write(await StatisticsAsync(3_000), "0123456789abcdef");
+        // The same content stamped as format 1 (raw sums, no shifts), with a valid checksum.
+        var body = bytes[..^32];
+        BitConverter.GetBytes(1).CopyTo(body, 4);
+        var old = body.Concat(System.Security.Cryptography.SHA256.HashData(body)).ToArray();
+
+        Assert.Equal(2, ShardStatisticsFile.FormatVersion);
+        Assert.Contains("format version 1, this engine reads 2", Refused(old, "0123456789abcdef"), StringComparison.Ordinal);
     }
 
     private static string Refused(byte[] content, string engine)

@@ -11,7 +11,7 @@ namespace LiftPipeline.Statistics.Experiments.Contrasts;
 /// <param name="UnadjustedMean">The arm's plain mean (differs from <paramref name="Mean"/> only under CUPED).</param>
 public readonly record struct ArmSummary(long N, double Mean, double UnitVariance, double UnadjustedMean)
 {
-    /// <summary>A mean metric: ȳ with the unbiased sample variance (Σy² − (Σy)²/n)/(n − 1).</summary>
+    /// <summary>A mean metric: ȳ with the unbiased sample variance (<see cref="SampleMoments.Variance"/>, from sums about the moments' shift).</summary>
     /// <exception cref="ArgumentException">Fewer than two units.</exception>
     public static ArmSummary OfMean(SampleMoments y)
     {
@@ -48,7 +48,7 @@ public readonly record struct ArmSummary(long N, double Mean, double UnitVarianc
         {
             throw new ArgumentException($"A ratio metric needs a non-zero denominator sum; Σx = 0 over {yx.N} units.", nameof(yx));
         }
-        double xBar = yx.SumX / yx.N, r = yx.SumY / yx.SumX;
+        double xBar = yx.X.Mean, r = yx.Y.Mean / xBar;
         // Var(ȳ/x̄) ≈ (Var ȳ − 2r Cov(ȳ,x̄) + r² Var x̄)/x̄² (first-order Taylor expansion of ȳ/x̄).
         double unit = (yx.Y.Variance - 2 * r * yx.Covariance + r * r * yx.X.Variance) / (xBar * xBar);
         return new(yx.N, r, Math.Max(0, unit), r);
