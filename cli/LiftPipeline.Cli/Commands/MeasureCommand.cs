@@ -163,7 +163,9 @@ internal static class MeasureCommand
             chosen ??= panel.MetricNames[0];
             if (!panel.MetricNames.Contains(chosen, StringComparer.Ordinal))
             {
-                await error.WriteLineAsync($"The export has no metric '{chosen}'; it has {string.Join(", ", panel.MetricNames)}.").ConfigureAwait(false);
+                await error.WriteLineAsync(panel.Spend is not null && chosen == panel.Spend.Name
+                    ? $"'{chosen}' is the export's spend column, read as spend (iROAS and cost per incremental conversion follow the estimates), not a metric; choose one of {string.Join(", ", panel.MetricNames)}."
+                    : $"The export has no metric '{chosen}'; it has {string.Join(", ", panel.MetricNames)}.").ConfigureAwait(false);
                 return LiftApp.UsageError;
             }
             var options = new PanelMeasureOptions
@@ -189,7 +191,7 @@ internal static class MeasureCommand
             }
             if (asJson)
             {
-                await output.WriteLineAsync(PanelJson.ToJson(measurement)).ConfigureAwait(false);
+                await output.WriteLineAsync(PanelJson.ToJson(measurement, options.VarianceOptions.Level)).ConfigureAwait(false);
             }
             else
             {

@@ -1,10 +1,14 @@
 using System.Globalization;
+using LiftPipeline.Pipeline.Reports;
 using LiftPipeline.Statistics.Measurement;
 using Spectre.Console;
 
 namespace LiftPipeline.Cli.Rendering;
 
-/// <summary>The human view of <c>lift measure</c>: one row per estimate, then weights and an effect chart per estimate.</summary>
+/// <summary>
+/// The human view of <c>lift measure</c>: one row per estimate, the primary estimate's always-valid interval and days to a
+/// decision, spend and its returns when the export has spend, then weights and an effect chart per estimate.
+/// </summary>
 internal static class MeasurementView
 {
     private const int MaxChartWidth = 40;
@@ -53,11 +57,61 @@ internal static class MeasurementView
                 console.MarkupLine($"[yellow]warning[/] ({Markup.Escape(who)}): {Markup.Escape(warning)}");
             }
         }
+        RenderDecision(console, measurement, level);
+        foreach (var estimate in measurement.Estimates.Where(e => e.Money is not null))
+        {
+            RenderMoney(console, estimate, level);
+        }
         foreach (var estimate in measurement.Estimates)
         {
             RenderDetail(console, estimate);
         }
     }
+
+    /// <summary>
+    /// The primary estimate's always-valid interval (the one a campaign's nightly recommendation reads, by the report's own
+    /// rule) and, while it contains 0, the days-to-decision sentence.
+    /// </summary>
+    private static void RenderDecision(IAnsiConsole console, PanelMeasurement measurement, double level)
+    {
+        var primary = measurement.Estimates.Count > 0 ? measurement.Estimates[0] : null;
+        if (LiftReport.Basis(primary, 1 - level) is not { IsFinite: true } basis)
+        {
+            return;
+        }
+        string verdict = basis.Lower > 0 ? "lies above 0" : basis.Upper < 0 ? "lies below 0" : "contains 0";
+        console.MarkupLine(Markup.Escape($"always-valid {Percent(level)} interval ({basis.Subject}): [{Format(basis.Lower)}, {Format(basis.Upper)}], {verdict} (what a nightly decision reads)"));
+        if (verdict == "contains 0" && basis.Progress is { } progress)
+        {
+            console.MarkupLine(Markup.Escape(progress.Sentence()));
+        }
+    }
+
+    /// <summary>One line of spend, iROAS and cost per incremental conversion with their intervals.</summary>
+    private static void RenderMoney(IAnsiConsole console, MeasuredEstimate estimate, double level)
+    {
+        var m = estimate.Money!;
+        string who = estimate.Cell is null ? estimate.Estimator : $"{estimate.Estimator} in {estimate.Cell}";
+        string spend = m.Estimated
+            ? $"{Format(m.IncrementalSpend, "N0")} [{Format(m.IncrementalSpendCi.Lower, "N0")}, {Format(m.IncrementalSpendCi.Upper, "N0")}]"
+            : Format(m.IncrementalSpend, "N0");
+        var parts = new List<string> { $"treated spend {Format(m.TreatedSpend, "N0")}", $"incremental spend {spend}" };
+        if (m.Iroas is { } iroas)
+        {
+            parts.Add($"iROAS {Format(iroas.Value)} {Ratio(iroas, level)}");
+        }
+        if (m.CostPerIncrementalConversion is { } cost)
+        {
+            parts.Add($"cost per incremental conversion {Format(cost.Value)} {Ratio(cost, level)}");
+        }
+        console.MarkupLine($"money ({Markup.Escape(who)}): {Markup.Escape(string.Join("; ", parts))}");
+    }
+
+    private static string Ratio(MoneyRatio ratio, double level) => ratio.Undefined is { } why
+        ? $"({Percent(level)} CI undefined: {why})"
+        : $"{Percent(level)} CI [{Format(ratio.Ci.Lower)}, {Format(ratio.Ci.Upper)}]";
+
+    private static string Percent(double level) => $"{(level * 100).ToString("0.##", CultureInfo.InvariantCulture)}%";
 
     private static void RenderDetail(IAnsiConsole console, MeasuredEstimate estimate)
     {

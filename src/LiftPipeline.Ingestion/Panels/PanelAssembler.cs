@@ -64,15 +64,20 @@ internal sealed class PanelAssembler(string file, PanelLayout layout, PanelRows 
         var metrics = new PanelMatrix[layout.Metrics.Count];
         for (int m = 0; m < metrics.Length; m++)
         {
-            var values = new double[n * t];
-            var source = rows.Metrics[m];
-            for (int cell = 0; cell < values.Length; cell++)
-            {
-                values[cell] = source[cellRow[cell]];
-            }
-            metrics[m] = new PanelMatrix(layout.Metrics[m].Name, n, t, values);
+            metrics[m] = Matrix(layout.Metrics[m].Name, rows.Metrics[m], cellRow, n, t);
         }
-        return new Panel(units, periods, metrics, treated, arms);
+        var spend = layout.Spend is null ? null : Matrix(ContractColumns.Spend, rows.Spend, cellRow, n, t);
+        return new Panel(units, periods, metrics, treated, arms, spend);
+    }
+
+    private static PanelMatrix Matrix(string name, double[] source, int[] cellRow, int n, int t)
+    {
+        var values = new double[n * t];
+        for (int cell = 0; cell < values.Length; cell++)
+        {
+            values[cell] = source[cellRow[cell]];
+        }
+        return new PanelMatrix(name, n, t, values);
     }
 
     private (Period[] Periods, Dictionary<long, int> Index) SortedPeriods()

@@ -52,12 +52,13 @@ public static class PanelExportReader
     private static async Task<PanelRows> ReadRowsAsync(ExportFile file, PanelLayout layout, PanelExportOptions options, CancellationToken cancellationToken)
     {
         int total = checked((int)file.Rows);
-        var rows = new PanelRows(total, layout.Metrics.Count, layout.Arm is not null);
+        var rows = new PanelRows(total, layout.Metrics.Count, layout.Arm is not null, layout.Spend is not null);
         var errors = new ExportErrorCollector(file.Name);
         var unitChunk = new ColumnChunkBuffer(layout.Unit);
         var periodChunk = new ColumnChunkBuffer(layout.Period);
         var treatedChunk = new ColumnChunkBuffer(layout.Treated);
         var armChunk = layout.Arm is null ? null : new ColumnChunkBuffer(layout.Arm);
+        var spendChunk = layout.Spend is null ? null : new ColumnChunkBuffer(layout.Spend);
         var metricChunks = layout.Metrics.Select(m => new ColumnChunkBuffer(m)).ToArray();
         bool[] isNull = [];
         int offset = 0;
@@ -86,6 +87,13 @@ public static class PanelExportReader
             {
                 await armChunk.LoadAsync(file, g, cancellationToken).ConfigureAwait(false);
                 ColumnDecoders.Categories(armChunk, rows.ArmNames, rows.Arms.AsSpan(offset, n));
+            }
+            if (spendChunk is not null)
+            {
+                await spendChunk.LoadAsync(file, g, cancellationToken).ConfigureAwait(false);
+                var spend = rows.Spend.AsSpan(offset, n);
+                int nulls = ColumnDecoders.Numbers(spendChunk, spend, isNull);
+                MetricChecks.Check(errors, layout.Spend!.Name, spend, isNull.AsSpan(0, n), nulls, isCount: true, offset);   // spend is never negative
             }
             for (int m = 0; m < metricChunks.Length; m++)
             {
@@ -144,12 +152,13 @@ public static class PanelExportReader
 }
 
 /// <summary>Per-row values of a panel export, in file order.</summary>
-internal sealed class PanelRows(int rows, int metrics, bool hasArm)
+internal sealed class PanelRows(int rows, int metrics, bool hasArm, bool hasSpend)
 {
     public int[] Units { get; } = new int[rows];
     public long[] Periods { get; } = new long[rows];
     public sbyte[] Treated { get; } = new sbyte[rows];
     public int[] Arms { get; } = hasArm ? new int[rows] : [];
+    public double[] Spend { get; } = hasSpend ? new double[rows] : [];
     public double[][] Metrics { get; } = Enumerable.Range(0, metrics).Select(_ => new double[rows]).ToArray();
     public CategoryDictionary UnitNames { get; } = new();
     public CategoryDictionary ArmNames { get; } = new();

@@ -7,7 +7,7 @@ namespace LiftPipeline.Ingestion.Panels;
 
 /// <summary>
 /// Writes a <see cref="Panel"/> as a panel export in the contract's long form — <c>unit</c>, <c>period</c>
-/// (DATE, INT64 or TIMESTAMP), <c>treated</c>, optional <c>arm</c>, then one DOUBLE column per metric —
+/// (DATE, INT64 or TIMESTAMP), <c>treated</c>, optional <c>arm</c> and <c>spend</c>, then one DOUBLE column per metric —
 /// ordered by unit then period, Snappy-compressed. Reading the file back gives the same panel.
 /// Timestamp periods are written as INT64 microseconds and annotated afterwards (see <see cref="TimestampAnnotation"/>).
 /// </summary>
@@ -42,11 +42,16 @@ public static class PanelParquetWriter
         };
         var treatedField = new DataField<bool>(ContractColumns.Treated, nullable: false);
         var armField = panel.Arms is null ? null : new DataField<string>(ContractColumns.Arm, nullable: true);
+        var spendField = panel.Spend is null ? null : new DataField<double>(ContractColumns.Spend, nullable: false);
         var metricFields = panel.MetricNames.Select(m => new DataField<double>(m, nullable: false)).ToArray();
         var fields = new List<Field> { unitField, periodField, treatedField };
         if (armField is not null)
         {
             fields.Add(armField);
+        }
+        if (spendField is not null)
+        {
+            fields.Add(spendField);
         }
         fields.AddRange(metricFields);
 
@@ -65,6 +70,10 @@ public static class PanelParquetWriter
             if (armField is not null)
             {
                 await group.WriteAsync(armField, Slice(start, count, cell => panel.Arms![cell / t])).ConfigureAwait(false);
+            }
+            if (spendField is not null)
+            {
+                await group.WriteAsync(spendField, (ReadOnlyMemory<double>)panel.Spend!.Values.Slice(start, count).ToArray(), null, null, cancellationToken).ConfigureAwait(false);
             }
             foreach (var field in metricFields)
             {

@@ -44,6 +44,15 @@ public sealed record CampaignConfig
     /// <summary>The unit of the primary metric ("unit", e.g. "orders" or "EUR"), shown with the metric on report axes; null when not given.</summary>
     public string? Unit { get; init; }
 
+    /// <summary>
+    /// The metric counted as revenue for iROAS (<c>revenueMetric</c>), for either design; null: <see cref="MoneyMetrics.Revenue"/>
+    /// when it is one of <see cref="Metrics"/>. A holdout's <c>holdout.revenueMetric</c>, when given, wins for that holdout.
+    /// </summary>
+    public string? RevenueMetric { get; init; }
+
+    /// <summary>The metric counted as conversions for cost per incremental conversion (<c>conversionMetric</c>); null: <see cref="MoneyMetrics.Conversions"/> when measured.</summary>
+    public string? ConversionMetric { get; init; }
+
     /// <summary>Panel estimators by name (<see cref="PanelEstimators.Names"/>), the first being the primary estimate. Default SDID.</summary>
     public IReadOnlyList<string> Estimators { get; init; } = ["sdid"];
 
@@ -113,6 +122,8 @@ public sealed record CampaignConfig
             Variance = Variance,
             VarianceOptions = new VarianceOptions { Replications = Replications, Seed = Seed, Level = 1 - Alpha },
             CohortVariance = CohortVariance,
+            RevenueMetric = RevenueMetric,
+            ConversionMetric = ConversionMetric,
         };
     }
 

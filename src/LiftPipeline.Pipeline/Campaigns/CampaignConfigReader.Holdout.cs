@@ -38,8 +38,8 @@ internal sealed partial class CampaignConfigReader
             Control = String(element, "holdout", "control", required: false) ?? defaults.Control,
             Allocation = ArmNumbers(element, "allocation"),
             Contrasts = contrasts,
-            ConversionMetric = MetricName(element, "conversionMetric", metrics),
-            RevenueMetric = MetricName(element, "revenueMetric", metrics),
+            ConversionMetric = MetricName(element, "holdout", "conversionMetric", metrics),
+            RevenueMetric = MetricName(element, "holdout", "revenueMetric", metrics),
             Ratios = Ratios(element, metrics),
             CapQuantile = TryGet(element, "capQuantile", out _) ? Number(element, "holdout", "capQuantile", 0.999, _ => true, "a number") : null,
             Adjustment = adjustment,
@@ -84,12 +84,13 @@ internal sealed partial class CampaignConfigReader
         return contrast;
     }
 
-    private string? MetricName(JsonElement obj, string name, IReadOnlyList<string>? metrics)
+    /// <summary>A metric name at <paramref name="path"/>.<paramref name="name"/> (the document when the path is empty), which must be one of the campaign's metrics.</summary>
+    private string? MetricName(JsonElement obj, string path, string name, IReadOnlyList<string>? metrics)
     {
-        string? metric = String(obj, "holdout", name, required: false);
+        string? metric = String(obj, path, name, required: false);
         if (metric is not null && metrics is not null && !metrics.Contains(metric))
         {
-            Error($"holdout.{name}", $"'{metric}' is not one of the campaign's metrics ({string.Join(", ", metrics)}); add it to \"metrics\"");
+            Error(path.Length == 0 ? name : $"{path}.{name}", $"'{metric}' is not one of the campaign's metrics ({string.Join(", ", metrics)}); add it to \"metrics\"");
         }
         return metric;
     }

@@ -21,7 +21,7 @@ internal sealed partial class CampaignConfigReader
     {
         [""] = ["id", "name", "active", "status", "design", "metrics", "estimators", "variance", "cohortVariance", "replications", "seed", "maxRows", "solver",
             "treatment", "arms", "alpha", "subscribers", "guardrails", "columns", "holdout", "geoDesign",
-            "unit"],
+            "unit", "revenueMetric", "conversionMetric"],
         ["treatment"] = ["start", "end"],
         ["subscribers[]"] = ["name", "url", "secretName"],
         ["guardrails"] = ["maxScaledL2Imbalance", "placeboInTimeAlpha", "maxMissingPeriods", "lateAfterDays",
@@ -86,6 +86,8 @@ internal sealed partial class CampaignConfigReader
         var status = Status(root, design);
         var metrics = StringList(root, "", "metrics", required: true, allowed: null);
         string? unit = String(root, "", "unit", required: false);
+        string? revenueMetric = MetricName(root, "", "revenueMetric", metrics);
+        string? conversionMetric = MetricName(root, "", "conversionMetric", metrics);
         var estimators = StringList(root, "", "estimators", required: false, allowed: PanelEstimators.Names) ?? ["sdid"];
         var variance = Choice(root, "", "variance", [.. VarianceEstimators.Names, "none"], "placebo");
         var cohortVariance = Choice(root, "", "cohortVariance", [.. CohortVariances.Names], "joint");
@@ -98,7 +100,9 @@ internal sealed partial class CampaignConfigReader
         double alpha = Level(root, "", "alpha", CampaignConfig.DefaultAlpha);
         var subscribers = Subscribers(root);
         var guardrails = Guardrails(root, metrics);
-        var holdout = Holdout(root, design, metrics, arms);
+        var holdout = Holdout(root, design, metrics, arms) is { } settings
+            ? settings with { RevenueMetric = settings.RevenueMetric ?? revenueMetric, ConversionMetric = settings.ConversionMetric ?? conversionMetric }
+            : null;
         var columns = Columns(root);
         var geoDesign = GeoDesign(root, design, status, metrics, seed, alpha);
         if (design is null && !TryGet(root, "design", out _))
@@ -112,7 +116,7 @@ internal sealed partial class CampaignConfigReader
         return new CampaignConfig
         {
             Id = campaignId, Name = name!, Active = active, Design = design == "holdout" ? CampaignDesign.Holdout : CampaignDesign.Panel,
-            Metrics = metrics!, Unit = unit, Estimators = estimators, Variance = variance == "none" ? null : variance,
+            Metrics = metrics!, Unit = unit, RevenueMetric = revenueMetric, ConversionMetric = conversionMetric, Estimators = estimators, Variance = variance == "none" ? null : variance,
             CohortVariance = CohortVariances.TryParse(cohortVariance, out var cohorts) ? cohorts : CohortVariance.Joint,
             Replications = replications, Seed = seed, MaxRows = maxRows, Solver = solver == "synthdid" ? WeightSolver.Synthdid : WeightSolver.Exact,
             Treatment = treatment, Arms = arms, Alpha = alpha, Subscribers = subscribers, Guardrails = guardrails, Columns = columns,

@@ -47,6 +47,15 @@ public sealed record LiftReport(
     /// <summary>The metric's unit from campaign.json (for example "orders" or "EUR"), shown on chart axes; null when not given.</summary>
     public string? Unit { get; init; }
 
+    /// <summary>The last period of the planned treatment window (campaign.json <c>treatment.end</c>), null when not given.</summary>
+    public Period? PlannedEnd { get; init; }
+
+    /// <summary>
+    /// The always-valid interval of <paramref name="estimate"/> as the recommendation reads it for the primary estimate
+    /// (<see cref="Basis"/> at this report's level and planned end), with its progress to a decision; null without an uncertainty.
+    /// </summary>
+    public RecommendationBasis? AlwaysValid(MeasuredEstimate estimate) => Basis(estimate, 1 - Level, PlannedEnd);
+
     /// <summary>What to do next: <see cref="RecommendationDecision.Action"/> of <see cref="Decision"/>.</summary>
     public Recommendation Recommendation => Decision.Action;
 
@@ -79,9 +88,17 @@ public sealed record LiftReport(
         }
         var primary = measurement.Estimates.Count > 0 ? measurement.Estimates[0] : null;
         return new LiftReport(campaign, runId, generatedAt, measurement.Metric, level, Describe(measurement),
-            measurement.Estimates, guardrails, RecommendationRule.Decide(
-                RecommendationBasis.Of(primary, 1 - level, PlannedPeriods(primary, plannedEnd), PeriodUnit(primary)), guardrails));
+            measurement.Estimates, guardrails, RecommendationRule.Decide(Basis(primary, 1 - level, plannedEnd), guardrails)) { PlannedEnd = plannedEnd };
     }
+
+    /// <summary>
+    /// The always-valid basis a panel recommendation reads for <paramref name="estimate"/> (<see cref="RecommendationBasis.Of(MeasuredEstimate?, double, int?, string)"/>):
+    /// the planned window runs to <paramref name="plannedEnd"/> (null: <see cref="RecommendationBasis.DefaultPlannedLooks"/>
+    /// post-treatment periods) and progress counts days, weeks or periods as the panel's periods step. <c>lift measure</c>
+    /// and the report use this one rule.
+    /// </summary>
+    public static RecommendationBasis? Basis(MeasuredEstimate? estimate, double alpha, Period? plannedEnd = null) =>
+        RecommendationBasis.Of(estimate, alpha, PlannedPeriods(estimate, plannedEnd), PeriodUnit(estimate));
 
     /// <summary>Post-treatment periods from the first to <paramref name="end"/>, stepping as the panel's last two periods do; null when unknown.</summary>
     private static int? PlannedPeriods(MeasuredEstimate? primary, Period? end)

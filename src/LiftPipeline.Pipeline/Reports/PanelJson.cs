@@ -13,8 +13,8 @@ namespace LiftPipeline.Pipeline.Reports;
 /// </summary>
 public static class PanelJson
 {
-    /// <summary>Writes the measurement as one JSON object.</summary>
-    public static void Write(PanelMeasurement measurement, Utf8JsonWriter w)
+    /// <summary>Writes the measurement as one JSON object; <paramref name="level"/> is its intervals' confidence level (1 − <c>--alpha</c>).</summary>
+    public static void Write(PanelMeasurement measurement, Utf8JsonWriter w, double level = 0.95)
     {
         ArgumentNullException.ThrowIfNull(measurement);
         ArgumentNullException.ThrowIfNull(w);
@@ -24,34 +24,38 @@ public static class PanelJson
         w.WriteNumber("units", measurement.Units);
         w.WriteNumber("periods", measurement.Periods);
         w.WriteStrings("treatedUnits", measurement.TreatedUnits);
-        WriteEstimates(w, measurement.Estimates);
+        WriteEstimates(w, measurement.Estimates, e => LiftReport.Basis(e, 1 - level));
         w.WriteEndObject();
     }
 
-    /// <summary>The measurement as indented JSON text (<c>\n</c> line ends).</summary>
-    public static string ToJson(PanelMeasurement measurement)
+    /// <summary>The measurement as indented JSON text (<c>\n</c> line ends); <paramref name="level"/> as in <see cref="Write"/>.</summary>
+    public static string ToJson(PanelMeasurement measurement, double level = 0.95)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, ReportJson.Options))
         {
-            Write(measurement, writer);
+            Write(measurement, writer, level);
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>Writes <c>"estimates": [ … ]</c>, one object per estimate in order.</summary>
-    public static void WriteEstimates(Utf8JsonWriter w, IReadOnlyList<MeasuredEstimate> estimates)
+    /// <summary>Writes <c>"estimates": [ … ]</c>, one object per estimate in order, each with its always-valid interval from <paramref name="alwaysValid"/>.</summary>
+    public static void WriteEstimates(Utf8JsonWriter w, IReadOnlyList<MeasuredEstimate> estimates, Func<MeasuredEstimate, RecommendationBasis?> alwaysValid)
     {
+        ArgumentNullException.ThrowIfNull(alwaysValid);
         w.WriteStartArray("estimates");
         foreach (var estimate in estimates)
         {
-            WriteEstimate(w, estimate);
+            WriteEstimate(w, estimate, alwaysValid(estimate));
         }
         w.WriteEndArray();
     }
 
-    /// <summary>One estimate as a JSON object, the same in report.json and in <c>lift measure --json</c>.</summary>
-    public static void WriteEstimate(Utf8JsonWriter w, MeasuredEstimate e)
+    /// <summary>
+    /// One estimate as a JSON object, the same in report.json and in <c>lift measure --json</c>: <paramref name="alwaysValid"/>
+    /// is the always-valid interval the recommendation rule reads for it (<see cref="LiftReport.Basis"/>), null without one.
+    /// </summary>
+    public static void WriteEstimate(Utf8JsonWriter w, MeasuredEstimate e, RecommendationBasis? alwaysValid = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(e);
@@ -60,6 +64,8 @@ public static class PanelJson
         w.WriteStringOrNull("cell", e.Cell);
         w.WriteFinite("att", e.Att);
         WriteUncertainty(w, e.Uncertainty);
+        WriteAlwaysValid(w, alwaysValid);
+        WriteMoney(w, e.Money);
         w.WriteFinite("lift", e.Lift);
         w.WriteFinite("incremental", e.Incremental);
         w.WriteStartObject("preFit");
@@ -127,6 +133,64 @@ public static class PanelJson
         }
         w.WriteFinite("distinctReplications", u.DistinctReplications);
         w.WriteStrings("warnings", u.Warnings);
+        w.WriteEndObject();
+    }
+
+    /// <summary><c>"alwaysValid": {"lower","upper","moreLooks","unit"}</c> or null.</summary>
+    private static void WriteAlwaysValid(Utf8JsonWriter w, RecommendationBasis? basis)
+    {
+        if (basis is null)
+        {
+            w.WriteNull("alwaysValid");
+            return;
+        }
+        w.WriteStartObject("alwaysValid");
+        w.WriteFinite("lower", basis.Lower);
+        w.WriteFinite("upper", basis.Upper);
+        w.WriteFinite("moreLooks", basis.Progress?.MoreLooks);
+        w.WriteStringOrNull("unit", basis.Progress?.Unit);
+        w.WriteEndObject();
+    }
+
+    /// <summary><c>"money": {"treatedSpend","incrementalSpend","incrementalSpendCi","spendEstimated","iroas","costPerIncrementalConversion"}</c>, or null without spend.</summary>
+    private static void WriteMoney(Utf8JsonWriter w, PanelMoney? money)
+    {
+        if (money is null)
+        {
+            w.WriteNull("money");
+            return;
+        }
+        w.WriteStartObject("money");
+        w.WriteFinite("treatedSpend", money.TreatedSpend);
+        w.WriteFinite("incrementalSpend", money.IncrementalSpend);
+        WriteInterval(w, "incrementalSpendCi", money.IncrementalSpendCi);
+        w.WriteBoolean("spendEstimated", money.Estimated);
+        WriteRatio(w, "iroas", money.Iroas);
+        WriteRatio(w, "costPerIncrementalConversion", money.CostPerIncrementalConversion);
+        w.WriteEndObject();
+    }
+
+    private static void WriteRatio(Utf8JsonWriter w, string name, MoneyRatio? ratio)
+    {
+        if (ratio is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+        w.WriteStartObject(name);
+        w.WriteString("metric", ratio.Metric);
+        w.WriteFinite("incremental", ratio.Incremental);
+        w.WriteFinite("value", ratio.Value);
+        WriteInterval(w, "ci", ratio.Ci);
+        w.WriteStringOrNull("undefined", ratio.Undefined);
+        w.WriteEndObject();
+    }
+
+    private static void WriteInterval(Utf8JsonWriter w, string name, Interval interval)
+    {
+        w.WriteStartObject(name);
+        w.WriteFinite("lower", interval.Lower);
+        w.WriteFinite("upper", interval.Upper);
         w.WriteEndObject();
     }
 

@@ -27,7 +27,13 @@ public enum Recommendation
 /// (<see cref="InformationTimeSequence.LooksToExclusion"/>); <paramref name="MoreLooks"/> is null when that is not
 /// within the planned window.
 /// </summary>
-public sealed record DecisionProgress(int? MoreLooks, string Unit);
+public sealed record DecisionProgress(int? MoreLooks, string Unit)
+{
+    /// <summary>"At today's rate the always-valid interval excludes 0 in about N more days." or "… does not exclude 0 within the planned window."</summary>
+    public string Sentence() => MoreLooks is { } n
+        ? $"At today's rate the always-valid interval excludes 0 in about {n} more {(n == 1 ? Unit.TrimEnd('s') : Unit)}."
+        : "At today's rate the always-valid interval does not exclude 0 within the planned window.";
+}
 
 /// <summary>
 /// The interval a recommendation reads: what it bounds (<paramref name="Subject"/>, such as <c>sdid</c> or
@@ -170,12 +176,7 @@ public static class RecommendationRule
     }
 
     /// <summary>" At today's rate the always-valid interval excludes 0 in about N more days." or "… not within the planned window."; empty without progress.</summary>
-    private static string ProgressSentence(DecisionProgress? progress) => progress switch
-    {
-        null => "",
-        { MoreLooks: { } n } => $" At today's rate the always-valid interval excludes 0 in about {n} more {(n == 1 ? progress.Unit.TrimEnd('s') : progress.Unit)}.",
-        _ => " At today's rate the always-valid interval does not exclude 0 within the planned window.",
-    };
+    private static string ProgressSentence(DecisionProgress? progress) => progress is null ? "" : " " + progress.Sentence();
 
     private static string[] Names(IReadOnlyList<GuardrailResult> guardrails, GuardrailStatus status) =>
         guardrails.Where(g => g.Status == status).Select(g => g.Name).Distinct(StringComparer.Ordinal).ToArray();

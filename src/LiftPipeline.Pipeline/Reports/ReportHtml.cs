@@ -35,6 +35,7 @@ public static class ReportHtml
         svg .zero{stroke:#52606d;stroke-width:1}svg .att{stroke:#1b7f3b;stroke-width:1.5;stroke-dasharray:6 4}
         svg .zero-dashed{stroke:#7b8794;stroke-width:1;stroke-dasharray:3 3}svg .cumulative{fill:none;stroke:#1b7f3b;stroke-width:2}svg .axis-title{fill:#52606d;font-size:11px}
         .cells li{margin:.2rem 0}table.contrasts,table.spend{font-size:.8rem}table.contrasts td,table.spend td,table.contrasts th,table.spend th{padding:.25rem .4rem}
+        table.money,table.estimates{font-size:.85rem}table.estimates td,table.estimates th{padding:.25rem .4rem}
         svg .bar{fill:#1f6feb}svg .ci{stroke:#1f6feb;stroke-width:2}svg .ci-valid{stroke:#9aa5b1;stroke-width:6;stroke-opacity:.5}svg .point{fill:#1f6feb}svg .label{fill:#3e4c59}
         """;
 
@@ -54,6 +55,7 @@ public static class ReportHtml
         sb.Append($"<p><span class=\"recommendation rec-{action}\">Recommendation: {action}</span> {Html(report.RecommendationReason)}</p>\n");
         Dataset(sb, report.Dataset);
         Estimates(sb, report);
+        Money(sb, report);
         Charts(sb, report);
         Guardrails(sb, report.Guardrails);
         sb.Append("</body>\n</html>\n");
@@ -90,13 +92,13 @@ public static class ReportHtml
         var descriptions = report.Estimates.Select(e => e.Uncertainty?.Description ?? "none").Distinct(StringComparer.Ordinal).ToArray();
         bool column = descriptions.Length > 1;
         sb.Append("<h2>Estimates</h2>\n<table class=\"estimates\">\n<thead><tr><th>Estimator</th><th>Cell</th><th>ATT</th><th>SE</th>");
-        sb.Append($"<th>{Level(report.Level)} CI</th><th>p</th><th>Lift</th><th>Incremental</th><th>Pre-fit RMSE</th>{(column ? "<th>Inference</th>" : "")}</tr></thead>\n<tbody>\n");
+        sb.Append($"<th>{Level(report.Level)} CI</th><th>Always-valid</th><th>p</th><th>Lift</th><th>Incremental</th><th>Pre-fit RMSE</th>{(column ? "<th>Inference</th>" : "")}</tr></thead>\n<tbody>\n");
         foreach (var e in report.Estimates)
         {
             var u = e.Uncertainty;
             string ci = u is null ? "n/a" : $"{Number(u.CiLow)} to {Number(u.CiHigh)}";
             sb.Append($"<tr><td>{Html(e.Estimator)}</td><td>{Html(e.Cell ?? "all")}</td><td>{Number(e.Att)}</td>");
-            sb.Append($"<td>{Number(u?.StandardError ?? double.NaN)}</td><td>{Html(ci)}</td><td>{Html(PValue(u?.PValue ?? double.NaN))}</td>");
+            sb.Append($"<td>{Number(u?.StandardError ?? double.NaN)}</td><td>{Html(ci)}</td><td>{Html(AlwaysValidText(report.AlwaysValid(e)))}</td><td>{Html(PValue(u?.PValue ?? double.NaN))}</td>");
             sb.Append($"<td>{Percent(e.Lift)}</td><td>{Whole(e.Incremental)}</td><td>{Number(e.Fit.Rmse)}</td>");
             sb.Append(column ? $"<td>{Html(u is null ? "none" : u.Description)}</td></tr>\n" : "</tr>\n");
         }
@@ -105,6 +107,30 @@ public static class ReportHtml
         {
             sb.Append($"<p class=\"meta\">Inference: {Html(descriptions[0])}. ATT is the average effect per treated unit and period; incremental is its total over the treated units and post periods.</p>\n");
         }
+        sb.Append($"<p class=\"meta\">{Html(AlwaysValidNote(report.Level))}</p>\n");
+    }
+
+    /// <summary>The spend table: per cell of the primary estimator, treated and incremental spend, iROAS and cost per incremental conversion; nothing without spend.</summary>
+    private static void Money(StringBuilder sb, LiftReport report)
+    {
+        var rows = report.Estimates.Where(e => e.Money is not null).ToArray();
+        if (rows.Length == 0)
+        {
+            return;
+        }
+        string level = Level(report.Level);
+        sb.Append("<h2>Spend and return</h2>\n<table class=\"money\">\n<thead><tr><th>Estimator</th><th>Cell</th><th>Treated spend</th>");
+        sb.Append($"<th>Incremental spend</th><th>iROAS</th><th>{level} CI</th><th>Cost per incr. conversion</th><th>{level} CI</th></tr></thead>\n<tbody>\n");
+        foreach (var e in rows)
+        {
+            var m = e.Money!;
+            string spend = m.Estimated ? $"{Whole(m.IncrementalSpend)} ({Whole(m.IncrementalSpendCi.Lower)} to {Whole(m.IncrementalSpendCi.Upper)})" : Whole(m.IncrementalSpend);
+            sb.Append($"<tr><td>{Html(e.Estimator)}</td><td>{Html(e.Cell ?? "all")}</td><td>{Whole(m.TreatedSpend)}</td><td>{Html(spend)}</td>");
+            sb.Append($"<td>{Html(RatioValue(m.Iroas))}</td><td>{Html(RatioInterval(m.Iroas))}</td>");
+            sb.Append($"<td>{Html(RatioValue(m.CostPerIncrementalConversion))}</td><td>{Html(RatioInterval(m.CostPerIncrementalConversion))}</td></tr>\n");
+        }
+        sb.Append("</tbody>\n</table>\n");
+        sb.Append($"<p class=\"meta\">{Html(MoneyNote(rows))}</p>\n");
     }
 
     private static void Charts(StringBuilder sb, LiftReport report)

@@ -30,7 +30,7 @@ public static class ReportJson
         {
             w.WriteString("metric", report.Metric);
             w.WriteFinite("level", report.Level);
-            PanelJson.WriteEstimates(w, report.Estimates);
+            PanelJson.WriteEstimates(w, report.Estimates, report.AlwaysValid);
         });
     }
 

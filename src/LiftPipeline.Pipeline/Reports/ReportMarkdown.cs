@@ -29,12 +29,26 @@ public static class ReportMarkdown
             sb.Append($"| ATT | {Number(e.Att)} |\n");
             sb.Append($"| Standard error | {Number(u?.StandardError ?? double.NaN)} |\n");
             sb.Append($"| {Level(report.Level)} CI | {(u is null ? "n/a" : $"{Number(u.CiLow)} to {Number(u.CiHigh)}")} |\n");
+            sb.Append($"| Always-valid interval | {AlwaysValidText(report.AlwaysValid(e))} |\n");
             sb.Append($"| p-value | {Markdown(PValue(u?.PValue ?? double.NaN))} |\n");
             sb.Append($"| Lift | {Percent(e.Lift)} |\n");
             sb.Append($"| Incremental | {Whole(e.Incremental)} |\n");
             sb.Append($"| Pre-fit RMSE | {Number(e.Fit.Rmse)} |\n");
             sb.Append($"| Inference | {(u is null ? "none" : Markdown(u.Description))} |\n");
+            if (e.Money is { } m)
+            {
+                string level = Level(report.Level);
+                sb.Append($"| Treated spend | {Whole(m.TreatedSpend)} |\n");
+                sb.Append($"| Incremental spend | {Whole(m.IncrementalSpend)}{(m.Estimated ? $" ({level} CI {Whole(m.IncrementalSpendCi.Lower)} to {Whole(m.IncrementalSpendCi.Upper)})" : "")} |\n");
+                sb.Append($"| iROAS | {RatioValue(m.Iroas)} ({level} CI {RatioInterval(m.Iroas)}) |\n");
+                sb.Append($"| Cost per incremental conversion | {RatioValue(m.CostPerIncrementalConversion)} ({level} CI {RatioInterval(m.CostPerIncrementalConversion)}) |\n");
+            }
         }
+        if (report.Estimates.Any(e => e.Money is not null))
+        {
+            sb.Append($"\n{Markdown(MoneyNote(report.Estimates.Where(e => e.Money is not null).ToArray()))}\n");
+        }
+        sb.Append($"\n{Markdown(AlwaysValidNote(report.Level))}\n");
         sb.Append("\n## Guardrails\n\n");
         if (report.Guardrails.Count == 0)
         {

@@ -58,6 +58,49 @@ internal static class ReportText
         return sb.ToString();
     }
 
+    /// <summary>What the always-valid column means, under every panel estimates table.</summary>
+    public static string AlwaysValidNote(double level) =>
+        $"Always-valid: the {Level(level)} interval that stays valid however often the nightly run looks (the recommendation reads it for the primary estimate); " +
+        "it is wider than the fixed-horizon CI and narrows as post-treatment periods accrue.";
+
+    /// <summary>"a to b", or "n/a" without an always-valid interval.</summary>
+    public static string AlwaysValidText(RecommendationBasis? basis) =>
+        basis is { IsFinite: true } ? $"{Number(basis.Lower)} to {Number(basis.Upper)}" : "n/a";
+
+    /// <summary>A money ratio's value, "n/a" when it has none.</summary>
+    public static string RatioValue(Statistics.Measurement.MoneyRatio? ratio) => ratio is null ? "n/a" : Number(ratio.Value);
+
+    /// <summary>A money ratio's interval "a to b", "undefined" when it has none, or "n/a" when the ratio is not measured.</summary>
+    public static string RatioInterval(Statistics.Measurement.MoneyRatio? ratio) => ratio switch
+    {
+        null => "n/a",
+        { Undefined: not null } => "undefined",
+        _ => $"{Number(ratio.Ci.Lower)} to {Number(ratio.Ci.Upper)}",
+    };
+
+    /// <summary>
+    /// The note under a spend table: how incremental spend and the ratio intervals are computed, and why any ratio is
+    /// undefined.
+    /// </summary>
+    public static string MoneyNote(IReadOnlyList<Statistics.Measurement.MeasuredEstimate> rows)
+    {
+        var sb = new StringBuilder("iROAS = incremental revenue ÷ incremental spend; cost per incremental conversion = incremental spend ÷ incremental conversions, " +
+            "both totals over the treated units' test window. Incremental spend is the treated spend minus its counterfactual by the same estimator " +
+            "(the treated spend itself when the controls and pre-periods spend nothing; otherwise its CI follows in brackets). Intervals are Fieller's, from the same replications as the ATT's " +
+            "standard error; undefined when the denominator's interval contains 0.");
+        foreach (var e in rows)
+        {
+            foreach (var (name, ratio) in new[] { ("iROAS", e.Money!.Iroas), ("cost per incremental conversion", e.Money.CostPerIncrementalConversion) })
+            {
+                if (ratio?.Undefined is { } why)
+                {
+                    sb.Append($" {(e.Cell is null ? e.Estimator : $"{e.Estimator} in {e.Cell}")}: {name} undefined, {why}.");
+                }
+            }
+        }
+        return sb.ToString();
+    }
+
     /// <summary>"ci-low to ci-high", or "no interval".</summary>
     public static string Interval(LiftReport report, Uncertainty? u) => u is null
         ? "no interval"

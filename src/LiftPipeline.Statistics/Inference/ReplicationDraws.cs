@@ -45,5 +45,15 @@ internal sealed class ReplicationDraws(double[] att, double[] effects, int perio
     /// </summary>
     public Uncertainty ToUncertainty(string method, double estimate, int replications, double level, double scale = 1, int? units = null) =>
         Uncertainty.FromStandardError(method, estimate, StandardError(scale), replications, level)
-            .WithDistinctReplications(Math.Min(Uncertainty.CountDistinct(Att), units ?? int.MaxValue)) with { PeriodStandardErrors = PeriodStandardErrors(scale) };
+            .WithDistinctReplications(Math.Min(Uncertainty.CountDistinct(Att), units ?? int.MaxValue)) with { PeriodStandardErrors = PeriodStandardErrors(scale), Draws = Scaled(scale) };
+
+    private double[] Scaled(double scale)
+    {
+        var scaled = new double[Count];
+        for (int r = 0; r < scaled.Length; r++)
+        {
+            scaled[r] = scale * Att[r];
+        }
+        return scaled;
+    }
 }

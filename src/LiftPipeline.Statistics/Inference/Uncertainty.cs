@@ -29,6 +29,13 @@ public sealed record Uncertainty(string Method, double StandardError, double CiL
     /// <summary>What a reader should know before trusting these numbers (too few distinct replications, cohorts combined as independent); empty when nothing.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>
+    /// τ of each replication the standard error rests on, times the method's scale, so that their population
+    /// covariance with another metric's draws under the same seed is the covariance of the two estimates (panel iROAS);
+    /// null when the method has no replication values.
+    /// </summary>
+    internal IReadOnlyList<double>? Draws { get; init; }
+
     /// <summary>Why the method could not run on this design, when it could not (all numbers are then NaN); null otherwise.</summary>
     public string? UnavailableReason { get; init; }
 
@@ -55,12 +62,6 @@ public sealed record Uncertainty(string Method, double StandardError, double CiL
 
     /// <summary>This uncertainty with <paramref name="warning"/> added to <see cref="Warnings"/>.</summary>
     public Uncertainty WithWarning(string warning) => this with { Warnings = [.. Warnings, warning] };
-
-    /// <summary>
-    /// This uncertainty with <see cref="DistinctReplications"/> counted from <paramref name="values"/> (equal to 1e-9
-    /// of their largest magnitude) and a warning when there are fewer than <see cref="MinimumDistinctReplications"/>.
-    /// </summary>
-    public Uncertainty WithReplicationCheck(ReadOnlySpan<double> values) => WithDistinctReplications(CountDistinct(values));
 
     /// <summary>
     /// This uncertainty resting on <paramref name="distinct"/> distinct replication values (for methods that enumerate a

@@ -11,8 +11,8 @@ internal sealed class ContrastContext(ExperimentStatistics statistics, HoldoutMe
     private readonly ContrastOptions _absolute = new(options.Alpha, EffectScale.Absolute);
     private readonly ContrastOptions _relative = new(options.Alpha, EffectScale.Relative);
     private readonly double _tuningN = options.Settings.SequentialTuningN;
-    private readonly string? _revenue = options.Settings.RevenueMetric ?? (metrics.Contains("revenue") ? "revenue" : null);
-    private readonly string? _conversions = options.Settings.ConversionMetric ?? (metrics.Contains("conversions") ? "conversions" : null);
+    private readonly string? _revenue = MoneyMetrics.RevenueOf(options.Settings.RevenueMetric, metrics);
+    private readonly string? _conversions = MoneyMetrics.ConversionsOf(options.Settings.ConversionMetric, metrics);
     private readonly bool _hasExposure = statistics.Arms.Count > 0 && statistics.ForArm(statistics.Arms[0]) is { N: > 0 } first && first.WithExposure == first.N;
 
     /// <summary>The arm's media spend: from the export when it has spend, else campaign.json's <c>holdout.spend</c> (0 when neither).</summary>

@@ -31,6 +31,12 @@ public sealed record PanelMeasureOptions
 
     /// <summary>Reports which estimate is running and its completed variance replications, for progress displays.</summary>
     public IProgress<MeasureProgress>? Progress { get; init; }
+
+    /// <summary>The metric counted as revenue for iROAS when the panel has spend; null: <see cref="MoneyMetrics.Revenue"/> when measured.</summary>
+    public string? RevenueMetric { get; init; }
+
+    /// <summary>The metric counted as conversions for cost per incremental conversion when the panel has spend; null: <see cref="MoneyMetrics.Conversions"/> when measured.</summary>
+    public string? ConversionMetric { get; init; }
 }
 
 /// <summary>Progress of <see cref="PanelMeasurer.Measure"/>: estimate <paramref name="Index"/> of <paramref name="Count"/>, and its replications done.</summary>
@@ -98,6 +104,9 @@ public sealed record MeasuredEstimate(
     /// <summary>The block-design estimate this was flattened from, so guardrails can re-run it; null for staggered cohorts.</summary>
     public PanelEstimate? Source { get; init; }
 
+    /// <summary>Incremental spend, iROAS and cost per incremental conversion, on the primary estimator's estimates when the panel has spend; null otherwise.</summary>
+    public PanelMoney? Money { get; init; }
+
     /// <summary>Flattens a block-design estimate and its uncertainty.</summary>
     public static MeasuredEstimate From(PanelEstimate estimate, Uncertainty? uncertainty, string? cell) => new(
         estimate.Estimator.Name, cell, estimate.Att, uncertainty, estimate.Lift, estimate.Incremental, estimate.Fit,
@@ -119,7 +128,9 @@ public sealed record PanelMeasurement(string Metric, int Units, int Periods, IRe
 /// (<see cref="Panel.Arms"/>) cell by cell against the controls with the other cells removed, and staggered adoption
 /// (treated units starting in different periods) cohort by cohort, aggregated by <see cref="StaggeredAdoption"/>.
 /// A variance method the design does not allow (a jackknife with one treated unit, a placebo with N0 ≤ N1) leaves the
-/// estimates standing with <see cref="Inference.Uncertainty.Unavailable"/> and the reason, instead of failing.
+/// estimates standing with <see cref="Inference.Uncertainty.Unavailable"/> and the reason, instead of failing. When the
+/// panel carries spend, the primary estimator's estimates also get <see cref="MeasuredEstimate.Money"/> (see
+/// <see cref="PanelMoney"/>).
 /// </summary>
 public static class PanelMeasurer
 {
@@ -127,7 +138,11 @@ public static class PanelMeasurer
     /// <exception cref="ArgumentException">An estimator or variance method name the registries do not know (callers validate names first).</exception>
     /// <exception cref="KeyNotFoundException">The panel has no such metric.</exception>
     /// <exception cref="MeasurementNotPossibleException">A design the estimators cannot handle, or fewer than two replications for a method that draws them.</exception>
-    public static PanelMeasurement Measure(Panel panel, PanelMeasureOptions options, CancellationToken cancellationToken = default)
+    public static PanelMeasurement Measure(Panel panel, PanelMeasureOptions options, CancellationToken cancellationToken = default) =>
+        PanelMoneyMeasurer.Add(panel, options, Estimates(panel, options, cancellationToken), (p, o) => Estimates(p, o, cancellationToken));
+
+    /// <summary>The estimates of <see cref="PanelMeasureOptions.Metric"/>, without money.</summary>
+    private static PanelMeasurement Estimates(Panel panel, PanelMeasureOptions options, CancellationToken cancellationToken)
     {
         var estimators = options.Estimators.Select(name => PanelEstimators.Create(name, options.Settings)).ToArray();
         if (options.Variance is not null)

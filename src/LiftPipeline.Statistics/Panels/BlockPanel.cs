@@ -124,9 +124,14 @@ public sealed class BlockPanel
     /// </summary>
     /// <exception cref="ArgumentException">The treated units do not all start in the same period (use staggered adoption).</exception>
     /// <exception cref="MeasurementNotPossibleException">No treated or no control units, or treatment from the first period (no pre-period).</exception>
-    public static BlockPanel FromPanel(Panel panel, string metric, IReadOnlyList<int>? units = null)
+    public static BlockPanel FromPanel(Panel panel, string metric, IReadOnlyList<int>? units = null) => FromPanel(panel, panel.Metric(metric), units);
+
+    /// <summary>
+    /// The block design of <paramref name="matrix"/> (a metric or the spend of <paramref name="panel"/>) over
+    /// <paramref name="units"/>, laid out exactly as <see cref="FromPanel(Panel, string, IReadOnlyList{int}?)"/> lays out a metric.
+    /// </summary>
+    public static BlockPanel FromPanel(Panel panel, PanelMatrix matrix, IReadOnlyList<int>? units = null)
     {
-        var matrix = panel.Metric(metric);
         var chosen = units ?? Enumerable.Range(0, panel.Units.Count).ToArray();
         var controls = chosen.Where(u => panel.FirstTreatedPeriods[u] < 0).ToArray();
         var treated = chosen.Where(u => panel.FirstTreatedPeriods[u] >= 0).ToArray();

@@ -2,7 +2,7 @@ namespace LiftPipeline.Statistics.Panels;
 
 /// <summary>
 /// A balanced panel: units (sorted ordinally) × periods (ascending), one matrix per metric, the treatment
-/// indicator W, and optionally each unit's arm (test cell). Built by the panel export reader (Ingestion),
+/// indicator W, and optionally each unit's arm (test cell) and media spend. Built by the panel export reader (Ingestion),
 /// which guarantees every cell is present, treatment never switches off (unless allowed) and there is a
 /// pre-period and a control unit. Immutable; safe to share between threads.
 /// </summary>
@@ -13,9 +13,11 @@ public sealed class Panel
 
     /// <summary>
     /// A panel of <paramref name="units"/> × <paramref name="periods"/>; <paramref name="treated"/> is row-major like the
-    /// metric matrices. The caller guarantees the invariants above (the export reader checks them).
+    /// metric matrices; <paramref name="spend"/> is the export's <c>spend</c> column, null when it has none. The caller
+    /// guarantees the invariants above (the export reader checks them).
     /// </summary>
-    public Panel(IReadOnlyList<string> units, IReadOnlyList<Period> periods, IReadOnlyList<PanelMatrix> metrics, bool[] treated, IReadOnlyList<string?>? arms)
+    public Panel(IReadOnlyList<string> units, IReadOnlyList<Period> periods, IReadOnlyList<PanelMatrix> metrics, bool[] treated, IReadOnlyList<string?>? arms,
+        PanelMatrix? spend = null)
     {
         Units = units;
         Periods = periods;
@@ -23,6 +25,7 @@ public sealed class Panel
         _metrics = metrics.ToDictionary(m => m.Name, StringComparer.Ordinal);
         MetricNames = metrics.Select(m => m.Name).ToArray();
         Arms = arms;
+        Spend = spend;
         var first = new int[units.Count];
         int cells = 0;
         for (int u = 0; u < units.Count; u++)
@@ -57,6 +60,9 @@ public sealed class Panel
 
     /// <summary>Each unit's arm, or null when the export has no arm column.</summary>
     public IReadOnlyList<string?>? Arms { get; }
+
+    /// <summary>Media spend per unit and period (the export's <c>spend</c> column, not a metric), or null when the export has none.</summary>
+    public PanelMatrix? Spend { get; }
 
     /// <summary>Number of (unit, period) cells under treatment.</summary>
     public int TreatedCellCount { get; }

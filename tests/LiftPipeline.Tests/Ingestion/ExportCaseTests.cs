@@ -70,6 +70,23 @@ public sealed class ExportCaseTests
         {
             Assert.Equal(first.GetString(), panel.Periods[0].ToString());
         }
+        if (expect.TryGetProperty("metrics", out var metrics))
+        {
+            Assert.Equal(metrics.EnumerateArray().Select(m => m.GetString()!), panel.MetricNames);
+        }
+        if (expect.TryGetProperty("spend", out var spend))
+        {
+            double total = 0;
+            foreach (double v in panel.Spend!.Values)
+            {
+                total += v;
+            }
+            Assert.Equal(spend.GetDouble(), total, 9);
+        }
+        else
+        {
+            Assert.Null(panel.Spend);
+        }
     }
 
     private static async Task AssertExperimentAsync(string path, JsonElement options, JsonElement expect)
@@ -86,6 +103,7 @@ public sealed class ExportCaseTests
         {
             Columns = Mapping(options),
             CountMetrics = Strings(options, "countMetrics").ToHashSet(),
+            Metrics = options.ValueKind == JsonValueKind.Object && options.TryGetProperty("metrics", out _) ? Strings(options, "metrics").ToArray() : null,
             AllowTreatmentReversal = options.ValueKind == JsonValueKind.Object && options.TryGetProperty("allowTreatmentReversal", out var allow) && allow.GetBoolean(),
         });
 

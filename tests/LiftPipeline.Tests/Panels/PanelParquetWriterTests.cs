@@ -1,6 +1,7 @@
 using DuckDB.NET.Data;
 using LiftPipeline.Ingestion;
 using LiftPipeline.Ingestion.Panels;
+using LiftPipeline.Pipeline.Datasets;
 using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Tests.Panels;
@@ -89,6 +90,38 @@ public sealed class PanelParquetWriterTests
     }
 
     [Fact]
+    public async Task Spend_is_written_as_the_spend_column_and_reads_back_as_spend_not_a_metric()
+    {
+        var source = Build([Period.FromInteger(1), Period.FromInteger(2), Period.FromInteger(3), Period.FromInteger(4)]);
+        double[] spend = [0, 0, 0, 0, 0, 0, 120.5, 99.25, 0, 0, 0, 0];
+        var panel = new Panel(source.Units, source.Periods, [source.Metric("revenue")], source.Treatment.ToArray(), null, new PanelMatrix("spend", 3, 4, spend));
+        using var temp = TestData.TempDirectory();
+
+        var back = await WriteAndReadAsync(panel, temp.File("spend.parquet"));
+
+        AssertSamePanel(panel, back);
+        Assert.Equal(["revenue"], back.MetricNames);
+        Assert.Equal(spend, back.Spend!.Values.ToArray());
+    }
+
+    [Fact]
+    public void Merged_increments_keep_their_spend_and_an_increment_without_spend_is_rejected()
+    {
+        var source = Build([Period.FromInteger(1), Period.FromInteger(2), Period.FromInteger(3), Period.FromInteger(4)]);
+        var spend = new PanelMatrix("spend", 3, 4, [.. Enumerable.Range(0, 12).Select(i => (double)i)]);
+        var whole = new Panel(source.Units, source.Periods, [source.Metric("revenue")], source.Treatment.ToArray(), null, spend);
+        var first = Slice(whole, 0, 2);
+        var second = Slice(whole, 2, 4);
+
+        var merged = PanelMerge.Merge(first, second, "q2.parquet");
+        var error = Assert.Throws<ExportValidationException>(() => PanelMerge.Merge(first, new Panel(second.Units, second.Periods, [second.Metric("revenue")], second.Treatment.ToArray(), null), "q2.parquet"));
+
+        Assert.Equal(spend.Values.ToArray(), merged.Spend!.Values.ToArray());
+        Assert.Equal(ExportErrorCodes.MissingColumn, Assert.Single(error.Errors).Code);
+        Assert.Contains("no spend column", error.Message);
+    }
+
+    [Fact]
     public async Task Written_file_holds_one_row_per_cell_in_one_row_group_and_names_its_writer()
     {
         var panel = await PanelExportReader.ReadAsync(TestData.Panel("california_prop99.parquet"));
@@ -132,6 +165,16 @@ public sealed class PanelParquetWriterTests
         return new Panel(units, periods, [new PanelMatrix("revenue", units.Length, t, values)], treated, arms: null);
     }
 
+    /// <summary>Periods [from, to) of <paramref name="panel"/>, metric and spend.</summary>
+    private static Panel Slice(Panel panel, int from, int to)
+    {
+        int n = panel.Units.Count, t = to - from;
+        double[] Cut(PanelMatrix m) => [.. Enumerable.Range(0, n * t).Select(c => m[c / t, from + c % t])];
+        var treated = Enumerable.Range(0, n * t).Select(c => panel.IsTreated(c / t, from + c % t)).ToArray();
+        return new Panel(panel.Units, panel.Periods.Skip(from).Take(t).ToArray(), [.. panel.MetricNames.Select(name => new PanelMatrix(name, n, t, Cut(panel.Metric(name))))],
+            treated, panel.Arms, panel.Spend is null ? null : new PanelMatrix("spend", n, t, Cut(panel.Spend)));
+    }
+
     private static async Task WriteAsync(Panel panel, string path)
     {
         await using var stream = File.Create(path);
@@ -156,6 +199,7 @@ public sealed class PanelParquetWriterTests
             // Bit patterns, so -0.0 and 0.0 (or two NaNs) are not taken for each other.
             Assert.Equal(expected.Metric(name).Values.ToArray().Select(BitConverter.DoubleToInt64Bits), actual.Metric(name).Values.ToArray().Select(BitConverter.DoubleToInt64Bits));
         }
+        Assert.Equal(expected.Spend?.Values.ToArray(), actual.Spend?.Values.ToArray());
     }
 
     private static void AssertDuckDBAgrees(Panel panel, string path, string metric)
