@@ -1,7 +1,6 @@
 using System.Runtime.ExceptionServices;
-using LiftPipeline.Statistics.Estimators;
 
-namespace LiftPipeline.Statistics;
+namespace LiftPipeline.Statistics.Estimators;
 
 /// <summary>
 /// Parallel loops over re-estimates or sub-problems: when every failure inside is a <see cref="MeasurementNotPossibleException"/>
