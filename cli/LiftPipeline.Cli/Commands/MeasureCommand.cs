@@ -84,7 +84,13 @@ internal static class MeasureCommand
                 await error.WriteLineAsync($"Unknown --design '{chosenDesign}'; expected panel or holdout.").ConfigureAwait(false);
                 return LiftApp.UsageError;
             }
-            bool isHoldout = chosenDesign == "holdout" || (chosenDesign is null && await IsExperimentAsync(path, parse.GetValue(map), cancellationToken).ConfigureAwait(false));
+            var contract = chosenDesign is null ? await ContractAsync(path, parse.GetValue(map), cancellationToken).ConfigureAwait(false) : ExportContract.Unknown;
+            if (contract == ExportContract.Customers)
+            {
+                await error.WriteLineAsync($"{Path.GetFileName(path)} is a customers export (the audience source), not a panel or holdout export; use lift audience assign or lift audience export.").ConfigureAwait(false);
+                return LiftApp.UsageError;
+            }
+            bool isHoldout = chosenDesign == "holdout" || contract == ExportContract.Experiment;
             if (ForOtherDesign(parse, isHoldout ? panelOnly : holdout.HoldoutOnly) is { } misplaced)
             {
                 await error.WriteLineAsync(isHoldout
@@ -206,17 +212,17 @@ internal static class MeasureCommand
     private static string? ForOtherDesign(ParseResult parse, IEnumerable<Option> options) =>
         options.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;
 
-    /// <summary>True when the file has the experiment contract's columns (customer_id, arm) rather than the panel's.</summary>
-    private static async Task<bool> IsExperimentAsync(string path, ColumnMapping? mapping, CancellationToken cancellationToken)
+    /// <summary>The contract the file's columns match; Unknown when it cannot be opened (the panel path reports why).</summary>
+    private static async Task<ExportContract> ContractAsync(string path, ColumnMapping? mapping, CancellationToken cancellationToken)
     {
         try
         {
             await using var file = await ExportFile.OpenAsync(path, cancellationToken).ConfigureAwait(false);
-            return ExportInspector.Detect(file, mapping) == ExportContract.Experiment;
+            return ExportInspector.Detect(file, mapping);
         }
         catch (Exception e) when (e is ExportValidationException or IOException)
         {
-            return false;   // the panel path reports the problem with the file
+            return ExportContract.Unknown;   // the panel path reports the problem with the file
         }
     }
 

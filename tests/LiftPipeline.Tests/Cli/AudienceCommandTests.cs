@@ -191,6 +191,17 @@ public sealed class AudienceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Measure_on_a_customers_export_points_to_the_audience_commands()
+    {
+        string customers = Customers();
+
+        var (code, _, error) = await CliRunner.RunAsync("measure", customers);
+
+        Assert.Equal(2, code);
+        Assert.Equal("customers.parquet is a customers export (the audience source), not a panel or holdout export; use lift audience assign or lift audience export.", error.Trim());
+    }
+
+    [Fact]
     public async Task A_cancelled_assign_stops_cleanly_and_leaves_no_file()
     {
         string customers = Customers();
