@@ -61,6 +61,31 @@ public sealed class ExportFile : IAsyncDisposable
     /// <summary>Number of row groups.</summary>
     public int RowGroupCount => _footer.RowGroupRows.Count;
 
+    /// <summary>Rows in the largest row group (0 when there are none): what one batch must hold.</summary>
+    public long LargestRowGroupRows
+    {
+        get
+        {
+            long largest = 0;
+            foreach (long rows in _footer.RowGroupRows)
+            {
+                largest = Math.Max(largest, rows);
+            }
+            return largest;
+        }
+    }
+
+    /// <summary>The file-wide index of row group <paramref name="rowGroup"/>'s first row.</summary>
+    public long FirstRowOf(int rowGroup)
+    {
+        long first = 0;
+        for (int g = 0; g < rowGroup; g++)
+        {
+            first += _footer.RowGroupRows[g];
+        }
+        return first;
+    }
+
     /// <summary>The writer as recorded in the footer (<c>created_by</c>), if any.</summary>
     public string? CreatedBy => _footer.CreatedBy;
 

@@ -82,12 +82,7 @@ public sealed class CustomerExportReader
         options ??= new CustomerExportOptions();
         options.Limits.Check(file);
         var layout = CustomerLayout.Resolve(file, options);
-        long largest = 0;
-        foreach (long rows in file.RowGroupRows)
-        {
-            largest = Math.Max(largest, rows);
-        }
-        options.Limits.CheckValues(file, "a row group", largest, layout.Read.Count);
+        options.Limits.CheckValues(file, "a row group", file.LargestRowGroupRows, layout.Read.Count);
         return new CustomerExportReader(file, layout, options);
     }
 
@@ -103,11 +98,7 @@ public sealed class CustomerExportReader
     /// <summary>Reads row group <paramref name="rowGroup"/> into the reader's batch and checks its values.</summary>
     public async ValueTask<CustomerBatch> ReadRowGroupAsync(int rowGroup, CancellationToken cancellationToken = default)
     {
-        long firstRow = 0;
-        for (int g = 0; g < rowGroup; g++)
-        {
-            firstRow += _file.RowGroupRows[g];
-        }
+        long firstRow = _file.FirstRowOf(rowGroup);
         foreach (var column in _layout.Read)
         {
             await _file.CheckPagesAsync(rowGroup, column, cancellationToken).ConfigureAwait(false);

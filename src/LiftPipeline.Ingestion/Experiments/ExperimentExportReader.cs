@@ -93,12 +93,7 @@ public sealed class ExperimentExportReader : IExperimentCategories
         options ??= new ExperimentExportOptions();
         options.Limits.Check(file);
         var layout = ExperimentLayout.Resolve(file, options);
-        long largest = 0;
-        foreach (long rows in file.RowGroupRows)
-        {
-            largest = Math.Max(largest, rows);
-        }
-        options.Limits.CheckValues(file, "a row group", largest, layout.Columns.Count);
+        options.Limits.CheckValues(file, "a row group", file.LargestRowGroupRows, layout.Columns.Count);
         return new ExperimentExportReader(file, options, layout);
     }
 
@@ -114,11 +109,7 @@ public sealed class ExperimentExportReader : IExperimentCategories
     /// <summary>Reads row group <paramref name="rowGroup"/> into the reader's batch and checks its values.</summary>
     public async ValueTask<ExperimentBatch> ReadRowGroupAsync(int rowGroup, CancellationToken cancellationToken = default)
     {
-        long firstRow = 0;
-        for (int g = 0; g < rowGroup; g++)
-        {
-            firstRow += _file.RowGroupRows[g];
-        }
+        long firstRow = _file.FirstRowOf(rowGroup);
         // The batch is sized by the row group's row count: every chunk's pages must first show those rows are there.
         foreach (var chunk in Chunks())
         {
