@@ -22,7 +22,8 @@ public sealed class JointCohortBootstrapSimulationTests(ITestOutputHelper output
     private const double Effect = 1.0;
     private static readonly int[] Starts = [10, 13, 16];
 
-    private static Panel Simulate(int cohortSize, int seed)
+    /// <summary>One known-truth staggered panel: 30 controls, three cohorts of <paramref name="cohortSize"/> starting at 10, 13 and 16.</summary>
+    internal static Panel Simulate(int cohortSize, int seed)
     {
         var random = new Random(seed);
         int n = Controls + Starts.Length * cohortSize;

@@ -13,34 +13,10 @@ namespace LiftPipeline.Tests.Measurement;
 [Trait("Category", "Simulation")]
 public sealed class JointCohortVarianceSimulationTests(ITestOutputHelper output)
 {
-    private const int Controls = 30, CohortSize = 3, Periods = 20, Simulations = 1500, Replications = 100;
+    private const int CohortSize = 3, Simulations = 1500, Replications = 100;
     private const double Effect = 1.0;
-    private static readonly int[] Starts = [10, 13, 16];
 
-    private static Panel Simulate(int seed)
-    {
-        var random = new Random(seed);
-        int n = Controls + Starts.Length * CohortSize;
-        var y = new double[n * Periods];
-        var treated = new bool[n * Periods];
-        for (int i = 0; i < n; i++)
-        {
-            int start = i < Controls ? -1 : Starts[(i - Controls) / CohortSize];
-            double alpha = 10 * random.NextDouble();
-            for (int t = 0; t < Periods; t++)
-            {
-                bool on = start >= 0 && t >= start;
-                treated[i * Periods + t] = on;
-                y[i * Periods + t] = alpha + Math.Sin(t / 2.0) + Gaussian(random) + (on ? Effect : 0);
-            }
-        }
-        var units = Enumerable.Range(0, n).Select(i => $"u{i:D2}").ToArray();
-        var periods = Enumerable.Range(0, Periods).Select(t => Period.FromInteger(t)).ToArray();
-        return new Panel(units, periods, [new PanelMatrix("y", n, Periods, y)], treated, null);
-    }
-
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+    private static Panel Simulate(int seed) => JointCohortBootstrapSimulationTests.Simulate(CohortSize, seed);
 
     private static PanelMeasureOptions Options(CohortVariance cohorts, int seed) => new()
     {
