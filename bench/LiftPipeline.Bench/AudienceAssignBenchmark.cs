@@ -84,16 +84,25 @@ internal static class AudienceAssignBenchmark
             ("DuckDB 1 thread: COPY assignment", () => { Execute(duck, copySql); return Task.CompletedTask; }),
         };
         var cpu = await TimeAsync(contenders, runs);
-        Console.WriteLine();
-        Console.WriteLine(Inv($"| {rows:N0} customers | CPU s (median of {runs}) | CPU s per run | ratio to DuckDB |"));
-        Console.WriteLine("|---|---|---|---|");
+        var table = new System.Text.StringBuilder();
+        table.AppendLine(Inv($"| {rows:N0} customers | CPU s (median of {runs}) | CPU s per run | ratio to DuckDB |"));
+        table.AppendLine("|---|---|---|---|");
         for (int c = 0; c < contenders.Length; c++)
         {
             double duckMedian = Median(cpu[c % 2 == 0 ? c + 1 : c]);
-            Console.WriteLine(Inv($"| {contenders[c].Name} | {Median(cpu[c]):F2} | {string.Join(", ", cpu[c].Select(s => s.ToString("F2", CultureInfo.InvariantCulture)))} | {Median(cpu[c]) / duckMedian:F2}× |"));
+            table.AppendLine(Inv($"| {contenders[c].Name} | {Median(cpu[c]):F2} | {string.Join(", ", cpu[c].Select(s => s.ToString("F2", CultureInfo.InvariantCulture)))} | {Median(cpu[c]) / duckMedian:F2}× |"));
         }
+        Console.WriteLine();
+        Console.Write(table);
         File.Delete(oursOut);
         File.Delete(duckOut);
+        if (rows == DefaultRows && runs == DefaultRuns)
+        {
+            ResultsFile.WriteSection("audience-assign", "dotnet run -c Release --project bench/LiftPipeline.Bench -- audience-assign",
+                "## `audience-assign`: holdout assignment hashing of a customers export vs DuckDB's `sha256` (issue target: within 2×)\n\n" +
+                Inv($"SHA-256 of `salt.customer_id`, first 8 bytes big-endian mod 10,000, arms holdout/vbo/vbo_1p at 10/45/45; both sides on one thread, process CPU time; per-arm counts checked equal first ({string.Join(", ", Allocation.Arms.Select((arm, a) => $"{arm} {ours[a]:N0}"))}). Run {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} shared cores.\n\n") +
+                table);
+        }
         return 0;
     }
 
