@@ -1,4 +1,4 @@
-using MathNet.Numerics.Distributions;
+using MathNet.Numerics;
 
 namespace LiftPipeline.Statistics.Conflation;
 
@@ -63,7 +63,8 @@ public sealed record AssignmentDependence(double ChiSquare, int DegreesOfFreedom
                 }
             }
         }
-        return new AssignmentDependence(chi2, df, 1 - ChiSquared.CDF(df, chi2), alpha);
+        // Upper tail Q(df/2, X²/2) rather than 1 − CDF, so small p-values keep their precision.
+        return new AssignmentDependence(chi2, df, SpecialFunctions.GammaUpperRegularized(df / 2.0, chi2 / 2), alpha);
     }
 
     private static int NonZero(double[] totals)

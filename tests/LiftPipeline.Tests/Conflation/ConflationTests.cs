@@ -1,5 +1,6 @@
 using LiftPipeline.Statistics.Conflation;
 using MathNet.Numerics;
+using MathNet.Numerics.Distributions;
 
 namespace LiftPipeline.Tests.Conflation;
 
@@ -40,6 +41,7 @@ public sealed class ConflationTests
         Assert.Equal(1, test.DegreesOfFreedom);
         // With 1 df, P(χ² ≥ x) = erfc(√(x/2)): independent of the χ² CDF.
         Assert.Equal(SpecialFunctions.Erfc(Math.Sqrt(expected / 2)), test.PValue, 10);
+        Assert.Equal(1 - ChiSquared.CDF(1, expected), test.PValue, 12);
         Assert.False(test.Flagged);
     }
 
