@@ -196,7 +196,14 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         await WriteReportAsync(report, campaign, folder, cancellationToken).ConfigureAwait(false);
         return (new MeasureOutcome(campaign, runId, CampaignRunStatus.Measured,
             $"{campaign}: {report.Estimates.Count} estimates of {report.Metric}, {report.Recommendation.ToString().ToLowerInvariant()}, {alerts.Count} alerts; report {folder}",
-            report, folder, alerts), new ClockDependentCheck(quality.Status, quality.Findings, panel.Periods));
+            report, folder, alerts), ClockPart(config, panel, now));
+    }
+
+    // Reuse re-runs only the period checks (spikes depend on the data, not the clock), so it compares against them alone.
+    private static ClockDependentCheck ClockPart(CampaignConfig config, Panel panel, DateTimeOffset now)
+    {
+        var periods = new DataQualityGuardrail(config.Guardrails).Check(panel.Periods, now);
+        return new ClockDependentCheck(periods.Status, periods.Findings, panel.Periods);
     }
 
     /// <summary>Guardrails v1: data quality of the panel, then per cell pre-fit and placebo in time of the primary estimator.</summary>

@@ -20,14 +20,52 @@ public sealed class DataQualityGuardrail
     /// <summary>The finding of data that stopped arriving.</summary>
     public const string LateFinding = "late";
 
+    /// <summary>The finding of daily cells outside their series' tails (<see cref="SpikeDetector"/>).</summary>
+    public const string SpikesFinding = "spikes";
+
+    private const int SpikesInMessage = 5;
     private const long MicrosPerDay = 86_400_000_000;
     private readonly GuardrailThresholds _thresholds;
 
     /// <summary>A check with the given thresholds (defaults: no missing periods, late after 3 days).</summary>
     public DataQualityGuardrail(GuardrailThresholds? thresholds = null) => _thresholds = thresholds ?? new GuardrailThresholds();
 
-    /// <summary>Checks <paramref name="panel"/>'s periods as of <paramref name="now"/>.</summary>
-    public GuardrailResult Check(Panel panel, DateTimeOffset now) => Check(panel.Periods, now);
+    /// <summary>
+    /// Checks <paramref name="panel"/>'s periods as of <paramref name="now"/> and, for daily panels, each metric's series
+    /// for spikes (<see cref="SpikeDetector"/>, default options): spikes warn, with unit, day and probability.
+    /// </summary>
+    public GuardrailResult Check(Panel panel, DateTimeOffset now) => WithSpikes(Check(panel.Periods, now), panel);
+
+    private static GuardrailResult WithSpikes(GuardrailResult periods, Panel panel)
+    {
+        if (panel.Periods.Count < 2 || panel.Periods[0].Kind != PeriodKind.Date || periods.Evidence["step"] != 1)
+        {
+            return periods;
+        }
+        var found = new List<string>();
+        int count = 0;
+        foreach (string metric in panel.MetricNames)
+        {
+            var matrix = panel.Metric(metric);
+            foreach (var spike in SpikeDetector.Detect(matrix.Values, matrix.Units, matrix.Periods).Spikes)
+            {
+                count++;
+                if (found.Count < SpikesInMessage)
+                {
+                    found.Add($"{panel.Units[spike.Unit]} {panel.Periods[spike.Period]} {metric} {spike.Value:G6} against a baseline of {spike.Baseline:G6} (p = {spike.Probability:G2})");
+                }
+            }
+        }
+        if (count == 0)
+        {
+            return periods;
+        }
+        var evidence = new Dictionary<string, double>(periods.Evidence) { ["spikes"] = count };
+        string spikes = $"{count} spike(s) in the daily series (two-sided tail probability below 0.001): {string.Join("; ", found)}{(count > found.Count ? "; …" : "")}";
+        string message = periods.Status == GuardrailStatus.Pass ? char.ToUpperInvariant(spikes[0]) + spikes[1..] + "." : periods.Message.TrimEnd('.') + "; " + spikes + ".";
+        var status = periods.Status == GuardrailStatus.Pass ? GuardrailStatus.Warn : periods.Status;
+        return new(Name, status, message, evidence) { Findings = [.. periods.Findings, SpikesFinding] };
+    }
 
     /// <summary>Checks an ascending period sequence as of <paramref name="now"/>.</summary>
     public GuardrailResult Check(IReadOnlyList<Period> periods, DateTimeOffset now)

@@ -136,4 +136,28 @@ public sealed class DataQualityGuardrailTests
 
         Assert.Equal(GuardrailStatus.Warn, result.Status);
     }
+
+    [Fact]
+    public void A_spike_in_a_daily_series_warns_with_its_unit_day_and_probability()
+    {
+        const int units = 30, days = 70;
+        var rng = new Random(4);
+        var values = new double[units * days];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = 100 + 10 * (i % days % 7) + Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+        }
+        values[3 * days + 50] += 40;
+        var periods = Enumerable.Range(0, days).Select(d => Period.FromDate(March1.AddDays(d))).ToArray();
+        var panel = new Panel(Enumerable.Range(0, units).Select(u => $"u{u}").ToArray(), periods, [new PanelMatrix("m", units, days, values)], new bool[units * days], null);
+
+        var result = new DataQualityGuardrail().Check(panel, At(2024, 5, 10));
+
+        Assert.Equal(GuardrailStatus.Warn, result.Status);
+        Assert.Equal([DataQualityGuardrail.SpikesFinding], result.Findings);
+        Assert.InRange(result.Evidence["spikes"], 1, 3);   // the injected one, plus ~1.3 false flags expected in 1,260 scored cells at 0.001
+        Assert.StartsWith($"{result.Evidence["spikes"]} spike(s) in the daily series (two-sided tail probability below 0.001): ", result.Message);
+        Assert.Contains("u3 2024-04-20 m", result.Message);
+        Assert.Equal(GuardrailStatus.Pass, new DataQualityGuardrail().Check(panel.Periods, At(2024, 5, 10)).Status);
+    }
 }

@@ -194,7 +194,9 @@ public sealed class MeasurementReuseTests : IDisposable
         Assert.Equal(RunId.Parse("run-1"), withinLimit.ReusedFrom);
         Assert.Null(late.ReusedFrom);
         var quality = late.Report!.Guardrails.Single(g => g.Name == DataQualityGuardrail.Name);
-        Assert.Equal((GuardrailStatus.Breach, DataQualityGuardrail.LateFinding), (quality.Status, Assert.Single(quality.Findings)));
+        // GeoLift_Test's last days collapse in some markets: real spikes, a warning that stays with the data whatever the clock.
+        Assert.Equal(GuardrailStatus.Breach, quality.Status);
+        Assert.Equal([DataQualityGuardrail.LateFinding, DataQualityGuardrail.SpikesFinding], quality.Findings);
         // Alert ids, not files: a recomputed breach that stands (pre-fit) is stored again under the day's folder with the same id, and delivered once per id.
         var added = Assert.Single(Ids(raised).Except(Ids(before)));
         Assert.Contains(added, Ids(late.Alerts));
