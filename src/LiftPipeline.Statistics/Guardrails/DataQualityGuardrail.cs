@@ -42,12 +42,13 @@ public sealed class DataQualityGuardrail
         {
             return periods;
         }
+        var options = new SpikeDetectorOptions();
         var found = new List<string>();
         int count = 0;
         foreach (string metric in panel.MetricNames)
         {
             var matrix = panel.Metric(metric);
-            foreach (var spike in SpikeDetector.Detect(matrix.Values, matrix.Units, matrix.Periods).Spikes)
+            foreach (var spike in SpikeDetector.Detect(matrix.Values, matrix.Units, matrix.Periods, options).Spikes)
             {
                 count++;
                 if (found.Count < SpikesInMessage)
@@ -61,7 +62,7 @@ public sealed class DataQualityGuardrail
             return periods;
         }
         var evidence = new Dictionary<string, double>(periods.Evidence) { ["spikes"] = count };
-        string spikes = $"{count} spike(s) in the daily series (two-sided tail probability below 0.001): {string.Join("; ", found)}{(count > found.Count ? "; …" : "")}";
+        string spikes = $"{count} spike(s) in the daily series (two-sided tail probability below {options.Threshold:G3}): {string.Join("; ", found)}{(count > found.Count ? "; …" : "")}";
         string message = periods.Status == GuardrailStatus.Pass ? char.ToUpperInvariant(spikes[0]) + spikes[1..] + "." : periods.Message.TrimEnd('.') + "; " + spikes + ".";
         var status = periods.Status == GuardrailStatus.Pass ? GuardrailStatus.Warn : periods.Status;
         return new(Name, status, message, evidence) { Findings = [.. periods.Findings, SpikesFinding] };
