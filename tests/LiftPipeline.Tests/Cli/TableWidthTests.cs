@@ -76,7 +76,7 @@ public sealed class TableWidthTests
         string text = output.ToString();
         AssertFits(text.Split('\n').Where(l => l.Contains('│') || l.Contains('╭') || l.Contains('╰')));
         Assert.Matches(@"│ prop99\s+│ sdid\s+│\s+-15.605 │ \[", text);
-        Assert.Matches(@"  multicell: data-quality pass, pre-fit breach, placebo-in-time pass → reports/multicell/run-[0-9-]+/report.html", text);
+        Assert.Matches(@"  multicell: data-quality warn, pre-fit breach, placebo-in-time pass → reports/multicell/run-[0-9-]+/report.html", text);
         Assert.Matches(@"  vbo-holdout: srm pass, .* → reports/vbo-holdout/run-[0-9-]+/report.html", text);
     }
 
