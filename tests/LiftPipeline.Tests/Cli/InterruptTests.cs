@@ -18,10 +18,9 @@ public sealed class InterruptTests
     {
         using var stop = new CancellationTokenSource();
         // Every size, 20 windows, 8 effects: many seconds of simulations, so the cancel lands while they run (or before).
-        var run = CliRunner.RunAsync(CliHost.System, stop.Token, "design", PreTest, "--lookback", "20", "--effect-sizes", "0,0.01,0.02,0.03,0.05,0.1,0.15,0.2");
+        // The timer starts first: the command may run synchronously to its end before returning a task.
         stop.CancelAfter(TimeSpan.FromMilliseconds(200));
-
-        var (code, output, error) = await run;
+        var (code, output, error) = await CliRunner.RunAsync(CliHost.System, stop.Token, "design", PreTest, "--lookback", "20", "--effect-sizes", "0,0.01,0.02,0.03,0.05,0.1,0.15,0.2");
 
         Assert.Equal(LiftApp.Interrupted, code);
         Assert.Equal("lift design stopped (Ctrl+C) before it finished." + Environment.NewLine, error);
