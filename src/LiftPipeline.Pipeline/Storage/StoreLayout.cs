@@ -15,7 +15,13 @@ namespace LiftPipeline.Pipeline.Storage;
 /// <item><c>reports/{campaign}/inputs/{key}.json</c> — a finished measurement named by what it was of, for reuse;</item>
 /// <item><c>alerts/{yyyy}/{MM}/{dd}/{alertId}.json</c> and <c>alerts/deliveries/{alertId}/{subscriber}.json</c> (settled deliveries);</item>
 /// <item><c>outbox/{alertId}/{subscriber}.json</c> — deliveries still due, written only by the pipeline;</item>
-/// <item><c>runs/{runId}.json</c> and the lease <c>runs/nightly.lease</c>.</item>
+/// <item><c>runs/{runId}.json</c> and the lease <c>runs/nightly.lease</c>;</item>
+/// <item><c>customers/{file}</c> — customer exports as delivered (they refresh every audience), rejected ones under
+/// <c>quarantine/_customers/{file}</c>;</item>
+/// <item><c>audiences/{audience}/audience.json</c> — an audience's definition; <c>audiences/{audience}/refreshes/{asOf}/members.parquet</c>
+/// and <c>validation.{json,md}</c> — one refresh; <c>audiences/{audience}/latest.json</c>;</item>
+/// <item><c>assignments/{campaign}/assignment.parquet</c> — a holdout campaign's assignment of customers to arms;</item>
+/// <item><c>activations/{audience}/{surface}/{date}.csv</c> — hashed contact files for the ad platforms.</item>
 /// </list>
 /// Ids are already checked (<see cref="CampaignId"/>, <see cref="RunId"/>); parts that are not ids (file names, hashes,
 /// alert ids, subscriber names) are checked here, so every name returned passes <see cref="ObjectName.Validate"/>.
@@ -56,7 +62,23 @@ public static class StoreLayout
     /// <summary>The object whose lease serializes scheduled runs: <c>runs/nightly.lease</c>.</summary>
     public const string NightlyLease = RunsPrefix + "nightly.lease";
 
+    /// <summary>Every customer export: <c>customers/</c>.</summary>
+    public const string CustomersPrefix = "customers/";
+
+    /// <summary>Every audience: <c>audiences/</c>.</summary>
+    public const string AudiencesPrefix = "audiences/";
+
+    /// <summary>Every holdout assignment: <c>assignments/</c>.</summary>
+    public const string AssignmentsPrefix = "assignments/";
+
+    /// <summary>Every activation file: <c>activations/</c>.</summary>
+    public const string ActivationsPrefix = "activations/";
+
+    /// <summary>Where rejected customer exports go: <c>quarantine/_customers/</c> ('_' is never in a campaign id).</summary>
+    public const string CustomersQuarantinePrefix = QuarantinePrefix + "_customers/";
+
     private const string CampaignConfigFile = "campaign.json";
+    private const string AudienceConfigFile = "audience.json";
     private const string ErrorSuffix = ".error.json";
     private const string Json = ".json";
 
@@ -259,6 +281,72 @@ public static class StoreLayout
         subscriber = ok ? parts[2][..^Json.Length] : "";
         return ok;
     }
+
+    /// <summary><c>customers/{file}</c>: a customer export.</summary>
+    public static string CustomerExport(string file) => ObjectName.Validate(CustomersPrefix + Segment(file));
+
+    /// <summary>The file of a customer export's name <c>customers/{file}</c>; false for any other name (or a deeper one).</summary>
+    public static bool TryParseCustomerExport(string name, out string file)
+    {
+        file = "";
+        if (name is null || !name.StartsWith(CustomersPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        string rest = name[CustomersPrefix.Length..];
+        if (rest.Length == 0 || rest.Contains('/'))
+        {
+            return false;
+        }
+        file = rest;
+        return true;
+    }
+
+    /// <summary><c>quarantine/_customers/{file}</c>: a rejected customer export.</summary>
+    public static string CustomerQuarantine(string file) => ObjectName.Validate(CustomersQuarantinePrefix + Segment(file));
+
+    /// <summary><c>quarantine/_customers/{file}.error.json</c>: why the customer export was rejected.</summary>
+    public static string CustomerQuarantineError(string file) => CustomerQuarantine(file) + ErrorSuffix;
+
+    /// <summary><c>audiences/{audience}/</c>: an audience's folder.</summary>
+    public static string AudienceFolder(AudienceId audience) => $"{AudiencesPrefix}{audience}/";
+
+    /// <summary><c>audiences/{audience}/audience.json</c>: an audience's definition.</summary>
+    public static string AudienceConfig(AudienceId audience) => AudienceFolder(audience) + AudienceConfigFile;
+
+    /// <summary>The audience of a definition's name <c>audiences/{audience}/audience.json</c>; false for any other name.</summary>
+    public static bool TryParseAudienceConfig(string name, out AudienceId audience)
+    {
+        audience = default;
+        if (name is null || !name.StartsWith(AudiencesPrefix, StringComparison.Ordinal) || !name.EndsWith("/" + AudienceConfigFile, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        string folder = name[AudiencesPrefix.Length..^(AudienceConfigFile.Length + 1)];
+        return AudienceId.TryParse(folder, out audience);
+    }
+
+    /// <summary><c>audiences/{audience}/refreshes/{yyyy-MM-dd}/</c>: one refresh of an audience, named by the export's as-of day.</summary>
+    public static string AudienceRefresh(AudienceId audience, DateOnly asOf) =>
+        $"{AudienceFolder(audience)}refreshes/{asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/";
+
+    /// <summary><c>audiences/{audience}/refreshes/{asOf}/members.parquet</c>: who is in each segment.</summary>
+    public static string AudienceMembers(AudienceId audience, DateOnly asOf) => AudienceRefresh(audience, asOf) + "members.parquet";
+
+    /// <summary><c>audiences/{audience}/refreshes/{asOf}/validation.json</c>: the refresh's validation report.</summary>
+    public static string AudienceValidationJson(AudienceId audience, DateOnly asOf) => AudienceRefresh(audience, asOf) + "validation.json";
+
+    /// <summary><c>audiences/{audience}/refreshes/{asOf}/validation.md</c>: the same report for people.</summary>
+    public static string AudienceValidationMarkdown(AudienceId audience, DateOnly asOf) => AudienceRefresh(audience, asOf) + "validation.md";
+
+    /// <summary><c>audiences/{audience}/latest.json</c>: the latest refresh of an audience.</summary>
+    public static string AudienceLatest(AudienceId audience) => AudienceFolder(audience) + "latest.json";
+
+    /// <summary><c>assignments/{campaign}/assignment.parquet</c>: the campaign's holdout assignment.</summary>
+    public static string Assignment(CampaignId campaign) => $"{AssignmentsPrefix}{campaign}/assignment.parquet";
+
+    /// <summary><c>activations/{audience}/{surface}/</c>: one surface's activation files of an audience.</summary>
+    public static string ActivationFolder(AudienceId audience, string surface) => $"{ActivationsPrefix}{audience}/{Segment(surface)}/";
 
     /// <summary><c>runs/{runId}.json</c>: the run's manifest.</summary>
     public static string RunManifest(RunId runId) => $"{RunsPrefix}{runId}{Json}";
