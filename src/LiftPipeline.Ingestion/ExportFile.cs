@@ -89,6 +89,9 @@ public sealed class ExportFile : IAsyncDisposable
     /// <summary>The writer as recorded in the footer (<c>created_by</c>), if any.</summary>
     public string? CreatedBy => _footer.CreatedBy;
 
+    /// <summary>The file's key-value metadata (such as <c>liftpipeline.contract</c>); empty when the writer left none.</summary>
+    public IReadOnlyDictionary<string, string> KeyValueMetadata => _footer.KeyValueMetadata;
+
     /// <summary>Compression codecs used by the column chunks.</summary>
     public IReadOnlyList<string> Codecs => _footer.Codecs;
 

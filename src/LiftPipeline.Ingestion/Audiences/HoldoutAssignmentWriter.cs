@@ -15,6 +15,20 @@ public static class HoldoutAssignmentWriter
     /// <summary>The metadata key naming the hash version.</summary>
     public const string HashVersionKey = "liftpipeline.assignment.hash";
 
+    /// <summary>
+    /// The metadata key of the planned split, <c>holdout=0.1,vbo=0.45,vbo_1p=0.45</c> (<see cref="FormatAllocation"/>):
+    /// what the sample-ratio check of a validation compares the arm counts with.
+    /// </summary>
+    public const string AllocationKey = "liftpipeline.assignment.allocation";
+
+    /// <summary>The allocation as <c>arm=share</c> pairs in arm order, shares exact to the basis point (<c>holdout=0.1,vbo=0.45,vbo_1p=0.45</c>).</summary>
+    public static string FormatAllocation(BucketAllocation allocation)
+    {
+        ArgumentNullException.ThrowIfNull(allocation);
+        return string.Join(",", allocation.Arms.Select((arm, i) =>
+            $"{arm}={(allocation.BasisPoints[i] / (decimal)HoldoutHash.Buckets).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)}"));
+    }
+
     /// <summary>Writes the assignment of every customer <paramref name="customers"/> streams to <paramref name="output"/> (left open).</summary>
     /// <exception cref="ExportValidationException">The customers export has a problem (read as it streams).</exception>
     public static async Task<AssignmentSummary> WriteAsync(CustomerExportReader customers, HoldoutAssigner assigner, Stream output,
@@ -34,6 +48,7 @@ public static class HoldoutAssignmentWriter
         {
             ["liftpipeline.contract"] = "assignment",
             [HashVersionKey] = HoldoutHash.Version,
+            [AllocationKey] = FormatAllocation(assigner.Allocation),
             ["liftpipeline.assignment.salt"] = assigner.Salt,
             ["liftpipeline.assignment.layer"] = assigner.Layer is { } l ? $"{l.Name}:{l.From}-{l.To}" : "",
         };

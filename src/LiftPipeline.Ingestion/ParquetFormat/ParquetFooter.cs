@@ -31,6 +31,7 @@ internal sealed class ParquetFooter
         FileLength = fileLength;
         _footerBytes = footerBytes;
         CreatedBy = metadata.GetBinary(6) is { } createdBy ? Encoding.UTF8.GetString(createdBy) : null;
+        KeyValueMetadata = ReadKeyValues(metadata);
         Rows = metadata.GetInt(3) ?? throw new ParquetFormatException("the footer has no row count");
         if (Rows < 0)
         {
@@ -48,6 +49,9 @@ internal sealed class ParquetFooter
 
     public string? CreatedBy { get; }
 
+    /// <summary>The file's key-value metadata (FileMetaData field 5); a key without a value maps to "".</summary>
+    public IReadOnlyDictionary<string, string> KeyValueMetadata { get; }
+
     public long Rows { get; }
 
     public IReadOnlyList<ParquetColumnInfo> Columns { get; }
@@ -59,6 +63,19 @@ internal sealed class ParquetFooter
 
     /// <summary>Compression codecs used by any column chunk, in the specification's spelling.</summary>
     public IReadOnlyList<string> Codecs { get; }
+
+    private static Dictionary<string, string> ReadKeyValues(ThriftStruct metadata)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in metadata.GetList(5)?.Items ?? [])
+        {
+            if (item is ThriftStruct pair && pair.GetBinary(1) is { } key)
+            {
+                values[Encoding.UTF8.GetString(key)] = pair.GetBinary(2) is { } value ? Encoding.UTF8.GetString(value) : "";
+            }
+        }
+        return values;
+    }
 
     /// <summary>
     /// Reads and checks the footer; throws <see cref="ParquetFormatException"/> when the file is not Parquet or is damaged,

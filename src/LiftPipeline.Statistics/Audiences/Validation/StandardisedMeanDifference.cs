@@ -1,0 +1,35 @@
+using LiftPipeline.Statistics.Experiments;
+
+namespace LiftPipeline.Statistics.Audiences.Validation;
+
+/// <summary>
+/// The standardised mean difference of one covariate between an arm and the holdout, d = (x̄_arm − x̄_holdout) /
+/// √((s²_arm + s²_holdout)/2): a difference in pooled standard deviations, free of the sample size (unlike a t
+/// statistic), so one threshold (|d| &lt; 0.1) fits any audience. Immutable.
+/// </summary>
+/// <param name="Covariate">The covariate's name.</param>
+/// <param name="Arm">The arm compared with the holdout.</param>
+/// <param name="ArmCount">Customers of the arm with a value.</param>
+/// <param name="ArmMean">x̄_arm.</param>
+/// <param name="ArmSd">s_arm (n − 1 denominator).</param>
+/// <param name="HoldoutCount">Customers of the holdout with a value.</param>
+/// <param name="HoldoutMean">x̄_holdout.</param>
+/// <param name="HoldoutSd">s_holdout.</param>
+/// <param name="D">d; 0 when both standard deviations and the means are equal, ±∞ when the means differ without spread, NaN below two values in an arm.</param>
+public sealed record StandardisedMeanDifference(string Covariate, string Arm, long ArmCount, double ArmMean, double ArmSd,
+    long HoldoutCount, double HoldoutMean, double HoldoutSd, double D)
+{
+    /// <summary>True when |d| ≥ <paramref name="maxSmd"/> (an infinite d is; a NaN d, from fewer than two values in an arm, is not).</summary>
+    public bool IsImbalanced(double maxSmd) => Math.Abs(D) >= maxSmd;
+
+    /// <summary>d between <paramref name="arm"/> and <paramref name="holdout"/>.</summary>
+    public static StandardisedMeanDifference Of(string covariate, string arm, SampleMoments armMoments, SampleMoments holdout)
+    {
+        double meanA = armMoments.Mean, meanH = holdout.Mean;
+        double varA = armMoments.Variance, varH = holdout.Variance;
+        // Pooled-SD standardised difference for continuous covariates: Austin 2009, Stat. Med. 28:3083–3107, eq. 1.
+        double pooled = Math.Sqrt((varA + varH) / 2);
+        double d = meanA - meanH == 0 && pooled == 0 ? 0 : (meanA - meanH) / pooled;
+        return new(covariate, arm, armMoments.N, meanA, Math.Sqrt(varA), holdout.N, meanH, Math.Sqrt(varH), d);
+    }
+}
