@@ -90,6 +90,19 @@ internal static class AudienceExportCommand
         {
             throw new FormatException($"--date '{date}' is not a date; give yyyy-MM-dd.");
         }
+        var chosen = ParseSurfaces(surfaces);
+        string code = countryCode?.TrimStart('+') ?? "";
+        if (code.Length > 3 || !code.All(char.IsAsciiDigit) || code.StartsWith('0'))
+        {
+            throw new FormatException($"--phone-country-code '{countryCode}' is not a calling code; give 1 to 3 digits such as 49.");
+        }
+        return new ActivationOptions(audience, day, chosen, code);
+    }
+
+    /// <summary>The surfaces of a <c>--surfaces</c> list, each once, in the order given.</summary>
+    /// <exception cref="FormatException">An unknown surface or an empty list: the one-line usage message.</exception>
+    internal static IReadOnlyList<ActivationSurface> ParseSurfaces(string surfaces)
+    {
         var chosen = new List<ActivationSurface>();
         foreach (string name in surfaces.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -104,12 +117,7 @@ internal static class AudienceExportCommand
         {
             throw new FormatException($"--surfaces is empty; give {string.Join(", ", ActivationSurface.All.Select(s => s.Name))}, comma separated.");
         }
-        string code = countryCode?.TrimStart('+') ?? "";
-        if (code.Length > 3 || !code.All(char.IsAsciiDigit) || code.StartsWith('0'))
-        {
-            throw new FormatException($"--phone-country-code '{countryCode}' is not a calling code; give 1 to 3 digits such as 49.");
-        }
-        return new ActivationOptions(audience, day, chosen, code);
+        return chosen;
     }
 
     private static IEnumerable<string> Describe(ActivationSummary summary, ActivationOptions options)

@@ -1,0 +1,109 @@
+using System.Globalization;
+using LiftPipeline.Ingestion.Audiences;
+using LiftPipeline.Statistics.Audiences.Validation;
+using LiftPipeline.Statistics.Guardrails;
+
+namespace LiftPipeline.Pipeline.Audiences;
+
+/// <summary>
+/// The verdicts of a validation. Breach: a segment below a surface's minimum, a Jaccard below the floor, |d| ≥ the
+/// largest allowed, or a sample-ratio p below its threshold. Warn: a group under-represented in a segment (a segment
+/// defined by age band leaves the other bands out on purpose, so this is for a person to read, not an alert), a segment
+/// new or gone since the previous refresh. Pass otherwise.
+/// </summary>
+internal static class AudienceValidationChecks
+{
+    public static IReadOnlyList<ValidationCheck> Of(IReadOnlyList<SegmentValidation> segments, HoldoutBalance? all, SegmentMembers? previous,
+        AudienceValidationOptions options)
+    {
+        var checks = new List<ValidationCheck>();
+        foreach (var segment in segments)
+        {
+            foreach (var surface in options.Surfaces)
+            {
+                checks.Add(Size(segment, surface));
+            }
+            if (previous is not null)
+            {
+                checks.Add(Stability(segment, options.JaccardFloor));
+            }
+            if (segment.Balance is { } balance)
+            {
+                checks.AddRange(Balance(segment.Segment, balance, options));
+            }
+            checks.Add(Composition(segment));
+        }
+        foreach (string gone in previous?.Segments.Where(p => !segments.Any(s => s.Segment == p)) ?? [])
+        {
+            checks.Add(new("stability", gone, GuardrailStatus.Warn, $"stability warn: segment '{gone}' was in the previous refresh and is not in this one", Evidence()));
+        }
+        if (all is not null)
+        {
+            checks.AddRange(Balance(null, all, options));
+        }
+        return checks;
+    }
+
+    private static ValidationCheck Size(SegmentValidation segment, ActivationSurface surface)
+    {
+        bool small = segment.Members < surface.Minimum;
+        string message = small
+            ? F($"size-{surface.Name} breach: segment '{segment.Segment}' has {segment.Members:N0} members, below {surface.Title}'s minimum of {surface.Minimum:N0}")
+            : F($"size-{surface.Name} pass: segment '{segment.Segment}' has {segment.Members:N0} members (minimum {surface.Minimum:N0})");
+        return new($"size-{surface.Name}", segment.Segment, small ? GuardrailStatus.Breach : GuardrailStatus.Pass, message,
+            Evidence(("members", segment.Members), ("minimum", surface.Minimum)));
+    }
+
+    private static ValidationCheck Stability(SegmentValidation segment, double floor)
+    {
+        if (segment.Stability is not { } s)
+        {
+            return new("stability", segment.Segment, GuardrailStatus.Warn, $"stability warn: segment '{segment.Segment}' is new; the previous refresh has no segment of that name", Evidence());
+        }
+        bool low = s.Jaccard < floor;
+        string numbers = F($"Jaccard {s.Jaccard:0.000} with the previous refresh ({s.Retained:N0} kept, {s.ChurnIn:N0} joined = {s.ChurnInShare:P1}, {s.ChurnOut:N0} left = {s.ChurnOutShare:P1})");
+        string message = low
+            ? F($"stability breach: segment '{segment.Segment}' {numbers}, below the floor {floor:0.###}")
+            : F($"stability pass: segment '{segment.Segment}' {numbers}");
+        return new("stability", segment.Segment, low ? GuardrailStatus.Breach : GuardrailStatus.Pass, message,
+            Evidence(("jaccard", s.Jaccard), ("floor", floor), ("current", s.Current), ("previous", s.Previous), ("churnIn", s.ChurnIn), ("churnOut", s.ChurnOut)));
+    }
+
+    private static IEnumerable<ValidationCheck> Balance(string? segment, HoldoutBalance balance, AudienceValidationOptions options)
+    {
+        string who = segment is null ? "all assigned customers" : $"segment '{segment}'";
+        var imbalanced = balance.Imbalanced(options.MaxSmd);
+        var worst = balance.Differences.Where(d => !double.IsNaN(d.D)).OrderByDescending(d => Math.Abs(d.D)).FirstOrDefault();
+        string worstText = worst is null ? "no covariate with values in both arms" : F($"largest |d| {Math.Abs(worst.D):0.000} ({worst.Covariate}, {worst.Arm} vs {balance.Arms[balance.Holdout]}: mean {worst.ArmMean:0.##} vs {worst.HoldoutMean:0.##})");
+        yield return imbalanced.Count > 0
+            ? new("balance", segment, GuardrailStatus.Breach,
+                F($"balance breach: {who} has {imbalanced.Count} of {balance.Differences.Count} covariate differences with |d| ≥ {options.MaxSmd:0.###}; {worstText}"),
+                Evidence(("maxAbsD", balance.MaxAbsD), ("maxSmd", options.MaxSmd), ("imbalanced", imbalanced.Count)))
+            : new("balance", segment, GuardrailStatus.Pass, F($"balance pass: {who}, {worstText}, below {options.MaxSmd:0.###}"),
+                Evidence(("maxAbsD", balance.MaxAbsD), ("maxSmd", options.MaxSmd), ("imbalanced", 0)));
+        if (balance.SampleRatio is { } srm)
+        {
+            string counts = string.Join(", ", balance.Arms.Select((arm, i) => F($"{arm} {balance.Counts[i]:N0} (plan {balance.PlannedShares![i]:P1})")));
+            bool mismatch = srm.IsMismatch(options.SrmThreshold);
+            yield return new("sample-ratio", segment, mismatch ? GuardrailStatus.Breach : GuardrailStatus.Pass,
+                F($"sample-ratio {(mismatch ? "breach" : "pass")}: {who}, {counts}; χ² = {srm.ChiSquare:0.00}, p = {srm.PValue:G3}{(mismatch ? F($" < {options.SrmThreshold:G3}") : "")}"),
+                Evidence(("chiSquare", srm.ChiSquare), ("pValue", srm.PValue), ("threshold", options.SrmThreshold)));
+        }
+    }
+
+    private static ValidationCheck Composition(SegmentValidation segment)
+    {
+        var flagged = segment.Composition.Where(g => g.UnderRepresented).ToArray();
+        if (flagged.Length == 0)
+        {
+            return new("composition", segment.Segment, GuardrailStatus.Pass, $"composition pass: segment '{segment.Segment}' has every country and age band of 1 % or more of the customers", Evidence());
+        }
+        string groups = string.Join(", ", flagged.Select(g => F($"{g.Dimension} {g.Group} {g.SegmentShare:P1} of members vs {g.PopulationShare:P1} of customers")));
+        return new("composition", segment.Segment, GuardrailStatus.Warn, $"composition warn: segment '{segment.Segment}' all but leaves out {groups}",
+            Evidence(("underRepresented", flagged.Length)));
+    }
+
+    private static Dictionary<string, double> Evidence(params (string Name, double Value)[] values) => values.ToDictionary(v => v.Name, v => v.Value);
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

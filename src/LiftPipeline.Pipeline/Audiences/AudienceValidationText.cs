@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text;
+using LiftPipeline.Statistics.Guardrails;
+
+namespace LiftPipeline.Pipeline.Audiences;
+
+/// <summary>
+/// A validation for people: <see cref="Summary"/> is what <c>lift audience validate</c> prints (a headline, one table row
+/// per segment, then the breaches and warnings), <see cref="ToMarkdown"/> is <c>validation.md</c> (the same with the
+/// overlap, balance and composition tables).
+/// </summary>
+public static class AudienceValidationText
+{
+    /// <summary>The console summary, lines ending in <c>\n</c>.</summary>
+    public static string Summary(AudienceValidationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var text = new StringBuilder();
+        text.Append(Headline(report)).Append('\n');
+        var rows = SegmentRows(report);
+        var widths = new int[rows[0].Length];
+        foreach (var row in rows)
+        {
+            for (int c = 0; c < row.Length; c++)
+            {
+                widths[c] = Math.Max(widths[c], row[c].Length);
+            }
+        }
+        foreach (var row in rows)
+        {
+            text.Append(string.Join("  ", row.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd()).Append('\n');
+        }
+        AppendFindings(text, report, "  ");
+        return text.ToString();
+    }
+
+    /// <summary>The Markdown report, lines ending in <c>\n</c>.</summary>
+    public static string ToMarkdown(AudienceValidationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var md = new StringBuilder();
+        md.Append("# Audience validation").Append(report.Audience is { } a ? $": {a}" : "").Append('\n').Append('\n');
+        md.Append(Headline(report)).Append('\n').Append('\n');
+        AppendFindings(md, report, "- ");
+        md.Append("\n## Segments\n\n");
+        AppendTable(md, SegmentRows(report));
+        if (report.Overlaps.Count > 0)
+        {
+            md.Append("\n## Overlap between segments\n\n");
+            AppendTable(md, [["first", "second", "shared", "share of first", "share of second", "Jaccard"],
+                .. report.Overlaps.Select(o => new[] { o.First, o.Second, F($"{o.Shared:N0}"), F($"{o.ShareOfFirst:P1}"), F($"{o.ShareOfSecond:P1}"), F($"{o.Jaccard:0.000}") })]);
+        }
+        foreach (var (name, balance) in report.Segments.Select(s => ($"segment '{s.Segment}'", s.Balance)).Prepend(("all assigned customers", report.Balance)))
+        {
+            if (balance is null)
+            {
+                continue;
+            }
+            md.Append(F($"\n## Balance: {name}\n\n"));
+            AppendTable(md, [["arm", "covariate", "n", "mean", "holdout n", "holdout mean", "d"],
+                .. balance.Differences.Select(d => new[] { d.Arm, d.Covariate, F($"{d.ArmCount:N0}"), F($"{d.ArmMean:0.###}"), F($"{d.HoldoutCount:N0}"), F($"{d.HoldoutMean:0.###}"), F($"{d.D:0.000}") })]);
+        }
+        md.Append("\n## Composition\n\n");
+        AppendTable(md, [["segment", "dimension", "group", "customers", "share of customers", "members", "share of members", "flag"],
+            .. report.Segments.SelectMany(s => s.Composition.Select(g => new[]
+            {
+                s.Segment, g.Dimension, g.Group, F($"{g.PopulationCount:N0}"), F($"{g.PopulationShare:P1}"), F($"{g.SegmentCount:N0}"), F($"{g.SegmentShare:P1}"), g.UnderRepresented ? "under-represented" : "",
+            }))]);
+        return md.ToString();
+    }
+
+    private static string Headline(AudienceValidationReport report)
+    {
+        int breaches = report.Checks.Count(c => c.Status == GuardrailStatus.Breach), warnings = report.Checks.Count(c => c.Status == GuardrailStatus.Warn);
+        string asOf = report.AsOf is { } day ? day.ToString(" 'as of' yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
+        string previous = report.PreviousAsOf is { } p ? p.ToString("; compared with yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
+        return F($"{report.Audience ?? "audience"}{asOf}: {report.Segments.Count} segments over {report.Customers:N0} customers{previous} — {AudienceValidationJson.Status(report.Status)} ({breaches} breaches, {warnings} warnings)");
+    }
+
+    private static List<string[]> SegmentRows(AudienceValidationReport report)
+    {
+        var header = new List<string> { "segment", "members", "in export" };
+        header.AddRange(report.Options.Surfaces.Select(s => F($"{s.Name} ≥{s.Minimum:N0}")));
+        header.AddRange(["Jaccard", "joined", "left", "max |d|", "SRM p", "composition"]);
+        var rows = new List<string[]> { header.ToArray() };
+        foreach (var s in report.Segments)
+        {
+            var row = new List<string> { s.Segment, F($"{s.Members:N0}"), F($"{s.InCustomers:N0}") };
+            row.AddRange(report.Options.Surfaces.Select(surface => s.Members >= surface.Minimum ? "ok" : "below"));
+            row.Add(s.Stability is { } st ? F($"{st.Jaccard:0.000}") : "—");
+            row.Add(s.Stability is { } j ? F($"{j.ChurnInShare:P1}") : "—");
+            row.Add(s.Stability is { } l ? F($"{l.ChurnOutShare:P1}") : "—");
+            row.Add(s.Balance is { } b ? F($"{b.MaxAbsD:0.000}") : "—");
+            row.Add(s.Balance?.SampleRatio is { } srm ? F($"{srm.PValue:G3}") : "—");
+            int flagged = s.Composition.Count(g => g.UnderRepresented);
+            row.Add(flagged == 0 ? "ok" : F($"{flagged} groups left out"));
+            rows.Add(row.ToArray());
+        }
+        return rows;
+    }
+
+    private static void AppendFindings(StringBuilder text, AudienceValidationReport report, string bullet)
+    {
+        foreach (var (status, title) in new[] { (GuardrailStatus.Breach, "Breaches"), (GuardrailStatus.Warn, "Warnings") })
+        {
+            var lines = report.Checks.Where(c => c.Status == status).Select(c => c.Message).ToArray();
+            if (lines.Length == 0)
+            {
+                continue;
+            }
+            text.Append(bullet == "- " ? $"## {title}\n\n" : $"{title}:\n");
+            foreach (string line in lines)
+            {
+                text.Append(bullet).Append(line).Append('\n');
+            }
+            if (bullet == "- ")
+            {
+                text.Append('\n');
+            }
+        }
+    }
+
+    private static void AppendTable(StringBuilder md, IReadOnlyList<string[]> rows)
+    {
+        md.Append("| ").Append(string.Join(" | ", rows[0].Select(c => c.Replace("|", "\\|", StringComparison.Ordinal)))).Append(" |\n");
+        md.Append('|').Append(string.Concat(rows[0].Select(_ => "---|"))).Append('\n');
+        foreach (var row in rows.Skip(1))
+        {
+            md.Append("| ").Append(string.Join(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal)))).Append(" |\n");
+        }
+    }
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
