@@ -7,7 +7,8 @@ namespace LiftPipeline.Pipeline.Audiences;
 
 /// <summary>
 /// The verdicts of a validation. Breach: a segment below a surface's minimum, a Jaccard below the floor, |d| ≥ the
-/// largest allowed, or a sample-ratio p below its threshold. Warn: a group under-represented in a segment (a segment
+/// largest allowed in a group large enough that a correct assignment would cross it with probability under 0.001, or a
+/// sample-ratio p below its threshold. Warn: |d| ≥ the largest allowed in a smaller group, a group under-represented in a segment (a segment
 /// defined by age band leaves the other bands out on purpose, so this is for a person to read, not an alert), a segment
 /// new or gone since the previous refresh. Pass otherwise.
 /// </summary>
@@ -75,12 +76,25 @@ internal static class AudienceValidationChecks
         var imbalanced = balance.Imbalanced(options.MaxSmd);
         var worst = balance.Differences.Where(d => !double.IsNaN(d.D)).OrderByDescending(d => Math.Abs(d.D)).FirstOrDefault();
         string worstText = worst is null ? "no covariate with values in both arms" : F($"largest |d| {Math.Abs(worst.D):0.000} ({worst.Covariate}, {worst.Arm} vs {balance.Arms[balance.Holdout]}: mean {worst.ArmMean:0.##} vs {worst.HoldoutMean:0.##})");
-        yield return imbalanced.Count > 0
-            ? new("balance", segment, GuardrailStatus.Breach,
-                F($"balance breach: {who} has {imbalanced.Count} of {balance.Differences.Count} covariate differences with |d| ≥ {options.MaxSmd:0.###}; {worstText}"),
-                Evidence(("maxAbsD", balance.MaxAbsD), ("maxSmd", options.MaxSmd), ("imbalanced", imbalanced.Count)))
-            : new("balance", segment, GuardrailStatus.Pass, F($"balance pass: {who}, {worstText}, below {options.MaxSmd:0.###}"),
-                Evidence(("maxAbsD", balance.MaxAbsD), ("maxSmd", options.MaxSmd), ("imbalanced", 0)));
+        // Only a difference a correct assignment would almost never show breaches; in a small group it is a warning.
+        var decisive = imbalanced.Where(d => d.IsDecisive(options.MaxSmd)).ToArray();
+        var evidence = Evidence(("maxAbsD", balance.MaxAbsD), ("maxSmd", options.MaxSmd), ("imbalanced", imbalanced.Count));
+        if (imbalanced.Count == 0)
+        {
+            yield return new("balance", segment, GuardrailStatus.Pass, F($"balance pass: {who}, {worstText}, below {options.MaxSmd:0.###}"), evidence);
+        }
+        else if (decisive.Length > 0)
+        {
+            yield return new("balance", segment, GuardrailStatus.Breach,
+                F($"balance breach: {who} has {imbalanced.Count} of {balance.Differences.Count} covariate differences with |d| ≥ {options.MaxSmd:0.###}; {worstText}"), evidence);
+        }
+        else
+        {
+            var first = imbalanced[0];
+            yield return new("balance", segment, GuardrailStatus.Warn,
+                F($"balance warn: {who} has {imbalanced.Count} of {balance.Differences.Count} covariate differences with |d| ≥ {options.MaxSmd:0.###}; {worstText}; too few customers to tell from chance (SE of d {first.StandardError:0.000}, a correct assignment crosses {options.MaxSmd:0.###} with probability {first.FalseAlarmProbability(options.MaxSmd):0.###})"),
+                evidence);
+        }
         if (balance.SampleRatio is { } srm)
         {
             string counts = string.Join(", ", balance.Arms.Select((arm, i) => F($"{arm} {balance.Counts[i]:N0} (plan {balance.PlannedShares![i]:P1})")));

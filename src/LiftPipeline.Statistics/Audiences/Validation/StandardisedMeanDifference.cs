@@ -22,12 +22,34 @@ public sealed record StandardisedMeanDifference(string Covariate, string Arm, lo
     /// <summary>True when |d| ≥ <paramref name="maxSmd"/> (an infinite d is; a NaN d, from fewer than two values in an arm, is not).</summary>
     public bool IsImbalanced(double maxSmd) => Math.Abs(D) >= maxSmd;
 
+    /// <summary>The z of a two-sided 0.001 test, the alarm level of the balance check (as of the sample-ratio test).</summary>
+    public const double AlarmZ = 3.2905267314919;
+
+    /// <summary>
+    /// The standard error of d under a correct assignment, √(1/n_arm + 1/n_holdout): the large-sample variance of d at
+    /// δ = 0 (Hedges and Olkin 1985, "Statistical Methods for Meta-Analysis", ch. 5, without its δ² term). NaN
+    /// when an arm has no value.
+    /// </summary>
+    public double StandardError => ArmCount == 0 || HoldoutCount == 0 ? double.NaN : Math.Sqrt(1.0 / ArmCount + 1.0 / HoldoutCount);
+
+    /// <summary>
+    /// P(|d| ≥ <paramref name="maxSmd"/>) under a correct assignment, by the normal approximation 2(1 − Φ(maxSmd / SE)):
+    /// how often the check alarms on chance alone.
+    /// </summary>
+    public double FalseAlarmProbability(double maxSmd) => 2 * MathNet.Numerics.Distributions.Normal.CDF(0, 1, -maxSmd / StandardError);
+
+    /// <summary>
+    /// True when the groups are large enough for |d| ≥ <paramref name="maxSmd"/> to mean a broken assignment: a correct
+    /// one crosses it with probability under 0.001 (maxSmd ≥ 3.29 SE). Smaller groups cross it by chance.
+    /// </summary>
+    public bool IsDecisive(double maxSmd) => maxSmd >= AlarmZ * StandardError;
+
     /// <summary>d between <paramref name="arm"/> and <paramref name="holdout"/>.</summary>
     public static StandardisedMeanDifference Of(string covariate, string arm, SampleMoments armMoments, SampleMoments holdout)
     {
         double meanA = armMoments.Mean, meanH = holdout.Mean;
         double varA = armMoments.Variance, varH = holdout.Variance;
-        // Pooled-SD standardised difference for continuous covariates: Austin 2009, Stat. Med. 28:3083–3107, eq. 1.
+        // Pooled-SD standardised difference for continuous covariates: Austin 2009, "Balance diagnostics…", Stat. Med. 28:3083–3107.
         double pooled = Math.Sqrt((varA + varH) / 2);
         double d = meanA - meanH == 0 && pooled == 0 ? 0 : (meanA - meanH) / pooled;
         return new(covariate, arm, armMoments.N, meanA, Math.Sqrt(varA), holdout.N, meanH, Math.Sqrt(varH), d);
