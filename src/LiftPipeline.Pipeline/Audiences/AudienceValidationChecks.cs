@@ -62,7 +62,7 @@ internal static class AudienceValidationChecks
             return new("stability", segment.Segment, GuardrailStatus.Warn, $"stability warn: segment '{segment.Segment}' is new; the previous refresh has no segment of that name", Evidence());
         }
         bool low = s.Jaccard < floor;
-        string numbers = F($"Jaccard {s.Jaccard:0.000} with the previous refresh ({s.Retained:N0} kept, {s.ChurnIn:N0} joined = {s.ChurnInShare:P1}, {s.ChurnOut:N0} left = {s.ChurnOutShare:P1})");
+        string numbers = F($"Jaccard {s.Jaccard:0.000} with the previous refresh ({s.Retained:N0} kept, {s.ChurnIn:N0} joined = {100 * s.ChurnInShare:0.0} %, {s.ChurnOut:N0} left = {100 * s.ChurnOutShare:0.0} %)");
         string message = low
             ? F($"stability breach: segment '{segment.Segment}' {numbers}, below the floor {floor:0.###}")
             : F($"stability pass: segment '{segment.Segment}' {numbers}");
@@ -86,18 +86,18 @@ internal static class AudienceValidationChecks
         else if (decisive.Length > 0)
         {
             yield return new("balance", segment, GuardrailStatus.Breach,
-                F($"balance breach: {who} has {imbalanced.Count} of {balance.Differences.Count} covariate differences with |d| ≥ {options.MaxSmd:0.###}; {worstText}"), evidence);
+                F($"balance breach: {who}, {imbalanced.Count} of {balance.Differences.Count} covariate differences with |d| ≥ {options.MaxSmd:0.###}; {worstText}"), evidence);
         }
         else
         {
             var first = imbalanced[0];
             yield return new("balance", segment, GuardrailStatus.Warn,
-                F($"balance warn: {who} has {imbalanced.Count} of {balance.Differences.Count} covariate differences with |d| ≥ {options.MaxSmd:0.###}; {worstText}; too few customers to tell from chance (SE of d {first.StandardError:0.000}, a correct assignment crosses {options.MaxSmd:0.###} with probability {first.FalseAlarmProbability(options.MaxSmd):0.###})"),
+                F($"balance warn: {who}, {imbalanced.Count} of {balance.Differences.Count} covariate differences with |d| ≥ {options.MaxSmd:0.###}; {worstText}; too few customers to tell from chance (SE of d {first.StandardError:0.000}, a correct assignment crosses {options.MaxSmd:0.###} with probability {first.FalseAlarmProbability(options.MaxSmd):0.###})"),
                 evidence);
         }
         if (balance.SampleRatio is { } srm)
         {
-            string counts = string.Join(", ", balance.Arms.Select((arm, i) => F($"{arm} {balance.Counts[i]:N0} (plan {balance.PlannedShares![i]:P1})")));
+            string counts = string.Join(", ", balance.Arms.Select((arm, i) => F($"{arm} {balance.Counts[i]:N0} (plan {100 * balance.PlannedShares![i]:0.0} %)")));
             bool mismatch = srm.IsMismatch(options.SrmThreshold);
             yield return new("sample-ratio", segment, mismatch ? GuardrailStatus.Breach : GuardrailStatus.Pass,
                 F($"sample-ratio {(mismatch ? "breach" : "pass")}: {who}, {counts}; χ² = {srm.ChiSquare:0.00}, p = {srm.PValue:G3}{(mismatch ? F($" < {options.SrmThreshold:G3}") : "")}"),
@@ -112,7 +112,7 @@ internal static class AudienceValidationChecks
         {
             return new("composition", segment.Segment, GuardrailStatus.Pass, $"composition pass: segment '{segment.Segment}' has every country and age band of 1 % or more of the customers", Evidence());
         }
-        string groups = string.Join(", ", flagged.Select(g => F($"{g.Dimension} {g.Group} {g.SegmentShare:P1} of members vs {g.PopulationShare:P1} of customers")));
+        string groups = string.Join(", ", flagged.Select(g => F($"{g.Dimension} {g.Group} {100 * g.SegmentShare:0.0} % of members vs {100 * g.PopulationShare:0.0} % of customers")));
         return new("composition", segment.Segment, GuardrailStatus.Warn, $"composition warn: segment '{segment.Segment}' all but leaves out {groups}",
             Evidence(("underRepresented", flagged.Length)));
     }

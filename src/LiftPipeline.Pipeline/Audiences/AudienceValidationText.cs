@@ -48,7 +48,7 @@ public static class AudienceValidationText
         {
             md.Append("\n## Overlap between segments\n\n");
             AppendTable(md, [["first", "second", "shared", "share of first", "share of second", "Jaccard"],
-                .. report.Overlaps.Select(o => new[] { o.First, o.Second, F($"{o.Shared:N0}"), F($"{o.ShareOfFirst:P1}"), F($"{o.ShareOfSecond:P1}"), F($"{o.Jaccard:0.000}") })]);
+                .. report.Overlaps.Select(o => new[] { o.First, o.Second, F($"{o.Shared:N0}"), F($"{100 * o.ShareOfFirst:0.0} %"), F($"{100 * o.ShareOfSecond:0.0} %"), F($"{o.Jaccard:0.000}") })]);
         }
         foreach (var (name, balance) in report.Segments.Select(s => ($"segment '{s.Segment}'", s.Balance)).Prepend(("all assigned customers", report.Balance)))
         {
@@ -64,7 +64,7 @@ public static class AudienceValidationText
         AppendTable(md, [["segment", "dimension", "group", "customers", "share of customers", "members", "share of members", "flag"],
             .. report.Segments.SelectMany(s => s.Composition.Select(g => new[]
             {
-                s.Segment, g.Dimension, g.Group, F($"{g.PopulationCount:N0}"), F($"{g.PopulationShare:P1}"), F($"{g.SegmentCount:N0}"), F($"{g.SegmentShare:P1}"), g.UnderRepresented ? "under-represented" : "",
+                s.Segment, g.Dimension, g.Group, F($"{g.PopulationCount:N0}"), F($"{100 * g.PopulationShare:0.0} %"), F($"{g.SegmentCount:N0}"), F($"{100 * g.SegmentShare:0.0} %"), g.UnderRepresented ? "under-represented" : "",
             }))]);
         return md.ToString();
     }
@@ -72,8 +72,8 @@ public static class AudienceValidationText
     private static string Headline(AudienceValidationReport report)
     {
         int breaches = report.Checks.Count(c => c.Status == GuardrailStatus.Breach), warnings = report.Checks.Count(c => c.Status == GuardrailStatus.Warn);
-        string asOf = report.AsOf is { } day ? day.ToString(" 'as of' yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
-        string previous = report.PreviousAsOf is { } p ? p.ToString("; compared with yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
+        string asOf = report.AsOf is { } day ? " as of " + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
+        string previous = report.PreviousAsOf is { } p ? "; compared with " + p.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
         return F($"{report.Audience ?? "audience"}{asOf}: {report.Segments.Count} segments over {report.Customers:N0} customers{previous} — {AudienceValidationJson.Status(report.Status)} ({breaches} breaches, {warnings} warnings)");
     }
 
@@ -88,8 +88,8 @@ public static class AudienceValidationText
             var row = new List<string> { s.Segment, F($"{s.Members:N0}"), F($"{s.InCustomers:N0}") };
             row.AddRange(report.Options.Surfaces.Select(surface => s.Members >= surface.Minimum ? "ok" : "below"));
             row.Add(s.Stability is { } st ? F($"{st.Jaccard:0.000}") : "—");
-            row.Add(s.Stability is { } j ? F($"{j.ChurnInShare:P1}") : "—");
-            row.Add(s.Stability is { } l ? F($"{l.ChurnOutShare:P1}") : "—");
+            row.Add(s.Stability is { } j ? F($"{100 * j.ChurnInShare:0.0} %") : "—");
+            row.Add(s.Stability is { } l ? F($"{100 * l.ChurnOutShare:0.0} %") : "—");
             row.Add(s.Balance is { } b ? F($"{b.MaxAbsD:0.000}") : "—");
             row.Add(s.Balance?.SampleRatio is { } srm ? F($"{srm.PValue:G3}") : "—");
             int flagged = s.Composition.Count(g => g.UnderRepresented);
