@@ -17,7 +17,7 @@ public static class AudienceValidationText
         ArgumentNullException.ThrowIfNull(report);
         var text = new StringBuilder();
         text.Append(Headline(report)).Append('\n');
-        var rows = SegmentRows(report);
+        var rows = SegmentRows(report, compact: true);
         var widths = new int[rows[0].Length];
         foreach (var row in rows)
         {
@@ -43,7 +43,7 @@ public static class AudienceValidationText
         md.Append(Headline(report)).Append('\n').Append('\n');
         AppendFindings(md, report, "- ");
         md.Append("\n## Segments\n\n");
-        AppendTable(md, SegmentRows(report));
+        AppendTable(md, SegmentRows(report, compact: false));
         if (report.Overlaps.Count > 0)
         {
             md.Append("\n## Overlap between segments\n\n");
@@ -74,26 +74,44 @@ public static class AudienceValidationText
         int breaches = report.Checks.Count(c => c.Status == GuardrailStatus.Breach), warnings = report.Checks.Count(c => c.Status == GuardrailStatus.Warn);
         string asOf = report.AsOf is { } day ? " as of " + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
         string previous = report.PreviousAsOf is { } p ? "; compared with " + p.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
-        return F($"{report.Audience ?? "audience"}{asOf}: {report.Segments.Count} segments over {report.Customers:N0} customers{previous} — {AudienceValidationJson.Status(report.Status)} ({breaches} breaches, {warnings} warnings)");
+        return F($"{report.Audience ?? "audience"}{asOf}: {report.Segments.Count} segments over {report.Customers:N0} customers{previous} — {AudienceValidationJson.Status(report.Status)} ({breaches} breach{(breaches == 1 ? "" : "es")}, {warnings} warning{(warnings == 1 ? "" : "s")})");
     }
 
-    private static List<string[]> SegmentRows(AudienceValidationReport report)
+    // Compact (the console, 100 columns): one size column naming the surfaces a segment is below, no found-in-export count.
+    private static List<string[]> SegmentRows(AudienceValidationReport report, bool compact)
     {
-        var header = new List<string> { "segment", "members", "in export" };
-        header.AddRange(report.Options.Surfaces.Select(s => F($"{s.Name} ≥{s.Minimum:N0}")));
+        var header = new List<string> { "segment", "members" };
+        if (compact)
+        {
+            header.Add("size");
+        }
+        else
+        {
+            header.Add("in export");
+            header.AddRange(report.Options.Surfaces.Select(s => F($"{s.Name} ≥{s.Minimum:N0}")));
+        }
         header.AddRange(["Jaccard", "joined", "left", "max |d|", "SRM p", "composition"]);
         var rows = new List<string[]> { header.ToArray() };
         foreach (var s in report.Segments)
         {
-            var row = new List<string> { s.Segment, F($"{s.Members:N0}"), F($"{s.InCustomers:N0}") };
-            row.AddRange(report.Options.Surfaces.Select(surface => s.Members >= surface.Minimum ? "ok" : "below"));
+            var row = new List<string> { s.Segment, F($"{s.Members:N0}") };
+            var below = report.Options.Surfaces.Where(surface => s.Members < surface.Minimum).Select(surface => surface.Name).ToArray();
+            if (compact)
+            {
+                row.Add(below.Length == 0 ? "ok" : "below " + string.Join(",", below));
+            }
+            else
+            {
+                row.Add(F($"{s.InCustomers:N0}"));
+                row.AddRange(report.Options.Surfaces.Select(surface => s.Members >= surface.Minimum ? "ok" : "below"));
+            }
             row.Add(s.Stability is { } st ? F($"{st.Jaccard:0.000}") : "—");
             row.Add(s.Stability is { } j ? F($"{100 * j.ChurnInShare:0.0} %") : "—");
             row.Add(s.Stability is { } l ? F($"{100 * l.ChurnOutShare:0.0} %") : "—");
             row.Add(s.Balance is { } b ? F($"{b.MaxAbsD:0.000}") : "—");
             row.Add(s.Balance?.SampleRatio is { } srm ? F($"{srm.PValue:G3}") : "—");
             int flagged = s.Composition.Count(g => g.UnderRepresented);
-            row.Add(flagged == 0 ? "ok" : F($"{flagged} groups left out"));
+            row.Add(flagged == 0 ? "ok" : F($"{flagged} left out"));
             rows.Add(row.ToArray());
         }
         return rows;

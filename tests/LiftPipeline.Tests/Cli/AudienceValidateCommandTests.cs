@@ -1,0 +1,76 @@
+using System.Text.Json;
+using LiftPipeline.Tests.Audiences;
+
+namespace LiftPipeline.Tests.Cli;
+
+/// <summary>
+/// <c>lift audience validate</c> in-process: the summary table, JSON, exit 0 without a breach and 1 with one, usage errors
+/// (exit 2) and data problems (exit 1) as one line.
+/// </summary>
+public sealed class AudienceValidateCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("validate-cli-").FullName;
+    private readonly string _customers;
+    private readonly string _members;
+
+    public AudienceValidateCommandTests()
+    {
+        _customers = CustomerExportKit.Write(_folder, "customers.parquet", CustomerExportKit.Rows(3_000), rowGroupSize: 1_000);
+        _members = MembersFileKit.Write(_folder, "members.parquet", _customers, [("germans", "country = 'DE'"), ("tiny", "CAST(substr(customer_id, 2) AS INTEGER) < 150")]);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task A_segment_below_tiktoks_minimum_breaches_with_exit_1_and_a_table_row_per_segment()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("audience", "validate", _customers, "--members", _members);
+
+        Assert.Equal(1, code);
+        Assert.Equal("", error);
+        var lines = output.Split('\n');
+        Assert.Equal("bargain-hunters as of 2026-06-30: 2 segments over 3,000 customers — breach (2 breaches, 1 warning)", lines[0]);
+        Assert.StartsWith("segment", lines[1], StringComparison.Ordinal);
+        Assert.Matches(@"^germans\s+750\s+below tiktok\s+—\s+—\s+—\s+—\s+—\s+3 left out$", lines[2]);
+        Assert.Matches(@"^tiny\s+150\s+below tiktok\s+—\s+—\s+—\s+—\s+—\s+ok$", lines[3]);
+        Assert.All(lines.Skip(1).Take(3), line => Assert.True(line.Length <= 100, line));
+        Assert.Contains("  size-tiktok breach: segment 'germans' has 750 members, below TikTok's minimum of 1,000", lines);
+    }
+
+    [Fact]
+    public async Task Without_tiktok_nothing_breaches_and_the_json_says_so()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("audience", "validate", _customers, "--members", _members, "--surfaces", "meta,google", "--json");
+
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("warn", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal(0, json.RootElement.GetProperty("breaches").GetArrayLength());
+        Assert.Equal(["meta", "google"], json.RootElement.GetProperty("thresholds").GetProperty("surfaces").EnumerateArray().Select(s => s.GetString()));
+    }
+
+    [Theory]
+    [InlineData("--surfaces", "myspace", "--surfaces 'myspace' is not a surface; give meta, google, tiktok, comma separated.")]
+    [InlineData("--jaccard-floor", "1.5", "--jaccard-floor 1.5 is not between 0 and 1.")]
+    [InlineData("--max-smd", "0", "--max-smd 0 is not a positive number.")]
+    public async Task A_bad_option_is_a_usage_error_of_one_line(string option, string value, string message)
+    {
+        var (code, output, error) = await CliRunner.RunAsync("audience", "validate", _customers, "--members", _members, option, value);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal(message, error.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task A_customers_file_given_as_members_is_a_data_problem_of_one_line()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("audience", "validate", _customers, "--members", _customers);
+
+        Assert.Equal(1, code);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+        Assert.Contains("[missing-column]", error, StringComparison.Ordinal);
+        Assert.Contains("segment", error, StringComparison.Ordinal);
+    }
+}
