@@ -90,7 +90,7 @@ internal static class AudienceValidationChecks
         }
         else
         {
-            var first = imbalanced[0];
+            var first = worst ?? imbalanced[0];
             yield return new("balance", segment, GuardrailStatus.Warn,
                 F($"balance warn: {who}, {imbalanced.Count} of {balance.Differences.Count} covariate differences with |d| ≥ {options.MaxSmd:0.###}; {worstText}; too few customers to tell from chance (SE of d {first.StandardError:0.000}, a correct assignment crosses {options.MaxSmd:0.###} with probability {first.FalseAlarmProbability(options.MaxSmd):0.###})"),
                 evidence);

@@ -114,6 +114,14 @@ public static class AudienceValidationText
             row.Add(flagged == 0 ? "ok" : F($"{flagged} left out"));
             rows.Add(row.ToArray());
         }
+        if (report.Balance is { } all)
+        {
+            // Every assigned customer of the export: the balance the holdout measurement relies on.
+            var row = new List<string> { "(all assigned)", F($"{all.Counts.Sum():N0}") };
+            row.AddRange(Enumerable.Repeat("—", header.Count - 5));
+            row.AddRange([F($"{all.MaxAbsD:0.000}"), all.SampleRatio is { } p ? F($"{p.PValue:G3}") : "—", "—"]);
+            rows.Add(row.ToArray());
+        }
         return rows;
     }
 
