@@ -10,7 +10,7 @@ namespace LiftPipeline.Pipeline.Audiences;
 /// largest allowed in a group large enough that a correct assignment would cross it with probability under 0.001, or a
 /// sample-ratio p below its threshold. Warn: |d| ≥ the largest allowed in a smaller group, a group under-represented in a segment (a segment
 /// defined by age band leaves the other bands out on purpose, so this is for a person to read, not an alert), a segment
-/// new or gone since the previous refresh. Pass otherwise.
+/// new or gone since the previous refresh, members missing from the customers export. Pass otherwise.
 /// </summary>
 internal static class AudienceValidationChecks
 {
@@ -33,6 +33,13 @@ internal static class AudienceValidationChecks
                 checks.AddRange(Balance(segment.Segment, balance, options));
             }
             checks.Add(Composition(segment));
+            if (segment.InCustomers < segment.Members)
+            {
+                // Members missing from the export are in no balance or composition figure: the files do not belong together.
+                checks.Add(new("coverage", segment.Segment, GuardrailStatus.Warn,
+                    F($"coverage warn: segment '{segment.Segment}' has {segment.Members - segment.InCustomers:N0} of {segment.Members:N0} members not in the customers export; balance and composition leave them out"),
+                    Evidence(("members", segment.Members), ("inCustomers", segment.InCustomers))));
+            }
         }
         foreach (string gone in previous?.Segments.Where(p => !segments.Any(s => s.Segment == p)) ?? [])
         {

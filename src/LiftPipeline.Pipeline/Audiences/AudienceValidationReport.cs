@@ -43,7 +43,7 @@ public sealed record SegmentValidation(string Segment, long Members, long InCust
     IReadOnlyList<GroupComposition> Composition);
 
 /// <summary>One check's verdict.</summary>
-/// <param name="Check">What was checked: <c>size-{surface}</c>, <c>stability</c>, <c>balance</c>, <c>sample-ratio</c>, <c>composition</c>.</param>
+/// <param name="Check">What was checked: <c>size-{surface}</c>, <c>stability</c>, <c>balance</c>, <c>sample-ratio</c>, <c>composition</c>, <c>coverage</c>.</param>
 /// <param name="Segment">The segment, or null for every assigned customer.</param>
 /// <param name="Status">Pass, warn or breach.</param>
 /// <param name="Message">One line: what, segment, numbers.</param>

@@ -158,6 +158,24 @@ public sealed class AudienceValidationTests : IDisposable
         Assert.Contains("## Balance: all assigned customers", md, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task New_and_gone_segments_and_members_missing_from_the_export_warn()
+    {
+        string members = MembersFileKit.WriteRows(_folder, "odd.parquet",
+            $"SELECT customer_id, 'germans' AS segment FROM '{_customers}' WHERE country = 'DE' UNION ALL SELECT 'ghost-' || i, 'newcomers' FROM range(200) t(i)");
+
+        var report = await AudienceValidation.RunAsync(new(_customers, members, _previous), new() { Surfaces = [ActivationSurface.Meta] });
+
+        Assert.Equal(GuardrailStatus.Warn, report.Status);
+        Assert.Equal((200L, 0L), (report.Segments[1].Members, report.Segments[1].InCustomers));
+        var warnings = report.Checks.Where(c => c.Status == GuardrailStatus.Warn).Select(c => c.Message).ToArray();
+        Assert.Contains("stability warn: segment 'newcomers' is new; the previous refresh has no segment of that name", warnings);
+        Assert.Contains("stability warn: segment 'big-spenders' was in the previous refresh and is not in this one", warnings);
+        Assert.Contains("stability warn: segment 'tiny' was in the previous refresh and is not in this one", warnings);
+        Assert.Contains("coverage warn: segment 'newcomers' has 200 of 200 members not in the customers export; balance and composition leave them out", warnings);
+        Assert.Equal(1.0, report.Segments[0].Stability!.Jaccard);
+    }
+
     // d of revenue, vbo against holdout, by DuckDB: (mean_vbo − mean_holdout) / √((s²_vbo + s²_holdout)/2).
     private double RevenueD(string assignment) => Convert.ToDouble(CustomerExportKit.Scalar($"""
         WITH j AS (SELECT a.arm, c.revenue FROM '{assignment}' a JOIN '{_customers}' c USING (customer_id)),
