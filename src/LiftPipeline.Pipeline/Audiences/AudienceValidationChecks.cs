@@ -1,6 +1,7 @@
 using System.Globalization;
 using LiftPipeline.Ingestion.Audiences;
 using LiftPipeline.Statistics.Audiences.Validation;
+using LiftPipeline.Statistics.Experiments.Contrasts;
 using LiftPipeline.Statistics.Guardrails;
 
 namespace LiftPipeline.Pipeline.Audiences;
@@ -8,7 +9,8 @@ namespace LiftPipeline.Pipeline.Audiences;
 /// <summary>
 /// The verdicts of a validation. Breach: a segment below a surface's minimum, a Jaccard below the floor, |d| ≥ the
 /// largest allowed in a group large enough that a correct assignment would cross it with probability under 0.001, or a
-/// sample-ratio p below its threshold. Warn: |d| ≥ the largest allowed in a smaller group, a group under-represented in a segment (a segment
+/// sample-ratio p below its threshold after Holm's adjustment over the groups tested (every segment and all assigned
+/// customers). Warn: |d| ≥ the largest allowed in a smaller group, a group under-represented in a segment (a segment
 /// defined by age band leaves the other bands out on purpose, so this is for a person to read, not an alert), a segment
 /// new or gone since the previous refresh, members missing from the customers export. Pass otherwise.
 /// </summary>
@@ -18,6 +20,7 @@ internal static class AudienceValidationChecks
         AudienceValidationOptions options)
     {
         var checks = new List<ValidationCheck>();
+        var adjusted = AdjustedSampleRatios(segments, all);
         foreach (var segment in segments)
         {
             foreach (var surface in options.Surfaces)
@@ -30,7 +33,7 @@ internal static class AudienceValidationChecks
             }
             if (segment.Balance is { } balance)
             {
-                checks.AddRange(Balance(segment.Segment, balance, options));
+                checks.AddRange(Balance(segment.Segment, balance, adjusted, options));
             }
             checks.Add(Composition(segment));
             if (segment.InCustomers < segment.Members)
@@ -47,7 +50,7 @@ internal static class AudienceValidationChecks
         }
         if (all is not null)
         {
-            checks.AddRange(Balance(null, all, options));
+            checks.AddRange(Balance(null, all, adjusted, options));
         }
         return checks;
     }
@@ -77,7 +80,20 @@ internal static class AudienceValidationChecks
             Evidence(("jaccard", s.Jaccard), ("floor", floor), ("current", s.Current), ("previous", s.Previous), ("churnIn", s.ChurnIn), ("churnOut", s.ChurnOut)));
     }
 
-    private static IEnumerable<ValidationCheck> Balance(string? segment, HoldoutBalance balance, AudienceValidationOptions options)
+    // One SRM test per segment and one over everyone: Holm's adjustment keeps the chance of any false alarm under the threshold.
+    private static Dictionary<HoldoutBalance, double> AdjustedSampleRatios(IReadOnlyList<SegmentValidation> segments, HoldoutBalance? all)
+    {
+        var tested = segments.Select(s => s.Balance).Append(all).Where(b => b?.SampleRatio is not null).Select(b => b!).ToArray();
+        var adjusted = MultipleTesting.Holm(tested.Select(b => b.SampleRatio!.PValue).ToArray());
+        var byBalance = new Dictionary<HoldoutBalance, double>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < tested.Length; i++)
+        {
+            byBalance[tested[i]] = adjusted[i];
+        }
+        return byBalance;
+    }
+
+    private static IEnumerable<ValidationCheck> Balance(string? segment, HoldoutBalance balance, Dictionary<HoldoutBalance, double> adjusted, AudienceValidationOptions options)
     {
         string who = segment is null ? "all assigned customers" : $"segment '{segment}'";
         var imbalanced = balance.Imbalanced(options.MaxSmd);
@@ -105,10 +121,12 @@ internal static class AudienceValidationChecks
         if (balance.SampleRatio is { } srm)
         {
             string counts = string.Join(", ", balance.Arms.Select((arm, i) => F($"{arm} {balance.Counts[i]:N0} (plan {100 * balance.PlannedShares![i]:0.0} %)")));
-            bool mismatch = srm.IsMismatch(options.SrmThreshold);
+            double holm = adjusted[balance];
+            bool mismatch = holm < options.SrmThreshold;
+            string p = adjusted.Count > 1 ? F($"p = {srm.PValue:G3}, {holm:G3} Holm-adjusted over {adjusted.Count} groups") : F($"p = {srm.PValue:G3}");
             yield return new("sample-ratio", segment, mismatch ? GuardrailStatus.Breach : GuardrailStatus.Pass,
-                F($"sample-ratio {(mismatch ? "breach" : "pass")}: {who}, {counts}; χ² = {srm.ChiSquare:0.00}, p = {srm.PValue:G3}{(mismatch ? F($" < {options.SrmThreshold:G3}") : "")}"),
-                Evidence(("chiSquare", srm.ChiSquare), ("pValue", srm.PValue), ("threshold", options.SrmThreshold)));
+                F($"sample-ratio {(mismatch ? "breach" : "pass")}: {who}, {counts}; χ² = {srm.ChiSquare:0.00}, {p}{(mismatch ? F($" < {options.SrmThreshold:G3}") : "")}"),
+                Evidence(("chiSquare", srm.ChiSquare), ("pValue", srm.PValue), ("pValueAdjusted", holm), ("threshold", options.SrmThreshold)));
         }
     }
 

@@ -130,6 +130,10 @@ public sealed class AudienceValidationTests : IDisposable
         double chi2 = (holdout - e0) * (holdout - e0) / e0 + (20_000 - holdout - e1) * (20_000 - holdout - e1) / e1;
         Assert.Equal(chi2, all.SampleRatio!.ChiSquare, 9);
         Assert.True(all.SampleRatio.PValue < 1e-6);
+        // The sample-ratio verdicts are Holm-adjusted over the four groups tested (three segments and everyone).
+        var raw = report.Segments.Select(x => x.Balance!.SampleRatio!.PValue).Append(all.SampleRatio.PValue).ToArray();
+        var holm = LiftPipeline.Statistics.Experiments.Contrasts.MultipleTesting.Holm(raw);
+        Assert.Equal(holm, report.Checks.Where(c => c.Check == "sample-ratio").Select(c => c.Evidence["pValueAdjusted"]));
         var lines = report.AlertLines;
         Assert.Contains(lines, l => l.StartsWith("balance breach: all assigned customers, 3 of 5 covariate differences", StringComparison.Ordinal)
             && l.Contains(string.Create(CultureInfo.InvariantCulture, $"largest |d| {Math.Abs(all.MaxAbsD):0.000}"), StringComparison.Ordinal));
