@@ -89,6 +89,21 @@ public sealed class SegmentMembersReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_a_recorded_plan_arms_are_in_ordinal_order_and_a_repeated_customer_keeps_its_first_arm()
+    {
+        string path = Path.Combine(_folder, "plain.parquet");
+        CustomerExportKit.Scalar($"COPY (SELECT * FROM (VALUES (1, 'c1', 'vbo'), (2, 'c2', 'holdout'), (3, 'c1', 'holdout'), (4, 'c3', 'vbo')) t(k, customer_id, arm) ORDER BY k) TO '{path}' (FORMAT parquet)");
+
+        await using var file = await ExportFile.OpenAsync(path);
+        var arms = await HoldoutAssignmentReader.ReadAsync(file);
+
+        Assert.Null(arms.Plan);
+        Assert.Equal(["holdout", "vbo"], arms.Arms);
+        Assert.Equal(3, arms.Count);
+        Assert.Equal([1, 0, 1], new[] { "c1", "c2", "c3" }.Select(id => arms.ArmOf(CustomerKey.Of(id))));
+    }
+
+    [Fact]
     public async Task An_arm_outside_the_planned_split_is_a_data_problem()
     {
         string path = MembersFileKit.WriteAssignment(_folder, "assignment.parquet",
