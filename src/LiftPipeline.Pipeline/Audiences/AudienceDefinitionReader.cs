@@ -13,14 +13,15 @@ namespace LiftPipeline.Pipeline.Audiences;
 /// </summary>
 public sealed class AudienceDefinitionReader
 {
-    private static readonly Dictionary<string, string[]> Properties = new()
+    /// <summary>The properties accepted in each object, by path (<c>""</c> the document, <c>segments[]</c> each segment).</summary>
+    internal static IReadOnlyDictionary<string, string[]> Properties { get; } = new Dictionary<string, string[]>
     {
         [""] = ["audience", "description", "segments", "lifecycle", "activate", "holdouts", "validation"],
         ["segments[]"] = ["name", "rule"],
         ["lifecycle"] = ["newDays", "activeDays", "lapsingDays"],
         ["activate"] = ["segment", "surfaces", "phoneCountryCode"],
         ["holdouts[]"] = ["campaign", "segment", "salt", "allocation", "layer"],
-        ["layer"] = ["name", "salt", "from", "to"],
+        ["holdouts[].layer"] = ["name", "salt", "from", "to"],
         ["validation"] = ["jaccardFloor", "maxSmd", "balanceCovariates"],
     };
 
@@ -225,7 +226,7 @@ public sealed class AudienceDefinitionReader
         {
             return null;
         }
-        if (!IsObject(element, at, "layer"))
+        if (!IsObject(element, at, "holdouts[].layer"))
         {
             return (false, null);
         }
