@@ -27,13 +27,14 @@ public sealed class SegmentMembersWriter : IAsyncDisposable
 
     private readonly ParquetWriter _writer;
     private readonly DataField _id;
-    private readonly DataField<string> _segment = new(SegmentColumn, nullable: false);
+    private readonly DataField<string> _segment;
     private readonly bool _textIds;
     private ReadOnlyMemory<char>[] _rowIds = [];
     private char[] _chars = [];
 
-    private SegmentMembersWriter(ParquetWriter writer, DataField id, bool textIds)
+    private SegmentMembersWriter(ParquetWriter writer, DataField id, DataField<string> segment, bool textIds)
     {
+        _segment = segment;
         _writer = writer;
         _id = id;
         _textIds = textIds;
@@ -48,7 +49,8 @@ public sealed class SegmentMembersWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(output);
         ArgumentException.ThrowIfNullOrEmpty(audience);
         DataField id = textIds ? new DataField<string>(CustomerIdColumn, nullable: false) : new DataField<long>(CustomerIdColumn, nullable: false);
-        var writer = await ParquetWriter.CreateAsync(new ParquetSchema(id, new DataField<string>(SegmentColumn, nullable: false)), output,
+        var segment = new DataField<string>(SegmentColumn, nullable: false);
+        var writer = await ParquetWriter.CreateAsync(new ParquetSchema(id, segment), output,
             new ParquetOptions { CompressionMethod = CompressionMethod.Snappy }, append: false, cancellationToken).ConfigureAwait(false);
         writer.CustomMetadata = new Dictionary<string, string>
         {
@@ -56,7 +58,7 @@ public sealed class SegmentMembersWriter : IAsyncDisposable
             [AudienceKey] = audience,
             [AsOfKey] = asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         };
-        return new SegmentMembersWriter(writer, id, textIds);
+        return new SegmentMembersWriter(writer, id, segment, textIds);
     }
 
     /// <summary>
