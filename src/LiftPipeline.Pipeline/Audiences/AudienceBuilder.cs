@@ -82,6 +82,7 @@ public static class AudienceBuilder
         {
             for (int g = 0; g < reader.RowGroupCount; g++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var batch = await reader.ReadRowGroupAsync(g, cancellationToken).ConfigureAwait(false);
                 columns.SetBatch(batch);
                 for (int k = 0; k < rules.Length; k++)

@@ -54,6 +54,7 @@ internal sealed class RfmTable
         int row = 0;
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var batch = await reader.ReadRowGroupAsync(g, cancellationToken).ConfigureAwait(false);
             var lastOrder = batch.LastOrder;
             for (int i = 0; i < batch.Count; i++, row++)

@@ -162,5 +162,25 @@ public sealed class AudienceBuilderTests : IDisposable
         Assert.False(File.Exists(members + ".partial"));
     }
 
+    [Fact]
+    public async Task A_cancelled_build_leaves_no_file()
+    {
+        string customers = CustomerExportKit.Write(_folder, "customers.parquet", Customers(10_000, "'c' || i"), rowGroupSize: 2_048);
+        var definition = AudienceDefinitionReader.Read("audience.json", Encoding.UTF8.GetBytes(Definition));
+        string members = Path.Combine(_folder, "members.parquet");
+        using var cancel = new CancellationTokenSource();
+        var progress = new SynchronousProgress(fraction => { if (fraction >= 0.5) { cancel.Cancel(); } });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => AudienceBuilder.BuildAsync(customers, definition, members, null, progress, cancel.Token));
+
+        Assert.False(File.Exists(members));
+        Assert.False(File.Exists(members + ".partial"));
+    }
+
+    private sealed class SynchronousProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+
     private static long Count(string sql) => Convert.ToInt64(CustomerExportKit.Scalar($"SELECT count(*) FROM ({sql})"), CultureInfo.InvariantCulture);
 }

@@ -29,6 +29,9 @@ internal abstract class BooleanNode
 /// <summary><c>x op y</c> over numbers or dates; with a literal on the right the literal is not expanded.</summary>
 internal sealed class CompareNode(string op, ValueNode left, ValueNode right) : BooleanNode
 {
+    // The operator as a small integer, so the per-row switch compares integers, not strings.
+    private readonly int _op = Array.IndexOf(["=", "!=", "<", "<=", ">", ">="], op);
+
     public override ReadOnlySpan<byte> Evaluate(ISegmentColumns columns)
     {
         var x = left.Evaluate(columns);
@@ -56,13 +59,13 @@ internal sealed class CompareNode(string op, ValueNode left, ValueNode right) : 
         {
             return Null;
         }
-        return Of(op switch
+        return Of(_op switch
         {
-            "=" => x == y,
-            "!=" => x != y,
-            "<" => x < y,
-            "<=" => x <= y,
-            ">" => x > y,
+            0 => x == y,
+            1 => x != y,
+            2 => x < y,
+            3 => x <= y,
+            4 => x > y,
             _ => x >= y,
         });
     }
