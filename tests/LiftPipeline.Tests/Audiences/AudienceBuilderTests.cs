@@ -163,6 +163,31 @@ public sealed class AudienceBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task The_documented_definition_on_the_sample_gives_duckdbs_counts_and_the_documented_ones()
+    {
+        string markdown = File.ReadAllText(LiftPipeline.Tests.Pipeline.CampaignDocsTests.Docs("audiences.md"));
+        int at = markdown.IndexOf("## Audience definitions", StringComparison.Ordinal);
+        int start = markdown.IndexOf("```json\n", at, StringComparison.Ordinal) + 8;
+        var definition = AudienceDefinitionReader.Read("audience.json", Encoding.UTF8.GetBytes(markdown[start..markdown.IndexOf("```", start, StringComparison.Ordinal)]));
+        string sample = Path.Combine(Path.GetDirectoryName(LiftPipeline.Tests.Pipeline.CampaignDocsTests.Docs("audiences.md"))!, "..", "samples", "customers", "customers-2026-11-30.parquet");
+
+        var result = await AudienceBuilder.BuildAsync(sample, definition, Path.Combine(_folder, "members.parquet"));
+
+        var counts = CustomerExportKit.Query($"""
+            WITH c AS (SELECT *, NTILE(5) OVER (ORDER BY last_order_date ASC NULLS FIRST, customer_id) AS r,
+                NTILE(5) OVER (ORDER BY orders, customer_id) AS f, NTILE(5) OVER (ORDER BY revenue, customer_id) AS m,
+                CASE WHEN orders > 0 THEN discounted_orders / orders ELSE 0 END AS share, as_of - last_order_date AS recency FROM '{sample}')
+            SELECT count(*) FILTER (share >= 0.5 AND orders >= 2 AND last_order_date >= as_of - 365),
+              count(*) FILTER (age_band IN ('18-24', '25-34')), count(*) FILTER (r >= 4 AND f >= 4 AND m >= 4),
+              count(*) FILTER (as_of - first_order_date > 30 AND recency > 90 AND revenue > 100)
+            FROM c
+            """)[0].Select(v => Convert.ToInt64(v, CultureInfo.InvariantCulture));
+        Assert.Equal(counts, result.Segments.Select(s => s.Members));
+        Assert.Equal([3_598L, 6_838, 3_790, 5_486], result.Segments.Select(s => s.Members));
+        Assert.Equal([1_429L, 371, 5_475, 4_991, 7_734, 0], result.Stages);
+    }
+
+    [Fact]
     public async Task A_cancelled_build_leaves_no_file()
     {
         string customers = CustomerExportKit.Write(_folder, "customers.parquet", Customers(10_000, "'c' || i"), rowGroupSize: 2_048);
