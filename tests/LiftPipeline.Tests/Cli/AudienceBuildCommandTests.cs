@@ -41,6 +41,25 @@ public sealed class AudienceBuildCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Previous_export_makes_returning_lapsed_customers_reactivated()
+    {
+        // Now: as_of right after the last orders; before: the same customers 300 days further from them.
+        string now = $"SELECT * REPLACE (DATE '2025-06-19' AS as_of) FROM ({CustomerExportKit.Rows(3_000)})";
+        string customers = CustomerExportKit.Write(_folder, "customers.parquet", now, rowGroupSize: 1_000);
+        string previous = CustomerExportKit.Write(_folder, "previous.parquet",
+            $"SELECT * REPLACE (first_order_date - 300 AS first_order_date, last_order_date - 300 AS last_order_date) FROM ({now})");
+        string definition = Definition("""{ "name": "back", "rule": "lifecycle = 'reactivated'" }""");
+
+        var (code, output, _) = await CliRunner.RunAsync(["audience", "build", customers, "--definition", definition, "--out", Path.Combine(_folder, "m.parquet"), "--previous", previous]);
+
+        long back = Convert.ToInt64(CustomerExportKit.Scalar(
+            $"SELECT count(*) FROM '{customers}' WHERE as_of - first_order_date > 30 AND as_of - last_order_date BETWEEN 66 AND 90"), CultureInfo.InvariantCulture);
+        Assert.Equal(0, code);
+        Assert.True(back > 10, $"{back}");
+        Assert.StartsWith(string.Create(CultureInfo.InvariantCulture, $"back: {back:N0} of 3,000 customers"), output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_rule_error_is_one_line_and_exit_code_2()
     {
         string customers = CustomerExportKit.Write(_folder, "customers.parquet", CustomerExportKit.Rows(100));
