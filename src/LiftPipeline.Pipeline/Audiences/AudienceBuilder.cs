@@ -93,6 +93,10 @@ public static class AudienceBuilder
                     }
                     counts[k] += rules[k].Evaluate(columns, masks[k]);
                 }
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
                 if (writer is null)
                 {
                     asOf = DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + batch.AsOf[0]);
