@@ -5,7 +5,7 @@ using LiftPipeline.Statistics.Audiences.Validation;
 namespace LiftPipeline.Ingestion.Audiences;
 
 /// <summary>
-/// Reads a <c>members</c> file (docs/audiences.md): one row per (customer, segment) membership, columns
+/// Reads a <c>members</c> file (docs/audiences.md; <see cref="SegmentMembersWriter"/> writes it): one row per (customer, segment) membership, columns
 /// <c>customer_id</c> (text or integer) and <c>segment</c> (text), metadata <c>liftpipeline.contract = members</c>,
 /// <c>liftpipeline.members.audience</c> and <c>liftpipeline.members.as_of</c>. Streams one row group at a time; keeps
 /// 8 bytes per membership.
@@ -14,15 +14,6 @@ public static class SegmentMembersReader
 {
     /// <summary>The contract name in <c>liftpipeline.contract</c>.</summary>
     public const string Contract = "members";
-
-    /// <summary>The column naming the segment.</summary>
-    public const string SegmentColumn = "segment";
-
-    /// <summary>The metadata key of the audience id.</summary>
-    public const string AudienceKey = "liftpipeline.members.audience";
-
-    /// <summary>The metadata key of the refresh date, <c>yyyy-MM-dd</c>.</summary>
-    public const string AsOfKey = "liftpipeline.members.as_of";
 
     /// <summary>Reads every membership of <paramref name="file"/>.</summary>
     /// <exception cref="ExportValidationException">Another contract in the metadata, a missing or mistyped column, a null value, or an <c>as_of</c> that is not <c>yyyy-MM-dd</c>.</exception>
@@ -35,15 +26,15 @@ public static class SegmentMembersReader
             throw ExportValidationException.Single(file.Name, ExportErrorCodes.UnknownContract, $"this is a '{contract}' file, not a members file (segment memberships from 'lift audience build')");
         }
         DateOnly? asOf = null;
-        if (metadata.TryGetValue(AsOfKey, out string? day))
+        if (metadata.TryGetValue(SegmentMembersWriter.AsOfKey, out string? day))
         {
             asOf = DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) ? parsed
-                : throw ExportValidationException.Single(file.Name, ExportErrorCodes.InvalidValue, $"metadata {AsOfKey} '{day}' is not yyyy-MM-dd");
+                : throw ExportValidationException.Single(file.Name, ExportErrorCodes.InvalidValue, $"metadata {SegmentMembersWriter.AsOfKey} '{day}' is not yyyy-MM-dd");
         }
         var errors = new ExportErrorCollector(file.Name);
         var resolver = new ContractColumnResolver(file, columns ?? ColumnMapping.Default, errors);
         var idColumn = resolver.Required(AssignmentColumns.CustomerId, Customers.CustomerLayout.CanBeId, "text or integer");
-        var segmentColumn = resolver.Required(SegmentColumn, ColumnDecoders.CanBeCategory, "text");
+        var segmentColumn = resolver.Required(SegmentMembersWriter.SegmentColumn, ColumnDecoders.CanBeCategory, "text");
         errors.ThrowIfAny();
         var id = new ColumnChunkBuffer(idColumn!);
         var segment = new ColumnChunkBuffer(segmentColumn!);
@@ -85,7 +76,7 @@ public static class SegmentMembersReader
             list.Clear();
             sorted[s] = array[..CustomerKey.SortDistinct(array)];
         }
-        return new SegmentMembers(metadata.GetValueOrDefault(AudienceKey), asOf, order.Select(s => names.Names[s]).ToArray(), sorted, file.Rows);
+        return new SegmentMembers(metadata.GetValueOrDefault(SegmentMembersWriter.AudienceKey), asOf, order.Select(s => names.Names[s]).ToArray(), sorted, file.Rows);
     }
 
     private static void ThrowOnNull(ExportFile file, ColumnChunkBuffer chunk, long firstRow)

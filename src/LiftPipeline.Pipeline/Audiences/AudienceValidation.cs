@@ -40,16 +40,35 @@ public static class AudienceValidation
                     $"the arms are {string.Join(", ", arms.Arms)}; balance needs the holdout arm '{options.HoldoutArm}' and at least one other", AssignmentColumns.Arm);
             }
         }
-        var tally = new AudienceValidationTally(members, arms);
         await using (var file = await ExportFile.OpenAsync(inputs.Customers, cancellationToken).ConfigureAwait(false))
         {
-            var reader = CustomerExportReader.Open(file, new CustomerExportOptions { Columns = options.CustomerColumns, Extras = [] });
+            var extras = options.Covariates.Where(c => !AudienceValidationTally.BuiltIn.Contains(c)).ToArray();
+            var reader = CustomerExportReader.Open(file, new CustomerExportOptions { Columns = options.CustomerColumns, Extras = extras });
+            var tally = new AudienceValidationTally(members, arms, CovariateIndexes(file.Name, reader, options.Covariates));
             for (int g = 0; g < reader.RowGroupCount; g++)
             {
                 tally.Add(await reader.ReadRowGroupAsync(g, cancellationToken).ConfigureAwait(false), reader);
             }
             return Report(members, previous, arms, holdout, tally, reader, options);
         }
+    }
+
+    // Built-in covariates by their index, extra columns as −1 − their index; a text extra column cannot be one.
+    private static int[] CovariateIndexes(string file, CustomerExportReader reader, IReadOnlyList<string> covariates)
+    {
+        var indexes = new int[covariates.Count];
+        for (int c = 0; c < covariates.Count; c++)
+        {
+            int builtIn = IndexOf(AudienceValidationTally.BuiltIn, covariates[c]);
+            int extra = IndexOf(reader.Extras, covariates[c]);
+            if (builtIn < 0 && (extra < 0 || reader.ExtraCategories[extra] is not null))
+            {
+                throw ExportValidationException.Single(file, ExportErrorCodes.WrongType,
+                    $"balance covariate '{covariates[c]}' is not numeric; give {string.Join(", ", AudienceValidationTally.BuiltIn)} or a numeric column", covariates[c]);
+            }
+            indexes[c] = builtIn >= 0 ? builtIn : -1 - extra;
+        }
+        return indexes;
     }
 
     private static AudienceValidationReport Report(SegmentMembers members, SegmentMembers? previous, AssignmentArms? arms, int holdout,
@@ -65,16 +84,16 @@ public static class AudienceValidation
             var stability = previous?.Find(members.Segments[s]) is { } before ? SegmentStability.Of(keys, before) : null;
             var composition = GroupComposition.Of("country", countries, tally.Countries[all].AsSpan(0, countries.Length), tally.Countries[s].AsSpan(0, countries.Length))
                 .Concat(GroupComposition.Of("age_band", ages, tally.AgeBands[all].AsSpan(0, ages.Length), tally.AgeBands[s].AsSpan(0, ages.Length))).ToArray();
-            segments.Add(new SegmentValidation(members.Segments[s], keys.Length, tally.InCustomers[s], stability, Balance(arms, holdout, tally, s), composition));
+            segments.Add(new SegmentValidation(members.Segments[s], keys.Length, tally.InCustomers[s], stability, Balance(arms, holdout, options.Covariates, tally, s), composition));
         }
         var overlaps = SegmentOverlap.Pairs(members.Segments, members.Keys);
-        var balance = Balance(arms, holdout, tally, all);
+        var balance = Balance(arms, holdout, options.Covariates, tally, all);
         var checks = AudienceValidationChecks.Of(segments, balance, previous, options);
         return new AudienceValidationReport(members.Audience, members.AsOf, previous?.AsOf, tally.Customers, options, segments, balance, overlaps, checks);
     }
 
-    private static HoldoutBalance? Balance(AssignmentArms? arms, int holdout, AudienceValidationTally tally, int group) =>
-        arms is null ? null : HoldoutBalance.Of(tally.Moments![group], arms.Arms, holdout, AudienceValidationTally.Covariates, tally.ArmCounts![group], arms.Plan?.Shares());
+    private static HoldoutBalance? Balance(AssignmentArms? arms, int holdout, IReadOnlyList<string> covariates, AudienceValidationTally tally, int group) =>
+        arms is null ? null : HoldoutBalance.Of(tally.Moments![group], arms.Arms, holdout, covariates, tally.ArmCounts![group], arms.Plan?.Shares());
 
     private static async Task<SegmentMembers> ReadMembersAsync(string path, CancellationToken cancellationToken)
     {
@@ -83,7 +102,7 @@ public static class AudienceValidation
         if (members.Segments.Count > AudienceValidationTally.MaxSegments)
         {
             throw ExportValidationException.Single(file.Name, ExportErrorCodes.InvalidValue,
-                $"{members.Segments.Count} segments; a refresh is validated with at most {AudienceValidationTally.MaxSegments}", SegmentMembersReader.SegmentColumn);
+                $"{members.Segments.Count} segments; a refresh is validated with at most {AudienceValidationTally.MaxSegments}", SegmentMembersWriter.SegmentColumn);
         }
         return members;
     }

@@ -21,11 +21,25 @@ public sealed record AudienceValidationOptions
     /// <summary>The sample-ratio test breaches below this p-value. Default 0.001.</summary>
     public double SrmThreshold { get; init; } = SampleRatioMismatch.DefaultThreshold;
 
+    /// <summary>
+    /// The pre-period covariates balance is checked on: <c>orders</c>, <c>revenue</c>, <c>discounted_share</c>,
+    /// <c>days_since_last_order</c>, <c>days_since_first_order</c> (both from <c>as_of</c>), or any numeric extra column of
+    /// the export. Default: <see cref="AudienceValidationSettings.Default"/>'s (orders, revenue, days_since_last_order).
+    /// </summary>
+    public IReadOnlyList<string> Covariates { get; init; } = AudienceValidationSettings.Default.BalanceCovariates;
+
     /// <summary>The arm the other arms are compared with. Default <c>holdout</c>.</summary>
     public string HoldoutArm { get; init; } = "holdout";
 
     /// <summary>Contract name → column of the customers export (<c>--map</c>). Default: the contract names.</summary>
     public ColumnMapping CustomerColumns { get; init; } = ColumnMapping.Default;
+
+    /// <summary>The options an audience's <c>validation</c> settings give (the other options at their defaults).</summary>
+    public static AudienceValidationOptions From(AudienceValidationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new AudienceValidationOptions { JaccardFloor = settings.JaccardFloor, MaxSmd = settings.MaxSmd, Covariates = settings.BalanceCovariates };
+    }
 
     /// <summary>The options' problems, one message each; empty when valid.</summary>
     public IReadOnlyList<string> Problems()
@@ -42,6 +56,10 @@ public sealed record AudienceValidationOptions
         if (!(SrmThreshold is > 0 and < 1))
         {
             problems.Add($"the sample-ratio threshold {SrmThreshold} is not between 0 and 1");
+        }
+        if (Covariates.Count == 0 || Covariates.Distinct(StringComparer.Ordinal).Count() != Covariates.Count)
+        {
+            problems.Add("the balance covariates are empty or name one twice");
         }
         if (Surfaces.Count == 0)
         {

@@ -11,8 +11,8 @@ namespace LiftPipeline.Pipeline.Audiences;
 /// </summary>
 internal sealed class AudienceValidationTally
 {
-    /// <summary>The pre-period covariates compared between arms, in accumulator order.</summary>
-    public static readonly IReadOnlyList<string> Covariates = ["orders", "revenue", "discounted_share", "days_since_last_order", "days_since_first_order"];
+    /// <summary>The covariates every export has (the others are numeric extra columns).</summary>
+    public static readonly IReadOnlyList<string> BuiltIn = ["orders", "revenue", "discounted_share", "days_since_last_order", "days_since_first_order"];
 
     /// <summary>The most segments one refresh may have (one bit each).</summary>
     public const int MaxSegments = 64;
@@ -22,9 +22,15 @@ internal sealed class AudienceValidationTally
     private readonly AssignmentArms? _arms;
     private readonly int _segments;
     private readonly byte[] _id = new byte[24];
+    private readonly int[] _covariates;
 
-    public AudienceValidationTally(SegmentMembers members, AssignmentArms? arms)
+    /// <summary>
+    /// A tally of <paramref name="members"/> and <paramref name="arms"/>; <paramref name="covariates"/> gives, per covariate,
+    /// its index in <see cref="BuiltIn"/>, or −1 − e for extra column e of the reader.
+    /// </summary>
+    public AudienceValidationTally(SegmentMembers members, AssignmentArms? arms, int[] covariates)
     {
+        _covariates = covariates;
         _segments = members.Segments.Count;
         (_keys, _masks) = Masks(members.Keys);
         _arms = arms;
@@ -43,7 +49,7 @@ internal sealed class AudienceValidationTally
             for (int s = 0; s <= _segments; s++)
             {
                 ArmCounts[s] = new long[arms.Arms.Count];
-                Moments[s] = new CovariateAccumulator(arms.Arms.Count, Covariates.Count);
+                Moments[s] = new CovariateAccumulator(arms.Arms.Count, covariates.Length);
             }
         }
     }
@@ -71,7 +77,7 @@ internal sealed class AudienceValidationTally
     {
         Grow(Countries, reader.Countries.Count + 1);
         Grow(AgeBands, reader.AgeBands.Count + 1);
-        Span<double> values = stackalloc double[Covariates.Count];
+        Span<double> values = stackalloc double[_covariates.Length];
         var text = batch.TextIds;
         int all = _segments;
         for (int i = 0; i < batch.Count; i++)
@@ -85,7 +91,7 @@ internal sealed class AudienceValidationTally
             AgeBands[all][age]++;
             if (arm >= 0)
             {
-                ReadCovariates(batch, i, values);
+                ReadCovariates(batch, i, _covariates, values);
                 Count(all, arm, values);
             }
             while (mask != 0)
@@ -114,14 +120,21 @@ internal sealed class AudienceValidationTally
         }
     }
 
-    private static void ReadCovariates(CustomerBatch batch, int row, Span<double> values)
+    private static void ReadCovariates(CustomerBatch batch, int row, ReadOnlySpan<int> covariates, Span<double> values)
     {
         int asOf = batch.AsOf[row];
-        values[0] = batch.Orders[row];
-        values[1] = batch.Revenue[row];
-        values[2] = batch.DiscountedShare[row];
-        values[3] = batch.LastOrder[row] == CustomerBatch.NoDate ? double.NaN : asOf - batch.LastOrder[row];
-        values[4] = batch.FirstOrder[row] == CustomerBatch.NoDate ? double.NaN : asOf - batch.FirstOrder[row];
+        for (int c = 0; c < covariates.Length; c++)
+        {
+            values[c] = covariates[c] switch
+            {
+                0 => batch.Orders[row],
+                1 => batch.Revenue[row],
+                2 => batch.DiscountedShare[row],
+                3 => batch.LastOrder[row] == CustomerBatch.NoDate ? double.NaN : asOf - batch.LastOrder[row],
+                4 => batch.FirstOrder[row] == CustomerBatch.NoDate ? double.NaN : asOf - batch.FirstOrder[row],
+                var extra => batch.ExtraNumbers(-1 - extra)[row],
+            };
+        }
     }
 
     private static void Grow(long[][] counts, int length)

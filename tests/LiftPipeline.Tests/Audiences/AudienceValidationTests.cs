@@ -135,7 +135,9 @@ public sealed class AudienceValidationTests : IDisposable
         var holm = LiftPipeline.Statistics.Experiments.Contrasts.MultipleTesting.Holm(raw);
         Assert.Equal(holm, report.Checks.Where(c => c.Check == "sample-ratio").Select(c => c.Evidence["pValueAdjusted"]));
         var lines = report.AlertLines;
-        Assert.Contains(lines, l => l.StartsWith("balance breach: all assigned customers, 3 of 5 covariate differences", StringComparison.Ordinal)
+        Assert.Equal(["orders", "revenue", "days_since_last_order"], all.Differences.Select(x => x.Covariate));
+        Assert.Contains(all.Imbalanced(0.1), x => x.Covariate == "revenue");
+        Assert.Contains(lines, l => l.StartsWith($"balance breach: all assigned customers, {all.Imbalanced(0.1).Count} of 3 covariate differences", StringComparison.Ordinal)
             && l.Contains(string.Create(CultureInfo.InvariantCulture, $"largest |d| {Math.Abs(all.MaxAbsD):0.000}"), StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith(string.Create(CultureInfo.InvariantCulture, $"sample-ratio breach: all assigned customers, holdout {holdout:N0} (plan 10.0 %), vbo {20_000 - holdout:N0} (plan 90.0 %); χ² = {chi2:0.00}"), StringComparison.Ordinal));
     }
@@ -178,6 +180,26 @@ public sealed class AudienceValidationTests : IDisposable
         Assert.Contains("stability warn: segment 'tiny' was in the previous refresh and is not in this one", warnings);
         Assert.Contains("coverage warn: segment 'newcomers' has 200 of 200 members not in the customers export; balance and composition leave them out", warnings);
         Assert.Equal(1.0, report.Segments[0].Stability!.Jaccard);
+    }
+
+    [Fact]
+    public async Task A_numeric_extra_column_can_be_a_covariate_and_a_text_one_cannot()
+    {
+        string assignment = await AssignAsync();
+
+        var report = await AudienceValidation.RunAsync(new(_customers, _members, null, assignment), new() { Covariates = ["basket_size", "days_since_first_order"] });
+        var e = await Assert.ThrowsAsync<ExportValidationException>(() => AudienceValidation.RunAsync(new(_customers, _members, null, assignment), new() { Covariates = ["tier"] }));
+
+        var basket = report.Balance!.Differences[0];
+        Assert.Equal(("basket_size", 20_000L), (basket.Covariate, basket.ArmCount + basket.HoldoutCount));
+        double d = Convert.ToDouble(CustomerExportKit.Scalar($"""
+            WITH j AS (SELECT a.arm, c.basket_size AS y FROM '{assignment}' a JOIN '{_customers}' c USING (customer_id)),
+                 m AS (SELECT arm, avg(y) AS mean, var_samp(y) AS v FROM j GROUP BY arm)
+            SELECT (t.mean - h.mean) / sqrt((t.v + h.v) / 2) FROM m t, m h WHERE t.arm = 'vbo' AND h.arm = 'holdout'
+            """), CultureInfo.InvariantCulture);
+        Assert.Equal(d, basket.D, 9);
+        Assert.Equal("wrong-type", e.Code);
+        Assert.Contains("balance covariate 'tier' is not numeric", e.Message, StringComparison.Ordinal);
     }
 
     // d of revenue, vbo against holdout, by DuckDB: (mean_vbo − mean_holdout) / √((s²_vbo + s²_holdout)/2).
