@@ -50,6 +50,43 @@ public sealed class AudienceValidateCommandTests : IDisposable
         Assert.Equal(["meta", "google"], json.RootElement.GetProperty("thresholds").GetProperty("surfaces").EnumerateArray().Select(s => s.GetString()));
     }
 
+    [Fact]
+    public async Task A_refresh_built_by_lift_audience_build_on_the_sample_validates_with_the_sizes_build_printed()
+    {
+        string customers = TestData.Samples("customers", "customers-2026-11-30.parquet");
+        string definition = Path.Combine(_folder, "audience.json");
+        File.WriteAllText(definition, """
+            { "audience": "spring", "segments": [
+              { "name": "bargain-hunters", "rule": "discounted_share >= 0.5 and orders >= 2 and last_order_date >= as_of - 365" },
+              { "name": "young-adults", "rule": "age_band in ('18-24', '25-34')" } ] }
+            """);
+        string members = Path.Combine(_folder, "spring.parquet");
+        string assignment = Path.Combine(_folder, "assignment.parquet");
+        var (built, buildOutput, _) = await CliRunner.RunAsync("audience", "build", customers, "--definition", definition, "--out", members);
+        var (assigned, _, _) = await CliRunner.RunAsync("audience", "assign", customers, "--audience", "spring", "--salt", "spring-2026", "--allocation", "holdout=0.1,vbo=0.45,vbo_1p=0.45", "--out", assignment);
+
+        var (code, output, error) = await CliRunner.RunAsync("audience", "validate", customers, "--members", members, "--assignment", assignment, "--surfaces", "meta,google", "--json");
+
+        Assert.Equal((0, 0), (built, assigned));
+        Assert.Equal("", error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal(("spring", "2026-11-30"), (root.GetProperty("audience").GetString(), root.GetProperty("asOf").GetString()));
+        foreach (var segment in root.GetProperty("segments").EnumerateArray())
+        {
+            string name = segment.GetProperty("segment").GetString()!;
+            long count = segment.GetProperty("members").GetInt64();
+            Assert.Contains($"{name}: {count:N0} of 20,000 customers", buildOutput, StringComparison.Ordinal);
+            Assert.Equal(count, segment.GetProperty("inCustomers").GetInt64());
+            Assert.Equal(count, segment.GetProperty("balance").GetProperty("arms").EnumerateArray().Sum(a => a.GetProperty("n").GetInt64()));
+        }
+        Assert.Equal(20_000, root.GetProperty("balance").GetProperty("arms").EnumerateArray().Sum(a => a.GetProperty("n").GetInt64()));
+        // Nothing breaches: young-adults leaves the other age bands out by definition (a warning), balance holds.
+        Assert.Equal(0, code);
+        Assert.Equal("warn", root.GetProperty("status").GetString());
+        Assert.Equal(0, root.GetProperty("breaches").GetArrayLength());
+    }
+
     [Theory]
     [InlineData("--surfaces", "myspace", "--surfaces 'myspace' is not a surface; give meta, google, tiktok, comma separated.")]
     [InlineData("--jaccard-floor", "1.5", "--jaccard-floor 1.5 is not between 0 and 1.")]
