@@ -1,4 +1,5 @@
 using LiftPipeline.Ingestion;
+using LiftPipeline.Ingestion.Audiences;
 using LiftPipeline.Ingestion.Experiments;
 using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Campaigns;
@@ -21,7 +22,8 @@ namespace LiftPipeline.Pipeline.Handlers;
 /// those missing, so a measurement never waits for a worker — and, with capping, the capped statistics of the same
 /// ranges under the pooled caps (stored by caps: an unchanged cap reads no row). Then <see cref="HoldoutAnalysis"/>
 /// measures, and the holdout report (JSON, HTML with the forest plot, Markdown) and latest.json are written, with an
-/// alert per breached guardrail (SRM, underpowered, contamination, harm) whose id derives from the campaign, the
+/// alert per breached guardrail (SRM, underpowered, contamination — against the stored assignment too, when there is
+/// one — and harm) whose id derives from the campaign, the
 /// guardrail and the dataset, so unchanged data never alerts twice.
 /// </summary>
 internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvider clock)
@@ -40,6 +42,7 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
             {
                 throw new MeasurementNotPossibleException("the dataset holds no shard");
             }
+            options = options with { Assignment = await AgreementAsync(campaign, config, options.Settings.Control, shards, copies, cancellationToken).ConfigureAwait(false) };
             measurement = await HoldoutAnalysis.MeasureAsync((caps, ct) => MergeAsync(shards, partials, copies, caps, ct), options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is MeasurementNotPossibleException or ExportValidationException)
@@ -89,6 +92,32 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
             }
         }
         return parts.Count == 1 ? parts[0] : ExperimentStatistics.Combine(parts);
+    }
+
+    /// <summary>
+    /// How every shard's rows agree with the campaign's assignment (<see cref="StoreLayout.Assignment"/>) when one is stored;
+    /// null otherwise. Reads the assignment into memory once and streams each shard's id, arm and exposure columns.
+    /// </summary>
+    private async Task<AssignmentAgreement?> AgreementAsync(CampaignId campaign, CampaignConfig config, string control, IReadOnlyList<HoldoutDataset.Shard> shards,
+        LocalShardCopies copies, CancellationToken cancellationToken)
+    {
+        string name = StoreLayout.Assignment(campaign);
+        if (await store.GetAsync(name, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+        AssignmentIndex index;
+        await using (var file = await (await copies.OpenerAsync(name, name, cancellationToken).ConfigureAwait(false))(cancellationToken).ConfigureAwait(false))
+        {
+            index = await AssignmentIndex.ReadAsync(file, cancellationToken).ConfigureAwait(false);
+        }
+        var audit = new AssignmentAudit(index, control);
+        foreach (var shard in shards)
+        {
+            await using var export = await (await copies.OpenerAsync(shard.Copy, shard.Export, cancellationToken).ConfigureAwait(false))(cancellationToken).ConfigureAwait(false);
+            await audit.AddAsync(export, config.ColumnMapping, cancellationToken).ConfigureAwait(false);
+        }
+        return audit.Result;
     }
 
     /// <summary>Days since a dated treatment start (the first counting as 1) and the days of the planned window; nulls when not dated or not started.</summary>
