@@ -14,7 +14,12 @@ internal sealed class CustomerArmRows
     private readonly ColumnChunkBuffer _id;
     private readonly ColumnChunkBuffer _arm;
     private readonly ColumnChunkBuffer? _exposed;
+    private readonly ColumnChunkBuffer? _layer;
+    private readonly ColumnChunkBuffer[] _metrics;
     private bool[] _idNull = [];
+    private bool[] _metricNull = [];
+    private double[][] _values = [];
+    private int[] _layers = [];
     private ReadOnlyMemory<byte>[] _textIds = [];
     private long[] _integerIds = [];
     private int[] _arms = [];
@@ -23,14 +28,19 @@ internal sealed class CustomerArmRows
     /// <summary>Which id array holds a row's id.</summary>
     public enum IdKind { None, Text, Integer }
 
-    private CustomerArmRows(ExportFile file, ParquetColumnInfo id, ParquetColumnInfo arm, ParquetColumnInfo? exposed)
+    private CustomerArmRows(ExportFile file, ParquetColumnInfo id, ParquetColumnInfo arm, ParquetColumnInfo? exposed, ParquetColumnInfo? layer, ParquetColumnInfo[] metrics)
     {
         _file = file;
         var arrays = new ChunkArrays();
         _id = new ColumnChunkBuffer(id);
         _arm = new ColumnChunkBuffer(arm, arrays);
         _exposed = exposed is null ? null : new ColumnChunkBuffer(exposed, arrays);
+        _layer = layer is null ? null : new ColumnChunkBuffer(layer, arrays);
+        _metrics = [.. metrics.Select(m => new ColumnChunkBuffer(m, arrays))];
     }
+
+    /// <summary>Layer names by code (an assignment's <c>layer</c> column, when read), growing as row groups are read.</summary>
+    public CategoryDictionary Layers { get; } = new();
 
     /// <summary>Arm names by code, growing as row groups are read.</summary>
     public CategoryDictionary Arms { get; } = new();
@@ -41,17 +51,22 @@ internal sealed class CustomerArmRows
     /// <summary>Rows of the row group last read.</summary>
     public int Count { get; private set; }
 
-    /// <summary>The customer id, arm and exposure columns of <paramref name="file"/> under <paramref name="mapping"/>.</summary>
-    /// <exception cref="ExportValidationException">The id or arm column is missing or of another type.</exception>
-    public static CustomerArmRows Open(ExportFile file, ColumnMapping mapping, bool readExposure)
+    /// <summary>
+    /// The customer id, arm and (when asked) exposure, layer and metric columns of <paramref name="file"/> under
+    /// <paramref name="mapping"/>; exposure and layer are read when present.
+    /// </summary>
+    /// <exception cref="ExportValidationException">The id, arm or a metric column is missing or of another type.</exception>
+    public static CustomerArmRows Open(ExportFile file, ColumnMapping mapping, bool readExposure, bool readLayer = false, IReadOnlyList<string>? metrics = null)
     {
         var errors = new ExportErrorCollector(file.Name);
         var resolver = new ContractColumnResolver(file, mapping, errors);
         var id = resolver.Required(ContractColumns.CustomerId, ColumnDecoders.CanBeCategory, "text or integer");
         var arm = resolver.Required(ContractColumns.Arm, ColumnDecoders.CanBeCategory, "text or integer");
         var exposed = readExposure ? resolver.Optional(ContractColumns.Exposed, ColumnDecoders.CanBeFlag, "boolean or 0/1 integer") : null;
+        var layer = readLayer ? resolver.Optional(AssignmentColumns.Layer, ColumnDecoders.CanBeCategory, "text") : null;
+        var values = (metrics ?? []).Select(m => resolver.Required(m, ColumnDecoders.CanBeNumber, "numeric")).ToArray();
         errors.ThrowIfAny();
-        return new CustomerArmRows(file, id!, arm!, exposed);
+        return new CustomerArmRows(file, id!, arm!, exposed, layer, [.. values.Select(v => v!)]);
     }
 
     /// <summary>Reads row group <paramref name="rowGroup"/>.</summary>
@@ -64,6 +79,9 @@ internal sealed class CustomerArmRows
             _idNull = new bool[n];
             _arms = new int[n];
             _flags = new sbyte[n];
+            _layers = new int[n];
+            _metricNull = new bool[n];
+            _values = [.. _metrics.Select(_ => new double[n])];
             _textIds = _id.Type.IsBytes ? new ReadOnlyMemory<byte>[n] : [];
             _integerIds = _id.Type.IsBytes ? [] : new long[n];
         }
@@ -93,7 +111,24 @@ internal sealed class CustomerArmRows
             await _exposed.LoadAsync(_file, rowGroup, cancellationToken).ConfigureAwait(false);
             ColumnDecoders.Flags(_exposed, _flags.AsSpan(0, n));
         }
+        if (_layer is not null)
+        {
+            await _layer.LoadAsync(_file, rowGroup, cancellationToken).ConfigureAwait(false);
+            ColumnDecoders.Categories(_layer, Layers, _layers.AsSpan(0, n));
+        }
+        for (int m = 0; m < _metrics.Length; m++)
+        {
+            // Null values read as NaN, which the caller skips.
+            await _metrics[m].LoadAsync(_file, rowGroup, cancellationToken).ConfigureAwait(false);
+            ColumnDecoders.Numbers(_metrics[m], _values[m].AsSpan(0, n), _metricNull.AsSpan(0, n));
+        }
     }
+
+    /// <summary>Row <paramref name="row"/>'s layer code in <see cref="Layers"/>; −1 when null or not read.</summary>
+    public int LayerOf(int row) => _layer is null ? -1 : _layers[row];
+
+    /// <summary>The values of metric <paramref name="metric"/> (in the order asked) of the row group last read; NaN where null.</summary>
+    public ReadOnlySpan<double> Values(int metric) => _values[metric].AsSpan(0, Count);
 
     /// <summary>Where row <paramref name="row"/>'s id is: <see cref="TextId"/>, <see cref="IntegerId"/>, or nowhere (null id or arm).</summary>
     public IdKind KindOf(int row) => _idNull[row] || _arms[row] < 0 ? IdKind.None : _id.Type.IsBytes ? IdKind.Text : IdKind.Integer;

@@ -23,7 +23,7 @@ namespace LiftPipeline.Pipeline.Handlers;
 /// ranges under the pooled caps (stored by caps: an unchanged cap reads no row). Then <see cref="HoldoutAnalysis"/>
 /// measures, and the holdout report (JSON, HTML with the forest plot, Markdown) and latest.json are written, with an
 /// alert per breached guardrail (SRM, underpowered, contamination — against the stored assignment too, when there is
-/// one — and harm) whose id derives from the campaign, the
+/// one — harm, and conflated when other holdouts are live: <see cref="ConflatedTests"/>) whose id derives from the campaign, the
 /// guardrail and the dataset, so unchanged data never alerts twice.
 /// </summary>
 internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvider clock)
@@ -42,8 +42,13 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
             {
                 throw new MeasurementNotPossibleException("the dataset holds no shard");
             }
-            options = options with { Assignment = await AgreementAsync(campaign, config, options.Settings.Control, shards, copies, cancellationToken).ConfigureAwait(false) };
+            var assignment = await ConflatedTests.AssignmentAsync(store, campaign, copies, cancellationToken).ConfigureAwait(false);
+            options = options with { Assignment = assignment is null ? null : await AgreementAsync(assignment, config, options.Settings.Control, shards, copies, cancellationToken).ConfigureAwait(false) };
             measurement = await HoldoutAnalysis.MeasureAsync((caps, ct) => MergeAsync(shards, partials, copies, caps, ct), options, cancellationToken).ConfigureAwait(false);
+            if (await ConflatedTests.CheckAsync(store, campaign, config, assignment?.Layer, shards, copies, cancellationToken).ConfigureAwait(false) is { } conflated)
+            {
+                measurement = measurement with { Guardrails = [.. measurement.Guardrails, conflated] };
+            }
         }
         catch (Exception e) when (e is MeasurementNotPossibleException or ExportValidationException)
         {
@@ -94,24 +99,11 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
         return parts.Count == 1 ? parts[0] : ExperimentStatistics.Combine(parts);
     }
 
-    /// <summary>
-    /// How every shard's rows agree with the campaign's assignment (<see cref="StoreLayout.Assignment"/>) when one is stored;
-    /// null otherwise. Reads the assignment into memory once and streams each shard's id, arm and exposure columns.
-    /// </summary>
-    private async Task<AssignmentAgreement?> AgreementAsync(CampaignId campaign, CampaignConfig config, string control, IReadOnlyList<HoldoutDataset.Shard> shards,
+    /// <summary>How every shard's rows agree with the campaign's stored <paramref name="assignment"/>; streams each shard's id, arm and exposure columns.</summary>
+    private static async Task<AssignmentAgreement> AgreementAsync(AssignmentIndex assignment, CampaignConfig config, string control, IReadOnlyList<HoldoutDataset.Shard> shards,
         LocalShardCopies copies, CancellationToken cancellationToken)
     {
-        string name = StoreLayout.Assignment(campaign);
-        if (await store.GetAsync(name, cancellationToken).ConfigureAwait(false) is null)
-        {
-            return null;
-        }
-        AssignmentIndex index;
-        await using (var file = await (await copies.OpenerAsync(name, name, cancellationToken).ConfigureAwait(false))(cancellationToken).ConfigureAwait(false))
-        {
-            index = await AssignmentIndex.ReadAsync(file, cancellationToken).ConfigureAwait(false);
-        }
-        var audit = new AssignmentAudit(index, control);
+        var audit = new AssignmentAudit(assignment, control);
         foreach (var shard in shards)
         {
             await using var export = await (await copies.OpenerAsync(shard.Copy, shard.Export, cancellationToken).ConfigureAwait(false))(cancellationToken).ConfigureAwait(false);

@@ -127,7 +127,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         }
         var started = clock.GetUtcNow();
         var reuse = new MeasurementReuse(store, EngineVersion);
-        var key = reuse.KeyOf(read, manifest.Dataset, await reuse.InputsAsync(campaign, config, cancellationToken).ConfigureAwait(false));
+        var key = reuse.KeyOf(read, manifest.Dataset, await ConflatedTests.InputsAsync(store, campaign, config, cancellationToken).ConfigureAwait(false));
         var outcome = await ReusedAsync(config, campaign, key, run, started, cancellationToken).ConfigureAwait(false);
         if (outcome is null)
         {

@@ -151,7 +151,7 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
             return null;
         }
         var reuse = new MeasurementReuse(store, EngineVersion);
-        var key = reuse.KeyOf(read, manifest.Dataset, await reuse.InputsAsync(campaign, config, cancellationToken).ConfigureAwait(false));
+        var key = reuse.KeyOf(read, manifest.Dataset, await ConflatedTests.InputsAsync(store, campaign, config, cancellationToken).ConfigureAwait(false));
         var stored = await reuse.FindAsync(campaign, config, key, now, cancellationToken).ConfigureAwait(false);
         return stored is null ? null : MeasureCampaignHandler.Reused(campaign, runId, stored);
     }

@@ -12,7 +12,7 @@ namespace LiftPipeline.Pipeline.Runs;
 /// <param name="Dataset">The dataset object (<c>datasets/{campaign}/panel-{hash}.parquet</c> or <c>holdout-{hash}.json</c>).</param>
 /// <param name="CampaignJsonSha256">SHA-256 of campaign.json's bytes (any edit, even of whitespace, makes a new key).</param>
 /// <param name="Engine">The engine version.</param>
-/// <param name="Inputs">Other objects the checks read, as <c>{name}@{etag}</c> lines (<see cref="MeasurementReuse.InputsAsync"/>); empty when none.</param>
+/// <param name="Inputs">Other objects the checks read, as <c>{name}@{version}</c> lines; empty when none.</param>
 public sealed record MeasurementKey(string Dataset, string CampaignJsonSha256, string Engine, string Inputs = "")
 {
     /// <summary>

@@ -18,28 +18,11 @@ public sealed class MeasurementReuse(IObjectStore store, string engineVersion)
     /// <exception cref="ArgumentException"><paramref name="config"/> holds no settings (missing or invalid campaign.json).</exception>
     /// <param name="config">The campaign.json read.</param>
     /// <param name="dataset">The dataset object.</param>
-    /// <param name="inputs">The other objects the measurement reads (<see cref="InputsAsync"/>).</param>
+    /// <param name="inputs">The other objects the measurement reads, one <c>{name}@{version}</c> per line (the campaign's assignment, other live campaigns' data); empty when none.</param>
     public MeasurementKey KeyOf(CampaignConfigRead config, string dataset, string inputs = "") =>
         config is { State: CampaignConfigState.Found, ContentSha256: { } sha }
             ? new MeasurementKey(dataset, sha, engineVersion, inputs)
             : throw new ArgumentException($"{config.Path} holds no settings to measure with", nameof(config));
-
-    /// <summary>
-    /// The stored objects besides the dataset that <paramref name="config"/>'s measurement reads, as <c>{name}@{etag}</c>:
-    /// a holdout's assignment (<see cref="StoreLayout.Assignment"/>), when stored. Empty when there are none, so a new
-    /// or replaced assignment measures the campaign again.
-    /// </summary>
-    /// <exception cref="ObjectStoreException">The store failed.</exception>
-    public async Task<string> InputsAsync(CampaignId campaign, CampaignConfig config, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        if (config.Design != CampaignDesign.Holdout)
-        {
-            return "";
-        }
-        var assignment = await store.GetAsync(StoreLayout.Assignment(campaign), cancellationToken).ConfigureAwait(false);
-        return assignment is null ? "" : $"{assignment.Name}@{assignment.ETag}";
-    }
 
     /// <summary>The stored measurement of <paramref name="key"/> when it is still the campaign's answer at <paramref name="now"/>; null when the campaign must be measured.</summary>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
