@@ -99,7 +99,12 @@ internal static class ConflatedTests
         var pairs = new List<HoldoutPair>();
         foreach (var other in live)
         {
-            var index = await CustomersAsync(store, other, copies, cancellationToken).ConfigureAwait(false);
+            AssignmentIndex index;
+            // A folder of its own: local copies are named by the object's last segment, and every assignment is assignment.parquet.
+            using (var theirs = new LocalShardCopies(store))
+            {
+                index = await CustomersAsync(store, other, theirs, cancellationToken).ConfigureAwait(false);
+            }
             var scan = new HoldoutPairScan(index, (other.Config.Holdout ?? new Statistics.Measurement.HoldoutSettings()).Control, settings.Control, config.Metrics);
             foreach (var shard in shards)
             {
