@@ -14,7 +14,7 @@ public sealed class AssignmentAudit(AssignmentIndex assignment, string controlAr
 {
     private readonly List<string> _wrongArm = [], _notAssigned = [], _holdoutExposed = [];
     private long _customers, _wrong, _unassigned, _holdout, _exposed;
-    private readonly int _control = IndexOf(assignment.Arms, controlArm);
+    private readonly int _control = assignment.ArmIndexOf(controlArm);
 
     /// <summary>Checks every row of <paramref name="export"/> (columns found through <paramref name="columns"/>).</summary>
     /// <exception cref="ExportValidationException">The export lacks a customer id or arm column.</exception>
@@ -30,7 +30,7 @@ public sealed class AssignmentAudit(AssignmentIndex assignment, string controlAr
             // Export arm code → assignment arm index (−1: an arm the assignment does not have), extended as new arms appear.
             for (int a = toAssigned.Count; a < rows.Arms.Count; a++)
             {
-                toAssigned.Add(IndexOf(assignment.Arms, rows.Arms.Names[a]));
+                toAssigned.Add(assignment.ArmIndexOf(rows.Arms.Names[a]));
             }
             Tally(rows, toAssigned);
         }
@@ -82,16 +82,4 @@ public sealed class AssignmentAudit(AssignmentIndex assignment, string controlAr
 
     /// <summary>The agreement of every row added so far.</summary>
     public AssignmentAgreement Result => new(_customers, _wrong, _unassigned, _holdout, _exposed, [.. _wrongArm], [.. _notAssigned], [.. _holdoutExposed]);
-
-    private static int IndexOf(IReadOnlyList<string> arms, string arm)
-    {
-        for (int i = 0; i < arms.Count; i++)
-        {
-            if (string.Equals(arms[i], arm, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
 }

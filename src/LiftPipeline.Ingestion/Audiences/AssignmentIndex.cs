@@ -28,6 +28,19 @@ public sealed class AssignmentIndex
     /// <summary>The layer of mutually exclusive tests the assignment declares (its <c>layer</c> column); null when none or read from exports.</summary>
     public string? Layer { get; }
 
+    /// <summary>The index of arm <paramref name="arm"/> in <see cref="Arms"/> (ordinal); −1 when the assignment has no such arm.</summary>
+    public int ArmIndexOf(string arm)
+    {
+        for (int i = 0; i < Arms.Count; i++)
+        {
+            if (string.Equals(Arms[i], arm, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /// <summary>Customers assigned.</summary>
     public int Count => _text?.Count ?? _integer!.Count;
 

@@ -17,7 +17,7 @@ public sealed class HoldoutPairScan(AssignmentIndex other, string otherControl, 
     private readonly List<string> _arms = [];
     private readonly List<long[]> _table = [];
     private readonly Welford[] _cells = new Welford[metrics.Count * 4];
-    private readonly int _otherControl = IndexOf(other.Arms, otherControl);
+    private readonly int _otherControl = other.ArmIndexOf(otherControl);
     private long _customers;
 
     /// <summary>Adds every row of one of this test's exports (columns found through <paramref name="columns"/>).</summary>
@@ -101,18 +101,6 @@ public sealed class HoldoutPairScan(AssignmentIndex other, string otherControl, 
         _arms.Add(arm);
         _table.Add(new long[other.Arms.Count]);
         return _arms.Count - 1;
-    }
-
-    private static int IndexOf(IReadOnlyList<string> arms, string arm)
-    {
-        for (int i = 0; i < arms.Count; i++)
-        {
-            if (string.Equals(arms[i], arm, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /// <summary>One pass mean and variance (Welford 1962).</summary>
