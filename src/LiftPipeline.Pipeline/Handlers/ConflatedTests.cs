@@ -1,9 +1,11 @@
 using LiftPipeline.Ingestion.Audiences;
 using LiftPipeline.Pipeline.Campaigns;
 using LiftPipeline.Pipeline.Datasets;
+using LiftPipeline.Pipeline.Reports;
 using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Statistics.Conflation;
 using LiftPipeline.Statistics.Guardrails;
+using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Pipeline.Handlers;
 
@@ -27,20 +29,10 @@ internal static class ConflatedTests
         {
             return live;
         }
-        var folders = new List<string>();
-        await foreach (var item in store.ListAsync(StoreLayout.CampaignsPrefix, cancellationToken).ConfigureAwait(false))
+        foreach (var read in await OtherCampaignsAsync(store, campaign, cancellationToken).ConfigureAwait(false))
         {
-            if (StoreLayout.TryParseCampaignConfig(item.Name, out var folder) && folder != campaign.Value && CampaignId.TryParse(folder, out _))
-            {
-                folders.Add(folder);
-            }
-        }
-        folders.Sort(StringComparer.Ordinal);
-        foreach (var folder in folders)
-        {
-            var id = CampaignId.Parse(folder);
-            var read = await store.ReadCampaignConfigAsync(id, cancellationToken).ConfigureAwait(false);
-            if (read is not { State: CampaignConfigState.Found, Config: { Active: true, Status: CampaignStatus.Measuring, Design: CampaignDesign.Holdout } other, ContentSha256: { } sha }
+            var id = read.Campaign;
+            if (read is not { Config: { Active: true, Status: CampaignStatus.Measuring, Design: CampaignDesign.Holdout } other, ContentSha256: { } sha }
                 || !Overlap(config.Treatment, other.Treatment))
             {
                 continue;
@@ -141,6 +133,62 @@ internal static class ConflatedTests
             openers.Add(await copies.OpenerAsync(shard.Copy, shard.Export, cancellationToken).ConfigureAwait(false));
         }
         return await AssignmentIndex.FromExportsAsync(openers, other.Config.ColumnMapping, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The markets of the other geo tests live on <paramref name="today"/> — panel campaigns that are active, measuring and
+    /// have a dated treatment window that has not ended before <paramref name="today"/> (one starting later counts: its
+    /// markets are taken) — each with its test and role (treated: a unit with a treated cell in that test's dataset;
+    /// control: any other unit of it). One other panel is in memory at a time. A panel test without a dated window is not
+    /// counted (its live days are unknown). Empty, reading no panel, when no other geo test is live.
+    /// </summary>
+    public static async Task<IReadOnlyList<LiveTestMarket>> LiveGeoMarketsAsync(IObjectStore store, CampaignId campaign, DateOnly today, CancellationToken cancellationToken)
+    {
+        var markets = new List<LiveTestMarket>();
+        foreach (var read in await OtherCampaignsAsync(store, campaign, cancellationToken).ConfigureAwait(false))
+        {
+            var id = read.Campaign;
+            if (read.Config is not { Active: true, Status: CampaignStatus.Measuring, Design: CampaignDesign.Panel, Treatment: { Start.Kind: PeriodKind.Date } window }
+                || (window.End is { } end && end.ToDate() < today))
+            {
+                continue;
+            }
+            var dataset = new CampaignDataset(store, id);
+            if (await dataset.ReadManifestAsync(cancellationToken).ConfigureAwait(false) is not { } manifest)
+            {
+                continue;
+            }
+            var panel = await dataset.ReadPanelAsync(manifest, cancellationToken).ConfigureAwait(false);
+            var treated = new HashSet<int>(panel.TreatedUnits);
+            for (int u = 0; u < panel.Units.Count; u++)
+            {
+                markets.Add(new LiveTestMarket(panel.Units[u], id.Value, treated.Contains(u) ? "treated" : "control"));
+            }
+        }
+        return markets;
+    }
+
+    /// <summary>Every other campaign with a valid campaign.json, by id.</summary>
+    private static async Task<IReadOnlyList<CampaignConfigRead>> OtherCampaignsAsync(IObjectStore store, CampaignId campaign, CancellationToken cancellationToken)
+    {
+        var folders = new List<string>();
+        await foreach (var item in store.ListAsync(StoreLayout.CampaignsPrefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (StoreLayout.TryParseCampaignConfig(item.Name, out var folder) && folder != campaign.Value && CampaignId.TryParse(folder, out _))
+            {
+                folders.Add(folder);
+            }
+        }
+        folders.Sort(StringComparer.Ordinal);
+        var configs = new List<CampaignConfigRead>();
+        foreach (var folder in folders)
+        {
+            if (await store.ReadCampaignConfigAsync(CampaignId.Parse(folder), cancellationToken).ConfigureAwait(false) is { State: CampaignConfigState.Found, Config: not null } read)
+            {
+                configs.Add(read);
+            }
+        }
+        return configs;
     }
 
     /// <summary>Whether two treatment windows meet: both dated (or of one period kind) and overlapping, an open end running on; true when either is missing or their kinds differ.</summary>
