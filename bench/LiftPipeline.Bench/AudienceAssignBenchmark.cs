@@ -147,7 +147,7 @@ internal static class AudienceAssignBenchmark
         await HoldoutAssignmentWriter.WriteAsync(reader, new HoldoutAssigner("everyone", Salt, Allocation), stream);
     }
 
-    private static async Task<double[][]> TimeAsync((string Name, Func<Task> Run)[] contenders, int runs)
+    internal static async Task<double[][]> TimeAsync((string Name, Func<Task> Run)[] contenders, int runs)
     {
         var cpu = contenders.Select(_ => new double[runs]).ToArray();
         using var process = Process.GetCurrentProcess();
@@ -169,7 +169,7 @@ internal static class AudienceAssignBenchmark
         return cpu;
     }
 
-    private static List<object?[]> Query(DuckDBConnection connection, string sql)
+    internal static List<object?[]> Query(DuckDBConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -187,14 +187,14 @@ internal static class AudienceAssignBenchmark
         return rows;
     }
 
-    private static void Execute(DuckDBConnection connection, string sql)
+    internal static void Execute(DuckDBConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
 
-    private static double Median(double[] values)
+    internal static double Median(double[] values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;

@@ -12,6 +12,7 @@ using LiftPipeline.Bench;
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- design [--runs R] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- fanout [--shards S] [--workers W] [--rows N] [--no-results]
 //   dotnet run -c Release --project bench/LiftPipeline.Bench -- audience-assign [--rows N] [--runs R]
+//   dotnet run -c Release --project bench/LiftPipeline.Bench -- audience-build [--rows N] [--runs R]
 if (args.Length >= 2 && args[0] is PeakMemory.Mode or PeakMemory.StatisticsMode or PeakMemory.DuckDbMode)
 {
     int workers = args.Length >= 4 && args[2] == "--workers" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
@@ -63,6 +64,8 @@ switch (command)
         return await FanoutBenchmark.RunAsync(args[1..]);
     case "audience-assign":
         return await AudienceAssignBenchmark.RunAsync(args[1..]);
+    case "audience-build":
+        return await AudienceBuildBenchmark.RunAsync(args[1..]);
     default:
         Console.Error.WriteLine("""
             usage: LiftPipeline.Bench <benchmark> [options]
@@ -119,6 +122,11 @@ switch (command)
                        running the same definition in SQL, one thread each, CPU time: arm counts, and writing the file
                        --rows N        customers in the generated export (default 10000000)
                        --runs R        timed runs per contender (default 3); prints the table, writes no results file
+              audience-build
+                       an audience refresh (Bargain hunters, Young adults, an RFM segment) over a customers export vs
+                       DuckDB running the same SQL (NTILE with the id tie-break), one thread each, CPU time, members file
+                       --rows N        customers in the generated export (default 10000000)
+                       --runs R        timed runs per contender (default 3)
               t-power  t-test sample size per group: bracket from the normal approximation vs the fixed bracket [2, 1e7]
                        --no-results    do not write bench/RESULTS.md
               sdid     SDID + 200 placebo replications (reference and exact solvers) on Prop99 and four simulated
