@@ -95,7 +95,15 @@ internal static class ConflatedTests
             // A folder of its own: local copies are named by the object's last segment, and every assignment is assignment.parquet.
             using (var theirs = new LocalShardCopies(store))
             {
-                index = await CustomersAsync(store, other, theirs, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    index = await CustomersAsync(store, other, theirs, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Ingestion.ExportValidationException)
+                {
+                    // The other campaign's assignment is invalid: its own measurement fails with the reason; this one is not held hostage.
+                    continue;
+                }
             }
             var scan = new HoldoutPairScan(index, (other.Config.Holdout ?? new Statistics.Measurement.HoldoutSettings()).Control, settings.Control, config.Metrics);
             foreach (var shard in shards)
@@ -105,7 +113,7 @@ internal static class ConflatedTests
             }
             pairs.Add(scan.Result(other.Id.Value, layer is not null && string.Equals(layer, index.Layer, StringComparison.Ordinal) ? layer : null));
         }
-        return ConflatedGuardrail.Check(pairs, config.Alpha);
+        return pairs.Count == 0 ? null : ConflatedGuardrail.Check(pairs, config.Alpha);
     }
 
     /// <summary>Reads <paramref name="store"/>'s assignment of a campaign into memory through <paramref name="copies"/>; null when it has none.</summary>
