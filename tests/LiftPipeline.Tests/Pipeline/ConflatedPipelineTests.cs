@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Pipeline.Hosting;
+using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Statistics.Conflation;
 using LiftPipeline.Statistics.Guardrails;
@@ -135,5 +136,23 @@ public sealed class ConflatedPipelineTests : IDisposable
         Assert.Equal([ConflatedGuardrail.SameLayerFinding], conflated.Findings);
         Assert.Equal((double)shared, conflated.Evidence["gamma.shared"]);
         Assert.Contains("both are in layer q3, which must keep them apart", conflated.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Another_campaigns_invalid_assignment_leaves_it_out_and_this_campaign_is_still_measured()
+    {
+        var store = new FolderStore(Path.Combine(_root.FullName, "invalid"));
+        await AddAsync(store, "alpha", """{"start": "2026-10-01"}""");
+        await AddAsync(store, "gamma", """{"start": "2026-09-01", "end": "2026-12-31"}""");
+        string twice = CustomerExportKit.Write(_root.FullName, "twice.parquet", "SELECT 'c' || (i % 10) AS customer_id, 'treat' AS arm FROM range(20) t(i)");
+        await store.WriteAsync(StoreLayout.Assignment(CampaignId.Parse("gamma")), await File.ReadAllBytesAsync(twice));
+
+        var measured = await Handler(store).HandleAsync(Alpha, RunId.Parse("run-1"));
+        var gamma = await Handler(store).HandleAsync(CampaignId.Parse("gamma"), RunId.Parse("run-1"));
+
+        Assert.Equal(CampaignRunStatus.Measured, measured.Status);
+        Assert.DoesNotContain(measured.Holdout!.Guardrails, g => g.Name == ConflatedGuardrail.Name);
+        Assert.Equal(CampaignRunStatus.Failed, gamma.Status);
+        Assert.Contains("customer 'c0' is assigned twice", gamma.Message, StringComparison.Ordinal);
     }
 }
