@@ -113,7 +113,8 @@ internal static class ConflatedTests
             }
             pairs.Add(scan.Result(other.Id.Value, layer is not null && string.Equals(layer, index.Layer, StringComparison.Ordinal) ? layer : null));
         }
-        return pairs.Count == 0 ? null : ConflatedGuardrail.Check(pairs, config.Alpha);
+        // Interactions at the dependence test's level too (q = 0.01): an independent pair breaches about 2% of the time, not 6%.
+        return pairs.Count == 0 ? null : ConflatedGuardrail.Check(pairs, AssignmentDependence.DefaultAlpha);
     }
 
     /// <summary>Reads <paramref name="store"/>'s assignment of a campaign into memory through <paramref name="copies"/>; null when it has none.</summary>
