@@ -90,8 +90,8 @@ internal static class DemoCommand
         {
             await output.WriteLineAsync($"  lift measure {Quote(locate(export.Export.Path))} --estimator all").ConfigureAwait(false);
         }
-        // A holdout export (accepted without a panel) measures on its own too, segment by segment.
-        var holdout = summary.Exports.FirstOrDefault(e => e.Disposition == ExportDisposition.Accepted && e.Panel is null);
+        // The vbo-holdout export (accepted without a panel) measures on its own too, segment by segment; the hint names its arms.
+        var holdout = summary.Exports.FirstOrDefault(e => e.Disposition == ExportDisposition.Accepted && e.Panel is null && e.Export.Campaign == "vbo-holdout");
         if (holdout is not null)
         {
             await output.WriteLineAsync($"  lift measure {Quote(locate(holdout.Export.Path))} --contrast vbo_1p:vbo --metric revenue --allocation holdout=0.2,vbo=0.4,vbo_1p=0.4").ConfigureAwait(false);

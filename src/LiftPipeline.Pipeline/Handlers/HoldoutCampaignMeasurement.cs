@@ -1,4 +1,5 @@
 using LiftPipeline.Ingestion;
+using LiftPipeline.Ingestion.Audiences;
 using LiftPipeline.Ingestion.Experiments;
 using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Campaigns;
@@ -21,7 +22,8 @@ namespace LiftPipeline.Pipeline.Handlers;
 /// those missing, so a measurement never waits for a worker — and, with capping, the capped statistics of the same
 /// ranges under the pooled caps (stored by caps: an unchanged cap reads no row). Then <see cref="HoldoutAnalysis"/>
 /// measures, and the holdout report (JSON, HTML with the forest plot, Markdown) and latest.json are written, with an
-/// alert per breached guardrail (SRM, underpowered, contamination, harm) whose id derives from the campaign, the
+/// alert per breached guardrail (SRM, underpowered, contamination — against the stored assignment too, when there is
+/// one — harm, and conflated when other holdouts are live: <see cref="ConflatedTests"/>) whose id derives from the campaign, the
 /// guardrail and the dataset, so unchanged data never alerts twice.
 /// </summary>
 internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvider clock)
@@ -40,7 +42,13 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
             {
                 throw new MeasurementNotPossibleException("the dataset holds no shard");
             }
+            var assignment = await ConflatedTests.AssignmentAsync(store, campaign, copies, cancellationToken).ConfigureAwait(false);
+            options = options with { Assignment = assignment is null ? null : await AgreementAsync(assignment, config, options.Settings.Control, shards, copies, cancellationToken).ConfigureAwait(false) };
             measurement = await HoldoutAnalysis.MeasureAsync((caps, ct) => MergeAsync(shards, partials, copies, caps, ct), options, cancellationToken).ConfigureAwait(false);
+            if (await ConflatedTests.CheckAsync(store, campaign, config, assignment?.Layer, shards, copies, cancellationToken).ConfigureAwait(false) is { } conflated)
+            {
+                measurement = measurement with { Guardrails = [.. measurement.Guardrails, conflated] };
+            }
         }
         catch (Exception e) when (e is MeasurementNotPossibleException or ExportValidationException)
         {
@@ -89,6 +97,19 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
             }
         }
         return parts.Count == 1 ? parts[0] : ExperimentStatistics.Combine(parts);
+    }
+
+    /// <summary>How every shard's rows agree with the campaign's stored <paramref name="assignment"/>; streams each shard's id, arm and exposure columns.</summary>
+    private static async Task<AssignmentAgreement> AgreementAsync(AssignmentIndex assignment, CampaignConfig config, string control, IReadOnlyList<HoldoutDataset.Shard> shards,
+        LocalShardCopies copies, CancellationToken cancellationToken)
+    {
+        var audit = new AssignmentAudit(assignment, control);
+        foreach (var shard in shards)
+        {
+            await using var export = await (await copies.OpenerAsync(shard.Copy, shard.Export, cancellationToken).ConfigureAwait(false))(cancellationToken).ConfigureAwait(false);
+            await audit.AddAsync(export, config.ColumnMapping, cancellationToken).ConfigureAwait(false);
+        }
+        return audit.Result;
     }
 
     /// <summary>Days since a dated treatment start (the first counting as 1) and the days of the planned window; nulls when not dated or not started.</summary>

@@ -126,7 +126,8 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
             return done;
         }
         var started = clock.GetUtcNow();
-        var key = new MeasurementReuse(store, EngineVersion).KeyOf(read, manifest.Dataset);
+        var reuse = new MeasurementReuse(store, EngineVersion);
+        var key = reuse.KeyOf(read, manifest.Dataset, await ConflatedTests.InputsAsync(store, campaign, config, cancellationToken).ConfigureAwait(false));
         var outcome = await ReusedAsync(config, campaign, key, run, started, cancellationToken).ConfigureAwait(false);
         if (outcome is null)
         {

@@ -151,7 +151,8 @@ public sealed class NightlyRunHandler(IObjectStore store, IWorkQueue queue, Time
             return null;
         }
         var reuse = new MeasurementReuse(store, EngineVersion);
-        var stored = await reuse.FindAsync(campaign, config, reuse.KeyOf(read, manifest.Dataset), now, cancellationToken).ConfigureAwait(false);
+        var key = reuse.KeyOf(read, manifest.Dataset, await ConflatedTests.InputsAsync(store, campaign, config, cancellationToken).ConfigureAwait(false));
+        var stored = await reuse.FindAsync(campaign, config, key, now, cancellationToken).ConfigureAwait(false);
         return stored is null ? null : MeasureCampaignHandler.Reused(campaign, runId, stored);
     }
 

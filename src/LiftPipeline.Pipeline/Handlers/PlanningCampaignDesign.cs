@@ -6,6 +6,7 @@ using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Statistics;
 using LiftPipeline.Statistics.Design;
+using LiftPipeline.Statistics.Panels;
 
 namespace LiftPipeline.Pipeline.Handlers;
 
@@ -40,6 +41,17 @@ internal sealed class PlanningCampaignDesign(IObjectStore store, TimeProvider cl
     public async Task<MeasureOutcome> DesignAsync(CampaignConfig config, CampaignId campaign, DatasetManifest manifest, RunId runId, CancellationToken cancellationToken)
     {
         var settings = config.GeoDesign ?? new GeoDesignSettings(config.Metrics[0], new GeoDesignOptions { Seed = config.Seed });
+        // Markets other live geo tests use (those of this history) are never test candidates here; the exclusion joins the
+        // options, and so the inputs hash. Without a live geo test nothing is read before the current design is checked.
+        var live = await ConflatedTests.LiveGeoMarketsAsync(store, campaign, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken).ConfigureAwait(false);
+        Panel? panel = null;
+        if (live.Count > 0)
+        {
+            panel = await new CampaignDataset(store, campaign).ReadPanelAsync(manifest, cancellationToken).ConfigureAwait(false);
+            var units = new HashSet<string>(panel.Units, StringComparer.Ordinal);
+            live = [.. live.Where(m => units.Contains(m.Market))];
+            settings = settings with { Options = settings.Options with { Exclude = [.. settings.Options.Exclude.Union(live.Select(m => m.Market), StringComparer.Ordinal)] } };
+        }
         string inputs = DesignJson.InputsHash(manifest.Dataset, settings.Metric, settings.Options, engineVersion);
         string folder = StoreLayout.DesignFolder(campaign);
         if (await CurrentAsync(campaign, inputs, cancellationToken).ConfigureAwait(false) is { } current)
@@ -52,7 +64,7 @@ internal sealed class PlanningCampaignDesign(IObjectStore store, TimeProvider cl
             return new MeasureOutcome(campaign, runId, CampaignRunStatus.Failed, failed.Reason, null, null, failed.Alerts, AlreadyMeasured: true);
         }
         var now = clock.GetUtcNow();
-        var panel = await new CampaignDataset(store, campaign).ReadPanelAsync(manifest, cancellationToken).ConfigureAwait(false);
+        panel ??= await new CampaignDataset(store, campaign).ReadPanelAsync(manifest, cancellationToken).ConfigureAwait(false);
         DesignReport report;
         try
         {
@@ -61,6 +73,7 @@ internal sealed class PlanningCampaignDesign(IObjectStore store, TimeProvider cl
             report = settings.Options.Cells > 1
                 ? DesignReport.Create(campaign, now, inputs, dataset, settings.Options, MultiCellMarketSelection.Select(data, settings.Options, null, cancellationToken))
                 : DesignReport.Create(campaign, now, inputs, dataset, settings.Options, GeoMarketSelection.Select(data, settings.Options, null, cancellationToken));
+            report = report with { LiveExclusions = live };
         }
         catch (Exception e) when (e is MeasurementNotPossibleException or GeoDesignOptionException || e.GetType() == typeof(ArgumentException))
         {

@@ -54,6 +54,19 @@ public static class DesignJson
         WriteDataset(w, report.Dataset);
         w.WritePropertyName("options");
         WriteOptions(w, report.Dataset.Metric, report.Options);
+        if (report.LiveExclusions.Count > 0)
+        {
+            w.WriteStartArray("liveExclusions");
+            foreach (var x in report.LiveExclusions)
+            {
+                w.WriteStartObject();
+                w.WriteString("market", x.Market);
+                w.WriteString("campaign", x.Campaign);
+                w.WriteString("role", x.Role);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
         WriteResolved(w, report);
         w.WriteNumber("simulations", report.Simulations);
         WriteCells(w, report);

@@ -40,6 +40,10 @@ public static class DesignMarkdown
             Curve(sb, report, cell, c.Locations);
         }
         sb.Append($"\n## Settings\n\n{Markdown(DesignText.Settings(report))}. Dataset {Markdown(report.Dataset.Object)}, inputs {report.InputsHash}.\n");
+        if (report.LiveExclusions.Count > 0)
+        {
+            sb.Append($"\nExcluded because other live geo tests use them: {Markdown(string.Join(", ", report.LiveExclusions.Select(x => $"{x.Market} ({x.Role} in {x.Campaign})")))}.\n");
+        }
         return sb.ToString();
     }
 

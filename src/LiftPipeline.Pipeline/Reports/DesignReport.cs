@@ -19,6 +19,12 @@ public sealed record DesignCell(IReadOnlyList<string>? Markets, MarketSelection 
 /// <param name="LastPeriod">Last period (ISO form).</param>
 public sealed record DesignDataset(string Object, string Metric, int Units, int Periods, string FirstPeriod, string LastPeriod);
 
+/// <summary>A market left out of a design's candidates because another live geo test uses it. Immutable.</summary>
+/// <param name="Market">The market.</param>
+/// <param name="Campaign">The live geo test's campaign id.</param>
+/// <param name="Role"><c>treated</c> or <c>control</c> in that test.</param>
+public sealed record LiveTestMarket(string Market, string Campaign, string Role);
+
 /// <summary>
 /// The geo design report of a planning campaign: which markets to test, for how long, the smallest effect each design
 /// detects and what it costs, and every candidate's power curves. Immutable; <see cref="DesignJson"/>,
@@ -49,6 +55,12 @@ public sealed record DesignReport(
         var cells = selection.Cells.Select((s, i) => new DesignCell(i < selection.CellMarkets.Count ? selection.CellMarkets[i] : null, s)).ToArray();
         return new DesignReport(campaign, generatedAt, inputsHash, dataset, options, cells, selection.Simulations);
     }
+
+    /// <summary>
+    /// Markets of other live geo tests added to <see cref="GeoDesignOptions.Exclude"/> (already in <see cref="Options"/>),
+    /// with the test and the role that excluded each; empty when none. Default empty.
+    /// </summary>
+    public IReadOnlyList<LiveTestMarket> LiveExclusions { get; init; } = [];
 
     /// <summary>True for a design of two or more test cells.</summary>
     public bool IsMultiCell => Cells.Count > 1 || Cells.Any(c => c.Markets is not null);

@@ -16,9 +16,12 @@ public sealed class MeasurementReuse(IObjectStore store, string engineVersion)
 {
     /// <summary>The key of <paramref name="config"/>'s campaign measured on <paramref name="dataset"/> by this engine.</summary>
     /// <exception cref="ArgumentException"><paramref name="config"/> holds no settings (missing or invalid campaign.json).</exception>
-    public MeasurementKey KeyOf(CampaignConfigRead config, string dataset) =>
+    /// <param name="config">The campaign.json read.</param>
+    /// <param name="dataset">The dataset object.</param>
+    /// <param name="inputs">The other objects the measurement reads, one <c>{name}@{version}</c> per line (the campaign's assignment, other live campaigns' data); empty when none.</param>
+    public MeasurementKey KeyOf(CampaignConfigRead config, string dataset, string inputs = "") =>
         config is { State: CampaignConfigState.Found, ContentSha256: { } sha }
-            ? new MeasurementKey(dataset, sha, engineVersion)
+            ? new MeasurementKey(dataset, sha, engineVersion, inputs)
             : throw new ArgumentException($"{config.Path} holds no settings to measure with", nameof(config));
 
     /// <summary>The stored measurement of <paramref name="key"/> when it is still the campaign's answer at <paramref name="now"/>; null when the campaign must be measured.</summary>

@@ -28,7 +28,12 @@ public static class HoldoutGuardrails
         {
             results.Add(Mde(contrasts, options, target));
         }
-        if (statistics.ForArm(control.Arm) is { N: > 0 } c && c.WithExposure == c.N)
+        bool exposureKnown = statistics.ForArm(control.Arm) is { N: > 0 } c && c.WithExposure == c.N;
+        if (options.Assignment is { } assignment)
+        {
+            results.Add(AssignmentContamination(exposureKnown ? control : null, assignment, options.Settings.Control, options.Guardrails.MaxControlExposure));
+        }
+        else if (exposureKnown)
         {
             results.Add(ControlExposure(control, options.Guardrails.MaxControlExposure));
         }
@@ -124,6 +129,59 @@ public static class HoldoutGuardrails
             ? new(Contamination, GuardrailStatus.Breach, $"Control contamination: {100 * share:0.##}% of {control.Arm} ({control.Exposed:N0} customers) was exposed, above {100 * limit:0.##}%. The holdout is not clean; effects are biased toward zero.", evidence)
             : new(Contamination, GuardrailStatus.Pass, $"The control is clean: {100 * share:0.##}% of {control.Arm} exposed (limit {100 * limit:0.##}%).", evidence);
     }
+
+    /// <summary>Finding names of the contamination guardrail with a stored assignment, in this order.</summary>
+    public const string ExposedControlFinding = "exposed-control", WrongArmFinding = "wrong-arm", NotAssignedFinding = "not-assigned", HoldoutExposedFinding = "holdout-exposed";
+
+    /// <summary>
+    /// Contamination with a stored assignment: the export's control arm exposed (when the export flags exposure), rows in
+    /// another arm than assigned, rows of customers the assignment lacks, and holdout-assigned customers exposed — each a
+    /// share, and each breaching above the one <c>maxControlExposure</c> limit. Findings name the shares that breach.
+    /// </summary>
+    private static GuardrailResult AssignmentContamination(ArmCount? exposedControl, AssignmentAgreement a, string controlArm, double limit)
+    {
+        var evidence = new Dictionary<string, double>
+        {
+            ["limit"] = limit, ["assignment.customers"] = a.Customers,
+            ["assignment.wrongArm"] = a.WrongArm, ["assignment.wrongArmShare"] = a.WrongArmShare,
+            ["assignment.notAssigned"] = a.NotAssigned, ["assignment.notAssignedShare"] = a.NotAssignedShare,
+            ["assignment.holdoutAssigned"] = a.HoldoutAssigned, ["assignment.holdoutExposed"] = a.HoldoutExposed, ["assignment.holdoutExposedShare"] = a.HoldoutExposedShare,
+        };
+        var findings = new List<string>();
+        var notes = new List<string>();
+        if (exposedControl is { } control)
+        {
+            double share = control.N > 0 ? (double)control.Exposed / control.N : 0;
+            evidence["exposedShare"] = share;
+            evidence["exposed"] = control.Exposed;
+            if (share > limit)
+            {
+                findings.Add(ExposedControlFinding);
+                notes.Add($"{Percent(share)} of the export's {control.Arm} arm ({control.Exposed:N0} customers) was exposed");
+            }
+        }
+        if (a.WrongArmShare > limit)
+        {
+            findings.Add(WrongArmFinding);
+            notes.Add($"{a.WrongArm:N0} customers ({Percent(a.WrongArmShare)}) are in another arm than assigned (e.g. {string.Join(", ", a.FirstWrongArm)})");
+        }
+        if (a.NotAssignedShare > limit)
+        {
+            findings.Add(NotAssignedFinding);
+            notes.Add($"{a.NotAssigned:N0} customers ({Percent(a.NotAssignedShare)}) are not in the assignment (e.g. {string.Join(", ", a.FirstNotAssigned)})");
+        }
+        if (a.HoldoutExposedShare > limit)
+        {
+            findings.Add(HoldoutExposedFinding);
+            notes.Add($"{a.HoldoutExposed:N0} of {a.HoldoutAssigned:N0} customers assigned to {controlArm} ({Percent(a.HoldoutExposedShare)}) were exposed (e.g. {string.Join(", ", a.FirstHoldoutExposed)})");
+        }
+        string counts = $"{a.WrongArm:N0} of {a.Customers:N0} customers in another arm than assigned, {a.NotAssigned:N0} not in the assignment, {a.HoldoutExposed:N0} of {a.HoldoutAssigned:N0} assigned to {controlArm} exposed";
+        return findings.Count > 0
+            ? new(Contamination, GuardrailStatus.Breach, $"Contamination against the assignment: {string.Join("; ", notes)}; the limit is {Percent(limit)}. The holdout is not clean; effects are biased.", evidence) { Findings = findings }
+            : new(Contamination, GuardrailStatus.Pass, $"The export agrees with the assignment: {counts} (limit {Percent(limit)} each).", evidence);
+    }
+
+    private static string Percent(double share) => $"{100 * share:0.##}%";
 
     /// <summary>
     /// The guardrail metrics an arm harms: for each harm check, the overall mean contrasts of an arm against

@@ -21,6 +21,12 @@ public sealed record HoldoutMeasureOptions
     /// <summary>The caps the statistics were computed with (reported with the tails); null when uncapped.</summary>
     public IReadOnlyDictionary<string, OutcomeCap>? Caps { get; init; }
 
+    /// <summary>
+    /// How the export rows agree with the campaign's stored assignment, when there is one: the <c>contamination</c>
+    /// guardrail then also checks wrong arms, unassigned customers and exposed holdout customers. Default null.
+    /// </summary>
+    public AssignmentAgreement? Assignment { get; init; }
+
     /// <summary>Fit the spliced binned-Pareto tail of each metric from its sketch. Default true.</summary>
     public bool FitTails { get; init; } = true;
 

@@ -18,8 +18,8 @@ public sealed class DemoCommandTests
         var (code, output, error) = await CliRunner.RunAsync(Host, CancellationToken.None, "demo", "--dir", target, "--samples", samples);
 
         Assert.True(code == 0, output + error);
-        Assert.Contains("7 new exports: 6 accepted, 1 quarantined", output, StringComparison.Ordinal);
-        foreach (var campaign in new[] { "geolift-test", "multicell", "prop99", "vbo-holdout" })
+        Assert.Contains("8 new exports: 7 accepted, 1 quarantined", output, StringComparison.Ordinal);
+        foreach (var campaign in new[] { "creative-holdout", "geolift-test", "multicell", "prop99", "vbo-holdout" })
         {
             Assert.Contains($"│ {campaign} ", output, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(target, "reports", campaign, "latest.json")), campaign);

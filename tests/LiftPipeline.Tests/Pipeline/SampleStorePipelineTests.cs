@@ -53,12 +53,12 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
     [Fact]
     public void Every_campaign_is_measured_in_one_run_and_only_the_malformed_export_is_quarantined()
     {
-        Assert.Equal(["geo-plan", "geolift-test", "multicell", "prop99", "vbo-holdout"], run.Summary.Measurements.Select(m => m.Campaign.Value));
+        Assert.Equal(["creative-holdout", "geo-plan", "geolift-test", "multicell", "prop99", "vbo-holdout"], run.Summary.Measurements.Select(m => m.Campaign.Value));
         Assert.All(run.Summary.Measurements.Where(m => m.Campaign != "geo-plan"), m => Assert.Equal(CampaignRunStatus.Measured, m.Status));
         Assert.Equal(CampaignRunStatus.Designed, run.Measured("geo-plan").Status);
         Assert.Equal(["exports/geolift-test/2021-q2-fix.parquet"],
             run.Summary.Exports.Where(e => e.Disposition == ExportDisposition.Quarantined).Select(e => e.Export.Path));
-        Assert.Equal(6, run.Summary.Exports.Count(e => e.Disposition == ExportDisposition.Accepted));
+        Assert.Equal(7, run.Summary.Exports.Count(e => e.Disposition == ExportDisposition.Accepted));
         Assert.Empty(run.Summary.Problems);
     }
 
@@ -121,7 +121,7 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
     [Fact]
     public async Task Each_campaign_has_its_three_report_files_a_latest_pointer_and_a_line_in_the_run_manifest()
     {
-        foreach (var campaign in new[] { "geolift-test", "multicell", "prop99", "vbo-holdout" })
+        foreach (var campaign in new[] { "creative-holdout", "geolift-test", "multicell", "prop99", "vbo-holdout" })
         {
             foreach (var file in new[] { "report.json", "report.html", "report.md" })
             {
@@ -167,6 +167,30 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
         var tail = report.Measurement.Tails.Single(t => t.Metric == "revenue");
         Assert.True(tail.Cap > 100, $"revenue capped at its 99.9% point, {tail.Cap}");   // converters spend 0.7·pre + 30·e^{0.9Z}
         Assert.InRange(tail.TailIndex, -0.5, 0.5);
+    }
+
+    [Fact]
+    public async Task The_two_holdout_samples_are_conflated_and_each_breaches_and_alerts_naming_the_other()
+    {
+        foreach (var (campaign, other, share) in new[] { ("vbo-holdout", "creative-holdout", 0.5), ("creative-holdout", "vbo-holdout", 100_000 / 150_000.0) })
+        {
+            var measured = run.Measured(campaign);
+            var conflated = measured.Holdout!.Guardrails.Single(g => g.Name == LiftPipeline.Statistics.Conflation.ConflatedGuardrail.Name);
+
+            Assert.Equal(GuardrailStatus.Breach, conflated.Status);
+            Assert.Contains(LiftPipeline.Statistics.Conflation.ConflatedGuardrail.DependentFinding, conflated.Findings);
+            Assert.Equal((100_000.0, share), (conflated.Evidence[$"{other}.shared"], conflated.Evidence[$"{other}.shareOfThis"]));
+            Assert.True(conflated.Evidence[$"{other}.dependencePValue"] < 1e-100);
+            Assert.StartsWith($"Conflated test with {other}: 100,000 shared customers", conflated.Message, StringComparison.Ordinal);
+            Assert.Equal(Recommendation.Hold, measured.Holdout.Recommendation);
+            var alerts = new List<string>();
+            foreach (var name in measured.Alerts)
+            {
+                using var alert = JsonDocument.Parse((await run.Store.ReadAsync(name))!.Content);
+                alerts.Add(alert.RootElement.GetProperty("guardrail").GetString()!);
+            }
+            Assert.Contains("conflated", alerts);
+        }
     }
 
     [Fact]

@@ -19,8 +19,8 @@ public sealed class SampleStoreTests
 
     private static string[] CampaignIds => [.. Directory.GetDirectories(TestData.Samples("campaigns")).Select(dir => Path.GetFileName(dir)).Order(StringComparer.Ordinal)];
 
-    /// <summary>The panel campaigns (vbo-holdout is a customer-level holdout; geo-plan is a panel campaign in planning).</summary>
-    public static TheoryData<string> Campaigns => new(CampaignIds.Where(id => id != "vbo-holdout"));
+    /// <summary>The panel campaigns (vbo-holdout and creative-holdout are customer-level holdouts; geo-plan is a panel campaign in planning).</summary>
+    public static TheoryData<string> Campaigns => new(CampaignIds.Where(id => !id.EndsWith("-holdout", StringComparison.Ordinal)));
 
     /// <summary>Every export but the malformed one: campaign/file, units, periods, first and last period, treated cells.</summary>
     public static TheoryData<string, int, int, string, string, int> Exports => new()
@@ -33,13 +33,13 @@ public sealed class SampleStoreTests
     };
 
     [Fact]
-    public void The_store_holds_the_five_documented_campaigns_and_seven_exports()
+    public void The_store_holds_the_six_documented_campaigns_and_eight_exports()
     {
-        Assert.Equal(["geo-plan", "geolift-test", "multicell", "prop99", "vbo-holdout"], CampaignIds);
+        Assert.Equal(["creative-holdout", "geo-plan", "geolift-test", "multicell", "prop99", "vbo-holdout"], CampaignIds);
         var exports = Directory.GetFiles(TestData.Samples("exports"), "*", SearchOption.AllDirectories)
             .Select(file => Path.GetRelativePath(TestData.Samples("exports"), file).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
-        Assert.Equal(["geo-plan/GeoLift_PreTest.parquet", "geolift-test/2021-q1.parquet", "geolift-test/2021-q2-fix.parquet", "geolift-test/2021-q2.parquet", "multicell/2021-cells.parquet", "prop99/california-1970-2000.parquet", "vbo-holdout/customers.parquet"], exports);
+        Assert.Equal(["creative-holdout/customers.parquet", "geo-plan/GeoLift_PreTest.parquet", "geolift-test/2021-q1.parquet", "geolift-test/2021-q2-fix.parquet", "geolift-test/2021-q2.parquet", "multicell/2021-cells.parquet", "prop99/california-1970-2000.parquet", "vbo-holdout/customers.parquet"], exports);
     }
 
     [Theory]
@@ -132,13 +132,13 @@ public sealed class SampleStoreTests
         var handler = new ExportArrivedHandler(store, new ManualClock(new DateTimeOffset(2026, 11, 23, 2, 0, 0, TimeSpan.Zero)));
 
         var outcomes = new Dictionary<string, ExportOutcome>();
-        foreach (var name in names.Where(n => n.StartsWith("exports/", StringComparison.Ordinal) && !n.StartsWith("exports/vbo-holdout/", StringComparison.Ordinal)))
+        foreach (var name in names.Where(n => n.StartsWith("exports/", StringComparison.Ordinal) && !n.EndsWith("-holdout/customers.parquet", StringComparison.Ordinal)))
         {
             outcomes[name] = await handler.HandleAsync(name, RunId.Parse("demo"));
         }
 
         Assert.Equal(ExportDisposition.Quarantined, outcomes["exports/" + Malformed].Disposition);
-        Assert.Equal(5, outcomes.Values.Count(o => o.Disposition == ExportDisposition.Accepted));
+        Assert.Equal(5, outcomes.Values.Count(o => o.Disposition == ExportDisposition.Accepted));   // the two holdout exports are not panels
         Assert.NotNull(await store.ReadAsync("quarantine/geolift-test/2021-q2-fix.parquet.error.json"));
         PanelSlice.AssertEqual(ReferencePanels.GeoLiftTestAsPanel, (await new CampaignDataset(store, CampaignId.Parse("geolift-test")).ReadPanelAsync())!);
         PanelSlice.AssertEqual(ReferencePanels.Prop99AsPanel, (await new CampaignDataset(store, CampaignId.Parse("prop99")).ReadPanelAsync())!);
@@ -160,6 +160,26 @@ public sealed class SampleStoreTests
         Assert.Equal(["pre_revenue"], statistics.Covariates);
         Assert.InRange(statistics.ForArm("holdout").N / 200_000.0, 0.19, 0.21);
         Assert.Equal(["new", "regular", "vip"], statistics.ByArmAnd(ExperimentDimension.Segment).Select(c => c.Key.Segment).Distinct().OfType<string>().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_creative_sample_shares_100000_customers_with_vbo_holdout_and_follows_its_holdout_list_for_most_of_them()
+    {
+        var config = Config("creative-holdout");
+        string creative = TestData.Samples("exports", "creative-holdout", "customers.parquet"), vbo = TestData.Samples("exports", "vbo-holdout", "customers.parquet");
+        var statistics = await ExperimentStatisticsBuilder.ComputeAsync(creative);
+        var table = LiftPipeline.Tests.Audiences.CustomerExportKit.Query($"""
+            SELECT v.arm, c.arm, count(*) FROM '{creative}' c JOIN '{vbo}' v USING (customer_id) GROUP BY ALL ORDER BY ALL
+            """).ToDictionary(r => $"{r[0]}/{r[1]}", r => Convert.ToInt64(r[2], System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal((CampaignDesign.Holdout, "holdout"), (config.Design, config.Holdout!.Control));
+        Assert.Equal(150_000, statistics.N);
+        Assert.Equal(["creative", "holdout"], statistics.Arms.Order(StringComparer.Ordinal));
+        Assert.InRange(statistics.ForArm("holdout").N / 150_000.0, 0.19, 0.21);
+        Assert.Equal(100_000, table.Values.Sum());
+        // 70% follow vbo-holdout's holdout list, so a vbo-holdout holdout customer is in this holdout 76% of the time (0.7 + 0.3 · 0.2), a treated one 6%.
+        Assert.InRange(table["holdout/holdout"] / (double)(table["holdout/holdout"] + table["holdout/creative"]), 0.74, 0.78);
+        Assert.InRange(table["vbo/holdout"] / (double)(table["vbo/holdout"] + table["vbo/creative"]), 0.05, 0.07);
     }
 
     private static string CampaignOf(string export) => export[..export.IndexOf('/', StringComparison.Ordinal)];
