@@ -42,7 +42,7 @@ internal static class DemoStore
     }
 
     /// <summary>
-    /// Copies the <c>campaigns/</c> and <c>exports/</c> folders of <paramref name="samples"/> into <paramref name="target"/>.
+    /// Copies the <c>campaigns/</c>, <c>exports/</c>, <c>customers/</c> and <c>audiences/</c> folders of <paramref name="samples"/> into <paramref name="target"/>.
     /// The demo deletes only what it made: in a folder it made (it holds <see cref="Marker"/>, which lists the sample files
     /// copied) it deletes those files and the pipeline's output folders (<see cref="OutputFolders"/>) so the demo starts
     /// fresh, and keeps every other file. Any other non-empty folder is refused unless <paramref name="force"/>: then the
@@ -75,7 +75,7 @@ internal static class DemoStore
         }
         Directory.CreateDirectory(target);
         var copied = new List<string>();
-        var files = new[] { "campaigns", "exports" }.Select(folder => Path.Combine(samples, folder)).Where(Directory.Exists)
+        var files = new[] { "campaigns", "exports", "customers", "audiences" }.Select(folder => Path.Combine(samples, folder)).Where(Directory.Exists)
             .SelectMany(folder => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories));
         foreach (var file in files)
         {

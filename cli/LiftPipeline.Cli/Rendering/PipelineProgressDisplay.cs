@@ -40,6 +40,7 @@ internal static class PipelineProgressDisplay
     public static string Describe(PipelineProgress progress, bool withReplications) => progress.Stage switch
     {
         "export" => $"export   {progress.Subject}",
+        "audience" => $"audience {progress.Subject}: segments, holdouts, activation, validation",
         "schedule" => "schedule active campaigns",
         "measure" when progress.Measure is { } m && withReplications => $"measure  {progress.Subject}: {MeasureProgressDisplay.Describe(m)}",
         "measure" when progress.Measure is { } m => $"measure  {progress.Subject}: {m.Estimator}{(m.Cell is null ? "" : " " + m.Cell)} ({m.Index + 1}/{m.Count})",

@@ -8,7 +8,7 @@ namespace LiftPipeline.Cli.Rendering;
 /// <summary>
 /// The one JSON object <c>lift run --json</c> prints: <c>runId</c>, <c>run</c> (<c>started</c>, <c>skipped</c> when
 /// another run held the lease, null for an exports-only pass), <c>exports</c> (each with its disposition), <c>measurements</c> (with each
-/// report's estimates, guardrails and recommendation, or a planning campaign's <c>design</c>), <c>deliveries</c> and <c>problems</c>. Numbers that are not finite are null.
+/// report's estimates, guardrails and recommendation, or a planning campaign's <c>design</c>), <c>deliveries</c>, <c>audiences</c> (the audience refresh, when the store has audiences) and <c>problems</c>. Numbers that are not finite are null.
 /// </summary>
 internal static class PipelineSummaryJson
 {
@@ -49,6 +49,10 @@ internal static class PipelineSummaryJson
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            if (summary.Audiences is { } audiences)
+            {
+                AudienceRefreshView.Write(w, audiences, locate);
+            }
             w.WriteStartArray("problems");
             foreach (var p in summary.Problems)
             {

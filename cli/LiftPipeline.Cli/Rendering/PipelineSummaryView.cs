@@ -49,6 +49,10 @@ internal static class PipelineSummaryView
             output.WriteLine($"quarantined {quarantined.Export.Path} → {locate(quarantined.Export.QuarantinePath)}");
             output.WriteLine($"  reason: {quarantined.Message}");
         }
+        if (summary.Audiences is { } audiences)
+        {
+            AudienceRefreshView.Render(output, audiences, locate);
+        }
         foreach (var outcome in measured.Where(m => m.Report is null && m.Holdout is null))
         {
             // A reused measurement's message names the campaign and the run it reuses already.

@@ -10,7 +10,7 @@ namespace LiftPipeline.Ingestion.Audiences;
 /// <c>customer_id</c> and optionally <c>arm</c>): ids are kept as UTF-8 text (integers in decimal) in one byte store and
 /// an open-addressing table, so looking a customer up allocates nothing. Not thread-safe while reading; read-only after.
 /// </summary>
-public sealed class AudienceMembers
+public sealed class AudienceMembers : ICustomerSet
 {
     private byte[] _bytes = new byte[1 << 16];
     private int _used;
@@ -75,7 +75,7 @@ public sealed class AudienceMembers
         return members;
     }
 
-    /// <summary>True when the customer <paramref name="idUtf8"/> (UTF-8, integers in decimal) is a member.</summary>
+    /// <inheritdoc/>
     public bool Contains(ReadOnlySpan<byte> idUtf8)
     {
         ulong hash = Hash(idUtf8);

@@ -31,7 +31,16 @@ public static class HoldoutAssignmentWriter
 
     /// <summary>Writes the assignment of every customer <paramref name="customers"/> streams to <paramref name="output"/> (left open).</summary>
     /// <exception cref="ExportValidationException">The customers export has a problem (read as it streams).</exception>
-    public static async Task<AssignmentSummary> WriteAsync(CustomerExportReader customers, HoldoutAssigner assigner, Stream output,
+    public static Task<AssignmentSummary> WriteAsync(CustomerExportReader customers, HoldoutAssigner assigner, Stream output,
+        IProgress<double>? progress = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(customers, assigner, output, null, progress, cancellationToken);
+
+    /// <summary>
+    /// Writes the assignment of the customers <paramref name="customers"/> streams that are in <paramref name="members"/> (a
+    /// segment; null: every customer) to <paramref name="output"/> (left open). The others are neither assigned nor counted.
+    /// </summary>
+    /// <exception cref="ExportValidationException">The customers export has a problem (read as it streams).</exception>
+    public static async Task<AssignmentSummary> WriteAsync(CustomerExportReader customers, HoldoutAssigner assigner, Stream output, ICustomerSet? members,
         IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(customers);
@@ -60,7 +69,7 @@ public static class HoldoutAssignmentWriter
         {
             var batch = await customers.ReadRowGroupAsync(g, cancellationToken).ConfigureAwait(false);
             read += batch.Count;
-            outside += rows.Assign(batch, assigner, counts);
+            outside += rows.Assign(batch, assigner, members, counts);
             if (rows.Count > 0)
             {
                 using var group = writer.CreateRowGroup();
@@ -102,7 +111,7 @@ public static class HoldoutAssignmentWriter
         public int Count;
 
         /// <summary>Assigns every row of <paramref name="batch"/>, keeping those in the test; returns the rows outside the layer range.</summary>
-        public long Assign(CustomerBatch batch, HoldoutAssigner assigner, long[] counts)
+        public long Assign(CustomerBatch batch, HoldoutAssigner assigner, ICustomerSet? members, long[] counts)
         {
             int n = batch.Count;
             if (Arms.Length < n)
@@ -131,7 +140,12 @@ public static class HoldoutAssignmentWriter
             }
             for (int i = 0; i < n; i++)
             {
-                int arm = assigner.ArmOf(IdBytes(batch, text, i));
+                var id = IdBytes(batch, text, i);
+                if (members is not null && !members.Contains(id))
+                {
+                    continue;
+                }
+                int arm = assigner.ArmOf(id);
                 if (arm < 0)
                 {
                     outside++;

@@ -17,7 +17,7 @@ public static class ActivationExporter
     /// <summary>Exports the members of <paramref name="members"/> found in <paramref name="customers"/> (opened with contacts read).</summary>
     /// <exception cref="ArgumentException">The audience name is not <c>[a-z0-9-]{1,64}</c>, no surface is given, or the export was opened without contacts.</exception>
     /// <exception cref="Ingestion.ExportValidationException">The customers export has a problem (read as it streams).</exception>
-    public static async Task<ActivationSummary> ExportAsync(CustomerExportReader customers, AudienceMembers members, ActivationOptions options, string folder,
+    public static async Task<ActivationSummary> ExportAsync(CustomerExportReader customers, ICustomerSet members, ActivationOptions options, string folder,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(customers);
@@ -57,7 +57,7 @@ public static class ActivationExporter
         }
     }
 
-    private static async Task<ActivationSummary> WriteRowsAsync(CustomerExportReader customers, AudienceMembers members, ActivationOptions options, SurfaceFile[] outputs,
+    private static async Task<ActivationSummary> WriteRowsAsync(CustomerExportReader customers, ICustomerSet members, ActivationOptions options, SurfaceFile[] outputs,
         CancellationToken cancellationToken)
     {
         var row = new ContactRow(Encoding.ASCII.GetBytes(options.DefaultCountryCode));

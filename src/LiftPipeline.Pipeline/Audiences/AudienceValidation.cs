@@ -84,7 +84,8 @@ public static class AudienceValidation
             var stability = previous?.Find(members.Segments[s]) is { } before ? SegmentStability.Of(keys, before) : null;
             var composition = GroupComposition.Of("country", countries, tally.Countries[all].AsSpan(0, countries.Length), tally.Countries[s].AsSpan(0, countries.Length))
                 .Concat(GroupComposition.Of("age_band", ages, tally.AgeBands[all].AsSpan(0, ages.Length), tally.AgeBands[s].AsSpan(0, ages.Length))).ToArray();
-            segments.Add(new SegmentValidation(members.Segments[s], keys.Length, tally.InCustomers[s], stability, Balance(arms, holdout, options.Covariates, tally, s), composition));
+            segments.Add(new SegmentValidation(members.Segments[s], keys.Length, tally.InCustomers[s], stability,
+                options.BalanceBySegment ? Balance(arms, holdout, options.Covariates, tally, s) : null, composition));
         }
         var overlaps = SegmentOverlap.Pairs(members.Segments, members.Keys);
         var balance = Balance(arms, holdout, options.Covariates, tally, all);

@@ -28,6 +28,12 @@ public sealed record AudienceValidationOptions
     /// </summary>
     public IReadOnlyList<string> Covariates { get; init; } = AudienceValidationSettings.Default.BalanceCovariates;
 
+    /// <summary>
+    /// Whether balance is also checked within each segment (a subgroup of the assigned customers), not only over all
+    /// assigned customers. Default true; an audience refresh, whose holdout runs on one segment, checks that one group only.
+    /// </summary>
+    public bool BalanceBySegment { get; init; } = true;
+
     /// <summary>The arm the other arms are compared with. Default <c>holdout</c>.</summary>
     public string HoldoutArm { get; init; } = "holdout";
 

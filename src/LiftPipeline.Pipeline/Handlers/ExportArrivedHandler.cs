@@ -280,8 +280,11 @@ public sealed class ExportArrivedHandler(IObjectStore store, TimeProvider clock)
         : string.Join('+', invalid.Errors.Select(e => e.Code).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     /// <summary>The reason file: the export, its ETag, when, and every problem with its code, column and rows (<see cref="StoredJson"/>'s rules).</summary>
-    internal static byte[] ErrorJson(ExportName export, string etag, ExportValidationException invalid, DateTimeOffset at) => JsonSerializer.SerializeToUtf8Bytes(
-        new QuarantineErrorDocument(export.Path, etag, at, invalid.Message,
+    internal static byte[] ErrorJson(ExportName export, string etag, ExportValidationException invalid, DateTimeOffset at) => ErrorJson(export.Path, etag, invalid, at);
+
+    /// <summary>The reason file of the export stored at <paramref name="exportPath"/> (a campaign's or a customer export).</summary>
+    internal static byte[] ErrorJson(string exportPath, string etag, ExportValidationException invalid, DateTimeOffset at) => JsonSerializer.SerializeToUtf8Bytes(
+        new QuarantineErrorDocument(exportPath, etag, at, invalid.Message,
             invalid.Errors.Select(error => new QuarantineProblemDocument(error.Code, error.Column, error.Rows, error.Message)).ToArray()),
         PipelineJsonContext.Default.QuarantineErrorDocument);
 }

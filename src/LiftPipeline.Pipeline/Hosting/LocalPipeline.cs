@@ -9,7 +9,7 @@ using LiftPipeline.Statistics.Measurement;
 namespace LiftPipeline.Pipeline.Hosting;
 
 /// <summary>What the local pipeline is doing, for progress displays.</summary>
-/// <param name="Stage"><c>export</c>, <c>statistics</c>, <c>schedule</c>, <c>measure</c> or <c>deliver</c>.</param>
+/// <param name="Stage"><c>export</c>, <c>audience</c>, <c>statistics</c>, <c>schedule</c>, <c>measure</c> or <c>deliver</c>.</param>
 /// <param name="Subject">The export, campaign or alert being worked on.</param>
 /// <param name="Measure">Estimator and replication progress inside a measurement.</param>
 public sealed record PipelineProgress(string Stage, string? Subject, MeasureProgress? Measure = null);
@@ -22,6 +22,7 @@ public sealed record PipelineProgress(string Stage, string? Subject, MeasureProg
 /// <param name="Deliveries">Each delivery attempted, new and pending.</param>
 /// <param name="Problems">Work that could not be done (an invalid campaign.json, an unreadable alert), one line each.</param>
 /// <param name="ShardStatistics">Each shard-range statistics work item handled (large holdout exports); null when there were none.</param>
+/// <param name="Audiences">The audience refresh from the current customer export; null when the store has no audience.</param>
 public sealed record PipelineRunSummary(
     RunId? RunId,
     RunStart? Start,
@@ -29,7 +30,8 @@ public sealed record PipelineRunSummary(
     IReadOnlyList<MeasureOutcome> Measurements,
     IReadOnlyList<SubscriberDelivery> Deliveries,
     IReadOnlyList<string> Problems,
-    IReadOnlyList<ShardStatisticsOutcome>? ShardStatistics = null);
+    IReadOnlyList<ShardStatisticsOutcome>? ShardStatistics = null,
+    AudienceRefreshPass? Audiences = null);
 
 /// <summary>
 /// The pipeline on one machine: the same handlers the Functions app runs, driven over any <see cref="IObjectStore"/>
@@ -103,7 +105,7 @@ public sealed class LocalPipeline
         var problems = new List<string>();
         var exports = await HandleExportsAsync(measureEach: true, problems, cancellationToken).ConfigureAwait(false);
         var (measured, delivered) = await DrainAsync(problems, cancellationToken).ConfigureAwait(false);
-        return new PipelineRunSummary(null, null, exports, measured, delivered, problems, Statistics());
+        return new PipelineRunSummary(null, null, exports, measured, delivered, problems, Statistics(), Audiences());
     }
 
     /// <summary>Schedules the run and, while it holds the run lease, measures and delivers; a run skipped for the lease only delivers what is due.</summary>
@@ -127,7 +129,7 @@ public sealed class LocalPipeline
         {
             (measured, delivered) = await DrainAsync(problems, cancellationToken).ConfigureAwait(false);
         }
-        return new PipelineRunSummary(run.RunId, run.Start, exports, measured, delivered, problems, Statistics());
+        return new PipelineRunSummary(run.RunId, run.Start, exports, measured, delivered, problems, Statistics(), Audiences());
     }
 
     private async Task<IReadOnlyList<ExportOutcome>> HandleExportsAsync(bool measureEach, List<string> problems, CancellationToken cancellationToken)
@@ -176,7 +178,38 @@ public sealed class LocalPipeline
                 await _queue.EnqueueAsync(item, cancellationToken).ConfigureAwait(false);
             }
         }
+        await RefreshAudiencesAsync(measureEach, problems, cancellationToken).ConfigureAwait(false);
         return outcomes;
+    }
+
+    private AudienceRefreshPass? _audiences;
+
+    private AudienceRefreshPass? Audiences() => _audiences is { Audiences.Count: 0, Quarantined.Count: 0, Problems.Count: 0 } ? null : _audiences;
+
+    /// <summary>
+    /// Refreshes the audiences from the current customer export, before any measurement: a holdout campaign is measured
+    /// against the assignment this writes. The export beat also measures each campaign whose assignment was rewritten.
+    /// </summary>
+    private async Task RefreshAudiencesAsync(bool measureEach, List<string> problems, CancellationToken cancellationToken)
+    {
+        var refresh = new AudienceRefreshHandler(_store, _clock) { Progress = new InlineProgress<string>(a => Progress?.Report(new PipelineProgress("audience", a))) };
+        _audiences = await refresh.RefreshAsync(RunIds.Manual(_clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        problems.AddRange(_audiences.Problems);
+        foreach (var outcome in _audiences.Audiences)
+        {
+            if (outcome.Status == AudienceRefreshStatus.Failed)
+            {
+                problems.Add(outcome.Message);
+            }
+            foreach (var (campaign, _) in measureEach ? outcome.Assignments ?? [] : [])
+            {
+                var id = CampaignId.Parse(campaign);
+                if (await _store.GetAsync(StoreLayout.CampaignConfig(id), cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    await _queue.EnqueueAsync(WorkItem.Measure(id, null), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
     }
 
     /// <summary>
