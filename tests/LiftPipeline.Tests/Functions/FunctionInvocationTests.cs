@@ -251,6 +251,31 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite)
         Assert.Equal(before, await worker.NamesAsync());
     }
 
+    [Fact]
+    public async Task An_arrived_customer_export_refreshes_the_audiences_once_and_measures_its_holdout_campaign()
+    {
+        using var worker = await FunctionsWorker.StartAsync(azurite);
+        await worker.Store.WriteAsync("customers/customers-2026-11-30.parquet", await File.ReadAllBytesAsync(TestData.Samples("customers", "customers-2026-11-30.parquet")));
+        await worker.Store.WriteAsync("audiences/spring/audience.json", await File.ReadAllBytesAsync(TestData.Samples("audiences", "spring", "audience.json")));
+        await worker.WriteCampaignAsync("spring-vbo-1p");
+        var arrived = worker.Container.GetBlobClient("customers/customers-2026-11-30.parquet");
+
+        var first = await worker.Create<CustomerExportArrived>().RunAsync(arrived, "customers-2026-11-30.parquet", CancellationToken.None);
+        var names = await worker.NamesAsync();
+        var second = await worker.Create<CustomerExportArrived>().RunAsync(arrived, "customers-2026-11-30.parquet", CancellationToken.None);
+
+        var request = WorkItem.Parse(Encoding.UTF8.GetBytes(Assert.Single(first.Measure)));
+        Assert.Equal((WorkKind.Measure, "spring-vbo-1p"), (request.Kind, request.Campaign.Value));
+        Assert.Contains("audiences/spring/latest.json", names);
+        Assert.Contains("audiences/spring/refreshes/2026-11-30/members.parquet", names);
+        Assert.Contains("assignments/spring-vbo-1p/assignment.parquet", names);
+        Assert.Contains("activations/spring/meta/2026-11-30.csv", names);
+        // The second event finds every audience up to date: no new object, nothing to measure.
+        Assert.Equal(names, await worker.NamesAsync());
+        Assert.Empty(second.Measure);
+        Assert.Empty(second.Deliver);
+    }
+
     private static Task<ExportFollowUps> ExportArrivedAsync(FunctionsWorker worker, string export)
     {
         var (campaign, name) = FunctionsWorker.PathParts(export);

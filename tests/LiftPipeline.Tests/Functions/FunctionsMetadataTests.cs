@@ -18,6 +18,13 @@ public sealed class FunctionsMetadataTests
           {"name": "Deliver", "direction": "Out", "type": "queue", "queueName": "alert-deliveries", "connection": "LiftStorage"}
         ]
         """)]
+    [InlineData("CustomerExportArrived", "LiftPipeline.Functions.Functions.CustomerExportArrived.RunAsync", """
+        [
+          {"name": "export", "direction": "In", "type": "blobTrigger", "path": "%LiftContainer%/customers/{name}", "source": "EventGrid", "connection": "LiftStorage"},
+          {"name": "Measure", "direction": "Out", "type": "queue", "queueName": "measure-requests", "connection": "LiftStorage"},
+          {"name": "Deliver", "direction": "Out", "type": "queue", "queueName": "alert-deliveries", "connection": "LiftStorage"}
+        ]
+        """)]
     [InlineData("NightlyRun", "LiftPipeline.Functions.Functions.NightlyRun.RunAsync", """
         [
           {"name": "timer", "direction": "In", "type": "timerTrigger", "schedule": "%NightlySchedule%"},
@@ -59,9 +66,9 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void The_app_has_exactly_the_five_functions()
+    public void The_app_has_exactly_the_six_functions()
     {
-        Assert.Equal(["DeliverAlerts", "ExportArrived", "MeasureCampaign", "NightlyRun", "ShardStatistics"],
+        Assert.Equal(["CustomerExportArrived", "DeliverAlerts", "ExportArrived", "MeasureCampaign", "NightlyRun", "ShardStatistics"],
             Functions().Select(f => (string)f!["name"]!).Order(StringComparer.Ordinal));
     }
 
