@@ -50,13 +50,14 @@ internal static class ConflatedTests
     /// <summary>
     /// The objects besides the dataset and campaign.json that the measurement of <paramref name="config"/>'s campaign reads,
     /// one <c>{name}@{version}</c> per line: its own assignment, and each live other campaign's campaign.json, dataset and
-    /// assignment. Empty for a holdout alone (and for a panel), so its measurement key is unchanged.
+    /// assignment; for a geo test with a dated window, each live other geo test's campaign.json and dataset. Empty for a test
+    /// alone, so its measurement key is unchanged.
     /// </summary>
     public static async Task<string> InputsAsync(IObjectStore store, CampaignId campaign, CampaignConfig config, CancellationToken cancellationToken)
     {
         if (config.Design != CampaignDesign.Holdout)
         {
-            return "";
+            return await GeoInputsAsync(store, campaign, config, cancellationToken).ConfigureAwait(false);
         }
         var lines = new List<string>();
         if (await store.GetAsync(StoreLayout.Assignment(campaign), cancellationToken).ConfigureAwait(false) is { } own)
@@ -175,6 +176,79 @@ internal static class ConflatedTests
             }
         }
         return markets;
+    }
+
+    /// <summary>
+    /// The <c>conflated</c> guardrail of a geo test (<paramref name="panel"/>, a panel campaign with a dated treatment
+    /// window) against every other live geo test — panel campaigns that are active, measuring, and have a dated window
+    /// meeting this one's — with each test's treated markets (units with a treated cell) and controls (the other units);
+    /// an open window ends at its panel's last period. One other panel is in memory at a time. Null when this campaign has
+    /// no dated window or no other geo test is live with it.
+    /// </summary>
+    public static async Task<GuardrailResult?> GeoCheckAsync(IObjectStore store, CampaignId campaign, CampaignConfig config, Panel panel, CancellationToken cancellationToken)
+    {
+        if (DatedGeoWindow(config) is not { } window)
+        {
+            return null;
+        }
+        var others = new List<GeoTestWindow>();
+        foreach (var (id, other, _, manifest) in await LiveGeoTestsAsync(store, campaign, window, cancellationToken).ConfigureAwait(false))
+        {
+            others.Add(Window(id.Value, await new CampaignDataset(store, id).ReadPanelAsync(manifest, cancellationToken).ConfigureAwait(false), other));
+        }
+        return others.Count == 0 ? null : GeoConflation.Check(Window(campaign.Value, panel, window), others);
+    }
+
+    private static async Task<string> GeoInputsAsync(IObjectStore store, CampaignId campaign, CampaignConfig config, CancellationToken cancellationToken)
+    {
+        if (DatedGeoWindow(config) is not { } window)
+        {
+            return "";
+        }
+        var lines = new List<string>();
+        foreach (var (id, _, sha, manifest) in await LiveGeoTestsAsync(store, campaign, window, cancellationToken).ConfigureAwait(false))
+        {
+            lines.Add($"{StoreLayout.CampaignConfig(id)}@{sha}");
+            lines.Add(manifest.Dataset);
+        }
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>The other active, measuring panel campaigns with a dated window meeting <paramref name="window"/> and a dataset.</summary>
+    private static async Task<List<(CampaignId Id, TreatmentWindow Window, string ConfigSha256, DatasetManifest Manifest)>> LiveGeoTestsAsync(IObjectStore store,
+        CampaignId campaign, TreatmentWindow window, CancellationToken cancellationToken)
+    {
+        var live = new List<(CampaignId, TreatmentWindow, string, DatasetManifest)>();
+        foreach (var read in await OtherCampaignsAsync(store, campaign, cancellationToken).ConfigureAwait(false))
+        {
+            if (read is not { Config: { Active: true } other, ContentSha256: { } sha } || DatedGeoWindow(other) is not { } theirs || !Overlap(window, theirs))
+            {
+                continue;
+            }
+            if (await new CampaignDataset(store, read.Campaign).ReadManifestAsync(cancellationToken).ConfigureAwait(false) is { } manifest)
+            {
+                live.Add((read.Campaign, theirs, sha, manifest));
+            }
+        }
+        return live;
+    }
+
+    /// <summary>The dated treatment window of a measuring panel campaign; null for any other campaign.</summary>
+    private static TreatmentWindow? DatedGeoWindow(CampaignConfig config) =>
+        config is { Status: CampaignStatus.Measuring, Design: CampaignDesign.Panel, Treatment: { Start.Kind: PeriodKind.Date } window } ? window : null;
+
+    private static GeoTestWindow Window(string name, Panel panel, TreatmentWindow window)
+    {
+        var treatedUnits = new HashSet<int>(panel.TreatedUnits);
+        var treated = new List<string>();
+        var control = new List<string>();
+        for (int u = 0; u < panel.Units.Count; u++)
+        {
+            (treatedUnits.Contains(u) ? treated : control).Add(panel.Units[u]);
+        }
+        var start = window.Start.ToDate();
+        var last = panel.Periods.Count > 0 && panel.Periods[^1].Kind == PeriodKind.Date ? panel.Periods[^1].ToDate() : start;
+        return new GeoTestWindow(name, treated, control, start, window.End is { } end ? end.ToDate() : last);
     }
 
     /// <summary>Every other campaign with a valid campaign.json, by id.</summary>

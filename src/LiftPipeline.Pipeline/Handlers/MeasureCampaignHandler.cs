@@ -179,6 +179,10 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
                 new Dictionary<string, double> { ["units"] = panel.Units.Count, ["periods"] = panel.Periods.Count }, cancellationToken).ConfigureAwait(false), null);
         }
         var checks = Guardrails(config, panel, measurement, options, now, cancellationToken);
+        if (await ConflatedTests.GeoCheckAsync(store, campaign, config, panel, cancellationToken).ConfigureAwait(false) is { } conflated)
+        {
+            checks.Add((null, conflated));
+        }
         var quality = checks[0].Result;
         var report = LiftReport.Create(campaign, runId, now, measurement, checks.Select(c => c.Result).ToArray(), 1 - config.Alpha, config.Treatment?.End) with { Unit = config.Unit };
         var folder = StoreLayout.ReportFolder(campaign, runId);
