@@ -48,6 +48,9 @@ public static class ExportErrorCodes
     /// <summary>The same (unit, period) appears twice.</summary>
     public const string DuplicateCell = "duplicate-cell";
 
+    /// <summary>A customer id appears in more than one row of a customers export.</summary>
+    public const string DuplicateId = "duplicate-id";
+
     /// <summary>A (unit, period) pair has no row: the panel is not balanced.</summary>
     public const string MissingCell = "missing-cell";
 

@@ -59,6 +59,12 @@ public sealed class CustomerExportReader
     /// <summary>True when customer ids are text, false when integers.</summary>
     public bool HasTextIds => _layout.Id.Type.IsBytes;
 
+    /// <summary>The file's name, as errors give it.</summary>
+    public string FileName => _file.Name;
+
+    /// <summary>The file's column of customer ids (after the column mapping).</summary>
+    public string IdColumn => _layout.Id.Name;
+
     /// <summary>True when emails are read (<see cref="CustomerExportOptions.ReadContacts"/> and the file has an <c>email</c> column).</summary>
     public bool HasEmail => _email is not null;
 

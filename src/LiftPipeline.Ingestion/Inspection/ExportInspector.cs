@@ -93,11 +93,13 @@ public static class ExportInspector
                     var customers = await ResolveOrVerifyAsync(file, () => CustomerExportReader.Open(file, new CustomerExportOptions { Columns = mapping, ReadContacts = true }), cancellationToken)
                         .ConfigureAwait(false);
                     var rest = file.VerificationBuffers(customers.ColumnsRead);
+                    var duplicates = new CustomerIdDuplicates();
                     for (int g = 0; g < customers.RowGroupCount; g++)
                     {
                         await file.VerifyRowGroupAsync(g, rest, cancellationToken).ConfigureAwait(false);
-                        await customers.ReadRowGroupAsync(g, cancellationToken).ConfigureAwait(false);
+                        duplicates.Add(await customers.ReadRowGroupAsync(g, cancellationToken).ConfigureAwait(false));
                     }
+                    await duplicates.ThrowIfAnyAsync(customers, cancellationToken).ConfigureAwait(false);
                     return ([], Audiences);
                 default:
                     await file.VerifyAsync(cancellationToken).ConfigureAwait(false);

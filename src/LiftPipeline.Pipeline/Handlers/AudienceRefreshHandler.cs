@@ -325,18 +325,21 @@ public sealed class AudienceRefreshHandler(IObjectStore store, TimeProvider cloc
         return alerts;
     }
 
-    /// <summary>Reads every row of a customer export (the contract's checks) and returns its as-of day.</summary>
+    /// <summary>Reads every row of a customer export (the contract's checks, and no customer id twice) and returns its as-of day.</summary>
     private static async Task<DateOnly> ValidateAsync(string path, string name, CancellationToken cancellationToken)
     {
         await using var file = await ExportFile.OpenAsync(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), name, IngestionLimits.Holdout,
             leaveOpen: false, cancellationToken).ConfigureAwait(false);
         var reader = CustomerExportReader.Open(file, new CustomerExportOptions { Extras = [] });
+        var duplicates = new CustomerIdDuplicates();
         int? asOf = null;
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
             var batch = await reader.ReadRowGroupAsync(g, cancellationToken).ConfigureAwait(false);
             asOf ??= batch.Count > 0 ? batch.AsOf[0] : null;
+            duplicates.Add(batch);
         }
+        await duplicates.ThrowIfAnyAsync(reader, cancellationToken).ConfigureAwait(false);
         return asOf is { } days ? DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + days)
             : throw ExportValidationException.Single(name, ExportErrorCodes.EmptyFile, "the export has no customers", null);
     }

@@ -214,6 +214,25 @@ public sealed class AudienceRefreshTests
     }
 
     [Fact]
+    public async Task A_customer_export_with_a_repeated_id_is_quarantined_with_the_id_and_its_rows()
+    {
+        using var root = TestData.TempDirectory();
+        var store = new FolderStore(root.FullName);
+        string file = SampleExport.Replace("'", "''");
+        string twice = Audiences.CustomerExportKit.Write(root.FullName, "twice.parquet",
+            $"SELECT * FROM '{file}' UNION ALL SELECT * FROM '{file}' WHERE customer_id = 'c000042'");
+        await store.WriteAsync("customers/customers-2026-11-30.parquet", await File.ReadAllBytesAsync(twice));
+        await store.WriteAsync("audiences/spring/audience.json", await File.ReadAllBytesAsync(SampleDefinition));
+
+        var pass = await RefreshAsync(store);
+
+        Assert.Equal("customers-2026-11-30.parquet: [duplicate-id] column 'customer_id': 1 customer ids repeat, e.g. 'c000042' in rows 42, 20000; a customer is one row (rows 42, 20000)",
+            Assert.Single(pass.Quarantined).Message);
+        Assert.Null(pass.Export);
+        Assert.Empty(pass.Audiences);
+    }
+
+    [Fact]
     public async Task An_invalid_audience_json_is_a_problem_line_and_other_audiences_refresh()
     {
         using var root = TestData.TempDirectory();
