@@ -73,6 +73,11 @@ internal static class DemoCommand
             await output.WriteLineAsync($"  {m.Campaign}: {locate(StoreLayout.LatestReport(m.Campaign))}").ConfigureAwait(false);
             await output.WriteLineAsync($"  {new string(' ', m.Campaign.Value.Length)}  {locate(StoreLayout.ReportHtml(m.ReportFolder!))} (open in a browser)").ConfigureAwait(false);
         }
+        foreach (var a in summary.Audiences?.Audiences.Where(a => a.AsOf is not null && a.Status != AudienceRefreshStatus.Failed) ?? [])
+        {
+            await output.WriteLineAsync($"  audience {a.Audience}: {locate(StoreLayout.AudienceValidationMarkdown(a.Audience, a.AsOf!.Value))} (the validation report)").ConfigureAwait(false);
+            await output.WriteLineAsync($"  {new string(' ', a.Audience.Value.Length + 9)}  {locate(StoreLayout.ActivationsPrefix + a.Audience + "/")} (hashed contact files per surface)").ConfigureAwait(false);
+        }
         if (summary.Exports.Any(e => e.Disposition == ExportDisposition.Quarantined))
         {
             await output.WriteLineAsync($"  quarantined exports and their reasons: {locate(StoreLayout.QuarantinePrefix)}").ConfigureAwait(false);

@@ -107,7 +107,7 @@ public sealed class AudienceRefreshHandler(IObjectStore store, TimeProvider cloc
                     if (latest is not null && latest.IsFor(export, definition))
                     {
                         outcomes.Add(new AudienceRefreshOutcome(id, AudienceRefreshStatus.UpToDate,
-                            $"{id}: up to date with {export.Name} ({latest.AsOf:yyyy-MM-dd}).", latest.AsOf));
+                            $"{id}: nothing new since its refresh from {export.Name} ({latest.AsOf:yyyy-MM-dd}).", latest.AsOf));
                     }
                     else
                     {
