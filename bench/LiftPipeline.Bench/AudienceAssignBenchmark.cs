@@ -29,10 +29,14 @@ internal static class AudienceAssignBenchmark
 
     private static string Buckets(string path) => $"(SELECT customer_id, {Bucket} AS bucket FROM read_parquet('{path}'))";
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>
+    /// The options of an audience benchmark (<c>--rows N --runs K</c>) and the folder of its generated files, or null (after
+    /// one line on standard error) for an unknown option.
+    /// </summary>
+    internal static (long Rows, int Runs, string Data)? Options(string[] args, string name, long defaultRows, int defaultRuns)
     {
-        long rows = DefaultRows;
-        int runs = DefaultRuns;
+        long rows = defaultRows;
+        int runs = defaultRuns;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -40,15 +44,25 @@ internal static class AudienceAssignBenchmark
                 case "--rows": rows = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
-                    Console.Error.WriteLine($"audience-assign: unknown option '{args[i]}'");
-                    return 2;
+                    Console.Error.WriteLine($"{name}: unknown option '{args[i]}'");
+                    return null;
             }
         }
 #if DEBUG
-        Console.Error.WriteLine("audience-assign: built in Debug; run with -c Release for meaningful figures.");
+        Console.Error.WriteLine($"{name}: built in Debug; run with -c Release for meaningful figures.");
 #endif
         string data = Path.Combine(IngestBenchmark.RepositoryRoot(), "bench", ".data");
         Directory.CreateDirectory(data);
+        return (rows, runs, data);
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (Options(args, "audience-assign", DefaultRows, DefaultRuns) is not { } options)
+        {
+            return 2;
+        }
+        var (rows, runs, data) = options;
         string path = Path.Combine(data, Inv($"customers-{rows}.parquet"));
         using var duck = new DuckDBConnection("Data Source=:memory:");
         duck.Open();

@@ -41,24 +41,11 @@ internal static class AudienceBuildBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        long rows = DefaultRows;
-        int runs = DefaultRuns;
-        for (int i = 0; i < args.Length; i++)
+        if (AudienceAssignBenchmark.Options(args, "audience-build", DefaultRows, DefaultRuns) is not { } options)
         {
-            switch (args[i])
-            {
-                case "--rows": rows = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                default:
-                    Console.Error.WriteLine($"audience-build: unknown option '{args[i]}'");
-                    return 2;
-            }
+            return 2;
         }
-#if DEBUG
-        Console.Error.WriteLine("audience-build: built in Debug; run with -c Release for meaningful figures.");
-#endif
-        string data = Path.Combine(IngestBenchmark.RepositoryRoot(), "bench", ".data");
-        Directory.CreateDirectory(data);
+        var (rows, runs, data) = options;
         string path = Path.Combine(data, Inv($"audience-customers-{rows}.parquet"));
         using var duck = new DuckDBConnection("Data Source=:memory:");
         duck.Open();

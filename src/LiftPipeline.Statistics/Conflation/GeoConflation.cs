@@ -31,7 +31,7 @@ public static class GeoConflation
         foreach (var other in others)
         {
             var overlap = GeoOverlap.Of(test, other);
-            string[] treatedByBoth = overlap.DaysInCommon > 0 ? Common(test.Treated, other.Treated) : [];
+            string[] treatedByBoth = overlap.DaysInCommon > 0 ? GeoOverlap.Common(test.Treated, other.Treated) : [];
             string key = other.Name;
             evidence[$"{key}.daysInCommon"] = overlap.DaysInCommon;
             evidence[$"{key}.sharedMarkets"] = overlap.SharedMarkets.Count;
@@ -79,16 +79,6 @@ public static class GeoConflation
                 evidence) { Findings = findings };
         }
         return new GuardrailResult(ConflatedGuardrail.Name, GuardrailStatus.Pass, $"Not conflated with the other live geo tests: {string.Join("; ", passes)}.", evidence);
-    }
-
-    private static string[] Common(IReadOnlyList<string> a, IReadOnlyList<string> b)
-    {
-        var set = new HashSet<string>(a, StringComparer.Ordinal);
-        set.IntersectWith(b);
-        var sorted = new string[set.Count];
-        set.CopyTo(sorted);
-        Array.Sort(sorted, StringComparer.Ordinal);
-        return sorted;
     }
 
     private static string List(IReadOnlyList<string> markets) => markets.Count <= 5

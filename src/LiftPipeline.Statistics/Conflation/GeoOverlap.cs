@@ -33,7 +33,8 @@ public sealed record GeoOverlap(
             days > 0 ? Common(first.Control, second.Treated) : [], days > 0 ? Common(second.Control, first.Treated) : []);
     }
 
-    private static string[] Common(IEnumerable<string> a, IEnumerable<string> b)
+    /// <summary>The markets in both, sorted ordinally.</summary>
+    internal static string[] Common(IEnumerable<string> a, IEnumerable<string> b)
     {
         var set = new HashSet<string>(a, StringComparer.Ordinal);
         set.IntersectWith(b);
