@@ -6,12 +6,14 @@ namespace LiftPipeline.Statistics.Guardrails;
 /// Spikes in a panel's series: each cell's residual against a robust seasonal baseline (the median of the same position
 /// in the previous <see cref="SpikeDetectorOptions.SeasonsInBaseline"/> seasons) is standardised by its unit's median
 /// and MAD, the standardised residuals of all units are pooled into a spliced binned-Pareto distribution (empirical body,
-/// generalised-Pareto tails on both sides), and a cell whose two-sided tail probability is below the threshold is a spike.
+/// generalised-Pareto tails on both sides, refitted without the cells it flags), and a cell whose two-sided tail probability
+/// under the last fit is below the threshold is a spike.
 /// Units too short or without spread are skipped with a reason; nothing is thrown for the data. Pure and thread-safe.
 /// </summary>
 public static class SpikeDetector
 {
     private const double MadToSd = 1.4826;
+    private const int RefitRounds = 2;
 
     /// <summary>Scans a row-major units × periods matrix (NaN cells are neither scored nor used in baselines).</summary>
     /// <exception cref="ArgumentException">The span does not hold units × periods values, or the options are out of range.</exception>
@@ -116,6 +118,26 @@ public static class SpikeDetector
         try
         {
             model = Fit(pooled.AsSpan(0, cells), options);
+            int fitted = cells;
+            // The spikes themselves thicken the tails they are judged against: refit without the cells flagged so far
+            // (at most a few rounds; each keeps every cell the previous fit did not flag).
+            for (int round = 0; round < RefitRounds; round++)
+            {
+                int kept = 0;
+                foreach (double v in z)
+                {
+                    if (!double.IsNaN(v) && Probability(model, v) >= options.Threshold)
+                    {
+                        pooled[kept++] = v;
+                    }
+                }
+                if (kept == fitted || kept < cells / 2)
+                {
+                    break;
+                }
+                fitted = kept;
+                model = Fit(pooled.AsSpan(0, fitted), options);
+            }
         }
         catch (MeasurementNotPossibleException e)
         {

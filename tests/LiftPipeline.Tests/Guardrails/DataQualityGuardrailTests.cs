@@ -155,7 +155,7 @@ public sealed class DataQualityGuardrailTests
 
         Assert.Equal(GuardrailStatus.Warn, result.Status);
         Assert.Equal([DataQualityGuardrail.SpikesFinding], result.Findings);
-        Assert.InRange(result.Evidence["spikes"], 1, 3);   // the injected one, plus ~1.3 false flags expected in 1,260 scored cells at 0.001
+        Assert.InRange(result.Evidence["spikes"], 1, 5);   // the injected one, plus ~1.3 false flags expected in 1,260 scored cells at 0.001 (at most 4 with 99% probability)
         Assert.StartsWith($"{result.Evidence["spikes"]} spike(s) in the daily series (two-sided tail probability below 0.001): ", result.Message);
         Assert.Contains("u3 2024-04-20 m", result.Message);
         Assert.Equal(GuardrailStatus.Pass, new DataQualityGuardrail().Check(panel.Periods, At(2024, 5, 10)).Status);
