@@ -177,9 +177,13 @@ public sealed class AudienceRefreshHandler(IObjectStore store, TimeProvider cloc
         string work = Directory.CreateDirectory(Path.Combine(folder, id.Value)).FullName;
         var previous = await LatestAsync(id, cancellationToken).ConfigureAwait(false);
         string? previousExport = null, previousMembers = null;
+        // Who is reactivated is judged against the export before this one: the previous refresh's, or — when that refresh
+        // read this same export (only audience.json changed) — the one it was judged against.
+        string? earlierExport = previous is null ? null
+            : previous.Export == export.Name && previous.ExportETag == export.ETag ? previous.PreviousExport : previous.Export;
         if (previous is not null)
         {
-            previousExport = await DownloadAsync(previous.Export, Path.Combine(work, "previous-export"), cancellationToken).ConfigureAwait(false);
+            previousExport = earlierExport is null ? null : await DownloadAsync(earlierExport, Path.Combine(work, "previous-export"), cancellationToken).ConfigureAwait(false);
             previousMembers = await DownloadAsync(previous.Members, Path.Combine(work, "previous-members"), cancellationToken).ConfigureAwait(false);
         }
         try
@@ -231,7 +235,8 @@ public sealed class AudienceRefreshHandler(IObjectStore store, TimeProvider cloc
             await store.WriteAsync(StoreLayout.AudienceValidationMarkdown(id, asOf), System.Text.Encoding.UTF8.GetBytes(AudienceValidationText.ToMarkdown(validation)), null,
                 cancellationToken).ConfigureAwait(false);
             var alerts = await RaiseAsync(id, definition, export, definitionObject, validation, asOf, runId, cancellationToken).ConfigureAwait(false);
-            var record = new RefreshRecord(export.Name, export.ETag, definitionObject.ETag, EngineVersion.Current, asOf, StoreLayout.AudienceMembers(id, asOf));
+            var record = new RefreshRecord(export.Name, export.ETag, definitionObject.ETag, EngineVersion.Current, asOf, StoreLayout.AudienceMembers(id, asOf),
+                previousExport is null ? null : earlierExport);
             await store.WriteAsync(StoreLayout.AudienceLatest(id), record.ToJson(build, validation), null, cancellationToken).ConfigureAwait(false);
             string segmentsLine = string.Join(", ", build.Segments.Select(s => $"{s.Segment} {s.Members:N0}"));
             return new AudienceRefreshOutcome(id, AudienceRefreshStatus.Refreshed,
@@ -414,7 +419,7 @@ public sealed class AudienceRefreshHandler(IObjectStore store, TimeProvider cloc
     private static string FileName(string name) => name[(name.LastIndexOf('/') + 1)..];
 
     /// <summary><c>audiences/{audience}/latest.json</c>: what the latest refresh was made from, and where its files are.</summary>
-    private sealed record RefreshRecord(string Export, string ExportETag, string DefinitionETag, string Engine, DateOnly AsOf, string Members)
+    private sealed record RefreshRecord(string Export, string ExportETag, string DefinitionETag, string Engine, DateOnly AsOf, string Members, string? PreviousExport)
     {
         public bool IsFor(StoredObject export, StoredObject definition) =>
             Export == export.Name && ExportETag == export.ETag && DefinitionETag == definition.ETag && Engine == EngineVersion.Current;
@@ -431,6 +436,7 @@ public sealed class AudienceRefreshHandler(IObjectStore store, TimeProvider cloc
                 w.WriteString("engine", Engine);
                 w.WriteString("asOf", AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
                 w.WriteString("members", Members);
+                w.WriteString("previousExport", PreviousExport);
                 w.WriteNumber("customers", build.Customers);
                 w.WriteStartObject("segments");
                 foreach (var segment in build.Segments)
@@ -454,7 +460,8 @@ public sealed class AudienceRefreshHandler(IObjectStore store, TimeProvider cloc
                 return new RefreshRecord(root.GetProperty("export").GetString()!, root.GetProperty("exportETag").GetString()!,
                     root.GetProperty("definitionETag").GetString()!, root.GetProperty("engine").GetString()!,
                     DateOnly.ParseExact(root.GetProperty("asOf").GetString()!, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                    root.GetProperty("members").GetString()!);
+                    root.GetProperty("members").GetString()!,
+                    root.TryGetProperty("previousExport", out var earlier) && earlier.ValueKind == JsonValueKind.String ? earlier.GetString() : null);
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentNullException)
             {

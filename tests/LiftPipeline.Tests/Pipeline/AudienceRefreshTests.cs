@@ -188,6 +188,35 @@ public sealed class AudienceRefreshTests
     }
 
     [Fact]
+    public async Task Reactivation_is_judged_against_the_export_before_even_when_only_audience_json_changes()
+    {
+        using var root = TestData.TempDirectory();
+        var store = new FolderStore(root.FullName);
+        string file = SampleExport.Replace("'", "''");
+        // A month earlier, the customers who first ordered before June 2025 had ordered only then: lapsed by 2026-10-31.
+        string earlier = Audiences.CustomerExportKit.Write(root.FullName, "earlier.parquet", $"""
+            SELECT * REPLACE (DATE '2026-10-31' AS as_of, first_order_date AS last_order_date, 1 AS orders, least(discounted_orders, 1) AS discounted_orders)
+            FROM '{file}' WHERE first_order_date < DATE '2025-06-01'
+            """);
+        long expected = Scalar($"SELECT count(*) FROM '{file}' WHERE first_order_date < DATE '2025-06-01' AND last_order_date >= as_of - 90");
+        await store.WriteAsync("customers/customers-2026-10-31.parquet", await File.ReadAllBytesAsync(earlier));
+        await store.WriteAsync("audiences/spring/audience.json", await File.ReadAllBytesAsync(SampleDefinition));
+        await RefreshAsync(store);
+        await store.WriteAsync("customers/customers-2026-11-30.parquet", await File.ReadAllBytesAsync(SampleExport));
+
+        var november = Assert.Single((await RefreshAsync(store)).Audiences);
+        var definition = (await File.ReadAllTextAsync(SampleDefinition)).Replace("revenue > 100", "revenue > 150", StringComparison.Ordinal);
+        await store.WriteAsync("audiences/spring/audience.json", Encoding.UTF8.GetBytes(definition));
+        var redefined = Assert.Single((await RefreshAsync(store)).Audiences);
+
+        int reactivated = Statistics.Audiences.Segments.Lifecycle.Names.ToList().IndexOf("reactivated");
+        Assert.True(expected > 100, $"{expected} reactivated customers");
+        Assert.Equal(expected, november.Build!.Stages[reactivated]);
+        Assert.Equal(AudienceRefreshStatus.Refreshed, redefined.Status);
+        Assert.Equal(expected, redefined.Build!.Stages[reactivated]);
+    }
+
+    [Fact]
     public async Task A_bad_customer_export_is_quarantined_untouched_and_the_previous_one_stays_current()
     {
         using var root = TestData.TempDirectory();
