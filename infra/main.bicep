@@ -1,6 +1,7 @@
 // LiftPipeline on Azure Functions: storage (exports, datasets, reports, queues), a user-assigned identity with data
 // roles, Log Analytics + Application Insights, the function app (.NET isolated worker `LiftPipeline.Functions`) and
-// the Event Grid subscription that sends BlobCreated under `lift/exports/*.parquet` to ExportArrived's blob trigger.
+// the Event Grid subscriptions that send BlobCreated under `lift/exports/*.parquet` to ExportArrived's blob trigger and
+// under `lift/customers/*.parquet` to CustomerExportArrived's.
 // Deploy into an existing resource group; see infra/README.md for the two-step deployment.
 
 targetScope = 'resourceGroup'
@@ -42,7 +43,7 @@ param liftContainerName string = 'lift'
 @description('NCRONTAB schedule (UTC) of NightlyRun (app setting NightlySchedule).')
 param nightlySchedule string = '0 0 2 * * *'
 
-@description('Create the Event Grid subscription to ExportArrived\'s blob trigger. Leave false on the first deployment: the code must be published first, because the host creates the blobs_extension system key the webhook URL needs and answers Event Grid\'s endpoint validation.')
+@description('Create the Event Grid subscriptions to ExportArrived\'s and CustomerExportArrived\'s blob triggers. Leave false on the first deployment: the code must be published first, because the host creates the blobs_extension system key the webhook URL needs and answers Event Grid\'s endpoint validation.')
 param subscribeExportArrived bool = false
 
 @description('Name of an existing Key Vault (RBAC authorization) in this resource group that holds webhook signing secrets; empty for none.')
@@ -415,6 +416,42 @@ resource exportArrivedSubscription 'Microsoft.EventGrid/systemTopics/eventSubscr
   }
   dependsOn: [
     functionAppSettings
+  ]
+}
+
+// ---- Event Grid: BlobCreated under customers/ ending in .parquet -> CustomerExportArrived ----------------------
+
+var customerExportArrivedWebhook = 'https://${functionApp.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.CustomerExportArrived'
+
+resource customerExportArrivedSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = if (subscribeExportArrived) {
+  parent: systemTopic
+  name: 'customer-export-arrived'
+  properties: {
+    destination: {
+      endpointType: 'WebHook'
+      properties: {
+        endpointUrl: '${customerExportArrivedWebhook}&code=${listKeys('${functionApp.id}/host/default', '2024-04-01').systemKeys.blobs_extension}'
+        maxEventsPerBatch: 1
+        preferredBatchSizeInKilobytes: 64
+      }
+    }
+    eventDeliverySchema: 'EventGridSchema'
+    filter: {
+      includedEventTypes: [
+        'Microsoft.Storage.BlobCreated'
+      ]
+      subjectBeginsWith: '/blobServices/default/containers/${liftContainerName}/blobs/customers/'
+      subjectEndsWith: '.parquet'
+      isSubjectCaseSensitive: false
+    }
+    retryPolicy: {
+      maxDeliveryAttempts: 30
+      eventTimeToLiveInMinutes: 1440
+    }
+  }
+  dependsOn: [
+    functionAppSettings
+    exportArrivedSubscription
   ]
 }
 

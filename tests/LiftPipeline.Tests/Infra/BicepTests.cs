@@ -110,17 +110,20 @@ public sealed class BicepTests(BicepTemplate template) : IClassFixture<BicepTemp
         Assert.Equal(4, template.Resources.Count(r => (string?)r["type"] == "Microsoft.Authorization/roleAssignments"));
     }
 
-    [Fact]
-    public void The_event_subscription_sends_parquet_blobs_created_under_exports_to_ExportArrived_through_the_blob_extension_webhook()
+    [Theory]
+    [InlineData("export-arrived", "exports", "ExportArrived")]
+    [InlineData("customer-export-arrived", "customers", "CustomerExportArrived")]
+    public void Each_event_subscription_sends_parquet_blobs_created_under_its_folder_to_its_function_through_the_blob_extension_webhook(string name, string folder, string function)
     {
-        var subscription = template.Single("Microsoft.EventGrid/systemTopics/eventSubscriptions")["properties"]!;
+        Assert.Equal(2, template.Resources.Count(r => (string?)r["type"] == "Microsoft.EventGrid/systemTopics/eventSubscriptions"));
+        var subscription = template.Resources.Single(r => (string?)r["type"] == "Microsoft.EventGrid/systemTopics/eventSubscriptions" && ((string?)r["name"])!.Contains($"'{name}'", StringComparison.Ordinal))["properties"]!;
         var filter = subscription["filter"]!;
         Assert.Equal(["Microsoft.Storage.BlobCreated"], filter["includedEventTypes"]!.AsArray().Select(t => (string)t!).ToArray());
-        Assert.Equal("[format('/blobServices/default/containers/{0}/blobs/exports/', parameters('liftContainerName'))]", (string)filter["subjectBeginsWith"]!);
+        Assert.Equal($"[format('/blobServices/default/containers/{{0}}/blobs/{folder}/', parameters('liftContainerName'))]", (string)filter["subjectBeginsWith"]!);
         Assert.Equal(".parquet", (string)filter["subjectEndsWith"]!);
         Assert.Equal("WebHook", (string)subscription["destination"]!["endpointType"]!);
         var url = (string)subscription["destination"]!["properties"]!["endpointUrl"]!;
-        Assert.Contains("format('https://{0}/runtime/webhooks/blobs?functionName=Host.Functions.ExportArrived', reference(resourceId('Microsoft.Web/sites', variables('functionAppName')), '2024-04-01').defaultHostName)", url);
+        Assert.Contains($"format('https://{{0}}/runtime/webhooks/blobs?functionName=Host.Functions.{function}', reference(resourceId('Microsoft.Web/sites', variables('functionAppName')), '2024-04-01').defaultHostName)", url);
         Assert.Contains("&code={1}", url);
         Assert.Contains("listKeys(format('{0}/host/default', resourceId('Microsoft.Web/sites', variables('functionAppName'))), '2024-04-01').systemKeys.blobs_extension", url);
     }
