@@ -41,7 +41,7 @@ public sealed class MetaAnalysisPropertyTests
     [Fact]
     public void Homogeneous_studies_give_tau2_zero_and_the_fixed_effect()
     {
-        // Q = Σ(y − ȳ)²/v = 0.5 < k − 1, so both the moment and REML estimates sit on the boundary.
+        // Q = Σ(y − ȳ)²/v = 0.2675 < k − 1, so both the moment and REML estimates sit on the boundary.
         double[] y = [0.10, 0.15, 0.12, 0.08], v = [0.01, 0.01, 0.01, 0.01];
 
         var reml = MetaAnalysis.Pool(y, v);
@@ -50,6 +50,7 @@ public sealed class MetaAnalysisPropertyTests
         Assert.Equal(0, reml.Tau2);
         Assert.Equal(0, dl.Tau2);
         Assert.Equal(0.1125, reml.Estimate, 12);
+        Assert.Equal(0.2675, reml.Heterogeneity.Q, 10);
         Assert.Equal(0, reml.I2);
         Assert.Equal(1, reml.H2, 12);
     }
@@ -100,10 +101,27 @@ public sealed class MetaAnalysisPropertyTests
         var options = MetaAnalysisOptions.Default;
 
         Assert.Equal(PooledIntervalMethod.Normal, options.IntervalFor(1));
-        Assert.Equal(PooledIntervalMethod.HartungKnapp, options.IntervalFor(2));
-        Assert.Equal(PooledIntervalMethod.HartungKnapp, options.IntervalFor(29));
-        Assert.Equal(PooledIntervalMethod.Normal, options.IntervalFor(30));
+        Assert.Equal(PooledIntervalMethod.ModifiedHartungKnapp, options.IntervalFor(2));
+        Assert.Equal(PooledIntervalMethod.ModifiedHartungKnapp, options.IntervalFor(39));
+        Assert.Equal(PooledIntervalMethod.Normal, options.IntervalFor(40));
         Assert.Equal(PooledIntervalMethod.HartungKnapp, (options with { Interval = PooledIntervalMethod.HartungKnapp }).IntervalFor(100));
+    }
+
+    [Fact]
+    public void Modified_hartung_knapp_is_never_narrower_than_normal_while_plain_hartung_knapp_can_be()
+    {
+        double[] y = [0.10, 0.15, 0.12, 0.08], v = [0.01, 0.01, 0.01, 0.01];
+
+        var normal = MetaAnalysis.Pool(y, v, new(Interval: PooledIntervalMethod.Normal));
+        var knapp = MetaAnalysis.Pool(y, v, new(Interval: PooledIntervalMethod.HartungKnapp));
+        var modified = MetaAnalysis.Pool(y, v);
+
+        // q = Q/(k − 1) = 0.2675/3 here, so plain HKSJ shrinks the SE by √q; the modification keeps 1/√Σw.
+        Assert.Equal(PooledIntervalMethod.ModifiedHartungKnapp, modified.IntervalMethod);
+        Assert.Equal(normal.StandardError * Math.Sqrt(0.2675 / 3), knapp.StandardError, 12);
+        Assert.Equal(normal.StandardError, modified.StandardError, 12);
+        Assert.Equal(3, modified.DegreesOfFreedom);
+        Assert.True(modified.Upper - modified.Lower > normal.Upper - normal.Lower);
     }
 
     [Fact]

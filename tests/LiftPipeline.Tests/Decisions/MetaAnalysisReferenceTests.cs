@@ -59,11 +59,12 @@ public sealed class MetaAnalysisReferenceTests
     }
 
     [Fact]
-    public void The_default_uses_hartung_knapp_for_thirteen_studies()
+    public void The_default_uses_modified_hartung_knapp_which_equals_knha_on_bcg_because_q_exceeds_1()
     {
         var result = MetaAnalysis.Pool(Bcg.Value);
 
-        Assert.Equal(PooledIntervalMethod.HartungKnapp, result.IntervalMethod);
+        Assert.Equal(PooledIntervalMethod.ModifiedHartungKnapp, result.IntervalMethod);
+        Assert.Equal(0.1808, result.StandardError, 4);
         Assert.Equal(-1.1084, result.Lower, 4);
     }
 

@@ -46,8 +46,13 @@ public static class MetaAnalysis
             sumWy += weights[i] * effects[i];
         }
         double mu = sumWy / sumW;
-        double se = method == PooledIntervalMethod.HartungKnapp ? Math.Sqrt(HartungKnappScale(effects, weights, mu) / sumW) : Math.Sqrt(1 / sumW);
-        double df = method == PooledIntervalMethod.HartungKnapp ? k - 1 : double.PositiveInfinity;
+        double se = Math.Sqrt(1 / sumW), df = double.PositiveInfinity;
+        if (method is PooledIntervalMethod.HartungKnapp or PooledIntervalMethod.ModifiedHartungKnapp)
+        {
+            double scale = HartungKnappScale(effects, weights, mu);
+            se = Math.Sqrt((method == PooledIntervalMethod.ModifiedHartungKnapp ? Math.Max(1, scale) : scale) / sumW);
+            df = k - 1;
+        }
         double critical = Quantile(1 - options.Alpha / 2, df);
         double p = 2 * (1 - Cdf(Math.Abs(mu / se), df));
         for (int i = 0; i < k; i++)

@@ -16,7 +16,10 @@ public enum HeterogeneityEstimator
 /// <summary>How the interval and test of the pooled effect are formed.</summary>
 public enum PooledIntervalMethod
 {
-    /// <summary>Hartung–Knapp when k is below <see cref="MetaAnalysisOptions.HartungKnappBelowStudies"/>, normal otherwise.</summary>
+    /// <summary>
+    /// <see cref="ModifiedHartungKnapp"/> when 2 ≤ k is below <see cref="MetaAnalysisOptions.HartungKnappBelowStudies"/>,
+    /// normal otherwise.
+    /// </summary>
     Automatic,
 
     /// <summary>μ̂ ± z·SE with SE = 1/√Σw*.</summary>
@@ -24,6 +27,12 @@ public enum PooledIntervalMethod
 
     /// <summary>Hartung–Knapp–Sidik–Jonkman: the scaled variance q/Σw* with Student t on k − 1 degrees of freedom.</summary>
     HartungKnapp,
+
+    /// <summary>
+    /// Hartung–Knapp with the scale floored at 1, q* = max(1, q), so the interval is never narrower than the normal one
+    /// with the same weights (Röver, Knapp and Friede 2015, BMC Med. Res. Methodol. 15:99; metafor's test = "adhoc").
+    /// </summary>
+    ModifiedHartungKnapp,
 }
 
 /// <summary>How a set of study estimates is pooled.</summary>
@@ -31,14 +40,15 @@ public enum PooledIntervalMethod
 /// <param name="Interval">The interval method. Default <see cref="PooledIntervalMethod.Automatic"/>.</param>
 /// <param name="Alpha">The interval covers with probability 1 − α; tests are two-sided at α. Default 0.05.</param>
 /// <param name="HartungKnappBelowStudies">
-/// With <see cref="PooledIntervalMethod.Automatic"/>, Hartung–Knapp is used when 2 ≤ k is below this count. Default
-/// 30: below it the normal interval with an estimated τ² under-covers (see docs/decisions.md).
+/// With <see cref="PooledIntervalMethod.Automatic"/>, the modified Hartung–Knapp interval is used when 2 ≤ k is below
+/// this count. Default 40: in our simulations the normal interval with an estimated τ² covers under 94% below it
+/// (see docs/decisions.md).
 /// </param>
 public sealed record MetaAnalysisOptions(
     HeterogeneityEstimator Estimator = HeterogeneityEstimator.RestrictedMaximumLikelihood,
     PooledIntervalMethod Interval = PooledIntervalMethod.Automatic,
     double Alpha = 0.05,
-    int HartungKnappBelowStudies = 30)
+    int HartungKnappBelowStudies = 40)
 {
     /// <summary>REML, automatic interval, α = 0.05.</summary>
     public static MetaAnalysisOptions Default { get; } = new();
@@ -48,7 +58,7 @@ public sealed record MetaAnalysisOptions(
         ? PooledIntervalMethod.Normal
         : Interval switch
         {
-            PooledIntervalMethod.Automatic => studies < HartungKnappBelowStudies ? PooledIntervalMethod.HartungKnapp : PooledIntervalMethod.Normal,
+            PooledIntervalMethod.Automatic => studies < HartungKnappBelowStudies ? PooledIntervalMethod.ModifiedHartungKnapp : PooledIntervalMethod.Normal,
             _ => Interval,
         };
 
