@@ -21,7 +21,7 @@ public sealed class GroupHeterogeneityTests(ITestOutputHelper output)
         // NL: one-sided Φ(−4); Holm multiplies the smallest of three by 3.
         Assert.Equal(Normal.CDF(0, 1, -4), result.Groups[2].HarmPValue, 15);
         Assert.Equal(3 * Normal.CDF(0, 1, -4), result.Groups[2].AdjustedHarmPValue, 15);
-        // Equal standard errors: Q = Σ(θ̂_g − mean)²/SE² = 0.5267/0.01.
+        // Equal standard errors: Q = Σ(θ̂_g − mean)²/SE² = 0.4867/0.01.
         double mean = (0.5 + 0.4 - 0.4) / 3;
         double q = (Math.Pow(0.5 - mean, 2) + Math.Pow(0.4 - mean, 2) + Math.Pow(-0.4 - mean, 2)) / 0.01;
         Assert.Equal(q, result.Heterogeneity.Q, 10);
