@@ -18,7 +18,7 @@ namespace LiftPipeline.Statistics.Decisions.Evidence;
 /// <param name="H2">H², total over sampling variability (≥ 1); NaN when k = 1.</param>
 /// <param name="PredictionLower">Lower end of the 1 − α prediction interval for a new study's true effect; NaN when k &lt; 3.</param>
 /// <param name="PredictionUpper">Upper end of the prediction interval; NaN when k &lt; 3.</param>
-/// <param name="Weights">Each study's share Σ-normalised random-effects weight w*_i/Σw*, in input order.</param>
+/// <param name="Weights">Each study's share of the random-effects weight, w*_i/Σw*, in input order.</param>
 /// <param name="Options">The options used.</param>
 public sealed record MetaAnalysisResult(
     int Studies,
