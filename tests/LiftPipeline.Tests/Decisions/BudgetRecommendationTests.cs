@@ -85,6 +85,18 @@ public sealed class BudgetRecommendationTests
     }
 
     [Fact]
+    public void With_diminishing_returns_budget_the_positive_options_cannot_absorb_goes_to_the_least_bad()
+    {
+        BudgetOption[] options = [Option("good", 2.0, 100), Option("bad", -1.0, 100), Option("less-bad", -0.5, 100)];
+
+        var result = EqualMarginalReturn.Recommend(options, new ReallocationOptions(FloorShare: 0, Elasticity: 0.5));
+
+        // good is capped at 120, both losers cut to 80 leave 20 over, which goes to the less bad one.
+        Assert.Equal([120, 80, 100], Spends(result), (x, y) => Math.Abs(x - y) < 1e-9);
+        Assert.Null(result.MarginalReturn);
+    }
+
+    [Fact]
     public void The_power_response_returns_the_measured_iroas_on_average_at_the_measured_spend()
     {
         var concave = PowerResponse.FromIroas(2.5, 400, 0.6);

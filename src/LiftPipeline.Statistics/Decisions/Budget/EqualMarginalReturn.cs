@@ -6,7 +6,10 @@ namespace LiftPipeline.Statistics.Decisions.Budget;
 /// With r(s) = a·s^b (<see cref="PowerResponse"/>) the KKT conditions of max Σ rᵢ(sᵢ) s.t. Σ sᵢ = B, Lᵢ ≤ sᵢ ≤ Uᵢ give
 /// sᵢ(λ) = clip(sᵢ⁰·(b·iROASᵢ/λ)^(1/(1−b)), Lᵢ, Uᵢ), and λ is found by bisection. With b = 1 the returns are linear and
 /// the optimum fills options in order of iROAS (ties share by one common scale, so equal iROAS means no move).
-/// Options with iROAS ≤ 0 stay at their lower bound unless the others cannot absorb the budget. Pure and thread-safe.
+/// Options with iROAS ≤ 0 stay at their lower bound unless the others cannot absorb the budget; the rest then goes to
+/// them by the linear rule, best iROAS first — with b &lt; 1 their modelled losses are convex and that is not the
+/// model's optimum, only a sign that the total budget should fall (<see cref="BudgetRecommendation.MarginalReturn"/> is
+/// then null). Pure and thread-safe.
 /// </summary>
 public static class EqualMarginalReturn
 {
