@@ -12,7 +12,7 @@ public static class ZeroConcentratedPrivacy
     public static double GaussianRho(double sensitivity, double sigma) => sensitivity * sensitivity / (2 * sigma * sigma);
 
     /// <summary>
-    /// The tighter conversion (Canonne, Kamath and Steinke 2020, Proposition 12): ρ-zCDP implies (ε, δ)-DP with
+    /// The tighter conversion (Canonne, Kamath and Steinke 2020, "The Discrete Gaussian for Differential Privacy", §2.3): ρ-zCDP implies (ε, δ)-DP with
     /// ε = inf_{α&gt;1} αρ + (ln(1/δ) + (α − 1) ln(1 − 1/α) − ln α)/(α − 1), floored at 0. This is the conversion the budget
     /// reports; it gives ε = 0.68800 for ρ = 0.03125, δ = 1e-3.
     /// </summary>
