@@ -161,7 +161,9 @@ public sealed record GaussianMechanism : NoiseMechanism
     public static double AnalyticDelta(double sensitivity, double epsilon, double sigma)
     {
         double a = sensitivity / (2 * sigma), b = epsilon * sigma / sensitivity;
-        return Normal.CDF(0, 1, a - b) - Math.Exp(epsilon) * Normal.CDF(0, 1, -a - b);
+        double tail = Normal.CDF(0, 1, -a - b);
+        // e^ε·Φ(·) in log space so a large ε does not overflow to ∞·0.
+        return Normal.CDF(0, 1, a - b) - (tail == 0 ? 0 : Math.Exp(epsilon + Math.Log(tail)));
     }
 
     private static void RequireProbability(double delta)

@@ -43,6 +43,8 @@ public sealed class NoiseMechanismTests
     [InlineData(0.5, 1e-5)]
     [InlineData(3.0, 1e-6)]
     [InlineData(0.1, 1e-3)]
+    [InlineData(20, 1e-5)]
+    [InlineData(800, 1e-5)]
     public void Analytic_sigma_meets_delta_exactly_and_a_smaller_sigma_does_not(double epsilon, double delta)
     {
         var mechanism = GaussianMechanism.Analytic(2.5, epsilon, delta);
