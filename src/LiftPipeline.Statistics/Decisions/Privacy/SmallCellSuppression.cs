@@ -15,7 +15,7 @@ namespace LiftPipeline.Statistics.Decisions.Privacy;
 /// (i, j), (i, j′), (i′, j′), (i′, j) with the smallest total count of cells not yet suppressed (ties: fewer new cells,
 /// then lowest i′, j′) is suppressed, which puts (i, j) on a cycle; new cells lie on that cycle and old cycles persist,
 /// so the bridges strictly decrease and the loop ends. The protection is against exact derivation: non-negativity can
-/// still narrow a suppressed cell to an interval. Cost O(B·E) for B bridges and E suppressed cells.
+/// still narrow a suppressed cell to an interval. Cost O(B·E·N) for B bridges, E suppressed cells and N cells.
 /// </remarks>
 /// <param name="MinimumCustomers">Cells with fewer customers are suppressed; default 50, as ad data hubs do.</param>
 public sealed record SmallCellSuppression(long MinimumCustomers = 50)
