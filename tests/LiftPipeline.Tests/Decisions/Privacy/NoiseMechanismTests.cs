@@ -2,7 +2,7 @@ using LiftPipeline.Statistics.Decisions.Privacy;
 
 namespace LiftPipeline.Tests.Decisions.Privacy;
 
-/// <summary>The noise scales against the vectors (Balle and Wang 2018, Table/figure values) and basic contracts.</summary>
+/// <summary>Noise scales against the vectors and the exact analytic condition, draws, and the widened interval.</summary>
 public sealed class NoiseMechanismTests
 {
     // The smallest σ meeting the exact condition, computed independently (bisection with erfc, Python double precision).
