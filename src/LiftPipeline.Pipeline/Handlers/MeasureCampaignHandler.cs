@@ -1,6 +1,7 @@
 using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Campaigns;
 using LiftPipeline.Pipeline.Datasets;
+using LiftPipeline.Pipeline.Learnings;
 using LiftPipeline.Pipeline.Reports;
 using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
@@ -140,6 +141,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
             {
                 (outcome, clockCheck) = await MeasureAsync(config, campaign, await dataset.ReadPanelAsync(manifest, cancellationToken).ConfigureAwait(false), manifest.Dataset, run, cancellationToken).ConfigureAwait(false);
             }
+            await RecordLearningAsync(config, outcome, cancellationToken).ConfigureAwait(false);
             // Last: its presence means the report set, latest.json and the alerts are all stored.
             await new StoredMeasurement(key, run, outcome.Status, outcome.ReportFolder, outcome.Alerts, outcome.Message, started, clockCheck)
                 .WriteAsync(store, campaign, cancellationToken).ConfigureAwait(false);
@@ -151,6 +153,26 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
             await QueueDeliveriesAsync(config, campaign, outcome.Alerts, run, cancellationToken).ConfigureAwait(false);
         }
         return outcome;
+    }
+
+    /// <summary>A learnings entry when the measured campaign's test has concluded (<see cref="LearningEntry.Concluded"/>); the first one stands.</summary>
+    private async Task RecordLearningAsync(CampaignConfig config, MeasureOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (outcome.ReportFolder is not { } folder)
+        {
+            return;
+        }
+        var now = clock.GetUtcNow();
+        LearningEntry? entry = outcome switch
+        {
+            { Report: { } panel } when LearningEntry.Concluded(panel.Decision, config.Treatment, now) is { } why => LearningEntry.Of(config, panel, folder, why),
+            { Holdout: { } holdout } when LearningEntry.Concluded(holdout.Decision, config.Treatment, now) is { } why => LearningEntry.Of(config, holdout, folder, why),
+            _ => null,
+        };
+        if (entry is not null)
+        {
+            await LearningsLog.RecordAsync(store, entry, now, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The stored measurement of <paramref name="key"/> as this run's outcome when <see cref="MeasurementReuse"/> says it is still the answer; null when the campaign must be measured.</summary>

@@ -21,7 +21,8 @@ namespace LiftPipeline.Pipeline.Storage;
 /// <item><c>audiences/{audience}/audience.json</c> — an audience's definition; <c>audiences/{audience}/refreshes/{asOf}/members.parquet</c>
 /// and <c>validation.{json,md}</c> — one refresh; <c>audiences/{audience}/latest.json</c>;</item>
 /// <item><c>assignments/{campaign}/assignment.parquet</c> — a holdout campaign's assignment of customers to arms;</item>
-/// <item><c>activations/{audience}/{surface}/{date}.csv</c> — hashed contact files for the ad platforms.</item>
+/// <item><c>activations/{audience}/{surface}/{date}.csv</c> — hashed contact files for the ad platforms;</item>
+/// <item><c>learnings/{campaign}.{json,md}</c> and <c>learnings/index.html</c> — what each concluded test taught.</item>
 /// </list>
 /// Ids are already checked (<see cref="CampaignId"/>, <see cref="RunId"/>); parts that are not ids (file names, hashes,
 /// alert ids, subscriber names) are checked here, so every name returned passes <see cref="ObjectName.Validate"/>.
@@ -73,6 +74,12 @@ public static class StoreLayout
 
     /// <summary>Every activation file: <c>activations/</c>.</summary>
     public const string ActivationsPrefix = "activations/";
+
+    /// <summary>Every learnings entry: <c>learnings/</c>.</summary>
+    public const string LearningsPrefix = "learnings/";
+
+    /// <summary><c>learnings/index.html</c>: every concluded test.</summary>
+    public const string LearningsIndex = LearningsPrefix + "index.html";
 
     /// <summary>Where rejected customer exports go: <c>quarantine/_customers/</c> ('_' is never in a campaign id).</summary>
     public const string CustomersQuarantinePrefix = QuarantinePrefix + "_customers/";
@@ -347,6 +354,17 @@ public static class StoreLayout
 
     /// <summary><c>activations/{audience}/{surface}/</c>: one surface's activation files of an audience.</summary>
     public static string ActivationFolder(AudienceId audience, string surface) => $"{ActivationsPrefix}{audience}/{Segment(surface)}/";
+
+    /// <summary><c>learnings/{campaign}.json</c>: what the campaign's test taught, written once when it concluded.</summary>
+    public static string LearningJson(CampaignId campaign) => $"{LearningsPrefix}{campaign}{Json}";
+
+    /// <summary><c>learnings/{campaign}.md</c>: the same for people.</summary>
+    public static string LearningMarkdown(CampaignId campaign) => $"{LearningsPrefix}{campaign}.md";
+
+    /// <summary>True for a learnings entry's JSON, <c>learnings/{campaign}.json</c>.</summary>
+    public static bool IsLearningJson(string name) =>
+        name is not null && name.StartsWith(LearningsPrefix, StringComparison.Ordinal) && name.EndsWith(Json, StringComparison.Ordinal)
+        && CampaignId.TryParse(name[LearningsPrefix.Length..^Json.Length], out _);
 
     /// <summary><c>runs/{runId}.json</c>: the run's manifest.</summary>
     public static string RunManifest(RunId runId) => $"{RunsPrefix}{runId}{Json}";
