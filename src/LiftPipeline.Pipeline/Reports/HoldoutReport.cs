@@ -131,6 +131,7 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
             }
             sb.Append("</ul>\n");
         }
+        BudgetComparison.Of(m)?.WriteHtml(sb);
         ReportHtml.Guardrails(sb, m.Guardrails);
         sb.Append("</body>\n</html>\n");
         return sb.ToString();
@@ -159,6 +160,7 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
         {
             sb.Append($"- {Markdown($"{c.Treatment} vs {c.Control}, {c.Metric}, {Where(c)}")}: {Percent(c.Relative)} (adjusted p {PValue(c.PAdjusted!.Value)})\n");
         }
+        BudgetComparison.Of(m)?.WriteMarkdown(sb);
         sb.Append("\n## Guardrails\n\n");
         foreach (var g in m.Guardrails)
         {

@@ -22,7 +22,9 @@ namespace LiftPipeline.Pipeline.Storage;
 /// and <c>validation.{json,md}</c> — one refresh; <c>audiences/{audience}/latest.json</c>;</item>
 /// <item><c>assignments/{campaign}/assignment.parquet</c> — a holdout campaign's assignment of customers to arms;</item>
 /// <item><c>activations/{audience}/{surface}/{date}.csv</c> — hashed contact files for the ad platforms;</item>
-/// <item><c>learnings/{campaign}.{json,md}</c> and <c>learnings/index.html</c> — what each concluded test taught.</item>
+/// <item><c>learnings/{campaign}.{json,md}</c> and <c>learnings/index.html</c> — what each concluded test taught;</item>
+/// <item><c>evidence/contributions/{campaign}.json</c> — a holdout campaign's latest contrasts for pooling; <c>evidence/evidence.json</c>
+/// and <c>evidence/index.html</c> — the meta-analysis across campaigns.</item>
 /// </list>
 /// Ids are already checked (<see cref="CampaignId"/>, <see cref="RunId"/>); parts that are not ids (file names, hashes,
 /// alert ids, subscriber names) are checked here, so every name returned passes <see cref="ObjectName.Validate"/>.
@@ -80,6 +82,18 @@ public static class StoreLayout
 
     /// <summary><c>learnings/index.html</c>: every concluded test.</summary>
     public const string LearningsIndex = LearningsPrefix + "index.html";
+
+    /// <summary>Everything pooled across campaigns: <c>evidence/</c>.</summary>
+    public const string EvidencePrefix = "evidence/";
+
+    /// <summary>Every campaign's contribution to the evidence: <c>evidence/contributions/</c>.</summary>
+    public const string ContributionsPrefix = EvidencePrefix + "contributions/";
+
+    /// <summary><c>evidence/evidence.json</c>: the pooled contrasts, redrawn from every contribution.</summary>
+    public const string EvidenceJson = EvidencePrefix + "evidence.json";
+
+    /// <summary><c>evidence/index.html</c>: the same for people, with forest plots.</summary>
+    public const string EvidenceIndex = EvidencePrefix + "index.html";
 
     /// <summary>Where rejected customer exports go: <c>quarantine/_customers/</c> ('_' is never in a campaign id).</summary>
     public const string CustomersQuarantinePrefix = QuarantinePrefix + "_customers/";
@@ -365,6 +379,14 @@ public static class StoreLayout
     public static bool IsLearningJson(string name) =>
         name is not null && name.StartsWith(LearningsPrefix, StringComparison.Ordinal) && name.EndsWith(Json, StringComparison.Ordinal)
         && CampaignId.TryParse(name[LearningsPrefix.Length..^Json.Length], out _);
+
+    /// <summary><c>evidence/contributions/{campaign}.json</c>: a holdout campaign's contrasts from its latest measurement, replaced by the next.</summary>
+    public static string Contribution(CampaignId campaign) => $"{ContributionsPrefix}{campaign}{Json}";
+
+    /// <summary>True for a contribution, <c>evidence/contributions/{campaign}.json</c>.</summary>
+    public static bool IsContribution(string name) =>
+        name is not null && name.StartsWith(ContributionsPrefix, StringComparison.Ordinal) && name.EndsWith(Json, StringComparison.Ordinal)
+        && CampaignId.TryParse(name[ContributionsPrefix.Length..^Json.Length], out _);
 
     /// <summary><c>runs/{runId}.json</c>: the run's manifest.</summary>
     public static string RunManifest(RunId runId) => $"{RunsPrefix}{runId}{Json}";
