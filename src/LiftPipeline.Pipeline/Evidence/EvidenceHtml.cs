@@ -57,8 +57,8 @@ public static class EvidenceHtml
         var r = p.Result;
         sb.Append(CultureInfo.InvariantCulture, $"<h2>{Html($"{p.Treatment} vs {p.Control} on {p.Metric}")}</h2>\n<p class=\"headline\">{Html(p.Sentence)}</p>\n");
         sb.Append("<dl>\n");
-        Item(sb, "Pooled lift", $"{Percent(EvidencePooling.Lift(r.Estimate))} [{Percent(EvidencePooling.Lift(r.Lower))}, {Percent(EvidencePooling.Lift(r.Upper))}], p {PValue(r.PValue)} ({r.IntervalMethod}, k = {r.Studies})");
-        Item(sb, "Prediction interval", double.IsFinite(r.PredictionLower) ? $"[{Percent(EvidencePooling.Lift(r.PredictionLower))}, {Percent(EvidencePooling.Lift(r.PredictionUpper))}]: where a new campaign's true lift is expected" : "n/a (needs 3 or more campaigns)");
+        Item(sb, "Pooled lift", $"{EvidencePooling.WithInterval(r)}, p {PValue(r.PValue)} ({r.IntervalMethod}, k = {r.Studies})");
+        Item(sb, "Prediction interval", double.IsFinite(r.PredictionLower) ? $"[{EvidencePooling.SignedLift(r.PredictionLower)}, {EvidencePooling.SignedLift(r.PredictionUpper)}]: where a new campaign's true lift is expected" : "n/a (needs 3 or more campaigns)");
         Item(sb, "Heterogeneity", $"τ² = {Small(r.Tau2)}, I² = {Percent(r.I2)}, Q = {Number(r.Heterogeneity.Q)} on {r.Heterogeneity.DegreesOfFreedom} df (p {PValue(r.Heterogeneity.PValue)})");
         if (p.Excluded > 0)
         {
@@ -74,7 +74,7 @@ public static class EvidenceHtml
             foreach (var g in d.Groups)
             {
                 var gr = g.Result;
-                sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{Html(g.Level)}</td><td>{g.Studies.Count}</td><td>{Percent(EvidencePooling.Lift(gr.Estimate))} [{Percent(EvidencePooling.Lift(gr.Lower))}, {Percent(EvidencePooling.Lift(gr.Upper))}]</td>");
+                sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{Html(g.Level)}</td><td>{g.Studies.Count}</td><td>{Html(EvidencePooling.WithInterval(gr))}</td>");
                 sb.Append(CultureInfo.InvariantCulture, $"<td>{Small(gr.Tau2)}</td><td>{Percent(gr.I2)}</td><td>{Html(g.Verdict)}</td></tr>\n");
             }
             sb.Append("</tbody>\n</table>\n");

@@ -113,6 +113,12 @@ public static class EvidencePooling
     /// <summary>A log-scale value back on the relative scale: exp(x) − 1.</summary>
     public static double Lift(double logValue) => Math.Exp(logValue) - 1;
 
+    /// <summary>A log-scale value as a signed relative lift, "+6.1%" (the sign makes a lift read as one).</summary>
+    internal static string SignedLift(double logValue) => (logValue > 0 ? "+" : "") + Percent(Lift(logValue));
+
+    /// <summary>"+6.1% [+2.0%, +10.3%]": a pooled estimate and its interval back on the relative scale.</summary>
+    internal static string WithInterval(MetaAnalysisResult r) => $"{SignedLift(r.Estimate)} [{SignedLift(r.Lower)}, {SignedLift(r.Upper)}]";
+
     /// <summary>"helps" when the interval lies above 0, "hurts" when below, "not" when it includes 0.</summary>
     public static string Verdict(MetaAnalysisResult result)
     {
@@ -130,7 +136,7 @@ public static class EvidencePooling
         var r = p.Result;
         int running = p.Studies.Count(s => s.Running);
         string tests = $"Across {p.Studies.Count} tests" + (running > 0 ? $" ({running} still running)" : "");
-        string interval = $"{Percent(Lift(r.Estimate))} [{Percent(Lift(r.Lower))}, {Percent(Lift(r.Upper))}]";
+        string interval = WithInterval(r);
         string main = Verdict(r) switch
         {
             "helps" => $"{tests}, {p.Treatment} added {interval} {p.Metric} over {p.Control}",
@@ -138,7 +144,7 @@ public static class EvidencePooling
             _ => $"{tests}, {p.Treatment} changed {p.Metric} by {interval} against {p.Control}, an interval that includes 0",
         };
         var named = p.Dimensions.SelectMany(d => d.Groups.Where(g => g.Studies.Count >= 2)
-            .Select(g => (g.Verdict, Text: $"{d.Dimension} {g.Level} ({Percent(Lift(g.Result.Estimate))} [{Percent(Lift(g.Result.Lower))}, {Percent(Lift(g.Result.Upper))}])"))).ToArray();
+            .Select(g => (g.Verdict, Text: $"{d.Dimension} {g.Level} ({WithInterval(g.Result)})"))).ToArray();
         var clauses = new List<string>();
         foreach (var (verdict, lead) in new[] { ("helps", "it helps in "), ("hurts", "it hurts in "), ("not", "not in ") })
         {
