@@ -21,14 +21,14 @@ public sealed class EvidencePoolingTests : IDisposable
     public void Dispose() => _root.Dispose();
 
     /// <summary>K campaigns, campaign i with true log lift θᵢ ~ N(μ, τ²) drawn from <paramref name="seed"/>, 6,000 customers each.</summary>
-    internal static Contribution[] Campaigns(int k, int seed, int customers = 6_000, int running = 0)
+    internal static Contribution[] Campaigns(int k, int seed, int customers = 6_000, int running = 0, bool cells = true)
     {
         var random = new Random(seed);
         var result = new Contribution[k];
         for (int i = 0; i < k; i++)
         {
             double theta = Mu + Tau * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-            result[i] = HoldoutCampaignSimulator.Contribution(i, HoldoutCampaignSimulator.Measure(seed * 1000 + i, customers, _ => theta), concluded: i >= running);
+            result[i] = HoldoutCampaignSimulator.Contribution(i, HoldoutCampaignSimulator.Measure(seed * 1000 + i, customers, _ => theta, cells), concluded: i >= running);
         }
         return result;
     }

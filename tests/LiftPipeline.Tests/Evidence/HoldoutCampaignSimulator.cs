@@ -18,8 +18,13 @@ internal static class HoldoutCampaignSimulator
     private static readonly string[] Segments = ["new", "regular", "vip"];
 
     /// <summary>One campaign of <paramref name="customers"/> customers with true log lift <paramref name="theta"/>(segment) of vbo_1p over vbo.</summary>
-    public static HoldoutMeasurement Measure(int seed, int customers, Func<string, double> theta, double vboLift = 0.04)
+    /// <param name="seed">Seed of the customers' draws.</param>
+    /// <param name="customers">Customers in the campaign.</param>
+    /// <param name="theta">True log lift by segment.</param>
+    /// <param name="cells">False: no segment, surface or market columns (faster; overall contrasts only).</param>
+    public static HoldoutMeasurement Measure(int seed, int customers, Func<string, double> theta, bool cells = true)
     {
+        const double vboLift = 0.04;
         var random = new Random(seed);
         var batch = new ExperimentBatch(1, 0);
         batch.Reset(0, customers);
@@ -36,14 +41,15 @@ internal static class HoldoutCampaignSimulator
             double u = random.NextDouble();
             arm[i] = u < 0.2 ? 0 : u < 0.6 ? 1 : 2;
             double v = random.NextDouble();
-            segment[i] = v < 0.5 ? 0 : v < 0.85 ? 1 : 2;
-            surface[i] = random.Next(2);
-            market[i] = random.Next(2);
+            int s = v < 0.5 ? 0 : v < 0.85 ? 1 : 2;
+            segment[i] = cells ? s : -1;
+            surface[i] = cells ? random.Next(2) : -1;
+            market[i] = cells ? random.Next(2) : -1;
             exposed[i] = (sbyte)(arm[i] == 0 ? 0 : 1);
             spend[i] = arm[i] == 0 ? 0 : 0.40;
-            revenue[i] = 20 * (1 + 0.5 * Gaussian(random)) * multiplier[arm[i], segment[i]];
+            revenue[i] = 20 * (1 + 0.5 * Gaussian(random)) * multiplier[arm[i], s];
         }
-        var categories = new Categories();
+        var categories = new Categories(cells);
         var accumulator = new StatisticsAccumulator(["revenue"], [], new ExperimentStatisticsOptions());
         accumulator.Add(batch, categories);
         return HoldoutMeasurer.Measure(accumulator.ToStatistics(categories), new HoldoutMeasureOptions
@@ -72,15 +78,15 @@ internal static class HoldoutCampaignSimulator
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
-    private sealed class Categories : IExperimentCategories
+    private sealed class Categories(bool cells) : IExperimentCategories
     {
         public IReadOnlyList<string> ArmNames => Arms;
 
-        public IReadOnlyList<string> SegmentNames => Segments;
+        public IReadOnlyList<string> SegmentNames => cells ? Segments : [];
 
-        public IReadOnlyList<string> SurfaceNames => ["app", "web"];
+        public IReadOnlyList<string> SurfaceNames => cells ? ["app", "web"] : [];
 
-        public IReadOnlyList<string> MarketNames => ["de", "fr"];
+        public IReadOnlyList<string> MarketNames => cells ? ["de", "fr"] : [];
 
         public bool HasExposure => true;
 
