@@ -204,4 +204,42 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
             Assert.Equal(report.Guardrails.Count(g => g.Status == GuardrailStatus.Breach), measured.Alerts.Count);
         }
     }
+
+    [Fact]
+    public async Task Each_holdout_contributes_its_released_contrasts_to_the_evidence_and_the_pooled_page_is_meta_analysis_of_them()
+    {
+        var holdouts = run.Summary.Measurements.Where(m => m.Holdout is not null).Select(m => m.Campaign.Value).Order(StringComparer.Ordinal).ToArray();
+        var stored = new List<string>();
+        await foreach (var item in run.Store.ListAsync(StoreLayout.ContributionsPrefix))
+        {
+            stored.Add(item.Name);
+        }
+        Assert.Contains("vbo-holdout", holdouts);
+        Assert.Equal(holdouts.Select(c => StoreLayout.Contribution(CampaignId.Parse(c))), stored.Order(StringComparer.Ordinal));   // the panel designs contribute nothing
+        var contributions = new List<LiftPipeline.Pipeline.Evidence.Contribution>();
+        foreach (var name in stored)
+        {
+            contributions.Add(LiftPipeline.Pipeline.Evidence.ContributionJson.Parse((await run.Store.ReadAsync(name))!.Content.Span)!);
+        }
+        var vbo = contributions.Single(c => c.Campaign == "vbo-holdout");
+        Assert.Equal("reports/vbo-holdout/demo/report.html", vbo.Report);
+        Assert.Equal(["vbo", "vbo_1p"], vbo.Arms.Select(a => a.Treatment));
+        var primary = run.Measured("vbo-holdout").Holdout!.Primary!;
+        Assert.Contains(vbo.Contrasts, r => r.Dimension is null && r.Treatment == "vbo_1p" && r.Control == "vbo" && r.Relative == primary.Relative && r.RelativeStandardError == primary.RelativeStandardError);
+
+        using var evidence = JsonDocument.Parse((await run.Store.ReadAsync(StoreLayout.EvidenceJson))!.Content);
+        foreach (var contrast in evidence.RootElement.GetProperty("contrasts").EnumerateArray())
+        {
+            var rows = contributions.SelectMany(c => c.Contrasts.Where(r => r.Dimension is null && r.Treatment == contrast.GetProperty("treatment").GetString()
+                && r.Control == contrast.GetProperty("control").GetString() && r.Metric == contrast.GetProperty("metric").GetString()).Take(1)).ToArray();
+            var pooled = LiftPipeline.Statistics.Decisions.Evidence.MetaAnalysis.Pool(
+                [.. rows.Select(r => Math.Log(1 + r.Relative))], [.. rows.Select(r => Math.Pow(r.RelativeStandardError / (1 + r.Relative), 2))]);
+            Assert.Equal(pooled.Estimate, contrast.GetProperty("pooled").GetProperty("logEstimate").GetDouble());
+        }
+        var budget = evidence.RootElement.GetProperty("budget");
+        Assert.Contains(budget.GetProperty("options").EnumerateArray(), o => o.GetProperty("name").GetString() == "vbo-holdout: vbo_1p");
+        Assert.NotNull(await run.Store.ReadAsync(StoreLayout.EvidenceIndex));
+        using var report = JsonDocument.Parse((await run.Store.ReadAsync(StoreLayout.ReportJson(run.Measured("vbo-holdout").ReportFolder!)))!.Content);
+        Assert.Equal(["vbo", "vbo_1p"], report.RootElement.GetProperty("budget").GetProperty("options").EnumerateArray().Select(o => o.GetProperty("name").GetString()));
+    }
 }
