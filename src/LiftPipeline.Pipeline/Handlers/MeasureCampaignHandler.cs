@@ -66,6 +66,8 @@ public sealed record MeasureOutcome(
 /// the one guardrail that reads the clock, gives the same result as of now; otherwise it measures again (and a late-data
 /// breach raises its alert once, with the usual derived id).
 /// </para>
+/// After a fresh measurement a concluded test writes its learnings entry (<see cref="LearningsLog"/>) and a holdout its
+/// contribution to the evidence across campaigns (<see cref="EvidenceLog"/>).
 /// A planning campaign (<see cref="CampaignStatus.Planning"/>) is not measured: its geo design is written instead, and
 /// only when the design's inputs changed (<see cref="PlanningCampaignDesign"/>).
 /// A failed measurement (a <see cref="MeasurementNotPossibleException"/>: a design the estimators cannot handle; any other
