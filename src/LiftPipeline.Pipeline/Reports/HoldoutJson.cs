@@ -6,12 +6,12 @@ namespace LiftPipeline.Pipeline.Reports;
 
 /// <summary>
 /// The JSON of a holdout measurement. <c>lift measure --design holdout --json</c> prints <see cref="ToJson"/>:
-/// <c>{"design":"holdout","control","primaryContrast","level","arms":[{"arm","n","exposed","spend"}],"contrasts":[{…}],"tails":[…],"guardrails":[{"name","status","message","evidence"}]}</c>;
+/// <c>{"design":"holdout","control","primaryContrast","level","arms":[{"arm","n","exposed","spend"}],"contrasts":[{…}],"tails":[…],"fairness":[…],"guardrails":[{"name","status","message","evidence"}]}</c>;
 /// a holdout report.json holds the same body (<see cref="WriteBody"/>) after the envelope (<see cref="ReportJson"/>).
 /// In a contrast, <c>ci</c> and <c>ciAlwaysValid</c> bound <c>absolute</c> (per customer); <c>ciRelative</c> and
 /// <c>ciAlwaysValidRelative</c> bound <c>relative</c>; <c>harmed</c> is true on a guardrail metric the arm harms
 /// (<see cref="HoldoutMeasurement.Harms"/>). With two or more treatment arms that have an iROAS against the control, a
-/// <c>budget</c> object follows the tails (<see cref="BudgetComparison.WriteJson"/>). Numbers that are not defined are null.
+/// <c>budget</c> object follows the tails and fairness (<see cref="BudgetComparison.WriteJson"/>). Numbers that are not defined are null.
 /// </summary>
 public static class HoldoutJson
 {
@@ -38,7 +38,7 @@ public static class HoldoutJson
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>The properties of the design's body, into the open object: <c>control</c>, <c>level</c>, <c>arms</c>, <c>contrasts</c>, <c>tails</c>.</summary>
+    /// <summary>The properties of the design's body, into the open object: <c>control</c>, <c>level</c>, <c>arms</c>, <c>contrasts</c>, <c>tails</c>, <c>fairness</c>.</summary>
     public static void WriteBody(HoldoutMeasurement measurement, Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(measurement);
@@ -82,6 +82,7 @@ public static class HoldoutJson
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
+        FairnessSection.WriteJson(writer, measurement);
         BudgetComparison.Of(measurement)?.WriteJson(writer);
     }
 
