@@ -76,7 +76,7 @@ public sealed class EvidencePoolingTests : IDisposable
             var stored = ContributionJson.Parse((await store.ReadAsync(StoreLayout.Contribution(CampaignId.Parse($"sim-{i:00}"))))!.Content.Span)!;
             var row = stored.Contrasts.Single(r => r.Dimension is null && r.Treatment == "vbo_1p" && r.Control == "vbo");
             y[i] = Math.Log(1 + row.Relative);
-            v[i] = Math.Pow(row.RelativeStandardError / (1 + row.Relative), 2);
+            v[i] = row.RelativeStandardError / (1 + row.Relative) * (row.RelativeStandardError / (1 + row.Relative));
         }
         var expected = MetaAnalysis.Pool(y, v);
         var pooled = Pooled(evidence, "vbo_1p", "vbo");

@@ -233,7 +233,7 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
             stored.Add(item.Name);
         }
         Assert.Contains("vbo-holdout", holdouts);
-        Assert.Equal(holdouts.Select(c => StoreLayout.Contribution(CampaignId.Parse(c))), stored.Order(StringComparer.Ordinal));   // the panel designs contribute nothing
+        Assert.Equal(holdouts.Select(c => StoreLayout.Contribution(CampaignId.Parse(c))).Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));   // the panel designs contribute nothing
         var contributions = new List<LiftPipeline.Pipeline.Evidence.Contribution>();
         foreach (var name in stored)
         {
@@ -246,12 +246,17 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
         Assert.Contains(vbo.Contrasts, r => r.Dimension is null && r.Treatment == "vbo_1p" && r.Control == "vbo" && r.Relative == primary.Relative && r.RelativeStandardError == primary.RelativeStandardError);
 
         using var evidence = JsonDocument.Parse((await run.Store.ReadAsync(StoreLayout.EvidenceJson))!.Content);
+        // The three seasons and the autumn holdout all compare vbo_1p with vbo: that pair is pooled first.
+        var first = evidence.RootElement.GetProperty("contrasts")[0];
+        Assert.Equal(("vbo_1p", "vbo"), (first.GetProperty("treatment").GetString(), first.GetProperty("control").GetString()));
+        Assert.Equal(contributions.Count(c => c.Contrasts.Any(r => r.Dimension is null && r.Treatment == "vbo_1p" && r.Control == "vbo" && r.Metric == first.GetProperty("metric").GetString())),
+            first.GetProperty("pooled").GetProperty("k").GetInt32());
         foreach (var contrast in evidence.RootElement.GetProperty("contrasts").EnumerateArray())
         {
-            var rows = contributions.SelectMany(c => c.Contrasts.Where(r => r.Dimension is null && r.Treatment == contrast.GetProperty("treatment").GetString()
+            var rows = contributions.OrderBy(c => c.Campaign, StringComparer.Ordinal).SelectMany(c => c.Contrasts.Where(r => r.Dimension is null && r.Treatment == contrast.GetProperty("treatment").GetString()
                 && r.Control == contrast.GetProperty("control").GetString() && r.Metric == contrast.GetProperty("metric").GetString()).Take(1)).ToArray();
             var pooled = LiftPipeline.Statistics.Decisions.Evidence.MetaAnalysis.Pool(
-                [.. rows.Select(r => Math.Log(1 + r.Relative))], [.. rows.Select(r => Math.Pow(r.RelativeStandardError / (1 + r.Relative), 2))]);
+                [.. rows.Select(r => Math.Log(1 + r.Relative))], [.. rows.Select(r => r.RelativeStandardError / (1 + r.Relative) * (r.RelativeStandardError / (1 + r.Relative)))]);
             Assert.Equal(pooled.Estimate, contrast.GetProperty("pooled").GetProperty("logEstimate").GetDouble());
         }
         var budget = evidence.RootElement.GetProperty("budget");
