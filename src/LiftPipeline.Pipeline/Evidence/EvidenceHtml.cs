@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using LiftPipeline.Pipeline.Reports;
 using LiftPipeline.Pipeline.Reports.Svg;
+using LiftPipeline.Statistics.Decisions.Evidence;
 using MathNet.Numerics.Distributions;
 using static LiftPipeline.Pipeline.Reports.ReportText;
 using static LiftPipeline.Pipeline.Reports.Svg.Markup;
@@ -57,7 +58,7 @@ public static class EvidenceHtml
         var r = p.Result;
         sb.Append(CultureInfo.InvariantCulture, $"<h2>{Html($"{p.Treatment} vs {p.Control} on {p.Metric}")}</h2>\n<p class=\"headline\">{Html(p.Sentence)}</p>\n");
         sb.Append("<dl>\n");
-        Item(sb, "Pooled lift", $"{EvidencePooling.WithInterval(r)}, p {PValue(r.PValue)} ({r.IntervalMethod}, k = {r.Studies})");
+        Item(sb, "Pooled lift", $"{EvidencePooling.WithInterval(r)}, p {PValue(r.PValue)} ({Method(r.IntervalMethod)} interval, k = {r.Studies})");
         Item(sb, "Prediction interval", double.IsFinite(r.PredictionLower) ? $"[{EvidencePooling.SignedLift(r.PredictionLower)}, {EvidencePooling.SignedLift(r.PredictionUpper)}]: where a new campaign's true lift is expected" : "n/a (needs 3 or more campaigns)");
         Item(sb, "Heterogeneity", $"τ² = {Small(r.Tau2)}, I² = {Percent(r.I2)}, Q = {Number(r.Heterogeneity.Q)} on {r.Heterogeneity.DegreesOfFreedom} df (p {PValue(r.Heterogeneity.PValue)})");
         if (p.Excluded > 0)
@@ -81,6 +82,13 @@ public static class EvidenceHtml
             sb.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">Do the {Html(d.Dimension)}s differ? Q-between {Number(d.Between.Q)} on {d.Between.DegreesOfFreedom} df, p {PValue(d.Between.PValue)}.{(d.Excluded > 0 ? $" {d.Excluded} rows left out." : "")}</p>\n");
         }
     }
+
+    private static string Method(PooledIntervalMethod method) => method switch
+    {
+        PooledIntervalMethod.ModifiedHartungKnapp => "modified Hartung–Knapp",
+        PooledIntervalMethod.HartungKnapp => "Hartung–Knapp",
+        _ => "normal",
+    };
 
     private static void Item(StringBuilder sb, string term, string text) => sb.Append(CultureInfo.InvariantCulture, $"<dt>{Html(term)}</dt><dd>{Html(text)}</dd>\n");
 
