@@ -18,7 +18,7 @@ public static class EvidenceHtml
 {
     private const string EvidenceStyle = """
         svg .diamond{fill:#1b7f3b}svg .prediction{stroke:#1b7f3b;stroke-width:2;stroke-dasharray:4 3}svg .running{fill:#9a6700}
-        table.budget td,table.budget th{padding:.25rem .4rem;font-size:.85rem}
+        table.budget td,table.budget th{padding:.25rem .35rem}
         """;
 
     /// <summary>The page as text.</summary>

@@ -68,13 +68,13 @@ public sealed record BudgetComparison(IReadOnlyList<BudgetOption> Options, Reall
             return;
         }
         sb.Append(CultureInfo.InvariantCulture, $"<p>Next period's spend of the total {Html(Number(EqualMarginal.Budget))}, moved between the options by equal marginal return (on the point estimates) and by Thompson-sampling shares (how often each option is best under its posterior).</p>\n");
-        sb.Append("<table class=\"budget\">\n<thead><tr><th>Option</th><th>iROAS (SE)</th><th>Current spend</th><th>Equal marginal return</th><th>P(best)</th><th>Thompson shares</th><th>Bounds</th></tr></thead>\n<tbody>\n");
+        sb.Append("<table class=\"budget\" style=\"font-size:.8rem\">\n<thead><tr><th>Option</th><th>iROAS (SE)</th><th>Current spend</th><th>Equal marginal return</th><th>P(best)</th><th>Thompson shares</th><th>Bounds</th></tr></thead>\n<tbody>\n");
         for (int i = 0; i < Options.Count; i++)
         {
             var (o, e, t) = (Options[i], EqualMarginal.Allocations[i], Thompson.Allocations[i]);
             sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{Html(o.Name)}</td><td>{Number(o.Iroas)} ({Number(o.StandardError)})</td><td>{Number(o.CurrentSpend)}</td>");
             sb.Append(CultureInfo.InvariantCulture, $"<td>{Number(e.RecommendedSpend)} ({Html(Signed(e.Change))})</td><td>{Percent(t.ProbabilityBest ?? double.NaN)}</td>");
-            sb.Append(CultureInfo.InvariantCulture, $"<td>{Number(t.RecommendedSpend)} ({Html(Signed(t.Change))})</td><td>{Number(e.LowerBound)} to {Number(e.UpperBound)}</td></tr>\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<td>{Number(t.RecommendedSpend)} ({Html(Signed(t.Change))})</td><td>{Number(e.LowerBound)}–{Number(e.UpperBound)}</td></tr>\n");
         }
         sb.Append("</tbody>\n</table>\n<p class=\"meta\">Assumptions:</p>\n<ul class=\"meta\">\n");
         foreach (var line in Assumptions())
