@@ -12,8 +12,8 @@ namespace LiftPipeline.Pipeline.Portfolio;
 /// <summary>What <see cref="PortfolioSummary.PublishAsync"/> did.</summary>
 /// <param name="Digest">The run's digest (as stored).</param>
 /// <param name="Created">True when this call wrote it; false when the run's digest was already stored (nothing rewritten).</param>
-/// <param name="Alerts">The stored digest alerts, one per digest subscriber (name and url), whose deliveries are in the outbox unless already settled.</param>
-public sealed record PortfolioPublication(PortfolioDigest Digest, bool Created, IReadOnlyList<string> Alerts)
+/// <param name="Alerts">The digest alerts, one per digest subscriber (name and url), stored at their <see cref="Alert.StoragePath"/> with their deliveries in the outbox unless already settled.</param>
+public sealed record PortfolioPublication(PortfolioDigest Digest, bool Created, IReadOnlyList<Alert> Alerts)
 {
     /// <summary>The digest for people, <c>portfolio/{runId}.html</c>.</summary>
     public string Html => StoreLayout.PortfolioHtml(RunId.Parse(Digest.RunId));
@@ -103,10 +103,10 @@ public static class PortfolioSummary
 
     /// <summary>
     /// Stores one digest alert per digest subscriber (same name and url) of the digest's campaigns, covering only the
-    /// campaigns that list it, with a pending outbox entry unless its delivery is settled. Returns the alerts' paths.
+    /// campaigns that list it, with a pending outbox entry unless its delivery is settled. Returns the alerts.
     /// </summary>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
-    public static async Task<IReadOnlyList<string>> RaiseDigestsAsync(IObjectStore store, PortfolioDigest digest, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<Alert>> RaiseDigestsAsync(IObjectStore store, PortfolioDigest digest, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(digest);
@@ -129,7 +129,7 @@ public static class PortfolioSummary
             }
         }
         var runId = RunId.Parse(digest.RunId);
-        var paths = new List<string>();
+        var alerts = new List<Alert>();
         foreach (var ((name, url), (subscriber, campaigns)) in groups)
         {
             var part = digest.Only(campaigns);
@@ -142,9 +142,10 @@ public static class PortfolioSummary
                 breached ? AlertSeverity.Breach : AlertSeverity.Warn, $"Portfolio digest of run {digest.RunId}: {PortfolioText.Summary(part)}",
                 new Dictionary<string, double> { ["live"] = part.Live.Count, ["concluded"] = part.Concluded.Count, ["failed"] = failed },
                 digest.GeneratedAt, runId, StoreLayout.PortfolioJson(runId)) { Digest = document.RootElement.Clone() };
-            paths.Add(await AlertOutbox.RaiseAsync(store, alert, [subscriber], digest.GeneratedAt, cancellationToken).ConfigureAwait(false));
+            await AlertOutbox.RaiseAsync(store, alert, [subscriber], digest.GeneratedAt, cancellationToken).ConfigureAwait(false);
+            alerts.Add(alert);
         }
-        return paths;
+        return alerts;
     }
 
     private static async Task<PortfolioDigest?> ReadDigestAsync(IObjectStore store, string path, CancellationToken cancellationToken) =>

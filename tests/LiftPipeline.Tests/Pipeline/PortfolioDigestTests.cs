@@ -149,7 +149,7 @@ public sealed class PortfolioDigestTests : IDisposable
 
         var first = await pipeline.RunOnceAsync(RunId.Parse("run-1"));
 
-        string alertId = Path.GetFileNameWithoutExtension(Assert.Single(first.Portfolio!.Alerts));
+        string alertId = Assert.Single(first.Portfolio!.Alerts).Id;
         Assert.Equal(DeliveryStatus.Pending, first.Deliveries.Single(d => d.AlertId == alertId && d.Subscriber == "desk").Outcome.Status);
         Assert.NotNull(await store.GetAsync($"outbox/{alertId}/desk.json"));
 
