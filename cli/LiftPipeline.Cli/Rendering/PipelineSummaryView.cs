@@ -13,7 +13,7 @@ namespace LiftPipeline.Cli.Rendering;
 /// <summary>
 /// The human view of a pipeline pass (<c>lift run</c>, <c>lift demo</c>, each beat of <c>lift watch</c>): the exports
 /// line, one table row per estimate (campaign, estimator and cell, ATT, interval, lift, guardrails, recommendation,
-/// report; a measurement reused from an earlier run shows "reused from {run}" and its report), then quarantined exports with their reason, a line per planning campaign's design, deliveries and problems.
+/// report; a measurement reused from an earlier run shows "reused from {run}" and its report), then quarantined exports with their reason, a line per planning campaign's design, the portfolio digest, deliveries and problems.
 /// </summary>
 internal static class PipelineSummaryView
 {
@@ -70,6 +70,10 @@ internal static class PipelineSummaryView
         {
             // A panel still extending: its always-valid interval and the progress to a decision at today's rate.
             output.WriteLine($"{outcome.Campaign}: {outcome.Report!.RecommendationReason}");
+        }
+        if (summary.Portfolio is { } portfolio)
+        {
+            output.WriteLine($"portfolio: {Pipeline.Portfolio.PortfolioText.Summary(portfolio.Digest)} → {locate(portfolio.Html)}");
         }
         output.WriteLine(DeliveriesLine(summary.Deliveries));
         foreach (var delivery in summary.Deliveries)
