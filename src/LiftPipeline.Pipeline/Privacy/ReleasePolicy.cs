@@ -1,0 +1,63 @@
+using LiftPipeline.Statistics.Decisions.Privacy;
+using LiftPipeline.Statistics.Measurement;
+
+namespace LiftPipeline.Pipeline.Privacy;
+
+/// <summary>
+/// What may leave the store of a holdout measurement: the one step between measuring and building anything released
+/// from it (report, latest.json, the learnings entry). Arm rows and contrast rows with fewer than
+/// <see cref="MinimumCustomers"/> customers in either arm are suppressed, and so are the rows that would let a suppressed
+/// one be recomputed from released totals (<see cref="SmallCellSuppression"/>). Immutable and thread-safe.
+/// </summary>
+/// <remarks>
+/// The released counts form one table per breakdown (segment, surface, market): arms × values, whose row totals are the
+/// arms' customers (a column "other" holds customers without a value) and whose grand total is everyone. The arms' list
+/// is those row totals again. The tables share their margins, so an arm total suppressed in one is suppressed in all,
+/// until nothing changes. A contrast row is released when both its arms' cells are; the overall row when both arms'
+/// totals are. Sums of an outcome add up like the counts, so the same pattern protects the means.
+/// </remarks>
+/// <param name="MinimumCustomers">The fewest customers a released cell may describe; default 50, as ad data hubs do.</param>
+public sealed record ReleasePolicy(long MinimumCustomers = 50)
+{
+    /// <summary>The default policy: suppress cells below 50 customers.</summary>
+    public static ReleasePolicy Default { get; } = new();
+
+    /// <summary>The measurement as it may be released: suppressed arms and rows keep their labels and lose their numbers.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A minimum below 1.</exception>
+    public HoldoutMeasurement Release(HoldoutMeasurement measurement)
+    {
+        ArgumentNullException.ThrowIfNull(measurement);
+        var tables = ReleaseTables.Build(measurement);
+        var suppression = new SmallCellSuppression(MinimumCustomers);
+        var hidden = tables.Suppress(suppression);
+        if (hidden.Arms.Count == 0 && hidden.Cells.Count == 0)
+        {
+            return measurement with { SuppressedBelow = MinimumCustomers };
+        }
+        var contrasts = new List<HoldoutContrast>(measurement.Contrasts.Count);
+        foreach (var c in measurement.Contrasts)
+        {
+            contrasts.Add(hidden.Hides(c) ? Suppressed(c) : c);
+        }
+        var arms = new List<ArmCount>(measurement.Arms.Count);
+        foreach (var arm in measurement.Arms)
+        {
+            arms.Add(hidden.Arms.Contains(arm.Arm) ? new ArmCount(arm.Arm, 0, 0, double.NaN) { Suppressed = true } : arm);
+        }
+        return measurement with
+        {
+            Arms = arms,
+            Contrasts = contrasts,
+            Harms = [.. measurement.Harms.Where(h => !hidden.Hides(h.Contrast))],
+            SuppressedBelow = MinimumCustomers,
+        };
+    }
+
+    /// <summary>The row's labels without a number.</summary>
+    private static HoldoutContrast Suppressed(HoldoutContrast c) => new()
+    {
+        Treatment = c.Treatment, Control = c.Control, Metric = c.Metric, Segment = c.Segment, Surface = c.Surface, Market = c.Market,
+        Kind = c.Kind, TreatmentMean = double.NaN, ControlMean = double.NaN, Absolute = double.NaN, AbsoluteStandardError = double.NaN,
+        Relative = double.NaN, Suppressed = true,
+    };
+}
