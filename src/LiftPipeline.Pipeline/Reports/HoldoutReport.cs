@@ -204,8 +204,8 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
     internal static string HarmSentence(HoldoutMeasurement m) =>
         m.Harms.Count == 0 ? "" : $" Guardrail harm: {string.Join("; ", m.Harms.Select(h => h.Describe(Percent)))}.";
 
-    /// <summary>"suppressed (&lt; 50 customers)": what a suppressed arm or row shows instead of its numbers.</summary>
-    internal static string SuppressedText(HoldoutMeasurement m) =>
+    /// <summary>"suppressed (&lt; 50 customers)": what a suppressed arm or row shows instead of its numbers (<see cref="HoldoutMeasurement.SuppressedBelow"/>).</summary>
+    public static string SuppressedText(HoldoutMeasurement m) =>
         m.SuppressedBelow is { } minimum ? $"suppressed (< {minimum.ToString(CultureInfo.InvariantCulture)} customers)" : "suppressed";
 
     /// <summary>The sentence explaining suppressed rows, or empty when nothing is suppressed.</summary>
