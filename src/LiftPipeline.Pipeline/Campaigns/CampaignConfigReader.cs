@@ -26,7 +26,7 @@ internal sealed partial class CampaignConfigReader
         ["treatment"] = ["start", "end"],
         ["subscribers[]"] = ["name", "url", "secretName"],
         ["guardrails"] = ["maxScaledL2Imbalance", "placeboInTimeAlpha", "maxMissingPeriods", "lateAfterDays",
-            "srmAlpha", "maxControlExposure", "targetRelativeMde", "harm"],
+            "srmAlpha", "maxControlExposure", "targetRelativeMde", "harm", "fairnessGroups"],
         ["guardrails.harm[]"] = ["metric", "margin", "higherIsBetter"],
         ["holdout"] = ["control", "allocation", "contrasts", "conversionMetric", "revenueMetric", "ratios", "capQuantile", "adjustment",
             "sequentialTuningN", "spend", "primaryContrast"],
@@ -260,6 +260,10 @@ internal sealed partial class CampaignConfigReader
                 ? Positive(element, "guardrails", "targetRelativeMde", 0.05)
                 : null,
             Harm = Harm(element, metrics),
+            // [] turns the check off.
+            FairnessGroups = TryGet(element, "fairnessGroups", out var groups) && groups.ValueKind == JsonValueKind.Array && groups.GetArrayLength() == 0 ? []
+                : StringList(element, "guardrails", "fairnessGroups", required: false,
+                allowed: [GuardrailThresholds.FairnessSegment, GuardrailThresholds.FairnessSurface, GuardrailThresholds.FairnessMarket]) ?? defaults.FairnessGroups,
         };
     }
 

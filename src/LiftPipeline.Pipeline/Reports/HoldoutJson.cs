@@ -6,7 +6,7 @@ namespace LiftPipeline.Pipeline.Reports;
 
 /// <summary>
 /// The JSON of a holdout measurement. <c>lift measure --design holdout --json</c> prints <see cref="ToJson"/>:
-/// <c>{"design":"holdout","control","primaryContrast","level","arms":[{"arm","n","exposed","spend"}],"contrasts":[{…}],"tails":[…],"guardrails":[{"name","status","message","evidence"}]}</c>;
+/// <c>{"design":"holdout","control","primaryContrast","level","arms":[{"arm","n","exposed","spend"}],"contrasts":[{…}],"tails":[…],"fairness":[…],"guardrails":[{"name","status","message","evidence"}]}</c>;
 /// a holdout report.json holds the same body (<see cref="WriteBody"/>) after the envelope (<see cref="ReportJson"/>).
 /// In a contrast, <c>ci</c> and <c>ciAlwaysValid</c> bound <c>absolute</c> (per customer); <c>ciRelative</c> and
 /// <c>ciAlwaysValidRelative</c> bound <c>relative</c>; <c>harmed</c> is true on a guardrail metric the arm harms
@@ -39,7 +39,7 @@ public static class HoldoutJson
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>The properties of the design's body, into the open object: <c>control</c>, <c>level</c>, <c>arms</c>, <c>contrasts</c>, <c>tails</c>.</summary>
+    /// <summary>The properties of the design's body, into the open object: <c>control</c>, <c>level</c>, <c>arms</c>, <c>contrasts</c>, <c>tails</c>, <c>fairness</c>.</summary>
     public static void WriteBody(HoldoutMeasurement measurement, Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(measurement);
@@ -89,6 +89,7 @@ public static class HoldoutJson
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
+        FairnessSection.WriteJson(writer, measurement);
     }
 
     /// <summary>The report's dataset object for a holdout: <c>{"customers","arms":[…],"metrics":[…]}</c> (metrics in contrast order).</summary>

@@ -130,6 +130,7 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
                 $"Relative lift of {group.Key.Treatment} against {group.Key.Control} on {group.Key.Metric}, overall and per segment, surface and market: dot and thin line the estimate and its {Level(m.Level)} interval, the wide grey bar the always-valid interval. Rows marked ★ differ significantly after adjustment for the many comparisons; the adjusted p-value of each row is at the right."
                 + (harm is null ? "" : $" The row marked “harm” is a guardrail metric whose always-valid interval lies beyond the {Percent(harm.Check.Margin)} margin."));
         }
+        FairnessSection.WriteHtml(sb, m);
         if (m.Tails.Count > 0)
         {
             sb.Append("<h2>Tails</h2>\n<ul>\n");
@@ -176,6 +177,7 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
         {
             sb.Append($"- {Markdown($"{c.Treatment} vs {c.Control}, {c.Metric}, {Where(c)}")}: {Percent(c.Relative)} (adjusted p {PValue(c.PAdjusted!.Value)})\n");
         }
+        FairnessSection.WriteMarkdown(sb, m);
         sb.Append("\n## Guardrails\n\n");
         foreach (var g in m.Guardrails)
         {

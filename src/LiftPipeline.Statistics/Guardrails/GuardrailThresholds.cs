@@ -3,7 +3,7 @@ namespace LiftPipeline.Statistics.Guardrails;
 /// <summary>
 /// Thresholds of the guardrail checks, as set under <c>guardrails</c> in campaign.json. Defaults: scaled L2 imbalance
 /// 0.5, placebo-in-time α 0.05, no missing periods allowed, data late after 3 days; for holdouts SRM at p &lt; 0.001,
-/// control exposure above 1%, no MDE target and no harm checks.
+/// control exposure above 1%, no MDE target, no harm checks, and the fairness check across markets.
 /// </summary>
 public sealed record GuardrailThresholds
 {
@@ -30,6 +30,16 @@ public sealed record GuardrailThresholds
 
     /// <summary>Metrics that must not get worse, each with its non-inferiority margin; none by default.</summary>
     public IReadOnlyList<HarmCheck> Harm { get; init; } = [];
+
+    /// <summary>
+    /// The holdout breakdowns whose levels are groups of people for the fairness check (<c>segment</c>, <c>surface</c>,
+    /// <c>market</c>): the primary contrast's effect in each group, and a breach when a beneficial overall effect harms
+    /// one. Default: <c>market</c> (countries); name <c>segment</c> when the export's segments are, say, age bands.
+    /// </summary>
+    public IReadOnlyList<string> FairnessGroups { get; init; } = [FairnessMarket];
+
+    /// <summary>The breakdowns <see cref="FairnessGroups"/> may name.</summary>
+    public const string FairnessSegment = "segment", FairnessSurface = "surface", FairnessMarket = "market";
 }
 
 /// <summary>

@@ -9,12 +9,12 @@ namespace LiftPipeline.Statistics.Measurement;
 /// allocation, overall and per segment with Holm's adjustment), <c>underpowered</c> (the primary contrast's relative MDE
 /// at 80% power with the always-valid interval at the planned N*, above the campaign's target), <c>contamination</c>
 /// (exposure in the control arm) and <c>harm</c> (non-inferiority of guardrail metrics on the always-valid interval,
-/// because the nightly run reads it every day).
+/// because the nightly run reads it every day); <see cref="HoldoutMeasurer"/> adds <c>fairness</c> (<see cref="GroupFairness"/>).
 /// </summary>
 public static class HoldoutGuardrails
 {
     /// <summary>Guardrail names in results and alerts.</summary>
-    public const string Srm = "srm", Underpowered = "underpowered", Contamination = "contamination", Harm = "harm";
+    public const string Srm = "srm", Underpowered = "underpowered", Contamination = "contamination", Harm = "harm", Fairness = "fairness";
 
     /// <summary>Power at which the MDE is stated.</summary>
     public const double Power = 0.8;

@@ -107,7 +107,7 @@ public sealed record MetricTail(string Metric, double TailIndex, double Standard
 /// <param name="Arms">Each arm's size, exposure and spend.</param>
 /// <param name="Contrasts">Overall contrasts first (every arm vs control, then extra pairs), then by segment, surface and market.</param>
 /// <param name="Tails">Per metric tail fits (empty when not fitted).</param>
-/// <param name="Guardrails">SRM, underpowered, contamination and harm results.</param>
+/// <param name="Guardrails">SRM, underpowered, contamination, harm and fairness results.</param>
 public sealed record HoldoutMeasurement(
     string Control,
     double Level,
@@ -133,6 +133,12 @@ public sealed record HoldoutMeasurement(
     /// release (rows with fewer are <see cref="HoldoutContrast.Suppressed"/>); null when it did not.
     /// </summary>
     public long? SuppressedBelow { get; init; }
+
+    /// <summary>
+    /// The primary contrast's effect by group (markets by default; <see cref="GroupFairness"/>), one check per breakdown
+    /// of <c>guardrails.fairnessGroups</c> with two or more groups; the <c>fairness</c> guardrail reads them.
+    /// </summary>
+    public IReadOnlyList<GroupFairness> Fairness { get; init; } = [];
 
     /// <summary>N* the always-valid intervals were tuned with (<see cref="HoldoutSettings.SequentialTuningN"/>); NaN when unknown.</summary>
     public double SequentialTuningN { get; init; } = double.NaN;

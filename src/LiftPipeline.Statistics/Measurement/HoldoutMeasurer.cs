@@ -1,5 +1,6 @@
 using LiftPipeline.Statistics.Experiments;
 using LiftPipeline.Statistics.Experiments.Tails;
+using LiftPipeline.Statistics.Guardrails;
 
 namespace LiftPipeline.Statistics.Measurement;
 
@@ -10,7 +11,7 @@ namespace LiftPipeline.Statistics.Measurement;
 /// Means are CUPED-adjusted when the export carries <c>pre_{metric}</c>, with one θ pooled over all arms (Deng et al.
 /// 2013). Each contrast has a fixed-horizon Welch interval and an always-valid one (the mixture confidence sequence),
 /// and the cross-surface metrics: incremental total and per 1,000 customers, iROAS and cost per incremental conversion
-/// with their intervals. Guardrails: SRM, underpowered design, control contamination and harm. Pure and thread-safe.
+/// with their intervals. Guardrails: SRM, underpowered design, control contamination, harm and fairness across groups (<see cref="GroupFairness"/>). Pure and thread-safe.
 /// </summary>
 public static class HoldoutMeasurer
 {
@@ -58,13 +59,19 @@ public static class HoldoutMeasurer
         }
         var armCounts = arms.Select(a => new ArmCount(a, overall[a].N, overall[a].Exposed, context.SpendOf(overall[a], a))).ToArray();
         var tails = options.FitTails ? Tails(statistics, metrics, options.Caps) : [];
-        var guardrails = HoldoutGuardrails.Check(statistics, options, contrasts, armCounts);
-        return new HoldoutMeasurement(settings.Control, 1 - options.Alpha, armCounts, contrasts, tails, guardrails)
+        var guardrails = new List<GuardrailResult>(HoldoutGuardrails.Check(statistics, options, contrasts, armCounts));
+        var measurement = new HoldoutMeasurement(settings.Control, 1 - options.Alpha, armCounts, contrasts, tails, guardrails)
         {
             PrimaryContrast = settings.PrimaryContrast ?? new ArmContrast(pairs[0].Treatment, pairs[0].Control),
             SequentialTuningN = settings.SequentialTuningN,
             Harms = HoldoutGuardrails.Harms(contrasts, settings.Control, options.Guardrails.Harm),
         };
+        var fairness = GroupFairness.Check(contrasts, measurement.Primary, options.Guardrails, options.Alpha);
+        if (GroupFairness.Guardrail(fairness) is { } fair)
+        {
+            guardrails.Add(fair);
+        }
+        return measurement with { Fairness = fairness };
     }
 
     /// <summary>Every arm against the control, then the extra contrasts, then the primary contrast, in order, without repeats.</summary>

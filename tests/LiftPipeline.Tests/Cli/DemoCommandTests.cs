@@ -18,8 +18,8 @@ public sealed class DemoCommandTests
         var (code, output, error) = await CliRunner.RunAsync(Host, CancellationToken.None, "demo", "--dir", target, "--samples", samples);
 
         Assert.True(code == 0, output + error);
-        Assert.Contains("8 new exports: 7 accepted, 1 quarantined", output, StringComparison.Ordinal);
-        foreach (var campaign in new[] { "creative-holdout", "geolift-test", "multicell", "prop99", "vbo-holdout" })
+        Assert.Contains("11 new exports: 10 accepted, 1 quarantined", output, StringComparison.Ordinal);
+        foreach (var campaign in new[] { "creative-holdout", "geolift-test", "multicell", "prop99", "vbo-holdout", "vbo-holdout-spring", "vbo-holdout-summer", "vbo-holdout-winter" })
         {
             Assert.Contains($"│ {campaign} ", output, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(target, "reports", campaign, "latest.json")), campaign);
@@ -35,6 +35,9 @@ public sealed class DemoCommandTests
         Assert.Contains("[duplicate-cell]", output, StringComparison.Ordinal);
         Assert.Contains("prop99: The always-valid interval of sdid contains zero", output, StringComparison.Ordinal);   // a panel extending says how far the decision is
         Assert.Contains("lift run --store " + target, output, StringComparison.Ordinal);
+        // Winter and spring scale (a final decision), so they are concluded even on this 2021 clock.
+        Assert.Contains($"learnings: {Path.Combine(target, "learnings", "index.html")} (every concluded test", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(target, "learnings", "vbo-holdout-winter.md")));
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class MeasureHoldoutHarmTests
         var (code, output, _) = await Measure("--harm", harm);
 
         Assert.Equal(0, code);
-        Assert.DoesNotContain("harmed", output);
+        Assert.DoesNotContain("⚠ harmed", output);
         Assert.DoesNotContain("harm breach", output);
     }
 

@@ -53,13 +53,31 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
     [Fact]
     public void Every_campaign_is_measured_in_one_run_and_only_the_malformed_export_is_quarantined()
     {
-        Assert.Equal(["creative-holdout", "geo-plan", "geolift-test", "multicell", "prop99", "vbo-holdout"], run.Summary.Measurements.Select(m => m.Campaign.Value));
+        Assert.Equal(["creative-holdout", "geo-plan", "geolift-test", "multicell", "prop99", "vbo-holdout", "vbo-holdout-spring", "vbo-holdout-summer", "vbo-holdout-winter"],
+            run.Summary.Measurements.Select(m => m.Campaign.Value));
         Assert.All(run.Summary.Measurements.Where(m => m.Campaign != "geo-plan"), m => Assert.Equal(CampaignRunStatus.Measured, m.Status));
         Assert.Equal(CampaignRunStatus.Designed, run.Measured("geo-plan").Status);
         Assert.Equal(["exports/geolift-test/2021-q2-fix.parquet"],
             run.Summary.Exports.Where(e => e.Disposition == ExportDisposition.Quarantined).Select(e => e.Export.Path));
-        Assert.Equal(7, run.Summary.Exports.Count(e => e.Disposition == ExportDisposition.Accepted));
+        Assert.Equal(10, run.Summary.Exports.Count(e => e.Disposition == ExportDisposition.Accepted));
         Assert.Empty(run.Summary.Problems);
+    }
+
+    [Fact]
+    public async Task The_three_ended_seasons_and_only_they_write_learnings_entries()
+    {
+        var written = new List<string>();
+        await foreach (var item in run.Store.ListAsync("learnings/"))
+        {
+            written.Add(item.Name);
+        }
+
+        Assert.Equal(["learnings/index.html", "learnings/vbo-holdout-spring.json", "learnings/vbo-holdout-spring.md", "learnings/vbo-holdout-summer.json",
+            "learnings/vbo-holdout-summer.md", "learnings/vbo-holdout-winter.json", "learnings/vbo-holdout-winter.md"], written.Order(StringComparer.Ordinal));
+        var summer = LiftPipeline.Pipeline.Learnings.LearningsLog.Parse((await run.Store.ReadAsync("learnings/vbo-holdout-summer.json"))!.Content.Span)!;
+        Assert.Equal(("ended", "hold"), (summer.ConcludedBy, summer.Decision));
+        Assert.Contains(summer.Guardrails, g => g.StartsWith("fairness breach: ", StringComparison.Ordinal));
+        Assert.Equal(run.Measured("vbo-holdout-summer").Holdout!.Primary!.Relative, summer.Estimate);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using LiftPipeline.Pipeline.Datasets;
 using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Statistics.Experiments;
+using LiftPipeline.Statistics.Measurement;
 using LiftPipeline.Statistics.Panels;
 using LiftPipeline.Tests.Alerts;
 using LiftPipeline.Tests.Estimators;
@@ -19,8 +20,8 @@ public sealed class SampleStoreTests
 
     private static string[] CampaignIds => [.. Directory.GetDirectories(TestData.Samples("campaigns")).Select(dir => Path.GetFileName(dir)).Order(StringComparer.Ordinal)];
 
-    /// <summary>The panel campaigns (vbo-holdout and creative-holdout are customer-level holdouts; geo-plan is a panel campaign in planning).</summary>
-    public static TheoryData<string> Campaigns => new(CampaignIds.Where(id => !id.EndsWith("-holdout", StringComparison.Ordinal)));
+    /// <summary>The panel campaigns (the vbo-holdout family and creative-holdout are customer-level holdouts; geo-plan is a panel campaign in planning).</summary>
+    public static TheoryData<string> Campaigns => new(CampaignIds.Where(id => Config(id).Design != CampaignDesign.Holdout));
 
     /// <summary>Every export but the malformed one: campaign/file, units, periods, first and last period, treated cells.</summary>
     public static TheoryData<string, int, int, string, string, int> Exports => new()
@@ -33,13 +34,14 @@ public sealed class SampleStoreTests
     };
 
     [Fact]
-    public void The_store_holds_the_six_documented_campaigns_and_eight_exports()
+    public void The_store_holds_the_nine_documented_campaigns_and_eleven_exports()
     {
-        Assert.Equal(["creative-holdout", "geo-plan", "geolift-test", "multicell", "prop99", "vbo-holdout"], CampaignIds);
+        Assert.Equal(["creative-holdout", "geo-plan", "geolift-test", "multicell", "prop99", "vbo-holdout", "vbo-holdout-spring", "vbo-holdout-summer", "vbo-holdout-winter"], CampaignIds);
         var exports = Directory.GetFiles(TestData.Samples("exports"), "*", SearchOption.AllDirectories)
             .Select(file => Path.GetRelativePath(TestData.Samples("exports"), file).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
-        Assert.Equal(["creative-holdout/customers.parquet", "geo-plan/GeoLift_PreTest.parquet", "geolift-test/2021-q1.parquet", "geolift-test/2021-q2-fix.parquet", "geolift-test/2021-q2.parquet", "multicell/2021-cells.parquet", "prop99/california-1970-2000.parquet", "vbo-holdout/customers.parquet"], exports);
+        Assert.Equal(["creative-holdout/customers.parquet", "geo-plan/GeoLift_PreTest.parquet", "geolift-test/2021-q1.parquet", "geolift-test/2021-q2-fix.parquet", "geolift-test/2021-q2.parquet", "multicell/2021-cells.parquet", "prop99/california-1970-2000.parquet",
+            "vbo-holdout-spring/customers.parquet", "vbo-holdout-summer/customers.parquet", "vbo-holdout-winter/customers.parquet", "vbo-holdout/customers.parquet"], exports);
     }
 
     [Theory]
@@ -132,13 +134,13 @@ public sealed class SampleStoreTests
         var handler = new ExportArrivedHandler(store, new ManualClock(new DateTimeOffset(2026, 11, 23, 2, 0, 0, TimeSpan.Zero)));
 
         var outcomes = new Dictionary<string, ExportOutcome>();
-        foreach (var name in names.Where(n => n.StartsWith("exports/", StringComparison.Ordinal) && !n.EndsWith("-holdout/customers.parquet", StringComparison.Ordinal)))
+        foreach (var name in names.Where(n => n.StartsWith("exports/", StringComparison.Ordinal) && !n.EndsWith("/customers.parquet", StringComparison.Ordinal)))
         {
             outcomes[name] = await handler.HandleAsync(name, RunId.Parse("demo"));
         }
 
         Assert.Equal(ExportDisposition.Quarantined, outcomes["exports/" + Malformed].Disposition);
-        Assert.Equal(5, outcomes.Values.Count(o => o.Disposition == ExportDisposition.Accepted));   // the two holdout exports are not panels
+        Assert.Equal(5, outcomes.Values.Count(o => o.Disposition == ExportDisposition.Accepted));   // the five holdout exports are not panels
         Assert.NotNull(await store.ReadAsync("quarantine/geolift-test/2021-q2-fix.parquet.error.json"));
         PanelSlice.AssertEqual(ReferencePanels.GeoLiftTestAsPanel, (await new CampaignDataset(store, CampaignId.Parse("geolift-test")).ReadPanelAsync())!);
         PanelSlice.AssertEqual(ReferencePanels.Prop99AsPanel, (await new CampaignDataset(store, CampaignId.Parse("prop99")).ReadPanelAsync())!);
@@ -160,6 +162,36 @@ public sealed class SampleStoreTests
         Assert.Equal(["pre_revenue"], statistics.Covariates);
         Assert.InRange(statistics.ForArm("holdout").N / 200_000.0, 0.19, 0.21);
         Assert.Equal(["new", "regular", "vip"], statistics.ByArmAnd(ExperimentDimension.Segment).Select(c => c.Key.Segment).Distinct().OfType<string>().Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// The three concluded seasons (samples/vbo-holdout-history.sql), measured with their campaign.json through the
+    /// pipeline's holdout measurement: vbo_1p over vbo covers each season's true overall lift (+4.5%, +4.2%, +3.9%), and
+    /// the summer's harm to es (true −11.8%) breaches the fairness guardrail while winter and spring pass.
+    /// </summary>
+    [Theory]
+    [InlineData("vbo-holdout-winter", 80_000, 1.0448, "pass")]
+    [InlineData("vbo-holdout-spring", 80_000, 1.0422, "pass")]
+    [InlineData("vbo-holdout-summer", 100_000, 1.0392, "breach")]
+    public async Task The_concluded_seasons_cover_their_true_lift_and_only_summer_breaches_fairness(string campaign, int customers, double trueRatio, string fairness)
+    {
+        var config = Config(campaign);
+        var statistics = await ExperimentStatisticsBuilder.ComputeAsync(TestData.Samples("exports", campaign, "customers.parquet"));
+
+        var m = HoldoutMeasurer.Measure(statistics, HoldoutCampaignMeasurement.MeasureOptions(config) with { FitTails = false });
+
+        Assert.Equal(customers, statistics.N);
+        Assert.NotNull(config.Treatment?.End);
+        var primary = m.Primary!;
+        Assert.Equal(("vbo_1p", "vbo", "revenue"), (primary.Treatment, primary.Control, primary.Metric));
+        Assert.InRange(trueRatio - 1, primary.RelativeCi.Lower, primary.RelativeCi.Upper);
+        Assert.Equal(fairness, m.Guardrails.Single(g => g.Name == "fairness").Status.ToString().ToLowerInvariant());
+        if (fairness == "breach")
+        {
+            var es = m.Fairness.Single().Result.Groups.Single(g => g.Group == "es");
+            Assert.True(es.IsHarmed);
+            Assert.InRange(-0.118, es.Effect - 4 * es.StandardError, es.Effect + 4 * es.StandardError);
+        }
     }
 
     [Fact]

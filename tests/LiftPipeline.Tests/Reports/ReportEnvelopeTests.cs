@@ -33,7 +33,7 @@ public sealed class ReportEnvelopeTests
         Assert.Equal(("panel", "holdout"), (panel.RootElement.GetProperty("design").GetString(), holdout.RootElement.GetProperty("design").GetString()));
         Assert.Equal(panel.RootElement.GetProperty("schemaVersion").GetInt32(), holdout.RootElement.GetProperty("schemaVersion").GetInt32());
         Assert.Equal(["metric", "level", "estimates"], Keys(panel.RootElement).Skip(Envelope.Length));
-        Assert.Equal(["control", "primaryContrast", "level", "arms", "contrasts", "tails"], Keys(holdout.RootElement).Skip(Envelope.Length));
+        Assert.Equal(["control", "primaryContrast", "level", "arms", "contrasts", "tails", "fairness"], Keys(holdout.RootElement).Skip(Envelope.Length));
     }
 
     [Fact]
