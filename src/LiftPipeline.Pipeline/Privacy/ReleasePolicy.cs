@@ -1,4 +1,5 @@
 using LiftPipeline.Statistics.Decisions.Privacy;
+using LiftPipeline.Statistics.Guardrails;
 using LiftPipeline.Statistics.Measurement;
 
 namespace LiftPipeline.Pipeline.Privacy;
@@ -7,7 +8,8 @@ namespace LiftPipeline.Pipeline.Privacy;
 /// What may leave the store of a holdout measurement: the one step between measuring and building anything released
 /// from it (report, latest.json, the learnings entry). Arm rows and contrast rows with fewer than
 /// <see cref="MinimumCustomers"/> customers in either arm are suppressed, and so are the rows that would let a suppressed
-/// one be recomputed from released totals (<see cref="SmallCellSuppression"/>). Immutable and thread-safe.
+/// one be recomputed from released totals (<see cref="SmallCellSuppression"/>); the effects by group are checked again
+/// on the released rows. Immutable and thread-safe.
 /// </summary>
 /// <remarks>
 /// The released counts form one table per breakdown (segment, surface, market): arms × values, whose row totals are the
@@ -44,13 +46,47 @@ public sealed record ReleasePolicy(long MinimumCustomers = 50)
         {
             arms.Add(hidden.Arms.Contains(arm.Arm) ? new ArmCount(arm.Arm, 0, 0, double.NaN) { Suppressed = true } : arm);
         }
-        return measurement with
+        var released = measurement with
         {
             Arms = arms,
             Contrasts = contrasts,
             Harms = [.. measurement.Harms.Where(h => !hidden.Hides(h.Contrast))],
             SuppressedBelow = MinimumCustomers,
         };
+        return WithFairnessOfReleasedRows(released);
+    }
+
+    /// <summary>
+    /// The effects by group and the <c>fairness</c> guardrail read the rows by group: checked again on the released rows
+    /// (as <see cref="HoldoutMeasurer"/> does), so a hidden group neither shows nor counts in Q or the evidence.
+    /// </summary>
+    private static HoldoutMeasurement WithFairnessOfReleasedRows(HoldoutMeasurement released)
+    {
+        if (released.Fairness.Count == 0)
+        {
+            return released;
+        }
+        var first = released.Fairness[0];
+        var thresholds = new GuardrailThresholds
+        {
+            FairnessGroups = [.. released.Fairness.Select(f => f.Dimension)],
+            Harm = first.HigherIsBetter ? [] : [new HarmCheck(first.Metric, 0, HigherIsBetter: false)],
+        };
+        var checks = GroupFairness.Check(released.Contrasts, released.Primary, thresholds, 1 - released.Level);
+        var guardrail = GroupFairness.Guardrail(checks);
+        var guardrails = new List<GuardrailResult>(released.Guardrails.Count);
+        foreach (var g in released.Guardrails)
+        {
+            if (g.Name != HoldoutGuardrails.Fairness)
+            {
+                guardrails.Add(g);
+            }
+            else if (guardrail is not null)
+            {
+                guardrails.Add(guardrail);
+            }
+        }
+        return released with { Fairness = checks, Guardrails = guardrails };
     }
 
     /// <summary>The row's labels without a number.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using LiftPipeline.Pipeline.Campaigns;
 using LiftPipeline.Pipeline.Privacy;
 using LiftPipeline.Pipeline.Reports;
+using LiftPipeline.Statistics.Guardrails;
 using LiftPipeline.Statistics.Measurement;
 
 namespace LiftPipeline.Tests.Pipeline;
@@ -81,6 +82,30 @@ public sealed class ReleasePolicyTests
         var holdout = json.RootElement.GetProperty("arms")[0];
         Assert.Equal(["arm", "suppressed"], holdout.EnumerateObject().Select(p => p.Name));
         Assert.DoesNotContain("1,000", HoldoutReport.ToHtml(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_effects_by_group_are_checked_again_on_the_released_markets_only()
+    {
+        // vbo beats the holdout overall and in de, fr and it; es (30 holdout customers) is harmed, and with it the check breaches.
+        HoldoutContrast Market(string market, long n, double relative) => Row("vbo", "holdout", n, n, 20 * relative) with { Market = market, RelativeStandardError = 0.01 };
+        var contrasts = new[]
+        {
+            Row("vbo", "holdout", 3030, 3030, 1) with { RelativeStandardError = 0.01 }, Market("de", 1000, 0.06), Market("fr", 1000, 0.06), Market("it", 1000, 0.06), Market("es", 30, -0.2),
+        };
+        var fairness = GroupFairness.Check(contrasts, contrasts[0], new GuardrailThresholds(), 0.05);
+        var measurement = new HoldoutMeasurement("holdout", 0.95, [new ArmCount("holdout", 3030, 0, 0), new ArmCount("vbo", 3030, 2800, 1200)], contrasts, [],
+            [GroupFairness.Guardrail(fairness)!]) { Fairness = fairness };
+        Assert.Equal(GuardrailStatus.Breach, measurement.Guardrails[0].Status);
+
+        var released = ReleasePolicy.Default.Release(measurement);
+
+        // es is primary; de (the first of the cheapest complements) goes with it; fr and it are checked, and agree.
+        Assert.Equal(["de", "es"], released.Contrasts.Where(c => c.Suppressed).Select(c => c.Market!).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["fr", "it"], Assert.Single(released.Fairness).Result.Groups.Select(g => g.Group).ToArray());
+        var guardrail = Assert.Single(released.Guardrails);
+        Assert.Equal(GuardrailStatus.Pass, guardrail.Status);
+        Assert.DoesNotContain(guardrail.Evidence.Keys, k => k.EndsWith(".es", StringComparison.Ordinal) || k.EndsWith(".de", StringComparison.Ordinal));
     }
 
     [Fact]
