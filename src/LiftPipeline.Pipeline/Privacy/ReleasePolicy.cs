@@ -53,7 +53,27 @@ public sealed record ReleasePolicy(long MinimumCustomers = 50)
             Harms = [.. measurement.Harms.Where(h => !hidden.Hides(h.Contrast))],
             SuppressedBelow = MinimumCustomers,
         };
-        return WithFairnessOfReleasedRows(released);
+        bool overallHidden = hidden.Arms.Count > 0 || contrasts.Any(c => c.Suppressed && c.Segment is null && c.Surface is null && c.Market is null);
+        return WithFairnessOfReleasedRows(overallHidden ? WithGuardrailDetailsWithheld(released) : released);
+    }
+
+    /// <summary>
+    /// The guardrails speak of arms and overall rows (SRM shares, exposed holdout customers, a harm row's lift): with one
+    /// of those hidden, each keeps its name, status and findings (the decision and alert ids read them) but not its
+    /// numbers. The <c>fairness</c> guardrail is checked again instead (<see cref="WithFairnessOfReleasedRows"/>).
+    /// </summary>
+    private HoldoutMeasurement WithGuardrailDetailsWithheld(HoldoutMeasurement released)
+    {
+        var guardrails = new List<GuardrailResult>(released.Guardrails.Count);
+        foreach (var g in released.Guardrails)
+        {
+            guardrails.Add(g.Name == HoldoutGuardrails.Fairness ? g : g with
+            {
+                Message = $"{g.Status.ToString().ToLowerInvariant()}; details withheld because an arm or overall row is suppressed (fewer than {MinimumCustomers} customers).",
+                Evidence = new Dictionary<string, double>(),
+            });
+        }
+        return released with { Guardrails = guardrails };
     }
 
     /// <summary>

@@ -58,11 +58,13 @@ public sealed class ReleasePolicyTests
     }
 
     [Fact]
-    public void A_small_arm_hides_itself_another_arm_and_every_row_they_touch_and_the_decision_says_why()
+    public void A_small_arm_hides_itself_another_arm_every_row_they_touch_and_the_guardrail_details_and_the_decision_says_why()
     {
+        var srm = new GuardrailResult(HoldoutGuardrails.Srm, GuardrailStatus.Breach, "Sample ratio mismatch: holdout 1.79% (planned 20%), …",
+            new Dictionary<string, double> { ["share.holdout"] = 40 / 2240.0 }) { Findings = ["srm"] };
         var m = new HoldoutMeasurement("holdout", 0.95,
             [new ArmCount("holdout", 40, 0, 0), new ArmCount("vbo", 1000, 800, 400), new ArmCount("vbo_1p", 1200, 900, 480)],
-            [Row("vbo", "holdout", 1000, 40, 2), Row("vbo_1p", "holdout", 1200, 40, 3), Row("vbo_1p", "vbo", 1200, 1000, 0.75)], [], [])
+            [Row("vbo", "holdout", 1000, 40, 2), Row("vbo_1p", "holdout", 1200, 40, 3), Row("vbo_1p", "vbo", 1200, 1000, 0.75)], [], [srm])
         { PrimaryContrast = new ArmContrast("vbo_1p", "vbo") };
 
         var released = ReleasePolicy.Default.Release(m);
@@ -71,9 +73,15 @@ public sealed class ReleasePolicyTests
         // The list 40, 1000, 1200 with its total: 40 is primary and vbo (the smaller of the others) complementary.
         Assert.Equal([true, true, false], released.Arms.Select(a => a.Suppressed));
         Assert.All(released.Contrasts, c => Assert.True(c.Suppressed));
-        Assert.Equal(Recommendation.Extend, report.Recommendation);
-        Assert.Contains("suppressed: too few customers to release", report.RecommendationReason, StringComparison.Ordinal);
-        Assert.Equal("Campaign small-arm: vbo_1p vs vbo on revenue: suppressed (< 50 customers); recommendation extend.", HoldoutReport.Headline(report));
+        // The SRM breach still holds the decision, but its shares (which with vbo_1p's count give the holdout's) are withheld.
+        var withheld = Assert.Single(released.Guardrails);
+        Assert.Equal((GuardrailStatus.Breach, "breach; details withheld because an arm or overall row is suppressed (fewer than 50 customers).", 0, "srm"),
+            (withheld.Status, withheld.Message, withheld.Evidence.Count, Assert.Single(withheld.Findings)));
+        Assert.Equal(Recommendation.Hold, report.Recommendation);
+        Assert.Equal("Campaign small-arm: vbo_1p vs vbo on revenue: suppressed (< 50 customers); recommendation hold.", HoldoutReport.Headline(report));
+        var unbreached = HoldoutReport.Create("small-arm", "run-1", Now, released with { Guardrails = [] }, daysSoFar: 10);
+        Assert.Equal(Recommendation.Extend, unbreached.Recommendation);
+        Assert.Contains("suppressed: too few customers to release", unbreached.RecommendationReason, StringComparison.Ordinal);
         string markdown = HoldoutReport.ToMarkdown(report);
         Assert.Contains(@"| vbo\_1p vs vbo | revenue | suppressed (&lt; 50 customers) |", markdown, StringComparison.Ordinal);
         Assert.Contains("<td>holdout</td><td colspan=\"3\">suppressed (&lt; 50 customers)</td>", HoldoutReport.ToHtml(report), StringComparison.Ordinal);
@@ -82,6 +90,7 @@ public sealed class ReleasePolicyTests
         var holdout = json.RootElement.GetProperty("arms")[0];
         Assert.Equal(["arm", "suppressed"], holdout.EnumerateObject().Select(p => p.Name));
         Assert.DoesNotContain("1,000", HoldoutReport.ToHtml(report), StringComparison.Ordinal);
+        Assert.DoesNotContain("1.79%", HoldoutReport.ToHtml(report) + markdown, StringComparison.Ordinal);
     }
 
     [Fact]
