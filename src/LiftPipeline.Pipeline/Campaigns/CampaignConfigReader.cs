@@ -24,7 +24,7 @@ internal sealed partial class CampaignConfigReader
             "treatment", "arms", "alpha", "subscribers", "guardrails", "columns", "holdout", "geoDesign",
             "unit", "revenueMetric", "conversionMetric", "privacy"],
         ["treatment"] = ["start", "end"],
-        ["subscribers[]"] = ["name", "url", "secretName"],
+        ["subscribers[]"] = ["name", "url", "secretName", "delivery"],
         ["guardrails"] = ["maxScaledL2Imbalance", "placeboInTimeAlpha", "maxMissingPeriods", "lateAfterDays",
             "srmAlpha", "maxControlExposure", "targetRelativeMde", "harm", "fairnessGroups"],
         ["guardrails.harm[]"] = ["metric", "margin", "higherIsBetter"],
@@ -207,6 +207,7 @@ internal sealed partial class CampaignConfigReader
             string? name = String(item, path, "name", required: true);
             string? url = String(item, path, "url", required: true);
             string? secret = String(item, path, "secretName", required: false);
+            var delivery = Choice(item, path, "delivery", ["alerts", "digest"], "alerts") == "digest" ? DeliveryMode.Digest : DeliveryMode.Alerts;
             if (name is not null && !SubscriberNamePattern().IsMatch(name))
             {
                 Error(Join(path, "name"), $"'{name}' is not a subscriber name; use 1 to 64 letters, digits, '.', '-' or '_' (such as '{Suggest(name)}'): it names the delivery records");
@@ -234,7 +235,7 @@ internal sealed partial class CampaignConfigReader
             }
             if (name is not null && uri is not null)
             {
-                subscribers.Add(new CampaignSubscriber(name, uri, secret));
+                subscribers.Add(new CampaignSubscriber(name, uri, secret, delivery));
             }
         }
         return subscribers;

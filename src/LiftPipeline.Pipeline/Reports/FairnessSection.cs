@@ -85,7 +85,8 @@ internal static class FairnessSection
     private static string Summary(GroupFairness f, double level)
     {
         var r = f.Result;
-        string q = $"Cochran's Q = {Number(r.Heterogeneity.Q)} on {r.Heterogeneity.DegreesOfFreedom} df, p = {PValue(r.Heterogeneity.PValue)}";
+        string p = PValue(r.Heterogeneity.PValue);
+        string q = $"Cochran's Q = {Number(r.Heterogeneity.Q)} on {r.Heterogeneity.DegreesOfFreedom} df, p {(p.StartsWith('<') ? p : "= " + p)}";
         string verdict = r.HarmsAGroup
             ? "the overall benefit harms a group: do not roll out on the overall number alone"
             : r.Heterogeneity.PValue < r.Alpha ? "the groups' effects differ, but no group is harmed" : "no group is harmed and the groups' effects agree";

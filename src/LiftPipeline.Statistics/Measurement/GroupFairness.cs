@@ -81,11 +81,11 @@ public sealed record GroupFairness(string Dimension, string Treatment, string Co
                 evidence[$"relative.{check.Dimension}.{g.Group}"] = check.HigherIsBetter ? g.Effect : -g.Effect;
                 evidence[$"harmPAdjusted.{check.Dimension}.{g.Group}"] = g.AdjustedHarmPValue;
             }
-            string harmed = string.Join(", ", r.Groups.Where(g => g.IsHarmed).Select(g => $"{check.Dimension} {g.Group} ({Percent(check.HigherIsBetter ? g.Effect : -g.Effect)}, Holm-adjusted p = {g.AdjustedHarmPValue:G3})"));
+            string harmed = string.Join(", ", r.Groups.Where(g => g.IsHarmed).Select(g => $"{check.Dimension} {g.Group} ({Percent(check.HigherIsBetter ? g.Effect : -g.Effect)}, Holm-adjusted p {P(g.AdjustedHarmPValue)})"));
             if (r.HarmsAGroup)
             {
                 status = GuardrailStatus.Breach;
-                notes.Add($"{check.Treatment} beats {check.Control} on {check.Metric} overall ({Percent(check.HigherIsBetter ? r.OverallEffect : -r.OverallEffect)}, p = {r.OverallPValue:G3}) but harms {harmed}: do not roll out on the overall number alone");
+                notes.Add($"{check.Treatment} beats {check.Control} on {check.Metric} overall ({Percent(check.HigherIsBetter ? r.OverallEffect : -r.OverallEffect)}, p {P(r.OverallPValue)}) but harms {harmed}: do not roll out on the overall number alone");
             }
             else if (harmed.Length > 0)
             {
@@ -95,19 +95,21 @@ public sealed record GroupFairness(string Dimension, string Treatment, string Co
             else if (r.Heterogeneity.PValue < r.Alpha)
             {
                 status = Worse(status, GuardrailStatus.Warn);
-                notes.Add($"the effect differs across {check.Dimension}s (Q = {r.Heterogeneity.Q:0.##} on {r.Heterogeneity.DegreesOfFreedom} df, p = {r.Heterogeneity.PValue:G3}) without harming one; read the effects by group");
+                notes.Add($"the effect differs across {check.Dimension}s (Q = {r.Heterogeneity.Q.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} on {r.Heterogeneity.DegreesOfFreedom} df, p {P(r.Heterogeneity.PValue)}) without harming one; read the effects by group");
             }
             else
             {
-                notes.Add($"no {check.Dimension} is harmed and the {r.Groups.Count} {check.Dimension}s agree (Q p = {r.Heterogeneity.PValue:G3})");
+                notes.Add($"no {check.Dimension} is harmed and the {r.Groups.Count} {check.Dimension}s agree (Q p {P(r.Heterogeneity.PValue)})");
             }
         }
-        return new GuardrailResult(HoldoutGuardrails.Fairness, status, "Fairness: " + string.Join("; ", notes) + ".", evidence);
+        return new GuardrailResult(HoldoutGuardrails.Fairness, status, char.ToUpperInvariant(notes[0][0]) + string.Join("; ", notes)[1..] + ".", evidence);
     }
 
     private static GuardrailStatus Worse(GuardrailStatus a, GuardrailStatus b) => (GuardrailStatus)Math.Max((int)a, (int)b);
 
-    private static string Percent(double v) => $"{(v >= 0 ? "+" : "")}{100 * v:0.#}%";
+    private static string P(double p) => p < 0.0001 ? "< 0.0001" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"= {p:0.####}");
+
+    private static string Percent(double v) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(v >= 0 ? "+" : "")}{100 * v:0.#}%");
 
     private static string? Level(HoldoutContrast c, string dimension) => dimension switch
     {
