@@ -100,6 +100,11 @@ internal static class PipelineSummaryView
         string? primary = m.Contrasts.FirstOrDefault()?.Metric;
         foreach (var c in m.Contrasts.Where(c => c.Segment is null && c.Surface is null && c.Market is null && c.Kind != Statistics.Measurement.ContrastKind.OnTreated && c.Metric == primary))
         {
+            if (c.Suppressed)
+            {
+                output.WriteLine($"  {c.Treatment} vs {c.Control} {c.Metric}: {Pipeline.Reports.HoldoutReport.SuppressedText(m)}");
+                continue;
+            }
             output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"  {c.Treatment} vs {c.Control} {c.Metric}: {100 * c.Relative:+0.0;-0.0}% [{100 * c.RelativeCi.Lower:0.0}%, {100 * c.RelativeCi.Upper:0.0}%], always valid [{100 * c.AlwaysValidRelativeCi.Lower:0.0}%, {100 * c.AlwaysValidRelativeCi.Upper:0.0}%], p {c.PValue:0.0000}"));
         }

@@ -10,7 +10,9 @@ namespace LiftPipeline.Pipeline.Reports;
 /// a holdout report.json holds the same body (<see cref="WriteBody"/>) after the envelope (<see cref="ReportJson"/>).
 /// In a contrast, <c>ci</c> and <c>ciAlwaysValid</c> bound <c>absolute</c> (per customer); <c>ciRelative</c> and
 /// <c>ciAlwaysValidRelative</c> bound <c>relative</c>; <c>harmed</c> is true on a guardrail metric the arm harms
-/// (<see cref="HoldoutMeasurement.Harms"/>). Numbers that are not defined are null.
+/// (<see cref="HoldoutMeasurement.Harms"/>). Numbers that are not defined are null. A suppressed arm or contrast
+/// (<see cref="LiftPipeline.Pipeline.Privacy.ReleasePolicy"/>) keeps its labels and <c>"suppressed": true</c>, and no number;
+/// the dataset's <c>customers</c> is then null.
 /// </summary>
 public static class HoldoutJson
 {
@@ -57,6 +59,12 @@ public static class HoldoutJson
         {
             writer.WriteStartObject();
             writer.WriteString("arm", arm.Arm);
+            if (arm.Suppressed)
+            {
+                writer.WriteBoolean("suppressed", true);
+                writer.WriteEndObject();
+                continue;
+            }
             writer.WriteNumber("n", arm.N);
             writer.WriteNumber("exposed", arm.Exposed);
             writer.WriteFinite("spend", arm.Spend);
@@ -88,7 +96,14 @@ public static class HoldoutJson
     internal static void WriteDataset(HoldoutMeasurement measurement, Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
-        writer.WriteNumber("customers", measurement.Arms.Sum(a => a.N));
+        if (measurement.Arms.Any(a => a.Suppressed))
+        {
+            writer.WriteNull("customers");   // the released arms' sum would be wrong, the true sum may be a suppressed total
+        }
+        else
+        {
+            writer.WriteNumber("customers", measurement.Arms.Sum(a => a.N));
+        }
         writer.WriteStrings("arms", measurement.Arms.Select(a => a.Arm));
         writer.WriteStrings("metrics", measurement.Contrasts.Select(c => c.Metric).Distinct(StringComparer.Ordinal));
         writer.WriteEndObject();
@@ -104,6 +119,12 @@ public static class HoldoutJson
         writer.WriteStringOrNull("segment", c.Segment);
         writer.WriteStringOrNull("surface", c.Surface);
         writer.WriteStringOrNull("market", c.Market);
+        if (c.Suppressed)
+        {
+            writer.WriteBoolean("suppressed", true);
+            writer.WriteEndObject();
+            return;
+        }
         writer.WriteNumber("treatmentN", c.TreatmentN);
         writer.WriteNumber("controlN", c.ControlN);
         writer.WriteFinite("treatmentMean", c.TreatmentMean);
