@@ -13,7 +13,7 @@ namespace LiftPipeline.Cli.Rendering;
 /// <summary>
 /// The human view of a pipeline pass (<c>lift run</c>, <c>lift demo</c>, each beat of <c>lift watch</c>): the exports
 /// line, one table row per estimate (campaign, estimator and cell, ATT, interval, lift, guardrails, recommendation,
-/// report; a measurement reused from an earlier run shows "reused from {run}" and its report), then quarantined exports with their reason, a line per planning campaign's design, deliveries and problems.
+/// report; a measurement reused from an earlier run shows "reused from {run}" and its report), then quarantined exports with their reason, a line per planning campaign's design, the portfolio digest, deliveries and problems.
 /// </summary>
 internal static class PipelineSummaryView
 {
@@ -71,6 +71,10 @@ internal static class PipelineSummaryView
             // A panel still extending: its always-valid interval and the progress to a decision at today's rate.
             output.WriteLine($"{outcome.Campaign}: {outcome.Report!.RecommendationReason}");
         }
+        if (summary.Portfolio is { } portfolio)
+        {
+            output.WriteLine($"portfolio: {Pipeline.Portfolio.PortfolioText.Summary(portfolio.Digest)} → {locate(portfolio.Html)}");
+        }
         output.WriteLine(DeliveriesLine(summary.Deliveries));
         foreach (var delivery in summary.Deliveries)
         {
@@ -96,6 +100,11 @@ internal static class PipelineSummaryView
         string? primary = m.Contrasts.FirstOrDefault()?.Metric;
         foreach (var c in m.Contrasts.Where(c => c.Segment is null && c.Surface is null && c.Market is null && c.Kind != Statistics.Measurement.ContrastKind.OnTreated && c.Metric == primary))
         {
+            if (c.Suppressed)
+            {
+                output.WriteLine($"  {c.Treatment} vs {c.Control} {c.Metric}: {Pipeline.Reports.HoldoutReport.SuppressedText(m)}");
+                continue;
+            }
             output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"  {c.Treatment} vs {c.Control} {c.Metric}: {100 * c.Relative:+0.0;-0.0}% [{100 * c.RelativeCi.Lower:0.0}%, {100 * c.RelativeCi.Upper:0.0}%], always valid [{100 * c.AlwaysValidRelativeCi.Lower:0.0}%, {100 * c.AlwaysValidRelativeCi.Upper:0.0}%], p {c.PValue:0.0000}"));
         }

@@ -8,7 +8,9 @@ namespace LiftPipeline.Functions.Functions;
 
 /// <summary>
 /// MeasureCampaign: a queue trigger on <c>measure-requests</c>. Runs <see cref="MeasureCampaignHandler"/> for the
-/// message's campaign and run and returns the delivery requests it raised, written to <c>alert-deliveries</c>. A
+/// message's campaign and run and returns the delivery requests it raised, written to <c>alert-deliveries</c>; when its
+/// line completes a nightly run, it also publishes the run's portfolio digest (<see cref="PortfolioHandler"/>) and returns
+/// the delivery requests of its digest alerts. A
 /// malformed message or one of another kind, an invalid campaign.json or a store failure fails the invocation, so the
 /// host retries the message and finally moves it to <c>measure-requests-poison</c>, where it is kept for inspection.
 /// </summary>
@@ -32,6 +34,12 @@ public sealed class MeasureCampaign(IObjectStore store, TimeProvider clock, ILog
         {
             logger.LogWarning("MeasureCampaign: unexpected {Kind} request for {Campaign} dropped.", other.Kind, other.Campaign);
         }
-        return WorkMessages.Write(items.Where(i => i.Kind == WorkKind.Deliver));
+        var portfolio = await new PortfolioHandler(store).PublishIfCompleteAsync(outcome.RunId, cancellationToken).ConfigureAwait(false);
+        if (portfolio is not null)
+        {
+            logger.LogInformation("MeasureCampaign: run {RunId} is complete; portfolio digest {Digest} ({Count} digest subscribers).",
+                outcome.RunId, portfolio.Publication.Html, portfolio.Deliveries.Count);
+        }
+        return WorkMessages.Write(items.Where(i => i.Kind == WorkKind.Deliver).Concat(portfolio?.Deliveries ?? []));
     }
 }

@@ -12,8 +12,10 @@ namespace LiftPipeline.Functions.Functions;
 /// <see cref="NightlyRunHandler"/> for the current minute (run id <c>nightly-yyyyMMdd-HHmm</c>, so a timer that fires
 /// twice in a minute queues nothing new), returns one measurement request per queued campaign, written to
 /// <c>measure-requests</c>, then retries pending alert deliveries (<see cref="DeliverAlertsHandler.DeliverPendingAsync"/>).
-/// A store failure while requesting fails the invocation (the next schedule runs again); a failure while redelivering
-/// is logged and the requests still go out.
+/// A run that requested no measurement (every campaign reused, skipped or failed) is complete at once: its portfolio
+/// digest is published here (<see cref="PortfolioHandler"/>) before the deliveries, which send it; otherwise the
+/// MeasureCampaign that records the run's last line publishes it. A store failure while requesting fails the invocation
+/// (the next schedule runs again); a failure while publishing the digest or redelivering is logged and the requests still go out.
 /// </summary>
 public sealed class NightlyRun(IObjectStore store, IAlertSink sink, TimeProvider clock, ILogger<NightlyRun> logger)
 {
@@ -45,6 +47,11 @@ public sealed class NightlyRun(IObjectStore store, IAlertSink sink, TimeProvider
         var requests = WorkMessages.Write(queue.DrainAll());
         try
         {
+            if (run.Start == RunStart.Started && run.Queued.Count == 0
+                && await new PortfolioHandler(store).PublishIfCompleteAsync(run.RunId, cancellationToken).ConfigureAwait(false) is { } portfolio)
+            {
+                logger.LogInformation("NightlyRun: {RunId} requested no measurement; portfolio digest {Digest}.", run.RunId, portfolio.Publication.Html);
+            }
             foreach (var delivery in await new DeliverAlertsHandler(store, new AlertDelivery(store, sink, clock)).DeliverPendingAsync(cancellationToken).ConfigureAwait(false))
             {
                 logger.LogInformation("NightlyRun: pending alert {AlertId} to {Subscriber}: {Status}.",
@@ -54,7 +61,7 @@ public sealed class NightlyRun(IObjectStore store, IAlertSink sink, TimeProvider
         catch (ObjectStoreException e)
         {
             // The measurement requests must still go out: a failed redelivery stays pending for the next run.
-            logger.LogError(e, "NightlyRun: retrying pending deliveries failed ({Code}) on {Object}; they stay pending.", e.Code, e.ObjectName);
+            logger.LogError(e, "NightlyRun: publishing the digest or retrying pending deliveries failed ({Code}) on {Object}; they stay pending.", e.Code, e.ObjectName);
         }
         return requests;
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using LiftPipeline.Pipeline.Storage;
 
 namespace LiftPipeline.Pipeline.Alerts;
@@ -15,7 +16,7 @@ public enum AlertSeverity
 }
 
 /// <summary>
-/// A guardrail finding raised by one run for one campaign: stored under <see cref="StoragePath"/> and delivered to each
+/// A guardrail finding raised by one run for one campaign (or a portfolio digest, <see cref="DigestGuardrail"/>): stored under <see cref="StoragePath"/> and delivered to each
 /// subscriber's webhook. <see cref="Id"/> is deterministic (see <see cref="CreateId"/>), so reprocessing the same input
 /// raises an alert with the same id, which storage and delivery treat as the same alert.
 /// </summary>
@@ -39,6 +40,18 @@ public sealed record Alert(
     RunId RunId,
     string? ReportPath = null)
 {
+    /// <summary>
+    /// The guardrail name of a portfolio digest (docs/decisions.md, "Portfolio digest"): delivered through the same outbox
+    /// to the campaign's subscribers whose delivery is <c>digest</c>, and to no other.
+    /// </summary>
+    public const string DigestGuardrail = "digest";
+
+    /// <summary>For a <see cref="DigestGuardrail"/> alert: the digest document sent in the payload's <c>digest</c> field; null (and absent from the JSON) otherwise.</summary>
+    public JsonElement? Digest { get; init; }
+
+    /// <summary>True for a portfolio digest rather than a guardrail finding.</summary>
+    public bool IsDigest => Guardrail == DigestGuardrail;
+
     /// <summary>
     /// The alert id for <paramref name="guardrail"/> on <paramref name="campaign"/> given the run's input identity
     /// (the dataset ETag, or the export name that triggered it) and the kind of finding (e.g. <c>late</c>, or a rejected

@@ -221,10 +221,10 @@ public sealed class AlertDelivery
                 {
                     return Result(record, new DeliveryOutcome(DeliveryStatus.Pending, 0, record.LastStatusCode, $"not sent: {e.Message}"));
                 }
-                var listed = FindSubscriber(config, subscriberName);
+                var listed = AlertOutbox.Receiver(config, alert, subscriberName);
                 if (listed is null)
                 {
-                    var reason = $"'{subscriberName}' is no longer a subscriber in {StoreLayout.CampaignConfig(alert.Campaign)}; not sent";
+                    var reason = $"'{subscriberName}' is no longer a{(alert.IsDigest ? " digest" : "n alert")} subscriber in {StoreLayout.CampaignConfig(alert.Campaign)}; not sent";
                     return await SettleAsync(name, record with { State = DeliveryState.Cancelled, ClaimedUntil = null, LastError = reason, UpdatedAt = now }, null).ConfigureAwait(false);
                 }
                 target = listed;
@@ -325,18 +325,6 @@ public sealed class AlertDelivery
         {
             return (null, $"{e.Message}; not sent");
         }
-    }
-
-    private static AlertSubscriber? FindSubscriber(CampaignConfig? config, string name)
-    {
-        foreach (var s in config?.Subscribers ?? [])
-        {
-            if (string.Equals(s.Name, name, StringComparison.Ordinal))
-            {
-                return new AlertSubscriber(s.Name, s.Url, s.SecretName);
-            }
-        }
-        return null;
     }
 
     /// <summary>Raises the <c>delivery</c> alert for a dead-lettered delivery, for the campaign's other current subscribers. Returns its id.</summary>

@@ -8,7 +8,7 @@ namespace LiftPipeline.Pipeline.Alerts;
 /// <see cref="StoredJson"/>'s rules: fixed property order, evidence keys in ordinal order, UTC timestamps with seven
 /// fractional digits, doubles in shortest round-trip form (non-finite values as null, which reads back as NaN; the
 /// strings <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c> of older alerts still read), two-space indentation and
-/// '\n' line ends. The same alert always gives the same bytes, which is what webhook signatures and idempotent storage
+/// '\n' line ends; a digest's <c>digest</c> object follows <c>reportPath</c> and is absent from every other alert. The same alert always gives the same bytes, which is what webhook signatures and idempotent storage
 /// rely on. Thread-safe.
 /// </summary>
 public static class AlertJson
@@ -22,7 +22,7 @@ public static class AlertJson
         ArgumentNullException.ThrowIfNull(alert);
         var evidence = new SortedDictionary<string, double>(alert.Evidence.ToDictionary(), StringComparer.Ordinal);
         var document = new AlertDocument(SchemaVersion, alert.Id, alert.Campaign, alert.Guardrail, SeverityName(alert.Severity), alert.Message,
-            evidence, alert.RaisedAt, alert.RunId, alert.ReportPath);
+            evidence, alert.RaisedAt, alert.RunId, alert.ReportPath, alert.Digest);
         return JsonSerializer.SerializeToUtf8Bytes(document, PipelineJsonContext.Default.AlertDocument);
     }
 
@@ -64,7 +64,7 @@ public static class AlertJson
             evidence,
             Required(document.RaisedAt, "raisedAt", "string", source),
             ParseId<RunId>(Required(document.RunId, "runId", "string", source), RunId.TryParse, "runId", source),
-            document.ReportPath);
+            document.ReportPath) { Digest = document.Digest is { ValueKind: JsonValueKind.Object } digest ? digest.Clone() : null };
     }
 
     private delegate bool TryParseId<T>(string? text, out T id);

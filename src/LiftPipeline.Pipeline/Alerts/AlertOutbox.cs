@@ -63,20 +63,40 @@ public static class AlertOutbox
         return read.State == CampaignConfigState.Invalid ? [] : SubscribersOf(read.Config);
     }
 
-    /// <summary>The alert subscribers of a campaign (none without a campaign.json).</summary>
-    public static IReadOnlyList<AlertSubscriber> SubscribersOf(CampaignConfig? config)
+    /// <summary>
+    /// The alert subscribers of a campaign: those whose delivery is <c>alerts</c> (none without a campaign.json). A
+    /// <c>digest</c> subscriber gets the portfolio digest instead (<see cref="DigestSubscribersOf"/>).
+    /// </summary>
+    public static IReadOnlyList<AlertSubscriber> SubscribersOf(CampaignConfig? config) => Of(config, DeliveryMode.Alerts);
+
+    /// <summary>The subscribers of a campaign whose delivery is <c>digest</c> (none without a campaign.json).</summary>
+    public static IReadOnlyList<AlertSubscriber> DigestSubscribersOf(CampaignConfig? config) => Of(config, DeliveryMode.Digest);
+
+    /// <summary>The subscriber named <paramref name="name"/> in <paramref name="config"/> that receives <paramref name="alert"/>'s kind (a digest or a finding); null when none does.</summary>
+    public static AlertSubscriber? Receiver(CampaignConfig? config, Alert alert, string name)
     {
-        if (config is null)
+        ArgumentNullException.ThrowIfNull(alert);
+        foreach (var s in Of(config, alert.IsDigest ? DeliveryMode.Digest : DeliveryMode.Alerts))
         {
-            return [];
+            if (string.Equals(s.Name, name, StringComparison.Ordinal))
+            {
+                return s;
+            }
         }
-        var subscribers = new AlertSubscriber[config.Subscribers.Count];
-        for (int i = 0; i < subscribers.Length; i++)
+        return null;
+    }
+
+    private static AlertSubscriber[] Of(CampaignConfig? config, DeliveryMode delivery)
+    {
+        var subscribers = new List<AlertSubscriber>();
+        foreach (var s in config?.Subscribers ?? [])
         {
-            var s = config.Subscribers[i];
-            subscribers[i] = new AlertSubscriber(s.Name, s.Url, s.SecretName);
+            if (s.Delivery == delivery)
+            {
+                subscribers.Add(new AlertSubscriber(s.Name, s.Url, s.SecretName));
+            }
         }
-        return subscribers;
+        return [.. subscribers];
     }
 
     /// <summary>SHA-256 of <paramref name="bytes"/> as lowercase hex.</summary>

@@ -1,5 +1,6 @@
 using LiftPipeline.Ingestion;
 using LiftPipeline.Ingestion.Panels;
+using LiftPipeline.Pipeline.Privacy;
 using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Guardrails;
@@ -94,6 +95,12 @@ public sealed record CampaignConfig
 
     /// <summary>The holdout settings; set (with defaults) exactly when <see cref="Design"/> is holdout.</summary>
     public HoldoutSettings? Holdout { get; init; }
+
+    /// <summary>
+    /// How a holdout's numbers are released (<c>privacy</c>): cells with fewer than <c>minimumCustomers</c> customers
+    /// (default 50) are suppressed in every report. Default <see cref="ReleasePolicy.Default"/>.
+    /// </summary>
+    public ReleasePolicy Privacy { get; init; } = ReleasePolicy.Default;
 
     /// <summary><see cref="Columns"/> as the mapping the export readers take.</summary>
     public ColumnMapping ColumnMapping => Columns.Count == 0 ? ColumnMapping.Default : new ColumnMapping(Columns);

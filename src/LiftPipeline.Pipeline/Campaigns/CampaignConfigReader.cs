@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using LiftPipeline.Ingestion;
+using LiftPipeline.Pipeline.Privacy;
 using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Statistics.Estimators;
 using LiftPipeline.Statistics.Guardrails;
@@ -21,9 +22,9 @@ internal sealed partial class CampaignConfigReader
     {
         [""] = ["id", "name", "active", "status", "design", "metrics", "estimators", "variance", "cohortVariance", "replications", "seed", "maxRows", "solver",
             "treatment", "arms", "alpha", "subscribers", "guardrails", "columns", "holdout", "geoDesign",
-            "unit", "revenueMetric", "conversionMetric"],
+            "unit", "revenueMetric", "conversionMetric", "privacy"],
         ["treatment"] = ["start", "end"],
-        ["subscribers[]"] = ["name", "url", "secretName"],
+        ["subscribers[]"] = ["name", "url", "secretName", "delivery"],
         ["guardrails"] = ["maxScaledL2Imbalance", "placeboInTimeAlpha", "maxMissingPeriods", "lateAfterDays",
             "srmAlpha", "maxControlExposure", "targetRelativeMde", "harm", "fairnessGroups"],
         ["guardrails.harm[]"] = ["metric", "margin", "higherIsBetter"],
@@ -34,6 +35,7 @@ internal sealed partial class CampaignConfigReader
         ["geoDesign"] = ["metric", "sizes", "treatmentPeriods", "effectSizes", "include", "exclude", "controls", "cpic", "budget", "alpha", "power",
             "lookback", "calibrationWindows", "estimator", "permutations", "permutation", "seed", "side", "ranking", "holdout", "cells", "fixedHorizon"],
         ["columns"] = [.. ContractColumns.Mappable],
+        ["privacy"] = ["minimumCustomers"],
     };
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
@@ -104,6 +106,7 @@ internal sealed partial class CampaignConfigReader
             ? settings with { RevenueMetric = settings.RevenueMetric ?? revenueMetric, ConversionMetric = settings.ConversionMetric ?? conversionMetric }
             : null;
         var columns = Columns(root);
+        var privacy = Privacy(root, design);
         var geoDesign = GeoDesign(root, design, status, metrics, seed, alpha);
         if (design is null && !TryGet(root, "design", out _))
         {
@@ -120,7 +123,7 @@ internal sealed partial class CampaignConfigReader
             CohortVariance = CohortVariances.TryParse(cohortVariance, out var cohorts) ? cohorts : CohortVariance.Joint,
             Replications = replications, Seed = seed, MaxRows = maxRows, Solver = solver == "synthdid" ? WeightSolver.Synthdid : WeightSolver.Exact,
             Treatment = treatment, Arms = arms, Alpha = alpha, Subscribers = subscribers, Guardrails = guardrails, Columns = columns,
-            Holdout = holdout, Status = status, GeoDesign = geoDesign,
+            Holdout = holdout, Status = status, GeoDesign = geoDesign, Privacy = privacy,
         };
     }
 
@@ -204,6 +207,7 @@ internal sealed partial class CampaignConfigReader
             string? name = String(item, path, "name", required: true);
             string? url = String(item, path, "url", required: true);
             string? secret = String(item, path, "secretName", required: false);
+            var delivery = Choice(item, path, "delivery", ["alerts", "digest"], "alerts") == "digest" ? DeliveryMode.Digest : DeliveryMode.Alerts;
             if (name is not null && !SubscriberNamePattern().IsMatch(name))
             {
                 Error(Join(path, "name"), $"'{name}' is not a subscriber name; use 1 to 64 letters, digits, '.', '-' or '_' (such as '{Suggest(name)}'): it names the delivery records");
@@ -231,7 +235,7 @@ internal sealed partial class CampaignConfigReader
             }
             if (name is not null && uri is not null)
             {
-                subscribers.Add(new CampaignSubscriber(name, uri, secret));
+                subscribers.Add(new CampaignSubscriber(name, uri, secret, delivery));
             }
         }
         return subscribers;
@@ -262,6 +266,26 @@ internal sealed partial class CampaignConfigReader
                 : StringList(element, "guardrails", "fairnessGroups", required: false,
                 allowed: [GuardrailThresholds.FairnessSegment, GuardrailThresholds.FairnessSurface, GuardrailThresholds.FairnessMarket]) ?? defaults.FairnessGroups,
         };
+    }
+
+    /// <summary>The <c>privacy</c> section: how a holdout's numbers are released (<see cref="ReleasePolicy"/>).</summary>
+    private ReleasePolicy Privacy(JsonElement root, string? design)
+    {
+        if (!root.TryGetProperty("privacy", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return ReleasePolicy.Default;
+        }
+        if (design == "panel")
+        {
+            Error("privacy", "is only for \"design\": \"holdout\" (a panel report holds no customer counts); remove it or change the design");
+            return ReleasePolicy.Default;
+        }
+        if (!IsObject(element, "privacy", "the release settings"))
+        {
+            return ReleasePolicy.Default;
+        }
+        CheckProperties(element, "privacy", Properties["privacy"]);
+        return new ReleasePolicy(Int(element, "privacy", "minimumCustomers", (int)ReleasePolicy.Default.MinimumCustomers, 1, int.MaxValue));
     }
 
     private Dictionary<string, string> Columns(JsonElement root)

@@ -5,6 +5,7 @@ using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Campaigns;
 using LiftPipeline.Pipeline.Datasets;
 using LiftPipeline.Pipeline.Measurement;
+using LiftPipeline.Pipeline.Privacy;
 using LiftPipeline.Pipeline.Reports;
 using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
@@ -24,7 +25,8 @@ namespace LiftPipeline.Pipeline.Handlers;
 /// measures, and the holdout report (JSON, HTML with the forest plot, Markdown) and latest.json are written, with an
 /// alert per breached guardrail (SRM, underpowered, contamination — against the stored assignment too, when there is
 /// one — harm, and conflated when other holdouts are live: <see cref="ConflatedTests"/>) whose id derives from the campaign, the
-/// guardrail and the dataset, so unchanged data never alerts twice.
+/// guardrail and the dataset, so unchanged data never alerts twice. Everything written is built from the released
+/// measurement (<see cref="ReleasePolicy"/>: small cells suppressed).
 /// </summary>
 internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvider clock)
 {
@@ -55,6 +57,8 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
             return await MeasureCampaignHandler.FailedAsync(store, config, campaign, manifest.Dataset, runId, now, e.Message,
                 new Dictionary<string, double> { ["shards"] = shards.Count }, cancellationToken).ConfigureAwait(false);
         }
+        // The one step between measuring and releasing: nothing built below sees a small cell.
+        measurement = config.Privacy.Release(measurement);
         var (days, planned) = Days(config.Treatment, now);
         var report = HoldoutReport.Create(campaign, runId, now, measurement, days, planned);
         string folder = StoreLayout.ReportFolder(campaign, runId);

@@ -345,9 +345,9 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
 
     private async Task QueueDeliveriesAsync(CampaignConfig config, CampaignId campaign, IReadOnlyList<string> alerts, RunId runId, CancellationToken cancellationToken)
     {
-        if (config.Subscribers.Count == 0)
+        if (AlertOutbox.SubscribersOf(config).Count == 0)
         {
-            return;
+            return;   // digest subscribers hear of it in the run's portfolio digest
         }
         foreach (var alert in alerts)
         {

@@ -2,6 +2,7 @@ using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Campaigns;
 using LiftPipeline.Pipeline.Datasets;
 using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Portfolio;
 using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
 using LiftPipeline.Statistics.Measurement;
@@ -9,7 +10,7 @@ using LiftPipeline.Statistics.Measurement;
 namespace LiftPipeline.Pipeline.Hosting;
 
 /// <summary>What the local pipeline is doing, for progress displays.</summary>
-/// <param name="Stage"><c>export</c>, <c>audience</c>, <c>statistics</c>, <c>schedule</c>, <c>measure</c> or <c>deliver</c>.</param>
+/// <param name="Stage"><c>export</c>, <c>audience</c>, <c>statistics</c>, <c>schedule</c>, <c>measure</c>, <c>portfolio</c> or <c>deliver</c>.</param>
 /// <param name="Subject">The export, campaign or alert being worked on.</param>
 /// <param name="Measure">Estimator and replication progress inside a measurement.</param>
 public sealed record PipelineProgress(string Stage, string? Subject, MeasureProgress? Measure = null);
@@ -23,6 +24,7 @@ public sealed record PipelineProgress(string Stage, string? Subject, MeasureProg
 /// <param name="Problems">Work that could not be done (an invalid campaign.json, an unreadable alert), one line each.</param>
 /// <param name="ShardStatistics">Each shard-range statistics work item handled (large holdout exports); null when there were none.</param>
 /// <param name="Audiences">The audience refresh from the current customer export; null when the store has no audience.</param>
+/// <param name="Portfolio">The run's portfolio digest (<c>portfolio/{runId}.*</c>); null for a pass without a run, or a run skipped for the lease.</param>
 public sealed record PipelineRunSummary(
     RunId? RunId,
     RunStart? Start,
@@ -31,7 +33,8 @@ public sealed record PipelineRunSummary(
     IReadOnlyList<SubscriberDelivery> Deliveries,
     IReadOnlyList<string> Problems,
     IReadOnlyList<ShardStatisticsOutcome>? ShardStatistics = null,
-    AudienceRefreshPass? Audiences = null);
+    AudienceRefreshPass? Audiences = null,
+    PortfolioPublication? Portfolio = null);
 
 /// <summary>
 /// The pipeline on one machine: the same handlers the Functions app runs, driven over any <see cref="IObjectStore"/>
@@ -108,20 +111,32 @@ public sealed class LocalPipeline
         return new PipelineRunSummary(null, null, exports, measured, delivered, problems, Statistics(), Audiences());
     }
 
-    /// <summary>Schedules the run and, while it holds the run lease, measures and delivers; a run skipped for the lease only delivers what is due.</summary>
+    /// <summary>
+    /// Schedules the run and, while it holds the run lease, measures, writes the run's portfolio digest (raising one digest
+    /// alert per digest subscriber) and delivers; a run skipped for the lease only delivers what is due.
+    /// </summary>
     private async Task<PipelineRunSummary> RunAsync(IReadOnlyList<ExportOutcome> exports, List<string> problems,
         Func<NightlyRunHandler, Func<RunOutcome, Task>, Task<RunOutcome>> start, CancellationToken cancellationToken)
     {
         Progress?.Report(new PipelineProgress("schedule", null));
         List<MeasureOutcome>? measured = null;
         List<SubscriberDelivery>? delivered = null;
+        PortfolioPublication? portfolio = null;
         var run = await start(new NightlyRunHandler(_store, _queue, _clock) { LeaseWait = LeaseWait, Reuse = Reuse }, async scheduled =>
         {
             foreach (var failed in scheduled.Manifest?.Campaigns.Where(e => e.Status == CampaignRunStatus.Failed && e.StartedAt is null) ?? [])
             {
                 problems.Add($"{failed.Campaign}: {failed.Error}");
             }
-            (measured, delivered) = await DrainAsync(problems, cancellationToken).ConfigureAwait(false);
+            (measured, delivered) = await DrainAsync(problems, cancellationToken, async () =>
+            {
+                // Every measurement of the run is done: the manifest is complete.
+                Progress?.Report(new PipelineProgress("portfolio", StoreLayout.PortfolioPrefix));
+                if (await new RunLedger(_store).ReadAsync(scheduled.RunId, cancellationToken).ConfigureAwait(false) is { } manifest)
+                {
+                    portfolio = await PortfolioSummary.PublishAsync(_store, manifest, cancellationToken).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
             // Campaigns the run recorded as reusing an earlier measurement were not queued; they belong in the summary all the same.
             measured = [.. measured.Concat(scheduled.Reused).OrderBy(m => m.Campaign.Value, StringComparer.Ordinal)];
         }).ConfigureAwait(false);
@@ -129,7 +144,7 @@ public sealed class LocalPipeline
         {
             (measured, delivered) = await DrainAsync(problems, cancellationToken).ConfigureAwait(false);
         }
-        return new PipelineRunSummary(run.RunId, run.Start, exports, measured, delivered, problems, Statistics(), Audiences());
+        return new PipelineRunSummary(run.RunId, run.Start, exports, measured, delivered, problems, Statistics(), Audiences(), portfolio);
     }
 
     private async Task<IReadOnlyList<ExportOutcome>> HandleExportsAsync(bool measureEach, List<string> problems, CancellationToken cancellationToken)
@@ -216,8 +231,9 @@ public sealed class LocalPipeline
     /// Works the queue until it is empty (every measurement first: a slow subscriber never delays one), then delivers
     /// what the outbox holds — this pass's alerts and every earlier one now due — concurrently within
     /// <see cref="AlertDeliveryOptions.TimeBudget"/>. Delivery requests on the queue are covered by the outbox scan.
+    /// <paramref name="beforeDelivery"/> runs between the two (a run's portfolio digest).
     /// </summary>
-    private async Task<(List<MeasureOutcome>, List<SubscriberDelivery>)> DrainAsync(List<string> problems, CancellationToken cancellationToken)
+    private async Task<(List<MeasureOutcome>, List<SubscriberDelivery>)> DrainAsync(List<string> problems, CancellationToken cancellationToken, Func<Task>? beforeDelivery = null)
     {
         var measured = new List<MeasureOutcome>();
         var delivered = new List<SubscriberDelivery>();
@@ -239,6 +255,10 @@ public sealed class LocalPipeline
             {
                 problems.Add($"{item.Campaign}: {e.Message}");
             }
+        }
+        if (beforeDelivery is not null)
+        {
+            await beforeDelivery().ConfigureAwait(false);
         }
         if (_deliver is not null)
         {

@@ -89,7 +89,11 @@ public sealed record LearningEntry(
         var decision = report.Decision;
         var fired = report.Guardrails.Where(g => g.Status != GuardrailStatus.Pass)
             .Select(g => $"{g.Name} {(g.Status == GuardrailStatus.Breach ? "breach" : "warn")}: {g.Message}").ToArray();
-        if (concludedBy == Ended && decision.Action is Recommendation.Extend or Recommendation.Hold)
+        if (concludedBy == Ended && decision.Action == Recommendation.Hold && decision.Breached.Count > 0)
+        {
+            caveats.Insert(0, $"the test ended on hold because {string.Join(", ", decision.Breached)} breached: the estimate stands, but do not act on it until that is resolved");
+        }
+        else if (concludedBy == Ended && decision.Action is Recommendation.Extend or Recommendation.Hold)
         {
             caveats.Insert(0, string.Create(CultureInfo.InvariantCulture,
                 $"the test ended without a final decision ({decision.Action.ToString().ToLowerInvariant()}): read the result as inconclusive"));

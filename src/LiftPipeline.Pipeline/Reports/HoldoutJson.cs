@@ -11,7 +11,10 @@ namespace LiftPipeline.Pipeline.Reports;
 /// In a contrast, <c>ci</c> and <c>ciAlwaysValid</c> bound <c>absolute</c> (per customer); <c>ciRelative</c> and
 /// <c>ciAlwaysValidRelative</c> bound <c>relative</c>; <c>harmed</c> is true on a guardrail metric the arm harms
 /// (<see cref="HoldoutMeasurement.Harms"/>). With two or more treatment arms that have an iROAS against the control, a
-/// <c>budget</c> object follows the tails and fairness (<see cref="BudgetComparison.WriteJson"/>). Numbers that are not defined are null.
+/// <c>budget</c> object follows the tails and fairness (<see cref="BudgetComparison.WriteJson"/>). Numbers that are not
+/// defined are null. A suppressed arm or contrast
+/// (<see cref="LiftPipeline.Pipeline.Privacy.ReleasePolicy"/>) keeps its labels and <c>"suppressed": true</c>, and no number;
+/// the dataset's <c>customers</c> is then null.
 /// </summary>
 public static class HoldoutJson
 {
@@ -58,6 +61,12 @@ public static class HoldoutJson
         {
             writer.WriteStartObject();
             writer.WriteString("arm", arm.Arm);
+            if (arm.Suppressed)
+            {
+                writer.WriteBoolean("suppressed", true);
+                writer.WriteEndObject();
+                continue;
+            }
             writer.WriteNumber("n", arm.N);
             writer.WriteNumber("exposed", arm.Exposed);
             writer.WriteFinite("spend", arm.Spend);
@@ -90,7 +99,14 @@ public static class HoldoutJson
     internal static void WriteDataset(HoldoutMeasurement measurement, Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
-        writer.WriteNumber("customers", measurement.Arms.Sum(a => a.N));
+        if (measurement.Arms.Any(a => a.Suppressed))
+        {
+            writer.WriteNull("customers");   // the released arms' sum would be wrong, the true sum may be a suppressed total
+        }
+        else
+        {
+            writer.WriteNumber("customers", measurement.Arms.Sum(a => a.N));
+        }
         writer.WriteStrings("arms", measurement.Arms.Select(a => a.Arm));
         writer.WriteStrings("metrics", measurement.Contrasts.Select(c => c.Metric).Distinct(StringComparer.Ordinal));
         writer.WriteEndObject();
@@ -106,6 +122,12 @@ public static class HoldoutJson
         writer.WriteStringOrNull("segment", c.Segment);
         writer.WriteStringOrNull("surface", c.Surface);
         writer.WriteStringOrNull("market", c.Market);
+        if (c.Suppressed)
+        {
+            writer.WriteBoolean("suppressed", true);
+            writer.WriteEndObject();
+            return;
+        }
         writer.WriteNumber("treatmentN", c.TreatmentN);
         writer.WriteNumber("controlN", c.ControlN);
         writer.WriteFinite("treatmentMean", c.TreatmentMean);

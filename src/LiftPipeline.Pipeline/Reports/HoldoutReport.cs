@@ -85,12 +85,19 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
         sb.Append("<h2>Arms</h2>\n<table>\n<thead><tr><th>Arm</th><th>Customers</th><th>Exposed</th><th>Spend</th></tr></thead>\n<tbody>\n");
         foreach (var arm in m.Arms)
         {
-            sb.Append($"<tr><td>{Html(arm.Arm)}</td><td>{Whole(arm.N)}</td><td>{Whole(arm.Exposed)}</td><td>{Number(arm.Spend)}</td></tr>\n");
+            sb.Append(arm.Suppressed
+                ? $"<tr class=\"suppressed\"><td>{Html(arm.Arm)}</td><td colspan=\"3\">{Html(SuppressedText(m))}</td></tr>\n"
+                : $"<tr><td>{Html(arm.Arm)}</td><td>{Whole(arm.N)}</td><td>{Whole(arm.Exposed)}</td><td>{Number(arm.Spend)}</td></tr>\n");
         }
         sb.Append("</tbody>\n</table>\n");
         sb.Append($"<h2>Contrasts</h2>\n<table class=\"contrasts\">\n<thead><tr><th>Comparison</th><th>Metric</th><th>Absolute ({Level(m.Level)} CI)</th><th>Relative ({Level(m.Level)} CI)</th><th>Always valid</th><th>p</th></tr></thead>\n<tbody>\n");
         foreach (var c in m.Contrasts.Where(IsOverall))
         {
+            if (c.Suppressed)
+            {
+                sb.Append($"<tr class=\"suppressed\"><td>{Html(Label(c))}</td><td>{Html(c.Metric)}</td><td colspan=\"4\">{Html(SuppressedText(m))}</td></tr>\n");
+                continue;
+            }
             // A harmed guardrail metric: the row in red and the word "harmed" beside the metric, so it does not rest on colour.
             bool harmed = IsHarmed(m, c);
             sb.Append(harmed ? "<tr class=\"harm\">" : "<tr>");
@@ -99,7 +106,8 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
         }
         sb.Append("</tbody>\n</table>\n");
         sb.Append("<p class=\"meta\">Rows marked “effect on exposed” divide the effect on everyone assigned by the difference in exposure shares: the effect on a customer who saw the ads.");
-        sb.Append(m.Harms.Count > 0 ? " Rows marked “harmed” are guardrail metrics whose always-valid interval lies entirely beyond the harm margin.</p>\n" : "</p>\n");
+        sb.Append(m.Harms.Count > 0 ? " Rows marked “harmed” are guardrail metrics whose always-valid interval lies entirely beyond the harm margin." : "");
+        sb.Append(SuppressionNote(m) is { Length: > 0 } note ? $" {Html(note)}</p>\n" : "</p>\n");
         var spend = m.Contrasts.Where(c => IsOverall(c) && double.IsFinite(c.Incremental)).ToArray();
         if (spend.Length > 0)
         {
@@ -118,7 +126,7 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
                 continue;
             }
             var harm = m.Harms.FirstOrDefault(h => group.Contains(h.Contrast));
-            ReportHtml.Figure(sb, ForestPlot(group.ToArray(), m.Level, harm?.Contrast),
+            ReportHtml.Figure(sb, ForestPlot(group.ToArray(), m.Level, harm?.Contrast, m),
                 $"Relative lift of {group.Key.Treatment} against {group.Key.Control} on {group.Key.Metric}, overall and per segment, surface and market: dot and thin line the estimate and its {Level(m.Level)} interval, the wide grey bar the always-valid interval. Rows marked ★ differ significantly after adjustment for the many comparisons; the adjusted p-value of each row is at the right."
                 + (harm is null ? "" : $" The row marked “harm” is a guardrail metric whose always-valid interval lies beyond the {Percent(harm.Check.Margin)} margin."));
         }
@@ -152,8 +160,17 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
         sb.Append($"| comparison | metric | absolute | relative | {Level(m.Level)} CI (relative) | always valid | p | iROAS |\n|---|---|---|---|---|---|---|---|\n");
         foreach (var c in m.Contrasts.Where(IsOverall))
         {
+            if (c.Suppressed)
+            {
+                sb.Append($"| {Markdown($"{c.Treatment} vs {c.Control}")} | {Markdown(c.Metric)} | {Markdown(SuppressedText(m))} | | | | | |\n");
+                continue;
+            }
             string metric = Markdown(c.Metric) + (IsHarmed(m, c) ? " **⚠ harmed**" : "");
             sb.Append($"| {Markdown($"{c.Treatment} vs {c.Control}")} | {metric} | {Number(c.Absolute)} | {Percent(c.Relative)} | {Range(c.RelativeCi, Percent)} | {Range(c.AlwaysValidRelativeCi, Percent)} | {PValue(c.PValue)} | {Number(c.Iroas ?? double.NaN)} |\n");
+        }
+        if (SuppressionNote(m) is { Length: > 0 } note)
+        {
+            sb.Append($"\n{Markdown(note)}\n");
         }
         var significant = m.Contrasts.Where(c => !IsOverall(c) && c.PAdjusted < 1 - m.Level).ToArray();
         sb.Append(significant.Length == 0 ? "\nNo segment, surface or market differs significantly after adjustment.\n" : "\nSignificant after adjustment:\n\n");
@@ -179,6 +196,10 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
         {
             return $"Campaign {report.Campaign}: no overall contrast; recommendation {action}.";
         }
+        if (c.Suppressed)
+        {
+            return $"Campaign {report.Campaign}: {c.Treatment} vs {c.Control} on {c.Metric}: {SuppressedText(report.Measurement)}; recommendation {action}.";
+        }
         return $"Campaign {report.Campaign}: {c.Treatment} vs {c.Control} on {c.Metric}: relative lift {Percent(c.Relative)} " +
             $"({Level(report.Measurement.Level)} CI {Range(c.RelativeCi, Percent)}; always valid {Range(c.AlwaysValidRelativeCi, Percent)}); recommendation {action}." + HarmSentence(report.Measurement);
     }
@@ -186,6 +207,15 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
     /// <summary>" Guardrail harm: vbo_1p harms unsubscribes: … margin." for each harmed guardrail metric; empty when none.</summary>
     internal static string HarmSentence(HoldoutMeasurement m) =>
         m.Harms.Count == 0 ? "" : $" Guardrail harm: {string.Join("; ", m.Harms.Select(h => h.Describe(Percent)))}.";
+
+    /// <summary>"suppressed (&lt; 50 customers)": what a suppressed arm or row shows instead of its numbers (<see cref="HoldoutMeasurement.SuppressedBelow"/>).</summary>
+    public static string SuppressedText(HoldoutMeasurement m) =>
+        m.SuppressedBelow is { } minimum ? $"suppressed (< {minimum.ToString(CultureInfo.InvariantCulture)} customers)" : "suppressed";
+
+    /// <summary>The sentence explaining suppressed rows, or empty when nothing is suppressed.</summary>
+    internal static string SuppressionNote(HoldoutMeasurement m) =>
+        !m.Arms.Any(a => a.Suppressed) && !m.Contrasts.Any(c => c.Suppressed) ? ""
+            : $"Rows marked “suppressed” describe fewer than {m.SuppressedBelow?.ToString(CultureInfo.InvariantCulture) ?? "the minimum number of"} customers in an arm, or would let such a row be recomputed from the released totals; their numbers are not released.";
 
     /// <summary>Whether <paramref name="c"/> is a guardrail metric an arm harms (<see cref="HoldoutMeasurement.Harms"/>).</summary>
     internal static bool IsHarmed(HoldoutMeasurement m, HoldoutContrast c) => m.Harms.Any(h => h.Contrast == c);
@@ -215,7 +245,7 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
         double.IsFinite(i.Lower) || double.IsFinite(i.Upper) ? $"{format(i.Lower)} to {format(i.Upper)}" : "n/a";
 
     /// <summary>A forest plot of relative lift: one row per contrast, point estimate with its interval and the always-valid bar.</summary>
-    private static string ForestPlot(IReadOnlyList<HoldoutContrast> rows, double level, HoldoutContrast? harmed)
+    private static string ForestPlot(IReadOnlyList<HoldoutContrast> rows, double level, HoldoutContrast? harmed, HoldoutMeasurement m)
     {
         const double width = 720, rowHeight = 22, left = 150, right = 110, top = 24, bottom = 36;
         double height = top + bottom + rowHeight * rows.Count;
@@ -233,6 +263,12 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
             bool significant = r.PAdjusted is { } adjusted && adjusted < 1 - level;
             bool harm = harmed is not null && r == harmed;
             string label = (harm ? "harm: " : "") + (significant ? "★ " : "") + Where(r);
+            if (r.Suppressed)
+            {
+                svg.Text(left - 8, y + 4, label, "label", "end");
+                svg.Text(frame.Left + 4, y + 4, SuppressedText(m), "value");
+                continue;
+            }
             svg.Text(left - 8, y + 4, label, harm ? "label harm" : significant ? "label significant" : "label", "end");
             if (r.PAdjusted is { } p)
             {

@@ -100,6 +100,11 @@ public sealed record RecommendationBasis(string Subject, string Interval, double
         {
             return null;
         }
+        if (contrast.Suppressed)
+        {
+            // A suppressed primary row releases no interval: the rule reads "no interval" (extend, or hold on a breach).
+            return new RecommendationBasis($"{contrast.Treatment} vs {contrast.Control} on {contrast.Metric} (relative; suppressed: too few customers to release)", AlwaysValid, double.NaN, double.NaN);
+        }
         var basis = new RecommendationBasis($"{contrast.Treatment} vs {contrast.Control} on {contrast.Metric} (relative)", AlwaysValid,
             contrast.AlwaysValidRelativeCi.Lower, contrast.AlwaysValidRelativeCi.Upper);
         if (daysSoFar is not { } days || days < 1 || !(tuningN > 0))

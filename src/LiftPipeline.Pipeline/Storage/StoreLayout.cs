@@ -24,7 +24,9 @@ namespace LiftPipeline.Pipeline.Storage;
 /// <item><c>activations/{audience}/{surface}/{date}.csv</c> — hashed contact files for the ad platforms;</item>
 /// <item><c>learnings/{campaign}.{json,md}</c> and <c>learnings/index.html</c> — what each concluded test taught;</item>
 /// <item><c>evidence/contributions/{campaign}.json</c> — a holdout campaign's latest contrasts for pooling; <c>evidence/evidence.json</c>
-/// and <c>evidence/index.html</c> — the meta-analysis across campaigns.</item>
+/// and <c>evidence/index.html</c> — the meta-analysis across campaigns;</item>
+/// <item><c>portfolio/{runId}.{json,md,html}</c> — one run's summary of every live campaign; <c>portfolio/latest.json</c> and
+/// <c>portfolio/latest.html</c> — the newest one.</item>
 /// </list>
 /// Ids are already checked (<see cref="CampaignId"/>, <see cref="RunId"/>); parts that are not ids (file names, hashes,
 /// alert ids, subscriber names) are checked here, so every name returned passes <see cref="ObjectName.Validate"/>.
@@ -94,6 +96,14 @@ public static class StoreLayout
 
     /// <summary><c>evidence/index.html</c>: the same for people, with forest plots.</summary>
     public const string EvidenceIndex = EvidencePrefix + "index.html";
+    /// <summary>Every portfolio digest: <c>portfolio/</c>.</summary>
+    public const string PortfolioPrefix = "portfolio/";
+
+    /// <summary><c>portfolio/latest.json</c>: the newest digest's run, and every concluded campaign a digest has announced.</summary>
+    public const string PortfolioLatest = PortfolioPrefix + "latest.json";
+
+    /// <summary><c>portfolio/latest.html</c>: the newest digest for people.</summary>
+    public const string PortfolioLatestHtml = PortfolioPrefix + "latest.html";
 
     /// <summary>Where rejected customer exports go: <c>quarantine/_customers/</c> ('_' is never in a campaign id).</summary>
     public const string CustomersQuarantinePrefix = QuarantinePrefix + "_customers/";
@@ -210,6 +220,9 @@ public static class StoreLayout
         }
         throw new ObjectStoreException(ObjectStoreException.InvalidName, dataset ?? "", "a dataset is datasets/{campaign}/panel-{hash}.parquet or holdout-{hash}.json");
     }
+
+    /// <summary><c>reports/{campaign}/</c>: every report of a campaign.</summary>
+    public static string ReportsOf(CampaignId campaign) => $"{ReportsPrefix}{campaign}/";
 
     /// <summary><c>reports/{campaign}/{runId}/</c>: the folder of one run's report.</summary>
     public static string ReportFolder(CampaignId campaign, RunId runId) => $"{ReportsPrefix}{campaign}/{runId}/";
@@ -387,6 +400,14 @@ public static class StoreLayout
     public static bool IsContribution(string name) =>
         name is not null && name.StartsWith(ContributionsPrefix, StringComparison.Ordinal) && name.EndsWith(Json, StringComparison.Ordinal)
         && CampaignId.TryParse(name[ContributionsPrefix.Length..^Json.Length], out _);
+    /// <summary><c>portfolio/{runId}.json</c>: the run's portfolio digest (written once, last: its presence marks the digest complete).</summary>
+    public static string PortfolioJson(RunId runId) => $"{PortfolioPrefix}{runId}{Json}";
+
+    /// <summary><c>portfolio/{runId}.md</c>: the digest as Markdown.</summary>
+    public static string PortfolioMarkdown(RunId runId) => $"{PortfolioPrefix}{runId}.md";
+
+    /// <summary><c>portfolio/{runId}.html</c>: the digest for people.</summary>
+    public static string PortfolioHtml(RunId runId) => $"{PortfolioPrefix}{runId}.html";
 
     /// <summary><c>runs/{runId}.json</c>: the run's manifest.</summary>
     public static string RunManifest(RunId runId) => $"{RunsPrefix}{runId}{Json}";

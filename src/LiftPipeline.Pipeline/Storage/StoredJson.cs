@@ -132,7 +132,8 @@ internal sealed record AlertDocument(
     IReadOnlyDictionary<string, double>? Evidence = null,
     DateTimeOffset? RaisedAt = null,
     string? RunId = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ReportPath = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ReportPath = null,
+    JsonElement? Digest = null);
 
 /// <summary>One alert's delivery to one subscriber as stored (<c>outbox/{alertId}/{subscriber}.json</c> while due, <c>alerts/deliveries/{alertId}/{subscriber}.json</c> once settled).</summary>
 internal sealed record DeliveryRecordDocument(

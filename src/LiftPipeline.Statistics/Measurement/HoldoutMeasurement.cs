@@ -26,7 +26,14 @@ public readonly record struct Interval(double Lower, double Upper)
 }
 
 /// <summary>One arm of a holdout: its customers, the exposed among them, and its media spend.</summary>
-public sealed record ArmCount(string Arm, long N, long Exposed, double Spend);
+public sealed record ArmCount(string Arm, long N, long Exposed, double Spend)
+{
+    /// <summary>
+    /// True when the arm's numbers are withheld from release (small-cell suppression): <see cref="N"/> and
+    /// <see cref="Exposed"/> are then 0 and <see cref="Spend"/> NaN, and reports show the arm without numbers.
+    /// </summary>
+    public bool Suppressed { get; init; }
+}
 
 /// <summary>
 /// One comparison of a treatment arm with a control arm on one metric, overall or within one segment, surface or
@@ -78,6 +85,12 @@ public sealed record HoldoutContrast
     /// <summary>Spend ÷ incremental conversions (on the conversion metric, when spend is known).</summary>
     public double? CostPerIncrementalConversion { get; init; }
     public Interval CostPerIncrementalConversionCi { get; init; } = Interval.None;
+
+    /// <summary>
+    /// True when the row is withheld from release (small-cell suppression): only its labels are kept, every number is
+    /// 0, NaN or null, and reports show "suppressed" instead.
+    /// </summary>
+    public bool Suppressed { get; init; }
 }
 
 /// <summary>The tail of one metric: fitted tail index ξ and whether a normal interval can be trusted.</summary>
@@ -114,6 +127,12 @@ public sealed record HoldoutMeasurement(
     /// breaches on, which reports mark; empty when none is harmed or no harm check is set.
     /// </summary>
     public IReadOnlyList<GuardrailHarm> Harms { get; init; } = [];
+
+    /// <summary>
+    /// The fewest customers a released cell may describe, when the measurement went through small-cell suppression before
+    /// release (rows with fewer are <see cref="HoldoutContrast.Suppressed"/>); null when it did not.
+    /// </summary>
+    public long? SuppressedBelow { get; init; }
 
     /// <summary>
     /// The primary contrast's effect by group (markets by default; <see cref="GroupFairness"/>), one check per breakdown

@@ -69,7 +69,7 @@ public sealed class LearningsLogTests : IDisposable
         Assert.Equal(ended.Report!.Primary!.Att, entry.Estimate, 9);
         Assert.Equal(ended.Report.Decision.Basis!.Lower, entry.Lower, 9);
         Assert.Equal(ended.Report.Recommendation.ToString().ToLowerInvariant(), entry.Decision);
-        Assert.StartsWith("the test ended without a final decision", entry.Caveats[0], StringComparison.Ordinal);
+        Assert.StartsWith("the test ended on hold because pre-fit", entry.Caveats[0], StringComparison.Ordinal);   // it holds on a breach, not for want of data
         Assert.Null(await store.GetAsync("learnings/geo-running.json"));
         string markdown = Encoding.UTF8.GetString((await store.ReadAsync("learnings/geo-ended.md"))!.Content.Span);
         Assert.Contains("**Question.** Did Chicago and Portland change conversions (orders) in the treated markets?", markdown, StringComparison.Ordinal);

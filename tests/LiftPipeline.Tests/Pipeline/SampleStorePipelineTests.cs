@@ -77,6 +77,7 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
         var summer = LiftPipeline.Pipeline.Learnings.LearningsLog.Parse((await run.Store.ReadAsync("learnings/vbo-holdout-summer.json"))!.Content.Span)!;
         Assert.Equal(("ended", "hold"), (summer.ConcludedBy, summer.Decision));
         Assert.Contains(summer.Guardrails, g => g.StartsWith("fairness breach: ", StringComparison.Ordinal));
+        Assert.Equal("the test ended on hold because fairness breached: the estimate stands, but do not act on it until that is resolved", summer.Caveats[0]);
         Assert.Equal(run.Measured("vbo-holdout-summer").Holdout!.Primary!.Relative, summer.Estimate);
     }
 

@@ -38,9 +38,23 @@ public sealed record SmallCellSuppression(long MinimumCustomers = 50)
     /// <summary>Suppresses an R×C table of counts released with its row, column and grand totals.</summary>
     /// <exception cref="ArgumentException">An empty table or a negative count.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A minimum below 1.</exception>
-    public SuppressedTable Apply(long[,] cells)
+    public SuppressedTable Apply(long[,] cells) => Apply(cells, null);
+
+    /// <summary>
+    /// Suppresses an R×C table of counts released with its margins, with some cells of the (R+1)×(C+1) table with margins
+    /// pinned by <paramref name="pinned"/> (null: by the rule): <see cref="CellStatus.Primary"/> hides a cell however large
+    /// (e.g. a total another table sharing it had to hide); <see cref="CellStatus.Released"/> marks one the reader knows
+    /// anyway however small (e.g. a structural zero), so it is neither hidden nor protected but may protect no other.
+    /// </summary>
+    /// <exception cref="ArgumentException">An empty table, a negative count, or a mask that is not (R+1)×(C+1).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A minimum below 1.</exception>
+    public SuppressedTable Apply(long[,] cells, CellStatus?[,]? pinned)
     {
         ArgumentNullException.ThrowIfNull(cells);
+        if (pinned is not null && (pinned.GetLength(0) != cells.GetLength(0) + 1 || pinned.GetLength(1) != cells.GetLength(1) + 1))
+        {
+            throw new ArgumentException("The pinned cells must cover the table with its margins: one more row and column than the cells.", nameof(pinned));
+        }
         if (MinimumCustomers < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MinimumCustomers), MinimumCustomers, "The minimum number of customers per released cell must be at least 1 (default 50).");
@@ -52,12 +66,12 @@ public sealed record SmallCellSuppression(long MinimumCustomers = 50)
         {
             for (int j = 0; j < columns; j++)
             {
-                status[i, j] = counts[i, j] < MinimumCustomers ? CellStatus.Primary : CellStatus.Released;
+                status[i, j] = pinned?[i, j] ?? (counts[i, j] < MinimumCustomers ? CellStatus.Primary : CellStatus.Released);
             }
         }
         while (SuppressionGraph.FirstBridge(status) is var (i, j) && i >= 0)
         {
-            CloseCycle(counts, status, i, j);
+            CloseCycle(counts, status, pinned, i, j);
         }
         return new(counts, status);
     }
@@ -88,8 +102,9 @@ public sealed record SmallCellSuppression(long MinimumCustomers = 50)
         return counts;
     }
 
-    /// <summary>Suppresses the cheapest rectangle through the bridge (i, j).</summary>
-    private static void CloseCycle(long[,] counts, CellStatus[,] status, int i, int j)
+    /// <summary>Suppresses the cheapest rectangle through the bridge (i, j) that hides no cell the reader knows anyway.</summary>
+    /// <exception cref="InvalidOperationException">Every rectangle through (i, j) needs a cell pinned as known.</exception>
+    private static void CloseCycle(long[,] counts, CellStatus[,] status, CellStatus?[,]? pinned, int i, int j)
     {
         int rows = counts.GetLength(0), columns = counts.GetLength(1);
         (long Cost, int Added, int Row, int Column) best = (long.MaxValue, int.MaxValue, -1, -1);
@@ -103,19 +118,25 @@ public sealed record SmallCellSuppression(long MinimumCustomers = 50)
                 }
                 long cost = 0;
                 int added = 0;
+                bool known = false;
                 foreach (var (a, b) in (ReadOnlySpan<(int, int)>)[(i, l), (k, l), (k, j)])
                 {
                     if (status[a, b] == CellStatus.Released)
                     {
                         cost += counts[a, b];
                         added++;
+                        known |= pinned?[a, b] == CellStatus.Released;   // hiding it would protect nothing
                     }
                 }
-                if (cost < best.Cost || (cost == best.Cost && added < best.Added))
+                if (!known && (cost < best.Cost || (cost == best.Cost && added < best.Added)))
                 {
                     best = (cost, added, k, l);
                 }
             }
+        }
+        if (best.Row < 0)
+        {
+            throw new InvalidOperationException($"Cell ({i}, {j}) cannot be protected: every rectangle through it needs a cell pinned as known.");
         }
         foreach (var (a, b) in (ReadOnlySpan<(int, int)>)[(i, best.Column), (best.Row, best.Column), (best.Row, j)])
         {

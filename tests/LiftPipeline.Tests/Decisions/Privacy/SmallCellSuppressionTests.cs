@@ -10,6 +10,39 @@ namespace LiftPipeline.Tests.Decisions.Privacy;
 public sealed class SmallCellSuppressionTests
 {
     [Fact]
+    public void A_total_another_table_had_to_hide_is_hidden_here_with_a_cell_that_would_give_it_away()
+    {
+        var mask = new CellStatus?[3, 3];
+        mask[0, 2] = CellStatus.Primary;   // row 0's total, 300, hidden elsewhere
+
+        var table = SmallCellSuppression.Default.Apply(new long[,] { { 100, 200 }, { 300, 400 } }, mask);
+
+        // Row 0's total = its cells: the cheapest rectangle through it hides 100, 300 and row 1's total 700 too.
+        Assert.Equal(CellStatus.Primary, table.Status(0, 2));
+        Assert.Equal(1, table.PrimaryCount);
+        Assert.Empty(DerivableSuppressedCells(table));
+        Assert.Null(table.Released(0, 0));
+        Assert.Null(table.Released(1, 2));
+        Assert.Equal(200, table.Released(0, 1));
+    }
+
+    [Fact]
+    public void A_cell_pinned_as_known_is_neither_hidden_nor_used_to_protect_another()
+    {
+        var mask = new CellStatus?[3, 3];
+        mask[1, 1] = CellStatus.Released;   // a structural zero the reader knows
+
+        var table = SmallCellSuppression.Default.Apply(new long[,] { { 30, 400 }, { 200, 0 } }, mask);
+
+        // 30 is small; the cheapest rectangle (400 and the known 0 and 200) would protect nothing, so 430 + 200 + 200 is taken.
+        Assert.Equal(0L, table.Released(1, 1));
+        Assert.Equal(400L, table.Released(0, 1));
+        Assert.Equal([CellStatus.Primary, CellStatus.Complementary, CellStatus.Complementary, CellStatus.Complementary],
+            new[] { table.Status(0, 0), table.Status(0, 2), table.Status(1, 2), table.Status(1, 0) });
+        Assert.Empty(DerivableSuppressedCells(table));
+    }
+
+    [Fact]
     public void A_table_without_small_cells_is_released_whole()
     {
         var table = SmallCellSuppression.Default.Apply(new long[,] { { 50, 80 }, { 120, 300 } });
