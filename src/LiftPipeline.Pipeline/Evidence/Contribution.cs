@@ -17,8 +17,9 @@ namespace LiftPipeline.Pipeline.Evidence;
 /// <param name="ControlN">Customers in the control arm (of the cell).</param>
 /// <param name="Relative">Relative lift, a fraction of the control mean; NaN when not released.</param>
 /// <param name="RelativeStandardError">Its standard error; NaN when not released.</param>
+/// <param name="Suppressed">True when the release step withheld the row (too few customers): labels only, no number.</param>
 public sealed record ContributionRow(string Treatment, string Control, string Metric, string? Segment, string? Surface, string? Market,
-    long TreatmentN, long ControlN, double Relative, double RelativeStandardError)
+    long TreatmentN, long ControlN, double Relative, double RelativeStandardError, bool Suppressed = false)
 {
     /// <summary>"segment", "surface" or "market"; null for an overall row.</summary>
     public string? Dimension => Segment is not null ? "segment" : Surface is not null ? "surface" : Market is not null ? "market" : null;
@@ -33,7 +34,7 @@ public sealed record ContributionRow(string Treatment, string Control, string Me
     public bool TryLogLift(out double effect, out double variance)
     {
         double ratio = 1 + Relative;
-        bool ok = ratio > 0 && double.IsFinite(ratio) && double.IsFinite(RelativeStandardError) && RelativeStandardError > 0;
+        bool ok = !Suppressed && ratio > 0 && double.IsFinite(ratio) && double.IsFinite(RelativeStandardError) && RelativeStandardError > 0;
         effect = ok ? Math.Log(ratio) : double.NaN;
         variance = ok ? RelativeStandardError / ratio * (RelativeStandardError / ratio) : double.NaN;
         return ok;
@@ -70,7 +71,9 @@ public sealed record Contribution(string Campaign, string Name, string RunId, st
         {
             if (c.Kind == ContrastKind.Mean)
             {
-                rows.Add(new ContributionRow(c.Treatment, c.Control, c.Metric, c.Segment, c.Surface, c.Market, c.TreatmentN, c.ControlN, c.Relative, c.RelativeStandardError));
+                rows.Add(c.Suppressed
+                    ? new ContributionRow(c.Treatment, c.Control, c.Metric, c.Segment, c.Surface, c.Market, 0, 0, double.NaN, double.NaN, Suppressed: true)
+                    : new ContributionRow(c.Treatment, c.Control, c.Metric, c.Segment, c.Surface, c.Market, c.TreatmentN, c.ControlN, c.Relative, c.RelativeStandardError));
             }
         }
         return new Contribution(report.Campaign, name, report.RunId, Storage.StoreLayout.ReportHtml(reportFolder), report.GeneratedAt, concludedBy, m.Level, rows, ArmReturn.Of(m));

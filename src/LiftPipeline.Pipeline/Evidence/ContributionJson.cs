@@ -8,8 +8,9 @@ namespace LiftPipeline.Pipeline.Evidence;
 /// <c>evidence/contributions/{campaign}.json</c> (schema version 1, <c>kind: "evidence-contribution"</c>):
 /// <c>{"campaign","name","runId","report","generatedAt","concluded","concludedBy","level","contrasts":[{"treatment","control",
 /// "metric","segment","surface","market","treatmentN","controlN","relative","seRelative"}],"arms":[{"treatment","control",
-/// "spend","iroas","seIroas"}]}</c>; numbers that are not defined are null. Doubles round-trip, so a parsed contribution
-/// writes the same bytes.
+/// "spend","iroas","seIroas"}]}</c>; numbers that are not defined are null. A row the release step suppressed keeps its
+/// labels and <c>"suppressed": true</c>, and no number; an arm whose spend or iROAS was suppressed is not listed.
+/// Doubles round-trip, so a parsed contribution writes the same bytes.
 /// </summary>
 public static class ContributionJson
 {
@@ -41,6 +42,12 @@ public static class ContributionJson
                 w.WriteStringOrNull("segment", c.Segment);
                 w.WriteStringOrNull("surface", c.Surface);
                 w.WriteStringOrNull("market", c.Market);
+                if (c.Suppressed)
+                {
+                    w.WriteBoolean("suppressed", true);
+                    w.WriteEndObject();
+                    continue;
+                }
                 w.WriteNumber("treatmentN", c.TreatmentN);
                 w.WriteNumber("controlN", c.ControlN);
                 w.WriteFinite("relative", c.Relative);
@@ -77,9 +84,7 @@ public static class ContributionJson
             {
                 return null;
             }
-            var rows = root.GetProperty("contrasts").EnumerateArray().Select(c => new ContributionRow(Text(c, "treatment"), Text(c, "control"), Text(c, "metric"),
-                c.GetProperty("segment").GetString(), c.GetProperty("surface").GetString(), c.GetProperty("market").GetString(),
-                c.GetProperty("treatmentN").GetInt64(), c.GetProperty("controlN").GetInt64(), Number(c, "relative"), Number(c, "seRelative"))).ToArray();
+            var rows = root.GetProperty("contrasts").EnumerateArray().Select(Row).ToArray();
             var arms = root.GetProperty("arms").EnumerateArray().Select(a => new ArmReturn(Text(a, "treatment"), Text(a, "control"), Number(a, "spend"),
                 Number(a, "iroas"), Number(a, "seIroas"))).ToArray();
             return new Contribution(Text(root, "campaign"), Text(root, "name"), Text(root, "runId"), Text(root, "report"),
@@ -90,6 +95,14 @@ public static class ContributionJson
         {
             return null;
         }
+    }
+
+    private static ContributionRow Row(JsonElement c)
+    {
+        bool suppressed = c.TryGetProperty("suppressed", out var flag) && flag.GetBoolean();
+        return new ContributionRow(Text(c, "treatment"), Text(c, "control"), Text(c, "metric"), c.GetProperty("segment").GetString(),
+            c.GetProperty("surface").GetString(), c.GetProperty("market").GetString(), suppressed ? 0 : c.GetProperty("treatmentN").GetInt64(),
+            suppressed ? 0 : c.GetProperty("controlN").GetInt64(), suppressed ? double.NaN : Number(c, "relative"), suppressed ? double.NaN : Number(c, "seRelative"), suppressed);
     }
 
     private static string Text(JsonElement e, string name) => e.GetProperty(name).GetString() ?? throw new FormatException(name);

@@ -58,6 +58,31 @@ public sealed class EvidencePoolingTests : IDisposable
     }
 
     [Fact]
+    public void A_row_the_release_step_suppressed_is_contributed_as_labels_only_and_left_out_of_the_pooling()
+    {
+        // 1,500 customers: the vip cells of the arms (about 15% of 300 to 600 customers) fall below a 100-customer minimum.
+        var released = new LiftPipeline.Pipeline.Privacy.ReleasePolicy(100).Release(HoldoutCampaignSimulator.Measure(3, 1_500, _ => 0.05));
+        var contribution = HoldoutCampaignSimulator.Contribution(0, released);
+        var vip = contribution.Contrasts.Where(r => r.Segment == "vip").ToArray();
+
+        Assert.NotEmpty(vip);
+        Assert.All(vip, r => Assert.True(r.Suppressed && double.IsNaN(r.Relative) && r.TreatmentN == 0));
+        string json = System.Text.Encoding.UTF8.GetString(ContributionJson.ToJson(contribution));
+        Assert.Contains("\"segment\": \"vip\",\n      \"surface\": null,\n      \"market\": null,\n      \"suppressed\": true\n    }", json);
+        var parsed = ContributionJson.Parse(ContributionJson.ToJson(contribution))!;
+        Assert.Equal(contribution.Contrasts.Count(r => r.Suppressed), parsed.Contrasts.Count(r => r.Suppressed));
+        Assert.Equal(ContributionJson.ToJson(contribution), ContributionJson.ToJson(parsed));
+
+        var other = HoldoutCampaignSimulator.Contribution(1, HoldoutCampaignSimulator.Measure(4, 1_500, _ => 0.05));
+        var segments = EvidencePooling.Summarize([contribution, other]).Contrasts[0].Dimensions.Single(d => d.Dimension == "segment");
+        // Every suppressed vbo_1p vs vbo segment row (vip, and its complement) is left out and counted.
+        int suppressed = contribution.Contrasts.Count(r => r.Suppressed && r.Segment is not null && r.Treatment == "vbo_1p" && r.Control == "vbo");
+        Assert.True(suppressed >= 1);
+        Assert.Equal(suppressed, segments.Excluded);
+        Assert.Equal(["sim-01"], segments.Groups.Single(g => g.Level == "vip").Studies.Select(s => s.Campaign));
+    }
+
+    [Fact]
     public async Task The_pooled_estimate_in_evidence_json_is_meta_analysis_of_the_contributions_and_covers_the_known_lift()
     {
         var store = new FolderStore(_root.FullName);
