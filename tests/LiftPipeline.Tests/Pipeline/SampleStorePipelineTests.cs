@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Pipeline.Hosting;
@@ -61,6 +62,24 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
             run.Summary.Exports.Where(e => e.Disposition == ExportDisposition.Quarantined).Select(e => e.Export.Path));
         Assert.Equal(10, run.Summary.Exports.Count(e => e.Disposition == ExportDisposition.Accepted));
         Assert.Empty(run.Summary.Problems);
+    }
+
+    [Fact]
+    public async Task The_spring_pilot_market_of_79_customers_is_suppressed_with_es_as_its_complement_and_nothing_else_is()
+    {
+        var spring = run.Measured("vbo-holdout-spring").Holdout!.Measurement;
+
+        var hidden = spring.Contrasts.Where(c => c.Suppressed).ToArray();
+        Assert.NotEmpty(hidden);
+        Assert.All(hidden, c => Assert.Contains(c.Market, new[] { "lu", "es" }));
+        Assert.All(spring.Contrasts.Where(c => c.Market is "lu" or "es"), c => Assert.True(c.Suppressed));
+        Assert.DoesNotContain(spring.Arms, a => a.Suppressed);
+        Assert.Equal(["de", "fr"], spring.Fairness.Single().Result.Groups.Select(g => g.Group));
+        string json = Encoding.UTF8.GetString((await run.Store.ReadAsync(StoreLayout.ReportJson(run.Measured("vbo-holdout-spring").ReportFolder!)))!.Content.Span);
+        using var report = JsonDocument.Parse(json);
+        var lu = report.RootElement.GetProperty("contrasts").EnumerateArray().Where(c => c.TryGetProperty("market", out var m) && m.GetString() == "lu").ToArray();
+        Assert.NotEmpty(lu);
+        Assert.All(lu, c => Assert.True(c.GetProperty("suppressed").GetBoolean() && !c.TryGetProperty("relative", out _)));
     }
 
     [Fact]
