@@ -7,7 +7,7 @@ namespace LiftPipeline.Cli.Commands;
 
 /// <summary>
 /// <c>lift audience validate CUSTOMERS --members FILE [--previous FILE] [--assignment FILE] [--surfaces meta,google]
-/// [--jaccard-floor 0.8] [--max-smd 0.1] [--covariates orders,revenue,…] [--json] [--map …]</c>: the validation report of one audience refresh.
+/// [--jaccard-floor 0.8] [--max-smd 0.1] [--covariates orders,revenue,…] [--minimum-customers 50] [--json] [--map …]</c>: the validation report of one audience refresh.
 /// </summary>
 internal static class AudienceValidateCommand
 {
@@ -28,11 +28,12 @@ internal static class AudienceValidateCommand
         var covariates = CommaListOption.Names("--covariates",
             $"Pre-period covariates balance is checked on, comma separated: orders, revenue, discounted_share, days_since_last_order, days_since_first_order or a numeric column of the export. Default: {string.Join(",", defaults.Covariates)}.",
             "orders,revenue,days_since_last_order");
+        var minimum = new Option<long>("--minimum-customers") { Description = "Counts of fewer customers are withheld from the report, with the counts they could be recomputed from.", DefaultValueFactory = _ => defaults.MinimumCustomers };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON instead of the summary." };
         var map = ColumnMapOption.Create(CustomerColumns.Mappable, AudienceAssignCommand.MapExample);
         var command = new Command("validate", "Validate an audience refresh: segment sizes against each surface's minimum, stability against the previous refresh, overlap between segments, holdout balance (standardised mean differences, sample-ratio test against the planned split) and composition by country and age band. Exit 0 when nothing breaches, 1 when a check breaches or a file has a problem, 2 for a usage error.")
         {
-            file, members, previous, assignment, surfaces, floor, maxSmd, covariates, json, map,
+            file, members, previous, assignment, surfaces, floor, maxSmd, covariates, minimum, json, map,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -46,6 +47,7 @@ internal static class AudienceValidateCommand
                     MaxSmd = parse.GetValue(maxSmd),
                     CustomerColumns = parse.GetValue(map) ?? ColumnMapping.Default,
                     Covariates = parse.GetValue(covariates) ?? defaults.Covariates,
+                    MinimumCustomers = parse.GetValue(minimum),
                 };
             }
             catch (FormatException e)
@@ -55,6 +57,7 @@ internal static class AudienceValidateCommand
             }
             string? usage = options.JaccardFloor is >= 0 and <= 1 ? null : $"--jaccard-floor {options.JaccardFloor.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not between 0 and 1.";
             usage ??= options.MaxSmd > 0 && double.IsFinite(options.MaxSmd) ? null : $"--max-smd {options.MaxSmd.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a positive number.";
+            usage ??= options.MinimumCustomers >= 1 ? null : $"--minimum-customers {options.MinimumCustomers} is below 1.";
             usage ??= options.Covariates.Distinct(StringComparer.Ordinal).Count() == options.Covariates.Count ? null : "--covariates names a covariate twice.";
             if (usage is not null)
             {

@@ -27,8 +27,9 @@ public sealed record AudienceHoldout(string Campaign, string Segment, HoldoutAss
 /// <param name="JaccardFloor">Alert when the Jaccard similarity with the previous refresh is below this. Default 0.8.</param>
 /// <param name="MaxSmd">Alert when a holdout's |standardised mean difference| on a covariate reaches this. Default 0.1.</param>
 /// <param name="BalanceCovariates">The covariates balance is checked on. Default orders, revenue, days_since_last_order.</param>
-public sealed record AudienceValidationSettings(double JaccardFloor, double MaxSmd, IReadOnlyList<string> BalanceCovariates)
+/// <param name="MinimumCustomers">Counts of fewer customers are withheld from the report. Default 50.</param>
+public sealed record AudienceValidationSettings(double JaccardFloor, double MaxSmd, IReadOnlyList<string> BalanceCovariates, long MinimumCustomers = 50)
 {
-    /// <summary>The defaults: 0.8, 0.1, orders, revenue and days_since_last_order.</summary>
+    /// <summary>The defaults: 0.8, 0.1, orders, revenue and days_since_last_order, 50 customers.</summary>
     public static AudienceValidationSettings Default { get; } = new(0.8, 0.1, ["orders", "revenue", "days_since_last_order"]);
 }

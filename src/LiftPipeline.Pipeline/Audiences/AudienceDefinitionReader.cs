@@ -22,7 +22,7 @@ public sealed class AudienceDefinitionReader
         ["activate"] = ["segment", "surfaces", "phoneCountryCode"],
         ["holdouts[]"] = ["campaign", "segment", "salt", "allocation", "layer"],
         ["holdouts[].layer"] = ["name", "salt", "from", "to"],
-        ["validation"] = ["jaccardFloor", "maxSmd", "balanceCovariates"],
+        ["validation"] = ["jaccardFloor", "maxSmd", "balanceCovariates", "minimumCustomers"],
     };
 
     private readonly List<string> _problems = [];
@@ -261,6 +261,7 @@ public sealed class AudienceDefinitionReader
         }
         double floor = Number(element, "validation", "jaccardFloor", defaults.JaccardFloor, v => v is >= 0 and <= 1, "a number from 0 to 1");
         double maxSmd = Number(element, "validation", "maxSmd", defaults.MaxSmd, v => v > 0, "a positive number");
+        int minimum = Int(element, "validation", "minimumCustomers", (int)defaults.MinimumCustomers, 1, int.MaxValue);
         IReadOnlyList<string> covariates = defaults.BalanceCovariates;
         if (TryGet(element, "balanceCovariates", out _))
         {
@@ -278,7 +279,7 @@ public sealed class AudienceDefinitionReader
             }
             covariates = names;
         }
-        return new AudienceValidationSettings(floor, maxSmd, covariates);
+        return new AudienceValidationSettings(floor, maxSmd, covariates, minimum);
     }
 
     private string? SegmentOf(JsonElement obj, string parent, HashSet<string> segments)

@@ -14,7 +14,7 @@ namespace LiftPipeline.Pipeline.Audiences;
 /// </summary>
 public static class AudienceValidation
 {
-    /// <summary>Reads the files and validates the refresh.</summary>
+    /// <summary>Reads the files and validates the refresh; the report is as it may be released (<see cref="AudienceReleasePolicy"/>).</summary>
     /// <exception cref="ArgumentException">The options have a problem (<see cref="AudienceValidationOptions.Problems"/>).</exception>
     /// <exception cref="ExportValidationException">A file has a problem: a bad members, assignment or customers file, more than 64 segments, or an assignment without the holdout arm.</exception>
     public static async Task<AudienceValidationReport> RunAsync(AudienceValidationInputs inputs, AudienceValidationOptions? options = null, CancellationToken cancellationToken = default)
@@ -90,7 +90,8 @@ public static class AudienceValidation
         var overlaps = SegmentOverlap.Pairs(members.Segments, members.Keys);
         var balance = Balance(arms, holdout, options.Covariates, tally, all);
         var checks = AudienceValidationChecks.Of(segments, balance, previous, options);
-        return new AudienceValidationReport(members.Audience, members.AsOf, previous?.AsOf, tally.Customers, options, segments, balance, overlaps, checks);
+        var report = new AudienceValidationReport(members.Audience, members.AsOf, previous?.AsOf, tally.Customers, options, segments, balance, overlaps, checks);
+        return new AudienceReleasePolicy(options.MinimumCustomers).Release(report);
     }
 
     private static HoldoutBalance? Balance(AssignmentArms? arms, int holdout, IReadOnlyList<string> covariates, AudienceValidationTally tally, int group) =>

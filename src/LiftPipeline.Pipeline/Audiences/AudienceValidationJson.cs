@@ -11,7 +11,9 @@ namespace LiftPipeline.Pipeline.Audiences;
 /// The JSON of a validation (<c>validation.json</c>, <c>lift audience validate --json</c>):
 /// <c>{"schemaVersion","kind":"audience-validation","audience","asOf","previousAsOf","customers","status","thresholds":{…},
 /// "segments":[{"segment","members","inCustomers","stability","balance","composition":[…]}],"balance","overlaps":[…],
-/// "checks":[{"check","segment","status","message","evidence"}],"breaches":["…"]}</c>. Numbers that are not defined are null.
+/// "checks":[{"check","segment","status","message","evidence"}],"breaches":["…"]}</c>. Numbers that are not defined are null,
+/// and so are those <see cref="AudienceReleasePolicy"/> withheld (then <c>"suppressedBelow"</c> gives the minimum and a
+/// withheld segment has <c>"suppressed": true</c>).
 /// </summary>
 public static class AudienceValidationJson
 {
@@ -38,7 +40,12 @@ public static class AudienceValidationJson
         w.WriteStringOrNull("audience", report.Audience);
         w.WriteStringOrNull("asOf", Day(report.AsOf));
         w.WriteStringOrNull("previousAsOf", Day(report.PreviousAsOf));
-        w.WriteNumber("customers", report.Customers);
+        var hidden = report.Suppression;
+        WriteCount(w, "customers", report.Customers, hidden?.Customers == true);
+        if (hidden is not null)
+        {
+            w.WriteNumber("suppressedBelow", hidden.MinimumCustomers);
+        }
         w.WriteString("status", Status(report.Status));
         w.WriteStartObject("thresholds");
         w.WriteStrings("surfaces", report.Options.Surfaces.Select(s => s.Name));
@@ -52,20 +59,21 @@ public static class AudienceValidationJson
         w.WriteStartArray("segments");
         foreach (var segment in report.Segments)
         {
-            WriteSegment(w, segment);
+            WriteSegment(w, segment, hidden);
         }
         w.WriteEndArray();
-        WriteBalance(w, "balance", report.Balance);
+        WriteBalance(w, "balance", report.Balance, hidden, "");
         w.WriteStartArray("overlaps");
         foreach (var o in report.Overlaps)
         {
+            bool withheld = hidden?.Overlaps.Contains((o.First, o.Second)) == true;
             w.WriteStartObject();
             w.WriteString("first", o.First);
             w.WriteString("second", o.Second);
-            w.WriteNumber("shared", o.Shared);
-            w.WriteFinite("shareOfFirst", o.ShareOfFirst);
-            w.WriteFinite("shareOfSecond", o.ShareOfSecond);
-            w.WriteFinite("jaccard", o.Jaccard);
+            WriteCount(w, "shared", o.Shared, withheld);
+            w.WriteFinite("shareOfFirst", withheld ? null : o.ShareOfFirst);
+            w.WriteFinite("shareOfSecond", withheld ? null : o.ShareOfSecond);
+            w.WriteFinite("jaccard", withheld ? null : o.Jaccard);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -93,40 +101,57 @@ public static class AudienceValidationJson
         _ => "breach",
     };
 
-    private static void WriteSegment(Utf8JsonWriter w, SegmentValidation segment)
+    private static void WriteSegment(Utf8JsonWriter w, SegmentValidation segment, AudienceSuppression? hidden)
     {
         w.WriteStartObject();
         w.WriteString("segment", segment.Segment);
+        if (hidden is not null && hidden.Segments.Contains(segment.Segment))
+        {
+            // A segment under the minimum loses every number.
+            w.WriteBoolean("suppressed", true);
+            w.WriteNull("members");
+            w.WriteNull("inCustomers");
+            w.WriteNull("stability");
+            w.WriteNull("balance");
+            w.WriteStartArray("composition");
+            w.WriteEndArray();
+            w.WriteEndObject();
+            return;
+        }
         w.WriteNumber("members", segment.Members);
-        w.WriteNumber("inCustomers", segment.InCustomers);
+        WriteCount(w, "inCustomers", segment.InCustomers, hidden?.InCustomers.Contains(segment.Segment) == true);
         if (segment.Stability is { } s)
         {
+            bool churn = hidden?.Stability.Contains(segment.Segment) == true;
+            bool before = hidden?.Previous.Contains(segment.Segment) == true;
             w.WriteStartObject("stability");
             w.WriteNumber("current", s.Current);
-            w.WriteNumber("previous", s.Previous);
-            w.WriteNumber("retained", s.Retained);
-            w.WriteFinite("jaccard", s.Jaccard);
-            w.WriteNumber("churnIn", s.ChurnIn);
-            w.WriteNumber("churnOut", s.ChurnOut);
-            w.WriteFinite("churnInShare", s.ChurnInShare);
-            w.WriteFinite("churnOutShare", s.ChurnOutShare);
+            WriteCount(w, "previous", s.Previous, before);
+            WriteCount(w, "retained", s.Retained, churn);
+            w.WriteFinite("jaccard", churn ? null : s.Jaccard);
+            WriteCount(w, "churnIn", s.ChurnIn, churn);
+            WriteCount(w, "churnOut", s.ChurnOut, churn);
+            w.WriteFinite("churnInShare", churn ? null : s.ChurnInShare);
+            w.WriteFinite("churnOutShare", churn || before ? null : s.ChurnOutShare);
             w.WriteEndObject();
         }
         else
         {
             w.WriteNull("stability");
         }
-        WriteBalance(w, "balance", segment.Balance);
+        WriteBalance(w, "balance", segment.Balance, hidden, segment.Segment);
         w.WriteStartArray("composition");
         foreach (var g in segment.Composition)
         {
+            bool population = hidden?.Population.Contains((g.Dimension, g.Group)) == true;
+            bool members = hidden?.Composition.Contains((segment.Segment, g.Dimension, g.Group)) == true;
             w.WriteStartObject();
             w.WriteString("dimension", g.Dimension);
             w.WriteString("group", g.Group);
-            w.WriteNumber("populationCount", g.PopulationCount);
-            w.WriteFinite("populationShare", g.PopulationShare);
-            w.WriteNumber("segmentCount", g.SegmentCount);
-            w.WriteFinite("segmentShare", g.SegmentShare);
+            WriteCount(w, "populationCount", g.PopulationCount, population);
+            w.WriteFinite("populationShare", population ? null : g.PopulationShare);
+            WriteCount(w, "segmentCount", g.SegmentCount, members);
+            w.WriteFinite("segmentShare", members ? null : g.SegmentShare);
             w.WriteBoolean("underRepresented", g.UnderRepresented);
             w.WriteEndObject();
         }
@@ -134,7 +159,7 @@ public static class AudienceValidationJson
         w.WriteEndObject();
     }
 
-    private static void WriteBalance(Utf8JsonWriter w, string name, HoldoutBalance? balance)
+    private static void WriteBalance(Utf8JsonWriter w, string name, HoldoutBalance? balance, AudienceSuppression? hidden, string segment)
     {
         if (balance is null)
         {
@@ -148,12 +173,13 @@ public static class AudienceValidationJson
         {
             w.WriteStartObject();
             w.WriteString("arm", balance.Arms[a]);
-            w.WriteNumber("n", balance.Counts[a]);
+            WriteCount(w, "n", balance.Counts[a], hidden?.Arms.Contains((segment, balance.Arms[a])) == true);
             w.WriteFinite("planned", balance.PlannedShares?[a]);
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        if (balance.SampleRatio is { } srm)
+        bool any = hidden?.HidesBalanceOf(segment == "" ? null : segment) == true;
+        if (balance.SampleRatio is { } srm && !any)
         {
             w.WriteStartObject("sampleRatio");
             w.WriteFinite("chiSquare", srm.ChiSquare);
@@ -165,24 +191,37 @@ public static class AudienceValidationJson
         {
             w.WriteNull("sampleRatio");
         }
-        w.WriteFinite("maxAbsD", balance.MaxAbsD);
+        w.WriteFinite("maxAbsD", any ? null : balance.MaxAbsD);
         w.WriteStartArray("differences");
         foreach (var d in balance.Differences)
         {
+            bool withheld = hidden?.Differences.Contains((segment, d.Arm, d.Covariate)) == true;
             w.WriteStartObject();
             w.WriteString("covariate", d.Covariate);
             w.WriteString("arm", d.Arm);
-            w.WriteNumber("armN", d.ArmCount);
-            w.WriteFinite("armMean", d.ArmMean);
-            w.WriteFinite("armSd", d.ArmSd);
-            w.WriteNumber("holdoutN", d.HoldoutCount);
-            w.WriteFinite("holdoutMean", d.HoldoutMean);
-            w.WriteFinite("holdoutSd", d.HoldoutSd);
-            w.WriteFinite("d", d.D);
+            WriteCount(w, "armN", d.ArmCount, withheld);
+            w.WriteFinite("armMean", withheld ? null : d.ArmMean);
+            w.WriteFinite("armSd", withheld ? null : d.ArmSd);
+            WriteCount(w, "holdoutN", d.HoldoutCount, withheld);
+            w.WriteFinite("holdoutMean", withheld ? null : d.HoldoutMean);
+            w.WriteFinite("holdoutSd", withheld ? null : d.HoldoutSd);
+            w.WriteFinite("d", withheld ? null : d.D);
             w.WriteEndObject();
         }
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    private static void WriteCount(Utf8JsonWriter w, string name, long count, bool withheld)
+    {
+        if (withheld)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteNumber(name, count);
+        }
     }
 
     private static string? Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

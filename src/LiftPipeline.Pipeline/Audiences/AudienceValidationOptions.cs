@@ -34,6 +34,9 @@ public sealed record AudienceValidationOptions
     /// </summary>
     public bool BalanceBySegment { get; init; } = true;
 
+    /// <summary>Counts of fewer customers are withheld from the report (<see cref="AudienceReleasePolicy"/>). Default 50.</summary>
+    public long MinimumCustomers { get; init; } = 50;
+
     /// <summary>The arm the other arms are compared with. Default <c>holdout</c>.</summary>
     public string HoldoutArm { get; init; } = "holdout";
 
@@ -44,7 +47,8 @@ public sealed record AudienceValidationOptions
     public static AudienceValidationOptions From(AudienceValidationSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new AudienceValidationOptions { JaccardFloor = settings.JaccardFloor, MaxSmd = settings.MaxSmd, Covariates = settings.BalanceCovariates };
+        return new AudienceValidationOptions { JaccardFloor = settings.JaccardFloor, MaxSmd = settings.MaxSmd, Covariates = settings.BalanceCovariates,
+            MinimumCustomers = settings.MinimumCustomers };
     }
 
     /// <summary>The options' problems, one message each; empty when valid.</summary>
@@ -66,6 +70,10 @@ public sealed record AudienceValidationOptions
         if (Covariates.Count == 0 || Covariates.Distinct(StringComparer.Ordinal).Count() != Covariates.Count)
         {
             problems.Add("the balance covariates are empty or name one twice");
+        }
+        if (MinimumCustomers < 1)
+        {
+            problems.Add($"the minimum number of customers per released count {MinimumCustomers} is below 1");
         }
         if (Surfaces.Count == 0)
         {

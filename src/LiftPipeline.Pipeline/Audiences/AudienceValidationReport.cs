@@ -22,6 +22,9 @@ public sealed record AudienceValidationReport(string? Audience, DateOnly? AsOf, 
     /// <summary>Version of the validation JSON; bumped on any breaking change.</summary>
     public const int SchemaVersion = 1;
 
+    /// <summary>What <see cref="AudienceReleasePolicy"/> withheld, or null when every number is released.</summary>
+    public AudienceSuppression? Suppression { get; init; }
+
     /// <summary>The worst status of any check (pass without checks).</summary>
     public GuardrailStatus Status => Checks.Count == 0 ? GuardrailStatus.Pass : Checks.Max(c => c.Status);
 
