@@ -98,7 +98,8 @@ public sealed record AudienceReleasePolicy(long MinimumCustomers = 50)
 
     /// <summary>
     /// Suppresses one-row tables whose cells add up to one total, until they agree on whether it is hidden. The total is
-    /// pinned hidden (true), known to the reader (false) or left to the rule (null); a 0 is released.
+    /// pinned hidden (true), known to the reader (false) or left to the rule (null); a 0 is released, and a hidden total's
+    /// only cell that is not 0 is hidden with it (it is the total).
     /// </summary>
     private static (SuppressedTable[] Tables, bool TotalHidden) SharedTotal(SmallCellSuppression rule, long[][] rows, bool? pin)
     {
@@ -111,11 +112,19 @@ public sealed record AudienceReleasePolicy(long MinimumCustomers = 50)
             {
                 var row = rows[t];
                 var mask = new CellStatus?[2, row.Length + 1];
+                int nonZero = 0;
+                long total = 0;
                 for (int j = 0; j < row.Length; j++)
                 {
                     mask[0, j] = mask[1, j] = row[j] == 0 ? CellStatus.Released : null;
+                    nonZero += row[j] == 0 ? 0 : 1;
+                    total += row[j];
                 }
-                mask[0, row.Length] = mask[1, row.Length] = hidden ? CellStatus.Primary : pin == false ? CellStatus.Released : null;
+                for (int j = 0; j < row.Length && hidden && nonZero == 1; j++)
+                {
+                    mask[0, j] = mask[1, j] = row[j] == 0 ? CellStatus.Released : CellStatus.Primary;
+                }
+                mask[0, row.Length] = mask[1, row.Length] = hidden ? CellStatus.Primary : pin == false || total == 0 ? CellStatus.Released : null;
                 tables[t] = rule.Apply(To2D(row), mask);
                 any |= tables[t].IsSuppressed(0, row.Length);
             }

@@ -119,7 +119,8 @@ public sealed class AudienceValidationTests : IDisposable
             $"SELECT a.customer_id, CASE WHEN c.revenue > 1300 THEN 'holdout' ELSE a.arm END AS arm FROM '{correct}' a JOIN '{_customers}' c USING (customer_id)",
             "holdout=0.1,vbo=0.9");
 
-        var report = await AudienceValidation.RunAsync(new(_customers, _members, null, tampered), new() { Surfaces = [ActivationSurface.Meta] });
+        // Every count released (a minimum of 1): this test reads the verdicts' evidence, which a small cell would withhold.
+        var report = await AudienceValidation.RunAsync(new(_customers, _members, null, tampered), new() { Surfaces = [ActivationSurface.Meta], MinimumCustomers = 1 });
 
         var all = report.Balance!;
         double d = RevenueD(tampered);
