@@ -75,7 +75,8 @@ public sealed partial class AudienceReleasePolicyTests
         Assert.Contains("sample-ratio breach: segment 'big'; numbers withheld", released.Checks.Single(c => c.Check == "sample-ratio" && c.Segment == "big").Message, StringComparison.Ordinal);
         var everyone = Constructed().Checks.Single(c => c.Check == "sample-ratio" && c.Segment is null);
         var kept = released.Checks.Single(c => c.Check == "sample-ratio" && c.Segment is null);
-        Assert.Equal((everyone.Message, everyone.Evidence.OrderBy(e => e.Key)), (kept.Message, kept.Evidence.OrderBy(e => e.Key)));
+        Assert.Equal(everyone.Message, kept.Message);
+        Assert.Equal(everyone.Evidence.OrderBy(e => e.Key), kept.Evidence.OrderBy(e => e.Key));
         Assert.StartsWith("sample-ratio pass: all assigned customers, holdout 2,000 (plan 10.0 %)", kept.Message, StringComparison.Ordinal);
     }
 
