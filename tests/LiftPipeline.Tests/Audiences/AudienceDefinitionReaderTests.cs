@@ -64,6 +64,30 @@ public sealed partial class AudienceDefinitionReaderTests
         Assert.Empty(definition.Holdouts);
     }
 
+    [Theory]
+    [InlineData("0", "validation.minimumCustomers: is the number 0; give a whole number from 1 to 2147483647")]
+    [InlineData("12.5", "validation.minimumCustomers: is the number 12.5; give a whole number from 1 to 2147483647")]
+    [InlineData("\"50\"", "validation.minimumCustomers: is the string \"50\"; give a whole number from 1 to 2147483647")]
+    public void A_minimum_of_customers_that_is_not_a_positive_whole_number_is_a_problem(string value, string problem)
+    {
+        var e = Assert.Throws<AudienceDefinitionException>(() => Read($$"""
+            { "audience": "spring", "segments": [{ "name": "a", "rule": "orders > 0" }], "validation": { "minimumCustomers": {{value}} } }
+            """));
+
+        Assert.Equal([problem], e.Problems);
+    }
+
+    [Fact]
+    public void The_minimum_of_customers_is_read_and_defaults_to_50()
+    {
+        var set = Read("""{ "audience": "spring", "segments": [{ "name": "a", "rule": "orders > 0" }], "validation": { "minimumCustomers": 100 } }""");
+        var unset = Read("""{ "audience": "spring", "segments": [{ "name": "a", "rule": "orders > 0" }], "validation": { "maxSmd": 0.2 } }""");
+
+        Assert.Equal((100, 50), (set.Validation.MinimumCustomers, unset.Validation.MinimumCustomers));
+        Assert.Equal(100, AudienceValidationOptions.From(set.Validation).MinimumCustomers);
+        Assert.Contains("the minimum number of customers per released count 0 is below 1", new AudienceValidationOptions { MinimumCustomers = 0 }.Problems());
+    }
+
     [Fact]
     public void Every_problem_is_reported_with_its_field_in_one_line()
     {
