@@ -38,6 +38,18 @@ public sealed class AudienceValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_segment_under_the_minimum_of_customers_is_printed_without_its_numbers()
+    {
+        var (code, output, error) = await CliRunner.RunAsync("audience", "validate", _customers, "--members", _members, "--minimum-customers", "200");
+
+        Assert.Equal((1, ""), (code, error));
+        var lines = output.Split('\n');
+        Assert.Matches(@"^tiny\s+suppressed\s+below tiktok\s+—\s+—\s+—\s+—\s+—\s+suppressed$", lines[3]);
+        Assert.Contains("  size-tiktok breach: segment 'tiny'; numbers withheld (a count under 200 customers)", lines);
+        Assert.DoesNotContain("150", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_tiktok_nothing_breaches_and_the_json_says_so()
     {
         var (code, output, error) = await CliRunner.RunAsync("audience", "validate", _customers, "--members", _members, "--surfaces", "meta,google", "--json");
@@ -91,6 +103,7 @@ public sealed class AudienceValidateCommandTests : IDisposable
     [InlineData("--surfaces", "myspace", "--surfaces 'myspace' is not a surface; give meta, google, tiktok, comma separated.")]
     [InlineData("--jaccard-floor", "1.5", "--jaccard-floor 1.5 is not between 0 and 1.")]
     [InlineData("--max-smd", "0", "--max-smd 0 is not a positive number.")]
+    [InlineData("--minimum-customers", "0", "--minimum-customers 0 is below 1.")]
     public async Task A_bad_option_is_a_usage_error_of_one_line(string option, string value, string message)
     {
         var (code, output, error) = await CliRunner.RunAsync("audience", "validate", _customers, "--members", _members, option, value);
