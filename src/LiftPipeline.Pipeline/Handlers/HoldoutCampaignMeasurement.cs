@@ -26,7 +26,8 @@ namespace LiftPipeline.Pipeline.Handlers;
 /// alert per breached guardrail (SRM, underpowered, contamination — against the stored assignment too, when there is
 /// one — harm, and conflated when other holdouts are live: <see cref="ConflatedTests"/>) whose id derives from the campaign, the
 /// guardrail and the dataset, so unchanged data never alerts twice. Everything written is built from the released
-/// measurement (<see cref="ReleasePolicy"/>: small cells suppressed).
+/// measurement (<see cref="ReleasePolicy"/>: small cells suppressed); the run's aggregate table, exact or with noise charged
+/// to the campaign's privacy budget, is released by <see cref="AggregateReleaseStep"/> before the report.
 /// </summary>
 internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvider clock)
 {
