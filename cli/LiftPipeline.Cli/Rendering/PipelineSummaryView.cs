@@ -112,6 +112,13 @@ internal static class PipelineSummaryView
         {
             output.WriteLine($"  ⚠ harmed: {harm.Describe(v => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{100 * v:0.0}%"))}.");
         }
+        var hidden = m.Contrasts.Where(c => c.Suppressed && (c.Segment ?? c.Surface ?? c.Market) is not null)
+            .Select(c => c.Segment is not null ? $"segment {c.Segment}" : c.Surface is not null ? $"surface {c.Surface}" : $"market {c.Market}")
+            .Distinct(StringComparer.Ordinal).ToArray();
+        if (hidden.Length > 0)
+        {
+            output.WriteLine($"  suppressed (fewer than {m.SuppressedBelow} customers, or would reveal such a row): {string.Join(", ", hidden)}");
+        }
         output.WriteLine($"  {report.RecommendationReason}");
     }
 

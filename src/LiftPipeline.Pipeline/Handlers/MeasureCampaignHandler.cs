@@ -1,6 +1,7 @@
 using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Campaigns;
 using LiftPipeline.Pipeline.Datasets;
+using LiftPipeline.Pipeline.Evidence;
 using LiftPipeline.Pipeline.Learnings;
 using LiftPipeline.Pipeline.Reports;
 using LiftPipeline.Pipeline.Runs;
@@ -65,6 +66,8 @@ public sealed record MeasureOutcome(
 /// the one guardrail that reads the clock, gives the same result as of now; otherwise it measures again (and a late-data
 /// breach raises its alert once, with the usual derived id).
 /// </para>
+/// After a fresh measurement a concluded test writes its learnings entry (<see cref="LearningsLog"/>) and a holdout its
+/// contribution to the evidence across campaigns (<see cref="EvidenceLog"/>).
 /// A planning campaign (<see cref="CampaignStatus.Planning"/>) is not measured: its geo design is written instead, and
 /// only when the design's inputs changed (<see cref="PlanningCampaignDesign"/>).
 /// A failed measurement (a <see cref="MeasurementNotPossibleException"/>: a design the estimators cannot handle; any other
@@ -142,6 +145,7 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
                 (outcome, clockCheck) = await MeasureAsync(config, campaign, await dataset.ReadPanelAsync(manifest, cancellationToken).ConfigureAwait(false), manifest.Dataset, run, cancellationToken).ConfigureAwait(false);
             }
             await RecordLearningAsync(config, outcome, cancellationToken).ConfigureAwait(false);
+            await RecordEvidenceAsync(config, outcome, cancellationToken).ConfigureAwait(false);
             // Last: its presence means the report set, latest.json and the alerts are all stored.
             await new StoredMeasurement(key, run, outcome.Status, outcome.ReportFolder, outcome.Alerts, outcome.Message, started, clockCheck)
                 .WriteAsync(store, campaign, cancellationToken).ConfigureAwait(false);
@@ -172,6 +176,19 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         if (entry is not null)
         {
             await LearningsLog.RecordAsync(store, entry, now, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A holdout's contribution to the evidence across campaigns (its released report's mean contrasts and arm returns),
+    /// then the pooled page redrawn; a panel design contributes nothing.
+    /// </summary>
+    private async Task RecordEvidenceAsync(CampaignConfig config, MeasureOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (outcome is { Holdout: { } holdout, ReportFolder: { } folder })
+        {
+            string? concludedBy = LearningEntry.Concluded(holdout.Decision, config.Treatment, clock.GetUtcNow());
+            await EvidenceLog.RecordAsync(store, Contribution.Of(holdout, config.Name, folder, concludedBy), cancellationToken).ConfigureAwait(false);
         }
     }
 

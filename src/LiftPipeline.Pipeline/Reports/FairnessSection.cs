@@ -90,7 +90,7 @@ internal static class FairnessSection
         string verdict = r.HarmsAGroup
             ? "the overall benefit harms a group: do not roll out on the overall number alone"
             : r.Heterogeneity.PValue < r.Alpha ? "the groups' effects differ, but no group is harmed" : "no group is harmed and the groups' effects agree";
-        return $"{f.Treatment} vs {f.Control} on {f.Metric}, by {f.Dimension}: {verdict} ({q}; harm is a one-sided test per group at α = {r.Alpha.ToString(CultureInfo.InvariantCulture)}, Holm-adjusted across the {r.Groups.Count} groups; intervals are {Level(level)}).";
+        return $"{f.Treatment} vs {f.Control} on {f.Metric}, by {f.Dimension}: {verdict} ({q}; harm is a one-sided test per group at α = {r.Alpha.ToString("0.###", CultureInfo.InvariantCulture)}, Holm-adjusted across the {r.Groups.Count} groups; intervals are {Level(level)}).";
     }
 
     private static string Lift(GroupFairness f, double effect, double se, double level)

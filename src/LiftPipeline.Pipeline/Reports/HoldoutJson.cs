@@ -10,7 +10,9 @@ namespace LiftPipeline.Pipeline.Reports;
 /// a holdout report.json holds the same body (<see cref="WriteBody"/>) after the envelope (<see cref="ReportJson"/>).
 /// In a contrast, <c>ci</c> and <c>ciAlwaysValid</c> bound <c>absolute</c> (per customer); <c>ciRelative</c> and
 /// <c>ciAlwaysValidRelative</c> bound <c>relative</c>; <c>harmed</c> is true on a guardrail metric the arm harms
-/// (<see cref="HoldoutMeasurement.Harms"/>). Numbers that are not defined are null. A suppressed arm or contrast
+/// (<see cref="HoldoutMeasurement.Harms"/>). With two or more treatment arms that have an iROAS against the control, a
+/// <c>budget</c> object follows the tails and fairness (<see cref="BudgetComparison.WriteJson"/>). Numbers that are not
+/// defined are null. A suppressed arm or contrast
 /// (<see cref="LiftPipeline.Pipeline.Privacy.ReleasePolicy"/>) keeps its labels and <c>"suppressed": true</c>, and no number;
 /// the dataset's <c>customers</c> is then null.
 /// </summary>
@@ -90,6 +92,7 @@ public static class HoldoutJson
         }
         writer.WriteEndArray();
         FairnessSection.WriteJson(writer, measurement);
+        BudgetComparison.Of(measurement)?.WriteJson(writer);
     }
 
     /// <summary>The report's dataset object for a holdout: <c>{"customers","arms":[…],"metrics":[…]}</c> (metrics in contrast order).</summary>

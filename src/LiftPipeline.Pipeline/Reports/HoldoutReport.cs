@@ -146,6 +146,7 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
             }
             sb.Append("</ul>\n");
         }
+        BudgetComparison.Of(m)?.WriteHtml(sb);
         ReportHtml.Guardrails(sb, m.Guardrails);
         sb.Append(report.PrivacyNote is { } privacy ? $"<p class=\"meta\">{Html(privacy)}</p>\n" : "");
         sb.Append("</body>\n</html>\n");
@@ -185,6 +186,7 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
             sb.Append($"- {Markdown($"{c.Treatment} vs {c.Control}, {c.Metric}, {Where(c)}")}: {Percent(c.Relative)} (adjusted p {PValue(c.PAdjusted!.Value)})\n");
         }
         FairnessSection.WriteMarkdown(sb, m);
+        BudgetComparison.Of(m)?.WriteMarkdown(sb);
         sb.Append("\n## Guardrails\n\n");
         foreach (var g in m.Guardrails)
         {

@@ -23,6 +23,8 @@ namespace LiftPipeline.Pipeline.Storage;
 /// <item><c>assignments/{campaign}/assignment.parquet</c> — a holdout campaign's assignment of customers to arms;</item>
 /// <item><c>activations/{audience}/{surface}/{date}.csv</c> — hashed contact files for the ad platforms;</item>
 /// <item><c>learnings/{campaign}.{json,md}</c> and <c>learnings/index.html</c> — what each concluded test taught;</item>
+/// <item><c>evidence/contributions/{campaign}.json</c> — a holdout campaign's latest contrasts for pooling; <c>evidence/evidence.json</c>
+/// and <c>evidence/index.html</c> — the meta-analysis across campaigns;</item>
 /// <item><c>portfolio/{runId}.{json,md,html}</c> — one run's summary of every live campaign; <c>portfolio/latest.json</c> and
 /// <c>portfolio/latest.html</c> — the newest one.</item>
 /// </list>
@@ -83,6 +85,17 @@ public static class StoreLayout
     /// <summary><c>learnings/index.html</c>: every concluded test.</summary>
     public const string LearningsIndex = LearningsPrefix + "index.html";
 
+    /// <summary>Everything pooled across campaigns: <c>evidence/</c>.</summary>
+    public const string EvidencePrefix = "evidence/";
+
+    /// <summary>Every campaign's contribution to the evidence: <c>evidence/contributions/</c>.</summary>
+    public const string ContributionsPrefix = EvidencePrefix + "contributions/";
+
+    /// <summary><c>evidence/evidence.json</c>: the pooled contrasts, redrawn from every contribution.</summary>
+    public const string EvidenceJson = EvidencePrefix + "evidence.json";
+
+    /// <summary><c>evidence/index.html</c>: the same for people, with forest plots.</summary>
+    public const string EvidenceIndex = EvidencePrefix + "index.html";
     /// <summary>Every portfolio digest: <c>portfolio/</c>.</summary>
     public const string PortfolioPrefix = "portfolio/";
 
@@ -392,6 +405,13 @@ public static class StoreLayout
         name is not null && name.StartsWith(LearningsPrefix, StringComparison.Ordinal) && name.EndsWith(Json, StringComparison.Ordinal)
         && CampaignId.TryParse(name[LearningsPrefix.Length..^Json.Length], out _);
 
+    /// <summary><c>evidence/contributions/{campaign}.json</c>: a holdout campaign's contrasts from its latest measurement, replaced by the next.</summary>
+    public static string Contribution(CampaignId campaign) => $"{ContributionsPrefix}{campaign}{Json}";
+
+    /// <summary>True for a contribution, <c>evidence/contributions/{campaign}.json</c>.</summary>
+    public static bool IsContribution(string name) =>
+        name is not null && name.StartsWith(ContributionsPrefix, StringComparison.Ordinal) && name.EndsWith(Json, StringComparison.Ordinal)
+        && CampaignId.TryParse(name[ContributionsPrefix.Length..^Json.Length], out _);
     /// <summary><c>portfolio/{runId}.json</c>: the run's portfolio digest (written once, last: its presence marks the digest complete).</summary>
     public static string PortfolioJson(RunId runId) => $"{PortfolioPrefix}{runId}{Json}";
 

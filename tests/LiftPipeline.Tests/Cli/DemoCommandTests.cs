@@ -38,6 +38,8 @@ public sealed class DemoCommandTests
         // Winter and spring scale (a final decision), so they are concluded even on this 2021 clock.
         Assert.Contains($"learnings: {Path.Combine(target, "learnings", "index.html")} (every concluded test", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(target, "learnings", "vbo-holdout-winter.md")));
+        Assert.Contains("  suppressed (fewer than 50 customers, or would reveal such a row): market es, market lu", output, StringComparison.Ordinal);
+        Assert.Contains("Guardrail breached: fairness", output, StringComparison.Ordinal);   // the summer season harms es
         Assert.Contains($"  portfolio: {Path.Combine(target, "portfolio", "latest.html")} (every live campaign", output, StringComparison.Ordinal);
         Assert.Matches(@"portfolio: \d+ live campaigns \(1 designed, \d+ measured\); \d+ concluded since the last digest\. → ", output);
     }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using LiftPipeline.Pipeline.Handlers;
 using LiftPipeline.Pipeline.Hosting;
@@ -61,6 +62,24 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
             run.Summary.Exports.Where(e => e.Disposition == ExportDisposition.Quarantined).Select(e => e.Export.Path));
         Assert.Equal(10, run.Summary.Exports.Count(e => e.Disposition == ExportDisposition.Accepted));
         Assert.Empty(run.Summary.Problems);
+    }
+
+    [Fact]
+    public async Task The_spring_pilot_market_of_79_customers_is_suppressed_with_es_as_its_complement_and_nothing_else_is()
+    {
+        var spring = run.Measured("vbo-holdout-spring").Holdout!.Measurement;
+
+        var hidden = spring.Contrasts.Where(c => c.Suppressed).ToArray();
+        Assert.NotEmpty(hidden);
+        Assert.All(hidden, c => Assert.Contains(c.Market, new[] { "lu", "es" }));
+        Assert.All(spring.Contrasts.Where(c => c.Market is "lu" or "es"), c => Assert.True(c.Suppressed));
+        Assert.DoesNotContain(spring.Arms, a => a.Suppressed);
+        Assert.Equal(["de", "fr"], spring.Fairness.Single().Result.Groups.Select(g => g.Group));
+        string json = Encoding.UTF8.GetString((await run.Store.ReadAsync(StoreLayout.ReportJson(run.Measured("vbo-holdout-spring").ReportFolder!)))!.Content.Span);
+        using var report = JsonDocument.Parse(json);
+        var lu = report.RootElement.GetProperty("contrasts").EnumerateArray().Where(c => c.TryGetProperty("market", out var m) && m.GetString() == "lu").ToArray();
+        Assert.NotEmpty(lu);
+        Assert.All(lu, c => Assert.True(c.GetProperty("suppressed").GetBoolean() && !c.TryGetProperty("relative", out _)));
     }
 
     [Fact]
@@ -222,5 +241,48 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
             Assert.Equal(expected, report.Recommendation);
             Assert.Equal(report.Guardrails.Count(g => g.Status == GuardrailStatus.Breach), measured.Alerts.Count);
         }
+    }
+
+    [Fact]
+    public async Task Each_holdout_contributes_its_released_contrasts_to_the_evidence_and_the_pooled_page_is_meta_analysis_of_them()
+    {
+        var holdouts = run.Summary.Measurements.Where(m => m.Holdout is not null).Select(m => m.Campaign.Value).Order(StringComparer.Ordinal).ToArray();
+        var stored = new List<string>();
+        await foreach (var item in run.Store.ListAsync(StoreLayout.ContributionsPrefix))
+        {
+            stored.Add(item.Name);
+        }
+        Assert.Contains("vbo-holdout", holdouts);
+        Assert.Equal(holdouts.Select(c => StoreLayout.Contribution(CampaignId.Parse(c))).Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));   // the panel designs contribute nothing
+        var contributions = new List<LiftPipeline.Pipeline.Evidence.Contribution>();
+        foreach (var name in stored)
+        {
+            contributions.Add(LiftPipeline.Pipeline.Evidence.ContributionJson.Parse((await run.Store.ReadAsync(name))!.Content.Span)!);
+        }
+        var vbo = contributions.Single(c => c.Campaign == "vbo-holdout");
+        Assert.Equal("reports/vbo-holdout/demo/report.html", vbo.Report);
+        Assert.Equal(["vbo", "vbo_1p"], vbo.Arms.Select(a => a.Treatment));
+        var primary = run.Measured("vbo-holdout").Holdout!.Primary!;
+        Assert.Contains(vbo.Contrasts, r => r.Dimension is null && r.Treatment == "vbo_1p" && r.Control == "vbo" && r.Relative == primary.Relative && r.RelativeStandardError == primary.RelativeStandardError);
+
+        using var evidence = JsonDocument.Parse((await run.Store.ReadAsync(StoreLayout.EvidenceJson))!.Content);
+        // The three seasons and the autumn holdout all compare vbo_1p with vbo: that pair is pooled first.
+        var first = evidence.RootElement.GetProperty("contrasts")[0];
+        Assert.Equal(("vbo_1p", "vbo"), (first.GetProperty("treatment").GetString(), first.GetProperty("control").GetString()));
+        Assert.Equal(contributions.Count(c => c.Contrasts.Any(r => r.Dimension is null && r.Treatment == "vbo_1p" && r.Control == "vbo" && r.Metric == first.GetProperty("metric").GetString())),
+            first.GetProperty("pooled").GetProperty("k").GetInt32());
+        foreach (var contrast in evidence.RootElement.GetProperty("contrasts").EnumerateArray())
+        {
+            var rows = contributions.OrderBy(c => c.Campaign, StringComparer.Ordinal).SelectMany(c => c.Contrasts.Where(r => r.Dimension is null && r.Treatment == contrast.GetProperty("treatment").GetString()
+                && r.Control == contrast.GetProperty("control").GetString() && r.Metric == contrast.GetProperty("metric").GetString()).Take(1)).ToArray();
+            var pooled = LiftPipeline.Statistics.Decisions.Evidence.MetaAnalysis.Pool(
+                [.. rows.Select(r => Math.Log(1 + r.Relative))], [.. rows.Select(r => r.RelativeStandardError / (1 + r.Relative) * (r.RelativeStandardError / (1 + r.Relative)))]);
+            Assert.Equal(pooled.Estimate, contrast.GetProperty("pooled").GetProperty("logEstimate").GetDouble());
+        }
+        var budget = evidence.RootElement.GetProperty("budget");
+        Assert.Contains(budget.GetProperty("options").EnumerateArray(), o => o.GetProperty("name").GetString() == "vbo-holdout: vbo_1p");
+        Assert.NotNull(await run.Store.ReadAsync(StoreLayout.EvidenceIndex));
+        using var report = JsonDocument.Parse((await run.Store.ReadAsync(StoreLayout.ReportJson(run.Measured("vbo-holdout").ReportFolder!)))!.Content);
+        Assert.Equal(["vbo", "vbo_1p"], report.RootElement.GetProperty("budget").GetProperty("options").EnumerateArray().Select(o => o.GetProperty("name").GetString()));
     }
 }
