@@ -79,7 +79,17 @@ public sealed record PrivacyLedger(IReadOnlyList<LedgerCharge> Charges, IReadOnl
     public async Task WriteAsync(IObjectStore store, CampaignId campaign, double budgetRho, double delta, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        await store.WriteAsync(StoreLayout.PrivacyBudget(campaign), ToJson(campaign.Value, budgetRho, delta), ETag, cancellationToken).ConfigureAwait(false);
+        string name = StoreLayout.PrivacyBudget(campaign);
+        byte[] json = ToJson(campaign.Value, budgetRho, delta);
+        if (ETag is not null)
+        {
+            await store.WriteAsync(name, json, ETag, cancellationToken).ConfigureAwait(false);
+        }
+        else if (!await store.TryCreateAsync(name, json, cancellationToken).ConfigureAwait(false))
+        {
+            // Another measurement created the ledger since it was read empty: fail, so the run is retried against it.
+            throw new ObjectStoreException(ObjectStoreException.PreconditionFailed, name, $"{name} was created by another run while this one charged it; retry the run.");
+        }
     }
 
     /// <summary>

@@ -115,6 +115,21 @@ public sealed class AggregateReleaseTests
     }
 
     [Fact]
+    public void The_ledger_rebuilds_the_budget_from_its_charges_and_a_lowered_budget_affords_nothing_more()
+    {
+        var ledger = new PrivacyLedger([new("run-1", "overall/customers", 0.25), new("run-2", "overall/customers", 0.25), new("run-3", "overall/customers", 0.25)], [], null, null);
+
+        var budget = ledger.Budget("c", 1);
+        Assert.Equal((0.75, 0.25), (budget.SpentRho, budget.RemainingRho));
+        Assert.Equal(0.5, ledger.SpentThrough("run-2"));
+        Assert.True(ledger.Charged("run-2"));
+        Assert.False(ledger.Charged("run-4"));
+        var lowered = ledger.Budget("c", 0.5);
+        Assert.Equal((0.75, 0.0), (lowered.Rho, lowered.RemainingRho));
+        Assert.False(lowered.CanAfford(0.01));
+    }
+
+    [Fact]
     public void Privacy_noise_is_read_with_its_defaults_and_an_epsilon_budget_becomes_rho()
     {
         var config = Parse("""{ "epsilon": 1, "bounds": { "revenue": 500, "conversions": 5 }, "budget": { "epsilon": 3, "delta": 1e-6 } }""");
