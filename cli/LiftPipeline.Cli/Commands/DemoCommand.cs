@@ -78,6 +78,10 @@ internal static class DemoCommand
             await output.WriteLineAsync($"  audience {a.Audience}: {locate(StoreLayout.AudienceValidationMarkdown(a.Audience, a.AsOf!.Value))} (the validation report)").ConfigureAwait(false);
             await output.WriteLineAsync($"  {new string(' ', a.Audience.Value.Length + 9)}  {locate(StoreLayout.ActivationsPrefix + a.Audience + "/")} (hashed contact files per surface)").ConfigureAwait(false);
         }
+        if (summary.Evidence is not null)
+        {
+            await output.WriteLineAsync($"  evidence across campaigns: {locate(StoreLayout.EvidenceIndex)} (pooled lifts, forest plots, budget across running campaigns)").ConfigureAwait(false);
+        }
         if (summary.Portfolio is not null)
         {
             await output.WriteLineAsync($"  portfolio: {locate(StoreLayout.PortfolioLatestHtml)} (every live campaign and what concluded, as the nightly digest)").ConfigureAwait(false);

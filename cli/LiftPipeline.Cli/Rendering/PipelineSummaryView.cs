@@ -13,7 +13,7 @@ namespace LiftPipeline.Cli.Rendering;
 /// <summary>
 /// The human view of a pipeline pass (<c>lift run</c>, <c>lift demo</c>, each beat of <c>lift watch</c>): the exports
 /// line, one table row per estimate (campaign, estimator and cell, ATT, interval, lift, guardrails, recommendation,
-/// report; a measurement reused from an earlier run shows "reused from {run}" and its report), then quarantined exports with their reason, a line per planning campaign's design, the portfolio digest, deliveries and problems.
+/// report; a measurement reused from an earlier run shows "reused from {run}" and its report), then quarantined exports with their reason, a line per planning campaign's design, the first pooled contrast of the evidence across campaigns, the portfolio digest, deliveries and problems.
 /// </summary>
 internal static class PipelineSummaryView
 {
@@ -71,6 +71,10 @@ internal static class PipelineSummaryView
             // A panel still extending: its always-valid interval and the progress to a decision at today's rate.
             output.WriteLine($"{outcome.Campaign}: {outcome.Report!.RecommendationReason}");
         }
+        if (summary.Evidence?.Contrasts is [var first, ..])
+        {
+            output.WriteLine($"evidence: {first.Sentence} → {locate(StoreLayout.EvidenceIndex)}");
+        }
         if (summary.Portfolio is { } portfolio)
         {
             output.WriteLine($"portfolio: {Pipeline.Portfolio.PortfolioText.Summary(portfolio.Digest)} → {locate(portfolio.Html)}");
@@ -118,6 +122,12 @@ internal static class PipelineSummaryView
         if (hidden.Length > 0)
         {
             output.WriteLine($"  suppressed (fewer than {m.SuppressedBelow} customers, or would reveal such a row): {string.Join(", ", hidden)}");
+        }
+        if (Pipeline.Reports.BudgetComparison.Of(m) is { } budget)
+        {
+            // A held decision holds the budget too: the line says so rather than inviting a move.
+            string held = report.Decision.Breached.Count > 0 ? $"; on hold until {string.Join(", ", report.Decision.Breached)} is resolved" : "";
+            output.WriteLine($"  budget (Thompson shares{held}): {budget.Headline()}");
         }
         output.WriteLine($"  {report.RecommendationReason}");
     }

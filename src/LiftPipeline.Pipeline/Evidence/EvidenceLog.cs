@@ -22,7 +22,21 @@ public static class EvidenceLog
 
     /// <summary>Redraws <c>evidence/evidence.json</c> and <c>evidence/index.html</c> from the stored contributions.</summary>
     /// <exception cref="ObjectStoreException">The store failed.</exception>
-    public static async Task<EvidenceSummary> RedrawAsync(IObjectStore store, CancellationToken cancellationToken = default)
+    public static async Task<EvidenceSummary> RedrawAsync(IObjectStore store, CancellationToken cancellationToken = default) =>
+        await DrawAsync(store, await ContributionsAsync(store, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Redraws the page once every measurement of a run is done, so two measurements that redrew at the same moment
+    /// leave no stale page behind; null (and nothing written) when no holdout has contributed.
+    /// </summary>
+    /// <exception cref="ObjectStoreException">The store failed.</exception>
+    public static async Task<EvidenceSummary?> RedrawAfterRunAsync(IObjectStore store, CancellationToken cancellationToken = default)
+    {
+        var contributions = await ContributionsAsync(store, cancellationToken).ConfigureAwait(false);
+        return contributions.Count == 0 ? null : await DrawAsync(store, contributions, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<List<Contribution>> ContributionsAsync(IObjectStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var contributions = new List<Contribution>();
@@ -34,6 +48,11 @@ public static class EvidenceLog
                 contributions.Add(stored);
             }
         }
+        return contributions;
+    }
+
+    private static async Task<EvidenceSummary> DrawAsync(IObjectStore store, List<Contribution> contributions, CancellationToken cancellationToken)
+    {
         var summary = EvidencePooling.Summarize(contributions);
         await store.WriteAsync(StoreLayout.EvidenceJson, EvidenceJson.ToJson(summary), null, cancellationToken).ConfigureAwait(false);
         await store.WriteAsync(StoreLayout.EvidenceIndex, new UTF8Encoding(false).GetBytes(EvidenceHtml.ToHtml(summary)), null, cancellationToken).ConfigureAwait(false);

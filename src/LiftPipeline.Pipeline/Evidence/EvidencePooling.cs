@@ -49,7 +49,7 @@ public sealed record PooledContrast(string Treatment, string Control, string Met
 /// <summary>Everything on the evidence page: the contributions, the pooled contrasts and the budget across campaigns.</summary>
 /// <param name="Contributions">Every contribution, ordered by campaign.</param>
 /// <param name="Contrasts">The pooled contrasts, 1P+VBO vs VBO (<see cref="EvidencePooling.PrimaryTreatment"/>:<see cref="EvidencePooling.PrimaryControl"/>) first.</param>
-/// <param name="Budget">Both budget recommendations over every campaign's arms with an iROAS; null with fewer than two.</param>
+/// <param name="Budget">Both budget recommendations over the arms with an iROAS of every campaign still running; null with fewer than two.</param>
 public sealed record EvidenceSummary(IReadOnlyList<Contribution> Contributions, IReadOnlyList<PooledContrast> Contrasts, BudgetComparison? Budget);
 
 /// <summary>
@@ -106,7 +106,8 @@ public static class EvidencePooling
             }
             pooled.Add(new PooledContrast(key.Treatment, key.Control, key.Metric, [.. studies.Select(s => s.Study)], excluded, result, dimensions));
         }
-        var budget = BudgetComparison.Of([.. sorted.SelectMany(c => c.Arms.Select(a => a.ToOption($"{c.Campaign}: {a.Treatment}")))]);
+        // Money moves only between options still being bought: the arms of campaigns that have not concluded.
+        var budget = BudgetComparison.Of([.. sorted.Where(c => !c.Concluded).SelectMany(c => c.Arms.Select(a => a.ToOption($"{c.Campaign}: {a.Treatment}")))]);
         return new EvidenceSummary(sorted, pooled, budget);
     }
 

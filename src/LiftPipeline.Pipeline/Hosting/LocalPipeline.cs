@@ -2,6 +2,7 @@ using LiftPipeline.Pipeline.Alerts;
 using LiftPipeline.Pipeline.Campaigns;
 using LiftPipeline.Pipeline.Datasets;
 using LiftPipeline.Pipeline.Handlers;
+using LiftPipeline.Pipeline.Evidence;
 using LiftPipeline.Pipeline.Portfolio;
 using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
@@ -25,6 +26,7 @@ public sealed record PipelineProgress(string Stage, string? Subject, MeasureProg
 /// <param name="ShardStatistics">Each shard-range statistics work item handled (large holdout exports); null when there were none.</param>
 /// <param name="Audiences">The audience refresh from the current customer export; null when the store has no audience.</param>
 /// <param name="Portfolio">The run's portfolio digest (<c>portfolio/{runId}.*</c>); null for a pass without a run, or a run skipped for the lease.</param>
+/// <param name="Evidence">The evidence across campaigns redrawn after the run (<c>evidence/</c>); null without a run or when no holdout has contributed.</param>
 public sealed record PipelineRunSummary(
     RunId? RunId,
     RunStart? Start,
@@ -34,7 +36,8 @@ public sealed record PipelineRunSummary(
     IReadOnlyList<string> Problems,
     IReadOnlyList<ShardStatisticsOutcome>? ShardStatistics = null,
     AudienceRefreshPass? Audiences = null,
-    PortfolioPublication? Portfolio = null);
+    PortfolioPublication? Portfolio = null,
+    EvidenceSummary? Evidence = null);
 
 /// <summary>
 /// The pipeline on one machine: the same handlers the Functions app runs, driven over any <see cref="IObjectStore"/>
@@ -122,6 +125,7 @@ public sealed class LocalPipeline
         List<MeasureOutcome>? measured = null;
         List<SubscriberDelivery>? delivered = null;
         PortfolioPublication? portfolio = null;
+        EvidenceSummary? evidence = null;
         var run = await start(new NightlyRunHandler(_store, _queue, _clock) { LeaseWait = LeaseWait, Reuse = Reuse }, async scheduled =>
         {
             foreach (var failed in scheduled.Manifest?.Campaigns.Where(e => e.Status == CampaignRunStatus.Failed && e.StartedAt is null) ?? [])
@@ -130,7 +134,9 @@ public sealed class LocalPipeline
             }
             (measured, delivered) = await DrainAsync(problems, cancellationToken, async () =>
             {
-                // Every measurement of the run is done: the manifest is complete.
+                // Every measurement of the run is done: the manifest is complete, and the evidence page sees every contribution.
+                Progress?.Report(new PipelineProgress("evidence", StoreLayout.EvidenceIndex));
+                evidence = await EvidenceLog.RedrawAfterRunAsync(_store, cancellationToken).ConfigureAwait(false);
                 Progress?.Report(new PipelineProgress("portfolio", StoreLayout.PortfolioPrefix));
                 if (await new RunLedger(_store).ReadAsync(scheduled.RunId, cancellationToken).ConfigureAwait(false) is { } manifest)
                 {
@@ -144,7 +150,7 @@ public sealed class LocalPipeline
         {
             (measured, delivered) = await DrainAsync(problems, cancellationToken).ConfigureAwait(false);
         }
-        return new PipelineRunSummary(run.RunId, run.Start, exports, measured, delivered, problems, Statistics(), Audiences(), portfolio);
+        return new PipelineRunSummary(run.RunId, run.Start, exports, measured, delivered, problems, Statistics(), Audiences(), portfolio, evidence);
     }
 
     private async Task<IReadOnlyList<ExportOutcome>> HandleExportsAsync(bool measureEach, List<string> problems, CancellationToken cancellationToken)

@@ -44,6 +44,14 @@ public sealed record BudgetComparison(IReadOnlyList<BudgetOption> Options, Reall
     /// <summary>The recommendations over a holdout's treatment arms (<see cref="ArmReturn.Of"/>, named by arm); null with fewer than two.</summary>
     public static BudgetComparison? Of(HoldoutMeasurement measurement) => Of([.. ArmReturn.Of(measurement).Select(a => a.ToOption(a.Treatment))]);
 
+    /// <summary>
+    /// One line: the Thompson-share recommendation per option with its probability of being best, e.g.
+    /// <c>vbo 25,456 → 20,365 (best 9%), vbo_1p 25,712 → 30,803 (best 91%)</c>; or why none was made.
+    /// </summary>
+    public string Headline() => Thompson is not { } t ? $"no recommendation: {Refused}"
+        : string.Join(", ", t.Allocations.Select(a => $"{a.Name} {Whole(a.CurrentSpend)} → {Whole(a.RecommendedSpend)} (best {Percent(a.ProbabilityBest ?? double.NaN)})"))
+          + $"; at most ±{Percent(Settings.MaxMove)} a period, assumptions in the report";
+
     /// <summary>The assumptions every recommendation rests on, in words, with the settings' numbers.</summary>
     public IReadOnlyList<string> Assumptions() =>
     [

@@ -40,6 +40,9 @@ public sealed class DemoCommandTests
         Assert.True(File.Exists(Path.Combine(target, "learnings", "vbo-holdout-winter.md")));
         Assert.Contains("  suppressed (fewer than 50 customers, or would reveal such a row): market es, market lu", output, StringComparison.Ordinal);
         Assert.Contains("Guardrail breached: fairness", output, StringComparison.Ordinal);   // the summer season harms es
+        Assert.Matches(@"evidence: Across 4 tests \(\d still running\), vbo_1p added \+\d\.\d% \[\+\d\.\d%, \+\d\.\d%\] revenue over vbo; it helps in segment vip", output);
+        Assert.Contains("  budget (Thompson shares; on hold until fairness is resolved): vbo ", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(target, "evidence", "index.html")));
         Assert.Contains($"  portfolio: {Path.Combine(target, "portfolio", "latest.html")} (every live campaign", output, StringComparison.Ordinal);
         Assert.Matches(@"portfolio: \d+ live campaigns \(1 designed, \d+ measured\); \d+ concluded since the last digest\. → ", output);
     }

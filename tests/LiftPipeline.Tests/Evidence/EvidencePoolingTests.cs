@@ -173,16 +173,19 @@ public sealed class EvidencePoolingTests : IDisposable
     private static string Pct(double logValue) => (100 * (Math.Exp(logValue) - 1)).ToString("+0.0;-0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
 
     [Fact]
-    public void A_contrast_in_only_one_campaign_is_not_pooled_and_the_budget_spans_every_campaigns_arms()
+    public void A_contrast_in_only_one_campaign_is_not_pooled_and_the_budget_spans_the_running_campaigns_arms()
     {
-        var c = Campaigns(2, 3);
+        var c = Campaigns(3, 3, running: 2);
         var lone = c[1] with { Contrasts = [.. c[1].Contrasts.Where(r => r.Treatment != "vbo")] };
-        var summary = EvidencePooling.Summarize([c[0], lone]);
+        var concluded = c[2] with { Contrasts = [.. c[2].Contrasts.Where(r => r.Treatment != "vbo" && r.Treatment != "vbo_1p")] };
+        var summary = EvidencePooling.Summarize([c[0], lone, concluded]);
 
         Assert.DoesNotContain(summary.Contrasts, p => p.Treatment == "vbo");
         Assert.Contains(summary.Contrasts, p => p.Treatment == "vbo_1p" && p.Control == "holdout");
-        var options = c.SelectMany(x => x.Arms.Select(a => new BudgetOption($"{x.Campaign}: {a.Treatment}", a.Iroas, a.StandardError, a.Spend))).ToArray();
-        Assert.Equal(4, options.Length);
+        Assert.True(concluded.Concluded);
+        Assert.NotEmpty(concluded.Arms);
+        var options = c.Take(2).SelectMany(x => x.Arms.Select(a => new BudgetOption($"{x.Campaign}: {a.Treatment}", a.Iroas, a.StandardError, a.Spend))).ToArray();
+        Assert.Equal(4, options.Length);   // the concluded campaign's arms are not options
         var budget = summary.Budget!;
         Assert.Equal(options, budget.Options);
         Assert.Equal(EqualMarginalReturn.Recommend(options).Allocations, budget.EqualMarginal!.Allocations);

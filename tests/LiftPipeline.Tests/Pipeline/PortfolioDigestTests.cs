@@ -82,6 +82,8 @@ public sealed class PortfolioDigestTests : IDisposable
 
         var digest = PortfolioDigest.Parse((await store.ReadAsync("portfolio/run-1.json"))!.Content.Span)!;
         Assert.Equal(["geo-running", "geo-waiting"], digest.Live.Select(l => l.Campaign));
+        Assert.Null(summary.Evidence);   // panels contribute nothing to the evidence across campaigns, so no page is drawn
+        Assert.Null(await store.GetAsync("evidence/index.html"));
         var running = digest.Live[0];
         var measured = summary.Measurements.Single(m => m.Campaign.Value == "geo-running").Report!;
         Assert.Equal(("measured", 30), (running.Status, running.DaysRunning));

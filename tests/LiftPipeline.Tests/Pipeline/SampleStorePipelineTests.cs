@@ -83,6 +83,16 @@ public sealed class SampleStorePipelineTests(SampleStorePipelineTests.Run run) :
     }
 
     [Fact]
+    public void The_run_redraws_the_evidence_and_the_budget_across_campaigns_spans_the_running_holdouts_only()
+    {
+        var evidence = run.Summary.Evidence!;
+
+        Assert.Equal(("vbo_1p", "vbo", 4), (evidence.Contrasts[0].Treatment, evidence.Contrasts[0].Control, evidence.Contrasts[0].Result.Studies));
+        // vbo-holdout is the only running holdout with spend (creative-holdout has none): its two arms are the options.
+        Assert.Equal(["vbo-holdout: vbo", "vbo-holdout: vbo_1p"], evidence.Budget!.Options.Select(o => o.Name));
+    }
+
+    [Fact]
     public async Task The_three_ended_seasons_and_only_they_write_learnings_entries()
     {
         var written = new List<string>();

@@ -4,8 +4,9 @@ using LiftPipeline.Tests.Evidence;
 namespace LiftPipeline.Tests.Reports.Browser;
 
 /// <summary>
-/// evidence/index.html laid out in headless chromium: four simulated holdouts with campaign ids as long as the samples'
-/// (one running), so the page has three pooled contrasts with subgroup tables and a budget table of eight options. Fails
+/// evidence/index.html laid out in headless chromium: four simulated holdouts with campaign ids as long as the samples',
+/// all still running, so the page has three pooled contrasts with subgroup tables and a budget table of eight options
+/// (the arms of running campaigns are the budget's options). Fails
 /// like the report pages on an error, an overflowing or wrapped table, or a clipped chart label. Simulation category
 /// (browser runs).
 /// </summary>
@@ -16,7 +17,7 @@ public sealed class EvidenceBrowserTests
     public async Task Evidence_page_lays_out_without_errors_and_draws_a_forest_plot_per_pooled_contrast()
     {
         Assert.True(HeadlessChromium.Executable is not null, "chromium is not installed: the layout tests need Debian's chromium package.");
-        var campaigns = EvidencePoolingTests.Campaigns(4, 21, running: 1)
+        var campaigns = EvidencePoolingTests.Campaigns(4, 21, running: 4)
             .Select((c, i) => c with { Campaign = $"vbo-holdout-season-{i}", Report = $"reports/vbo-holdout-season-{i}/run-1/report.html" }).ToArray();
         var summary = EvidencePooling.Summarize(campaigns);
         string folder = Path.Combine(AppContext.BaseDirectory, "report-screenshots");
