@@ -121,8 +121,7 @@ public sealed class AggregatePipelineTests : IDisposable
     private async Task<FolderStore> StoreAsync(string privacy)
     {
         string export = TestData.Samples("exports", "vbo-holdout", "customers.parquet");
-        string config = await File.ReadAllTextAsync(TestData.Samples("campaigns", "vbo-holdout", "campaign.json"));
-        config = config.Replace("\"alpha\": 0.05,", $"\"alpha\": 0.05, {privacy}", StringComparison.Ordinal);
+        string config = TestData.VboHoldoutConfigWithPrivacy(privacy);
         var store = new FolderStore(Path.Combine(_root.FullName, "store"));
         await store.WriteAsync("campaigns/vbo-holdout/campaign.json", Encoding.UTF8.GetBytes(config));
         await store.WriteAsync("exports/vbo-holdout/customers.parquet", await File.ReadAllBytesAsync(export));
