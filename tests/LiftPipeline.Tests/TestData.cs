@@ -25,6 +25,24 @@ internal static class TestData
     /// <summary>A path in the repository's sample store (samples/, laid out like the object store), which sits two levels above tests/data.</summary>
     public static string Samples(params string[] parts) => System.IO.Path.GetFullPath(System.IO.Path.Combine([Root.Value, "..", "..", "samples", .. parts]));
 
+    /// <summary>
+    /// The vbo-holdout sample's campaign.json with <paramref name="privacy"/> (a <c>"privacy": {…},</c> member, or empty) in
+    /// place of the sample's own privacy block, for tests that set their own.
+    /// </summary>
+    public static string VboHoldoutConfigWithPrivacy(string privacy)
+    {
+        string config = File.ReadAllText(Samples("campaigns", "vbo-holdout", "campaign.json"));
+        int start = config.IndexOf("\"privacy\":", StringComparison.Ordinal);
+        int end = config.IndexOf('{', start), depth = 0;
+        do
+        {
+            depth += config[end] == '{' ? 1 : config[end] == '}' ? -1 : 0;
+            end++;
+        }
+        while (depth > 0);
+        return config[..start] + privacy + config[(config.IndexOf(',', end) + 1)..];
+    }
+
     /// <summary>A fresh empty directory under the system temp folder, removed when disposed.</summary>
     public static TempDirectory TempDirectory() => new();
 }

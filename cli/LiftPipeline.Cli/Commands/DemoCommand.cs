@@ -73,6 +73,10 @@ internal static class DemoCommand
             await output.WriteLineAsync($"  {m.Campaign}: {locate(StoreLayout.LatestReport(m.Campaign))}").ConfigureAwait(false);
             await output.WriteLineAsync($"  {new string(' ', m.Campaign.Value.Length)}  {locate(StoreLayout.ReportHtml(m.ReportFolder!))} (open in a browser)").ConfigureAwait(false);
         }
+        foreach (var m in summary.Measurements.Where(m => m.Holdout?.PrivacyNote is not null && m.ReportFolder is not null))
+        {
+            await output.WriteLineAsync($"  {m.Campaign}: {locate(StoreLayout.AggregatesCsv(m.ReportFolder!))} (the noisy aggregate table) and {locate(StoreLayout.PrivacyBudget(m.Campaign))} (its privacy budget)").ConfigureAwait(false);
+        }
         foreach (var a in summary.Audiences?.Audiences.Where(a => a.AsOf is not null && a.Status != AudienceRefreshStatus.Failed) ?? [])
         {
             await output.WriteLineAsync($"  audience {a.Audience}: {locate(StoreLayout.AudienceValidationMarkdown(a.Audience, a.AsOf!.Value))} (the validation report)").ConfigureAwait(false);

@@ -129,6 +129,10 @@ internal static class PipelineSummaryView
             string held = report.Decision.Breached.Count > 0 ? $"; on hold until {string.Join(", ", report.Decision.Breached)} is resolved" : "";
             output.WriteLine($"  budget (Thompson shares{held}): {budget.Headline()}");
         }
+        if (report.PrivacyNote is { } privacy)
+        {
+            output.WriteLine($"  {privacy}");
+        }
         output.WriteLine($"  {report.RecommendationReason}");
     }
 

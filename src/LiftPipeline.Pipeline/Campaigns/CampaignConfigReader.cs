@@ -35,7 +35,9 @@ internal sealed partial class CampaignConfigReader
         ["geoDesign"] = ["metric", "sizes", "treatmentPeriods", "effectSizes", "include", "exclude", "controls", "cpic", "budget", "alpha", "power",
             "lookback", "calibrationWindows", "estimator", "permutations", "permutation", "seed", "side", "ranking", "holdout", "cells", "fixedHorizon"],
         ["columns"] = [.. ContractColumns.Mappable],
-        ["privacy"] = ["minimumCustomers"],
+        ["privacy"] = ["minimumCustomers", "noise"],
+        ["privacy.noise"] = ["mechanism", "epsilon", "delta", "bounds", "budget"],
+        ["privacy.noise.budget"] = ["rho", "epsilon", "delta"],
     };
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
@@ -106,7 +108,7 @@ internal sealed partial class CampaignConfigReader
             ? settings with { RevenueMetric = settings.RevenueMetric ?? revenueMetric, ConversionMetric = settings.ConversionMetric ?? conversionMetric }
             : null;
         var columns = Columns(root);
-        var privacy = Privacy(root, design);
+        var privacy = Privacy(root, design, metrics);
         var geoDesign = GeoDesign(root, design, status, metrics, seed, alpha);
         if (design is null && !TryGet(root, "design", out _))
         {
@@ -269,7 +271,7 @@ internal sealed partial class CampaignConfigReader
     }
 
     /// <summary>The <c>privacy</c> section: how a holdout's numbers are released (<see cref="ReleasePolicy"/>).</summary>
-    private ReleasePolicy Privacy(JsonElement root, string? design)
+    private ReleasePolicy Privacy(JsonElement root, string? design, IReadOnlyList<string>? metrics)
     {
         if (!root.TryGetProperty("privacy", out var element) || element.ValueKind == JsonValueKind.Null)
         {
@@ -285,7 +287,10 @@ internal sealed partial class CampaignConfigReader
             return ReleasePolicy.Default;
         }
         CheckProperties(element, "privacy", Properties["privacy"]);
-        return new ReleasePolicy(Int(element, "privacy", "minimumCustomers", (int)ReleasePolicy.Default.MinimumCustomers, 1, int.MaxValue));
+        return new ReleasePolicy(Int(element, "privacy", "minimumCustomers", (int)ReleasePolicy.Default.MinimumCustomers, 1, int.MaxValue))
+        {
+            Noise = TryGet(element, "noise", out var noise) && IsObject(noise, "privacy.noise", "the noise settings") ? Noise(noise, metrics) : null,
+        };
     }
 
     private Dictionary<string, string> Columns(JsonElement root)

@@ -26,7 +26,8 @@ namespace LiftPipeline.Pipeline.Handlers;
 /// alert per breached guardrail (SRM, underpowered, contamination — against the stored assignment too, when there is
 /// one — harm, and conflated when other holdouts are live: <see cref="ConflatedTests"/>) whose id derives from the campaign, the
 /// guardrail and the dataset, so unchanged data never alerts twice. Everything written is built from the released
-/// measurement (<see cref="ReleasePolicy"/>: small cells suppressed).
+/// measurement (<see cref="ReleasePolicy"/>: small cells suppressed); the run's aggregate table, exact or with noise charged
+/// to the campaign's privacy budget, is released by <see cref="AggregateReleaseStep"/> before the report.
 /// </summary>
 internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvider clock)
 {
@@ -58,11 +59,20 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
                 new Dictionary<string, double> { ["shards"] = shards.Count }, cancellationToken).ConfigureAwait(false);
         }
         // The one step between measuring and releasing: nothing built below sees a small cell.
+        var measured = measurement;
         measurement = config.Privacy.Release(measurement);
         var (days, planned) = Days(config.Treatment, now);
-        var report = HoldoutReport.Create(campaign, runId, now, measurement, days, planned);
         string folder = StoreLayout.ReportFolder(campaign, runId);
         var alerts = new List<string>();
+        var aggregates = await AggregateReleaseStep.ReleaseAsync(store, campaign, runId, config.Privacy, config.Metrics, measured,
+            (caps, ct) => MergeAsync(shards, partials, copies, caps, ct), folder, PrivacyAlertId(config, campaign),
+            async (message, ct) =>
+            {
+                var alert = MeasureCampaignHandler.NewAlert(campaign, PrivacyGuardrail, BudgetIdentity(config), "exhausted", runId, now, message,
+                    new Dictionary<string, double> { ["budget_rho"] = config.Privacy.Noise!.BudgetRho }, StoreLayout.ReportHtml(folder));
+                alerts.Add(await AlertOutbox.RaiseAsync(store, alert, AlertOutbox.SubscribersOf(config), now, ct).ConfigureAwait(false));
+            }, cancellationToken).ConfigureAwait(false);
+        var report = HoldoutReport.Create(campaign, runId, now, measurement, days, planned) with { PrivacyNote = aggregates.Note };
         foreach (var breach in measurement.Guardrails.Where(g => g.Status == GuardrailStatus.Breach))
         {
             var alert = MeasureCampaignHandler.NewAlert(campaign, breach.Name, manifest.Dataset, MeasureCampaignHandler.Finding(breach), runId, now, $"{config.Name}: {breach.Message}", breach.Evidence, StoreLayout.ReportHtml(folder));
@@ -77,6 +87,16 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
             $"{campaign}: {measurement.Contrasts.Count} contrasts over {measurement.Arms.Sum(a => a.N):N0} customers, {report.Recommendation.ToString().ToLowerInvariant()}, {alerts.Count} alerts; report {folder}",
             null, folder, alerts) { Holdout = report };
     }
+
+    /// <summary>The guardrail name of the alert raised when the privacy budget refuses a run's aggregate table.</summary>
+    internal const string PrivacyGuardrail = "privacy";
+
+    /// <summary>The privacy alert's id: stable per campaign and budget, so an exhausted budget alerts once.</summary>
+    private static string PrivacyAlertId(CampaignConfig config, CampaignId campaign) =>
+        Alerts.Alert.CreateId(campaign, PrivacyGuardrail, BudgetIdentity(config), "exhausted");
+
+    private static string BudgetIdentity(CampaignConfig config) =>
+        $"rho={(config.Privacy.Noise?.BudgetRho ?? 0).ToString("R", System.Globalization.CultureInfo.InvariantCulture)}";
 
     /// <summary>How <paramref name="config"/>'s holdout is measured (settings, metrics, α, guardrails).</summary>
     internal static HoldoutMeasureOptions MeasureOptions(CampaignConfig config) => new()

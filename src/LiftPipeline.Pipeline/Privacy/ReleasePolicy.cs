@@ -24,14 +24,18 @@ public sealed record ReleasePolicy(long MinimumCustomers = 50)
     /// <summary>The default policy: suppress cells below 50 customers.</summary>
     public static ReleasePolicy Default { get; } = new();
 
+    /// <summary>
+    /// <c>privacy.noise</c>: the aggregate table is released with noise and charged to the campaign's budget
+    /// (<see cref="AggregateRelease"/>); null (default): released exact, after suppression.
+    /// </summary>
+    public AggregateNoise? Noise { get; init; }
+
     /// <summary>The measurement as it may be released: suppressed arms and rows keep their labels and lose their numbers.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A minimum below 1.</exception>
     public HoldoutMeasurement Release(HoldoutMeasurement measurement)
     {
         ArgumentNullException.ThrowIfNull(measurement);
-        var tables = ReleaseTables.Build(measurement);
-        var suppression = new SmallCellSuppression(MinimumCustomers);
-        var hidden = tables.Suppress(suppression);
+        var hidden = Hidden(measurement);
         if (hidden.Arms.Count == 0 && hidden.Cells.Count == 0)
         {
             return measurement with { SuppressedBelow = MinimumCustomers };
@@ -56,6 +60,10 @@ public sealed record ReleasePolicy(long MinimumCustomers = 50)
         bool overallHidden = hidden.Arms.Count > 0 || contrasts.Any(c => c.Suppressed && c.Segment is null && c.Surface is null && c.Market is null);
         return WithFairnessOfReleasedRows(overallHidden ? WithGuardrailDetailsWithheld(released) : released);
     }
+
+    /// <summary>The arms and breakdown cells of <paramref name="measurement"/> that <see cref="Release"/> hides.</summary>
+    internal HiddenCells Hidden(HoldoutMeasurement measurement) =>
+        ReleaseTables.Build(measurement).Suppress(new SmallCellSuppression(MinimumCustomers));
 
     /// <summary>
     /// The guardrails speak of arms and overall rows (SRM shares, exposed holdout customers, a harm row's lift): with one

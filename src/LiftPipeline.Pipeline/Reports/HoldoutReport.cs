@@ -31,6 +31,12 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
 
     string IReportEnvelope.Design => Design;
 
+    /// <summary>
+    /// The report's "Privacy" line when the aggregate table is released with noise (the minimum cell size, the mechanism,
+    /// ε per table, ρ spent of the budget and its ε), or why this run's table was refused; null: no line.
+    /// </summary>
+    public string? PrivacyNote { get; init; }
+
     /// <summary>The guardrail results of the measurement.</summary>
     public IReadOnlyList<GuardrailResult> Guardrails => Measurement.Guardrails;
 
@@ -142,6 +148,7 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
         }
         BudgetComparison.Of(m)?.WriteHtml(sb);
         ReportHtml.Guardrails(sb, m.Guardrails);
+        sb.Append(report.PrivacyNote is { } privacy ? $"<p class=\"meta\">{Html(privacy)}</p>\n" : "");
         sb.Append("</body>\n</html>\n");
         return sb.ToString();
     }
@@ -185,6 +192,7 @@ public sealed record HoldoutReport(string Campaign, string RunId, DateTimeOffset
         {
             sb.Append($"- **{Markdown(g.Name)}**: {g.Status.ToString().ToLowerInvariant()}. {Markdown(g.Message)}\n");
         }
+        sb.Append(report.PrivacyNote is { } privacy ? $"\n{Markdown(privacy)}\n" : "");
         return sb.ToString();
     }
 

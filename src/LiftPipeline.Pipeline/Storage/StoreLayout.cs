@@ -105,6 +105,9 @@ public static class StoreLayout
     /// <summary><c>portfolio/latest.html</c>: the newest digest for people.</summary>
     public const string PortfolioLatestHtml = PortfolioPrefix + "latest.html";
 
+    /// <summary>Every campaign's privacy budget: <c>privacy/</c>.</summary>
+    public const string PrivacyPrefix = "privacy/";
+
     /// <summary>Where rejected customer exports go: <c>quarantine/_customers/</c> ('_' is never in a campaign id).</summary>
     public const string CustomersQuarantinePrefix = QuarantinePrefix + "_customers/";
 
@@ -235,6 +238,15 @@ public static class StoreLayout
 
     /// <summary><c>{folder}report.md</c>, the report as Markdown.</summary>
     public static string ReportMarkdown(string reportFolder) => ReportFile(reportFolder, "report.md");
+
+    /// <summary><c>reports/{campaign}/{runId}/aggregates.json</c>: the run's aggregate table (exact, or with noise).</summary>
+    public static string AggregatesJson(string reportFolder) => ReportFile(reportFolder, "aggregates.json");
+
+    /// <summary><c>reports/{campaign}/{runId}/aggregates.csv</c>: the same table, one line per row and metric.</summary>
+    public static string AggregatesCsv(string reportFolder) => ReportFile(reportFolder, "aggregates.csv");
+
+    /// <summary><c>privacy/{campaign}.json</c>: the campaign's privacy budget and its charges across runs.</summary>
+    public static string PrivacyBudget(CampaignId campaign) => $"{PrivacyPrefix}{campaign}{Json}";
 
     /// <summary><c>reports/{campaign}/latest.json</c>: the pointer to the campaign's newest report.</summary>
     public static string LatestReport(CampaignId campaign) => $"{ReportsPrefix}{campaign}/latest.json";

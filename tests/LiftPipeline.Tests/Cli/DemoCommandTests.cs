@@ -43,6 +43,9 @@ public sealed class DemoCommandTests
         Assert.Matches(@"evidence: Across 4 tests \(\d still running\), vbo_1p added \+\d\.\d% \[\+\d\.\d%, \+\d\.\d%\] revenue over vbo; it helps in segment vip", output);
         Assert.Contains("  budget (Thompson shares; on hold until fairness is resolved): vbo ", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(target, "evidence", "index.html")));
+        Assert.Contains("  Privacy: cells with fewer than 50 customers are suppressed. The aggregate table (aggregates.json) is released with Gaussian noise at ε = 1", output, StringComparison.Ordinal);
+        Assert.Contains($"(its privacy budget)", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(target, "privacy", "vbo-holdout.json")));
         Assert.Contains($"  portfolio: {Path.Combine(target, "portfolio", "latest.html")} (every live campaign", output, StringComparison.Ordinal);
         Assert.Matches(@"portfolio: \d+ live campaigns \(1 designed, \d+ measured\); \d+ concluded since the last digest\. → ", output);
     }

@@ -28,8 +28,7 @@ public sealed class PrivacyPipelineTests : IDisposable
         string export = TestData.Samples("exports", "vbo-holdout", "customers.parquet");
         long vip = Convert.ToInt64(CustomerExportKit.Scalar($"SELECT count(*) FROM '{export}' WHERE arm = 'holdout' AND segment = 'vip'"), CultureInfo.InvariantCulture);
         long minimum = vip + 1;
-        string config = await File.ReadAllTextAsync(TestData.Samples("campaigns", "vbo-holdout", "campaign.json"));
-        config = config.Replace("\"alpha\": 0.05,", $"\"alpha\": 0.05, \"privacy\": {{ \"minimumCustomers\": {minimum} }},", StringComparison.Ordinal);
+        string config = TestData.VboHoldoutConfigWithPrivacy($"\"privacy\": {{ \"minimumCustomers\": {minimum} }},");
         var store = new FolderStore(Path.Combine(_root.FullName, "store"));
         await store.WriteAsync("campaigns/vbo-holdout/campaign.json", Encoding.UTF8.GetBytes(config));
         await store.WriteAsync("exports/vbo-holdout/customers.parquet", await File.ReadAllBytesAsync(export));

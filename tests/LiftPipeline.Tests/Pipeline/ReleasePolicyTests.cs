@@ -125,9 +125,9 @@ public sealed class ReleasePolicyTests
 
         Assert.Equal(50, Parse(""" "design": "holdout" """).Privacy.MinimumCustomers);
         Assert.Equal(100, Parse(""" "design": "holdout", "privacy": {"minimumCustomers": 100} """).Privacy.MinimumCustomers);
-        var error = Assert.Throws<CampaignConfigException>(() => Parse(""" "design": "holdout", "privacy": {"minimumCustomers": 0, "noise": 1} """));
-        Assert.Equal(["privacy.noise", "privacy.minimumCustomers"], error.Errors.Select(e => e.Path));
-        Assert.StartsWith("campaigns/p/campaign.json has 2 problems: privacy.noise: is not a known property", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<CampaignConfigException>(() => Parse(""" "design": "holdout", "privacy": {"minimumCustomers": 0, "noize": 1} """));
+        Assert.Equal(["privacy.noize", "privacy.minimumCustomers"], error.Errors.Select(e => e.Path));
+        Assert.StartsWith("campaigns/p/campaign.json has 2 problems: privacy.noize: is not a known property", error.Message, StringComparison.Ordinal);
         var panel = Assert.Throws<CampaignConfigException>(() => Parse(""" "design": "panel", "privacy": {"minimumCustomers": 10} """));
         Assert.Equal("privacy", Assert.Single(panel.Errors).Path);
     }
