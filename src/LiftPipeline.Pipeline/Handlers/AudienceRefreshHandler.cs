@@ -238,7 +238,7 @@ public sealed class AudienceRefreshHandler(IObjectStore store, TimeProvider cloc
             var record = new RefreshRecord(export.Name, export.ETag, definitionObject.ETag, EngineVersion.Current, asOf, StoreLayout.AudienceMembers(id, asOf),
                 previousExport is null ? null : earlierExport);
             await store.WriteAsync(StoreLayout.AudienceLatest(id), record.ToJson(build, validation), null, cancellationToken).ConfigureAwait(false);
-            string segmentsLine = string.Join(", ", build.Segments.Select(s => $"{s.Segment} {s.Members:N0}"));
+            string segmentsLine = string.Join(", ", build.Segments.Select(s => $"{s.Segment} {ReleasedSize(validation, s.Segment, s.Members)}"));
             return new AudienceRefreshOutcome(id, AudienceRefreshStatus.Refreshed,
                 $"{id}: {build.Customers:N0} customers as of {asOf:yyyy-MM-dd} — {segmentsLine}; validation {AudienceValidationJson.Status(validation.Status)}.",
                 asOf, build, validation, activations?.Surfaces, assignments, alerts);
@@ -248,6 +248,10 @@ public sealed class AudienceRefreshHandler(IObjectStore store, TimeProvider cloc
             return new AudienceRefreshOutcome(id, AudienceRefreshStatus.Failed, e.Message, asOf);
         }
     }
+
+    /// <summary>A segment's size as the validation report releases it: the count, or "suppressed" when it withholds the segment.</summary>
+    private static string ReleasedSize(AudienceValidationReport validation, string segment, long members) =>
+        validation.Suppression?.Segments.Contains(segment) == true ? "suppressed" : members.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The activation files of the activated segment's members outside every holdout arm, uploaded beside earlier days'.</summary>
     private async Task<ActivationSummary> ActivateAsync(AudienceId id, AudienceActivation activate, SegmentMembers segments, List<string> assignmentFiles,
@@ -441,7 +445,15 @@ public sealed class AudienceRefreshHandler(IObjectStore store, TimeProvider cloc
                 w.WriteStartObject("segments");
                 foreach (var segment in build.Segments)
                 {
-                    w.WriteNumber(segment.Segment, segment.Members);
+                    // Only what the validation report releases: a segment it withholds has no size here either.
+                    if (validation.Suppression?.Segments.Contains(segment.Segment) == true)
+                    {
+                        w.WriteNull(segment.Segment);
+                    }
+                    else
+                    {
+                        w.WriteNumber(segment.Segment, segment.Members);
+                    }
                 }
                 w.WriteEndObject();
                 w.WriteString("validation", AudienceValidationJson.Status(validation.Status));

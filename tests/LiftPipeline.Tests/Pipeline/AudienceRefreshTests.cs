@@ -123,6 +123,27 @@ public sealed class AudienceRefreshTests
     };
 
     [Fact]
+    public async Task Segments_the_validation_withholds_have_no_size_in_latest_json_or_the_refresh_line()
+    {
+        // A minimum of 4,000 withholds champions (3,790) and bargain-hunters (3,598); young-adults and win-back stay.
+        using var root = TestData.TempDirectory();
+        string definition = (await File.ReadAllTextAsync(SampleDefinition)).Replace("\"validation\": {", "\"validation\": { \"minimumCustomers\": 4000,", StringComparison.Ordinal);
+        var store = await SampleStoreAsync(root, definition);
+
+        var refreshed = Assert.Single((await RefreshAsync(store)).Audiences);
+
+        using var latest = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(root.FullName, "audiences", "spring", "latest.json")));
+        var segments = latest.RootElement.GetProperty("segments");
+        Assert.Equal(JsonValueKind.Null, segments.GetProperty("champions").ValueKind);
+        Assert.Equal(JsonValueKind.Null, segments.GetProperty("bargain-hunters").ValueKind);
+        Assert.Equal(6838, segments.GetProperty("young-adults").GetInt64());
+        Assert.Equal(5486, segments.GetProperty("win-back").GetInt64());
+        Assert.Contains("bargain-hunters suppressed", refreshed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("3,598", refreshed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("3,790", refreshed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_second_pass_changes_nothing_and_a_changed_definition_refreshes_against_the_previous_members()
     {
         using var root = TestData.TempDirectory();
