@@ -144,8 +144,10 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
             {
                 (outcome, clockCheck) = await MeasureAsync(config, campaign, await dataset.ReadPanelAsync(manifest, cancellationToken).ConfigureAwait(false), manifest.Dataset, run, cancellationToken).ConfigureAwait(false);
             }
-            await RecordLearningAsync(config, outcome, cancellationToken).ConfigureAwait(false);
-            await RecordEvidenceAsync(config, outcome, cancellationToken).ConfigureAwait(false);
+            var measuredAt = clock.GetUtcNow();
+            string? concludedBy = (outcome.Report?.Decision ?? outcome.Holdout?.Decision) is { } decision ? LearningEntry.Concluded(decision, config.Treatment, measuredAt) : null;
+            await RecordLearningAsync(config, outcome, concludedBy, measuredAt, cancellationToken).ConfigureAwait(false);
+            await RecordEvidenceAsync(config, outcome, concludedBy, cancellationToken).ConfigureAwait(false);
             // Last: its presence means the report set, latest.json and the alerts are all stored.
             await new StoredMeasurement(key, run, outcome.Status, outcome.ReportFolder, outcome.Alerts, outcome.Message, started, clockCheck)
                 .WriteAsync(store, campaign, cancellationToken).ConfigureAwait(false);
@@ -159,18 +161,17 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
         return outcome;
     }
 
-    /// <summary>A learnings entry when the measured campaign's test has concluded (<see cref="LearningEntry.Concluded"/>); the first one stands.</summary>
-    private async Task RecordLearningAsync(CampaignConfig config, MeasureOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>A learnings entry when the measured campaign's test has concluded (<paramref name="concludedBy"/>, <see cref="LearningEntry.Concluded"/>); the first one stands.</summary>
+    private async Task RecordLearningAsync(CampaignConfig config, MeasureOutcome outcome, string? concludedBy, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (outcome.ReportFolder is not { } folder)
+        if (concludedBy is null || outcome.ReportFolder is not { } folder)
         {
             return;
         }
-        var now = clock.GetUtcNow();
         LearningEntry? entry = outcome switch
         {
-            { Report: { } panel } when LearningEntry.Concluded(panel.Decision, config.Treatment, now) is { } why => LearningEntry.Of(config, panel, folder, why),
-            { Holdout: { } holdout } when LearningEntry.Concluded(holdout.Decision, config.Treatment, now) is { } why => LearningEntry.Of(config, holdout, folder, why),
+            { Report: { } panel } => LearningEntry.Of(config, panel, folder, concludedBy),
+            { Holdout: { } holdout } => LearningEntry.Of(config, holdout, folder, concludedBy),
             _ => null,
         };
         if (entry is not null)
@@ -183,11 +184,10 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
     /// A holdout's contribution to the evidence across campaigns (its released report's mean contrasts and arm returns),
     /// then the pooled page redrawn; a panel design contributes nothing.
     /// </summary>
-    private async Task RecordEvidenceAsync(CampaignConfig config, MeasureOutcome outcome, CancellationToken cancellationToken)
+    private async Task RecordEvidenceAsync(CampaignConfig config, MeasureOutcome outcome, string? concludedBy, CancellationToken cancellationToken)
     {
         if (outcome is { Holdout: { } holdout, ReportFolder: { } folder })
         {
-            string? concludedBy = LearningEntry.Concluded(holdout.Decision, config.Treatment, clock.GetUtcNow());
             await EvidenceLog.RecordAsync(store, Contribution.Of(holdout, config.Name, folder, concludedBy), cancellationToken).ConfigureAwait(false);
         }
     }
