@@ -19,6 +19,7 @@ public sealed class HoldoutPairScan(AssignmentIndex other, string otherControl, 
     private readonly Welford[] _cells = new Welford[metrics.Count * 4];
     private readonly int _otherControl = other.ArmIndexOf(otherControl);
     private long _customers;
+    private int _control = -1;   // this test's control arm among _arms, once seen
 
     /// <summary>Adds every row of one of this test's exports (columns found through <paramref name="columns"/>).</summary>
     /// <exception cref="ExportValidationException">The export lacks a customer id, arm or metric column.</exception>
@@ -60,7 +61,7 @@ public sealed class HoldoutPairScan(AssignmentIndex other, string otherControl, 
             }
             int here = toArm[rows.ArmOf(i)];
             _table[here][there]++;
-            int cell = (string.Equals(_arms[here], control, StringComparison.Ordinal) ? 2 : 0) + (there == _otherControl ? 1 : 0);
+            int cell = (here == _control ? 2 : 0) + (there == _otherControl ? 1 : 0);
             for (int m = 0; m < metrics.Count; m++)
             {
                 double y = rows.Values(m)[i];
@@ -100,6 +101,10 @@ public sealed class HoldoutPairScan(AssignmentIndex other, string otherControl, 
         }
         _arms.Add(arm);
         _table.Add(new long[other.Arms.Count]);
+        if (string.Equals(arm, control, StringComparison.Ordinal))
+        {
+            _control = _arms.Count - 1;
+        }
         return _arms.Count - 1;
     }
 

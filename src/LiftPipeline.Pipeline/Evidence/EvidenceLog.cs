@@ -5,8 +5,9 @@ namespace LiftPipeline.Pipeline.Evidence;
 
 /// <summary>
 /// The evidence across campaigns in the store (docs/decisions.md, "Evidence across campaigns: in the pipeline"): a holdout
-/// campaign's fresh measurement replaces <c>evidence/contributions/{campaign}.json</c>, then <c>evidence/evidence.json</c>
-/// and <c>evidence/index.html</c> are redrawn from every contribution. Idempotent: the same contributions write the same bytes.
+/// campaign's fresh measurement replaces <c>evidence/contributions/{campaign}.json</c>, and <c>evidence/evidence.json</c>
+/// and <c>evidence/index.html</c> are redrawn from every contribution once the run is over (after that measurement for a
+/// data-triggered run; when the last measurement of a nightly or manual run is done for the others). Idempotent: the same contributions write the same bytes.
 /// </summary>
 public static class EvidenceLog
 {
@@ -14,10 +15,20 @@ public static class EvidenceLog
     /// <exception cref="ObjectStoreException">The store failed.</exception>
     public static async Task<EvidenceSummary> RecordAsync(IObjectStore store, Contribution contribution, CancellationToken cancellationToken = default)
     {
+        await ContributeAsync(store, contribution, cancellationToken).ConfigureAwait(false);
+        return await RedrawAsync(store, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stores <paramref name="contribution"/> only: a measurement of a nightly or manual run leaves the redraw to the end of
+    /// the run (<see cref="RedrawAfterRunAsync"/>), so a run over n holdouts reads the contributions once, not n times.
+    /// </summary>
+    /// <exception cref="ObjectStoreException">The store failed.</exception>
+    public static async Task ContributeAsync(IObjectStore store, Contribution contribution, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(contribution);
         await store.WriteAsync(StoreLayout.Contribution(CampaignId.Parse(contribution.Campaign)), ContributionJson.ToJson(contribution), null, cancellationToken).ConfigureAwait(false);
-        return await RedrawAsync(store, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Redraws <c>evidence/evidence.json</c> and <c>evidence/index.html</c> from the stored contributions.</summary>

@@ -64,12 +64,13 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
         var (days, planned) = Days(config.Treatment, now);
         string folder = StoreLayout.ReportFolder(campaign, runId);
         var alerts = new List<string>();
+        string privacyAlert = PrivacyAlertId(config, campaign);
         var aggregates = await AggregateReleaseStep.ReleaseAsync(store, campaign, runId, config.Privacy, config.Metrics, measured,
-            (caps, ct) => MergeAsync(shards, partials, copies, caps, ct), folder, PrivacyAlertId(config, campaign),
+            (caps, ct) => MergeAsync(shards, partials, copies, caps, ct), folder, privacyAlert,
             async (message, ct) =>
             {
-                var alert = MeasureCampaignHandler.NewAlert(campaign, PrivacyGuardrail, BudgetIdentity(config), "exhausted", runId, now, message,
-                    new Dictionary<string, double> { ["budget_rho"] = config.Privacy.Noise!.BudgetRho }, StoreLayout.ReportHtml(folder));
+                var alert = new Alerts.Alert(privacyAlert, campaign, PrivacyGuardrail, Alerts.AlertSeverity.Breach, message,
+                    new Dictionary<string, double> { ["budget_rho"] = config.Privacy.Noise!.BudgetRho }, now, runId, StoreLayout.ReportHtml(folder));
                 alerts.Add(await AlertOutbox.RaiseAsync(store, alert, AlertOutbox.SubscribersOf(config), now, ct).ConfigureAwait(false));
             }, cancellationToken).ConfigureAwait(false);
         var report = HoldoutReport.Create(campaign, runId, now, measurement, days, planned) with { PrivacyNote = aggregates.Note };
@@ -93,10 +94,7 @@ internal sealed class HoldoutCampaignMeasurement(IObjectStore store, TimeProvide
 
     /// <summary>The privacy alert's id: stable per campaign and budget, so an exhausted budget alerts once.</summary>
     private static string PrivacyAlertId(CampaignConfig config, CampaignId campaign) =>
-        Alerts.Alert.CreateId(campaign, PrivacyGuardrail, BudgetIdentity(config), "exhausted");
-
-    private static string BudgetIdentity(CampaignConfig config) =>
-        $"rho={(config.Privacy.Noise?.BudgetRho ?? 0).ToString("R", System.Globalization.CultureInfo.InvariantCulture)}";
+        Alerts.Alert.CreateId(campaign, PrivacyGuardrail, $"rho={(config.Privacy.Noise?.BudgetRho ?? 0).ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", "exhausted");
 
     /// <summary>How <paramref name="config"/>'s holdout is measured (settings, metrics, α, guardrails).</summary>
     internal static HoldoutMeasureOptions MeasureOptions(CampaignConfig config) => new()

@@ -181,14 +181,20 @@ public sealed class MeasureCampaignHandler(IObjectStore store, IWorkQueue queue,
     }
 
     /// <summary>
-    /// A holdout's contribution to the evidence across campaigns (its released report's mean contrasts and arm returns),
-    /// then the pooled page redrawn; a panel design contributes nothing.
+    /// A holdout's contribution to the evidence across campaigns (its released report's mean contrasts and arm returns); a
+    /// panel design contributes nothing. A data-triggered run is over with this measurement, so it redraws the pooled page
+    /// now; a nightly or manual run redraws it once at its end (<see cref="PortfolioHandler"/>, the local host).
     /// </summary>
     private async Task RecordEvidenceAsync(CampaignConfig config, MeasureOutcome outcome, string? concludedBy, CancellationToken cancellationToken)
     {
-        if (outcome is { Holdout: { } holdout, ReportFolder: { } folder })
+        if (outcome is not { Holdout: { } holdout, ReportFolder: { } folder })
         {
-            await EvidenceLog.RecordAsync(store, Contribution.Of(holdout, config.Name, folder, concludedBy), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await EvidenceLog.ContributeAsync(store, Contribution.Of(holdout, config.Name, folder, concludedBy), cancellationToken).ConfigureAwait(false);
+        if (!PortfolioHandler.IsScheduled(RunIds.TriggerOf(outcome.RunId)))
+        {
+            await EvidenceLog.RedrawAfterRunAsync(store, cancellationToken).ConfigureAwait(false);
         }
     }
 

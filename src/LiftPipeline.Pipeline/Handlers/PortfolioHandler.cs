@@ -1,3 +1,4 @@
+using LiftPipeline.Pipeline.Evidence;
 using LiftPipeline.Pipeline.Portfolio;
 using LiftPipeline.Pipeline.Runs;
 using LiftPipeline.Pipeline.Storage;
@@ -12,8 +13,8 @@ public sealed record PortfolioOutcome(PortfolioPublication Publication, IReadOnl
 /// <summary>
 /// Where a host whose measurements run in separate invocations (the Functions app) learns that a run is complete: after
 /// each measurement, and after a nightly run that requested none, <see cref="PublishIfCompleteAsync"/> reads the run
-/// manifest and, when the run is a nightly or manual one and none of its campaigns is still queued, publishes the run's
-/// portfolio digest (<see cref="PortfolioSummary.PublishAsync"/>). The manifest is updated with conditional writes, so the
+/// manifest and, when the run is a nightly or manual one and none of its campaigns is still queued, redraws the evidence
+/// across campaigns and publishes the run's portfolio digest (<see cref="PortfolioSummary.PublishAsync"/>). The manifest is updated with conditional writes, so the
 /// measurement that records the last line sees every line settled; two that finish together may both publish, which
 /// writes the digest once and raises the same alerts. Thread-safe.
 /// </summary>
@@ -28,6 +29,8 @@ public sealed class PortfolioHandler(IObjectStore store)
         {
             return null;
         }
+        // Every measurement of the run is done: the evidence page is drawn once, from every contribution.
+        await EvidenceLog.RedrawAfterRunAsync(store, cancellationToken).ConfigureAwait(false);
         var publication = await PortfolioSummary.PublishAsync(store, manifest, cancellationToken).ConfigureAwait(false);
         return new PortfolioOutcome(publication, [.. publication.Alerts.Select(a => WorkItem.Deliver(a.Campaign, a.StoragePath, runId))]);
     }
@@ -36,6 +39,9 @@ public sealed class PortfolioHandler(IObjectStore store)
     public static bool IsComplete(RunManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        return manifest.Trigger is "nightly" or "manual" && manifest.Campaigns.All(e => e.Status != CampaignRunStatus.Queued);
+        return IsScheduled(manifest.Trigger) && manifest.Campaigns.All(e => e.Status != CampaignRunStatus.Queued);
     }
+
+    /// <summary>True for the triggers of runs that measure every campaign and end with a digest: <c>nightly</c> and <c>manual</c> (<see cref="RunIds.TriggerOf"/>).</summary>
+    public static bool IsScheduled(string trigger) => trigger is "nightly" or "manual";
 }

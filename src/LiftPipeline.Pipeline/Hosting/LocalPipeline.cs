@@ -11,7 +11,7 @@ using LiftPipeline.Statistics.Measurement;
 namespace LiftPipeline.Pipeline.Hosting;
 
 /// <summary>What the local pipeline is doing, for progress displays.</summary>
-/// <param name="Stage"><c>export</c>, <c>audience</c>, <c>statistics</c>, <c>schedule</c>, <c>measure</c>, <c>portfolio</c> or <c>deliver</c>.</param>
+/// <param name="Stage"><c>export</c>, <c>audience</c>, <c>statistics</c>, <c>schedule</c>, <c>measure</c>, <c>evidence</c>, <c>portfolio</c> or <c>deliver</c>.</param>
 /// <param name="Subject">The export, campaign or alert being worked on.</param>
 /// <param name="Measure">Estimator and replication progress inside a measurement.</param>
 public sealed record PipelineProgress(string Stage, string? Subject, MeasureProgress? Measure = null);

@@ -47,7 +47,7 @@ public static class LearningsLog
     {
         ArgumentNullException.ThrowIfNull(entry);
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(buffer, ReportJson.Options))
         {
             w.WriteStartObject();
             w.WriteNumber("schemaVersion", 1);
@@ -106,19 +106,19 @@ public static class LearningsLog
     {
         ArgumentNullException.ThrowIfNull(entry);
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"# {entry.Name}: what we learned\n\n");
-        sb.Append(CultureInfo.InvariantCulture, $"**Question.** {entry.Question}\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"# {Markdown(entry.Name)}: what we learned\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"**Question.** {Markdown(entry.Question)}\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"**Design.** {entry.Design} test (`{entry.Campaign}`); concluded by {entry.ConcludedBy} on {entry.ConcludedAt.UtcDateTime:yyyy-MM-dd} (run `{entry.RunId}`).\n\n");
         if (entry.Audience.Count > 0)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"**Audience and surfaces.** {string.Join(", ", entry.Audience)}.\n\n");
+            sb.Append(CultureInfo.InvariantCulture, $"**Audience and surfaces.** {Markdown(string.Join(", ", entry.Audience))}.\n\n");
         }
-        sb.Append(CultureInfo.InvariantCulture, $"**Result.** {Result(entry)}.\n\n");
-        sb.Append(CultureInfo.InvariantCulture, $"**Decision.** {entry.Decision}: {entry.Reason}\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"**Result.** {Markdown(Result(entry))}.\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"**Decision.** {entry.Decision}: {Markdown(entry.Reason)}\n\n");
         sb.Append("**Guardrails that fired.**");
-        sb.Append(entry.Guardrails.Count == 0 ? " None.\n\n" : "\n\n" + string.Concat(entry.Guardrails.Select(g => $"- {g}\n")) + "\n");
+        sb.Append(entry.Guardrails.Count == 0 ? " None.\n\n" : "\n\n" + string.Concat(entry.Guardrails.Select(g => $"- {Markdown(g)}\n")) + "\n");
         sb.Append("**Caveats.**");
-        sb.Append(entry.Caveats.Count == 0 ? " None.\n\n" : "\n\n" + string.Concat(entry.Caveats.Select(c => $"- {c}\n")) + "\n");
+        sb.Append(entry.Caveats.Count == 0 ? " None.\n\n" : "\n\n" + string.Concat(entry.Caveats.Select(c => $"- {Markdown(c)}\n")) + "\n");
         sb.Append(CultureInfo.InvariantCulture, $"Source: `{entry.Report}`.\n");
         return sb.ToString();
     }

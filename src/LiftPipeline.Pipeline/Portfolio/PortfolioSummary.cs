@@ -137,7 +137,8 @@ public static class PortfolioSummary
             var owner = CampaignId.Parse(campaigns.Min!);
             using var document = JsonDocument.Parse(part.ToJson());
             int failed = part.Live.Count(l => l.Status == RunManifest.StatusName(CampaignRunStatus.Failed));
-            bool breached = failed > 0 || part.Live.Any(l => l.Guardrails.Any(g => g.Contains(" breach:", StringComparison.Ordinal)));
+            // "{name} {status}: {message}": the status is the word before the first colon (a message may say "breach:" too).
+            bool breached = failed > 0 || part.Live.Any(l => l.Guardrails.Any(g => g.AsSpan(0, Math.Max(0, g.IndexOf(':'))).EndsWith(" breach", StringComparison.Ordinal)));
             var alert = new Alert(Alert.CreateId(owner, Alert.DigestGuardrail, digest.RunId, $"{name}|{url}"), owner, Alert.DigestGuardrail,
                 breached ? AlertSeverity.Breach : AlertSeverity.Warn, $"Portfolio digest of run {digest.RunId}: {PortfolioText.Summary(part)}",
                 new Dictionary<string, double> { ["live"] = part.Live.Count, ["concluded"] = part.Concluded.Count, ["failed"] = failed },

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using LiftPipeline.Statistics.Decisions.Privacy;
 using LiftPipeline.Statistics.Experiments;
 
@@ -17,8 +15,8 @@ public sealed record AggregateCell(string Arm, string Breakdown, string? Value, 
 /// Releases the aggregate table, exact or with noise. With noise (neighbouring datasets differ by adding or removing one
 /// customer): each count gets noise with Δ = 1, each metric's clipped sum Δ = bound and its clipped sum of squares
 /// Δ = bound², so that the mean's standard error is computed from released numbers only; means are post-processing.
-/// Draws come from a <see cref="Random"/> seeded by a hash of (campaign, run id), in row order, so reprocessing a run
-/// releases the same bytes. Pure; thread-safe.
+/// Draws come from the caller's source in row order (the pipeline's is keyed by the campaign's secret noise key and the
+/// run id, so reprocessing a run releases the same bytes and nobody without the key can subtract the noise). Pure.
 /// </summary>
 public static class AggregateRelease
 {
@@ -27,12 +25,23 @@ public static class AggregateRelease
 
     /// <summary>The released table of <paramref name="cells"/> (already cleared by suppression), exact when <paramref name="noise"/> is null.</summary>
     /// <exception cref="ArgumentOutOfRangeException">α outside (0, 1).</exception>
+    /// <param name="campaign">Campaign id.</param>
+    /// <param name="runId">Run id.</param>
+    /// <param name="minimumCustomers">The suppression minimum the cells were cleared with.</param>
+    /// <param name="noise">The noise; null for an exact table.</param>
+    /// <param name="metrics">The released metrics, in cell order.</param>
+    /// <param name="cells">The cells suppression left.</param>
+    /// <param name="alpha">1 − the intervals' level.</param>
+    /// <param name="random">The draws of the noise (a <see cref="KeyedNoiseSource"/> in the pipeline); required with <paramref name="noise"/>.</param>
     public static AggregateTable Build(string campaign, string runId, long minimumCustomers, AggregateNoise? noise, IReadOnlyList<string> metrics,
-        IReadOnlyList<AggregateCell> cells, double alpha)
+        IReadOnlyList<AggregateCell> cells, double alpha, Random? random = null)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(cells);
-        var random = new Random(Seed(campaign, runId));
+        if (noise is not null)
+        {
+            ArgumentNullException.ThrowIfNull(random);
+        }
         var counts = noise?.For(1);
         var sums = new NoiseMechanism?[metrics.Count];
         var squares = new NoiseMechanism?[metrics.Count];
@@ -44,13 +53,13 @@ public static class AggregateRelease
         var rows = new List<AggregateRow>(cells.Count);
         foreach (var cell in cells)
         {
-            double n = cell.Customers + (counts?.SampleNoise(random) ?? 0);
+            double n = cell.Customers + (counts?.SampleNoise(random!) ?? 0);
             double released = noise is null ? n : Math.Max(1, n);   // the count floored at 1 before dividing
             var releasedMetrics = new AggregateMetric[metrics.Count];
             for (int k = 0; k < metrics.Count; k++)
             {
                 releasedMetrics[k] = noise is null ? Exact(metrics[k], cell.Metrics[k], alpha)
-                    : Noisy(metrics[k], cell.Metrics[k], released, counts!, sums[k], squares[k], noise.Bounds[metrics[k]], random, alpha);
+                    : Noisy(metrics[k], cell.Metrics[k], released, counts!, sums[k], squares[k], noise.Bounds[metrics[k]], random!, alpha);
             }
             rows.Add(new AggregateRow(cell.Arm, cell.Breakdown, cell.Value, n, counts is null ? 0 : Math.Sqrt(counts.NoiseVariance), releasedMetrics));
         }
@@ -81,10 +90,6 @@ public static class AggregateRelease
         }
         return charges;
     }
-
-    /// <summary>The seed of a run's noise: the first four bytes of SHA-256(campaign, run id).</summary>
-    internal static int Seed(string campaign, string runId) =>
-        BitConverter.ToInt32(SHA256.HashData(Encoding.UTF8.GetBytes($"{campaign.Length}:{campaign}|{runId}")), 0);
 
     private static AggregateMetric Exact(string metric, SampleMoments moments, double alpha)
     {

@@ -73,7 +73,8 @@ internal static class AggregateReleaseStep
             await ledger.WriteAsync(store, campaign, noise.BudgetRho, noise.BudgetDelta, cancellationToken).ConfigureAwait(false);
             budget = ledger.Budget(campaign.Value, noise.BudgetRho);
         }
-        var table = AggregateRelease.Build(campaign.Value, runId.Value, policy.MinimumCustomers, noise, released, cells, alpha);
+        var key = await NoiseKey.GetOrCreateAsync(store, campaign, cancellationToken).ConfigureAwait(false);
+        var table = AggregateRelease.Build(campaign.Value, runId.Value, policy.MinimumCustomers, noise, released, cells, alpha, new KeyedNoiseSource(key, runId.Value));
         await WriteAsync(store, folder, table, cancellationToken).ConfigureAwait(false);
         double spent = ledger.SpentThrough(runId.Value);
         string mechanism = noise.Mechanism == NoiseKind.Laplace ? $"Laplace noise at ε = {Show(noise.Epsilon)}" : $"Gaussian noise at ε = {Show(noise.Epsilon)}, δ = {Show(noise.Delta)}";
@@ -99,6 +100,7 @@ internal static class AggregateReleaseStep
         }
         var cells = new List<AggregateCell>();
         var known = stats.Arms;
+        var byDimension = Dimensions.Select(stats.ByArmAnd).ToArray();
         foreach (var arm in measured.Arms.Select(a => a.Arm))
         {
             if (!known.Contains(arm) || hidden.Arms.Contains(arm))
@@ -108,7 +110,7 @@ internal static class AggregateReleaseStep
             Add(cells, stats.ForArm(arm), "overall", null, metrics, policy.MinimumCustomers);
             for (int d = 0; d < Dimensions.Length; d++)
             {
-                foreach (var cell in stats.ByArmAnd(Dimensions[d]))
+                foreach (var cell in byDimension[d])
                 {
                     if (cell.Key.Arm == arm && cell.Key.Level(Dimensions[d]) is { } value && described.Contains((d, arm, value)) && !hidden.Cells.Contains((d, arm, value)))
                     {

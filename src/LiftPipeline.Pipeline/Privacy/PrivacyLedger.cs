@@ -56,22 +56,31 @@ public sealed record PrivacyLedger(IReadOnlyList<LedgerCharge> Charges, IReadOnl
     }
 
     /// <summary>The stored ledger of <paramref name="campaign"/>, or an empty one.</summary>
-    /// <exception cref="ObjectStoreException">The store failed.</exception>
-    /// <exception cref="JsonException">The stored ledger is not the JSON this class writes.</exception>
+    /// <exception cref="ObjectStoreException">The store failed, or the stored ledger is not the JSON this class writes (<see cref="ObjectStoreException.Corrupt"/>).</exception>
     public static async Task<PrivacyLedger> ReadAsync(IObjectStore store, CampaignId campaign, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        if (await store.ReadAsync(StoreLayout.PrivacyBudget(campaign), cancellationToken).ConfigureAwait(false) is not { } stored)
+        string name = StoreLayout.PrivacyBudget(campaign);
+        if (await store.ReadAsync(name, cancellationToken).ConfigureAwait(false) is not { } stored)
         {
             return new PrivacyLedger([], [], null, null);
         }
-        using var document = JsonDocument.Parse(stored.Content);
-        var root = document.RootElement;
-        var charges = root.GetProperty("charges").EnumerateArray()
-            .Select(c => new LedgerCharge(c.GetProperty("run").GetString()!, c.GetProperty("what").GetString()!, c.GetProperty("rho").GetDouble())).ToList();
-        var refused = root.GetProperty("refused").EnumerateArray().Select(r => r.GetString()!).ToList();
-        string? alert = root.TryGetProperty("alert", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
-        return new PrivacyLedger(charges, refused, alert, stored.ETag);
+        try
+        {
+            using var document = JsonDocument.Parse(stored.Content);
+            var root = document.RootElement;
+            var charges = root.GetProperty("charges").EnumerateArray()
+                .Select(c => new LedgerCharge(c.GetProperty("run").GetString()!, c.GetProperty("what").GetString()!, c.GetProperty("rho").GetDouble())).ToList();
+            var refused = root.GetProperty("refused").EnumerateArray().Select(r => r.GetString()!).ToList();
+            string? alert = root.TryGetProperty("alert", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+            return new PrivacyLedger(charges, refused, alert, stored.ETag);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            // The ledger is what stands between the campaign and releasing past its budget: never guess, stop and say so.
+            throw new ObjectStoreException(ObjectStoreException.Corrupt, name,
+                $"the privacy ledger is not the JSON the pipeline writes ({e.Message}); restore it from a backup before releasing more aggregates.", e);
+        }
     }
 
     /// <summary>Stores the ledger with the budget's totals (conditional on the version read).</summary>

@@ -18,6 +18,9 @@ public sealed class ObjectStoreException : Exception
     /// <summary>The store could not be reached or refused the operation.</summary>
     public const string Unavailable = "unavailable";
 
+    /// <summary>A stored object the pipeline wrote itself does not read back as what it wrote (edited or damaged).</summary>
+    public const string Corrupt = "corrupt";
+
     public ObjectStoreException(string code, string name, string message, Exception? inner = null)
         : base($"{name}: [{code}] {message}", inner)
     {

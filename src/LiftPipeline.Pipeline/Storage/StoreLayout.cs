@@ -248,6 +248,9 @@ public static class StoreLayout
     /// <summary><c>privacy/{campaign}.json</c>: the campaign's privacy budget and its charges across runs.</summary>
     public static string PrivacyBudget(CampaignId campaign) => $"{PrivacyPrefix}{campaign}{Json}";
 
+    /// <summary><c>privacy/{campaign}.key</c>: the campaign's secret noise key (32 random bytes, created once); never released.</summary>
+    public static string PrivacyNoiseKey(CampaignId campaign) => $"{PrivacyPrefix}{campaign}.key";
+
     /// <summary><c>reports/{campaign}/latest.json</c>: the pointer to the campaign's newest report.</summary>
     public static string LatestReport(CampaignId campaign) => $"{ReportsPrefix}{campaign}/latest.json";
 

@@ -9,7 +9,7 @@ namespace LiftPipeline.Statistics.Measurement;
 /// allocation, overall and per segment with Holm's adjustment), <c>underpowered</c> (the primary contrast's relative MDE
 /// at 80% power with the always-valid interval at the planned N*, above the campaign's target), <c>contamination</c>
 /// (exposure in the control arm) and <c>harm</c> (non-inferiority of guardrail metrics on the always-valid interval,
-/// because the nightly run reads it every day); <see cref="HoldoutMeasurer"/> adds <c>fairness</c> (<see cref="GroupFairness"/>).
+/// because the nightly run reads it every day) and <c>fairness</c> (the primary contrast by group, <see cref="GroupFairness"/>).
 /// </summary>
 public static class HoldoutGuardrails
 {
@@ -19,8 +19,9 @@ public static class HoldoutGuardrails
     /// <summary>Power at which the MDE is stated.</summary>
     public const double Power = 0.8;
 
-    /// <summary>Runs every guardrail that applies.</summary>
-    public static IReadOnlyList<GuardrailResult> Check(ExperimentStatistics statistics, HoldoutMeasureOptions options, IReadOnlyList<HoldoutContrast> contrasts, IReadOnlyList<ArmCount> arms)
+    /// <summary>Runs every guardrail that applies; <paramref name="fairness"/> (<see cref="GroupFairness.Check"/>) gives the <c>fairness</c> guardrail when not empty.</summary>
+    public static IReadOnlyList<GuardrailResult> Check(ExperimentStatistics statistics, HoldoutMeasureOptions options, IReadOnlyList<HoldoutContrast> contrasts, IReadOnlyList<ArmCount> arms,
+        IReadOnlyList<GroupFairness> fairness)
     {
         var results = new List<GuardrailResult> { SampleRatio(statistics, options, arms) };
         var control = arms.Single(a => a.Arm == options.Settings.Control);
@@ -40,6 +41,10 @@ public static class HoldoutGuardrails
         foreach (var check in options.Guardrails.Harm)
         {
             results.Add(HarmCheckResult(contrasts, options.Settings.Control, check));
+        }
+        if (GroupFairness.Guardrail(fairness) is { } fair)
+        {
+            results.Add(fair);
         }
         return results;
     }

@@ -147,6 +147,10 @@ public sealed record HoldoutMeasurement(
     /// The contrast the recommendation reads: the first overall contrast of <see cref="PrimaryContrast"/> (its primary
     /// metric), or null when there is none.
     /// </summary>
-    public HoldoutContrast? Primary => Contrasts.FirstOrDefault(c => c.Segment is null && c.Surface is null && c.Market is null
-        && (PrimaryContrast is null || (c.Treatment == PrimaryContrast.Treatment && c.Control == PrimaryContrast.Control)));
+    public HoldoutContrast? Primary => PrimaryOf(Contrasts, PrimaryContrast);
+
+    /// <summary>The first overall contrast of <paramref name="pair"/> in <paramref name="contrasts"/> (any pair when null); null when there is none.</summary>
+    public static HoldoutContrast? PrimaryOf(IReadOnlyList<HoldoutContrast> contrasts, ArmContrast? pair) =>
+        contrasts.FirstOrDefault(c => c.Segment is null && c.Surface is null && c.Market is null
+            && (pair is null || (c.Treatment == pair.Treatment && c.Control == pair.Control)));
 }

@@ -1,6 +1,5 @@
 using LiftPipeline.Statistics.Experiments;
 using LiftPipeline.Statistics.Experiments.Tails;
-using LiftPipeline.Statistics.Guardrails;
 
 namespace LiftPipeline.Statistics.Measurement;
 
@@ -59,19 +58,16 @@ public static class HoldoutMeasurer
         }
         var armCounts = arms.Select(a => new ArmCount(a, overall[a].N, overall[a].Exposed, context.SpendOf(overall[a], a))).ToArray();
         var tails = options.FitTails ? Tails(statistics, metrics, options.Caps) : [];
-        var guardrails = new List<GuardrailResult>(HoldoutGuardrails.Check(statistics, options, contrasts, armCounts));
-        var measurement = new HoldoutMeasurement(settings.Control, 1 - options.Alpha, armCounts, contrasts, tails, guardrails)
+        var primary = settings.PrimaryContrast ?? new ArmContrast(pairs[0].Treatment, pairs[0].Control);
+        var fairness = GroupFairness.Check(contrasts, HoldoutMeasurement.PrimaryOf(contrasts, primary), options.Guardrails, options.Alpha);
+        var guardrails = HoldoutGuardrails.Check(statistics, options, contrasts, armCounts, fairness);
+        return new HoldoutMeasurement(settings.Control, 1 - options.Alpha, armCounts, contrasts, tails, guardrails)
         {
-            PrimaryContrast = settings.PrimaryContrast ?? new ArmContrast(pairs[0].Treatment, pairs[0].Control),
+            PrimaryContrast = primary,
             SequentialTuningN = settings.SequentialTuningN,
             Harms = HoldoutGuardrails.Harms(contrasts, settings.Control, options.Guardrails.Harm),
+            Fairness = fairness,
         };
-        var fairness = GroupFairness.Check(contrasts, measurement.Primary, options.Guardrails, options.Alpha);
-        if (GroupFairness.Guardrail(fairness) is { } fair)
-        {
-            guardrails.Add(fair);
-        }
-        return measurement with { Fairness = fairness };
     }
 
     /// <summary>Every arm against the control, then the extra contrasts, then the primary contrast, in order, without repeats.</summary>

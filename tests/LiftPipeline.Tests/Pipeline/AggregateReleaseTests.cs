@@ -25,14 +25,14 @@ public sealed class AggregateReleaseTests
     [Fact]
     public void Every_noise_sd_in_the_table_is_the_mechanisms_scale_for_the_configured_epsilon_and_delta()
     {
-        var table = AggregateRelease.Build("c", "run-1", 50, Gaussian(1, 1e-5, 100), Metrics, [Cell("vbo", 1000, 20_000, 900_000)], 0.05);
+        var table = AggregateRelease.Build("c", "run-1", 50, Gaussian(1, 1e-5, 100), Metrics, [Cell("vbo", 1000, 20_000, 900_000)], 0.05, new Random(1));
 
         var row = Assert.Single(table.Rows);
         Assert.Equal(3.73063, row.CustomersNoiseStandardDeviation, 4);   // the analytic vector for Δ = 1, δ = 1e-5, ε = 1
         Assert.Equal(373.063, row.Metrics[0].SumNoiseStandardDeviation, 2);   // Δ = bound = 100
 
         var laplace = new AggregateNoise(NoiseKind.Laplace, 0.5, 1e-6, new Dictionary<string, double> { ["revenue"] = 100 }, 10, 1e-6);
-        var released = AggregateRelease.Build("c", "run-1", 50, laplace, Metrics, [Cell("vbo", 1000, 20_000, 900_000)], 0.05).Rows[0];
+        var released = AggregateRelease.Build("c", "run-1", 50, laplace, Metrics, [Cell("vbo", 1000, 20_000, 900_000)], 0.05, new Random(2)).Rows[0];
         Assert.Equal(Math.Sqrt(2) * 2, released.CustomersNoiseStandardDeviation, 12);   // b = Δ/ε = 2, SD = √2·b
         Assert.Equal(Math.Sqrt(2) * 200, released.Metrics[0].SumNoiseStandardDeviation, 9);
     }
@@ -40,7 +40,7 @@ public sealed class AggregateReleaseTests
     [Fact]
     public void The_mean_is_the_noisy_sum_over_the_noisy_count_with_the_noise_folded_into_its_interval()
     {
-        var row = AggregateRelease.Build("c", "run-1", 50, Gaussian(1, 1e-5, 100), Metrics, [Cell("vbo", 1000, 20_000, 900_000)], 0.05).Rows[0];
+        var row = AggregateRelease.Build("c", "run-1", 50, Gaussian(1, 1e-5, 100), Metrics, [Cell("vbo", 1000, 20_000, 900_000)], 0.05, new Random(3)).Rows[0];
 
         var mean = row.Metrics[0].Mean;
         Assert.Equal(row.Metrics[0].Sum / row.Customers, mean.Value, 12);
@@ -52,13 +52,37 @@ public sealed class AggregateReleaseTests
     }
 
     [Fact]
-    public void The_same_campaign_and_run_release_the_same_bytes_and_another_run_draws_other_noise()
+    public void The_same_key_and_run_release_the_same_bytes_and_another_run_or_key_draws_other_noise()
     {
-        AggregateTable Release(string run) => AggregateRelease.Build("c", run, 50, Gaussian(1, 1e-6, 100), Metrics, [Cell("vbo", 1000, 20_000, 900_000)], 0.05);
+        byte[] key = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray(), other = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        AggregateTable Release(string run, byte[] k) =>
+            AggregateRelease.Build("c", run, 50, Gaussian(1, 1e-6, 100), Metrics, [Cell("vbo", 1000, 20_000, 900_000)], 0.05, new KeyedNoiseSource(k, run));
 
-        Assert.Equal(AggregateTableFiles.ToJson(Release("run-1")), AggregateTableFiles.ToJson(Release("run-1")));
-        Assert.Equal(AggregateTableFiles.ToCsv(Release("run-1")), AggregateTableFiles.ToCsv(Release("run-1")));
-        Assert.NotEqual(Release("run-1").Rows[0].Customers, Release("run-2").Rows[0].Customers);
+        Assert.Equal(AggregateTableFiles.ToJson(Release("run-1", key)), AggregateTableFiles.ToJson(Release("run-1", key)));
+        Assert.Equal(AggregateTableFiles.ToCsv(Release("run-1", key)), AggregateTableFiles.ToCsv(Release("run-1", key)));
+        Assert.NotEqual(Release("run-1", key).Rows[0].Customers, Release("run-2", key).Rows[0].Customers);
+        // The noise depends on the secret key, not only on the ids written in the table: without the key it cannot be redrawn.
+        Assert.NotEqual(Release("run-1", key).Rows[0].Customers, Release("run-1", other).Rows[0].Customers);
+    }
+
+    [Fact]
+    public void The_keyed_source_draws_uniforms_a_test_cannot_tell_from_uniform()
+    {
+        var source = new KeyedNoiseSource(new byte[32], "run-1");
+        const int n = 100_000;
+        var bins = new int[10];
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double u = source.NextDouble();
+            Assert.InRange(u, 0, 1 - 1e-17);
+            bins[(int)(u * 10)]++;
+            sum += u;
+        }
+        // Mean within 5 SEs of 1/2 (SE = √(1/12n)) and χ² on 9 df below its 0.999 quantile, 27.88.
+        Assert.InRange(sum / n, 0.5 - 5 * Math.Sqrt(1.0 / 12 / n), 0.5 + 5 * Math.Sqrt(1.0 / 12 / n));
+        double chi = bins.Sum(b => (b - n / 10.0) * (b - n / 10.0) / (n / 10.0));
+        Assert.True(chi < 27.88, $"χ² = {chi}");
     }
 
     [Fact]
@@ -103,7 +127,7 @@ public sealed class AggregateReleaseTests
                 values[i] = Math.Min(100, Exponential.Sample(random, 1 / 20.0));
             }
             var cell = new AggregateCell("vbo", "overall", null, N, [SampleMoments.Of(values)]);
-            var mean = AggregateRelease.Build("sim", $"run-{r}", 50, Gaussian(1, 1e-6, 100), Metrics, [cell], 0.05).Rows[0].Metrics[0].Mean;
+            var mean = AggregateRelease.Build("sim", $"run-{r}", 50, Gaussian(1, 1e-6, 100), Metrics, [cell], 0.05, random).Rows[0].Metrics[0].Mean;
             covered += mean.Lower <= truth && truth <= mean.Upper ? 1 : 0;
             double half = 1.959964 * mean.SamplingStandardError;
             naive += mean.Value - half <= truth && truth <= mean.Value + half ? 1 : 0;

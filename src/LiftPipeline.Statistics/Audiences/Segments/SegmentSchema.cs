@@ -14,14 +14,10 @@ public sealed class SegmentSchema
     public IReadOnlyList<SegmentType> Types => _types;
 
     /// <summary>Adds a column and returns its index.</summary>
-    /// <exception cref="ArgumentException">The name is taken, or the type is <see cref="SegmentType.Boolean"/>.</exception>
+    /// <exception cref="ArgumentException">The name is taken.</exception>
     public int Add(string name, SegmentType type)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        if (type == SegmentType.Boolean)
-        {
-            throw new ArgumentException("a column holds numbers, dates or text, not booleans", nameof(type));
-        }
         if (!_index.TryAdd(name, _names.Count))
         {
             throw new ArgumentException($"column '{name}' is already in the schema", nameof(name));

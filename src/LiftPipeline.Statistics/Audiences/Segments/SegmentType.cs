@@ -11,7 +11,4 @@ public enum SegmentType
 
     /// <summary>Text as codes into a per-column dictionary; null is -1.</summary>
     Text,
-
-    /// <summary>True, false or null (SQL's three-valued logic); only the result of comparisons and and/or/not.</summary>
-    Boolean,
 }

@@ -1,4 +1,5 @@
 using LiftPipeline.Statistics.Experiments;
+using MathNet.Numerics.Distributions;
 
 namespace LiftPipeline.Statistics.Audiences.Validation;
 
@@ -23,7 +24,7 @@ public sealed record StandardisedMeanDifference(string Covariate, string Arm, lo
     public bool IsImbalanced(double maxSmd) => Math.Abs(D) >= maxSmd;
 
     /// <summary>The z of a two-sided 0.001 test, the alarm level of the balance check (as of the sample-ratio test).</summary>
-    public const double AlarmZ = 3.2905267314919;
+    public static readonly double AlarmZ = Normal.InvCDF(0, 1, 1 - 0.001 / 2);
 
     /// <summary>
     /// The standard error of d under a correct assignment, √(1/n_arm + 1/n_holdout): the large-sample variance of d at

@@ -81,7 +81,7 @@ public static class GroupHeterogeneity
                 harmAdjusted[i] < alpha, benefitAdjusted[i] < alpha);
             anyHarmed |= verdicts[i].IsHarmed;
         }
-        double overallP = 2 * (1 - Normal.CDF(0, 1, Math.Abs(overallEffect / overallStandardError)));
+        double overallP = 2 * Normal.CDF(0, 1, -Math.Abs(overallEffect / overallStandardError));   // the lower tail keeps precision for large |z|
         bool beneficial = overallEffect > 0 && overallP < alpha;
         return new(q, overallEffect, overallP, beneficial, verdicts, beneficial && anyHarmed, alpha);
     }
