@@ -101,7 +101,10 @@ public sealed class AssignmentIndex
                     var kind = rows.KindOf(i);
                     bool added = kind switch
                     {
-                        CustomerArmRows.IdKind.Text => (_text ??= new(StringComparer.Ordinal)).TryAdd(Encoding.UTF8.GetString(rows.TextId(i)), toArm[rows.ArmOf(i)]),
+                        CustomerArmRows.IdKind.Text => TextIds().TryAdd(Encoding.UTF8.GetString(rows.TextId(i)), toArm[rows.ArmOf(i)]),
+                        // Once any file has text ids, integers are kept as their text, so one table answers every lookup.
+                        CustomerArmRows.IdKind.Integer when _text is not null =>
+                            _text.TryAdd(rows.IntegerId(i).ToString(System.Globalization.CultureInfo.InvariantCulture), toArm[rows.ArmOf(i)]),
                         CustomerArmRows.IdKind.Integer => (_integer ??= []).TryAdd(rows.IntegerId(i), toArm[rows.ArmOf(i)]),
                         _ => true,
                     };
@@ -115,7 +118,22 @@ public sealed class AssignmentIndex
         }
 
         public AssignmentIndex Build(string? layer) =>
-            new([.. _arms], layer, _text ?? (_integer is null ? new(StringComparer.Ordinal) : null), _integer);
+            new([.. _arms], layer, _text ?? (_integer is null ? new(StringComparer.Ordinal) : null), _text is null ? _integer : null);
+
+        /// <summary>The text-id table, first moving any integer ids read so far into it as their text (exports that mix id types).</summary>
+        private Dictionary<string, int> TextIds()
+        {
+            if (_text is null)
+            {
+                _text = new(StringComparer.Ordinal);
+                foreach (var (id, arm) in _integer ?? [])
+                {
+                    _text.Add(id.ToString(System.Globalization.CultureInfo.InvariantCulture), arm);
+                }
+                _integer = null;
+            }
+            return _text;
+        }
     }
 
     /// <summary>The arm index of the customer whose id is the UTF-8 text <paramref name="id"/>; −1 when not assigned.</summary>
